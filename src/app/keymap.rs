@@ -1,0 +1,316 @@
+//! The key map: one table that dispatches keys, builds the help overlay and the footer hints,
+//! so none of them can drift from the others.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+use crate::store::Window;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere.
+    Global,
+    /// The dashboard: fleet table and task-flow graph.
+    Dashboard,
+    /// The function detail view.
+    Detail,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Dashboard => "Fleet and task flow",
+            Context::Detail => "Function detail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in help and footer.
+    pub label: &'static str,
+    pub action: Action,
+    pub context: Context,
+    pub help: &'static str,
+    /// Short text for the footer, for the bindings worth showing there.
+    pub hint: Option<&'static str>,
+}
+
+const fn bind(
+    keys: &'static [Key],
+    label: &'static str,
+    action: Action,
+    context: Context,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        action,
+        context,
+        help,
+        hint,
+    }
+}
+
+use Context::{Dashboard, Detail, Global};
+
+pub const BINDINGS: &[Binding] = &[
+    bind(
+        &[ch('q'), ctrl('c')],
+        "q Ctrl-C",
+        Action::Quit,
+        Global,
+        "quit",
+        Some("quit"),
+    ),
+    bind(
+        &[ch('?')],
+        "?",
+        Action::ToggleHelp,
+        Global,
+        "show or hide this help",
+        Some("help"),
+    ),
+    bind(
+        &[ch('1')],
+        "1",
+        Action::SetWindow(Window::M15),
+        Global,
+        "window: last 15 minutes",
+        None,
+    ),
+    bind(
+        &[ch('2')],
+        "2",
+        Action::SetWindow(Window::H1),
+        Global,
+        "window: last hour",
+        None,
+    ),
+    bind(
+        &[ch('3')],
+        "3",
+        Action::SetWindow(Window::H3),
+        Global,
+        "window: last 3 hours",
+        Some("window"),
+    ),
+    bind(
+        &[ch('r')],
+        "r",
+        Action::Refresh,
+        Global,
+        "poll every source now",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::Up), ch('k')],
+        "↑ k",
+        Action::Up,
+        Dashboard,
+        "previous function",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::Down), ch('j')],
+        "↓ j",
+        Action::Down,
+        Dashboard,
+        "next function",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::PageUp), ctrl('b')],
+        "PgUp Ctrl-B",
+        Action::PageUp,
+        Dashboard,
+        "page up",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::PageDown), ctrl('f')],
+        "PgDn Ctrl-F",
+        Action::PageDown,
+        Dashboard,
+        "page down",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::Home), ch('g')],
+        "Home g",
+        Action::Top,
+        Dashboard,
+        "first function",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::End), ch('G')],
+        "End G",
+        Action::Bottom,
+        Dashboard,
+        "last function",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::Enter)],
+        "Enter",
+        Action::OpenDetail,
+        Dashboard,
+        "open the selected function",
+        Some("detail"),
+    ),
+    bind(
+        &[ch('/')],
+        "/",
+        Action::StartFilter,
+        Dashboard,
+        "filter by name, project or region (substring or fuzzy)",
+        Some("filter"),
+    ),
+    bind(
+        &[ch('s')],
+        "s",
+        Action::SortNext,
+        Dashboard,
+        "sort by the next column",
+        Some("sort"),
+    ),
+    bind(
+        &[ch('S')],
+        "S",
+        Action::SortReverse,
+        Dashboard,
+        "reverse the sort",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::Tab)],
+        "Tab",
+        Action::FocusNext,
+        Dashboard,
+        "next pane",
+        Some("pane"),
+    ),
+    bind(
+        &[key(KeyCode::BackTab)],
+        "Shift-Tab",
+        Action::FocusPrev,
+        Dashboard,
+        "previous pane",
+        None,
+    ),
+    bind(
+        &[ch('f')],
+        "f",
+        Action::CycleFlowScope,
+        Dashboard,
+        "task flow of: fleet, selected project, selected function",
+        Some("flow of"),
+    ),
+    bind(
+        &[key(KeyCode::Esc)],
+        "Esc",
+        Action::Back,
+        Dashboard,
+        "clear the filter",
+        None,
+    ),
+    bind(
+        &[
+            key(KeyCode::Esc),
+            key(KeyCode::Backspace),
+            ch('h'),
+            key(KeyCode::Left),
+        ],
+        "Esc ← h",
+        Action::Back,
+        Detail,
+        "back to the fleet",
+        Some("back"),
+    ),
+    bind(
+        &[key(KeyCode::Up), ch('k')],
+        "↑ k",
+        Action::Up,
+        Detail,
+        "previous function",
+        None,
+    ),
+    bind(
+        &[key(KeyCode::Down), ch('j')],
+        "↓ j",
+        Action::Down,
+        Detail,
+        "next function",
+        None,
+    ),
+];
+
+fn matches(k: &Key, event: &KeyEvent) -> bool {
+    if k.code != event.code {
+        return false;
+    }
+    // Terminals report Shift with upper-case letters and symbols inconsistently: ignore it there.
+    let mods = event.modifiers - KeyModifiers::SHIFT;
+    let want = k.modifiers - KeyModifiers::SHIFT;
+    mods == want
+}
+
+/// The action bound to `event` in `context` (context bindings first, then global ones).
+pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
+    let lookup = |ctx: Context| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.context == ctx)
+            .find(|b| b.keys.iter().any(|k| matches(k, event)))
+            .map(|b| b.action)
+    };
+    lookup(context).or_else(|| lookup(Global))
+}
+
+/// Footer hints for a context: `(keys, text)`, context first.
+pub fn hints(context: Context) -> impl Iterator<Item = (&'static str, &'static str)> {
+    let of = move |ctx: Context| {
+        BINDINGS
+            .iter()
+            .filter(move |b| b.context == ctx)
+            .filter_map(|b| b.hint.map(|h| (short_label(b), h)))
+    };
+    of(context).chain(of(Global))
+}
+
+/// The first key of a label, for the footer ("q Ctrl-C" → "q"); the window keys read "1-3".
+fn short_label(b: &Binding) -> &'static str {
+    match b.action {
+        Action::SetWindow(_) => "1-3",
+        _ => b.label.split(' ').next().unwrap_or(b.label),
+    }
+}

@@ -1,0 +1,363 @@
+//! The app: UI state (focus, screen, selection, filter, sort, window) over the store, and the
+//! one place where actions change it. `run` drives it from the terminal and the sources.
+
+pub mod action;
+pub mod keymap;
+pub mod run;
+pub mod view;
+
+use std::cell::Cell;
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+pub use action::Action;
+use keymap::Context;
+use view::{FleetView, FlowScope, Query, SortColumn};
+
+use crate::source::Command;
+use crate::store::window::FunctionStats;
+use crate::store::{Function, FunctionKey, Store, Window};
+use crate::ui::theme::Theme;
+
+/// When a row is highlighted as breaching.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// Error rate at or above which a function is failing.
+    pub error_rate: f64,
+    /// p99 duration as a fraction of the timeout at or above which a function is at risk.
+    pub p99_of_timeout: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            error_rate: 0.05,
+            p99_of_timeout: 0.8,
+        }
+    }
+}
+
+/// Which thresholds a function breaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Breach {
+    pub errors: bool,
+    pub throttles: bool,
+    pub timeout: bool,
+}
+
+impl Breach {
+    pub fn of(s: &FunctionStats, t: &Thresholds) -> Breach {
+        Breach {
+            errors: s.error_rate.is_some_and(|r| r >= t.error_rate),
+            throttles: s.throttles.is_some_and(|n| n > 0.0),
+            timeout: s.p99_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
+        }
+    }
+
+    pub fn any(self) -> bool {
+        self.errors || self.throttles || self.timeout
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Fleet,
+    Flow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Dashboard,
+    Detail(FunctionKey),
+}
+
+/// What the task-flow graph follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowFollows {
+    Fleet,
+    Project,
+    Function,
+}
+
+#[derive(Debug)]
+pub struct UiState {
+    pub focus: Focus,
+    pub screen: Screen,
+    pub help: bool,
+    /// First line of the help overlay shown, for terminals shorter than the help.
+    pub help_scroll: u16,
+    pub filter: String,
+    /// True while the filter line has the keyboard.
+    pub filter_editing: bool,
+    pub sort: SortColumn,
+    pub descending: bool,
+    pub window: Window,
+    pub selected: Option<FunctionKey>,
+    pub flow_follows: FlowFollows,
+    /// First visible row of the fleet table; kept by the table pane so scrolling is stable.
+    pub table_offset: Cell<usize>,
+    /// Rows the fleet table showed last frame: the page size of PgUp/PgDn.
+    pub table_rows: Cell<usize>,
+}
+
+/// Options the app starts with.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub window: Window,
+    pub thresholds: Thresholds,
+}
+
+pub struct App {
+    pub store: Store,
+    pub theme: Theme,
+    pub thresholds: Thresholds,
+    pub ui: UiState,
+    now: DateTime<Utc>,
+    view: FleetView,
+    outbox: Vec<Command>,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(store: Store, theme: Theme, options: AppOptions, now: DateTime<Utc>) -> Self {
+        let mut app = Self {
+            store,
+            theme,
+            thresholds: options.thresholds,
+            ui: UiState {
+                focus: Focus::Fleet,
+                screen: Screen::Dashboard,
+                help: false,
+                help_scroll: 0,
+                filter: String::new(),
+                filter_editing: false,
+                sort: SortColumn::Errors,
+                descending: true,
+                window: options.window,
+                selected: None,
+                flow_follows: FlowFollows::Fleet,
+                table_offset: Cell::new(0),
+                table_rows: Cell::new(10),
+            },
+            now,
+            view: FleetView::default(),
+            outbox: Vec::new(),
+            quit: false,
+        };
+        app.refresh();
+        app
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Commands for the sources, taken once.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    pub fn view(&self) -> &FleetView {
+        &self.view
+    }
+
+    /// Moves the app's clock; the view follows when the minute turns.
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+        self.refresh();
+    }
+
+    /// Brings the cached view up to date after the store or the UI state changed.
+    pub fn refresh(&mut self) {
+        let scope = self.flow_scope();
+        let q = Query {
+            window: self.ui.window,
+            filter: &self.ui.filter,
+            sort: self.ui.sort,
+            descending: self.ui.descending,
+            scope: &scope,
+        };
+        self.view.refresh(&self.store, &q, self.now);
+        // Keep a selection while there are rows: the first one by default.
+        let order = self.view.order();
+        let still_there = self.ui.selected.as_ref().is_some_and(|k| {
+            order.iter().any(|&i| {
+                let f = &self.store.functions()[i].facts;
+                f.name == k.name && f.region == k.region
+            })
+        });
+        if !still_there {
+            self.ui.selected = order
+                .first()
+                .map(|&i| self.store.functions()[i].facts.key());
+        }
+    }
+
+    /// The task-flow scope the graph shows now.
+    pub fn flow_scope(&self) -> FlowScope {
+        let selected = self
+            .ui
+            .selected
+            .as_ref()
+            .and_then(|k| self.store.function(k));
+        match (self.ui.flow_follows, selected) {
+            (FlowFollows::Project, Some(f)) => FlowScope::Project(f.project.clone()),
+            (FlowFollows::Function, Some(f)) => FlowScope::Function(f.facts.key()),
+            _ => FlowScope::Fleet,
+        }
+    }
+
+    /// Position of the selected function among the visible rows.
+    pub fn selected_row(&self) -> Option<usize> {
+        let key = self.ui.selected.as_ref()?;
+        let fns = self.store.functions();
+        self.view.order().iter().position(|&i| {
+            let f = &fns[i].facts;
+            f.name == key.name && f.region == key.region
+        })
+    }
+
+    /// The function of the detail screen, if it is still in the store.
+    pub fn detail_function(&self) -> Option<&Function> {
+        match &self.ui.screen {
+            Screen::Detail(key) => self.store.function(key),
+            Screen::Dashboard => None,
+        }
+    }
+
+    fn context(&self) -> Context {
+        match self.ui.screen {
+            Screen::Dashboard => Context::Dashboard,
+            Screen::Detail(_) => Context::Detail,
+        }
+    }
+
+    /// A key from the terminal.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            return self.update(Action::Quit);
+        }
+        if self.ui.filter_editing {
+            return self.edit_filter(key);
+        }
+        if self.ui.help {
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => self.ui.help = false,
+                KeyCode::Char('q') => self.update(Action::Quit),
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown | KeyCode::Char(' ') => {
+                    self.ui.help_scroll = self.ui.help_scroll.saturating_add(1)
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                    self.ui.help_scroll = self.ui.help_scroll.saturating_sub(1)
+                }
+                _ => {}
+            }
+            return;
+        }
+        if let Some(action) = keymap::action_for(self.context(), &key) {
+            self.update(action);
+        }
+    }
+
+    fn edit_filter(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter => self.ui.filter_editing = false,
+            KeyCode::Esc => {
+                self.ui.filter.clear();
+                self.ui.filter_editing = false;
+            }
+            KeyCode::Backspace => {
+                self.ui.filter.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if self.ui.filter.chars().count() < 64 {
+                    self.ui.filter.push(c);
+                }
+            }
+            KeyCode::Up | KeyCode::Down => {
+                let a = if key.code == KeyCode::Up {
+                    Action::Up
+                } else {
+                    Action::Down
+                };
+                self.update(a);
+                return;
+            }
+            _ => return,
+        }
+        self.ui.table_offset.set(0);
+        self.refresh();
+    }
+
+    /// Applies an action: the only place UI state changes.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-(self.ui.table_rows.get().max(1) as isize)),
+            Action::PageDown => self.move_selection(self.ui.table_rows.get().max(1) as isize),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::OpenDetail => {
+                if let Some(k) = self.ui.selected.clone() {
+                    self.ui.screen = Screen::Detail(k);
+                }
+            }
+            Action::Back => match self.ui.screen {
+                Screen::Detail(_) => self.ui.screen = Screen::Dashboard,
+                Screen::Dashboard => {
+                    self.ui.filter.clear();
+                }
+            },
+            Action::StartFilter => self.ui.filter_editing = true,
+            Action::SortNext => {
+                self.ui.sort = self.ui.sort.next();
+                self.ui.descending = self.ui.sort.descending_by_default();
+            }
+            Action::SortReverse => self.ui.descending = !self.ui.descending,
+            Action::FocusNext | Action::FocusPrev => {
+                self.ui.focus = match self.ui.focus {
+                    Focus::Fleet => Focus::Flow,
+                    Focus::Flow => Focus::Fleet,
+                }
+            }
+            Action::SetWindow(w) => self.ui.window = w,
+            Action::CycleFlowScope => {
+                self.ui.flow_follows = match self.ui.flow_follows {
+                    FlowFollows::Fleet => FlowFollows::Project,
+                    FlowFollows::Project => FlowFollows::Function,
+                    FlowFollows::Function => FlowFollows::Fleet,
+                }
+            }
+            Action::ToggleHelp => {
+                self.ui.help = !self.ui.help;
+                self.ui.help_scroll = 0;
+            }
+            Action::Refresh => self.outbox.push(Command::RefreshNow),
+        }
+        self.refresh();
+    }
+
+    fn move_selection(&mut self, by: isize) {
+        let order = self.view.order();
+        if order.is_empty() {
+            return;
+        }
+        let current = self.selected_row().unwrap_or(0) as isize;
+        let next = (current.saturating_add(by)).clamp(0, order.len() as isize - 1) as usize;
+        let key = self.store.functions()[order[next]].facts.key();
+        if let Screen::Detail(_) = self.ui.screen {
+            self.ui.screen = Screen::Detail(key.clone());
+        }
+        self.ui.selected = Some(key);
+    }
+}

@@ -1,0 +1,107 @@
+//! The app loop: one task owns the app and its store, and waits on terminal input, source
+//! events, a one-second tick and signals. Source events are drained in batches; the screen is
+//! redrawn only when something changed, at most ~30 times a second, each frame wrapped in a
+//! synchronized update so SSH sessions do not flicker.
+
+use std::io;
+use std::time::Duration;
+
+use futures::StreamExt;
+use ratatui::crossterm::event::{Event, EventStream};
+use ratatui::crossterm::queue;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::{Instant, MissedTickBehavior};
+
+use super::App;
+use crate::clock::SharedClock;
+use crate::source::{Command, SourceEvent};
+use crate::terminal::Tui;
+use crate::ui;
+
+const FRAME: Duration = Duration::from_millis(33);
+
+/// Runs until the user quits, the terminal goes away or a signal arrives.
+pub async fn run(
+    terminal: &mut Tui,
+    app: &mut App,
+    clock: SharedClock,
+    mut events: mpsc::Receiver<SourceEvent>,
+    commands: broadcast::Sender<Command>,
+) -> io::Result<()> {
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+
+    loop {
+        if dirty && Instant::now() >= next_frame {
+            draw(terminal, app)?;
+            dirty = false;
+            next_frame = Instant::now() + FRAME;
+            crate::app::run::test_panic_after_first_draw();
+        }
+        tokio::select! {
+            maybe = input.next() => match maybe {
+                Some(Ok(Event::Key(key))) => {
+                    app.handle_key(key);
+                    dirty = true;
+                }
+                Some(Ok(Event::Resize(..))) => {
+                    terminal.autoresize()?;
+                    dirty = true;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(event) = events.recv() => {
+                app.store.apply(event);
+                // Drain what else is waiting, then recompute the view once.
+                while let Ok(event) = events.try_recv() {
+                    app.store.apply(event);
+                }
+                app.set_now(clock.now());
+                dirty = true;
+            }
+            _ = tick.tick() => {
+                app.set_now(clock.now());
+                dirty = true;
+            }
+            _ = tokio::time::sleep_until(next_frame), if dirty => {}
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+            _ = sigint.recv() => return Ok(()),
+        }
+        for command in app.take_commands() {
+            let _ = commands.send(command);
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+    }
+}
+
+fn draw(terminal: &mut Tui, app: &App) -> io::Result<()> {
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| ui::draw(frame, app))?;
+    queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    std::io::Write::flush(terminal.backend_mut())
+}
+
+/// Debug builds only: `LAMBDATOP_TEST_PANIC=1` panics after the first frame, to prove that a
+/// panic restores the terminal.
+#[cfg(debug_assertions)]
+fn test_panic_after_first_draw() {
+    if std::env::var_os("LAMBDATOP_TEST_PANIC").is_some() {
+        panic!("LAMBDATOP_TEST_PANIC is set: panicking on purpose after the first frame");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn test_panic_after_first_draw() {}

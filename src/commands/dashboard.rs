@@ -1,0 +1,56 @@
+//! The dashboard: start the sources, take over the terminal, run the app loop, and give the
+//! terminal back however the loop ends.
+
+use anyhow::{Context, Result};
+use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{App, AppOptions, Thresholds};
+use crate::cli::GlobalArgs;
+use crate::clock::SharedClock;
+use crate::source::runner;
+use crate::store::Window;
+use crate::ui::theme::Theme;
+
+pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
+    let window = super::window(global, Window::H1)?;
+    let setup = super::setup(global, &clock)?;
+    let theme = Theme::default();
+    let mut app = App::new(
+        setup.store,
+        theme,
+        AppOptions {
+            window,
+            thresholds: Thresholds::default(),
+        },
+        clock.now(),
+    );
+
+    let (events_tx, events_rx) = mpsc::channel(4096);
+    let (commands_tx, _) = broadcast::channel(16);
+    let cancel = CancellationToken::new();
+    let tasks: Vec<_> = setup
+        .sources
+        .into_iter()
+        .map(|s| {
+            runner::spawn(
+                s,
+                clock.clone(),
+                events_tx.clone(),
+                commands_tx.subscribe(),
+                cancel.clone(),
+            )
+        })
+        .collect();
+    drop(events_tx);
+
+    let result = {
+        let mut guard = crate::terminal::init().context("cannot start the dashboard")?;
+        crate::app::run::run(&mut guard.terminal, &mut app, clock, events_rx, commands_tx).await
+    };
+    cancel.cancel();
+    for t in tasks {
+        let _ = t.await;
+    }
+    result.context("the terminal failed")
+}

@@ -1,0 +1,62 @@
+//! What `lambdatop` does when run: the dashboard, or a non-interactive command. They share the
+//! same sources, store and figures.
+
+pub mod dashboard;
+pub mod snapshot;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+
+use crate::cli::GlobalArgs;
+use crate::clock::SharedClock;
+use crate::source::demo::DemoSource;
+use crate::source::{Source, SourceKind};
+use crate::store::{DEFAULT_RETENTION_MINUTES, Session, Store, Window};
+
+/// The store and the sources that will fill it, as the flags ask.
+pub struct Setup {
+    pub store: Store,
+    pub sources: Vec<Box<dyn Source>>,
+}
+
+pub fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
+    let retention = DEFAULT_RETENTION_MINUTES;
+    if !global.demo {
+        bail!(
+            "lambdatop reads AWS accounts from the next release on; run `lambdatop --demo` to see the demo fleet"
+        );
+    }
+    let session = Session {
+        kind: SourceKind::Demo,
+        profile: Some("demo".to_string()),
+        regions: DemoSource::regions(),
+    };
+    let demo = DemoSource::new(
+        global.seed,
+        clock.now(),
+        retention,
+        Duration::from_secs(global.refresh),
+    );
+    Ok(Setup {
+        store: Store::new(session, retention, &global.project_tag),
+        sources: vec![Box::new(demo)],
+    })
+}
+
+/// The window the flags ask for, checked against the history the store keeps.
+pub fn window(global: &GlobalArgs, default: Window) -> Result<Window> {
+    let w = global.window.unwrap_or(default);
+    if w.minutes() > DEFAULT_RETENTION_MINUTES {
+        bail!(
+            "window {w} is longer than the {}h of history lambdatop keeps",
+            DEFAULT_RETENTION_MINUTES / 60
+        );
+    }
+    Ok(w)
+}
+
+pub fn system_clock() -> SharedClock {
+    Arc::new(crate::clock::SystemClock)
+}

@@ -1,0 +1,261 @@
+//! `lambdatop snapshot`: poll every source once, then print the fleet over the window as a
+//! table or as JSON. The JSON shape is a contract for scripts: later versions add fields, never
+//! remove or rename them. A figure a source could not give is `null`, never 0.
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::cli::{Format, GlobalArgs, SnapshotArgs};
+use crate::clock::SharedClock;
+use crate::source::SourceKind;
+use crate::store::Store;
+use crate::store::Window;
+use crate::store::window::{FleetStats, fleet_stats};
+use crate::ui::fleet_table::truncate;
+use crate::ui::format;
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Snapshot {
+    pub generated_at: String,
+    pub source: SourceKind,
+    pub window_minutes: u32,
+    pub regions: Vec<String>,
+    pub functions: Vec<FunctionRow>,
+    pub projects: Vec<ProjectRow>,
+    pub totals: TotalsRow,
+    pub problems: Vec<ProblemRow>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct FunctionRow {
+    pub name: String,
+    pub region: String,
+    pub project: String,
+    pub runtime: Option<String>,
+    pub memory_mb: Option<u32>,
+    pub architecture: &'static str,
+    pub timeout_s: Option<u32>,
+    pub invocations: Option<u64>,
+    pub errors: Option<u64>,
+    pub error_rate: Option<f64>,
+    pub throttles: Option<u64>,
+    pub duration_avg_ms: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub concurrency_max: Option<u64>,
+    pub est_cost_usd: Option<f64>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ProjectRow {
+    pub name: String,
+    pub functions: usize,
+    pub invocations: Option<u64>,
+    pub errors: Option<u64>,
+    pub throttles: Option<u64>,
+    pub est_cost_usd: Option<f64>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct TotalsRow {
+    pub functions: usize,
+    pub invocations: Option<u64>,
+    pub errors: Option<u64>,
+    pub throttles: Option<u64>,
+    pub est_cost_usd: Option<f64>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ProblemRow {
+    pub source: String,
+    pub message: String,
+}
+
+fn whole(v: Option<f64>) -> Option<u64> {
+    v.map(|x| x.round().max(0.0) as u64)
+}
+
+/// Rounds away float noise: `digits` decimals.
+fn round(v: Option<f64>, digits: i32) -> Option<f64> {
+    let f = 10f64.powi(digits);
+    v.map(|x| (x * f).round() / f)
+}
+
+/// The snapshot of `store` over `window` at `now`.
+pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
+    let stats: FleetStats = fleet_stats(store, window, now);
+    let mut functions: Vec<FunctionRow> = store
+        .functions()
+        .iter()
+        .zip(&stats.functions)
+        .map(|(f, s)| FunctionRow {
+            name: f.facts.name.clone(),
+            region: f.facts.region.clone(),
+            project: f.project.clone(),
+            runtime: f.facts.runtime.clone(),
+            memory_mb: f.facts.memory_mb,
+            architecture: f.facts.architecture.as_str(),
+            timeout_s: f.facts.timeout_s,
+            invocations: whole(s.invocations),
+            errors: whole(s.errors),
+            error_rate: round(s.error_rate, 6),
+            throttles: whole(s.throttles),
+            duration_avg_ms: round(s.duration_avg_ms, 2),
+            duration_p99_ms: round(s.duration_p99_ms, 2),
+            concurrency_max: whole(s.concurrency_max),
+            est_cost_usd: round(s.est_cost_usd, 6),
+        })
+        .collect();
+    functions.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));
+    let projects = stats
+        .projects
+        .iter()
+        .map(|p| ProjectRow {
+            name: p.name.clone(),
+            functions: p.functions,
+            invocations: whole(p.invocations),
+            errors: whole(p.errors),
+            throttles: whole(p.throttles),
+            est_cost_usd: round(p.est_cost_usd, 6),
+        })
+        .collect();
+    let t = &stats.totals;
+    Snapshot {
+        generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        source: store.session().kind,
+        window_minutes: window.minutes(),
+        regions: store.session().regions.clone(),
+        functions,
+        projects,
+        totals: TotalsRow {
+            functions: t.functions,
+            invocations: whole(t.invocations),
+            errors: whole(t.errors),
+            throttles: whole(t.throttles),
+            est_cost_usd: round(t.est_cost_usd, 6),
+        },
+        problems: store
+            .problems()
+            .iter()
+            .map(|p| ProblemRow {
+                source: p.source.clone(),
+                message: format!("{}: {}", p.scope, p.message),
+            })
+            .collect(),
+    }
+}
+
+/// The table for people: worst first (most errors), then the projects and the totals.
+pub fn table(s: &Snapshot) -> String {
+    let mut rows: Vec<&FunctionRow> = s.functions.iter().collect();
+    rows.sort_by(|a, b| {
+        b.errors
+            .unwrap_or(0)
+            .cmp(&a.errors.unwrap_or(0))
+            .then_with(|| (&a.name, &a.region).cmp(&(&b.name, &b.region)))
+    });
+    let n = |v: Option<u64>| format::count(v.map(|x| x as f64));
+    let mut out = String::new();
+    let source = match s.source {
+        SourceKind::Demo => "DEMO fleet",
+        SourceKind::Aws => "AWS",
+    };
+    out.push_str(&format!(
+        "{source} · {} · last {} min to {} · {}\n\n",
+        s.regions.join(", "),
+        s.window_minutes,
+        s.generated_at,
+        if s.problems.is_empty() {
+            "no problems".to_string()
+        } else {
+            format!("{} problems", s.problems.len())
+        }
+    ));
+    out.push_str(&format!(
+        "{:<32} {:<10} {:<14} {:>8} {:>7} {:>6} {:>7} {:>7} {:>7} {:>6} {:>5} {:>9}\n",
+        "FUNCTION",
+        "REGION",
+        "PROJECT",
+        "INVOKED",
+        "ERRORS",
+        "ERR%",
+        "THROT",
+        "AVG",
+        "P99",
+        "P99/TO",
+        "CONC",
+        "EST.COST"
+    ));
+    for f in rows {
+        let to = match (f.duration_p99_ms, f.timeout_s) {
+            (Some(p), Some(t)) if t > 0 => Some(p / (f64::from(t) * 1000.0)),
+            _ => None,
+        };
+        out.push_str(&format!(
+            "{:<32} {:<10} {:<14} {:>8} {:>7} {:>6} {:>7} {:>7} {:>7} {:>6} {:>5} {:>9}\n",
+            truncate(&f.name, 32),
+            f.region,
+            truncate(&f.project, 14),
+            n(f.invocations),
+            n(f.errors),
+            format::percent(f.error_rate),
+            n(f.throttles),
+            format::millis(f.duration_avg_ms),
+            format::millis(f.duration_p99_ms),
+            format::percent(to),
+            n(f.concurrency_max),
+            format::usd(f.est_cost_usd),
+        ));
+    }
+    out.push_str(&format!(
+        "\n{:<24} {:>9} {:>8} {:>7} {:>7} {:>9}\n",
+        "PROJECT", "FUNCTIONS", "INVOKED", "ERRORS", "THROT", "EST.COST"
+    ));
+    for p in &s.projects {
+        out.push_str(&format!(
+            "{:<24} {:>9} {:>8} {:>7} {:>7} {:>9}\n",
+            truncate(&p.name, 24),
+            p.functions,
+            n(p.invocations),
+            n(p.errors),
+            n(p.throttles),
+            format::usd(p.est_cost_usd)
+        ));
+    }
+    let t = &s.totals;
+    out.push_str(&format!(
+        "{:<24} {:>9} {:>8} {:>7} {:>7} {:>9}\n",
+        "TOTAL",
+        t.functions,
+        n(t.invocations),
+        n(t.errors),
+        n(t.throttles),
+        format::usd(t.est_cost_usd)
+    ));
+    for p in &s.problems {
+        out.push_str(&format!("\nproblem ({}): {}", p.source, p.message));
+    }
+    out
+}
+
+pub async fn run(global: &GlobalArgs, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
+    let window = super::window(global, Window::M15)?;
+    let mut setup = super::setup(global, &clock)?;
+    for source in &mut setup.sources {
+        let events = source.poll(clock.now()).await;
+        setup.store.apply_all(events);
+    }
+    let snapshot = build(&setup.store, window, clock.now());
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&snapshot)?,
+        Format::Table => table(&snapshot),
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    match writeln!(out, "{text}").and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}

@@ -1,0 +1,63 @@
+//! The `lambdatop` binary: parse the command line, start logging, run the chosen command.
+//! Every failure ends as one line on stderr and a non-zero exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use lambdatop::cli::{Cli, Command};
+use lambdatop::commands;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // clap explains over several lines; one line is what a script's log wants.
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("lambdatop: {first} (see lambdatop --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let log_path = cli
+        .global
+        .log_file
+        .clone()
+        .unwrap_or_else(lambdatop::logging::default_path);
+    let _ = lambdatop::logging::init(&log_path);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lambdatop: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clock = commands::system_clock();
+    let result = runtime.block_on(async {
+        match &cli.command {
+            None => commands::dashboard::run(&cli.global, clock).await,
+            Some(Command::Snapshot(args)) => {
+                commands::snapshot::run(&cli.global, args, clock).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("lambdatop: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The embedded demo fleet: a `Source` that needs no AWS account. It plays the fleet of
+//! `fleet` through the model of `traffic` on the live clock, at the cadence a real metrics
+//! poller would have: the first poll fills the whole history, each later one sends the minutes
+//! completed since, and the current minute as partial.
+
+mod fleet;
+mod noise;
+mod traffic;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+
+use super::{MetricUpdate, Source, SourceEvent};
+use crate::store::{Architecture, FunctionFacts, Metric, Minute};
+use traffic::Instance;
+pub use traffic::Sample;
+
+/// Seed used when `--seed` is not given.
+pub const DEFAULT_SEED: u64 = 7;
+
+/// How often the demo reports, like a real CloudWatch metrics poller.
+pub const DEFAULT_CADENCE: Duration = Duration::from_secs(60);
+
+pub struct DemoSource {
+    seed: u64,
+    start: Minute,
+    history_minutes: u32,
+    cadence: Duration,
+    /// The newest complete minute already sent.
+    sent_until: Option<Minute>,
+}
+
+impl DemoSource {
+    /// A demo fleet starting at `start`, with `history_minutes` of history before it.
+    pub fn new(seed: u64, start: DateTime<Utc>, history_minutes: u32, cadence: Duration) -> Self {
+        Self {
+            seed,
+            start: Minute::of(start),
+            history_minutes,
+            cadence,
+            sent_until: None,
+        }
+    }
+
+    /// The regions the demo fleet lives in.
+    pub fn regions() -> Vec<String> {
+        fleet::REGIONS.iter().map(|r| r.to_string()).collect()
+    }
+
+    fn instances() -> impl Iterator<Item = Instance<'static>> {
+        fleet::instances()
+            .into_iter()
+            .enumerate()
+            .map(|(id, (spec, region))| Instance {
+                spec: &fleet::SPECS[spec],
+                region,
+                id: id as u64,
+            })
+    }
+
+    fn facts(&self, inst: Instance) -> FunctionFacts {
+        let s = inst.spec;
+        let deployed = traffic::deployed_at_minute(self.seed, inst, self.start.0);
+        let tags = BTreeMap::from([
+            ("project".to_string(), s.project.to_string()),
+            ("team".to_string(), format!("{}-team", s.project)),
+            ("env".to_string(), "prod".to_string()),
+        ]);
+        FunctionFacts {
+            name: s.name.to_string(),
+            region: inst.region.to_string(),
+            runtime: Some(s.runtime.to_string()),
+            memory_mb: Some(s.memory_mb),
+            architecture: if s.arm64 {
+                Architecture::Arm64
+            } else {
+                Architecture::X86_64
+            },
+            timeout_s: Some(s.timeout_s),
+            tags,
+            last_modified: Some(Minute(deployed).start() + chrono::Duration::seconds(17)),
+        }
+    }
+
+    fn sample(&self, inst: Instance, m: Minute) -> Sample {
+        traffic::sample(
+            self.seed,
+            inst,
+            m.0,
+            self.start.0,
+            i64::from(self.history_minutes),
+        )
+    }
+
+    /// The events of one poll at `now`.
+    pub fn events_at(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        let current = Minute::of(now);
+        let mut events = Vec::new();
+        if self.sent_until.is_none() {
+            let mut by_region: BTreeMap<&str, Vec<FunctionFacts>> = BTreeMap::new();
+            for inst in Self::instances() {
+                by_region
+                    .entry(inst.region)
+                    .or_default()
+                    .push(self.facts(inst));
+            }
+            for (region, functions) in by_region {
+                events.push(SourceEvent::Inventory {
+                    region: region.to_string(),
+                    functions,
+                });
+            }
+        }
+        let first = match self.sent_until {
+            Some(m) => m.plus(1),
+            None => current.minus(i64::from(self.history_minutes)),
+        };
+        let fraction = f64::from(now.timestamp().rem_euclid(60) as u32) / 60.0;
+        for inst in Self::instances() {
+            let key = crate::store::FunctionKey::new(inst.region, inst.spec.name);
+            let mut points: [Vec<(Minute, Option<f64>)>; Metric::COUNT] = Default::default();
+            let mut m = first;
+            while m <= current {
+                let full = self.sample(inst, m);
+                let s = if m == current {
+                    traffic::partial(full, fraction)
+                } else {
+                    full
+                };
+                for metric in Metric::ALL {
+                    points[metric.index()].push((m, value(&s, metric)));
+                }
+                m = m.plus(1);
+            }
+            for metric in Metric::ALL {
+                events.push(SourceEvent::Metrics(MetricUpdate {
+                    key: key.clone(),
+                    metric,
+                    points: std::mem::take(&mut points[metric.index()]),
+                    partial: Some(current),
+                }));
+            }
+        }
+        self.sent_until = Some(current.minus(1));
+        events
+    }
+}
+
+fn value(s: &Sample, metric: Metric) -> Option<f64> {
+    match metric {
+        Metric::Invocations => Some(s.invocations),
+        Metric::Errors => Some(s.errors),
+        Metric::Throttles => Some(s.throttles),
+        Metric::DurationAvg => s.duration_avg_ms,
+        Metric::DurationP99 => s.duration_p99_ms,
+        Metric::ConcurrencyMax => Some(s.concurrency_max),
+    }
+}
+
+impl Source for DemoSource {
+    fn name(&self) -> &str {
+        "demo"
+    }
+
+    fn cadence(&self) -> Duration {
+        self.cadence
+    }
+
+    fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
+        let events = self.events_at(now);
+        Box::pin(async move { events })
+    }
+}

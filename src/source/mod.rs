@@ -1,0 +1,89 @@
+//! Sources: background tasks that read the world (the demo fleet now, AWS next) and send plain
+//! data to the app loop. They never touch the terminal and never see the store; a failure is
+//! data too (`SourceEvent::Problem`).
+
+pub mod demo;
+pub mod runner;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use serde::Serialize;
+
+use crate::store::{FunctionFacts, FunctionKey, Metric, Minute, ProblemKind};
+
+/// Which world the store reflects: shown in the header and in `snapshot` JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Demo,
+    Aws,
+}
+
+/// A run of one metric of one function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricUpdate {
+    pub key: FunctionKey,
+    pub metric: Metric,
+    /// Minutes with their value, or `None` for a minute known to have no data.
+    pub points: Vec<(Minute, Option<f64>)>,
+    /// The newest minute when it is still filling.
+    pub partial: Option<Minute>,
+}
+
+/// What a source reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceEvent {
+    /// Every function of a region: those missing from it have been deleted.
+    Inventory {
+        region: String,
+        functions: Vec<FunctionFacts>,
+    },
+    Metrics(MetricUpdate),
+    /// Something the source covers is unavailable: a region, a service, a statistic.
+    Problem {
+        source: String,
+        scope: String,
+        kind: ProblemKind,
+        message: String,
+        at: DateTime<Utc>,
+    },
+    /// The problem of that scope is over.
+    Resolved {
+        source: String,
+        scope: String,
+    },
+    /// A poll started or ended: panes show loading state and data age from it.
+    Status {
+        source: String,
+        state: LoadingState,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadingState {
+    Loading,
+    Loaded,
+    Failed,
+}
+
+/// What the app asks of sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Poll now instead of waiting for the next tick.
+    RefreshNow,
+}
+
+/// A poller: the runner calls `poll` at its cadence and on demand.
+pub trait Source: Send + 'static {
+    /// Short name used in problems and the status line, e.g. `demo`, `metrics`.
+    fn name(&self) -> &str;
+
+    /// How often the runner polls.
+    fn cadence(&self) -> Duration;
+
+    /// Everything new since the previous poll; the first poll fills the history.
+    fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>>;
+}

@@ -1,0 +1,113 @@
+//! A Lambda function as the store holds it: its facts (configuration and tags) and its
+//! history (one `Series` per metric, plus the mark on the newest, still-filling minute).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::metric::Metric;
+use super::minute::Minute;
+use super::series::Series;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub enum Architecture {
+    #[default]
+    #[serde(rename = "x86_64")]
+    X86_64,
+    #[serde(rename = "arm64")]
+    Arm64,
+}
+
+impl Architecture {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        }
+    }
+}
+
+impl fmt::Display for Architecture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A function is unique by region and name within one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FunctionKey {
+    pub region: String,
+    pub name: String,
+}
+
+impl FunctionKey {
+    pub fn new(region: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            region: region.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// Configuration and tags, as an inventory poll reports them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FunctionFacts {
+    pub name: String,
+    pub region: String,
+    pub runtime: Option<String>,
+    pub memory_mb: Option<u32>,
+    pub architecture: Architecture,
+    pub timeout_s: Option<u32>,
+    pub tags: BTreeMap<String, String>,
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+impl FunctionFacts {
+    pub fn key(&self) -> FunctionKey {
+        FunctionKey::new(&self.region, &self.name)
+    }
+}
+
+/// Per-minute metric history of one function.
+#[derive(Debug, Clone)]
+pub struct History {
+    series: [Series; Metric::COUNT],
+    /// The newest minute when it is still filling: its counts are incomplete.
+    pub partial: Option<Minute>,
+}
+
+impl History {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            series: std::array::from_fn(|_| Series::new(capacity)),
+            partial: None,
+        }
+    }
+
+    pub fn series(&self, metric: Metric) -> &Series {
+        &self.series[metric.index()]
+    }
+
+    pub fn series_mut(&mut self, metric: Metric) -> &mut Series {
+        &mut self.series[metric.index()]
+    }
+
+    pub fn get(&self, metric: Metric, m: Minute) -> Option<f64> {
+        self.series(metric).get(m)
+    }
+
+    pub fn is_partial(&self, m: Minute) -> bool {
+        self.partial == Some(m)
+    }
+}
+
+/// One function in the store.
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub facts: FunctionFacts,
+    /// Derived by the project rule when the facts arrive.
+    pub project: String,
+    pub history: History,
+}

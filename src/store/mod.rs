@@ -1,0 +1,238 @@
+//! The store: the single truth the panes render and `snapshot` prints.
+//!
+//! It holds per-function facts and minute history, open problems and each source's loading
+//! state. Only the app loop (or a command) owns it and applies `SourceEvent`s to it; every
+//! change bumps `version`, which is how views know their cached sort, filter and sums are stale.
+
+mod function;
+mod metric;
+mod minute;
+mod problems;
+pub mod project;
+mod series;
+pub mod window;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+
+pub use function::{Architecture, Function, FunctionFacts, FunctionKey, History};
+pub use metric::Metric;
+pub use minute::{Minute, MinuteRange};
+pub use problems::{Problem, ProblemKind, Problems};
+pub use series::Series;
+pub use window::Window;
+
+use crate::logtext::sanitize::clean_field;
+use crate::source::{LoadingState, SourceEvent, SourceKind};
+
+/// History kept per function by default: 3 hours of complete minutes plus the filling one.
+pub const DEFAULT_RETENTION_MINUTES: u32 = 180;
+
+/// Who the store speaks for: shown in the header and in `snapshot`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub kind: SourceKind,
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+}
+
+/// Loading state of one source.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SourceStatus {
+    pub state: LoadingState,
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug)]
+pub struct Store {
+    session: Session,
+    retention_minutes: u32,
+    project_tag: String,
+    functions: Vec<Function>,
+    index: HashMap<FunctionKey, usize>,
+    problems: Problems,
+    sources: BTreeMap<String, SourceStatus>,
+    version: u64,
+}
+
+impl Store {
+    pub fn new(session: Session, retention_minutes: u32, project_tag: &str) -> Self {
+        Self {
+            session,
+            retention_minutes: retention_minutes.max(1),
+            project_tag: project_tag.to_string(),
+            functions: Vec::new(),
+            index: HashMap::new(),
+            problems: Problems::default(),
+            sources: BTreeMap::new(),
+            version: 0,
+        }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn retention_minutes(&self) -> u32 {
+        self.retention_minutes
+    }
+
+    /// Bumped by every change; views compare it to know when to recompute.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub fn functions(&self) -> &[Function] {
+        &self.functions
+    }
+
+    pub fn function(&self, key: &FunctionKey) -> Option<&Function> {
+        self.index.get(key).map(|&i| &self.functions[i])
+    }
+
+    pub fn problems(&self) -> &Problems {
+        &self.problems
+    }
+
+    pub fn sources(&self) -> &BTreeMap<String, SourceStatus> {
+        &self.sources
+    }
+
+    /// The oldest of the sources' last successful polls: the age of the data on screen.
+    pub fn data_as_of(&self) -> Option<DateTime<Utc>> {
+        let mut oldest = None;
+        for s in self.sources.values() {
+            let t = s.last_success?;
+            oldest = Some(oldest.map_or(t, |o: DateTime<Utc>| o.min(t)));
+        }
+        oldest
+    }
+
+    /// True while any source is still on its first load.
+    pub fn is_loading(&self) -> bool {
+        self.sources.is_empty()
+            || self
+                .sources
+                .values()
+                .any(|s| s.last_success.is_none() && s.state == LoadingState::Loading)
+    }
+
+    /// Project names, sorted.
+    pub fn projects(&self) -> BTreeSet<&str> {
+        self.functions.iter().map(|f| f.project.as_str()).collect()
+    }
+
+    /// Regions that hold functions, sorted.
+    pub fn regions(&self) -> BTreeSet<&str> {
+        self.functions
+            .iter()
+            .map(|f| f.facts.region.as_str())
+            .collect()
+    }
+
+    pub fn apply_all(&mut self, events: impl IntoIterator<Item = SourceEvent>) {
+        for e in events {
+            self.apply(e);
+        }
+    }
+
+    pub fn apply(&mut self, event: SourceEvent) {
+        match event {
+            SourceEvent::Inventory { region, functions } => self.replace_region(&region, functions),
+            SourceEvent::Metrics(update) => {
+                let Some(&i) = self.index.get(&update.key) else {
+                    // Metrics of a function the inventory does not know (yet): nothing to show.
+                    return;
+                };
+                let history = &mut self.functions[i].history;
+                let series = history.series_mut(update.metric);
+                for (m, v) in update.points {
+                    series.set(m, v);
+                }
+                if update.partial.is_some() || history.partial.is_some() {
+                    history.partial = update.partial;
+                }
+            }
+            SourceEvent::Problem {
+                source,
+                scope,
+                kind,
+                message,
+                at,
+            } => self.problems.raise(Problem {
+                source,
+                scope,
+                kind,
+                message: clean_field(&message),
+                since: at,
+            }),
+            SourceEvent::Resolved { source, scope } => {
+                if !self.problems.clear(&source, &scope) {
+                    return;
+                }
+            }
+            SourceEvent::Status { source, state, at } => {
+                let status = self.sources.entry(source).or_insert(SourceStatus {
+                    state,
+                    last_success: None,
+                });
+                status.state = state;
+                if state == LoadingState::Loaded {
+                    status.last_success = Some(at);
+                }
+            }
+        }
+        self.version += 1;
+    }
+
+    /// Makes `functions` the whole of `region`: new ones appear, deleted ones leave, the
+    /// history of the ones that stay is kept.
+    fn replace_region(&mut self, region: &str, functions: Vec<FunctionFacts>) {
+        let incoming: BTreeSet<FunctionKey> = functions.iter().map(|f| f.key()).collect();
+        let mut i = 0;
+        while i < self.functions.len() {
+            let key = self.functions[i].facts.key();
+            if key.region == region && !incoming.contains(&key) {
+                self.index.remove(&key);
+                self.functions.swap_remove(i);
+                if let Some(moved) = self.functions.get(i) {
+                    self.index.insert(moved.facts.key(), i);
+                }
+            } else {
+                i += 1;
+            }
+        }
+        for mut facts in functions {
+            facts.region = region.to_string();
+            sanitize_facts(&mut facts);
+            let project = project::project_of(&facts.name, &facts.tags, &self.project_tag);
+            match self.index.get(&facts.key()) {
+                Some(&i) => {
+                    let f = &mut self.functions[i];
+                    f.facts = facts;
+                    f.project = project;
+                }
+                None => {
+                    self.index.insert(facts.key(), self.functions.len());
+                    self.functions.push(Function {
+                        facts,
+                        project,
+                        history: History::new(self.retention_minutes as usize + 1),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Names, runtimes and tags come from the account and are shown on a terminal: no control
+/// character may pass.
+fn sanitize_facts(facts: &mut FunctionFacts) {
+    facts.name = clean_field(&facts.name);
+    facts.runtime = facts.runtime.as_deref().map(clean_field);
+    facts.tags = std::mem::take(&mut facts.tags)
+        .into_iter()
+        .map(|(k, v)| (clean_field(&k), clean_field(&v)))
+        .collect();
+}

@@ -1,0 +1,294 @@
+//! Windows and the figures computed over them: the one place where sums, rates, averages,
+//! project roll-ups, fleet totals, task-flow series and cost estimates are derived. Panes and
+//! `snapshot` both read these, so a number can never differ between screen and script.
+//!
+//! Sums cover the window's complete minutes (the filling minute is left out); a figure no
+//! minute had data for is `None`, never 0.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+
+use super::{Function, Metric, Minute, MinuteRange, Store};
+use crate::pricing;
+
+/// A look-back window of whole minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Window {
+    minutes: u32,
+}
+
+impl Window {
+    pub const M15: Window = Window { minutes: 15 };
+    pub const H1: Window = Window { minutes: 60 };
+    pub const H3: Window = Window { minutes: 180 };
+    pub const PRESETS: [Window; 3] = [Self::M15, Self::H1, Self::H3];
+
+    pub fn from_minutes(minutes: u32) -> Option<Window> {
+        (1..=24 * 60)
+            .contains(&minutes)
+            .then_some(Window { minutes })
+    }
+
+    pub fn minutes(self) -> u32 {
+        self.minutes
+    }
+
+    /// The window's complete minutes at `now`: they end with the minute before the current one.
+    pub fn range(self, now: DateTime<Utc>) -> MinuteRange {
+        MinuteRange::ending_at(Minute::of(now).minus(1), self.minutes)
+    }
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.minutes.is_multiple_of(60) {
+            write!(f, "{}h", self.minutes / 60)
+        } else {
+            write!(f, "{}m", self.minutes)
+        }
+    }
+}
+
+impl std::str::FromStr for Window {
+    type Err = String;
+
+    /// `15m`, `1h`, `90m`, `3h` or a bare number of minutes.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        let (digits, factor) = if let Some(h) = t.strip_suffix('h') {
+            (h, 60)
+        } else if let Some(m) = t.strip_suffix('m') {
+            (m, 1)
+        } else {
+            (t.as_str(), 1)
+        };
+        digits
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| n.checked_mul(factor))
+            .and_then(Window::from_minutes)
+            .ok_or_else(|| format!("invalid window '{s}': expected e.g. 15m, 1h or 3h"))
+    }
+}
+
+/// Adds two optional figures: unknown plus known is the known one.
+pub fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x + y),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn max(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// Errors over invocations, undefined when nothing ran.
+pub fn ratio(errors: Option<f64>, invocations: Option<f64>) -> Option<f64> {
+    match invocations {
+        Some(n) if n > 0.0 => Some(errors.unwrap_or(0.0) / n),
+        _ => None,
+    }
+}
+
+/// One function's figures over a window.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FunctionStats {
+    pub invocations: Option<f64>,
+    /// Mean invocations per minute over the minutes that had data.
+    pub invocations_per_min: Option<f64>,
+    pub errors: Option<f64>,
+    pub throttles: Option<f64>,
+    pub error_rate: Option<f64>,
+    /// Invocation-weighted mean of the minutes' average durations.
+    pub duration_avg_ms: Option<f64>,
+    /// The highest minute p99 in the window: the worst the function got.
+    pub duration_p99_ms: Option<f64>,
+    /// `duration_p99_ms` as a fraction of the configured timeout.
+    pub p99_of_timeout: Option<f64>,
+    pub concurrency_max: Option<f64>,
+    pub est_cost_usd: Option<f64>,
+}
+
+pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
+    let h = &f.history;
+    let mut s = FunctionStats::default();
+    let mut minutes_with_invocations = 0u32;
+    let (mut weighted_ms, mut weight) = (0.0, 0.0);
+    for m in range.iter() {
+        let inv = h.get(Metric::Invocations, m);
+        if inv.is_some() {
+            minutes_with_invocations += 1;
+        }
+        s.invocations = add(s.invocations, inv);
+        s.errors = add(s.errors, h.get(Metric::Errors, m));
+        s.throttles = add(s.throttles, h.get(Metric::Throttles, m));
+        s.duration_p99_ms = max(s.duration_p99_ms, h.get(Metric::DurationP99, m));
+        s.concurrency_max = max(s.concurrency_max, h.get(Metric::ConcurrencyMax, m));
+        if let (Some(avg), Some(n)) = (h.get(Metric::DurationAvg, m), inv)
+            && n > 0.0
+        {
+            weighted_ms += avg * n;
+            weight += n;
+        }
+    }
+    s.invocations_per_min = s
+        .invocations
+        .map(|n| n / f64::from(minutes_with_invocations.max(1)));
+    s.error_rate = ratio(s.errors, s.invocations);
+    s.duration_avg_ms = (weight > 0.0).then(|| weighted_ms / weight);
+    s.p99_of_timeout = match (s.duration_p99_ms, f.facts.timeout_s) {
+        (Some(p99), Some(t)) if t > 0 => Some(p99 / (f64::from(t) * 1000.0)),
+        _ => None,
+    };
+    s.est_cost_usd = estimate(f, s.invocations, s.duration_avg_ms);
+    s
+}
+
+fn estimate(f: &Function, invocations: Option<f64>, avg_ms: Option<f64>) -> Option<f64> {
+    let n = invocations?;
+    if n == 0.0 {
+        return Some(0.0);
+    }
+    Some(pricing::estimate_usd(
+        &f.facts.region,
+        f.facts.architecture,
+        f.facts.memory_mb?,
+        n,
+        avg_ms?,
+    ))
+}
+
+/// A project's roll-up over a window.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectStats {
+    pub name: String,
+    pub functions: usize,
+    pub invocations: Option<f64>,
+    pub errors: Option<f64>,
+    pub throttles: Option<f64>,
+    pub error_rate: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub est_cost_usd: Option<f64>,
+}
+
+/// The whole fleet's roll-up.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Totals {
+    pub functions: usize,
+    pub invocations: Option<f64>,
+    pub invocations_per_min: Option<f64>,
+    pub errors: Option<f64>,
+    pub throttles: Option<f64>,
+    pub error_rate: Option<f64>,
+    pub est_cost_usd: Option<f64>,
+}
+
+/// Every figure of the fleet over one window, computed once per data change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetStats {
+    pub window: Window,
+    pub range: MinuteRange,
+    /// Indexed like `Store::functions`.
+    pub functions: Vec<FunctionStats>,
+    /// Sorted by name.
+    pub projects: Vec<ProjectStats>,
+    pub totals: Totals,
+}
+
+pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetStats {
+    let range = window.range(now);
+    let functions: Vec<FunctionStats> = store
+        .functions()
+        .iter()
+        .map(|f| function_stats(f, range))
+        .collect();
+    let mut projects: BTreeMap<&str, ProjectStats> = BTreeMap::new();
+    let mut totals = Totals::default();
+    for (f, s) in store.functions().iter().zip(&functions) {
+        let p = projects
+            .entry(f.project.as_str())
+            .or_insert_with(|| ProjectStats {
+                name: f.project.clone(),
+                ..ProjectStats::default()
+            });
+        p.functions += 1;
+        p.invocations = add(p.invocations, s.invocations);
+        p.errors = add(p.errors, s.errors);
+        p.throttles = add(p.throttles, s.throttles);
+        p.duration_p99_ms = max(p.duration_p99_ms, s.duration_p99_ms);
+        p.est_cost_usd = add(p.est_cost_usd, s.est_cost_usd);
+
+        totals.functions += 1;
+        totals.invocations = add(totals.invocations, s.invocations);
+        totals.errors = add(totals.errors, s.errors);
+        totals.throttles = add(totals.throttles, s.throttles);
+        totals.est_cost_usd = add(totals.est_cost_usd, s.est_cost_usd);
+    }
+    let mut projects: Vec<ProjectStats> = projects.into_values().collect();
+    for p in &mut projects {
+        p.error_rate = ratio(p.errors, p.invocations);
+    }
+    totals.error_rate = ratio(totals.errors, totals.invocations);
+    totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
+    FleetStats {
+        window,
+        range,
+        functions,
+        projects,
+        totals,
+    }
+}
+
+/// Per-minute task flow over a range: what started, completed, failed and was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub range: MinuteRange,
+    pub started: Vec<Option<f64>>,
+    pub completed: Vec<Option<f64>>,
+    pub errors: Vec<Option<f64>>,
+    pub throttles: Vec<Option<f64>>,
+}
+
+impl Flow {
+    /// The flow of the functions `include` accepts.
+    pub fn of<'a>(functions: impl IntoIterator<Item = &'a Function>, range: MinuteRange) -> Flow {
+        let n = range.len();
+        let mut flow = Flow {
+            range,
+            started: vec![None; n],
+            completed: vec![None; n],
+            errors: vec![None; n],
+            throttles: vec![None; n],
+        };
+        for f in functions {
+            let h = &f.history;
+            for (i, m) in range.iter().enumerate() {
+                flow.started[i] = add(flow.started[i], h.get(Metric::Invocations, m));
+                flow.errors[i] = add(flow.errors[i], h.get(Metric::Errors, m));
+                flow.throttles[i] = add(flow.throttles[i], h.get(Metric::Throttles, m));
+            }
+        }
+        for i in 0..n {
+            flow.completed[i] =
+                flow.started[i].map(|s| (s - flow.errors[i].unwrap_or(0.0)).max(0.0));
+        }
+        flow
+    }
+
+    /// The highest value of any series: the chart's ceiling.
+    pub fn peak(&self) -> f64 {
+        [&self.started, &self.errors, &self.throttles]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .fold(0.0, |a, &b| a.max(b))
+    }
+}

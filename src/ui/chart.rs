@@ -1,0 +1,167 @@
+//! A braille line chart of per-minute series with a time axis and a legend, shared by the
+//! task-flow graph and the detail view. Gaps stay gaps: a series is drawn as separate runs, so a
+//! minute with no data is never drawn as a drop to zero.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
+
+use super::theme::Theme;
+use crate::store::MinuteRange;
+
+/// One line of a chart.
+pub struct Series<'a> {
+    pub name: &'a str,
+    pub style: Style,
+    pub values: &'a [Option<f64>],
+}
+
+/// Runs of consecutive known values as chart points (x = minute index).
+fn runs(values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
+    let mut out = Vec::new();
+    let mut run = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(y) => run.push((i as f64, *y)),
+            None if !run.is_empty() => out.push(std::mem::take(&mut run)),
+            None => {}
+        }
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
+}
+
+/// A round ceiling for the y axis: 1, 2 or 5 times a power of ten.
+pub fn nice_ceiling(peak: f64) -> f64 {
+    if peak <= 0.0 || !peak.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(peak.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|c| *c >= peak)
+        .unwrap_or(10.0 * p)
+}
+
+/// Renders `series` over `range`; `y_label` formats the axis figures.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    range: MinuteRange,
+    series: &[Series],
+    y_label: impl Fn(f64) -> String,
+    theme: &Theme,
+) {
+    let peak = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten())
+        .fold(0.0f64, |a, &b| a.max(b));
+    let ceiling = nice_ceiling(peak);
+    let points: Vec<Vec<Vec<(f64, f64)>>> = series.iter().map(|s| runs(s.values)).collect();
+    let mut datasets = Vec::new();
+    for (s, runs) in series.iter().zip(&points) {
+        for run in runs {
+            let d = Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(if run.len() == 1 {
+                    GraphType::Scatter
+                } else {
+                    GraphType::Line
+                })
+                .style(s.style)
+                .data(run);
+            datasets.push(d);
+        }
+    }
+    let last = range.len().saturating_sub(1) as f64;
+    let time = |m: crate::store::Minute| m.start().format("%H:%M").to_string();
+    let mid = range.first.plus(range.len() as i64 / 2);
+    let x_axis = Axis::default()
+        .style(theme.axis)
+        .bounds([0.0, last.max(1.0)])
+        .labels([
+            Span::styled(time(range.first), theme.axis),
+            Span::styled(time(mid), theme.axis),
+            Span::styled(format!("{} UTC", time(range.last)), theme.axis),
+        ])
+        .labels_alignment(Alignment::Right);
+    let y_axis = Axis::default()
+        .style(theme.axis)
+        .bounds([0.0, ceiling])
+        .labels([
+            Span::styled("0", theme.axis),
+            Span::styled(y_label(ceiling / 2.0), theme.axis),
+            Span::styled(y_label(ceiling), theme.axis),
+        ]);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 {
+        return;
+    }
+    let [legend_area, plot] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(legend(series, &y_label, theme), legend_area);
+    // A short chart gives its time axis up to the data: the pane title already says the window.
+    let x_axis = if plot.height < 8 {
+        Axis::default().bounds([0.0, last.max(1.0)])
+    } else {
+        x_axis
+    };
+    let chart = Chart::new(datasets)
+        .style(theme.text)
+        .x_axis(x_axis)
+        .y_axis(y_axis)
+        .legend_position(None);
+    frame.render_widget(chart, plot);
+}
+
+/// The legend as one line above the plot, where it never covers data. Each series carries its
+/// newest complete minute: the figure on-call reads first.
+fn legend<'a>(series: &[Series], y_label: &impl Fn(f64) -> String, theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::new();
+    for s in series {
+        let latest = s.values.iter().rev().flatten().next().copied();
+        spans.push(Span::styled("━ ", s.style));
+        spans.push(Span::styled(s.name.to_string(), theme.text));
+        let figure = latest.map_or_else(|| " no data".to_string(), |v| format!(" {}", y_label(v)));
+        spans.push(Span::styled(format!("{figure}   "), theme.muted));
+    }
+    Line::from(spans)
+}
+
+/// A one-line note in place of a chart, e.g. while loading.
+pub fn placeholder(frame: &mut Frame, area: Rect, block: Block, text: &str, theme: &Theme) {
+    let p = ratatui::widgets::Paragraph::new(Line::styled(text.to_string(), theme.muted))
+        .alignment(Alignment::Center)
+        .block(block);
+    frame.render_widget(p, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_split_runs() {
+        let v = [Some(1.0), Some(2.0), None, None, Some(3.0)];
+        assert_eq!(
+            runs(&v),
+            vec![vec![(0.0, 1.0), (1.0, 2.0)], vec![(4.0, 3.0)]]
+        );
+    }
+
+    #[test]
+    fn nice_ceilings() {
+        assert_eq!(nice_ceiling(0.0), 1.0);
+        assert_eq!(nice_ceiling(7.0), 10.0);
+        assert_eq!(nice_ceiling(1234.0), 2000.0);
+        assert_eq!(nice_ceiling(450.0), 500.0);
+    }
+}

@@ -1,0 +1,286 @@
+//! Function detail: configuration, tags and window figures beside charts of invocations,
+//! errors and throttles, duration (average and p99 against the timeout) and concurrency.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::chart::{self, Series};
+use super::format;
+use super::theme::Theme;
+use crate::app::{App, Breach};
+use crate::store::window::function_stats;
+use crate::store::{Function, Metric};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let Some(f) = app.detail_function() else {
+        let block = Block::new().borders(Borders::ALL).border_style(t.border);
+        return chart::placeholder(
+            frame,
+            area,
+            block,
+            "this function is gone (Esc to go back)",
+            t,
+        );
+    };
+    let wide = area.width >= 120;
+    let (facts_area, charts_area) = if wide {
+        let [a, b] = Layout::horizontal([Constraint::Length(44), Constraint::Fill(1)]).areas(area);
+        (a, b)
+    } else {
+        let [a, b] = Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(area);
+        (a, b)
+    };
+    render_facts(frame, facts_area, app, f, wide);
+    render_charts(frame, charts_area, app, f);
+}
+
+fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bool) {
+    let t = &app.theme;
+    let range = app.view().stats().range;
+    let s = function_stats(f, range);
+    let breach = Breach::of(&s, &app.thresholds);
+    let facts = &f.facts;
+    let flag = |on: bool| if on { t.error } else { t.text };
+    let date_format = if wide {
+        "%Y-%m-%d %H:%M"
+    } else {
+        "%m-%d %H:%M"
+    };
+    let deployed = facts
+        .last_modified
+        .map_or(format::UNKNOWN.to_string(), |at| {
+            format!(
+                "{} ({} ago)",
+                at.format(date_format),
+                format::age((app.now() - at).num_seconds())
+            )
+        });
+    let config: Vec<(&str, String, ratatui::style::Style)> = vec![
+        ("region", facts.region.clone(), t.text),
+        ("project", f.project.clone(), t.text),
+        (
+            "runtime",
+            facts
+                .runtime
+                .clone()
+                .unwrap_or_else(|| format::UNKNOWN.into()),
+            t.text,
+        ),
+        (
+            "memory",
+            facts
+                .memory_mb
+                .map_or(format::UNKNOWN.into(), |m| format!("{m} MB")),
+            t.text,
+        ),
+        ("arch", facts.architecture.to_string(), t.text),
+        (
+            "timeout",
+            facts
+                .timeout_s
+                .map_or(format::UNKNOWN.into(), |s| format!("{s} s")),
+            t.text,
+        ),
+        ("modified", deployed, t.text),
+    ];
+    let figures: Vec<(&str, String, ratatui::style::Style)> = vec![
+        (
+            "invocations",
+            format!(
+                "{} ({}/min)",
+                format::count(s.invocations),
+                format::count(s.invocations_per_min)
+            ),
+            t.text,
+        ),
+        (
+            "errors",
+            format!(
+                "{} ({})",
+                format::count(s.errors),
+                format::percent(s.error_rate)
+            ),
+            flag(breach.errors),
+        ),
+        (
+            "throttles",
+            format::count(s.throttles),
+            flag(breach.throttles),
+        ),
+        (
+            "duration",
+            format!(
+                "avg {} · p99 {}",
+                format::millis(s.duration_avg_ms),
+                format::millis(s.duration_p99_ms)
+            ),
+            t.text,
+        ),
+        (
+            "p99/timeout",
+            format::percent(s.p99_of_timeout),
+            flag(breach.timeout),
+        ),
+        (
+            "concurrency",
+            format!("max {}", format::count(s.concurrency_max)),
+            t.text,
+        ),
+        ("est. cost", format::usd(s.est_cost_usd), t.text),
+    ];
+    let line = |(k, v, style): &(&str, String, ratatui::style::Style)| {
+        Line::from(vec![
+            Span::styled(format!("{k:>12} "), t.muted),
+            Span::styled(v.clone(), *style),
+        ])
+    };
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", facts.name), t.title),
+        Span::styled(format!("· last {} ", app.ui.window), t.muted),
+    ]);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border_focused)
+        .title(title);
+    let tags = facts
+        .tags
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if wide {
+        let mut lines: Vec<Line> = config.iter().map(line).collect();
+        lines.push(Line::raw(""));
+        lines.extend(figures.iter().map(line));
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("        tags ", t.muted),
+            Span::styled(tags, t.text),
+        ]));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block),
+            area,
+        );
+    } else {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(inner);
+        frame.render_widget(
+            Paragraph::new(config.iter().map(line).collect::<Vec<_>>()),
+            left,
+        );
+        frame.render_widget(
+            Paragraph::new(figures.iter().map(line).collect::<Vec<_>>()),
+            right,
+        );
+    }
+}
+
+fn render_charts(frame: &mut Frame, area: Rect, app: &App, f: &Function) {
+    let t = &app.theme;
+    let range = app.view().stats().range;
+    let values = |m: Metric| -> Vec<Option<f64>> { f.history.series(m).values(range).collect() };
+    let invocations = values(Metric::Invocations);
+    let errors = values(Metric::Errors);
+    let throttles = values(Metric::Throttles);
+    let avg = values(Metric::DurationAvg);
+    let p99 = values(Metric::DurationP99);
+    let concurrency = values(Metric::ConcurrencyMax);
+    let timeout: Vec<Option<f64>> = f
+        .facts
+        .timeout_s
+        .map(|s| vec![Some(f64::from(s) * 1000.0); range.len()])
+        .unwrap_or_default();
+
+    let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(area);
+    let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
+    let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
+    let block = |title: &str, theme: &Theme| {
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(theme.border)
+            .title(Span::styled(format!(" {title} "), theme.title))
+    };
+    let count = |v: f64| format::count(Some(v));
+    let ms = |v: f64| format::millis(Some(v));
+    chart::render(
+        frame,
+        a,
+        block("Invocations", t),
+        range,
+        &[Series {
+            name: "invocations",
+            style: t.chart_started,
+            values: &invocations,
+        }],
+        count,
+        t,
+    );
+    chart::render(
+        frame,
+        b,
+        block("Errors and throttles", t),
+        range,
+        &[
+            Series {
+                name: "errors",
+                style: t.chart_errors,
+                values: &errors,
+            },
+            Series {
+                name: "throttles",
+                style: t.chart_throttles,
+                values: &throttles,
+            },
+        ],
+        count,
+        t,
+    );
+    let mut duration = vec![
+        Series {
+            name: "avg",
+            style: t.chart_duration_avg,
+            values: &avg,
+        },
+        Series {
+            name: "p99",
+            style: t.chart_duration_p99,
+            values: &p99,
+        },
+    ];
+    // The timeout line only when the p99 comes near it; otherwise it flattens the chart.
+    let p99_peak = p99.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
+    if timeout
+        .first()
+        .copied()
+        .flatten()
+        .is_some_and(|to| p99_peak >= to * 0.5)
+    {
+        duration.push(Series {
+            name: "timeout",
+            style: t.chart_limit,
+            values: &timeout,
+        });
+    }
+    chart::render(frame, c, block("Duration", t), range, &duration, ms, t);
+    chart::render(
+        frame,
+        d,
+        block("Concurrency (max)", t),
+        range,
+        &[Series {
+            name: "concurrent",
+            style: t.chart_concurrency,
+            values: &concurrency,
+        }],
+        count,
+        t,
+    );
+}

@@ -1,0 +1,33 @@
+//! The footer: the filter line while typing, otherwise the most useful keys of the screen.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::keymap::{self, Context};
+use crate::app::{App, Screen};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    if app.ui.filter_editing {
+        let line = Line::from(vec![
+            Span::styled(" /", t.key),
+            Span::styled(app.ui.filter.clone(), t.filter),
+            Span::styled("█", t.filter),
+            Span::styled("   Enter keep · Esc clear · ↑↓ move", t.muted),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let context = match app.ui.screen {
+        Screen::Dashboard => Context::Dashboard,
+        Screen::Detail(_) => Context::Detail,
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, hint) in keymap::hints(context) {
+        spans.push(Span::styled(keys, t.key));
+        spans.push(Span::styled(format!(" {hint}  "), t.muted));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,123 @@
+//! Number formatting for narrow columns: compact counts, durations, percentages, money.
+//! An unknown figure is shown as "–" (never as 0).
+
+pub const UNKNOWN: &str = "–";
+
+/// 843, 1.2k, 12k, 1.2M.
+pub fn count(v: Option<f64>) -> String {
+    let Some(v) = v else {
+        return UNKNOWN.to_string();
+    };
+    let a = v.abs();
+    if a < 1000.0 {
+        if v.fract().abs() < 0.05 || a >= 100.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    } else if a < 10_000.0 {
+        format!("{:.1}k", v / 1e3)
+    } else if a < 1e6 {
+        format!("{:.0}k", v / 1e3)
+    } else if a < 1e7 {
+        format!("{:.1}M", v / 1e6)
+    } else {
+        format!("{:.0}M", v / 1e6)
+    }
+}
+
+/// 7ms, 350ms, 1.4s, 27s, 4m05s.
+pub fn millis(v: Option<f64>) -> String {
+    let Some(ms) = v else {
+        return UNKNOWN.to_string();
+    };
+    if ms < 1000.0 {
+        format!("{ms:.0}ms")
+    } else if ms < 10_000.0 {
+        format!("{:.1}s", ms / 1000.0)
+    } else if ms < 60_000.0 {
+        format!("{:.0}s", ms / 1000.0)
+    } else {
+        let s = (ms / 1000.0).round() as u64;
+        format!("{}m{:02}s", s / 60, s % 60)
+    }
+}
+
+/// A fraction as a percentage: 0.0123 → "1.2%", 0.5 → "50%".
+pub fn percent(v: Option<f64>) -> String {
+    let Some(f) = v else {
+        return UNKNOWN.to_string();
+    };
+    let p = f * 100.0;
+    if p == 0.0 {
+        "0%".to_string()
+    } else if p < 10.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+/// $0.0042, $1.23, $1,234.
+pub fn usd(v: Option<f64>) -> String {
+    let Some(d) = v else {
+        return UNKNOWN.to_string();
+    };
+    if d > 0.0 && d < 0.0001 {
+        "<$0.0001".to_string()
+    } else if d < 0.01 && d > 0.0 {
+        format!("${d:.4}")
+    } else if d < 1000.0 {
+        format!("${d:.2}")
+    } else {
+        let whole = d.round() as u64;
+        let s = whole.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("${out}")
+    }
+}
+
+/// How long ago: 5s, 3m, 2h, 4d.
+pub fn age(seconds: i64) -> String {
+    let s = seconds.max(0);
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m", s / 60)
+    } else if s < 86_400 {
+        format!("{}h", s / 3600)
+    } else {
+        format!("{}d", s / 86_400)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_figures() {
+        assert_eq!(count(None), "–");
+        assert_eq!(count(Some(0.0)), "0");
+        assert_eq!(count(Some(12.34)), "12.3");
+        assert_eq!(count(Some(843.0)), "843");
+        assert_eq!(count(Some(1234.0)), "1.2k");
+        assert_eq!(count(Some(45_678.0)), "46k");
+        assert_eq!(count(Some(2_500_000.0)), "2.5M");
+        assert_eq!(millis(Some(7.0)), "7ms");
+        assert_eq!(millis(Some(1400.0)), "1.4s");
+        assert_eq!(millis(Some(27_400.0)), "27s");
+        assert_eq!(millis(Some(245_000.0)), "4m05s");
+        assert_eq!(percent(Some(0.0123)), "1.2%");
+        assert_eq!(percent(Some(0.5)), "50%");
+        assert_eq!(usd(Some(1234.4)), "$1,234");
+        assert_eq!(usd(Some(0.004)), "$0.0040");
+        assert_eq!(age(125), "2m");
+    }
+}

@@ -1,0 +1,177 @@
+//! The header: who and where (source badge, profile, regions), the window, the data's age and
+//! open problems; below, the fleet's totals over the window. Each line is built in a full and
+//! a compact wording, and the widest that fits is shown, so nothing is cut mid-word at 80
+//! columns.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use super::theme::Theme;
+use crate::app::App;
+use crate::source::SourceKind;
+
+/// A piece of a header line with its full and compact wordings.
+struct Part {
+    full: String,
+    compact: String,
+    style: Style,
+}
+
+fn part(full: String, compact: impl Into<String>, style: Style) -> Part {
+    Part {
+        full,
+        compact: compact.into(),
+        style,
+    }
+}
+
+/// The fullest rendering of `lead` + `parts` that fits `width`: parts turn compact from the
+/// last one backwards, which keeps problems and totals (first) readable longest.
+fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'a> {
+    let lead_width: usize = lead.iter().map(|s| s.width()).sum();
+    let sep = " │ ";
+    let width_of = |compact_from: usize| -> usize {
+        lead_width
+            + parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let text = if i >= compact_from {
+                        &p.compact
+                    } else {
+                        &p.full
+                    };
+                    unicode_width::UnicodeWidthStr::width(text.as_str()) + sep.len() - 2
+                })
+                .sum::<usize>()
+    };
+    let compact_from = (0..=parts.len())
+        .rev()
+        .find(|&k| width_of(k) <= usize::from(width))
+        .unwrap_or(0);
+    let mut spans = lead;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(sep, t.muted));
+        }
+        let text = if i >= compact_from {
+            &p.compact
+        } else {
+            &p.full
+        };
+        spans.push(Span::styled(text.clone(), p.style));
+    }
+    Line::from(spans)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let store = &app.store;
+    let session = store.session();
+
+    let mut lead = vec![Span::styled(" lambdatop ", t.brand)];
+    lead.push(match session.kind {
+        SourceKind::Demo => Span::styled(" DEMO ", t.demo_badge),
+        SourceKind::Aws => Span::styled(" AWS ", t.aws_badge),
+    });
+    lead.push(Span::raw(" "));
+
+    let problems = store.problems();
+    let problem = match problems.iter().next() {
+        None => part("no problems".into(), "ok", t.ok),
+        Some(p) => {
+            let more = if problems.len() > 1 {
+                format!(" (+{} more)", problems.len() - 1)
+            } else {
+                String::new()
+            };
+            part(
+                format!("⚠ {}: {}{more}", p.scope, p.message),
+                format!("⚠ {} problems", problems.len()),
+                t.error,
+            )
+        }
+    };
+    let age = match store.data_as_of() {
+        _ if store.is_loading() => part("loading…".into(), "loading…", t.warn),
+        Some(at) => {
+            let secs = (app.now() - at).num_seconds();
+            // Data older than three polls is stale: say so loudly.
+            let style = if secs > 180 { t.warn } else { t.header };
+            let a = format::age(secs);
+            part(format!("updated {a} ago"), a, style)
+        }
+        None => part("no data yet".into(), "no data", t.warn),
+    };
+    let profile = session.profile.as_deref().unwrap_or("default");
+    let regions = if session.regions.len() == 1 {
+        session.regions[0].clone()
+    } else {
+        format!("{} regions", session.regions.len())
+    };
+    let top = [
+        problem,
+        age,
+        part(
+            format!("window {}", app.ui.window),
+            app.ui.window.to_string(),
+            t.header,
+        ),
+        part(session.regions.join(", "), regions, t.header),
+        part(format!("profile {profile}"), profile, t.header),
+    ];
+
+    let stats = app.view().stats();
+    let tot = &stats.totals;
+    let hours = f64::from(stats.window.minutes()) / 60.0;
+    let error_style = if tot.error_rate.unwrap_or(0.0) >= app.thresholds.error_rate {
+        t.error
+    } else {
+        t.header
+    };
+    let throttle_style = if tot.throttles.unwrap_or(0.0) > 0.0 {
+        t.warn
+    } else {
+        t.header
+    };
+    let (errors, rate) = (format::count(tot.errors), format::percent(tot.error_rate));
+    let throttles = format::count(tot.throttles);
+    let per_min = format::count(tot.invocations_per_min);
+    let cost = format::usd(tot.est_cost_usd.map(|c| c / hours));
+    let bottom = [
+        part(
+            format!("{errors} errors ({rate})"),
+            format!("{errors} err ({rate})"),
+            error_style,
+        ),
+        part(
+            format!("{throttles} throttles"),
+            format!("{throttles} thr"),
+            throttle_style,
+        ),
+        part(
+            format!("{per_min} invocations/min"),
+            format!("{per_min}/min"),
+            t.header,
+        ),
+        part(format!("est. {cost}/h"), format!("{cost}/h"), t.header),
+        part(
+            format!(
+                "{} functions in {} projects",
+                tot.functions,
+                stats.projects.len()
+            ),
+            format!("{} fn", tot.functions),
+            t.header,
+        ),
+    ];
+    let lines = vec![
+        fit(lead, &top, area.width, t),
+        fit(vec![Span::raw(" ")], &bottom, area.width, t),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,97 @@
+//! The task-flow graph: per minute over the window, what started (invocations), completed
+//! (invocations − errors), failed and was throttled, for the fleet, a project or the selected
+//! function. With room, failures get a chart of their own so a small error count is not
+//! flattened under the traffic line.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+
+use super::chart::{self, Series};
+use super::format;
+use crate::app::view::FlowScope;
+use crate::app::{App, Focus};
+
+/// Below this height one chart carries all four series.
+const SPLIT_HEIGHT: u16 = 16;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let flow = app.view().flow();
+    let scope = match app.flow_scope() {
+        FlowScope::Fleet => "fleet".to_string(),
+        FlowScope::Project(p) => format!("project {p}"),
+        FlowScope::Function(k) => format!("{} ({})", k.name, k.region),
+    };
+    let focused = app.ui.focus == Focus::Flow;
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(if focused { t.border_focused } else { t.border })
+        .title(Line::from(vec![
+            Span::styled(" Task flow ", t.title),
+            Span::styled(
+                format!("· {scope} · per minute, last {} ", app.ui.window),
+                t.muted,
+            ),
+        ]))
+        .title_bottom(Line::styled(" f: fleet / project / function ", t.muted).right_aligned());
+
+    if flow.started.iter().all(Option::is_none) {
+        let text = if app.store.is_loading() {
+            "loading…"
+        } else {
+            "no data in this window"
+        };
+        return chart::placeholder(frame, area, block, text, t);
+    }
+
+    let started = Series {
+        name: "started",
+        style: t.chart_started,
+        values: &flow.started,
+    };
+    let completed = Series {
+        name: "completed",
+        style: t.chart_completed,
+        values: &flow.completed,
+    };
+    let errors = Series {
+        name: "errors",
+        style: t.chart_errors,
+        values: &flow.errors,
+    };
+    let throttles = Series {
+        name: "throttles",
+        style: t.chart_throttles,
+        values: &flow.throttles,
+    };
+    let count = |v: f64| format::count(Some(v));
+
+    if area.height < SPLIT_HEIGHT {
+        let all = [started, completed, errors, throttles];
+        return chart::render(frame, area, block, flow.range, &all, count, t);
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner);
+    chart::render(
+        frame,
+        top,
+        Block::new(),
+        flow.range,
+        &[started, completed],
+        count,
+        t,
+    );
+    chart::render(
+        frame,
+        bottom,
+        Block::new(),
+        flow.range,
+        &[errors, throttles],
+        count,
+        t,
+    );
+}

@@ -1,0 +1,184 @@
+//! The app driven by key events, with no terminal: filter, sort, navigation, detail, help,
+//! windows, refresh and quit.
+
+use lambdatop::app::view::SortColumn;
+use lambdatop::app::{App, Focus, Screen};
+use lambdatop::source::Command;
+use lambdatop::store::Window;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::support::demo_app;
+
+fn press(app: &mut App, keys: &[KeyCode]) {
+    for k in keys {
+        app.handle_key(KeyEvent::from(*k));
+    }
+}
+
+fn chars(app: &mut App, s: &str) {
+    for c in s.chars() {
+        app.handle_key(KeyEvent::from(KeyCode::Char(c)));
+    }
+}
+
+fn visible_names(app: &App) -> Vec<String> {
+    app.view()
+        .order()
+        .iter()
+        .map(|&i| app.store.functions()[i].facts.name.clone())
+        .collect()
+}
+
+fn selected_name(app: &App) -> String {
+    app.ui.selected.as_ref().unwrap().name.clone()
+}
+
+#[test]
+fn slash_filters_as_you_type_and_esc_clears() {
+    let mut app = demo_app();
+    chars(&mut app, "/pay");
+    assert!(app.ui.filter_editing);
+    let names = visible_names(&app);
+    assert_eq!(names.len(), 10);
+    assert!(names.iter().all(|n| n.starts_with("payments-")));
+    // q while typing is text, not quit.
+    chars(&mut app, "q");
+    assert!(!app.should_quit());
+    assert_eq!(app.ui.filter, "payq");
+    press(&mut app, &[KeyCode::Backspace, KeyCode::Enter]);
+    assert!(!app.ui.filter_editing);
+    assert_eq!(app.ui.filter, "pay");
+    assert!(
+        selected_name(&app).starts_with("payments-"),
+        "the selection follows the filter"
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.ui.filter, "");
+    assert_eq!(visible_names(&app).len(), 61);
+}
+
+#[test]
+fn a_fuzzy_filter_finds_by_initials() {
+    let mut app = demo_app();
+    chars(&mut app, "/ntfdgst");
+    assert_eq!(visible_names(&app), ["notifications-digest"]);
+}
+
+#[test]
+fn s_cycles_columns_worst_first_and_shift_s_reverses() {
+    let mut app = demo_app();
+    assert_eq!(app.ui.sort, SortColumn::Errors);
+    // Over 15 minutes the hourly jobs did not run: their error rate is unknown.
+    chars(&mut app, "1s");
+    assert_eq!(app.ui.sort, SortColumn::ErrorRate);
+    assert!(app.ui.descending);
+    let rate = |app: &App, row: usize| {
+        let i = app.view().order()[row];
+        app.view().stats().functions[i].error_rate
+    };
+    assert!(rate(&app, 0) >= rate(&app, 1) && rate(&app, 1) >= rate(&app, 2));
+    let top = visible_names(&app)[0].clone();
+    chars(&mut app, "S");
+    assert!(!app.ui.descending);
+    assert!(rate(&app, 0) <= rate(&app, 1));
+    // Unknown figures sort last in both directions.
+    let last = *app.view().order().last().unwrap();
+    assert_eq!(app.view().stats().functions[last].error_rate, None);
+    assert_ne!(visible_names(&app)[0], top);
+    // ErrorRate → throttles, avg, p99, p99/timeout, concurrency → name.
+    for _ in 0..6 {
+        chars(&mut app, "s");
+    }
+    assert_eq!(app.ui.sort, SortColumn::Name);
+    assert!(!app.ui.descending, "names read A to Z");
+    assert_eq!(visible_names(&app)[0], "checkout-abandoned-cart");
+}
+
+#[test]
+fn arrows_and_vim_keys_move_and_enter_opens_the_detail() {
+    let mut app = demo_app();
+    let names = visible_names(&app);
+    assert_eq!(selected_name(&app), names[0]);
+    press(&mut app, &[KeyCode::Down, KeyCode::Down]);
+    chars(&mut app, "k");
+    assert_eq!(selected_name(&app), names[1]);
+    chars(&mut app, "G");
+    assert_eq!(selected_name(&app), *names.last().unwrap());
+    chars(&mut app, "g");
+    assert_eq!(selected_name(&app), names[0]);
+    app.ui.table_rows.set(10);
+    press(&mut app, &[KeyCode::PageDown]);
+    assert_eq!(selected_name(&app), names[10]);
+    press(&mut app, &[KeyCode::Up]);
+    press(&mut app, &[KeyCode::Enter]);
+    let Screen::Detail(key) = app.ui.screen.clone() else {
+        panic!("Enter opens the detail");
+    };
+    assert_eq!(key.name, names[9]);
+    // j/k in the detail step through functions without leaving it.
+    chars(&mut app, "j");
+    assert!(matches!(&app.ui.screen, Screen::Detail(k) if k.name == names[10]));
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.ui.screen, Screen::Dashboard);
+    assert_eq!(selected_name(&app), names[10]);
+}
+
+#[test]
+fn the_selection_stays_on_its_function_when_the_order_changes() {
+    let mut app = demo_app();
+    chars(&mut app, "jjj");
+    let chosen = selected_name(&app);
+    chars(&mut app, "sS");
+    assert_eq!(selected_name(&app), chosen);
+}
+
+#[test]
+fn help_opens_on_question_mark_and_closes_on_esc() {
+    let mut app = demo_app();
+    chars(&mut app, "?");
+    assert!(app.ui.help);
+    chars(&mut app, "s");
+    assert_eq!(
+        app.ui.sort,
+        SortColumn::Errors,
+        "keys do not leak through the help"
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(!app.ui.help);
+    chars(&mut app, "??");
+    assert!(!app.ui.help);
+}
+
+#[test]
+fn tab_moves_focus_and_number_keys_set_the_window() {
+    let mut app = demo_app();
+    assert_eq!(app.ui.focus, Focus::Fleet);
+    press(&mut app, &[KeyCode::Tab]);
+    assert_eq!(app.ui.focus, Focus::Flow);
+    press(&mut app, &[KeyCode::BackTab]);
+    assert_eq!(app.ui.focus, Focus::Fleet);
+    for (c, w) in [('1', Window::M15), ('3', Window::H3), ('2', Window::H1)] {
+        chars(&mut app, &c.to_string());
+        assert_eq!(app.ui.window, w);
+        assert_eq!(app.view().stats().window, w);
+    }
+}
+
+#[test]
+fn r_asks_every_source_to_poll_now() {
+    let mut app = demo_app();
+    chars(&mut app, "r");
+    assert_eq!(app.take_commands(), [Command::RefreshNow]);
+    assert!(app.take_commands().is_empty());
+}
+
+#[test]
+fn q_and_ctrl_c_quit() {
+    let mut app = demo_app();
+    chars(&mut app, "q");
+    assert!(app.should_quit());
+    let mut app = demo_app();
+    chars(&mut app, "/ab");
+    app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(app.should_quit(), "Ctrl-C quits even while typing a filter");
+}

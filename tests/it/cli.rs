@@ -1,0 +1,66 @@
+//! The command line as a user meets it: help, version, and one clear line for every mistake.
+
+use std::process::{Command, Output};
+
+fn lambdatop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .env("LAMBDATOP_LOG", "off")
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("lambdatop-tests"),
+        )
+        .output()
+        .unwrap()
+}
+
+fn one_line_error(out: &Output) -> String {
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(err.starts_with("lambdatop: "), "{err}");
+    assert!(out.stdout.is_empty(), "nothing half-printed on stdout");
+    err
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let help = lambdatop(&["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--demo", "--seed", "--window", "--project-tag", "snapshot"] {
+        assert!(text.contains(flag), "--help mentions {flag}");
+    }
+    let version = lambdatop(&["--version"]);
+    assert!(version.status.success());
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("lambdatop "));
+}
+
+#[test]
+fn a_bad_flag_is_one_line_and_exit_2() {
+    let out = lambdatop(&["--demo", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = one_line_error(&out);
+    assert!(err.contains("--no-such-flag"), "{err}");
+}
+
+#[test]
+fn a_bad_window_says_what_is_expected() {
+    let err = one_line_error(&lambdatop(&["snapshot", "--demo", "--window", "5x"]));
+    assert!(err.contains("expected e.g. 15m, 1h or 3h"), "{err}");
+    let err = one_line_error(&lambdatop(&["snapshot", "--demo", "--window", "4h"]));
+    assert!(err.contains("longer than the 3h of history"), "{err}");
+}
+
+#[test]
+fn without_demo_it_never_shows_demo_data() {
+    let out = lambdatop(&["snapshot", "--format", "json"]);
+    let err = one_line_error(&out);
+    assert!(err.contains("--demo"), "suggests the demo: {err}");
+}
+
+#[test]
+fn the_dashboard_refuses_a_non_terminal_with_one_line() {
+    let err = one_line_error(&lambdatop(&["--demo"]));
+    assert!(err.contains("interactive terminal"), "{err}");
+}

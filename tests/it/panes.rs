@@ -1,0 +1,224 @@
+//! Every pane rendered through ratatui's `TestBackend` at 80×24 and 160×48, with assertions on
+//! what a user reads and insta snapshots beside them.
+
+use lambdatop::app::{Action, Screen};
+use lambdatop::store::{FunctionKey, Window};
+use ratatui::style::Modifier;
+
+use crate::support::{app_with, demo_app, demo_store, empty_store, line_with, render, screen};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[test]
+fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
+    for (w, h) in SIZES {
+        let app = demo_app();
+        let s = screen(&render(&app, w, h));
+        let first = s.lines().next().unwrap();
+        assert!(first.contains(" DEMO "), "{first}");
+        assert!(
+            first.contains("no problems") && first.contains("window 1h"),
+            "{first}"
+        );
+        assert!(s.contains("Functions 61 · sort errors ▼"));
+        assert!(s.contains("Task flow · fleet"));
+        assert!(s.contains("━ started") && s.contains("━ errors"), "legend");
+        assert!(s.lines().last().unwrap().contains("q quit"), "footer hints");
+        // Sorted by errors over the last hour: the bad deploy of payments-charge leads.
+        let first_row = s.lines().nth(4).unwrap();
+        assert!(first_row.contains("payments-charge"), "{first_row}");
+        insta::assert_snapshot!(format!("dashboard_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn narrow_terminals_keep_region_and_project_columns() {
+    let s = screen(&render(&demo_app(), 80, 24));
+    let header = line_with(&s, "FUNCTION").unwrap();
+    for col in ["PROJECT", "RGN", "ERRORS", "ERR%", "THROT", "P99/TO"] {
+        assert!(header.contains(col), "{col} in {header}");
+    }
+    let row = line_with(&s, "payments-charge").unwrap();
+    assert!(row.contains("use1") && row.contains("payments"), "{row}");
+    let wide = screen(&render(&demo_app(), 160, 48));
+    let header = line_with(&wide, "FUNCTION").unwrap();
+    for col in ["REGION", "AVG", "CONC", "INVOCATIONS"] {
+        assert!(header.contains(col), "{col} in {header}");
+    }
+    assert!(
+        line_with(&wide, "payments-charge")
+            .unwrap()
+            .contains("us-east-1")
+    );
+}
+
+#[test]
+fn breaching_figures_are_drawn_in_the_error_style() {
+    let app = demo_app();
+    let t = render(&app, 160, 48);
+    let s = screen(&t);
+    let buf = t.backend().buffer();
+    let y = s
+        .lines()
+        .position(|l| l.contains("payments-charge"))
+        .unwrap() as u16;
+    let row = s.lines().nth(y as usize).unwrap();
+    // The error-rate figure of a failing function is red and bold.
+    let pct = row.find('%').unwrap();
+    let x = row[..pct].chars().count() as u16;
+    let cell = &buf[(x, y)];
+    assert_eq!(cell.fg, app.theme.error.fg.unwrap());
+    assert!(cell.modifier.contains(Modifier::BOLD));
+    // A healthy row's figures are not.
+    let y2 = s
+        .lines()
+        .position(|l| l.contains("identity-authorizer"))
+        .unwrap() as u16;
+    let row2 = s.lines().nth(y2 as usize).unwrap();
+    let x2 = row2[..row2.find('%').unwrap()].chars().count() as u16;
+    assert_ne!(buf[(x2, y2)].fg, app.theme.error.fg.unwrap());
+}
+
+#[test]
+fn the_detail_view_shows_configuration_figures_and_charts() {
+    for (w, h) in SIZES {
+        let mut app = demo_app();
+        app.update(Action::OpenDetail);
+        assert_eq!(
+            app.ui.screen,
+            Screen::Detail(FunctionKey::new("us-east-1", "payments-charge"))
+        );
+        let s = screen(&render(&app, w, h));
+        assert!(s.contains("payments-charge · last 1h"));
+        for text in [
+            "java21",
+            "1536 MB",
+            "x86_64",
+            "30 s",
+            "errors",
+            "p99/timeout",
+            "est. cost",
+        ] {
+            assert!(s.contains(text), "{text} at {w}x{h}");
+        }
+        for chart in [
+            "Invocations",
+            "Errors and throttles",
+            "Duration",
+            "Concurrency (max)",
+        ] {
+            assert!(s.contains(chart), "{chart} at {w}x{h}");
+        }
+        assert!(s.contains("━ p99"), "duration legend");
+        assert!(s.lines().last().unwrap().contains("Esc back"));
+        insta::assert_snapshot!(format!("detail_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn help_lists_every_binding_and_scrolls_when_short() {
+    let mut app = demo_app();
+    app.update(Action::ToggleHelp);
+    let s = screen(&render(&app, 160, 48));
+    for b in lambdatop::app::keymap::BINDINGS {
+        assert!(s.contains(b.help), "help shows '{}'", b.help);
+    }
+    assert!(s.contains("error rate ≥ 5.0% · any throttle · p99 ≥ 80% of the timeout"));
+    insta::assert_snapshot!("help_160x48", s);
+
+    let short = screen(&render(&app, 80, 24));
+    assert!(short.contains("j for more"));
+    for _ in 0..40 {
+        app.handle_key(key('j'));
+    }
+    let end = screen(&render(&app, 80, 24));
+    assert!(end.contains("never read it as zero"), "scrolled to the end");
+    assert!(!end.contains("j for more"));
+}
+
+#[test]
+fn a_terminal_below_80x24_says_so_and_never_panics() {
+    for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1), (0, 0)] {
+        let app = demo_app();
+        let s = screen(&render(&app, w, h));
+        if w >= 20 {
+            assert!(s.contains("terminal too small"), "{w}x{h}: {s}");
+        }
+    }
+    let s = screen(&render(&demo_app(), 40, 10));
+    assert!(s.contains("40×10, needs 80×24"));
+}
+
+#[test]
+fn an_empty_store_shows_loading_not_zeros() {
+    let app = app_with(empty_store(), Window::H1);
+    let s = screen(&render(&app, 80, 24));
+    assert!(s.lines().next().unwrap().contains("loading…"));
+    assert!(s.contains("loading the fleet…"));
+    assert!(
+        s.contains("– err (–)") || s.contains("– errors (–)"),
+        "unknown totals: {s}"
+    );
+    insta::assert_snapshot!("loading_80x24", s);
+}
+
+#[test]
+fn a_filter_that_matches_nothing_says_how_to_clear_it() {
+    let mut app = demo_app();
+    app.update(Action::StartFilter);
+    for c in "zzzz".chars() {
+        app.handle_key(key(c));
+    }
+    let s = screen(&render(&app, 80, 24));
+    assert!(s.contains("no function matches 'zzzz' (Esc clears the filter)"));
+    assert!(s.contains("filter 'zzzz' 0/61"));
+    assert!(s.lines().last().unwrap().contains("/zzzz"));
+}
+
+#[test]
+fn the_task_flow_follows_the_selection_on_f() {
+    let mut app = demo_app();
+    app.update(Action::CycleFlowScope);
+    let s = screen(&render(&app, 160, 48));
+    assert!(
+        s.contains("Task flow · project payments"),
+        "{}",
+        line_with(&s, "Task flow").unwrap()
+    );
+    app.update(Action::CycleFlowScope);
+    let s = screen(&render(&app, 160, 48));
+    assert!(s.contains("Task flow · payments-charge (us-east-1)"));
+    insta::assert_snapshot!("task_flow_function_160x48", s);
+}
+
+#[test]
+fn the_window_keys_change_every_figure() {
+    let mut app = demo_app();
+    let hour = screen(&render(&app, 160, 48));
+    app.handle_key(key('1'));
+    let quarter = screen(&render(&app, 160, 48));
+    assert!(quarter.lines().next().unwrap().contains("window 15m"));
+    assert!(quarter.contains("last 15m"));
+    // Over 15 minutes the current incident (checkout-api) leads, not the earlier one.
+    let first_row = quarter.lines().nth(4).unwrap();
+    assert!(first_row.contains("checkout-api"), "{first_row}");
+    assert_ne!(hour, quarter);
+}
+
+#[test]
+fn every_function_name_is_readable_in_the_wide_table() {
+    let store = demo_store();
+    let mut app = app_with(store, Window::H1);
+    while app.ui.sort != lambdatop::app::view::SortColumn::Name {
+        app.update(Action::SortNext);
+    }
+    // The selection (payments-charge) stays in view; go to the top of the list.
+    app.update(Action::Top);
+    let s = screen(&render(&app, 160, 48));
+    assert!(s.contains("checkout-abandoned-cart "));
+    assert!(s.contains("identity-session-cleanup "));
+}
+
+fn key(c: char) -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c))
+}

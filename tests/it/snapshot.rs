@@ -1,0 +1,198 @@
+//! `snapshot`: the JSON contract scripts rely on, built in-process at a fixed time and also
+//! through the real binary.
+
+use std::process::Command;
+
+use lambdatop::commands::snapshot::{build, table};
+use lambdatop::store::Window;
+use serde_json::Value;
+
+use crate::support::{demo_store, t0};
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+fn sorted(mut k: Vec<&'static str>) -> Vec<&'static str> {
+    k.sort_unstable();
+    k
+}
+
+#[test]
+fn the_json_has_exactly_the_documented_shape() {
+    let snap = build(&demo_store(), Window::M15, t0());
+    let v = serde_json::to_value(&snap).unwrap();
+    assert_eq!(
+        keys(&v),
+        sorted(vec![
+            "generated_at",
+            "source",
+            "window_minutes",
+            "regions",
+            "functions",
+            "projects",
+            "totals",
+            "problems"
+        ])
+    );
+    assert_eq!(v["generated_at"], "2026-11-23T03:07:30Z");
+    assert_eq!(v["source"], "demo");
+    assert_eq!(v["window_minutes"], 15);
+    assert_eq!(
+        keys(&v["functions"][0]),
+        sorted(vec![
+            "name",
+            "region",
+            "project",
+            "runtime",
+            "memory_mb",
+            "architecture",
+            "timeout_s",
+            "invocations",
+            "errors",
+            "error_rate",
+            "throttles",
+            "duration_avg_ms",
+            "duration_p99_ms",
+            "concurrency_max",
+            "est_cost_usd",
+        ])
+    );
+    assert_eq!(
+        keys(&v["projects"][0]),
+        sorted(vec![
+            "name",
+            "functions",
+            "invocations",
+            "errors",
+            "throttles",
+            "est_cost_usd"
+        ])
+    );
+    assert_eq!(
+        keys(&v["totals"]),
+        sorted(vec![
+            "functions",
+            "invocations",
+            "errors",
+            "throttles",
+            "est_cost_usd"
+        ])
+    );
+    assert_eq!(v["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn figures_a_source_cannot_give_are_null_not_zero() {
+    let snap = build(&demo_store(), Window::M15, t0());
+    let v = serde_json::to_value(&snap).unwrap();
+    // The hourly digest job did not run in these 15 minutes: zero invocations is known, its
+    // duration and error rate are not.
+    let digest = v["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "notifications-digest")
+        .unwrap();
+    assert_eq!(digest["invocations"], 0);
+    assert_eq!(digest["errors"], 0);
+    assert!(digest["error_rate"].is_null());
+    assert!(digest["duration_avg_ms"].is_null());
+    assert!(digest["duration_p99_ms"].is_null());
+    assert_eq!(digest["est_cost_usd"], 0.0);
+}
+
+#[test]
+fn the_estimate_follows_the_price_table() {
+    let snap = build(&demo_store(), Window::M15, t0());
+    for f in &snap.functions {
+        let (Some(n), Some(avg), Some(mem)) = (f.invocations, f.duration_avg_ms, f.memory_mb)
+        else {
+            continue;
+        };
+        let per_gbs = if f.architecture == "arm64" {
+            0.000_013_333_4
+        } else {
+            0.000_016_666_7
+        };
+        let expected =
+            n as f64 * 0.2e-6 + avg / 1000.0 * n as f64 * f64::from(mem) / 1024.0 * per_gbs;
+        let got = f.est_cost_usd.unwrap();
+        // The JSON keeps 6 decimals; the average duration 2.
+        assert!(
+            (got - expected).abs() < 1e-5 + expected * 1e-4,
+            "{}: {got} vs {expected}",
+            f.name
+        );
+    }
+    let total: f64 = snap.functions.iter().filter_map(|f| f.est_cost_usd).sum();
+    assert!((snap.totals.est_cost_usd.unwrap() - total).abs() < 1e-4);
+}
+
+#[test]
+fn the_table_puts_the_worst_first_and_ends_with_totals() {
+    let text = table(&build(&demo_store(), Window::M15, t0()));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("DEMO fleet · us-east-1, eu-west-1 · last 15 min"));
+    assert!(lines[2].starts_with("FUNCTION"));
+    assert!(
+        lines[3].starts_with("checkout-api") && lines[3].contains("eu-west-1"),
+        "{}",
+        lines[3]
+    );
+    assert!(lines.iter().any(|l| l.starts_with("TOTAL")));
+}
+
+fn lambdatop(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .env("LAMBDATOP_LOG", "off")
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("lambdatop-tests"),
+        )
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_binary_prints_the_demo_fleet_as_json() {
+    let out = lambdatop(&["snapshot", "--demo", "--format", "json", "--window", "15m"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "demo");
+    assert_eq!(v["window_minutes"], 15);
+    assert!(v["functions"].as_array().unwrap().len() >= 40);
+    assert!(v["projects"].as_array().unwrap().len() >= 4);
+    assert_eq!(v["regions"].as_array().unwrap().len(), 2);
+    let sum: u64 = v["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["invocations"].as_u64().unwrap())
+        .sum();
+    assert_eq!(v["totals"]["invocations"].as_u64().unwrap(), sum);
+    assert!(chrono::DateTime::parse_from_rfc3339(v["generated_at"].as_str().unwrap()).is_ok());
+}
+
+#[test]
+fn the_same_seed_gives_the_same_fleet_from_the_binary() {
+    let a = lambdatop(&["snapshot", "--demo", "--seed", "3", "--format", "json"]);
+    let b = lambdatop(&["snapshot", "--demo", "--seed", "3", "--format", "json"]);
+    let names = |o: &std::process::Output| -> Vec<String> {
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}/{}", f["region"], f["name"]))
+            .collect()
+    };
+    assert_eq!(names(&a), names(&b));
+}

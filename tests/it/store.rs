@@ -1,0 +1,289 @@
+//! The store: bucketing, gaps, the partial minute, ring eviction, window sums, the project
+//! rule on ingest, inventory replacement, problems and data age.
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+use lambdatop::source::{LoadingState, MetricUpdate, SourceEvent};
+use lambdatop::store::window::{Flow, fleet_stats, function_stats};
+use lambdatop::store::{
+    Architecture, FunctionFacts, FunctionKey, Metric, Minute, ProblemKind, Store, Window,
+};
+
+use crate::support::{empty_store, t0};
+
+fn facts(region: &str, name: &str, tags: &[(&str, &str)]) -> FunctionFacts {
+    FunctionFacts {
+        name: name.into(),
+        region: region.into(),
+        runtime: Some("python3.12".into()),
+        memory_mb: Some(1024),
+        architecture: Architecture::X86_64,
+        timeout_s: Some(10),
+        tags: tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        last_modified: None,
+    }
+}
+
+fn metric(
+    key: &FunctionKey,
+    metric: Metric,
+    points: &[(Minute, Option<f64>)],
+    partial: Option<Minute>,
+) -> SourceEvent {
+    SourceEvent::Metrics(MetricUpdate {
+        key: key.clone(),
+        metric,
+        points: points.to_vec(),
+        partial,
+    })
+}
+
+/// One function with 15 complete minutes before t0 and the current minute partial.
+fn one_function() -> (Store, FunctionKey) {
+    let mut store = empty_store();
+    store.apply(SourceEvent::Inventory {
+        region: "us-east-1".into(),
+        functions: vec![facts("us-east-1", "orders-api", &[("project", "orders")])],
+    });
+    let key = FunctionKey::new("us-east-1", "orders-api");
+    let now = Minute::of(t0());
+    let complete: Vec<Minute> = (1..=15).map(|k| now.minus(k)).collect();
+    let with = |v: f64| complete.iter().map(|&m| (m, Some(v))).collect::<Vec<_>>();
+    let mut inv = with(100.0);
+    inv.push((now, Some(40.0)));
+    store.apply(metric(&key, Metric::Invocations, &inv, Some(now)));
+    store.apply(metric(&key, Metric::Errors, &with(5.0), Some(now)));
+    store.apply(metric(&key, Metric::Throttles, &with(0.0), Some(now)));
+    store.apply(metric(&key, Metric::DurationAvg, &with(200.0), Some(now)));
+    store.apply(metric(&key, Metric::DurationP99, &with(900.0), Some(now)));
+    store.apply(metric(&key, Metric::ConcurrencyMax, &with(3.0), Some(now)));
+    (store, key)
+}
+
+#[test]
+fn window_sums_cover_the_complete_minutes_only() {
+    let (store, key) = one_function();
+    let f = store.function(&key).unwrap();
+    assert!(f.history.is_partial(Minute::of(t0())));
+    let s = function_stats(f, Window::M15.range(t0()));
+    // 15 complete minutes of 100; the partial minute's 40 is left out.
+    assert_eq!(s.invocations, Some(1500.0));
+    assert_eq!(s.invocations_per_min, Some(100.0));
+    assert_eq!(s.errors, Some(75.0));
+    assert_eq!(s.error_rate, Some(0.05));
+    assert_eq!(s.throttles, Some(0.0));
+    assert_eq!(s.duration_avg_ms, Some(200.0));
+    assert_eq!(s.duration_p99_ms, Some(900.0));
+    assert_eq!(s.p99_of_timeout, Some(0.09));
+    assert_eq!(s.concurrency_max, Some(3.0));
+    // $0.20 per million requests + 1500 × 0.2 s × 1 GB × $0.0000166667.
+    let expected = 1500.0 * 0.2e-6 + 1500.0 * 0.2 * 0.000_016_666_7;
+    assert!((s.est_cost_usd.unwrap() - expected).abs() < 1e-12);
+}
+
+#[test]
+fn a_window_with_no_data_is_unknown_not_zero() {
+    let (store, key) = one_function();
+    let f = store.function(&key).unwrap();
+    // A window entirely before the data: nothing known.
+    let range = lambdatop::store::MinuteRange::ending_at(Minute::of(t0()).minus(30), 5);
+    let s = function_stats(f, range);
+    assert_eq!(s.invocations, None);
+    assert_eq!(s.error_rate, None);
+    assert_eq!(s.duration_avg_ms, None);
+    assert_eq!(s.est_cost_usd, None);
+}
+
+#[test]
+fn average_duration_is_weighted_by_invocations() {
+    let (mut store, key) = one_function();
+    let m = Minute::of(t0()).minus(1);
+    // The last minute: 300 invocations at 600 ms; the other 14 stay 100 at 200 ms.
+    store.apply(metric(&key, Metric::Invocations, &[(m, Some(300.0))], None));
+    store.apply(metric(&key, Metric::DurationAvg, &[(m, Some(600.0))], None));
+    let s = function_stats(store.function(&key).unwrap(), Window::M15.range(t0()));
+    let expected = (14.0 * 100.0 * 200.0 + 300.0 * 600.0) / (1400.0 + 300.0);
+    assert!((s.duration_avg_ms.unwrap() - expected).abs() < 1e-9);
+    assert_eq!(s.invocations, Some(1700.0));
+}
+
+#[test]
+fn a_gap_stays_a_gap_in_sums_and_flows() {
+    let (mut store, key) = one_function();
+    let gap = Minute::of(t0()).minus(3);
+    store.apply(metric(&key, Metric::Invocations, &[(gap, None)], None));
+    let f = store.function(&key).unwrap();
+    assert_eq!(f.history.get(Metric::Invocations, gap), None);
+    let s = function_stats(f, Window::M15.range(t0()));
+    assert_eq!(s.invocations, Some(1400.0));
+    // The rate divides by the minutes that had data.
+    assert_eq!(s.invocations_per_min, Some(100.0));
+    let flow = Flow::of(store.functions(), Window::M15.range(t0()));
+    assert_eq!(flow.started[12], None, "the gap is the 13th of 15 minutes");
+    assert_eq!(flow.completed[12], None);
+    assert_eq!(flow.started[11], Some(100.0));
+    assert_eq!(flow.completed[11], Some(95.0));
+}
+
+#[test]
+fn the_ring_keeps_three_hours_and_evicts_older_minutes() {
+    let (mut store, key) = one_function();
+    let now = Minute::of(t0());
+    let later = now.plus(200);
+    store.apply(metric(
+        &key,
+        Metric::Invocations,
+        &[(later, Some(1.0))],
+        None,
+    ));
+    let f = store.function(&key).unwrap();
+    assert_eq!(
+        f.history.get(Metric::Invocations, now.minus(1)),
+        None,
+        "evicted"
+    );
+    assert_eq!(f.history.get(Metric::Invocations, later), Some(1.0));
+    assert_eq!(
+        f.history.series(Metric::Invocations).oldest(),
+        Some(later.minus(180)),
+        "180 complete minutes plus the filling one"
+    );
+}
+
+#[test]
+fn a_complete_value_replaces_the_partial_one() {
+    let (mut store, key) = one_function();
+    let now = Minute::of(t0());
+    store.apply(metric(
+        &key,
+        Metric::Invocations,
+        &[(now, Some(101.0))],
+        Some(now.plus(1)),
+    ));
+    let f = store.function(&key).unwrap();
+    assert!(!f.history.is_partial(now));
+    assert!(f.history.is_partial(now.plus(1)));
+    let s = function_stats(f, Window::M15.range(t0() + Duration::minutes(1)));
+    assert_eq!(s.invocations, Some(14.0 * 100.0 + 101.0));
+}
+
+#[test]
+fn inventory_replaces_a_region_and_applies_the_project_rule() {
+    let (mut store, _) = one_function();
+    store.apply(SourceEvent::Inventory {
+        region: "eu-west-1".into(),
+        functions: vec![facts(
+            "eu-west-1",
+            "billing_export",
+            &[("aws:cloudformation:stack-name", "billing-stack")],
+        )],
+    });
+    assert_eq!(store.functions().len(), 2);
+    store.apply(SourceEvent::Inventory {
+        region: "us-east-1".into(),
+        functions: vec![facts("us-east-1", "search-api", &[])],
+    });
+    let names: Vec<(&str, &str)> = store
+        .functions()
+        .iter()
+        .map(|f| (f.facts.name.as_str(), f.project.as_str()))
+        .collect();
+    assert!(names.contains(&("billing_export", "billing-stack")));
+    assert!(names.contains(&("search-api", "search")));
+    assert!(
+        !names.iter().any(|(n, _)| *n == "orders-api"),
+        "deleted function left"
+    );
+    assert!(
+        store
+            .function(&FunctionKey::new("eu-west-1", "billing_export"))
+            .is_some()
+    );
+}
+
+#[test]
+fn hostile_tags_are_defused_on_ingest() {
+    let mut store = empty_store();
+    store.apply(SourceEvent::Inventory {
+        region: "us-east-1".into(),
+        functions: vec![facts(
+            "us-east-1",
+            "x-api",
+            &[("project", "evil\x1b]52;c;aGk=\x07")],
+        )],
+    });
+    let p = &store.functions()[0].project;
+    assert_eq!(p, "evil\\x1b]52;c;aGk=\\x07");
+}
+
+#[test]
+fn problems_are_raised_and_cleared_by_scope() {
+    let mut store = empty_store();
+    let problem = |scope: &str| SourceEvent::Problem {
+        source: "metrics".into(),
+        scope: scope.into(),
+        kind: ProblemKind::AccessDenied,
+        message: "AccessDenied on GetMetricData".into(),
+        at: t0(),
+    };
+    store.apply(problem("us-east-1"));
+    store.apply(problem("eu-west-1"));
+    store.apply(problem("us-east-1"));
+    assert_eq!(store.problems().len(), 2);
+    store.apply(SourceEvent::Resolved {
+        source: "metrics".into(),
+        scope: "us-east-1".into(),
+    });
+    let left: Vec<&str> = store.problems().iter().map(|p| p.scope.as_str()).collect();
+    assert_eq!(left, ["eu-west-1"]);
+}
+
+#[test]
+fn data_age_is_the_oldest_successful_poll() {
+    let mut store = empty_store();
+    assert!(store.is_loading());
+    let status = |source: &str, state, at| SourceEvent::Status {
+        source: source.into(),
+        state,
+        at,
+    };
+    store.apply(status("inventory", LoadingState::Loaded, t0()));
+    store.apply(status("metrics", LoadingState::Loading, t0()));
+    assert!(store.is_loading(), "metrics has not loaded once");
+    store.apply(status(
+        "metrics",
+        LoadingState::Loaded,
+        t0() + Duration::seconds(30),
+    ));
+    store.apply(status(
+        "metrics",
+        LoadingState::Failed,
+        t0() + Duration::seconds(90),
+    ));
+    assert!(!store.is_loading());
+    assert_eq!(store.data_as_of(), Some(t0()));
+    assert_eq!(
+        store.sources()["metrics"].last_success,
+        Some(t0() + Duration::seconds(30))
+    );
+}
+
+#[test]
+fn fleet_totals_and_projects_add_up() {
+    let store = crate::support::demo_store();
+    let stats = fleet_stats(&store, Window::H1, t0());
+    let sum = |f: fn(&lambdatop::store::window::FunctionStats) -> Option<f64>| {
+        stats.functions.iter().filter_map(f).sum::<f64>()
+    };
+    assert_eq!(stats.totals.functions, store.functions().len());
+    assert_eq!(stats.totals.invocations, Some(sum(|s| s.invocations)));
+    assert_eq!(stats.totals.errors, Some(sum(|s| s.errors)));
+    let project_sum: f64 = stats.projects.iter().filter_map(|p| p.invocations).sum();
+    assert_eq!(Some(project_sum), stats.totals.invocations);
+    let project_fns: usize = stats.projects.iter().map(|p| p.functions).sum();
+    assert_eq!(project_fns, store.functions().len());
+}
