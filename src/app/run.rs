@@ -44,7 +44,7 @@ pub async fn run(
             draw(terminal, app)?;
             dirty = false;
             next_frame = Instant::now() + FRAME;
-            crate::app::run::test_panic_after_first_draw();
+            test_panic_after_first_draw();
         }
         tokio::select! {
             maybe = input.next() => match maybe {

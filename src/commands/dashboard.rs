@@ -44,13 +44,19 @@ pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
         .collect();
     drop(events_tx);
 
+    tracing::info!(window = %window, sources = tasks.len(), "dashboard started");
     let result = {
         let mut guard = crate::terminal::init().context("cannot start the dashboard")?;
         crate::app::run::run(&mut guard.terminal, &mut app, clock, events_rx, commands_tx).await
     };
     cancel.cancel();
     for t in tasks {
-        let _ = t.await;
+        if let Err(e) = t.await
+            && e.is_panic()
+        {
+            tracing::error!("a source task panicked: {e}");
+        }
     }
+    tracing::info!("dashboard stopped");
     result.context("the terminal failed")
 }

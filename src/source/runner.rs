@@ -61,10 +61,22 @@ async fn poll_once(
     if events.send(status(LoadingState::Loading)).await.is_err() {
         return false;
     }
+    let started = std::time::Instant::now();
     let batch = tokio::select! {
         _ = cancel.cancelled() => return false,
         batch = source.poll(clock.now()) => batch,
     };
+    tracing::debug!(
+        source = %name,
+        events = batch.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "poll finished"
+    );
+    for event in &batch {
+        if let SourceEvent::Problem { scope, message, .. } = event {
+            tracing::warn!(source = %name, %scope, %message, "problem");
+        }
+    }
     // A poll that brought no data and reported a problem failed: the data age keeps counting.
     let brought_data = batch
         .iter()

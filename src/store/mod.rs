@@ -146,12 +146,22 @@ impl Store {
                     return;
                 };
                 let history = &mut self.functions[i].history;
+                match update.partial {
+                    Some(p) => history.partial = Some(p),
+                    // A value for the partial minute without a new partial mark completes it;
+                    // a late correction of an older minute leaves the mark alone.
+                    None if update
+                        .points
+                        .iter()
+                        .any(|(m, _)| Some(*m) == history.partial) =>
+                    {
+                        history.partial = None
+                    }
+                    None => {}
+                }
                 let series = history.series_mut(update.metric);
                 for (m, v) in update.points {
                     series.set(m, v);
-                }
-                if update.partial.is_some() || history.partial.is_some() {
-                    history.partial = update.partial;
                 }
             }
             SourceEvent::Problem {

@@ -287,3 +287,18 @@ fn fleet_totals_and_projects_add_up() {
     let project_fns: usize = stats.projects.iter().map(|p| p.functions).sum();
     assert_eq!(project_fns, store.functions().len());
 }
+
+#[test]
+fn a_late_correction_of_an_older_minute_keeps_the_partial_mark() {
+    let (mut store, key) = one_function();
+    let now = Minute::of(t0());
+    store.apply(metric(
+        &key,
+        Metric::Errors,
+        &[(now.minus(5), Some(6.0))],
+        None,
+    ));
+    let f = store.function(&key).unwrap();
+    assert!(f.history.is_partial(now));
+    assert_eq!(f.history.get(Metric::Errors, now.minus(5)), Some(6.0));
+}
