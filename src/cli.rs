@@ -31,6 +31,21 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// AWS profile from the shared config and credentials files (default: AWS_PROFILE, then the
+    /// default profile). SSO, web identity and instance roles work through the standard chain.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region(s) to watch, repeatable or comma-separated; each is polled in its own task.
+    /// Default: the profile's or AWS_REGION's region.
+    #[arg(long, global = true, value_name = "REGION", value_delimiter = ',')]
+    pub region: Vec<String>,
+
+    /// Send every AWS request to this endpoint (e.g. a local emulator). The SDK's own
+    /// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
     /// Seed of the demo fleet: the same seed and start time give the same fleet.
     #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_SEED)]
     pub seed: u64,
@@ -49,6 +64,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(5..=3600))]
     pub refresh: u64,
+
+    /// Seconds between inventory polls (functions, configuration and tags).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(10..=86400))]
+    pub inventory_refresh: u64,
 
     /// Write diagnostics here instead of lambdatop.log in the XDG state directory.
     #[arg(long, global = true, value_name = "PATH")]

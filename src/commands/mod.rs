@@ -11,6 +11,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::GlobalArgs;
 use crate::clock::SharedClock;
+use crate::source::aws::{self, AwsOptions};
 use crate::source::demo::DemoSource;
 use crate::source::{Source, SourceKind};
 use crate::store::{DEFAULT_RETENTION_MINUTES, Session, Store, Window};
@@ -21,27 +22,41 @@ pub struct Setup {
     pub sources: Vec<Box<dyn Source>>,
 }
 
-pub fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
+pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
     let retention = DEFAULT_RETENTION_MINUTES;
-    if !global.demo {
-        bail!(
-            "lambdatop reads AWS accounts from the next release on; run `lambdatop --demo` to see the demo fleet"
-        );
+    let cadence = Duration::from_secs(global.refresh);
+    if global.demo {
+        let session = Session {
+            kind: SourceKind::Demo,
+            profile: Some("demo".to_string()),
+            regions: DemoSource::regions(),
+        };
+        let demo = DemoSource::new(global.seed, clock.now(), retention, cadence);
+        return Ok(Setup {
+            store: Store::new(session, retention, &global.project_tag),
+            sources: vec![Box::new(demo)],
+        });
     }
+    // Real mode: an account or a clear error, never demo data in its place.
+    let account = aws::connect(&AwsOptions {
+        profile: global.profile.clone(),
+        regions: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+    })
+    .await?;
     let session = Session {
-        kind: SourceKind::Demo,
-        profile: Some("demo".to_string()),
-        regions: DemoSource::regions(),
+        kind: SourceKind::Aws,
+        profile: account.profile.clone(),
+        regions: account.regions.clone(),
     };
-    let demo = DemoSource::new(
-        global.seed,
-        clock.now(),
+    let sources = account.sources(
+        cadence,
+        Duration::from_secs(global.inventory_refresh),
         retention,
-        Duration::from_secs(global.refresh),
     );
     Ok(Setup {
         store: Store::new(session, retention, &global.project_tag),
-        sources: vec![Box::new(demo)],
+        sources,
     })
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::cli::{Format, GlobalArgs, SnapshotArgs};
 use crate::clock::SharedClock;
-use crate::source::SourceKind;
+use crate::source::{SourceEvent, SourceKind};
 use crate::store::Store;
 use crate::store::Window;
 use crate::store::window::{FleetStats, fleet_stats};
@@ -242,10 +242,21 @@ pub fn table(s: &Snapshot) -> String {
 
 pub async fn run(global: &GlobalArgs, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
     let window = super::window(global, Window::M15)?;
-    let mut setup = super::setup(global, &clock)?;
-    for source in &mut setup.sources {
-        let events = source.poll(clock.now()).await;
+    let mut setup = super::setup(global, &clock).await?;
+    // Every source once, at the same time: regions do not wait for each other.
+    let now = clock.now();
+    let batches = futures::future::join_all(setup.sources.iter_mut().map(|s| s.poll(now))).await;
+    // Nothing read at all (a dead network, bad credentials): an error, not an empty fleet.
+    let read_nothing = batches.iter().all(|events| {
+        !events
+            .iter()
+            .any(|e| matches!(e, SourceEvent::Inventory { .. } | SourceEvent::Metrics(_)))
+    });
+    for events in batches {
         setup.store.apply_all(events);
+    }
+    if read_nothing && let Some(p) = setup.store.problems().iter().next() {
+        anyhow::bail!("could not read the account: {}: {}", p.scope, p.message);
     }
     let snapshot = build(&setup.store, window, clock.now());
     let text = match args.format {

@@ -2,6 +2,7 @@
 //! data to the app loop. They never touch the terminal and never see the store; a failure is
 //! data too (`SourceEvent::Problem`).
 
+pub mod aws;
 pub mod demo;
 pub mod runner;
 
@@ -49,6 +50,11 @@ pub enum SourceEvent {
         message: String,
         at: DateTime<Utc>,
     },
+    /// The account's concurrent-executions limit in a region, where the caller may read it.
+    RegionLimit {
+        region: String,
+        concurrency_limit: Option<u32>,
+    },
     /// The problem of that scope is over.
     Resolved {
         source: String,
@@ -86,4 +92,7 @@ pub trait Source: Send + 'static {
 
     /// Everything new since the previous poll; the first poll fills the history.
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>>;
+
+    /// The user asked for fresh data: the next poll should refresh everything it caches.
+    fn refresh_all(&mut self) {}
 }

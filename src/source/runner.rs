@@ -34,7 +34,10 @@ pub async fn run(
             _ = cancel.cancelled() => return,
             _ = interval.tick() => {}
             cmd = commands.recv() => match cmd {
-                Ok(Command::RefreshNow) => interval.reset(),
+                Ok(Command::RefreshNow) => {
+                    source.refresh_all();
+                    interval.reset();
+                }
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return,
             },

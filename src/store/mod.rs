@@ -53,6 +53,7 @@ pub struct Store {
     index: HashMap<FunctionKey, usize>,
     problems: Problems,
     sources: BTreeMap<String, SourceStatus>,
+    concurrency_limits: BTreeMap<String, u32>,
     version: u64,
 }
 
@@ -66,6 +67,7 @@ impl Store {
             index: HashMap::new(),
             problems: Problems::default(),
             sources: BTreeMap::new(),
+            concurrency_limits: BTreeMap::new(),
             version: 0,
         }
     }
@@ -97,6 +99,11 @@ impl Store {
 
     pub fn sources(&self) -> &BTreeMap<String, SourceStatus> {
         &self.sources
+    }
+
+    /// The account's concurrent-executions limit per region, where known.
+    pub fn concurrency_limits(&self) -> &BTreeMap<String, u32> {
+        &self.concurrency_limits
     }
 
     /// The oldest of the sources' last successful polls: the age of the data on screen.
@@ -177,6 +184,17 @@ impl Store {
                 message: clean_field(&message),
                 since: at,
             }),
+            SourceEvent::RegionLimit {
+                region,
+                concurrency_limit,
+            } => match concurrency_limit {
+                Some(n) => {
+                    self.concurrency_limits.insert(region, n);
+                }
+                None => {
+                    self.concurrency_limits.remove(&region);
+                }
+            },
             SourceEvent::Resolved { source, scope } => {
                 if !self.problems.clear(&source, &scope) {
                     return;

@@ -126,7 +126,14 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
         ),
         (
             "concurrency",
-            format!("max {}", format::count(s.concurrency_max)),
+            match app.store.concurrency_limits().get(&facts.region) {
+                Some(limit) => format!(
+                    "max {} of {} in the region",
+                    format::count(s.concurrency_max),
+                    format::count(Some(f64::from(*limit)))
+                ),
+                None => format!("max {}", format::count(s.concurrency_max)),
+            },
             t.text,
         ),
         ("est. cost", format::usd(s.est_cost_usd), t.text),

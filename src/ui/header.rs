@@ -13,6 +13,7 @@ use super::format;
 use super::theme::Theme;
 use crate::app::App;
 use crate::source::SourceKind;
+use crate::store::ProblemKind;
 
 /// A piece of a header line with its full and compact wordings.
 struct Part {
@@ -81,20 +82,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     lead.push(Span::raw(" "));
 
     let problems = store.problems();
-    let problem = match problems.iter().next() {
-        None => part("no problems".into(), "ok", t.ok),
-        Some(p) => {
-            let more = if problems.len() > 1 {
-                format!(" (+{} more)", problems.len() - 1)
-            } else {
-                String::new()
-            };
-            part(
-                format!("⚠ {}: {}{more}", p.scope, p.message),
-                format!("⚠ {} problems", problems.len()),
-                t.error,
-            )
-        }
+    let problem = match problems.len() {
+        0 => part("no problems".into(), "ok", t.ok),
+        1 => part("⚠ 1 problem".into(), "⚠ 1", t.error),
+        n => part(format!("⚠ {n} problems"), format!("⚠ {n}"), t.error),
     };
     let age = match store.data_as_of() {
         _ if store.is_loading() => part("loading…".into(), "loading…", t.warn),
@@ -169,9 +160,49 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             t.header,
         ),
     ];
-    let lines = vec![
+    let mut lines = vec![
         fit(lead, &top, area.width, t),
         fit(vec![Span::raw(" ")], &bottom, area.width, t),
     ];
+    if !problems.is_empty() {
+        lines.push(problem_line(app));
+    }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Lines the header needs: a third one while there are problems.
+pub fn height(app: &App) -> u16 {
+    if app.store.problems().is_empty() {
+        2
+    } else {
+        3
+    }
+}
+
+/// How much a problem matters to someone reading the screen: what blinds the whole view first.
+fn severity(kind: ProblemKind) -> u8 {
+    match kind {
+        ProblemKind::Credentials => 0,
+        ProblemKind::Network => 1,
+        ProblemKind::AccessDenied => 2,
+        ProblemKind::Throttled => 3,
+        ProblemKind::Service => 4,
+        ProblemKind::NotSupported => 5,
+    }
+}
+
+/// The problems, most severe first, each as "scope: message"; cut by the terminal's width.
+fn problem_line(app: &App) -> Line<'static> {
+    let t = &app.theme;
+    let mut problems: Vec<_> = app.store.problems().iter().collect();
+    problems.sort_by_key(|p| (severity(p.kind), p.scope.clone()));
+    let mut spans = vec![Span::styled(" ⚠ ", t.error)];
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", t.muted));
+        }
+        let style = if i == 0 { t.error } else { t.warn };
+        spans.push(Span::styled(format!("{}: {}", p.scope, p.message), style));
+    }
+    Line::from(spans)
 }

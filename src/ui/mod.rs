@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let [header_area, body, footer_area] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(header::height(app)),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])

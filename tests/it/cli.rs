@@ -54,9 +54,27 @@ fn a_bad_window_says_what_is_expected() {
 
 #[test]
 fn without_demo_it_never_shows_demo_data() {
-    let out = lambdatop(&["snapshot", "--format", "json"]);
+    // No region and no credentials anywhere: one line, and the demo suggested.
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["snapshot", "--format", "json"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("HOME", "/nonexistent/lambdatop-tests")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("LAMBDATOP_LOG", "off")
+        .output()
+        .unwrap();
     let err = one_line_error(&out);
-    assert!(err.contains("--demo"), "suggests the demo: {err}");
+    assert!(
+        err.contains("no AWS region") && err.contains("--demo"),
+        "suggests the demo: {err}"
+    );
+}
+
+#[test]
+fn an_unknown_region_is_refused_before_any_call() {
+    let err = one_line_error(&lambdatop(&["snapshot", "--region", "us-east-1,mars-1"]));
+    assert!(err.contains("'mars-1' is not an AWS region code"), "{err}");
 }
 
 #[test]

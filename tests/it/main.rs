@@ -1,9 +1,15 @@
 //! lambdatop's integration tests: one binary, so the suite builds and links once.
 
 mod app_keys;
+mod aws;
 mod cli;
 mod demo;
+mod fault_proxy;
+mod live;
+mod moto;
 mod panes;
+mod pty;
+mod read_only;
 mod snapshot;
 mod store;
 mod support;

@@ -98,6 +98,7 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
             "errors",
             "p99/timeout",
             "est. cost",
+            "of 1.0k in the region",
         ] {
             assert!(s.contains(text), "{text} at {w}x{h}");
         }
@@ -221,4 +222,50 @@ fn every_function_name_is_readable_in_the_wide_table() {
 
 fn key(c: char) -> ratatui::crossterm::event::KeyEvent {
     ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c))
+}
+
+#[test]
+fn problems_get_a_line_of_their_own_most_severe_first() {
+    use lambdatop::source::SourceEvent;
+    use lambdatop::store::ProblemKind;
+    let mut store = demo_store();
+    for (scope, kind, message) in [
+        (
+            "us-east-1 p99",
+            ProblemKind::Service,
+            "GetMetricData failed (500)",
+        ),
+        (
+            "us-east-1 inventory",
+            ProblemKind::Network,
+            "ListFunctions: cannot reach AWS (Connection refused)",
+        ),
+    ] {
+        store.apply(SourceEvent::Problem {
+            source: "aws us-east-1".into(),
+            scope: scope.into(),
+            kind,
+            message: message.into(),
+            at: crate::support::t0(),
+        });
+    }
+    let app = app_with(store, Window::H1);
+    for (w, h) in SIZES {
+        let s = screen(&render(&app, w, h));
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(lines[0].contains("⚠ 2"), "{}", lines[0]);
+        assert!(
+            lines[2].starts_with(" ⚠ us-east-1 inventory: ListFunctions: cannot reach AWS"),
+            "the network problem first: {}",
+            lines[2]
+        );
+        assert!(
+            lines[3].starts_with("┌ Functions"),
+            "the table moves down a line"
+        );
+        if w == 160 {
+            assert!(lines[2].contains("· us-east-1 p99: GetMetricData failed (500)"));
+            insta::assert_snapshot!("problems_160x48", s);
+        }
+    }
 }

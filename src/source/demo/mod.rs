@@ -112,6 +112,11 @@ impl DemoSource {
                     region: region.to_string(),
                     functions,
                 });
+                // The default account limit, as GetAccountSettings would report it.
+                events.push(SourceEvent::RegionLimit {
+                    region: region.to_string(),
+                    concurrency_limit: Some(1000),
+                });
             }
         }
         let first = match self.sent_until {

@@ -1,0 +1,230 @@
+//! CloudWatch metrics of one region's functions through GetMetricData: at most 500 queries a
+//! request, one-minute periods. The base statistics (sums, average, maximum) and the p99 go in
+//! separate requests, so that a failure of percentiles (some endpoints refuse them) leaves the
+//! rest intact. Each failed request is reported on its own; the others still count.
+//!
+//! CloudWatch publishes no datapoint for a minute in which a function did nothing, so a queried
+//! minute without a datapoint is a real zero for sums, and a gap for averages and maxima — but
+//! only once the minute has settled: CloudWatch lags by a minute or two, and a missing recent
+//! datapoint means "not yet", which must never be drawn as a drop.
+
+use std::collections::HashMap;
+
+use aws_sdk_cloudwatch::types::{
+    Dimension, Metric as CwMetric, MetricDataQuery, MetricStat, ScanBy,
+};
+use aws_smithy_types::DateTime as SmithyTime;
+
+use super::errors::{AwsError, classify};
+use crate::source::MetricUpdate;
+use crate::store::{FunctionKey, Metric, Minute, MinuteRange};
+
+/// The most queries CloudWatch accepts in one GetMetricData request.
+pub const MAX_QUERIES: usize = 500;
+
+/// A CloudWatch statistic the store keeps as one of its metrics.
+#[derive(Debug, Clone, Copy)]
+pub struct Stat {
+    pub metric: Metric,
+    pub cloudwatch_name: &'static str,
+    pub statistic: &'static str,
+    /// A sum: a missing settled minute is zero.
+    pub sum: bool,
+}
+
+const fn stat(
+    metric: Metric,
+    cloudwatch_name: &'static str,
+    statistic: &'static str,
+    sum: bool,
+) -> Stat {
+    Stat {
+        metric,
+        cloudwatch_name,
+        statistic,
+        sum,
+    }
+}
+
+pub const BASE: [Stat; 5] = [
+    stat(Metric::Invocations, "Invocations", "Sum", true),
+    stat(Metric::Errors, "Errors", "Sum", true),
+    stat(Metric::Throttles, "Throttles", "Sum", true),
+    stat(Metric::DurationAvg, "Duration", "Average", false),
+    stat(
+        Metric::ConcurrencyMax,
+        "ConcurrentExecutions",
+        "Maximum",
+        false,
+    ),
+];
+
+pub const P99: [Stat; 1] = [stat(Metric::DurationP99, "Duration", "p99", false)];
+
+/// What one fetch brought: updates for the store and the failures of individual requests.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub updates: Vec<MetricUpdate>,
+    pub failures: Vec<AwsError>,
+    pub requests: usize,
+    /// Metrics requested, for the bill: CloudWatch charges per metric.
+    pub metrics_requested: usize,
+}
+
+fn query(id: String, function: &str, s: &Stat) -> MetricDataQuery {
+    let metric = CwMetric::builder()
+        .namespace("AWS/Lambda")
+        .metric_name(s.cloudwatch_name)
+        .dimensions(
+            Dimension::builder()
+                .name("FunctionName")
+                .value(function)
+                .build(),
+        )
+        .build();
+    MetricDataQuery::builder()
+        .id(id)
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period(60)
+                .stat(s.statistic)
+                .build(),
+        )
+        .return_data(true)
+        .build()
+}
+
+fn minute_of(t: &SmithyTime) -> Minute {
+    Minute(t.secs().div_euclid(60))
+}
+
+/// Fetches `stats` of `functions` in `region` over `range`. Minutes up to `settled` are
+/// complete in CloudWatch; `partial` is the still-filling minute, if in range.
+pub async fn fetch(
+    client: &aws_sdk_cloudwatch::Client,
+    region: &str,
+    functions: &[String],
+    stats: &[Stat],
+    range: MinuteRange,
+    settled: Minute,
+    partial: Option<Minute>,
+) -> Fetched {
+    let mut fetched = Fetched::default();
+    // Query ids: q<function index>_<stat index>; CloudWatch wants ^[a-z][a-zA-Z0-9_]*$.
+    let pairs: Vec<(usize, usize)> = (0..functions.len())
+        .flat_map(|f| (0..stats.len()).map(move |s| (f, s)))
+        .collect();
+    for batch in pairs.chunks(MAX_QUERIES) {
+        let queries: Vec<MetricDataQuery> = batch
+            .iter()
+            .map(|&(f, s)| query(format!("q{f}_{s}"), &functions[f], &stats[s]))
+            .collect();
+        fetched.requests += 1;
+        fetched.metrics_requested += queries.len();
+        match run(client, queries, range).await {
+            Ok(values) => {
+                for &(f, s) in batch {
+                    let got = values.get(&format!("q{f}_{s}"));
+                    fetched.updates.push(update(
+                        FunctionKey::new(region, &functions[f]),
+                        &stats[s],
+                        got,
+                        range,
+                        settled,
+                        partial,
+                    ));
+                }
+            }
+            Err(e) => fetched.failures.push(e),
+        }
+    }
+    fetched
+}
+
+/// One GetMetricData request, every page: values by query id and minute.
+async fn run(
+    client: &aws_sdk_cloudwatch::Client,
+    queries: Vec<MetricDataQuery>,
+    range: MinuteRange,
+) -> Result<HashMap<String, HashMap<Minute, f64>>, AwsError> {
+    let mut out: HashMap<String, HashMap<Minute, f64>> = HashMap::new();
+    let mut pages = client
+        .get_metric_data()
+        .set_metric_data_queries(Some(queries))
+        .start_time(SmithyTime::from_secs(range.first.0 * 60))
+        .end_time(SmithyTime::from_secs((range.last.0 + 1) * 60))
+        .scan_by(ScanBy::TimestampAscending)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("GetMetricData", &e))?;
+        for result in page.metric_data_results() {
+            let Some(id) = result.id() else { continue };
+            let series = out.entry(id.to_string()).or_default();
+            for (t, v) in result.timestamps().iter().zip(result.values()) {
+                series.insert(minute_of(t), *v);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The store update of one function's statistic over `range`.
+fn update(
+    key: FunctionKey,
+    s: &Stat,
+    values: Option<&HashMap<Minute, f64>>,
+    range: MinuteRange,
+    settled: Minute,
+    partial: Option<Minute>,
+) -> MetricUpdate {
+    let mut points = Vec::with_capacity(range.len());
+    for m in range.iter() {
+        match values.and_then(|v| v.get(&m)) {
+            Some(v) => points.push((m, Some(*v))),
+            // Settled and silent: nothing ran (a zero sum, no duration or concurrency).
+            None if m <= settled => points.push((m, if s.sum { Some(0.0) } else { None })),
+            // Not settled yet: leave whatever the store has.
+            None => {}
+        }
+    }
+    MetricUpdate {
+        key,
+        metric: s.metric,
+        points,
+        partial,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silent_settled_minutes_are_zero_sums_and_gaps_otherwise() {
+        let range = MinuteRange::ending_at(Minute(100), 5);
+        let values = HashMap::from([(Minute(97), 4.0)]);
+        let key = FunctionKey::new("r", "f");
+        let sums = update(
+            key.clone(),
+            &BASE[0],
+            Some(&values),
+            range,
+            Minute(98),
+            Some(Minute(100)),
+        );
+        assert_eq!(
+            sums.points,
+            vec![
+                (Minute(96), Some(0.0)),
+                (Minute(97), Some(4.0)),
+                (Minute(98), Some(0.0))
+            ],
+            "99 and 100 are not settled: left alone"
+        );
+        let avg = update(key, &BASE[3], Some(&values), range, Minute(98), None);
+        assert_eq!(avg.points[0], (Minute(96), None));
+        assert_eq!(avg.points[1], (Minute(97), Some(4.0)));
+    }
+}

@@ -1,0 +1,194 @@
+//! The AWS source, on the official SDK: credentials and settings from the standard chain
+//! (environment, shared config and credentials files, SSO, web identity, the instance or task
+//! role of a bastion), `--profile`, `--region` (several regions polled at once, each in its
+//! own task), `--endpoint-url` and the SDK's own `AWS_ENDPOINT_URL[_<SERVICE>]`.
+//!
+//! lambdatop is read-only: it calls List*, Get* and GetMetricData, never a mutating API.
+//! Retries (throttling, 5xx, timeouts, dropped connections) use the SDK's standard mode:
+//! exponential backoff with jitter, within a bounded number of attempts and a time budget.
+
+pub mod errors;
+pub mod inventory;
+pub mod metrics;
+pub mod region;
+
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use super::Source;
+use region::{Clients, RegionSource};
+
+/// How to reach the account, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// A reachable account: its settings and the regions to watch.
+pub struct Account {
+    config: SdkConfig,
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+}
+
+/// Attempts per call (first try included) and the backoff between them.
+fn retry_config() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(4)
+        .with_initial_backoff(Duration::from_millis(250))
+        .with_max_backoff(Duration::from_secs(8))
+}
+
+/// A call may take this long in all, retries included: a dead network must not hang a poll.
+fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .read_timeout(Duration::from_secs(20))
+        .operation_attempt_timeout(Duration::from_secs(20))
+        .operation_timeout(Duration::from_secs(45))
+        .build()
+}
+
+/// A region code as AWS writes them: `us-east-1`, `ap-southeast-2`, `us-gov-west-1`.
+pub fn is_region_code(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// Loads the settings, picks the regions and makes sure there are credentials at all.
+pub async fn connect(opts: &AwsOptions) -> Result<Account> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry_config())
+        .timeout_config(timeout_config());
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let config = loader.load().await;
+
+    let regions: Vec<String> = if opts.regions.is_empty() {
+        match config.region() {
+            Some(r) => vec![r.to_string()],
+            None => bail!(
+                "no AWS region: pass --region (e.g. --region us-east-1,eu-west-1), set AWS_REGION or give the profile a region; or run `lambdatop --demo`"
+            ),
+        }
+    } else {
+        let mut seen = Vec::new();
+        for r in &opts.regions {
+            let r = r.trim().to_string();
+            if !seen.contains(&r) {
+                seen.push(r);
+            }
+        }
+        seen
+    };
+    if let Some(bad) = regions.iter().find(|r| !is_region_code(r)) {
+        bail!("'{bad}' is not an AWS region code (e.g. us-east-1)");
+    }
+
+    let Some(provider) = config.credentials_provider() else {
+        bail!(
+            "no AWS credentials provider is configured; run `lambdatop --demo` to see the demo fleet"
+        );
+    };
+    match tokio::time::timeout(Duration::from_secs(20), provider.provide_credentials()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => bail!(
+            "no AWS credentials found ({}); set up a profile (--profile, AWS_PROFILE, `aws sso login`) or run `lambdatop --demo`",
+            first_clause(&DisplayErrorContext(&e).to_string())
+        ),
+        Err(_) => bail!(
+            "timed out looking for AWS credentials; set up a profile (--profile, AWS_PROFILE) or run `lambdatop --demo`"
+        ),
+    }
+    let profile = opts
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok());
+    Ok(Account {
+        config,
+        regions,
+        profile,
+    })
+}
+
+fn first_clause(s: &str) -> String {
+    s.split(" (")
+        .next()
+        .unwrap_or(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Account {
+    /// One source per region, each polled in its own task.
+    pub fn sources(
+        &self,
+        cadence: Duration,
+        inventory_every: Duration,
+        history_minutes: u32,
+    ) -> Vec<Box<dyn Source>> {
+        self.regions
+            .iter()
+            .map(|r| {
+                let region = Region::new(r.clone());
+                let clients = Clients {
+                    lambda: aws_sdk_lambda::Client::from_conf(
+                        aws_sdk_lambda::config::Builder::from(&self.config)
+                            .region(region.clone())
+                            .build(),
+                    ),
+                    cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                        aws_sdk_cloudwatch::config::Builder::from(&self.config)
+                            .region(region.clone())
+                            .build(),
+                    ),
+                    tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                        aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
+                            .region(region)
+                            .build(),
+                    ),
+                };
+                Box::new(RegionSource::new(
+                    r,
+                    clients,
+                    cadence,
+                    inventory_every,
+                    history_minutes,
+                )) as Box<dyn Source>
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_codes() {
+        for ok in ["us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1"] {
+            assert!(is_region_code(ok), "{ok}");
+        }
+        for bad in ["useast1", "us-east", "US-EAST-1", "us-east-x", "mars-1", ""] {
+            assert!(!is_region_code(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! One region of an AWS account as a `Source`: the inventory (functions and tags) every few
+//! minutes, and the metrics every poll — the first poll fills the whole history, later ones ask
+//! only for the minutes since the last settled one, with an overlap so late datapoints are
+//! corrected. Each part that fails is reported under its own scope (inventory, tags, metrics,
+//! p99) and clears when it works again; the other parts go on.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+
+use super::errors::AwsError;
+use super::{inventory, metrics};
+use crate::source::{Source, SourceEvent};
+use crate::store::{FunctionFacts, Minute, MinuteRange};
+
+/// Minutes CloudWatch may still change after they end.
+const SETTLE_MINUTES: i64 = 3;
+/// Minutes before the last settled one asked for again, to pick up late datapoints.
+const OVERLAP_MINUTES: i64 = 2;
+
+pub struct Clients {
+    pub lambda: aws_sdk_lambda::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
+}
+
+pub struct RegionSource {
+    name: String,
+    region: String,
+    clients: Clients,
+    cadence: Duration,
+    inventory_every: chrono::Duration,
+    history_minutes: u32,
+    inventory_at: Option<DateTime<Utc>>,
+    functions: Vec<String>,
+    /// The last tags seen, kept when a tags call fails so projects do not jump around.
+    tags: HashMap<String, BTreeMap<String, String>>,
+    /// Newest minute fetched once it had settled: the next poll starts near it.
+    settled: Option<Minute>,
+    limit_asked: bool,
+}
+
+impl RegionSource {
+    pub fn new(
+        region: &str,
+        clients: Clients,
+        cadence: Duration,
+        inventory_every: Duration,
+        history_minutes: u32,
+    ) -> Self {
+        Self {
+            name: format!("aws {region}"),
+            region: region.to_string(),
+            clients,
+            cadence,
+            inventory_every: chrono::Duration::from_std(inventory_every)
+                .unwrap_or(chrono::Duration::minutes(5)),
+            history_minutes,
+            inventory_at: None,
+            functions: Vec::new(),
+            tags: HashMap::new(),
+            settled: None,
+            limit_asked: false,
+        }
+    }
+
+    fn problem(&self, scope: &str, e: &AwsError, now: DateTime<Utc>) -> SourceEvent {
+        SourceEvent::Problem {
+            source: self.name.clone(),
+            scope: format!("{} {scope}", self.region),
+            kind: e.kind,
+            message: e.message.clone(),
+            at: now,
+        }
+    }
+
+    fn resolved(&self, scope: &str) -> SourceEvent {
+        SourceEvent::Resolved {
+            source: self.name.clone(),
+            scope: format!("{} {scope}", self.region),
+        }
+    }
+
+    async fn poll_inventory(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+        let due = self
+            .inventory_at
+            .is_none_or(|at| now - at >= self.inventory_every);
+        if !due {
+            return;
+        }
+        let functions = match inventory::list_functions(&self.clients.lambda, &self.region).await {
+            Ok(f) => f,
+            Err(e) => {
+                events.push(self.problem("inventory", &e, now));
+                return;
+            }
+        };
+        events.push(self.resolved("inventory"));
+        match inventory::tags_by_function(&self.clients.tagging).await {
+            Ok(tags) => {
+                self.tags = tags;
+                events.push(self.resolved("tags"));
+            }
+            Err(e) => events.push(self.problem("tags", &e, now)),
+        }
+        let functions: Vec<FunctionFacts> = functions
+            .into_iter()
+            .map(|mut f| {
+                f.tags = self.tags.get(&f.name).cloned().unwrap_or_default();
+                f
+            })
+            .collect();
+        self.functions = functions.iter().map(|f| f.name.clone()).collect();
+        self.inventory_at = Some(now);
+        events.push(SourceEvent::Inventory {
+            region: self.region.clone(),
+            functions,
+        });
+        if !self.limit_asked {
+            self.limit_asked = true;
+            match inventory::concurrency_limit(&self.clients.lambda).await {
+                Ok(limit) => events.push(SourceEvent::RegionLimit {
+                    region: self.region.clone(),
+                    concurrency_limit: limit,
+                }),
+                // "Where permitted": a refusal or an endpoint without the call is no incident.
+                Err(e) => {
+                    tracing::info!(region = %self.region, "no account concurrency limit: {e}")
+                }
+            }
+        }
+    }
+
+    async fn poll_metrics(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+        if self.functions.is_empty() {
+            return;
+        }
+        let current = Minute::of(now);
+        let settled = current.minus(SETTLE_MINUTES);
+        let first = match self.settled {
+            Some(s) => s
+                .minus(OVERLAP_MINUTES - 1)
+                .max(current.minus(i64::from(self.history_minutes))),
+            None => current.minus(i64::from(self.history_minutes)),
+        };
+        let range = MinuteRange {
+            first,
+            last: current,
+        };
+        let cw = &self.clients.cloudwatch;
+        let base = metrics::fetch(
+            cw,
+            &self.region,
+            &self.functions,
+            &metrics::BASE,
+            range,
+            settled,
+            Some(current),
+        )
+        .await;
+        let base_ok = base.failures.is_empty();
+        report(self, "metrics", &base.failures, base.requests, now, events);
+        events.extend(base.updates.into_iter().map(SourceEvent::Metrics));
+
+        // Percentiles in requests of their own: their failure costs only the p99 column.
+        let p99 = metrics::fetch(
+            cw,
+            &self.region,
+            &self.functions,
+            &metrics::P99,
+            range,
+            settled,
+            Some(current),
+        )
+        .await;
+        report(self, "p99", &p99.failures, p99.requests, now, events);
+        events.extend(p99.updates.into_iter().map(SourceEvent::Metrics));
+
+        if base_ok {
+            self.settled = Some(settled);
+        }
+    }
+}
+
+/// Raises one problem for the failed requests of a scope, or clears it when all worked.
+fn report(
+    source: &RegionSource,
+    scope: &str,
+    failures: &[AwsError],
+    requests: usize,
+    now: DateTime<Utc>,
+    events: &mut Vec<SourceEvent>,
+) {
+    let Some(first) = failures.first() else {
+        events.push(source.resolved(scope));
+        return;
+    };
+    let e = if requests > 1 {
+        AwsError::new(
+            first.kind,
+            format!(
+                "{} of {requests} requests failed: {}",
+                failures.len(),
+                first.message
+            ),
+        )
+    } else {
+        first.clone()
+    };
+    events.push(source.problem(scope, &e, now));
+}
+
+impl Source for RegionSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn cadence(&self) -> Duration {
+        self.cadence
+    }
+
+    fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
+        Box::pin(async move {
+            let mut events = Vec::new();
+            self.poll_inventory(now, &mut events).await;
+            self.poll_metrics(now, &mut events).await;
+            events
+        })
+    }
+
+    fn refresh_all(&mut self) {
+        self.inventory_at = None;
+    }
+}

@@ -1,0 +1,303 @@
+//! A small loopback HTTP proxy in front of moto that injects what moto cannot: throttling,
+//! AccessDenied, expired credentials, 500s, dropped connections, slow answers, or a server that
+//! is down — per operation, for a number of requests or until told otherwise. Faults are
+//! answered in each service's own wire format (Lambda REST-JSON, tagging JSON, CloudWatch
+//! Query XML) so the SDK classifies them as it would real ones.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    Throttle,
+    AccessDenied,
+    ExpiredToken,
+    ServerError,
+    Drop,
+    Slow(Duration),
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    operation: &'static str,
+    body_contains: Option<String>,
+    fault: Fault,
+    /// How many more requests it applies to; `None`: until cleared.
+    remaining: Option<usize>,
+}
+
+#[derive(Default)]
+struct State {
+    rules: Vec<Rule>,
+    /// Operations of the requests that got a fault, in order.
+    injected: Vec<&'static str>,
+    /// Operations of every request seen.
+    seen: Vec<&'static str>,
+}
+
+pub struct FaultProxy {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+    down: Arc<AtomicBool>,
+}
+
+impl FaultProxy {
+    /// Starts a proxy to `upstream` on a free loopback port, on a thread of its own.
+    pub fn start(upstream: &str) -> FaultProxy {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", std_listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State::default()));
+        let down = Arc::new(AtomicBool::new(false));
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let (s, d) = (state.clone(), down.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = TcpListener::from_std(std_listener).unwrap();
+                loop {
+                    let Ok((client, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    if d.load(Ordering::SeqCst) {
+                        drop(client); // down: every connection is closed at once
+                        continue;
+                    }
+                    tokio::spawn(serve(client, upstream.clone(), s.clone()));
+                }
+            });
+        });
+        FaultProxy { url, state, down }
+    }
+
+    /// Injects `fault` into the next `times` requests of `operation` (all of them if `None`).
+    pub fn inject(&self, operation: &'static str, fault: Fault, times: Option<usize>) {
+        self.inject_where(operation, None, fault, times);
+    }
+
+    /// Like `inject`, only for requests whose body contains `needle`.
+    pub fn inject_where(
+        &self,
+        operation: &'static str,
+        needle: Option<&str>,
+        fault: Fault,
+        times: Option<usize>,
+    ) {
+        self.state.lock().unwrap().rules.push(Rule {
+            operation,
+            body_contains: needle.map(str::to_string),
+            fault,
+            remaining: times,
+        });
+    }
+
+    pub fn clear(&self) {
+        self.state.lock().unwrap().rules.clear();
+    }
+
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    /// How many requests of `operation` got a fault.
+    pub fn injected(&self, operation: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .injected
+            .iter()
+            .filter(|o| **o == operation)
+            .count()
+    }
+
+    /// How many requests of `operation` arrived.
+    pub fn seen(&self, operation: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .seen
+            .iter()
+            .filter(|o| **o == operation)
+            .count()
+    }
+}
+
+/// The operation of a request, from its method, path, target header or Query action.
+fn operation(head: &str, body: &str) -> &'static str {
+    let first = head.lines().next().unwrap_or_default();
+    let target = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("x-amz-target:"))
+        .unwrap_or_default();
+    if first.contains("/2015-03-31/functions") {
+        "ListFunctions"
+    } else if first.contains("/account-settings") {
+        "GetAccountSettings"
+    } else if target.contains("GetResources") {
+        "GetResources"
+    } else if body.contains("Action=GetMetricData") {
+        "GetMetricData"
+    } else {
+        "other"
+    }
+}
+
+fn fault_response(operation: &str, fault: Fault) -> String {
+    let (code, message, status) = match fault {
+        Fault::Throttle => ("ThrottlingException", "Rate exceeded", 400),
+        Fault::AccessDenied => (
+            "AccessDeniedException",
+            "User: arn:aws:iam::123456789012:user/oncall is not authorized to perform this operation",
+            403,
+        ),
+        Fault::ExpiredToken => (
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+            403,
+        ),
+        Fault::ServerError => {
+            let body = "<html><title>500 Internal Server Error</title></html>";
+            return format!(
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        Fault::Drop | Fault::Slow(_) => unreachable!("not an answer"),
+    };
+    let (content_type, body, extra) = match operation {
+        "ListFunctions" | "GetAccountSettings" => {
+            let status_code = if fault == Fault::Throttle {
+                429
+            } else {
+                status
+            };
+            let code = if fault == Fault::Throttle {
+                "TooManyRequestsException"
+            } else {
+                code
+            };
+            let body = format!("{{\"message\":\"{message}\"}}");
+            return format!(
+                "HTTP/1.1 {status_code} Error\r\nContent-Type: application/json\r\nx-amzn-ErrorType: {code}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        "GetMetricData" => {
+            let code = match fault {
+                Fault::Throttle => "Throttling",
+                Fault::AccessDenied => "AccessDenied",
+                Fault::ExpiredToken => "ExpiredToken",
+                _ => code,
+            };
+            (
+                "text/xml",
+                format!(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>lambdatop-test</RequestId></ErrorResponse>"
+                ),
+                "",
+            )
+        }
+        _ => (
+            "application/x-amz-json-1.1",
+            format!("{{\"__type\":\"{code}\",\"message\":\"{message}\"}}"),
+            "",
+        ),
+    };
+    format!(
+        "HTTP/1.1 {status} Error\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n{body}",
+        body.len()
+    )
+}
+
+async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>) {
+    // Read one request: the head, then Content-Length bytes of body.
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match client.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        match client.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let body = String::from_utf8_lossy(&buf[head_end..]).to_string();
+    let op = operation(&head, &body);
+
+    let fault = {
+        let mut s = state.lock().unwrap();
+        s.seen.push(op);
+        let hit = s.rules.iter_mut().find(|r| {
+            r.operation == op
+                && r.remaining != Some(0)
+                && r.body_contains
+                    .as_ref()
+                    .is_none_or(|n| body.contains(n.as_str()))
+        });
+        let fault = hit.map(|r| {
+            if let Some(n) = r.remaining.as_mut() {
+                *n -= 1;
+            }
+            r.fault
+        });
+        if fault.is_some() {
+            s.injected.push(op);
+        }
+        fault
+    };
+    match fault {
+        Some(Fault::Drop) => return,
+        Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
+        Some(f) => {
+            let _ = client.write_all(fault_response(op, f).as_bytes()).await;
+            let _ = client.shutdown().await;
+            return;
+        }
+        None => {}
+    }
+
+    // Forward, one request per connection, so every response ends with the connection.
+    let Ok(mut up) = TcpStream::connect(&upstream).await else {
+        return;
+    };
+    let mut request = Vec::new();
+    for line in head.split("\r\n").filter(|l| !l.is_empty()) {
+        if line.to_ascii_lowercase().starts_with("connection:") {
+            continue;
+        }
+        request.extend_from_slice(line.as_bytes());
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"Connection: close\r\n\r\n");
+    request.extend_from_slice(&buf[head_end..]);
+    if up.write_all(&request).await.is_err() {
+        return;
+    }
+    let mut response = Vec::new();
+    let _ = up.read_to_end(&mut response).await;
+    let _ = client.write_all(&response).await;
+    let _ = client.shutdown().await;
+}

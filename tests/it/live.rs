@@ -1,0 +1,118 @@
+//! The dashboard against moto's server, live, as a user sees it in a terminal: the fleet
+//! appears, changes when the account changes, survives the endpoint going away (the problem
+//! shows in the header, the data already on screen stays) and recovers by itself.
+
+use std::time::Duration;
+
+use crate::fault_proxy::{Fault, FaultProxy};
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
+use crate::pty::Pty;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(name))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_follows_the_account_through_an_outage() {
+    let region = "me-south-1";
+    create_function(
+        region,
+        &Spec {
+            tags: &[("project", "geo")],
+            memory_mb: 256,
+            ..Spec::new("geo-lookup")
+        },
+    )
+    .await;
+    create_function(
+        region,
+        &Spec {
+            tags: &[("project", "geo")],
+            ..Spec::new("geo-retired")
+        },
+    )
+    .await;
+    put_metric(region, "geo-lookup", "Invocations", 40.0, STEADY_MINUTES).await;
+    put_metric(region, "geo-lookup", "Errors", 8.0, STEADY_MINUTES).await;
+    put_metric(region, "geo-lookup", "Duration", 300.0, STEADY_MINUTES).await;
+
+    let proxy = FaultProxy::start(&moto::url());
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(
+        &["--region", region, "--window", "15m", "--refresh", "5"],
+        &env,
+        120,
+        36,
+    );
+
+    // The fleet, labelled AWS, with its figures.
+    let screen = tui
+        .wait_for(WAIT, |s| {
+            row(s, "geo-lookup").is_some_and(|r| r.contains("20%"))
+        })
+        .unwrap_or_else(|s| panic!("fleet never appeared:\n{s}"));
+    assert!(screen.lines().next().unwrap().contains(" AWS "), "{screen}");
+    assert!(!screen.contains("DEMO"));
+    let r = row(&screen, "geo-lookup").unwrap();
+    assert!(r.contains(" 96 "), "8 errors a minute for 12 minutes: {r}");
+    assert!(
+        screen.contains("me-south-1 p99"),
+        "the p99 problem is in the header:\n{screen}"
+    );
+
+    // The account changes: one function deleted, one added; `r` refreshes at once.
+    moto::lambda(region)
+        .delete_function()
+        .function_name("geo-retired")
+        .send()
+        .await
+        .unwrap();
+    create_function(region, &Spec::new("geo-fresh")).await;
+    tui.send("r");
+    tui.wait_for(WAIT, |s| {
+        s.contains("geo-fresh") && !s.contains("geo-retired")
+    })
+    .unwrap_or_else(|s| panic!("inventory did not follow the account:\n{s}"));
+
+    // The endpoint goes away: the header says so, the data on screen stays.
+    proxy.set_down(true);
+    tui.send("r");
+    let screen = tui
+        .wait_for(WAIT, |s| s.contains("cannot reach AWS"))
+        .unwrap_or_else(|s| panic!("the outage never showed:\n{s}"));
+    assert!(
+        row(&screen, "geo-lookup").is_some_and(|r| r.contains("20%")),
+        "data kept:\n{screen}"
+    );
+
+    // Keys still answer during the outage.
+    tui.send("?");
+    tui.wait_for(WAIT, |s| s.contains("Help"))
+        .unwrap_or_else(|s| panic!("no help:\n{s}"));
+    tui.send("\x1b");
+    // A lone Esc must not run into the next key (it would read as Alt-key): wait it out.
+    tui.wait_for(WAIT, |s| !s.contains("Help · Esc"))
+        .unwrap_or_else(|s| panic!("help did not close:\n{s}"));
+
+    // Back up: the problem clears by itself on the next poll.
+    proxy.set_down(false);
+    tui.wait_for(Duration::from_secs(30), |s| {
+        !s.contains("cannot reach AWS") && s.contains("geo-lookup")
+    })
+    .unwrap_or_else(|s| panic!("did not recover:\n{s}"));
+
+    // Expired credentials mid-run show as such, and clear when they are fixed.
+    proxy.inject("ListFunctions", Fault::ExpiredToken, None);
+    tui.send("r");
+    tui.wait_for(WAIT, |s| s.contains("ExpiredTokenException"))
+        .unwrap_or_else(|s| panic!("expired credentials not shown:\n{s}"));
+    proxy.clear();
+    tui.send("r");
+    tui.wait_for(WAIT, |s| !s.contains("ExpiredTokenException"))
+        .unwrap_or_else(|s| panic!("did not recover from expired credentials:\n{s}"));
+
+    assert_eq!(tui.quit(), Some(0));
+}

@@ -1,0 +1,233 @@
+//! moto's server, started by `scripts/test` and shared by the whole run: where it is, clients
+//! with test credentials, and seeding helpers. Tests may call mutating APIs to set moto up;
+//! lambdatop itself never does. Each test works in a region of its own, so tests can run in
+//! parallel on one server without seeing each other's functions.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{Architecture, FunctionCode, Runtime};
+use chrono::Utc;
+
+/// moto's address, from `scripts/test`.
+pub fn url() -> String {
+    std::env::var("LAMBDATOP_TEST_MOTO_URL").expect(
+        "LAMBDATOP_TEST_MOTO_URL is not set: run the tests with ./scripts/test, which starts moto's server",
+    )
+}
+
+fn credentials() -> aws_credential_types::Credentials {
+    aws_credential_types::Credentials::new("testing", "testing", None, None, "lambdatop-tests")
+}
+
+pub fn lambda(region: &str) -> aws_sdk_lambda::Client {
+    aws_sdk_lambda::Client::from_conf(
+        aws_sdk_lambda::Config::builder()
+            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+            .region(aws_sdk_lambda::config::Region::new(region.to_string()))
+            .endpoint_url(url())
+            .credentials_provider(credentials())
+            .build(),
+    )
+}
+
+pub fn cloudwatch(region: &str) -> aws_sdk_cloudwatch::Client {
+    aws_sdk_cloudwatch::Client::from_conf(
+        aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatch::config::Region::new(region.to_string()))
+            .endpoint_url(url())
+            .credentials_provider(credentials())
+            .build(),
+    )
+}
+
+/// A raw HTTP/1.1 request to a loopback server: (status, body).
+pub fn http(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).expect("loopback server reachable");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+/// The execution role moto wants to exist before it creates a function (IAM is global).
+fn ensure_role() {
+    static ROLE: OnceLock<()> = OnceLock::new();
+    ROLE.get_or_init(|| {
+        // moto tells services apart by the credential scope of the Authorization header.
+        let auth = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0";
+        let body = "Action=CreateRole&Version=2010-05-08&RoleName=lambda-role&AssumeRolePolicyDocument=%7B%7D";
+        let (status, text) = http(
+            &url(),
+            "POST",
+            "/",
+            &[("Authorization", auth), ("Content-Type", "application/x-www-form-urlencoded")],
+            body,
+        );
+        assert!(status == 200 || text.contains("EntityAlreadyExists"), "CreateRole: {status} {text}");
+    });
+}
+
+/// A function to create in moto.
+pub struct Spec<'a> {
+    pub name: &'a str,
+    pub memory_mb: i32,
+    pub arm64: bool,
+    pub timeout_s: i32,
+    pub tags: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> Spec<'a> {
+    pub fn new(name: &'a str) -> Self {
+        Spec {
+            name,
+            memory_mb: 128,
+            arm64: false,
+            timeout_s: 3,
+            tags: &[],
+        }
+    }
+}
+
+/// The smallest valid zip archive: an end-of-central-directory record.
+const EMPTY_ZIP: [u8; 22] = [
+    0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+pub async fn create_function(region: &str, spec: &Spec<'_>) {
+    ensure_role();
+    let mut req = lambda(region)
+        .create_function()
+        .function_name(spec.name)
+        .runtime(Runtime::Python312)
+        .role("arn:aws:iam::123456789012:role/lambda-role")
+        .handler("app.handler")
+        .code(
+            FunctionCode::builder()
+                .zip_file(Blob::new(EMPTY_ZIP.to_vec()))
+                .build(),
+        )
+        .memory_size(spec.memory_mb)
+        .timeout(spec.timeout_s)
+        .architectures(if spec.arm64 {
+            Architecture::Arm64
+        } else {
+            Architecture::X8664
+        });
+    for (k, v) in spec.tags {
+        req = req.tags(*k, *v);
+    }
+    req.send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateFunction {}: {e:?}", spec.name));
+}
+
+/// Puts `value` of a Lambda metric for `function` at each of `minutes_ago` (whole minutes
+/// before the current one).
+pub async fn put_metric(
+    region: &str,
+    function: &str,
+    metric: &str,
+    value: f64,
+    minutes_ago: impl IntoIterator<Item = i64>,
+) {
+    let now = Utc::now();
+    let this_minute = now.timestamp() - now.timestamp().rem_euclid(60);
+    let unit = match metric {
+        "Duration" => StandardUnit::Milliseconds,
+        _ => StandardUnit::Count,
+    };
+    let data: Vec<MetricDatum> = minutes_ago
+        .into_iter()
+        .map(|k| {
+            MetricDatum::builder()
+                .metric_name(metric)
+                .dimensions(
+                    Dimension::builder()
+                        .name("FunctionName")
+                        .value(function)
+                        .build(),
+                )
+                .timestamp(aws_smithy_types::DateTime::from_secs(
+                    this_minute - k * 60 + 10,
+                ))
+                .value(value)
+                .unit(unit.clone())
+                .build()
+        })
+        .collect();
+    for chunk in data.chunks(20) {
+        cloudwatch(region)
+            .put_metric_data()
+            .namespace("AWS/Lambda")
+            .set_metric_data(Some(chunk.to_vec()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("PutMetricData {function} {metric}: {e:?}"));
+    }
+}
+
+/// A steady minute-by-minute load over minutes 2..=13 ago: inside a 15-minute window even if
+/// a minute turns between seeding and reading.
+pub const STEADY_MINUTES: std::ops::RangeInclusive<i64> = 2..=13;
+
+/// Runs the real binary against `endpoint` with test credentials and nothing from the
+/// developer's own AWS configuration.
+pub fn lambdatop(endpoint: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .envs(env(endpoint))
+        .output()
+        .unwrap()
+}
+
+/// The environment the binary gets in these tests.
+pub fn env(endpoint: &str) -> Vec<(String, String)> {
+    let state = std::env::temp_dir().join("lambdatop-tests");
+    [
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_CONFIG_FILE", "/nonexistent/lambdatop-tests/config"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/lambdatop-tests/credentials",
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("LAMBDATOP_LOG", "off"),
+        ("XDG_STATE_HOME", state.to_str().unwrap()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}

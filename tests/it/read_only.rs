@@ -1,0 +1,84 @@
+//! lambdatop is read-only against AWS: the source calls no mutating API, and the shipped IAM
+//! policy grants exactly the read calls it makes.
+
+use std::path::Path;
+
+fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            source_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+}
+
+/// SDK calls made in `src/` (`.operation_name()` on a client), by name.
+const CALLS: [(&str, &str); 4] = [
+    (".list_functions()", "lambda:ListFunctions"),
+    (".get_account_settings()", "lambda:GetAccountSettings"),
+    (".get_resources()", "tag:GetResources"),
+    (".get_metric_data()", "cloudwatch:GetMetricData"),
+];
+
+#[test]
+fn the_source_calls_no_mutating_api() {
+    let mut files = Vec::new();
+    source_files(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    let mutating = [
+        ".create_",
+        ".delete_",
+        ".update_",
+        ".put_",
+        ".invoke(",
+        ".invoke_async(",
+        ".tag_resource(",
+        ".untag_resource(",
+        ".publish_",
+        ".add_permission(",
+        ".remove_permission(",
+        ".set_alarm_state(",
+    ];
+    for (path, text) in &files {
+        for m in mutating {
+            assert!(!text.contains(m), "{path} calls a mutating API ({m})");
+        }
+    }
+    let all: String = files.iter().map(|(_, t)| t.as_str()).collect();
+    for (call, _) in CALLS {
+        assert!(
+            all.contains(call),
+            "{call} is made somewhere: keep CALLS current"
+        );
+    }
+}
+
+#[test]
+fn the_policy_grants_exactly_the_calls_made() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/iam-policy.json")).unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut granted: Vec<&str> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    granted.sort_unstable();
+    let mut needed: Vec<&str> = CALLS.iter().map(|(_, action)| *action).collect();
+    needed.sort_unstable();
+    assert_eq!(granted, needed);
+    assert!(
+        granted
+            .iter()
+            .all(|a| a.contains(":List") || a.contains(":Get")),
+        "read calls only"
+    );
+}
