@@ -27,6 +27,15 @@ pub struct Snapshot {
     pub projects: Vec<ProjectRow>,
     pub totals: TotalsRow,
     pub problems: Vec<ProblemRow>,
+    /// Added after the first version: peak concurrency of each region as a whole.
+    pub region_concurrency: Vec<RegionRow>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct RegionRow {
+    pub region: String,
+    pub concurrency_max: Option<u64>,
+    pub concurrency_limit: Option<u32>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -144,6 +153,15 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 message: format!("{}: {}", p.scope, p.message),
             })
             .collect(),
+        region_concurrency: stats
+            .regions
+            .iter()
+            .map(|r| RegionRow {
+                region: r.region.clone(),
+                concurrency_max: whole(r.concurrency_max),
+                concurrency_limit: r.concurrency_limit,
+            })
+            .collect(),
     }
 }
 
@@ -170,7 +188,8 @@ pub fn table(s: &Snapshot) -> String {
         if s.problems.is_empty() {
             "no problems".to_string()
         } else {
-            format!("{} problems", s.problems.len())
+            let n = s.problems.len();
+            format!("{n} problem{}", if n == 1 { "" } else { "s" })
         }
     ));
     out.push_str(&format!(

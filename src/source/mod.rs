@@ -55,6 +55,11 @@ pub enum SourceEvent {
         region: String,
         concurrency_limit: Option<u32>,
     },
+    /// Peak concurrent executions of a region as a whole, minute by minute.
+    RegionConcurrency {
+        region: String,
+        points: Vec<(Minute, Option<f64>)>,
+    },
     /// The problem of that scope is over.
     Resolved {
         source: String,

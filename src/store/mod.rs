@@ -53,8 +53,17 @@ pub struct Store {
     index: HashMap<FunctionKey, usize>,
     problems: Problems,
     sources: BTreeMap<String, SourceStatus>,
-    concurrency_limits: BTreeMap<String, u32>,
+    regions: BTreeMap<String, RegionState>,
     version: u64,
+}
+
+/// What the store knows of a region as a whole.
+#[derive(Debug, Clone)]
+pub struct RegionState {
+    /// The account's concurrent-executions limit, where the caller may read it.
+    pub concurrency_limit: Option<u32>,
+    /// Peak concurrent executions of all the region's functions together, per minute.
+    pub concurrency: Series,
 }
 
 impl Store {
@@ -67,7 +76,7 @@ impl Store {
             index: HashMap::new(),
             problems: Problems::default(),
             sources: BTreeMap::new(),
-            concurrency_limits: BTreeMap::new(),
+            regions: BTreeMap::new(),
             version: 0,
         }
     }
@@ -101,9 +110,17 @@ impl Store {
         &self.sources
     }
 
-    /// The account's concurrent-executions limit per region, where known.
-    pub fn concurrency_limits(&self) -> &BTreeMap<String, u32> {
-        &self.concurrency_limits
+    /// Region-wide figures, by region.
+    pub fn region_states(&self) -> &BTreeMap<String, RegionState> {
+        &self.regions
+    }
+
+    fn region_state(&mut self, region: String) -> &mut RegionState {
+        let capacity = self.retention_minutes as usize + 1;
+        self.regions.entry(region).or_insert_with(|| RegionState {
+            concurrency_limit: None,
+            concurrency: Series::new(capacity),
+        })
     }
 
     /// The oldest of the sources' last successful polls: the age of the data on screen.
@@ -187,14 +204,13 @@ impl Store {
             SourceEvent::RegionLimit {
                 region,
                 concurrency_limit,
-            } => match concurrency_limit {
-                Some(n) => {
-                    self.concurrency_limits.insert(region, n);
+            } => self.region_state(region).concurrency_limit = concurrency_limit,
+            SourceEvent::RegionConcurrency { region, points } => {
+                let series = &mut self.region_state(region).concurrency;
+                for (m, v) in points {
+                    series.set(m, v);
                 }
-                None => {
-                    self.concurrency_limits.remove(&region);
-                }
-            },
+            }
             SourceEvent::Resolved { source, scope } => {
                 if !self.problems.clear(&source, &scope) {
                     return;

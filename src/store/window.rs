@@ -191,6 +191,24 @@ pub struct Totals {
     pub est_cost_usd: Option<f64>,
 }
 
+/// A region's concurrency over a window, against the account limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionStats {
+    pub region: String,
+    pub concurrency_max: Option<f64>,
+    pub concurrency_limit: Option<u32>,
+}
+
+impl RegionStats {
+    /// Peak concurrency as a fraction of the limit.
+    pub fn utilization(&self) -> Option<f64> {
+        match (self.concurrency_max, self.concurrency_limit) {
+            (Some(c), Some(l)) if l > 0 => Some(c / f64::from(l)),
+            _ => None,
+        }
+    }
+}
+
 /// Every figure of the fleet over one window, computed once per data change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FleetStats {
@@ -201,6 +219,8 @@ pub struct FleetStats {
     /// Sorted by name.
     pub projects: Vec<ProjectStats>,
     pub totals: Totals,
+    /// Sorted by region.
+    pub regions: Vec<RegionStats>,
 }
 
 pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetStats {
@@ -238,12 +258,22 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     }
     totals.error_rate = ratio(totals.errors, totals.invocations);
     totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
+    let regions = store
+        .region_states()
+        .iter()
+        .map(|(region, state)| RegionStats {
+            region: region.clone(),
+            concurrency_max: state.concurrency.values(range).fold(None, max),
+            concurrency_limit: state.concurrency_limit,
+        })
+        .collect();
     FleetStats {
         window,
         range,
         functions,
         projects,
         totals,
+        regions,
     }
 }
 

@@ -126,11 +126,16 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
         ),
         (
             "concurrency",
-            match app.store.concurrency_limits().get(&facts.region) {
+            match app
+                .store
+                .region_states()
+                .get(&facts.region)
+                .and_then(|r| r.concurrency_limit)
+            {
                 Some(limit) => format!(
                     "max {} of {} in the region",
                     format::count(s.concurrency_max),
-                    format::count(Some(f64::from(*limit)))
+                    format::count(Some(f64::from(limit)))
                 ),
                 None => format!("max {}", format::count(s.concurrency_max)),
             },

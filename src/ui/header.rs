@@ -133,7 +133,43 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let throttles = format::count(tot.throttles);
     let per_min = format::count(tot.invocations_per_min);
     let cost = format::usd(tot.est_cost_usd.map(|c| c / hours));
-    let bottom = [
+    // The region nearest its account concurrency limit (or, without limits, the busiest).
+    let busiest = stats
+        .regions
+        .iter()
+        .filter(|r| r.concurrency_max.is_some())
+        .max_by(|a, b| {
+            let key = |r: &crate::store::window::RegionStats| {
+                (
+                    r.utilization().unwrap_or(0.0),
+                    r.concurrency_max.unwrap_or(0.0),
+                )
+            };
+            key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    let concurrency = busiest.map(|r| {
+        let peak = format::count(r.concurrency_max);
+        let near_limit = r.utilization().is_some_and(|u| u >= 0.8);
+        let style = if near_limit { t.error } else { t.header };
+        match r.concurrency_limit {
+            Some(l) => {
+                let limit = format::count(Some(f64::from(l)));
+                part(
+                    format!("peak concurrency {peak} of {limit} in {}", r.region),
+                    format!("conc {peak}/{limit}"),
+                    style,
+                )
+            }
+            None => part(
+                format!("peak concurrency {peak} in {}", r.region),
+                format!("conc {peak}"),
+                style,
+            ),
+        }
+    });
+    let mut bottom = vec![
         part(
             format!("{errors} errors ({rate})"),
             format!("{errors} err ({rate})"),
@@ -160,6 +196,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             t.header,
         ),
     ];
+    if let Some(c) = concurrency {
+        bottom.insert(4, c);
+    }
     let mut lines = vec![
         fit(lead, &top, area.width, t),
         fit(vec![Span::raw(" ")], &bottom, area.width, t),

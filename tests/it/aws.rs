@@ -67,7 +67,19 @@ async fn seed_fleet(region: &str) {
     ] {
         put_metric(region, "orders-api", metric, value, STEADY_MINUTES).await;
     }
-    for (metric, value) in [("Invocations", 20.0), ("Duration", 1500.0)] {
+    put_metric(
+        region,
+        "orders-api",
+        "ConcurrentExecutions",
+        3.0,
+        STEADY_MINUTES,
+    )
+    .await;
+    for (metric, value) in [
+        ("Invocations", 20.0),
+        ("Duration", 1500.0),
+        ("ConcurrentExecutions", 2.0),
+    ] {
         put_metric(region, "ledger-writer", metric, value, STEADY_MINUTES).await;
     }
 }
@@ -143,6 +155,13 @@ async fn a_seeded_account_reads_back_exactly_and_p99_failure_is_a_problem() {
         .collect();
     assert_eq!(projects, ["billing", "ledger-stack", "orders"]);
     assert_eq!(v["totals"]["invocations"], (120.0 * minutes) as u64);
+
+    assert_eq!(orders["concurrency_max"], 3);
+    // The region as a whole (moto has no GetAccountSettings: the limit is unknown, not 0).
+    assert_eq!(
+        v["region_concurrency"],
+        serde_json::json!([{"region": region, "concurrency_max": 3, "concurrency_limit": null}])
+    );
 
     let problems = v["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");

@@ -20,6 +20,18 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
             first.contains("no problems") && first.contains("window 1h"),
             "{first}"
         );
+        let totals = s.lines().nth(1).unwrap();
+        if w == 160 {
+            assert!(
+                totals.contains("peak concurrency") && totals.contains("of 1.0k in"),
+                "{totals}"
+            );
+        } else {
+            assert!(
+                totals.contains("conc ") && totals.contains("/1.0k"),
+                "{totals}"
+            );
+        }
         assert!(s.contains("Functions 61 · sort errors ▼"));
         assert!(s.contains("Task flow · fleet"));
         assert!(s.contains("━ started") && s.contains("━ errors"), "legend");

@@ -34,7 +34,8 @@ fn the_json_has_exactly_the_documented_shape() {
             "functions",
             "projects",
             "totals",
-            "problems"
+            "problems",
+            "region_concurrency",
         ])
     );
     assert_eq!(v["generated_at"], "2026-11-23T03:07:30Z");
@@ -82,6 +83,18 @@ fn the_json_has_exactly_the_documented_shape() {
         ])
     );
     assert_eq!(v["problems"], serde_json::json!([]));
+    assert_eq!(
+        keys(&v["region_concurrency"][0]),
+        sorted(vec!["region", "concurrency_max", "concurrency_limit"])
+    );
+    assert_eq!(v["region_concurrency"][0]["region"], "eu-west-1");
+    assert_eq!(v["region_concurrency"][0]["concurrency_limit"], 1000);
+    assert!(
+        v["region_concurrency"][0]["concurrency_max"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
 }
 
 #[test]

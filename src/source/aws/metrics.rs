@@ -142,6 +142,40 @@ pub async fn fetch(
     fetched
 }
 
+/// Peak concurrent executions of the region as a whole (the metric without dimensions), in
+/// one request of one query.
+pub async fn fetch_region_concurrency(
+    client: &aws_sdk_cloudwatch::Client,
+    range: MinuteRange,
+    settled: Minute,
+) -> Result<Vec<(Minute, Option<f64>)>, AwsError> {
+    let metric = CwMetric::builder()
+        .namespace("AWS/Lambda")
+        .metric_name("ConcurrentExecutions")
+        .build();
+    let query = MetricDataQuery::builder()
+        .id("region")
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period(60)
+                .stat("Maximum")
+                .build(),
+        )
+        .return_data(true)
+        .build();
+    let values = run(client, vec![query], range).await?;
+    let values = values.get("region");
+    Ok(range
+        .iter()
+        .filter_map(|m| match values.and_then(|v| v.get(&m)) {
+            Some(v) => Some((m, Some(*v))),
+            None if m <= settled => Some((m, None)),
+            None => None,
+        })
+        .collect())
+}
+
 /// One GetMetricData request, every page: values by query id and minute.
 async fn run(
     client: &aws_sdk_cloudwatch::Client,

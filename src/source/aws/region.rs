@@ -178,6 +178,17 @@ impl RegionSource {
         report(self, "p99", &p99.failures, p99.requests, now, events);
         events.extend(p99.updates.into_iter().map(SourceEvent::Metrics));
 
+        match metrics::fetch_region_concurrency(cw, range, settled).await {
+            Ok(points) => {
+                events.push(self.resolved("concurrency"));
+                events.push(SourceEvent::RegionConcurrency {
+                    region: self.region.clone(),
+                    points,
+                });
+            }
+            Err(e) => events.push(self.problem("concurrency", &e, now)),
+        }
+
         if base_ok {
             self.settled = Some(settled);
         }

@@ -124,7 +124,13 @@ impl DemoSource {
             None => current.minus(i64::from(self.history_minutes)),
         };
         let fraction = f64::from(now.timestamp().rem_euclid(60) as u32) / 60.0;
+        let minutes = usize::try_from(current.0 - first.0 + 1).unwrap_or(0);
+        // The region as a whole: the sum of its functions' peaks, an upper bound as in life.
+        let mut region_concurrency: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
         for inst in Self::instances() {
+            let region_sum = region_concurrency
+                .entry(inst.region)
+                .or_insert_with(|| vec![0.0; minutes]);
             let key = crate::store::FunctionKey::new(inst.region, inst.spec.name);
             let mut points: [Vec<(Minute, Option<f64>)>; Metric::COUNT] = Default::default();
             let mut m = first;
@@ -138,6 +144,7 @@ impl DemoSource {
                 for metric in Metric::ALL {
                     points[metric.index()].push((m, value(&s, metric)));
                 }
+                region_sum[(m.0 - first.0) as usize] += s.concurrency_max;
                 m = m.plus(1);
             }
             for metric in Metric::ALL {
@@ -148,6 +155,16 @@ impl DemoSource {
                     partial: Some(current),
                 }));
             }
+        }
+        for (region, sums) in region_concurrency {
+            events.push(SourceEvent::RegionConcurrency {
+                region: region.to_string(),
+                points: sums
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (first.plus(i as i64), Some(v)))
+                    .collect(),
+            });
         }
         self.sent_until = Some(current.minus(1));
         events
