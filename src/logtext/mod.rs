@@ -1,3 +1,5 @@
-//! Untrusted text from the account (names, tags, later log lines) made safe for a terminal.
+//! Untrusted text from the account (names, tags, log lines) made safe for a terminal, and
+//! Lambda's REPORT lines read.
 
+pub mod report;
 pub mod sanitize;

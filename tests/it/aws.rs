@@ -30,6 +30,16 @@ fn function<'a>(v: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{name} in {v}"))
 }
 
+/// The `problems` of a snapshot, as their messages.
+fn problem_messages(v: &Value) -> Vec<&str> {
+    v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap())
+        .collect()
+}
+
 fn close(a: &Value, b: f64) -> bool {
     a.as_f64()
         .is_some_and(|a| (a - b).abs() <= 1e-6 + b.abs() * 1e-6)
@@ -233,12 +243,7 @@ async fn throttling_is_retried_until_it_succeeds() {
     let f = function(&v, "edge-api");
     assert_eq!(f["project"], "edge");
     assert_eq!(f["invocations"], 7 * STEADY_MINUTES.count() as u64);
-    let problems: Vec<&str> = v["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["message"].as_str().unwrap())
-        .collect();
+    let problems = problem_messages(&v);
     assert!(
         problems.iter().all(|p| p.contains("p99")),
         "only the p99 problem: {problems:?}"
@@ -270,12 +275,7 @@ async fn access_denied_on_tags_loses_only_the_tags() {
         3 * STEADY_MINUTES.count() as u64,
         "metrics unaffected"
     );
-    let problems: Vec<&str> = v["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["message"].as_str().unwrap())
-        .collect();
+    let problems = problem_messages(&v);
     assert!(
         problems.iter().any(|p| p.starts_with(&format!(
             "{region} tags: GetResources: AccessDeniedException"
@@ -309,12 +309,7 @@ async fn a_failing_batch_marks_only_its_functions() {
         .count();
     let without = fns.iter().filter(|f| f["invocations"].is_null()).count();
     assert_eq!((with_data, without), (100, 1), "one batch lost, one kept");
-    let problems: Vec<&str> = v["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["message"].as_str().unwrap())
-        .collect();
+    let problems = problem_messages(&v);
     assert!(
         problems
             .iter()
@@ -347,15 +342,7 @@ async fn expired_credentials_say_so() {
 
 #[test]
 fn no_credentials_is_one_line_that_suggests_the_demo() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args(["snapshot", "--region", "us-east-1"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap())
-        .env("HOME", "/nonexistent/lambdatop-tests")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("LAMBDATOP_LOG", "off")
-        .output()
-        .unwrap();
+    let out = crate::support::lambdatop_without_aws(&["snapshot", "--region", "us-east-1"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");

@@ -55,15 +55,7 @@ fn a_bad_window_says_what_is_expected() {
 #[test]
 fn without_demo_it_never_shows_demo_data() {
     // No region and no credentials anywhere: one line, and the demo suggested.
-    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args(["snapshot", "--format", "json"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap())
-        .env("HOME", "/nonexistent/lambdatop-tests")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("LAMBDATOP_LOG", "off")
-        .output()
-        .unwrap();
+    let out = crate::support::lambdatop_without_aws(&["snapshot", "--format", "json"]);
     let err = one_line_error(&out);
     assert!(
         err.contains("no AWS region") && err.contains("--demo"),

@@ -93,3 +93,17 @@ pub fn screen(terminal: &Terminal<TestBackend>) -> String {
 pub fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
     screen.lines().find(|l| l.contains(needle))
 }
+
+/// The real binary with nothing of AWS around it: no credentials, config files, region or
+/// instance metadata. What a fresh bastion user without a profile gets.
+pub fn lambdatop_without_aws(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("HOME", "/nonexistent/lambdatop-tests")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("LAMBDATOP_LOG", "off")
+        .output()
+        .unwrap()
+}
