@@ -79,6 +79,58 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Print the fleet over a window and exit: a table for people, JSON for scripts.
     Snapshot(SnapshotArgs),
+    /// Print functions' logs, safe for the terminal, like `aws logs tail`; --follow keeps going.
+    Logs(LogsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Functions whose logs to print (a name, or a log group name starting with /).
+    #[arg(required = true, value_name = "FUNCTION")]
+    pub functions: Vec<String>,
+
+    /// How far back to start: 30s, 10m, 2h, 1d.
+    #[arg(long, value_name = "AGE", default_value = "10m", value_parser = parse_age)]
+    pub since: std::time::Duration,
+
+    /// A CloudWatch Logs filter pattern, e.g. ERROR, "Task timed out", ?ERROR ?WARN.
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+
+    /// Keep printing new lines until Ctrl-C.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+
+    /// Output format: lines like `aws logs tail`, or one JSON object per line.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// `30s`, `10m`, `2h`, `1d`.
+pub fn parse_age(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not an age like 30s, 10m, 2h or 1d"))?;
+    let seconds = match unit {
+        "s" => n,
+        "m" | "" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("'{s}' is not an age like 30s, 10m, 2h or 1d")),
+    };
+    if seconds == 0 || seconds > 30 * 86_400 {
+        return Err(format!("'{s}': the age must be between 1s and 30d"));
+    }
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             Some(Command::Snapshot(args)) => {
                 commands::snapshot::run(&cli.global, args, clock).await
             }
+            Some(Command::Logs(args)) => commands::logs::run(&cli.global, args, clock).await,
         }
     });
     match result {

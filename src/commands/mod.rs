@@ -2,6 +2,7 @@
 //! same sources, store and figures.
 
 pub mod dashboard;
+pub mod logs;
 pub mod snapshot;
 
 use std::sync::Arc;

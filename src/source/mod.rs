@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod demo;
+pub mod logs;
 pub mod runner;
 
 use std::time::Duration;

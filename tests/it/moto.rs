@@ -35,6 +35,57 @@ pub fn lambda(region: &str) -> aws_sdk_lambda::Client {
     )
 }
 
+pub fn logs(region: &str) -> aws_sdk_cloudwatchlogs::Client {
+    aws_sdk_cloudwatchlogs::Client::from_conf(
+        aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatchlogs::config::Region::new(
+                region.to_string(),
+            ))
+            .endpoint_url(url())
+            .credentials_provider(credentials())
+            .build(),
+    )
+}
+
+/// Writes `(milliseconds, message)` events to `function`'s log group, stream `stream`
+/// (creating both when needed).
+pub async fn put_logs(region: &str, function: &str, stream: &str, events: &[(i64, String)]) {
+    let client = logs(region);
+    let group = format!("/aws/lambda/{function}");
+    let _ = client
+        .create_log_group()
+        .log_group_name(&group)
+        .send()
+        .await;
+    let _ = client
+        .create_log_stream()
+        .log_group_name(&group)
+        .log_stream_name(stream)
+        .send()
+        .await;
+    let mut sorted = events.to_vec();
+    sorted.sort_by_key(|(t, _)| *t);
+    let batch: Vec<aws_sdk_cloudwatchlogs::types::InputLogEvent> = sorted
+        .into_iter()
+        .map(|(t, m)| {
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(t)
+                .message(m)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    client
+        .put_log_events()
+        .log_group_name(&group)
+        .log_stream_name(stream)
+        .set_log_events(Some(batch))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("PutLogEvents {function}: {e:?}"));
+}
+
 pub fn cloudwatch(region: &str) -> aws_sdk_cloudwatch::Client {
     aws_sdk_cloudwatch::Client::from_conf(
         aws_sdk_cloudwatch::Config::builder()

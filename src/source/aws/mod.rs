@@ -9,6 +9,7 @@
 
 pub mod errors;
 pub mod inventory;
+pub mod logs;
 pub mod metrics;
 pub mod region;
 
@@ -138,6 +139,15 @@ fn first_clause(s: &str) -> String {
 }
 
 impl Account {
+    /// A CloudWatch Logs client for `region`.
+    pub fn logs_client(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::config::Builder::from(&self.config)
+                .region(Region::new(region.to_string()))
+                .build(),
+        )
+    }
+
     /// One source per region, each polled in its own task.
     pub fn sources(
         &self,

@@ -4,6 +4,7 @@
 //! completed since, and the current minute as partial.
 
 mod fleet;
+pub mod logs;
 mod noise;
 mod traffic;
 
@@ -50,7 +51,7 @@ impl DemoSource {
         fleet::REGIONS.iter().map(|r| r.to_string()).collect()
     }
 
-    fn instances() -> impl Iterator<Item = Instance<'static>> {
+    pub(super) fn instances() -> impl Iterator<Item = Instance<'static>> {
         fleet::instances()
             .into_iter()
             .enumerate()

@@ -1,0 +1,59 @@
+//! CloudWatch Logs reads: FilterLogEvents over a function's log group, every page, lines of all
+//! its streams interleaved. Read-only, like everything else.
+
+use aws_sdk_cloudwatchlogs::Client;
+
+use super::errors::{AwsError, classify};
+use crate::source::logs::LogEvent;
+use crate::store::FunctionKey;
+
+/// The log group of a function: Lambda's default, or the argument itself when it is a group.
+pub fn log_group_of(function: &str) -> String {
+    if function.starts_with('/') {
+        function.to_string()
+    } else {
+        format!("/aws/lambda/{function}")
+    }
+}
+
+/// Whether an error says the log group does not exist (the function never logged there).
+pub fn is_missing_group(e: &AwsError) -> bool {
+    e.message.contains("ResourceNotFoundException")
+}
+
+/// Every event of `function`'s log group from `start_ms` to `end_ms` (both inclusive), that
+/// matches the CloudWatch filter `pattern` if one is given.
+pub async fn filter_events(
+    client: &Client,
+    function: &FunctionKey,
+    start_ms: i64,
+    end_ms: i64,
+    pattern: Option<&str>,
+) -> Result<Vec<LogEvent>, AwsError> {
+    let group = log_group_of(&function.name);
+    let mut out = Vec::new();
+    let mut pages = client
+        .filter_log_events()
+        .log_group_name(&group)
+        .start_time(start_ms)
+        .end_time(end_ms)
+        .set_filter_pattern(pattern.map(str::to_string))
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("FilterLogEvents", &e))?;
+        for e in page.events() {
+            let (Some(at_ms), Some(id)) = (e.timestamp(), e.event_id()) else {
+                continue;
+            };
+            out.push(LogEvent {
+                function: function.clone(),
+                at_ms,
+                stream: e.log_stream_name().unwrap_or_default().to_string(),
+                event_id: id.to_string(),
+                message: e.message().unwrap_or_default().to_string(),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,283 @@
+//! `lambdatop logs` against moto's FilterLogEvents and on the demo fleet: hostile lines come
+//! out inert, every line exactly once — also across the overlapping polls of --follow.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::moto::{self, put_logs};
+
+/// No control byte but the newline between lines, no C1 control, no bidi override.
+fn assert_inert(out: &str) {
+    for (i, c) in out.char_indices() {
+        let n = c as u32;
+        let bad =
+            (n < 0x20 && c != '\n') || (0x7f..=0x9f).contains(&n) || (0x202a..=0x202e).contains(&n);
+        assert!(
+            !bad,
+            "control U+{n:04X} at byte {i}: {:?}",
+            &out[i.saturating_sub(40)..(i + 40).min(out.len())]
+        );
+    }
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[tokio::test]
+async fn hostile_lines_come_out_once_and_inert() {
+    let region = "il-central-1";
+    let now = Utc::now().timestamp_millis();
+    let long = format!("{}LONG-END", "x".repeat(200_000));
+    let events: Vec<(i64, String)> = vec![
+        (now - 20 * 60_000, "START RequestId: r-1 Version: $LATEST".into()),
+        (now - 19 * 60_000, "\x1b[31mERROR\x1b[0m payment declined".into()),
+        (now - 18 * 60_000, "clipboard \x1b]52;c;cm0gLXJmIC8K\x07 grab".into()),
+        (now - 17 * 60_000, "title \x1b]0;pwned\x1b\\ set".into()),
+        (now - 16 * 60_000, "csi8bit \u{9b}2J clear".into()),
+        (now - 15 * 60_000, "bell\x07 backspace\x08 cr\roverwrite".into()),
+        (now - 14 * 60_000, "rtl \u{202e}evil\u{202c} text".into()),
+        (now - 13 * 60_000, long.clone()),
+        (now - 12 * 60_000, "決済 完了 🚀 ok".into()),
+        (now - 11 * 60_000, "Traceback (most recent call last):\n  File \"app.py\", line 1".into()),
+        (now - 10 * 60_000, "REPORT RequestId: r-1\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t".into()),
+    ];
+    put_logs(
+        region,
+        "hostile-fn",
+        "2026/11/23/[$LATEST]aaaa",
+        &events[..6],
+    )
+    .await;
+    put_logs(
+        region,
+        "hostile-fn",
+        "2026/11/23/[$LATEST]bbbb",
+        &events[6..],
+    )
+    .await;
+
+    let out = moto::lambdatop(
+        &moto::url(),
+        &["logs", "hostile-fn", "--since", "30m", "--region", region],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8 out");
+    assert_inert(&text);
+    for marker in [
+        "START RequestId: r-1",
+        "ERROR payment declined",
+        "clipboard  grab",
+        "title  set",
+        "csi8bit  clear",
+        "bell\\x07 backspace\\x08 cr\noverwrite",
+        "rtl \\u{202e}evil\\u{202c} text",
+        "LONG-END",
+        "決済 完了 🚀 ok",
+        "  File \"app.py\", line 1",
+        "REPORT RequestId: r-1",
+    ] {
+        assert_eq!(
+            count(&text, marker),
+            1,
+            "{marker:?} once in:\n{}",
+            &text[..text.len().min(3000)]
+        );
+    }
+    assert_eq!(
+        count(&text, &"x".repeat(200_000)),
+        1,
+        "the 200 KB line whole, once"
+    );
+    // Streams interleave by time: the events of both streams in order.
+    let positions: Vec<usize> = ["START", "payment declined", "rtl", "決済", "REPORT"]
+        .iter()
+        .map(|m| text.find(m).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    // Lines read like `aws logs tail`: timestamp, stream, message.
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.ends_with(" 2026/11/23/[$LATEST]aaaa START RequestId: r-1 Version: $LATEST"),
+        "{first}"
+    );
+    assert!(chrono::DateTime::parse_from_rfc3339(first.split(' ').next().unwrap()).is_ok());
+
+    let json = moto::lambdatop(
+        &moto::url(),
+        &[
+            "logs",
+            "hostile-fn",
+            "--since",
+            "30m",
+            "--region",
+            region,
+            "--format",
+            "json",
+        ],
+    );
+    let text = String::from_utf8(json.stdout).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        events.len(),
+        "one JSON object per event"
+    );
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["function"], "hostile-fn");
+        assert_eq!(v["region"], region);
+        assert_inert(v["message"].as_str().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn a_filter_pattern_goes_to_cloudwatch() {
+    let region = "ap-southeast-3";
+    let now = Utc::now().timestamp_millis();
+    put_logs(
+        region,
+        "filtered-fn",
+        "s",
+        &[
+            (now - 60_000, "INFO fine".into()),
+            (now - 50_000, "ERROR broken".into()),
+        ],
+    )
+    .await;
+    let out = moto::lambdatop(
+        &moto::url(),
+        &[
+            "logs",
+            "filtered-fn",
+            "--since",
+            "5m",
+            "--region",
+            region,
+            "--filter",
+            "ERROR",
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("ERROR broken") && !text.contains("INFO fine"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_log_group_is_one_line() {
+    let out = moto::lambdatop(
+        &moto::url(),
+        &["logs", "never-ran", "--region", "ap-southeast-4"],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no log group /aws/lambda/never-ran in ap-southeast-4"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn follow_prints_late_and_boundary_events_exactly_once() {
+    let region = "mx-central-1";
+    let start = Utc::now().timestamp_millis();
+    put_logs(
+        region,
+        "tail-fn",
+        "s1",
+        &[(start - 30_000, "before-start".into())],
+    )
+    .await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args([
+            "logs", "tail-fn", "--follow", "--since", "5m", "--region", region,
+        ])
+        .envs(moto::env(&moto::url()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // Ingested after the first poll, stamped at its moment: only the overlap finds it.
+    put_logs(
+        region,
+        "tail-fn",
+        "s2",
+        &[(start + 500, "late-at-boundary".into())],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    put_logs(
+        region,
+        "tail-fn",
+        "s1",
+        &[(Utc::now().timestamp_millis(), "fresh".into())],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    let mut text = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(status.success(), "Ctrl-C ends --follow cleanly: {status:?}");
+    for m in ["before-start", "late-at-boundary", "fresh"] {
+        assert_eq!(count(&text, m), 1, "{m} once in:\n{text}");
+    }
+}
+
+#[test]
+fn the_demo_fleet_logs_safely_and_filters_locally() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+            .args(args)
+            .env("LAMBDATOP_LOG", "off")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // This function's logger colours its levels: the colours never reach the terminal.
+    let text = run(&["logs", "--demo", "checkout-cart-sync", "--since", "10m"]);
+    assert_inert(&text);
+    assert!(text.contains("INFO cart synced"));
+    // Each event names its region (the demo runs in two); continuation lines of a multi-line
+    // event (a traceback) follow their event as they do in `aws logs tail`.
+    let starts: Vec<&str> = text.lines().filter(|l| l.starts_with("20")).collect();
+    assert!(!starts.is_empty());
+    assert!(starts.iter().all(|l| {
+        l.split(' ')
+            .nth(1)
+            .is_some_and(|s| s.starts_with("us-east-1/") || s.starts_with("eu-west-1/"))
+    }));
+    let errors = run(&[
+        "logs",
+        "--demo",
+        "checkout-api",
+        "--since",
+        "10m",
+        "--filter",
+        "ERROR",
+    ]);
+    assert!(!errors.is_empty());
+    assert!(errors.lines().all(|l| l.contains("ERROR")), "{errors}");
+}
