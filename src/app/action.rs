@@ -23,4 +23,12 @@ pub enum Action {
     CycleFlowScope,
     ToggleHelp,
     Refresh,
+    /// Logs of the selected function.
+    OpenLogs,
+    /// Logs of the selected function's project.
+    OpenProjectLogs,
+    /// Freeze the log view (new lines wait) or let it move again.
+    TogglePause,
+    /// Show JSON log lines indented.
+    TogglePrettyJson,
 }

@@ -7,6 +7,7 @@ pub mod run;
 pub mod view;
 
 use std::cell::Cell;
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -15,7 +16,8 @@ pub use action::Action;
 use keymap::Context;
 use view::{FleetView, FlowScope, Query, SortColumn};
 
-use crate::source::Command;
+use crate::logtext::filter::Pattern;
+use crate::source::{Command, TailTarget};
 use crate::store::window::FunctionStats;
 use crate::store::{Function, FunctionKey, Store, Window};
 use crate::ui::theme::Theme;
@@ -70,6 +72,22 @@ pub enum Focus {
 pub enum Screen {
     Dashboard,
     Detail(FunctionKey),
+    /// The log pane; `from_detail`: Esc goes back to the function's detail.
+    Logs {
+        target: TailTarget,
+        from_detail: bool,
+    },
+}
+
+/// How the log pane is being read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogView {
+    /// Rows scrolled up from the newest; 0 follows new lines.
+    pub scroll: usize,
+    /// While paused: how many matching lines the view is frozen at.
+    pub paused_at: Option<usize>,
+    pub filter: String,
+    pub pretty_json: bool,
 }
 
 /// What the task-flow graph follows.
@@ -99,6 +117,9 @@ pub struct UiState {
     pub table_offset: Cell<usize>,
     /// Rows the fleet table showed last frame: the page size of PgUp/PgDn.
     pub table_rows: Cell<usize>,
+    pub log: LogView,
+    /// Rows the log pane showed last frame.
+    pub log_rows: Cell<usize>,
 }
 
 /// Options the app starts with.
@@ -115,6 +136,10 @@ pub struct App {
     pub ui: UiState,
     now: DateTime<Utc>,
     view: FleetView,
+    /// Indices into the log buffer of the lines the log pane shows, and what they were for.
+    log_matches: (Option<(u64, String, String)>, Vec<usize>),
+    /// Why the typed log filter is not applied, if it is not.
+    pub log_filter_error: Option<String>,
     outbox: Vec<Command>,
     quit: bool,
 }
@@ -139,9 +164,13 @@ impl App {
                 flow_follows: FlowFollows::Fleet,
                 table_offset: Cell::new(0),
                 table_rows: Cell::new(10),
+                log: LogView::default(),
+                log_rows: Cell::new(10),
             },
             now,
             view: FleetView::default(),
+            log_matches: (None, Vec::new()),
+            log_filter_error: None,
             outbox: Vec::new(),
             quit: false,
         };
@@ -196,6 +225,121 @@ impl App {
                 .first()
                 .map(|&i| self.store.functions()[i].facts.key());
         }
+        self.refresh_log_matches();
+    }
+
+    /// Recomputes which log lines the pane shows, when the lines, the filter or the target
+    /// changed.
+    fn refresh_log_matches(&mut self) {
+        let Screen::Logs { target, .. } = &self.ui.screen else {
+            return;
+        };
+        let key = (
+            self.store.logs().version(),
+            self.ui.log.filter.clone(),
+            target.label.clone(),
+        );
+        if self.log_matches.0.as_ref() == Some(&key) {
+            return;
+        }
+        let pattern = match Pattern::parse(&self.ui.log.filter) {
+            Ok(p) => {
+                self.log_filter_error = None;
+                p
+            }
+            Err(e) => {
+                self.log_filter_error = Some(e);
+                Pattern::default()
+            }
+        };
+        let wanted: HashSet<&FunctionKey> = target.functions.iter().collect();
+        let matches = self
+            .store
+            .logs()
+            .lines()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| wanted.contains(&l.function) && pattern.matches(&l.text))
+            .map(|(i, _)| i)
+            .collect();
+        self.log_matches = (Some(key), matches);
+    }
+
+    /// Indices into `store.logs()` of the lines the log pane shows, oldest first (while paused,
+    /// only those there when it paused).
+    pub fn log_lines(&self) -> &[usize] {
+        let all = &self.log_matches.1;
+        match self.ui.log.paused_at {
+            Some(n) => &all[..n.min(all.len())],
+            None => all,
+        }
+    }
+
+    /// Matching lines that arrived since the pause.
+    pub fn log_lines_waiting(&self) -> usize {
+        self.ui
+            .log
+            .paused_at
+            .map_or(0, |n| self.log_matches.1.len().saturating_sub(n))
+    }
+
+    /// The logs to follow for an action: the selected function, or its project.
+    fn tail_target(&self, project: bool) -> Option<TailTarget> {
+        let key = match &self.ui.screen {
+            Screen::Detail(k) => Some(k.clone()),
+            _ => self.ui.selected.clone(),
+        }?;
+        let f = self.store.function(&key)?;
+        if !project {
+            return Some(TailTarget {
+                label: format!("{} ({})", key.name, key.region),
+                functions: vec![key],
+            });
+        }
+        let mut functions: Vec<FunctionKey> = self
+            .store
+            .functions()
+            .iter()
+            .filter(|g| g.project == f.project)
+            .map(|g| g.facts.key())
+            .collect();
+        functions.sort();
+        Some(TailTarget {
+            label: format!("project {} ({} functions)", f.project, functions.len()),
+            functions,
+        })
+    }
+
+    fn open_logs(&mut self, project: bool) {
+        let Some(target) = self.tail_target(project) else {
+            return;
+        };
+        let from_detail = matches!(self.ui.screen, Screen::Detail(_));
+        self.ui.log = LogView {
+            filter: std::mem::take(&mut self.ui.log.filter),
+            ..LogView::default()
+        };
+        self.outbox.push(Command::Tail(Some(target.clone())));
+        self.ui.screen = Screen::Logs {
+            target,
+            from_detail,
+        };
+    }
+
+    fn scroll_logs(&mut self, action: Action) {
+        let page = self.ui.log_rows.get().max(1);
+        let log = &mut self.ui.log;
+        log.scroll = match action {
+            Action::Up => log.scroll.saturating_add(1),
+            Action::Down => log.scroll.saturating_sub(1),
+            Action::PageUp => log.scroll.saturating_add(page),
+            Action::PageDown => log.scroll.saturating_sub(page),
+            Action::Top => usize::MAX / 2,
+            _ => 0,
+        };
+        if action == Action::Bottom {
+            log.paused_at = None;
+        }
     }
 
     /// The task-flow scope the graph shows now.
@@ -226,14 +370,16 @@ impl App {
     pub fn detail_function(&self) -> Option<&Function> {
         match &self.ui.screen {
             Screen::Detail(key) => self.store.function(key),
-            Screen::Dashboard => None,
+            _ => None,
         }
     }
 
-    fn context(&self) -> Context {
+    /// Where the keys apply now.
+    pub fn context(&self) -> Context {
         match self.ui.screen {
             Screen::Dashboard => Context::Dashboard,
             Screen::Detail(_) => Context::Detail,
+            Screen::Logs { .. } => Context::Logs,
         }
     }
 
@@ -267,19 +413,31 @@ impl App {
         }
     }
 
+    /// The filter the focused screen types into: the log pane's, or the fleet table's.
+    pub fn filter_text(&self) -> &str {
+        match self.ui.screen {
+            Screen::Logs { .. } => &self.ui.log.filter,
+            _ => &self.ui.filter,
+        }
+    }
+
     fn edit_filter(&mut self, key: KeyEvent) {
+        let filter = match self.ui.screen {
+            Screen::Logs { .. } => &mut self.ui.log.filter,
+            _ => &mut self.ui.filter,
+        };
         match key.code {
             KeyCode::Enter => self.ui.filter_editing = false,
             KeyCode::Esc => {
-                self.ui.filter.clear();
+                filter.clear();
                 self.ui.filter_editing = false;
             }
             KeyCode::Backspace => {
-                self.ui.filter.pop();
+                filter.pop();
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if self.ui.filter.chars().count() < 64 {
-                    self.ui.filter.push(c);
+                if filter.chars().count() < 64 {
+                    filter.push(c);
                 }
             }
             KeyCode::Up | KeyCode::Down => {
@@ -293,14 +451,27 @@ impl App {
             }
             _ => return,
         }
-        self.ui.table_offset.set(0);
+        if !matches!(self.ui.screen, Screen::Logs { .. }) {
+            self.ui.table_offset.set(0);
+        }
         self.refresh();
     }
 
     /// Applies an action: the only place UI state changes.
     pub fn update(&mut self, action: Action) {
+        let in_logs = matches!(self.ui.screen, Screen::Logs { .. });
         match action {
             Action::Quit => self.quit = true,
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if in_logs =>
+            {
+                self.scroll_logs(action)
+            }
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
             Action::PageUp => self.move_selection(-(self.ui.table_rows.get().max(1) as isize)),
@@ -312,12 +483,31 @@ impl App {
                     self.ui.screen = Screen::Detail(k);
                 }
             }
-            Action::Back => match self.ui.screen {
+            Action::Back => match &self.ui.screen {
                 Screen::Detail(_) => self.ui.screen = Screen::Dashboard,
                 Screen::Dashboard => {
                     self.ui.filter.clear();
                 }
+                Screen::Logs {
+                    target,
+                    from_detail,
+                } => {
+                    self.ui.screen = match (from_detail, target.functions.first()) {
+                        (true, Some(k)) => Screen::Detail(k.clone()),
+                        _ => Screen::Dashboard,
+                    };
+                    self.outbox.push(Command::Tail(None));
+                }
             },
+            Action::OpenLogs => self.open_logs(false),
+            Action::OpenProjectLogs => self.open_logs(true),
+            Action::TogglePause => {
+                self.ui.log.paused_at = match self.ui.log.paused_at {
+                    Some(_) => None,
+                    None => Some(self.log_matches.1.len()),
+                }
+            }
+            Action::TogglePrettyJson => self.ui.log.pretty_json = !self.ui.log.pretty_json,
             Action::StartFilter => self.ui.filter_editing = true,
             Action::SortNext => {
                 self.ui.sort = self.ui.sort.next();

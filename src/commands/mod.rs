@@ -14,8 +14,10 @@ use crate::cli::GlobalArgs;
 use crate::clock::SharedClock;
 use crate::source::aws::{self, AwsOptions};
 use crate::source::demo::DemoSource;
+use crate::source::demo::logs::DemoLogs;
+use crate::source::tail::{Fetcher, TailSource};
 use crate::source::{Source, SourceKind};
-use crate::store::{DEFAULT_RETENTION_MINUTES, Session, Store, Window};
+use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store, Window};
 
 /// The store and the sources that will fill it, as the flags ask.
 pub struct Setup {
@@ -33,9 +35,13 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
             regions: DemoSource::regions(),
         };
         let demo = DemoSource::new(global.seed, clock.now(), retention, cadence);
+        let logs = DemoLogs::new(global.seed, Minute::of(clock.now()), retention);
         return Ok(Setup {
             store: Store::new(session, retention, &global.project_tag),
-            sources: vec![Box::new(demo)],
+            sources: vec![
+                Box::new(demo),
+                Box::new(TailSource::new(Fetcher::Demo(logs))),
+            ],
         });
     }
     // Real mode: an account or a clear error, never demo data in its place.
@@ -50,11 +56,17 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
         profile: account.profile.clone(),
         regions: account.regions.clone(),
     };
-    let sources = account.sources(
+    let mut sources = account.sources(
         cadence,
         Duration::from_secs(global.inventory_refresh),
         retention,
     );
+    let clients = account
+        .regions
+        .iter()
+        .map(|r| (r.clone(), account.logs_client(r)))
+        .collect();
+    sources.push(Box::new(TailSource::new(Fetcher::Aws(clients))));
     Ok(Setup {
         store: Store::new(session, retention, &global.project_tag),
         sources,

@@ -6,6 +6,7 @@ pub mod aws;
 pub mod demo;
 pub mod logs;
 pub mod runner;
+pub mod tail;
 
 use std::time::Duration;
 
@@ -61,6 +62,8 @@ pub enum SourceEvent {
         region: String,
         points: Vec<(Minute, Option<f64>)>,
     },
+    /// Log events of what is being tailed (possibly seen before: the store keeps each once).
+    Logs(Vec<logs::LogEvent>),
     /// The problem of that scope is over.
     Resolved {
         source: String,
@@ -81,11 +84,21 @@ pub enum LoadingState {
     Failed,
 }
 
+/// What the log pane follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailTarget {
+    pub functions: Vec<FunctionKey>,
+    /// How the pane names it: a function, or a project.
+    pub label: String,
+}
+
 /// What the app asks of sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Poll now instead of waiting for the next tick.
     RefreshNow,
+    /// Follow these functions' logs (`None`: stop).
+    Tail(Option<TailTarget>),
 }
 
 /// A poller: the runner calls `poll` at its cadence and on demand.
@@ -101,4 +114,15 @@ pub trait Source: Send + 'static {
 
     /// The user asked for fresh data: the next poll should refresh everything it caches.
     fn refresh_all(&mut self) {}
+
+    /// A command from the app; returns whether to poll at once.
+    fn command(&mut self, command: &Command) -> bool {
+        match command {
+            Command::RefreshNow => {
+                self.refresh_all();
+                true
+            }
+            Command::Tail(_) => false,
+        }
+    }
 }

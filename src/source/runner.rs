@@ -34,11 +34,8 @@ pub async fn run(
             _ = cancel.cancelled() => return,
             _ = interval.tick() => {}
             cmd = commands.recv() => match cmd {
-                Ok(Command::RefreshNow) => {
-                    source.refresh_all();
-                    interval.reset();
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Ok(command) if source.command(&command) => interval.reset(),
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return,
             },
         }
@@ -81,9 +78,12 @@ async fn poll_once(
         }
     }
     // A poll that brought no data and reported a problem failed: the data age keeps counting.
-    let brought_data = batch
-        .iter()
-        .any(|e| matches!(e, SourceEvent::Inventory { .. } | SourceEvent::Metrics(_)));
+    let brought_data = batch.iter().any(|e| {
+        matches!(
+            e,
+            SourceEvent::Inventory { .. } | SourceEvent::Metrics(_) | SourceEvent::Logs(_)
+        )
+    });
     let reported_problem = batch
         .iter()
         .any(|e| matches!(e, SourceEvent::Problem { .. }));

@@ -5,6 +5,7 @@
 //! change bumps `version`, which is how views know their cached sort, filter and sums are stale.
 
 mod function;
+pub mod logs;
 mod metric;
 mod minute;
 mod problems;
@@ -54,6 +55,7 @@ pub struct Store {
     problems: Problems,
     sources: BTreeMap<String, SourceStatus>,
     regions: BTreeMap<String, RegionState>,
+    logs: logs::LogBuffer,
     version: u64,
 }
 
@@ -77,6 +79,7 @@ impl Store {
             problems: Problems::default(),
             sources: BTreeMap::new(),
             regions: BTreeMap::new(),
+            logs: logs::LogBuffer::new(logs::DEFAULT_SCROLLBACK),
             version: 0,
         }
     }
@@ -108,6 +111,11 @@ impl Store {
 
     pub fn sources(&self) -> &BTreeMap<String, SourceStatus> {
         &self.sources
+    }
+
+    /// Log lines of what is being tailed, oldest first.
+    pub fn logs(&self) -> &logs::LogBuffer {
+        &self.logs
     }
 
     /// Region-wide figures, by region.
@@ -209,6 +217,15 @@ impl Store {
                 let series = &mut self.region_state(region).concurrency;
                 for (m, v) in points {
                     series.set(m, v);
+                }
+            }
+            SourceEvent::Logs(events) => {
+                let mut added = false;
+                for e in events {
+                    added |= self.logs.insert(e);
+                }
+                if !added {
+                    return;
                 }
             }
             SourceEvent::Resolved { source, scope } => {

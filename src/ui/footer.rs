@@ -5,25 +5,22 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::keymap::{self, Context};
-use crate::app::{App, Screen};
+use crate::app::App;
+use crate::app::keymap;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     if app.ui.filter_editing {
         let line = Line::from(vec![
             Span::styled(" /", t.key),
-            Span::styled(app.ui.filter.clone(), t.filter),
+            Span::styled(app.filter_text().to_string(), t.filter),
             Span::styled("█", t.filter),
             Span::styled("   Enter keep · Esc clear · ↑↓ move", t.muted),
         ]);
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let context = match app.ui.screen {
-        Screen::Dashboard => Context::Dashboard,
-        Screen::Detail(_) => Context::Detail,
-    };
+    let context = app.context();
     let mut spans = vec![Span::raw(" ")];
     for (keys, hint) in keymap::hints(context) {
         spans.push(Span::styled(keys, t.key));

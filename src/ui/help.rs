@@ -1,4 +1,6 @@
-//! The help overlay, built from the live key map so it always tells the truth.
+//! The help overlay, built from the live key map so it always tells the truth. On a wide
+//! terminal it stands in two columns, so it fits a 48-line screen whole; on a small one it
+//! scrolls.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -10,44 +12,60 @@ use crate::app::Thresholds;
 use crate::app::keymap::{BINDINGS, Context};
 use crate::ui::format;
 
-pub fn lines<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
-    let mut lines = Vec::new();
-    for ctx in [Context::Global, Context::Dashboard, Context::Detail] {
-        lines.push(Line::styled(ctx.title().to_string(), theme.title));
-        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", b.label), theme.key),
-                Span::styled(b.help.to_string(), theme.text),
-            ]));
-        }
-        if ctx == Context::Dashboard {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", "in filter"), theme.key),
-                Span::styled("type to narrow · Enter keeps · Esc clears", theme.text),
-            ]));
-        }
-        lines.push(Line::raw(""));
+const COLUMN: u16 = 76;
+
+fn section<'a>(ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(ctx.title().to_string(), theme.title)];
+    for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<12}", b.label), theme.key),
+            Span::styled(b.help.to_string(), theme.text),
+        ]));
     }
-    lines.push(Line::styled("Highlighted rows", theme.title));
-    lines.push(Line::styled(
-        format!(
-            "  error rate ≥ {} · any throttle · p99 ≥ {} of the timeout",
-            format::percent(Some(thresholds.error_rate)),
-            format::percent(Some(thresholds.p99_of_timeout))
-        ),
-        theme.text,
-    ));
-    lines.push(Line::styled(
-        "  – means no data: never read it as zero",
-        theme.muted,
-    ));
+    if matches!(ctx, Context::Dashboard | Context::Logs) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<12}", "in filter"), theme.key),
+            Span::styled("type to narrow · Enter keeps · Esc clears", theme.text),
+        ]));
+    }
+    lines.push(Line::raw(""));
     lines
 }
 
+fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
+    vec![
+        Line::styled("Highlighted rows", theme.title),
+        Line::styled(
+            format!(
+                "  error rate ≥ {} · any throttle · p99 ≥ {} of the timeout",
+                format::percent(Some(thresholds.error_rate)),
+                format::percent(Some(thresholds.p99_of_timeout))
+            ),
+            theme.text,
+        ),
+        Line::styled("  – means no data: never read it as zero", theme.muted),
+    ]
+}
+
+/// The help as two columns: everywhere and the dashboard; the detail, logs and the legend.
+pub fn columns<'a>(theme: &Theme, thresholds: &Thresholds) -> [Vec<Line<'a>>; 2] {
+    let mut left = section(Context::Global, theme);
+    left.extend(section(Context::Dashboard, theme));
+    let mut right = section(Context::Detail, theme);
+    right.extend(section(Context::Logs, theme));
+    right.extend(legend(theme, thresholds));
+    [left, right]
+}
+
 pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, thresholds: &Thresholds, scroll: u16) {
-    let lines = lines(theme, thresholds);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 72.min(area.width);
+    let [left, right] = columns(theme, thresholds);
+    let two = area.width >= 2 * COLUMN + 2;
+    let (width, rows) = if two {
+        (2 * COLUMN + 2, left.len().max(right.len()))
+    } else {
+        (COLUMN.min(area.width), left.len() + right.len())
+    };
+    let height = (rows as u16 + 2).min(area.height);
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(area);
@@ -56,7 +74,7 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, thresholds: &Thresho
         .areas(popup);
     // Scrolling stops when the last line is in view.
     let visible = height.saturating_sub(2);
-    let max_scroll = (lines.len() as u16).saturating_sub(visible);
+    let max_scroll = (rows as u16).saturating_sub(visible);
     let scroll = scroll.min(max_scroll);
     let more = if scroll < max_scroll {
         " ↓ j for more "
@@ -70,8 +88,17 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, thresholds: &Thresho
         .title_bottom(Line::styled(more, theme.muted).right_aligned())
         .style(theme.popup);
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(block),
-        popup,
-    );
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    if two {
+        let [l, r] = Layout::horizontal([Constraint::Length(COLUMN), Constraint::Length(COLUMN)])
+            .spacing(2)
+            .areas(inner);
+        frame.render_widget(Paragraph::new(left).scroll((scroll, 0)), l);
+        frame.render_widget(Paragraph::new(right).scroll((scroll, 0)), r);
+    } else {
+        let mut all = left;
+        all.extend(right);
+        frame.render_widget(Paragraph::new(all).scroll((scroll, 0)), inner);
+    }
 }

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod format;
 pub mod header;
 pub mod help;
+pub mod logs;
 pub mod task_flow;
 pub mod theme;
 pub mod too_small;
@@ -46,6 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             task_flow::render(frame, flow, app);
         }
         Screen::Detail(_) => detail::render(frame, body, app),
+        Screen::Logs { .. } => logs::render(frame, body, app),
     }
     footer::render(frame, footer_area, app);
     if app.ui.help {

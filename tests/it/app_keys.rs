@@ -182,3 +182,38 @@ fn q_and_ctrl_c_quit() {
     app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(app.should_quit(), "Ctrl-C quits even while typing a filter");
 }
+
+#[test]
+fn l_tails_the_selection_and_esc_stops() {
+    use lambdatop::source::TailTarget;
+    use lambdatop::store::FunctionKey;
+    let mut app = demo_app();
+    chars(&mut app, "l");
+    let key = FunctionKey::new("us-east-1", "payments-charge");
+    let target = TailTarget {
+        functions: vec![key.clone()],
+        label: "payments-charge (us-east-1)".into(),
+    };
+    assert!(
+        matches!(&app.ui.screen, Screen::Logs { target: t, from_detail: false } if *t == target)
+    );
+    assert_eq!(app.take_commands(), [Command::Tail(Some(target))]);
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.ui.screen, Screen::Dashboard);
+    assert_eq!(app.take_commands(), [Command::Tail(None)]);
+
+    // From the detail, back to the detail.
+    press(&mut app, &[KeyCode::Enter]);
+    chars(&mut app, "l");
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.ui.screen, Screen::Detail(key));
+
+    // L: the whole project.
+    press(&mut app, &[KeyCode::Esc]);
+    chars(&mut app, "L");
+    let Screen::Logs { target, .. } = &app.ui.screen else {
+        panic!("L opens the logs");
+    };
+    assert_eq!(target.label, "project payments (10 functions)");
+    assert_eq!(target.functions.len(), 10);
+}

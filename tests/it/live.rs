@@ -116,3 +116,24 @@ async fn the_dashboard_follows_the_account_through_an_outage() {
 
     assert_eq!(tui.quit(), Some(0));
 }
+
+#[test]
+fn the_demo_log_pane_follows_live() {
+    let env = vec![
+        ("LAMBDATOP_LOG".to_string(), "off".to_string()),
+        ("TERM".to_string(), "xterm-256color".to_string()),
+    ];
+    let mut tui = Pty::spawn(&["--demo"], &env, 120, 36);
+    tui.wait_for(WAIT, |s| {
+        s.contains("DEMO") && s.contains("payments-charge")
+    })
+    .unwrap_or_else(|s| panic!("no dashboard:\n{s}"));
+    tui.send("l");
+    let screen = tui
+        .wait_for(WAIT, |s| {
+            s.contains("Logs · payments-charge") && s.contains("REPORT RequestId:")
+        })
+        .unwrap_or_else(|s| panic!("no logs:\n{s}"));
+    assert!(screen.contains("following"));
+    assert_eq!(tui.quit(), Some(0));
+}

@@ -281,3 +281,130 @@ fn problems_get_a_line_of_their_own_most_severe_first() {
         }
     }
 }
+
+/// The demo app with payments-charge's last 15 minutes of logs, plus hostile lines, in the
+/// store, and the log pane open on it.
+fn app_with_logs() -> lambdatop::app::App {
+    use lambdatop::source::SourceEvent;
+    use lambdatop::source::demo::logs::DemoLogs;
+    use lambdatop::source::logs::LogEvent;
+    let mut store = demo_store();
+    let t0 = crate::support::t0().timestamp_millis();
+    let logs = DemoLogs::new(7, lambdatop::store::Minute::of(crate::support::t0()), 180);
+    let mut events: Vec<LogEvent> = logs
+        .events(&["payments-charge".to_string()], t0 - 15 * 60_000, t0)
+        .into_iter()
+        .filter(|e| e.function.region == "us-east-1")
+        .collect();
+    let key = FunctionKey::new("us-east-1", "payments-charge");
+    for (i, m) in [
+        "\x1b]52;c;aGk=\x07clipboard \x1b[2Jwipe",
+        "bidi \u{202e}kcatta",
+        "決済 完了 🚀 wide",
+    ]
+    .iter()
+    .enumerate()
+    {
+        events.push(LogEvent {
+            function: key.clone(),
+            at_ms: t0 - 1000 + i as i64,
+            stream: "s".into(),
+            event_id: format!("hostile-{i}"),
+            message: m.to_string(),
+        });
+    }
+    store.apply(SourceEvent::Logs(events));
+    let mut app = app_with(store, Window::H1);
+    app.update(Action::OpenLogs);
+    app
+}
+
+#[test]
+fn the_log_pane_follows_the_newest_lines_and_nothing_reaches_the_terminal() {
+    for (w, h) in SIZES {
+        let app = app_with_logs();
+        let t = render(&app, w, h);
+        let s = screen(&t);
+        assert!(
+            s.contains("Logs · payments-charge (us-east-1) · following"),
+            "{s}"
+        );
+        // The newest lines at the bottom, hostile ones inert.
+        let body: Vec<&str> = s.lines().filter(|l| l.starts_with('│')).collect();
+        let last = body.last().unwrap();
+        assert!(last.contains("03:07:29.002 決済 完了 🚀 wide"), "{last}");
+        assert!(s.contains("clipboard wipe"), "sequences removed whole");
+        assert!(s.contains("bidi \\u{202e}kcatta"));
+        for cell in t.backend().buffer().content() {
+            assert!(
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32))),
+                "a control character reached the screen"
+            );
+        }
+        assert!(s.lines().last().unwrap().contains("Space pause"));
+        if w == 160 {
+            insta::assert_snapshot!("logs_160x48", s);
+        }
+    }
+}
+
+#[test]
+fn the_log_pane_filters_pauses_scrolls_and_indents_json() {
+    let mut app = app_with_logs();
+    // Filter as typed: only REPORT lines.
+    app.handle_key(key('/'));
+    for c in "REPORT".chars() {
+        app.handle_key(key(c));
+    }
+    app.handle_key(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Enter,
+    ));
+    let s = screen(&render(&app, 160, 48));
+    let rows: Vec<&str> = s.lines().filter(|l| l.starts_with("│0")).collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r[4..].starts_with(|c: char| c.is_ascii_digit())
+                && r.contains(" REPORT RequestId: ")),
+        "{rows:?}"
+    );
+    assert!(s.contains("filter 'REPORT'"));
+
+    // Scrolling up stops following; G follows again.
+    app.update(Action::Up);
+    assert!(screen(&render(&app, 160, 48)).contains("scrolled (G follows)"));
+    app.handle_key(key('G'));
+    assert!(screen(&render(&app, 160, 48)).contains("· following"));
+
+    // Pause: new lines wait.
+    app.ui.log.filter.clear();
+    app.refresh();
+    app.handle_key(key(' '));
+    let t0 = crate::support::t0().timestamp_millis();
+    app.store.apply(lambdatop::source::SourceEvent::Logs(vec![
+        lambdatop::source::logs::LogEvent {
+            function: FunctionKey::new("us-east-1", "payments-charge"),
+            at_ms: t0 + 5,
+            stream: "s".into(),
+            event_id: "new-1".into(),
+            message: "arrived while paused".into(),
+        },
+    ]));
+    app.refresh();
+    let s = screen(&render(&app, 160, 48));
+    assert!(
+        s.contains("paused, 1 new") && !s.contains("arrived while paused"),
+        "{s}"
+    );
+    app.handle_key(key(' '));
+    assert!(screen(&render(&app, 160, 48)).contains("arrived while paused"));
+
+    // J indents JSON lines.
+    app.update(Action::Top);
+    app.handle_key(key('J'));
+    let s = screen(&render(&app, 160, 48));
+    assert!(s.contains("\"level\": \"INFO\""), "{s}");
+}

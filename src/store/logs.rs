@@ -1,0 +1,188 @@
+//! The log lines the store holds for the log pane: sanitized once on arrival (so rendering never
+//! touches raw text), classified for highlighting, kept in time order, each event once, and
+//! bounded (the scrollback) so a chatty function cannot eat the bastion's memory.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::FunctionKey;
+use crate::logtext::report;
+use crate::logtext::sanitize::clean_log;
+use crate::source::logs::LogEvent;
+
+/// Lines kept by default.
+pub const DEFAULT_SCROLLBACK: usize = 10_000;
+/// Characters of one line kept for the screen; the rest is counted, not stored.
+pub const MAX_LINE_CHARS: usize = 4096;
+
+/// What a line is, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Plain,
+    /// START and END lines: bookkeeping.
+    Lifecycle,
+    Report,
+    Warn,
+    Error,
+    Timeout,
+}
+
+impl LineKind {
+    pub fn of(text: &str) -> LineKind {
+        if report::is_timeout(text)
+            || text.contains("Status: timeout") && text.starts_with("REPORT")
+        {
+            LineKind::Timeout
+        } else if text.starts_with("REPORT ") || text.contains("\"platform.report\"") {
+            LineKind::Report
+        } else if text.starts_with("START RequestId") || text.starts_with("END RequestId") {
+            LineKind::Lifecycle
+        } else if contains_level(text, "ERROR")
+            || text.contains("Traceback (most recent call last)")
+        {
+            LineKind::Error
+        } else if contains_level(text, "WARN") {
+            LineKind::Warn
+        } else {
+            LineKind::Plain
+        }
+    }
+}
+
+/// A level word as loggers write it: `ERROR`, `[ERROR]`, `"level":"ERROR"`, `ERROR:`.
+fn contains_level(text: &str, level: &str) -> bool {
+    text.match_indices(level).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + level.len()..].chars().next();
+        let edge = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+        edge(before) && edge(after)
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    pub function: FunctionKey,
+    pub at_ms: i64,
+    pub stream: String,
+    pub event_id: String,
+    /// Safe to show; `\n` separates the lines of a multi-line event.
+    pub text: String,
+    /// Bytes of the original left out because the line was too long.
+    pub cut_bytes: usize,
+    pub kind: LineKind,
+}
+
+#[derive(Debug)]
+pub struct LogBuffer {
+    lines: VecDeque<LogLine>,
+    ids: HashSet<(FunctionKey, String)>,
+    capacity: usize,
+    /// Bumped by every change, so views know when to look again.
+    version: u64,
+}
+
+impl LogBuffer {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            lines: VecDeque::new(),
+            ids: HashSet::new(),
+            capacity: capacity.max(1),
+            version: 0,
+        }
+    }
+
+    /// Adds an event unless it is already held; returns whether it was new.
+    pub fn insert(&mut self, e: LogEvent) -> bool {
+        let id = (e.function.clone(), e.event_id.clone());
+        if self.ids.contains(&id) {
+            return false;
+        }
+        let clean = clean_log(&e.message, MAX_LINE_CHARS);
+        let line = LogLine {
+            kind: LineKind::of(&clean.text),
+            function: e.function,
+            at_ms: e.at_ms,
+            stream: crate::logtext::sanitize::clean_field(&e.stream),
+            event_id: e.event_id,
+            text: clean.text,
+            cut_bytes: clean.cut_bytes,
+        };
+        // Mostly appended at the end; a late event goes where its time says.
+        let at = self
+            .lines
+            .partition_point(|l| (l.at_ms, &l.event_id) <= (line.at_ms, &line.event_id));
+        self.lines.insert(at, line);
+        self.ids.insert(id);
+        self.version += 1;
+        while self.lines.len() > self.capacity {
+            if let Some(old) = self.lines.pop_front() {
+                self.ids.remove(&(old.function, old.event_id));
+            }
+        }
+        true
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub fn lines(&self) -> &VecDeque<LogLine> {
+        &self.lines
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(at: i64, id: &str, message: &str) -> LogEvent {
+        LogEvent {
+            function: FunctionKey::new("r", "f"),
+            at_ms: at,
+            stream: "s".into(),
+            event_id: id.into(),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn lines_are_ordered_unique_bounded_and_clean() {
+        let mut b = LogBuffer::new(3);
+        assert!(b.insert(ev(20, "b", "\x1b[31mERROR\x1b[0m boom")));
+        assert!(b.insert(ev(10, "a", "START RequestId: x")));
+        assert!(!b.insert(ev(20, "b", "again")), "the same event once");
+        assert!(b.insert(ev(30, "c", "Task timed out after 3.00 seconds")));
+        assert!(b.insert(ev(40, "d", "WARN slow")));
+        let texts: Vec<&str> = b.lines().iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "ERROR boom",
+                "Task timed out after 3.00 seconds",
+                "WARN slow"
+            ]
+        );
+        let kinds: Vec<LineKind> = b.lines().iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [LineKind::Error, LineKind::Timeout, LineKind::Warn]);
+        assert!(b.insert(ev(10, "a", "START")), "evicted ids are forgotten");
+    }
+
+    #[test]
+    fn levels_are_words_not_substrings() {
+        assert_eq!(LineKind::of("[ERROR] x"), LineKind::Error);
+        assert_eq!(LineKind::of(r#"{"level":"ERROR"}"#), LineKind::Error);
+        assert_eq!(LineKind::of("NOERRORS here"), LineKind::Plain);
+        assert_eq!(
+            LineKind::of("REPORT RequestId: a\tDuration: 1 ms"),
+            LineKind::Report
+        );
+        assert_eq!(LineKind::of("END RequestId: a"), LineKind::Lifecycle);
+    }
+}
