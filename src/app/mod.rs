@@ -29,6 +29,8 @@ pub struct Thresholds {
     pub error_rate: f64,
     /// p99 duration as a fraction of the timeout at or above which a function is at risk.
     pub p99_of_timeout: f64,
+    /// Peak memory as a fraction of the memory size at or above which it is about to run out.
+    pub memory_used: f64,
 }
 
 impl Default for Thresholds {
@@ -36,6 +38,7 @@ impl Default for Thresholds {
         Self {
             error_rate: 0.05,
             p99_of_timeout: 0.8,
+            memory_used: 0.9,
         }
     }
 }
@@ -46,6 +49,7 @@ pub struct Breach {
     pub errors: bool,
     pub throttles: bool,
     pub timeout: bool,
+    pub memory: bool,
 }
 
 impl Breach {
@@ -54,11 +58,12 @@ impl Breach {
             errors: s.error_rate.is_some_and(|r| r >= t.error_rate),
             throttles: s.throttles.is_some_and(|n| n > 0.0),
             timeout: s.p99_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
+            memory: s.memory_used_ratio.is_some_and(|r| r >= t.memory_used),
         }
     }
 
     pub fn any(self) -> bool {
-        self.errors || self.throttles || self.timeout
+        self.errors || self.throttles || self.timeout || self.memory
     }
 }
 

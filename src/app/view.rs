@@ -21,10 +21,12 @@ pub enum SortColumn {
     DurationP99,
     P99OfTimeout,
     Concurrency,
+    ColdStarts,
+    MemoryUsed,
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 11] = [
+    pub const ALL: [SortColumn; 13] = [
         SortColumn::Name,
         SortColumn::Project,
         SortColumn::Region,
@@ -36,6 +38,8 @@ impl SortColumn {
         SortColumn::DurationP99,
         SortColumn::P99OfTimeout,
         SortColumn::Concurrency,
+        SortColumn::ColdStarts,
+        SortColumn::MemoryUsed,
     ];
 
     pub fn next(self) -> SortColumn {
@@ -64,6 +68,8 @@ impl SortColumn {
             SortColumn::DurationP99 => "p99 duration",
             SortColumn::P99OfTimeout => "p99 % of timeout",
             SortColumn::Concurrency => "concurrency",
+            SortColumn::ColdStarts => "cold starts",
+            SortColumn::MemoryUsed => "memory used",
         }
     }
 
@@ -77,6 +83,8 @@ impl SortColumn {
             SortColumn::DurationP99 => s.duration_p99_ms,
             SortColumn::P99OfTimeout => s.p99_of_timeout,
             SortColumn::Concurrency => s.concurrency_max,
+            SortColumn::ColdStarts => s.cold_starts,
+            SortColumn::MemoryUsed => s.memory_used_ratio,
             SortColumn::Name | SortColumn::Project | SortColumn::Region => None,
         }
     }

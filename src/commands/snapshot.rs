@@ -55,6 +55,12 @@ pub struct FunctionRow {
     pub duration_p99_ms: Option<f64>,
     pub concurrency_max: Option<u64>,
     pub est_cost_usd: Option<f64>,
+    // Added with REPORT lines: later fields, none renamed.
+    pub cold_starts: Option<u64>,
+    pub timeouts: Option<u64>,
+    pub init_p50_ms: Option<f64>,
+    pub init_p99_ms: Option<f64>,
+    pub memory_used_max_mb: Option<u64>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -115,6 +121,11 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             duration_p99_ms: round(s.duration_p99_ms, 2),
             concurrency_max: whole(s.concurrency_max),
             est_cost_usd: round(s.est_cost_usd, 6),
+            cold_starts: whole(s.cold_starts),
+            timeouts: whole(s.timeouts),
+            init_p50_ms: round(s.init_p50_ms, 2),
+            init_p99_ms: round(s.init_p99_ms, 2),
+            memory_used_max_mb: whole(s.memory_used_max_mb),
         })
         .collect();
     functions.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));

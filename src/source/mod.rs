@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::Serialize;
 
-use crate::store::{FunctionFacts, FunctionKey, Metric, Minute, ProblemKind};
+use crate::store::{FunctionFacts, FunctionKey, Metric, Minute, MinuteRange, ProblemKind};
 
 /// Which world the store reflects: shown in the header and in `snapshot` JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,6 +61,13 @@ pub enum SourceEvent {
     RegionConcurrency {
         region: String,
         points: Vec<(Minute, Option<f64>)>,
+    },
+    /// Init durations of a function's cold starts over `covered` (replacing what the store had
+    /// for those minutes).
+    InitDurations {
+        key: FunctionKey,
+        covered: MinuteRange,
+        samples: Vec<(Minute, f64)>,
     },
     /// Log events of what is being tailed (possibly seen before: the store keeps each once).
     Logs(Vec<logs::LogEvent>),

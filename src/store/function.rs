@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::metric::Metric;
-use super::minute::Minute;
+use super::minute::{Minute, MinuteRange};
 use super::series::Series;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -70,12 +70,17 @@ impl FunctionFacts {
     }
 }
 
+/// Init durations kept per function for percentiles: enough for hours of cold starts.
+const INIT_SAMPLES: usize = 1024;
+
 /// Per-minute metric history of one function.
 #[derive(Debug, Clone)]
 pub struct History {
     series: [Series; Metric::COUNT],
     /// The newest minute when it is still filling: its counts are incomplete.
     pub partial: Option<Minute>,
+    /// Init durations of cold starts (ms), by minute, oldest first: percentiles need samples.
+    init_samples: std::collections::VecDeque<(Minute, f32)>,
 }
 
 impl History {
@@ -83,7 +88,36 @@ impl History {
         Self {
             series: std::array::from_fn(|_| Series::new(capacity)),
             partial: None,
+            init_samples: std::collections::VecDeque::new(),
         }
+    }
+
+    /// Makes `samples` the init durations of the minutes of `covered`: a report read twice
+    /// replaces itself rather than counting twice.
+    pub fn set_init_samples(&mut self, covered: MinuteRange, samples: &[(Minute, f64)]) {
+        self.init_samples.retain(|(m, _)| !covered.contains(*m));
+        let at = self
+            .init_samples
+            .partition_point(|(m, _)| *m < covered.first);
+        for (i, (m, v)) in samples
+            .iter()
+            .filter(|(m, _)| covered.contains(*m))
+            .enumerate()
+        {
+            self.init_samples.insert(at + i, (*m, *v as f32));
+        }
+        while self.init_samples.len() > INIT_SAMPLES {
+            self.init_samples.pop_front();
+        }
+    }
+
+    /// Init durations of the minutes of `range`.
+    pub fn init_samples(&self, range: MinuteRange) -> Vec<f64> {
+        self.init_samples
+            .iter()
+            .filter(|(m, _)| range.contains(*m))
+            .map(|(_, v)| f64::from(*v))
+            .collect()
     }
 
     pub fn series(&self, metric: Metric) -> &Series {

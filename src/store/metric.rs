@@ -17,16 +17,28 @@ pub enum Metric {
     DurationP99,
     /// Peak concurrent executions (`ConcurrentExecutions`, Maximum).
     ConcurrencyMax,
+    /// Invocations that started a new environment (REPORT lines with an Init Duration).
+    ColdStarts,
+    /// Invocations that hit the timeout (REPORT `Status: timeout`, `Task timed out`).
+    Timeouts,
+    /// The longest Init Duration in the minute, in milliseconds.
+    InitDurationMax,
+    /// The most memory any invocation used in the minute, in MB (REPORT Max Memory Used).
+    MemoryUsedMax,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 6] = [
+    pub const ALL: [Metric; 10] = [
         Metric::Invocations,
         Metric::Errors,
         Metric::Throttles,
         Metric::DurationAvg,
         Metric::DurationP99,
         Metric::ConcurrencyMax,
+        Metric::ColdStarts,
+        Metric::Timeouts,
+        Metric::InitDurationMax,
+        Metric::MemoryUsedMax,
     ];
     pub const COUNT: usize = Self::ALL.len();
 

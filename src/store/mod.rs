@@ -219,6 +219,18 @@ impl Store {
                     series.set(m, v);
                 }
             }
+            SourceEvent::InitDurations {
+                key,
+                covered,
+                samples,
+            } => {
+                let Some(&i) = self.index.get(&key) else {
+                    return;
+                };
+                self.functions[i]
+                    .history
+                    .set_init_samples(covered, &samples);
+            }
             SourceEvent::Logs(events) => {
                 let mut added = false;
                 for e in events {

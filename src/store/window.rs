@@ -115,6 +115,24 @@ pub struct FunctionStats {
     pub p99_of_timeout: Option<f64>,
     pub concurrency_max: Option<f64>,
     pub est_cost_usd: Option<f64>,
+    /// From REPORT lines: cold starts, timeouts, init percentiles, peak memory.
+    pub cold_starts: Option<f64>,
+    pub timeouts: Option<f64>,
+    pub init_p50_ms: Option<f64>,
+    pub init_p99_ms: Option<f64>,
+    pub memory_used_max_mb: Option<f64>,
+    /// Peak memory used over the configured memory size: the headroom left.
+    pub memory_used_ratio: Option<f64>,
+}
+
+/// The nearest-rank percentile `p` (0..=100) of `values`.
+pub fn percentile(values: &mut [f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * values.len() as f64).ceil().max(1.0) as usize;
+    Some(values[rank.min(values.len()) - 1])
 }
 
 pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
@@ -149,6 +167,18 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         _ => None,
     };
     s.est_cost_usd = estimate(f, s.invocations, s.duration_avg_ms);
+    for m in range.iter() {
+        s.cold_starts = add(s.cold_starts, h.get(Metric::ColdStarts, m));
+        s.timeouts = add(s.timeouts, h.get(Metric::Timeouts, m));
+        s.memory_used_max_mb = max(s.memory_used_max_mb, h.get(Metric::MemoryUsedMax, m));
+    }
+    let mut inits = h.init_samples(range);
+    s.init_p50_ms = percentile(&mut inits, 50.0);
+    s.init_p99_ms = percentile(&mut inits, 99.0);
+    s.memory_used_ratio = match (s.memory_used_max_mb, f.facts.memory_mb) {
+        (Some(used), Some(size)) if size > 0 => Some(used / f64::from(size)),
+        _ => None,
+    };
     s
 }
 
@@ -285,6 +315,8 @@ pub struct Flow {
     pub completed: Vec<Option<f64>>,
     pub errors: Vec<Option<f64>>,
     pub throttles: Vec<Option<f64>>,
+    /// Invocations that hit their timeout (from REPORT lines).
+    pub timeouts: Vec<Option<f64>>,
 }
 
 impl Flow {
@@ -297,6 +329,7 @@ impl Flow {
             completed: vec![None; n],
             errors: vec![None; n],
             throttles: vec![None; n],
+            timeouts: vec![None; n],
         };
         for f in functions {
             let h = &f.history;
@@ -304,6 +337,7 @@ impl Flow {
                 flow.started[i] = add(flow.started[i], h.get(Metric::Invocations, m));
                 flow.errors[i] = add(flow.errors[i], h.get(Metric::Errors, m));
                 flow.throttles[i] = add(flow.throttles[i], h.get(Metric::Throttles, m));
+                flow.timeouts[i] = add(flow.timeouts[i], h.get(Metric::Timeouts, m));
             }
         }
         for i in 0..n {

@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         let [a, b] = Layout::horizontal([Constraint::Length(44), Constraint::Fill(1)]).areas(area);
         (a, b)
     } else {
-        let [a, b] = Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(area);
+        let [a, b] = Layout::vertical([Constraint::Length(11), Constraint::Fill(1)]).areas(area);
         (a, b)
     };
     render_facts(frame, facts_area, app, f, wide);
@@ -99,11 +99,12 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
         (
             "errors",
             format!(
-                "{} ({})",
+                "{} ({}) · {} timeouts",
                 format::count(s.errors),
-                format::percent(s.error_rate)
+                format::percent(s.error_rate),
+                format::count(s.timeouts)
             ),
-            flag(breach.errors),
+            flag(breach.errors || s.timeouts.is_some_and(|n| n > 0.0)),
         ),
         (
             "throttles",
@@ -140,6 +141,27 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
                 None => format!("max {}", format::count(s.concurrency_max)),
             },
             t.text,
+        ),
+        (
+            "cold starts",
+            format!(
+                "{} · init p50 {} · p99 {}",
+                format::count(s.cold_starts),
+                format::millis(s.init_p50_ms),
+                format::millis(s.init_p99_ms)
+            ),
+            t.text,
+        ),
+        (
+            "memory",
+            match (s.memory_used_max_mb, facts.memory_mb) {
+                (Some(used), Some(size)) => format!(
+                    "max {used:.0} of {size} MB ({})",
+                    format::percent(s.memory_used_ratio)
+                ),
+                _ => format::UNKNOWN.to_string(),
+            },
+            flag(breach.memory),
         ),
         ("est. cost", format::usd(s.est_cost_usd), t.text),
     ];

@@ -27,6 +27,8 @@ enum Col {
     P99,
     P99OfTimeout,
     Concurrency,
+    ColdStarts,
+    Memory,
     Trend,
 }
 
@@ -39,7 +41,7 @@ struct ColSpec {
     sort: Option<SortColumn>,
 }
 
-const COLUMNS: [ColSpec; 12] = [
+const COLUMNS: [ColSpec; 14] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
@@ -116,6 +118,20 @@ const COLUMNS: [ColSpec; 12] = [
         width: 5,
         priority: 35,
         sort: Some(SortColumn::Concurrency),
+    },
+    ColSpec {
+        col: Col::ColdStarts,
+        title: "COLD",
+        width: 5,
+        priority: 45,
+        sort: Some(SortColumn::ColdStarts),
+    },
+    ColSpec {
+        col: Col::Memory,
+        title: "MEM%",
+        width: 4,
+        priority: 50,
+        sort: Some(SortColumn::MemoryUsed),
     },
     ColSpec {
         col: Col::Trend,
@@ -281,6 +297,8 @@ fn cell(
         Col::P99 => right(format::millis(s.duration_p99_ms), flagged(breach.timeout)),
         Col::P99OfTimeout => right(format::percent(s.p99_of_timeout), flagged(breach.timeout)),
         Col::Concurrency => right(format::count(s.concurrency_max), Style::new()),
+        Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
+        Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
         Col::Trend => Cell::from(sparkline(f, range, width)).style(t.sparkline),
     }
 }

@@ -37,9 +37,10 @@ fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
         Line::styled("Highlighted rows", theme.title),
         Line::styled(
             format!(
-                "  error rate ≥ {} · any throttle · p99 ≥ {} of the timeout",
+                "  error rate ≥ {} · any throttle · p99 ≥ {} of the timeout · memory ≥ {}",
                 format::percent(Some(thresholds.error_rate)),
-                format::percent(Some(thresholds.p99_of_timeout))
+                format::percent(Some(thresholds.p99_of_timeout)),
+                format::percent(Some(thresholds.memory_used))
             ),
             theme.text,
         ),

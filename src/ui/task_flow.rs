@@ -61,6 +61,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         style: t.chart_errors,
         values: &flow.errors,
     };
+    let timeouts = Series {
+        name: "timeouts",
+        style: t.chart_timeouts,
+        values: &flow.timeouts,
+    };
     let throttles = Series {
         name: "throttles",
         style: t.chart_throttles,
@@ -69,7 +74,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let count = |v: f64| format::count(Some(v));
 
     if area.height < SPLIT_HEIGHT {
-        let all = [started, completed, errors, throttles];
+        let all = [started, completed, errors, timeouts, throttles];
         return chart::render(frame, area, block, flow.range, &all, count, t);
     }
     let inner = block.inner(area);
@@ -90,7 +95,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         bottom,
         Block::new(),
         flow.range,
-        &[errors, throttles],
+        &[errors, timeouts, throttles],
         count,
         t,
     );

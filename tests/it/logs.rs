@@ -281,3 +281,73 @@ fn the_demo_fleet_logs_safely_and_filters_locally() {
     assert!(!errors.is_empty());
     assert!(errors.lines().all(|l| l.contains("ERROR")), "{errors}");
 }
+
+#[tokio::test]
+async fn report_lines_give_cold_starts_init_times_memory_and_timeouts() {
+    let region = "ca-west-1";
+    moto::create_function(
+        region,
+        &moto::Spec {
+            memory_mb: 256,
+            ..moto::Spec::new("reporting-fn")
+        },
+    )
+    .await;
+    moto::put_metric(
+        region,
+        "reporting-fn",
+        "Invocations",
+        2.0,
+        moto::STEADY_MINUTES,
+    )
+    .await;
+    let minute = |k: i64| {
+        let now = Utc::now().timestamp_millis();
+        now - now.rem_euclid(60_000) - k * 60_000 + 5_000
+    };
+    let report = |id: &str, used: u32, init: Option<f64>, status: &str| {
+        let init = init
+            .map(|i| format!("Init Duration: {i:.2} ms\t"))
+            .unwrap_or_default();
+        format!(
+            "REPORT RequestId: {id}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 256 MB\tMax Memory Used: {used} MB\t{init}{status}"
+        )
+    };
+    put_logs(
+        region,
+        "reporting-fn",
+        "s",
+        &[
+            (minute(8), report("a", 100, Some(400.0), "")),
+            (minute(8) + 10, report("b", 110, None, "")),
+            (minute(6), report("c", 120, Some(500.0), "")),
+            (minute(5), report("d", 230, Some(900.0), "")),
+            (
+                minute(4),
+                "2026-11-23T00:00:00.000Z e Task timed out after 3.00 seconds".into(),
+            ),
+            (minute(4) + 10, report("e", 150, None, "Status: timeout")),
+            (minute(4) + 20, "INFO not a report".into()),
+        ],
+    )
+    .await;
+    let out = moto::lambdatop(
+        &moto::url(),
+        &[
+            "snapshot", "--format", "json", "--window", "15m", "--region", region,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["functions"][0];
+    assert_eq!(f["name"], "reporting-fn");
+    assert_eq!(f["cold_starts"], 3);
+    assert_eq!(f["timeouts"], 1, "a timeout's two lines count once");
+    assert_eq!(f["init_p50_ms"], 500.0);
+    assert_eq!(f["init_p99_ms"], 900.0);
+    assert_eq!(f["memory_used_max_mb"], 230);
+}

@@ -59,6 +59,11 @@ fn the_json_has_exactly_the_documented_shape() {
             "duration_p99_ms",
             "concurrency_max",
             "est_cost_usd",
+            "cold_starts",
+            "timeouts",
+            "init_p50_ms",
+            "init_p99_ms",
+            "memory_used_max_mb",
         ])
     );
     assert_eq!(

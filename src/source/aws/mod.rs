@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod logs;
 pub mod metrics;
 pub mod region;
+pub mod reports;
 
 use std::time::Duration;
 
@@ -175,6 +176,7 @@ impl Account {
                             .region(region)
                             .build(),
                     ),
+                    logs: self.logs_client(r),
                 };
                 Box::new(RegionSource::new(
                     r,

@@ -24,7 +24,13 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
+
+/// Functions whose REPORT lines are read each poll.
+const REPORT_SCANS_PER_POLL: usize = 10;
+/// How far back the first read of a function's REPORT lines goes.
+const REPORT_FIRST_MINUTES: i64 = 15;
 
 pub struct RegionSource {
     name: String,
@@ -40,6 +46,10 @@ pub struct RegionSource {
     /// Newest minute fetched once it had settled: the next poll starts near it.
     settled: Option<Minute>,
     limit_asked: bool,
+    /// Per function, the newest settled minute whose REPORT lines were read.
+    reports_read: HashMap<String, Minute>,
+    /// Where the round-robin of REPORT reads goes on.
+    report_cursor: usize,
 }
 
 impl RegionSource {
@@ -63,6 +73,8 @@ impl RegionSource {
             tags: HashMap::new(),
             settled: None,
             limit_asked: false,
+            reports_read: HashMap::new(),
+            report_cursor: 0,
         }
     }
 
@@ -195,6 +207,64 @@ impl RegionSource {
     }
 }
 
+impl RegionSource {
+    /// Reads the REPORT lines of the next few functions, since each was last read.
+    async fn poll_reports(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+        if self.functions.is_empty() {
+            return;
+        }
+        let current = Minute::of(now);
+        let settled = current.minus(SETTLE_MINUTES);
+        let n = self.functions.len();
+        let picked: Vec<String> = (0..REPORT_SCANS_PER_POLL.min(n))
+            .map(|k| self.functions[(self.report_cursor + k) % n].clone())
+            .collect();
+        self.report_cursor = (self.report_cursor + picked.len()) % n;
+        let reads = futures::future::join_all(picked.iter().map(|name| {
+            let first = self
+                .reports_read
+                .get(name)
+                .map_or(current.minus(REPORT_FIRST_MINUTES), |m| {
+                    m.minus(OVERLAP_MINUTES - 1)
+                });
+            let range = MinuteRange {
+                first,
+                last: current,
+            };
+            let key = crate::store::FunctionKey::new(&self.region, name);
+            let logs = &self.clients.logs;
+            async move {
+                let read = super::logs::filter_events(
+                    logs,
+                    &key,
+                    first.0 * 60_000,
+                    now.timestamp_millis(),
+                    Some(super::reports::PATTERN),
+                )
+                .await;
+                (key, range, read)
+            }
+        }))
+        .await;
+        let mut failure = None;
+        for (key, range, read) in reads {
+            match read {
+                Ok(lines) => {
+                    events.extend(super::reports::summarize(&key, &lines, range, settled));
+                    self.reports_read.insert(key.name, settled);
+                }
+                // Never ran, so never logged: nothing to read yet.
+                Err(e) if super::logs::is_missing_group(&e) => {}
+                Err(e) => failure = Some(e),
+            }
+        }
+        match failure {
+            Some(e) => events.push(self.problem("reports", &e, now)),
+            None => events.push(self.resolved("reports")),
+        }
+    }
+}
+
 /// Raises one problem for the failed requests of a scope, or clears it when all worked.
 fn report(
     source: &RegionSource,
@@ -237,6 +307,7 @@ impl Source for RegionSource {
             let mut events = Vec::new();
             self.poll_inventory(now, &mut events).await;
             self.poll_metrics(now, &mut events).await;
+            self.poll_reports(now, &mut events).await;
             events
         })
     }

@@ -57,6 +57,8 @@ pub struct Spec {
     /// `None`: both regions; `Some(i)`: only `REGIONS[i]`.
     pub only_region: Option<usize>,
     pub behaviour: Behaviour,
+    /// Share of its memory a function typically uses at its peak.
+    pub memory_use: f64,
 }
 
 // One row of the cast table: positional arguments keep each function on one readable line.
@@ -83,6 +85,7 @@ const fn spec(
         error_rate: 0.002,
         only_region: None,
         behaviour: Behaviour::Steady,
+        memory_use: 0.45,
     }
 }
 
@@ -93,6 +96,10 @@ impl Spec {
     }
     const fn only(mut self, region: usize) -> Self {
         self.only_region = Some(region);
+        self
+    }
+    const fn memory(mut self, share: f64) -> Self {
+        self.memory_use = share;
         self
     }
     const fn behaves(mut self, b: Behaviour) -> Self {
@@ -336,6 +343,7 @@ pub const SPECS: &[Spec] = &[
         350.0,
         420.0,
     ),
+    // Scans big uploads: peaks close to its memory size.
     spec(
         "media-upload-scan",
         "media",
@@ -345,7 +353,8 @@ pub const SPECS: &[Spec] = &[
         120,
         90.0,
         2500.0,
-    ),
+    )
+    .memory(0.94),
     spec(
         "media-metadata-extract",
         "media",

@@ -148,6 +148,24 @@ impl DemoSource {
                 region_sum[(m.0 - first.0) as usize] += s.concurrency_max;
                 m = m.plus(1);
             }
+            // The init durations its REPORT lines would give, for the complete minutes.
+            let covered = crate::store::MinuteRange {
+                first,
+                last: current.minus(1),
+            };
+            let seed = self.seed;
+            let mut samples: Vec<(Minute, f64)> = Vec::new();
+            for m in covered.iter() {
+                let colds = self.sample(inst, m).cold_starts as u64;
+                for n in 0..colds.min(20) {
+                    samples.push((m, traffic::init_ms(inst, m.0, seed, n).round()));
+                }
+            }
+            events.push(SourceEvent::InitDurations {
+                key: key.clone(),
+                covered,
+                samples,
+            });
             for metric in Metric::ALL {
                 events.push(SourceEvent::Metrics(MetricUpdate {
                     key: key.clone(),
@@ -180,6 +198,10 @@ fn value(s: &Sample, metric: Metric) -> Option<f64> {
         Metric::DurationAvg => s.duration_avg_ms,
         Metric::DurationP99 => s.duration_p99_ms,
         Metric::ConcurrencyMax => Some(s.concurrency_max),
+        Metric::ColdStarts => Some(s.cold_starts),
+        Metric::Timeouts => Some(s.timeouts),
+        Metric::InitDurationMax => s.init_max_ms,
+        Metric::MemoryUsedMax => s.memory_used_mb.filter(|_| s.invocations > 0.0),
     }
 }
 

@@ -17,6 +17,10 @@ pub struct Sample {
     pub concurrency_max: f64,
     pub cold_starts: f64,
     pub timeouts: f64,
+    /// The longest init of the minute's cold starts, in ms.
+    pub init_max_ms: Option<f64>,
+    /// The most memory any invocation used, in MB.
+    pub memory_used_mb: Option<f64>,
 }
 
 /// Coordinates of one function instance in the model.
@@ -37,6 +41,13 @@ const DURATION: u64 = 5;
 const PEAK: u64 = 6;
 const TAIL: u64 = 7;
 const CHURN: u64 = 8;
+const MEMORY: u64 = 9;
+const INIT: u64 = 10;
+
+/// The init duration of the `n`th cold start of minute `m`, in ms.
+pub fn init_ms(inst: Instance, m: i64, seed: u64, n: u64) -> f64 {
+    fleet::init_ms(inst.spec.runtime) * (0.8 + 0.3 * unit(seed, inst.id, m, INIT + n))
+}
 
 /// Load multiplier of the daily curve: 1.0 at 14:00 local time, about 0.3 at 02:00.
 pub fn daily_curve(minute: i64, region: &str) -> f64 {
@@ -158,6 +169,15 @@ pub fn sample(seed: u64, inst: Instance, m: i64, start: i64, history: i64) -> Sa
     }
     out.cold_starts = cold.min(accepted);
     out.concurrency_max = concurrency;
+    if out.cold_starts > 0.0 {
+        let colds = (out.cold_starts as u64).clamp(1, 20);
+        let longest = (0..colds)
+            .map(|n| init_ms(inst, m, seed, n).round())
+            .fold(0.0, f64::max);
+        out.init_max_ms = Some(longest);
+    }
+    let used = s.memory_use * (0.85 + 0.3 * smooth(seed, inst.id, m, MEMORY, 20));
+    out.memory_used_mb = Some((f64::from(s.memory_mb) * used.min(0.995)).round());
 
     // The tail: p99 is a few times the mean, and a cold start's init lands in it when more
     // than one in a hundred invocations was cold.
@@ -207,6 +227,9 @@ pub fn partial(full: Sample, fraction: f64) -> Sample {
         throttles: (full.throttles * f).floor(),
         cold_starts: (full.cold_starts * f).floor(),
         timeouts: (full.timeouts * f).floor(),
+        init_max_ms: full
+            .init_max_ms
+            .filter(|_| (full.cold_starts * f).floor() > 0.0),
         ..full
     }
 }

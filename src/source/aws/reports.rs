@@ -1,0 +1,166 @@
+//! Figures from REPORT lines, for functions whose logs nobody is tailing: cold starts, timeouts,
+//! init durations and peak memory, minute by minute. Each region's poll reads the REPORT and
+//! `Task timed out` lines of a few functions (round-robin, within FilterLogEvents' quota) since
+//! it last read them, so a large fleet is covered over several polls; a function not yet read
+//! shows "–", never 0.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::logtext::report;
+use crate::source::logs::LogEvent;
+use crate::source::{MetricUpdate, SourceEvent};
+use crate::store::{FunctionKey, Metric, Minute, MinuteRange};
+
+/// The filter pattern for REPORT lines and the runtimes' timeout lines.
+pub const PATTERN: &str = "?\"REPORT RequestId\" ?\"Task timed out\"";
+
+#[derive(Default)]
+struct MinuteFigures {
+    cold: f64,
+    init_max: Option<f64>,
+    memory_max: Option<f64>,
+    inits: Vec<f64>,
+    timed_out: HashSet<String>,
+}
+
+/// The request id of a `… <request id> Task timed out after …` line.
+fn timed_out_request(message: &str) -> Option<&str> {
+    let before = &message[..message.find("Task timed out after")?];
+    before.split_whitespace().last()
+}
+
+/// The store events that `events` (REPORT and timeout lines of `key` over `range`) make: the
+/// REPORT metrics for each settled minute, and the init durations.
+pub fn summarize(
+    key: &FunctionKey,
+    events: &[LogEvent],
+    range: MinuteRange,
+    settled: Minute,
+) -> Vec<SourceEvent> {
+    let mut minutes: BTreeMap<Minute, MinuteFigures> = BTreeMap::new();
+    for e in events {
+        let m = Minute(e.at_ms.div_euclid(60_000));
+        if !range.contains(m) || m > settled {
+            continue;
+        }
+        let fig = minutes.entry(m).or_default();
+        if let Some(r) = report::parse(&e.message) {
+            if let Some(init) = r.init_ms {
+                fig.cold += 1.0;
+                fig.inits.push(init);
+                fig.init_max = Some(fig.init_max.map_or(init, |x: f64| x.max(init)));
+            }
+            if let Some(used) = r.max_memory_mb.map(f64::from) {
+                fig.memory_max = Some(fig.memory_max.map_or(used, |x: f64| x.max(used)));
+            }
+            if r.timed_out {
+                fig.timed_out.insert(r.request_id);
+            }
+        } else if let Some(id) = timed_out_request(&e.message) {
+            fig.timed_out.insert(id.to_string());
+        }
+    }
+    let settled_range = MinuteRange {
+        first: range.first,
+        last: range.last.min(settled),
+    };
+    let series = |metric: Metric, f: &dyn Fn(Option<&MinuteFigures>) -> Option<f64>| {
+        SourceEvent::Metrics(MetricUpdate {
+            key: key.clone(),
+            metric,
+            points: settled_range
+                .iter()
+                .map(|m| (m, f(minutes.get(&m))))
+                .collect(),
+            partial: None,
+        })
+    };
+    let samples = minutes
+        .iter()
+        .flat_map(|(m, fig)| fig.inits.iter().map(move |v| (*m, *v)))
+        .collect();
+    vec![
+        // Read and silent: no cold start, no timeout.
+        series(Metric::ColdStarts, &|f| Some(f.map_or(0.0, |f| f.cold))),
+        series(Metric::Timeouts, &|f| {
+            Some(f.map_or(0.0, |f| f.timed_out.len() as f64))
+        }),
+        series(Metric::InitDurationMax, &|f| f.and_then(|f| f.init_max)),
+        series(Metric::MemoryUsedMax, &|f| f.and_then(|f| f.memory_max)),
+        SourceEvent::InitDurations {
+            key: key.clone(),
+            covered: settled_range,
+            samples,
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(minute: i64, message: &str) -> LogEvent {
+        LogEvent {
+            function: FunctionKey::new("r", "f"),
+            at_ms: minute * 60_000 + 1000,
+            stream: "s".into(),
+            event_id: format!("{minute}{message}"),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn minutes_of_reports_and_timeouts() {
+        let key = FunctionKey::new("r", "f");
+        let events = [
+            ev(
+                10,
+                "REPORT RequestId: a\tDuration: 5 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 300.5 ms\t",
+            ),
+            ev(
+                10,
+                "REPORT RequestId: b\tDuration: 3000 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 90 MB\tStatus: timeout",
+            ),
+            ev(
+                10,
+                "2026-11-23T00:10:03.000Z b Task timed out after 3.00 seconds",
+            ),
+            ev(
+                11,
+                "2026-11-23T00:11:03.000Z c Task timed out after 3.00 seconds",
+            ),
+            ev(
+                13,
+                "REPORT RequestId: d\tDuration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 61 MB\tInit Duration: 100 ms",
+            ),
+        ];
+        let range = MinuteRange::ending_at(Minute(13), 4);
+        let out = summarize(&key, &events, range, Minute(12));
+        let points = |i: usize| match &out[i] {
+            SourceEvent::Metrics(u) => u.points.clone(),
+            e => panic!("{e:?}"),
+        };
+        assert_eq!(
+            points(0),
+            vec![
+                (Minute(10), Some(1.0)),
+                (Minute(11), Some(0.0)),
+                (Minute(12), Some(0.0))
+            ],
+            "cold starts; 13 not settled"
+        );
+        assert_eq!(
+            points(1)[..2],
+            [(Minute(10), Some(1.0)), (Minute(11), Some(1.0))],
+            "b counted once"
+        );
+        assert_eq!(points(2)[0], (Minute(10), Some(300.5)));
+        assert_eq!(
+            points(3)[..2],
+            [(Minute(10), Some(90.0)), (Minute(11), None)]
+        );
+        assert!(
+            matches!(&out[4], SourceEvent::InitDurations { samples, .. } if *samples == vec![(Minute(10), 300.5)])
+        );
+    }
+}
