@@ -65,6 +65,11 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u64).range(5..=3600))]
     pub refresh: u64,
 
+    /// Log lines the log pane keeps.
+    #[arg(long, global = true, value_name = "LINES", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
+    pub scrollback: u64,
+
     /// Seconds between inventory polls (functions, configuration and tags).
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(10..=86400))]

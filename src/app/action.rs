@@ -31,4 +31,7 @@ pub enum Action {
     TogglePause,
     /// Show JSON log lines indented.
     TogglePrettyJson,
+    /// Move the minute cursor on the task-flow graph.
+    CursorLeft,
+    CursorRight,
 }

@@ -19,7 +19,7 @@ use view::{FleetView, FlowScope, Query, SortColumn};
 use crate::logtext::filter::Pattern;
 use crate::source::{Command, TailTarget};
 use crate::store::window::FunctionStats;
-use crate::store::{Function, FunctionKey, Store, Window};
+use crate::store::{Function, FunctionKey, Metric, Minute, Store, Window};
 use crate::ui::theme::Theme;
 
 /// When a row is highlighted as breaching.
@@ -118,6 +118,9 @@ pub struct UiState {
     pub window: Window,
     pub selected: Option<FunctionKey>,
     pub flow_follows: FlowFollows,
+    /// A minute picked on the task-flow graph, for its logs. Held as the minute itself, so it
+    /// stays put while the window slides.
+    pub flow_cursor: Option<Minute>,
     /// First visible row of the fleet table; kept by the table pane so scrolling is stable.
     pub table_offset: Cell<usize>,
     /// Rows the fleet table showed last frame: the page size of PgUp/PgDn.
@@ -167,6 +170,7 @@ impl App {
                 window: options.window,
                 selected: None,
                 flow_follows: FlowFollows::Fleet,
+                flow_cursor: None,
                 table_offset: Cell::new(0),
                 table_rows: Cell::new(10),
                 log: LogView::default(),
@@ -299,6 +303,7 @@ impl App {
             return Some(TailTarget {
                 label: format!("{} ({})", key.name, key.region),
                 functions: vec![key],
+                range_ms: None,
             });
         }
         let mut functions: Vec<FunctionKey> = self
@@ -312,11 +317,65 @@ impl App {
         Some(TailTarget {
             label: format!("project {} ({} functions)", f.project, functions.len()),
             functions,
+            range_ms: None,
+        })
+    }
+
+    /// The logs of the minute picked on the task flow, for what the graph shows: the function,
+    /// or the functions of the project or fleet that failed most in that minute (then the
+    /// busiest), at most ten.
+    fn minute_target(&self, m: Minute) -> Option<TailTarget> {
+        let scope = self.flow_scope();
+        let (scope_label, mut keys): (String, Vec<FunctionKey>) = match &scope {
+            FlowScope::Function(k) => (format!("{} ({})", k.name, k.region), vec![k.clone()]),
+            FlowScope::Project(p) => (
+                format!("project {p}"),
+                self.store
+                    .functions()
+                    .iter()
+                    .filter(|f| f.project == *p)
+                    .map(|f| f.facts.key())
+                    .collect(),
+            ),
+            FlowScope::Fleet => (
+                "fleet".to_string(),
+                self.store
+                    .functions()
+                    .iter()
+                    .map(|f| f.facts.key())
+                    .collect(),
+            ),
+        };
+        let weight = |k: &FunctionKey| {
+            let h = &self.store.function(k).map(|f| &f.history);
+            let get = |metric| h.and_then(|h| h.get(metric, m)).unwrap_or(0.0);
+            (
+                get(Metric::Errors) + get(Metric::Timeouts) + get(Metric::Throttles),
+                get(Metric::Invocations),
+            )
+        };
+        keys.sort_by(|a, b| {
+            weight(b)
+                .partial_cmp(&weight(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        keys.truncate(crate::source::tail::MAX_TAILED);
+        if keys.is_empty() {
+            return None;
+        }
+        Some(TailTarget {
+            label: format!("{scope_label} · {} UTC", m.start().format("%H:%M")),
+            functions: keys,
+            range_ms: Some((m.0 * 60_000, m.0 * 60_000 + 59_999)),
         })
     }
 
     fn open_logs(&mut self, project: bool) {
-        let Some(target) = self.tail_target(project) else {
+        let target = match (self.ui.focus, self.ui.flow_cursor, &self.ui.screen) {
+            (Focus::Flow, Some(i), Screen::Dashboard) => self.minute_target(i),
+            _ => self.tail_target(project),
+        };
+        let Some(target) = target else {
             return;
         };
         let from_detail = matches!(self.ui.screen, Screen::Detail(_));
@@ -490,6 +549,7 @@ impl App {
             }
             Action::Back => match &self.ui.screen {
                 Screen::Detail(_) => self.ui.screen = Screen::Dashboard,
+                Screen::Dashboard if self.ui.flow_cursor.is_some() => self.ui.flow_cursor = None,
                 Screen::Dashboard => {
                     self.ui.filter.clear();
                 }
@@ -513,6 +573,17 @@ impl App {
                 }
             }
             Action::TogglePrettyJson => self.ui.log.pretty_json = !self.ui.log.pretty_json,
+            Action::CursorLeft | Action::CursorRight => {
+                let range = self.view.stats().range;
+                self.ui.focus = Focus::Flow;
+                let m = match (self.ui.flow_cursor, action) {
+                    (Some(m), Action::CursorLeft) if range.contains(m) => m.minus(1),
+                    (Some(m), Action::CursorRight) if range.contains(m) => m.plus(1),
+                    // None yet, or slid out of the window: start from the newest minute.
+                    _ => range.last,
+                };
+                self.ui.flow_cursor = Some(m.max(range.first).min(range.last));
+            }
             Action::StartFilter => self.ui.filter_editing = true,
             Action::SortNext => {
                 self.ui.sort = self.ui.sort.next();

@@ -37,7 +37,8 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
         let demo = DemoSource::new(global.seed, clock.now(), retention, cadence);
         let logs = DemoLogs::new(global.seed, Minute::of(clock.now()), retention);
         return Ok(Setup {
-            store: Store::new(session, retention, &global.project_tag),
+            store: Store::new(session, retention, &global.project_tag)
+                .with_scrollback(global.scrollback as usize),
             sources: vec![
                 Box::new(demo),
                 Box::new(TailSource::new(Fetcher::Demo(logs))),
@@ -68,7 +69,8 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
         .collect();
     sources.push(Box::new(TailSource::new(Fetcher::Aws(clients))));
     Ok(Setup {
-        store: Store::new(session, retention, &global.project_tag),
+        store: Store::new(session, retention, &global.project_tag)
+            .with_scrollback(global.scrollback as usize),
         sources,
     })
 }

@@ -97,6 +97,9 @@ pub struct TailTarget {
     pub functions: Vec<FunctionKey>,
     /// How the pane names it: a function, or a project.
     pub label: String,
+    /// Only these milliseconds (both ends included), read once: the logs of a minute picked
+    /// on a graph. `None`: follow.
+    pub range_ms: Option<(i64, i64)>,
 }
 
 /// What the app asks of sources.

@@ -33,6 +33,8 @@ pub struct TailSource {
     target: Option<TailTarget>,
     cursor_ms: Option<i64>,
     dedupe: Dedupe,
+    /// A fixed range was read: nothing more to fetch until the target changes.
+    done: bool,
 }
 
 impl TailSource {
@@ -42,6 +44,7 @@ impl TailSource {
             target: None,
             cursor_ms: None,
             dedupe: Dedupe::default(),
+            done: false,
         }
     }
 
@@ -100,10 +103,16 @@ impl Source for TailSource {
             let Some(target) = self.target.clone() else {
                 return Vec::new();
             };
-            let to_ms = now.timestamp_millis();
-            let from_ms = match self.cursor_ms {
-                Some(c) => c - OVERLAP_MS,
-                None => to_ms - FILL_MS,
+            if self.done {
+                return Vec::new();
+            }
+            let (from_ms, to_ms) = match (target.range_ms, self.cursor_ms) {
+                (Some(range), _) => {
+                    self.done = true;
+                    range
+                }
+                (None, Some(c)) => (c - OVERLAP_MS, now.timestamp_millis()),
+                (None, None) => (now.timestamp_millis() - FILL_MS, now.timestamp_millis()),
             };
             let (events, failures) = self.fetch(&target, from_ms, to_ms).await;
             self.cursor_ms = Some(to_ms);
@@ -136,9 +145,67 @@ impl Source for TailSource {
                 self.target = target.clone();
                 self.cursor_ms = None;
                 self.dedupe = Dedupe::default();
+                self.done = false;
                 true
             }
             Command::RefreshNow => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{FunctionKey, Minute};
+
+    #[test]
+    fn a_minute_is_read_once_and_a_follow_keeps_going() {
+        let start = Minute(29_000_000);
+        let mut tail = TailSource::new(Fetcher::Demo(DemoLogs::new(7, start, 180)));
+        let key = FunctionKey::new("us-east-1", "payments-charge");
+        let m = start.minus(10);
+        let range = (m.0 * 60_000, m.0 * 60_000 + 59_999);
+        assert!(tail.command(&Command::Tail(Some(TailTarget {
+            functions: vec![key.clone()],
+            label: "x".into(),
+            range_ms: Some(range),
+        }))));
+        let now = start.start();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let first = rt.block_on(tail.poll(now));
+        let lines: Vec<&LogEvent> = first
+            .iter()
+            .filter_map(|e| match e {
+                SourceEvent::Logs(l) => Some(l),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert!(!lines.is_empty());
+        assert!(
+            lines
+                .iter()
+                .all(|e| (range.0..=range.1).contains(&e.at_ms) && e.function == key)
+        );
+        assert!(rt.block_on(tail.poll(now)).is_empty(), "read once");
+
+        tail.command(&Command::Tail(Some(TailTarget {
+            functions: vec![key],
+            label: "x".into(),
+            range_ms: None,
+        })));
+        let filled = rt.block_on(tail.poll(now));
+        assert!(
+            filled
+                .iter()
+                .any(|e| matches!(e, SourceEvent::Logs(l) if l.len() > lines.len()))
+        );
+        let again = rt.block_on(tail.poll(now + chrono::Duration::seconds(2)));
+        assert!(
+            !again.iter().any(|e| matches!(e, SourceEvent::Logs(_))),
+            "nothing new, nothing sent"
+        );
     }
 }

@@ -84,6 +84,12 @@ impl Store {
         }
     }
 
+    /// Keeps at most `lines` log lines (the log pane's scrollback).
+    pub fn with_scrollback(mut self, lines: usize) -> Self {
+        self.logs = logs::LogBuffer::new(lines);
+        self
+    }
+
     pub fn session(&self) -> &Session {
         &self.session
     }

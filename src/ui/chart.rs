@@ -59,6 +59,21 @@ pub fn render(
     y_label: impl Fn(f64) -> String,
     theme: &Theme,
 ) {
+    render_marked(frame, area, block, range, series, y_label, None, theme)
+}
+
+/// Like `render`, with a vertical marker at minute index `marker` (a cursor on the graph).
+#[allow(clippy::too_many_arguments)]
+pub fn render_marked(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    range: MinuteRange,
+    series: &[Series],
+    y_label: impl Fn(f64) -> String,
+    marker: Option<usize>,
+    theme: &Theme,
+) {
     let peak = series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
@@ -79,6 +94,18 @@ pub fn render(
                 .data(run);
             datasets.push(d);
         }
+    }
+    let marker_points: Vec<(f64, f64)> = marker
+        .map(|x| vec![(x as f64, 0.0), (x as f64, ceiling)])
+        .unwrap_or_default();
+    if !marker_points.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(theme.key)
+                .data(&marker_points),
+        );
     }
     let last = range.len().saturating_sub(1) as f64;
     let time = |m: crate::store::Minute| m.start().format("%H:%M").to_string();

@@ -21,10 +21,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let context = app.context();
+    // Whole hints only, in the order of the key map, as many as the width holds.
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     for (keys, hint) in keymap::hints(context) {
+        let text = format!(" {hint}  ");
+        let width = keys.chars().count() + text.chars().count();
+        if used + width > usize::from(area.width) {
+            break;
+        }
+        used += width;
         spans.push(Span::styled(keys, t.key));
-        spans.push(Span::styled(format!(" {hint}  "), t.muted));
+        spans.push(Span::styled(text, t.muted));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -90,7 +90,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(" Logs ", t.title),
         Span::styled(format!("· {} ", target.label), t.muted),
     ];
-    let state = if view.paused_at.is_some() {
+    let state = if target.range_ms.is_some() {
+        Span::styled("· that minute only ", t.warn)
+    } else if view.paused_at.is_some() {
         Span::styled(
             format!("· paused, {} new ", app.log_lines_waiting()),
             t.warn,

@@ -25,6 +25,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         FlowScope::Function(k) => format!("{} ({})", k.name, k.region),
     };
     let focused = app.ui.focus == Focus::Flow;
+    // The picked minute, while it is in the window.
+    let marker = app
+        .ui
+        .flow_cursor
+        .filter(|m| flow.range.contains(*m))
+        .map(|m| (m.0 - flow.range.first.0) as usize);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(if focused { t.border_focused } else { t.border })
@@ -35,7 +41,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 t.muted,
             ),
         ]))
-        .title_bottom(Line::styled(" f: fleet / project / function ", t.muted).right_aligned());
+        .title_bottom(match marker {
+            Some(i) => cursor_line(app, i),
+            None => Line::styled(
+                " ←→ pick a minute · f: fleet / project / function ",
+                t.muted,
+            )
+            .right_aligned(),
+        });
 
     if flow.started.iter().all(Option::is_none) {
         let text = if app.store.is_loading() {
@@ -75,28 +88,55 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 
     if area.height < SPLIT_HEIGHT {
         let all = [started, completed, errors, timeouts, throttles];
-        return chart::render(frame, area, block, flow.range, &all, count, t);
+        return chart::render_marked(frame, area, block, flow.range, &all, count, marker, t);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner);
-    chart::render(
+    let (both, failures) = ([started, completed], [errors, timeouts, throttles]);
+    chart::render_marked(
         frame,
         top,
         Block::new(),
         flow.range,
-        &[started, completed],
+        &both,
         count,
+        marker,
         t,
     );
-    chart::render(
+    chart::render_marked(
         frame,
         bottom,
         Block::new(),
         flow.range,
-        &[errors, timeouts, throttles],
+        &failures,
         count,
+        marker,
         t,
     );
+}
+
+/// The picked minute's figures, and what a key does with it.
+fn cursor_line(app: &App, i: usize) -> Line<'static> {
+    let t = &app.theme;
+    let flow = app.view().flow();
+    let at = |v: &[Option<f64>]| format::count(v.get(i).copied().flatten());
+    let minute = flow.range.first.plus(i as i64).start().format("%H:%M UTC");
+    Line::from(vec![
+        Span::styled(format!(" ▸ {minute} "), t.key),
+        Span::styled(
+            format!(
+                "started {} · completed {} · errors {} · timeouts {} · throttles {} ",
+                at(&flow.started),
+                at(&flow.completed),
+                at(&flow.errors),
+                at(&flow.timeouts),
+                at(&flow.throttles)
+            ),
+            t.text,
+        ),
+        Span::styled("· l: its logs · Esc: drop ", t.muted),
+    ])
+    .right_aligned()
 }

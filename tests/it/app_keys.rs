@@ -193,6 +193,7 @@ fn l_tails_the_selection_and_esc_stops() {
     let target = TailTarget {
         functions: vec![key.clone()],
         label: "payments-charge (us-east-1)".into(),
+        range_ms: None,
     };
     assert!(
         matches!(&app.ui.screen, Screen::Logs { target: t, from_detail: false } if *t == target)
@@ -216,4 +217,57 @@ fn l_tails_the_selection_and_esc_stops() {
     };
     assert_eq!(target.label, "project payments (10 functions)");
     assert_eq!(target.functions.len(), 10);
+}
+
+#[test]
+fn a_minute_picked_on_the_graph_opens_its_logs() {
+    use lambdatop::store::{Metric, Minute};
+    let mut app = demo_app();
+    let range = app.view().stats().range;
+    press(&mut app, &[KeyCode::Left]);
+    assert_eq!(app.ui.focus, Focus::Flow);
+    assert_eq!(app.ui.flow_cursor, Some(range.last));
+    press(&mut app, &[KeyCode::Left, KeyCode::Left, KeyCode::Right]);
+    let m = range.last.minus(1);
+    assert_eq!(app.ui.flow_cursor, Some(m));
+    // The window slides; the picked minute stays the same minute.
+    app.set_now(crate::support::t0() + chrono::Duration::minutes(1));
+    assert_eq!(app.ui.flow_cursor, Some(m));
+
+    chars(&mut app, "l");
+    let Screen::Logs { target, .. } = app.ui.screen.clone() else {
+        panic!("l opens that minute's logs");
+    };
+    assert_eq!(target.range_ms, Some((m.0 * 60_000, m.0 * 60_000 + 59_999)));
+    assert!(
+        target.label.starts_with("fleet · ") && target.label.ends_with(" UTC"),
+        "{}",
+        target.label
+    );
+    assert_eq!(target.functions.len(), 10);
+    // The fleet's worst function of that minute comes first.
+    let failing = |k: &lambdatop::store::FunctionKey| {
+        let h = &app.store.function(k).unwrap().history;
+        [Metric::Errors, Metric::Timeouts, Metric::Throttles]
+            .iter()
+            .map(|&x| h.get(x, m).unwrap_or(0.0))
+            .sum::<f64>()
+    };
+    let worst = app
+        .store
+        .functions()
+        .iter()
+        .map(|f| failing(&f.facts.key()))
+        .fold(0.0, f64::max);
+    assert_eq!(failing(&target.functions[0]), worst);
+    assert_eq!(app.take_commands(), [Command::Tail(Some(target))]);
+
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.ui.screen, Screen::Dashboard);
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(
+        app.ui.flow_cursor, None,
+        "Esc drops the minute before the filter"
+    );
+    let _ = Minute(0);
 }

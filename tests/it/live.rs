@@ -137,3 +137,58 @@ fn the_demo_log_pane_follows_live() {
     assert!(screen.contains("following"));
     assert_eq!(tui.quit(), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_pane_follows_a_function_on_aws_and_filters() {
+    let region = "ap-northeast-3";
+    create_function(region, &Spec::new("tailed-fn")).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let put = |ms: i64, m: &str| (ms, m.to_string());
+    crate::moto::put_logs(
+        region,
+        "tailed-fn",
+        "s",
+        &[
+            put(now - 120_000, "INFO warming up"),
+            put(now - 60_000, "ERROR \x1b[31mbad\x1b[0m thing"),
+        ],
+    )
+    .await;
+
+    let mut env = moto::env(&moto::url());
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region], &env, 120, 36);
+    tui.wait_for(WAIT, |s| s.contains("tailed-fn"))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send("l");
+    let screen = tui
+        .wait_for(WAIT, |s| {
+            s.contains("Logs · tailed-fn (ap-northeast-3)") && s.contains("ERROR bad thing")
+        })
+        .unwrap_or_else(|s| panic!("no logs:\n{s}"));
+    assert!(screen.contains("INFO warming up"));
+
+    // A line written now arrives within a few polls.
+    crate::moto::put_logs(
+        region,
+        "tailed-fn",
+        "s",
+        &[put(
+            chrono::Utc::now().timestamp_millis(),
+            "INFO fresh line",
+        )],
+    )
+    .await;
+    tui.wait_for(WAIT, |s| s.contains("INFO fresh line"))
+        .unwrap_or_else(|s| panic!("not followed:\n{s}"));
+
+    // The filter narrows what is shown.
+    tui.send("/ERROR\r");
+    let screen = tui
+        .wait_for(WAIT, |s| {
+            s.contains("filter 'ERROR'") && !s.contains("INFO fresh line")
+        })
+        .unwrap_or_else(|s| panic!("filter did not apply:\n{s}"));
+    assert!(screen.contains("ERROR bad thing"));
+    assert_eq!(tui.quit(), Some(0));
+}

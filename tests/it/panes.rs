@@ -408,3 +408,20 @@ fn the_log_pane_filters_pauses_scrolls_and_indents_json() {
     let s = screen(&render(&app, 160, 48));
     assert!(s.contains("\"level\": \"INFO\""), "{s}");
 }
+
+#[test]
+fn a_picked_minute_shows_its_figures_under_the_graph() {
+    let mut app = demo_app();
+    app.update(Action::CursorLeft);
+    app.update(Action::CursorLeft);
+    let m = app.view().stats().range.last.minus(1);
+    let s = screen(&render(&app, 160, 48));
+    let line = line_with(&s, "▸ ").unwrap();
+    let label = format!("▸ {} started ", m.start().format("%H:%M UTC"));
+    assert!(line.contains(&label), "{line}");
+    assert!(line.contains("· l: its logs · Esc: drop"), "{line}");
+    let flow = app.view().flow();
+    let i = flow.range.len() - 2;
+    let errors = lambdatop::ui::format::count(flow.errors[i]);
+    assert!(line.contains(&format!("errors {errors} ")), "{line}");
+}
