@@ -302,6 +302,7 @@ impl App {
         if !project {
             return Some(TailTarget {
                 label: format!("{} ({})", key.name, key.region),
+                log_group_arns: self.log_group_arns(std::slice::from_ref(&key)),
                 functions: vec![key],
                 range_ms: None,
             });
@@ -316,6 +317,7 @@ impl App {
         functions.sort();
         Some(TailTarget {
             label: format!("project {} ({} functions)", f.project, functions.len()),
+            log_group_arns: self.log_group_arns(&functions),
             functions,
             range_ms: None,
         })
@@ -365,9 +367,23 @@ impl App {
         }
         Some(TailTarget {
             label: format!("{scope_label} · {} UTC", m.start().format("%H:%M")),
+            log_group_arns: Vec::new(),
             functions: keys,
             range_ms: Some((m.0 * 60_000, m.0 * 60_000 + 59_999)),
         })
+    }
+
+    /// Log group ARNs, by region, of those of `keys` whose function ARN is known.
+    fn log_group_arns(&self, keys: &[FunctionKey]) -> Vec<(String, String)> {
+        keys.iter()
+            .filter_map(|k| {
+                let arn = self.store.function(k)?.facts.arn.as_deref()?;
+                Some((
+                    k.region.clone(),
+                    crate::source::aws::logs::log_group_arn(arn)?,
+                ))
+            })
+            .collect()
     }
 
     fn open_logs(&mut self, project: bool) {

@@ -100,6 +100,8 @@ pub struct TailTarget {
     /// Only these milliseconds (both ends included), read once: the logs of a minute picked
     /// on a graph. `None`: follow.
     pub range_ms: Option<(i64, i64)>,
+    /// Log group ARNs by region, for a Live Tail session (where the functions' ARNs are known).
+    pub log_group_arns: Vec<(String, String)>,
 }
 
 /// What the app asks of sources.

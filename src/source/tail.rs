@@ -1,14 +1,23 @@
 //! The log tail: a `Source` that follows whatever the log pane shows (a function, or a
-//! project's functions), told by `Command::Tail`. It polls FilterLogEvents (or the demo fleet's
-//! logs) every two seconds, each poll looking back a minute for late-ingested lines, and sends
-//! only events it has not sent before. A new target first fills the last 15 minutes.
+//! project's functions), told by `Command::Tail`. A new target first fills the last 15 minutes
+//! (FilterLogEvents, or the demo fleet's logs). On AWS it then opens a CloudWatch Logs Live Tail
+//! session per region (StartLiveTail, streamed) and hands on what streams in at each poll; where
+//! the account does not allow Live Tail (no permission, an endpoint without it) or a session
+//! fails, it falls back to polling FilterLogEvents every two seconds, each poll looking back a
+//! minute for late-ingested lines. Either way only events not sent before are sent: ids are
+//! derived from stream, time and message, so a line seen by both ways counts once.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::time::Duration;
+
+use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
+use tokio::sync::mpsc;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
+use super::aws::errors::{AwsError, classify};
 use super::aws::logs::{filter_events, is_missing_group};
 use super::demo::logs::DemoLogs;
 use super::logs::{Dedupe, LogEvent};
@@ -35,6 +44,99 @@ pub struct TailSource {
     dedupe: Dedupe,
     /// A fixed range was read: nothing more to fetch until the target changes.
     done: bool,
+    /// The Live Tail sessions of the target, while they stream.
+    live: Option<Live>,
+    /// Live Tail was refused for this target: poll instead.
+    live_refused: bool,
+}
+
+/// What a Live Tail session task reports.
+enum LiveMsg {
+    Events(Vec<LogEvent>),
+    Failed(AwsError),
+    /// The session ended (they last three hours at most): open another.
+    Ended,
+}
+
+/// Running Live Tail sessions; dropping it ends them.
+struct Live {
+    rx: mpsc::Receiver<LiveMsg>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// An id for an event from what it is, the same whichever way it was read.
+pub fn content_id(stream: &str, at_ms: i64, message: &str) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (stream, at_ms, message).hash(&mut h);
+    format!("c{at_ms}-{:016x}", h.finish())
+}
+
+/// The function of a Lambda log group, named or given by ARN.
+fn function_of_group(group: &str) -> Option<&str> {
+    let name = group.split("/aws/lambda/").nth(1)?;
+    Some(name.trim_end_matches(":*"))
+}
+
+/// One Live Tail session over `arns` (log groups of `region`), until it ends or fails.
+async fn live_session(
+    client: aws_sdk_cloudwatchlogs::Client,
+    region: String,
+    arns: Vec<String>,
+    tx: mpsc::Sender<LiveMsg>,
+) {
+    let out = match client
+        .start_live_tail()
+        .set_log_group_identifiers(Some(arns))
+        .send()
+        .await
+    {
+        Ok(out) => out,
+        Err(e) => {
+            let _ = tx
+                .send(LiveMsg::Failed(classify("StartLiveTail", &e)))
+                .await;
+            return;
+        }
+    };
+    let mut stream = out.response_stream;
+    loop {
+        let msg = match stream.recv().await {
+            Ok(Some(StartLiveTailResponseStream::SessionUpdate(update))) => LiveMsg::Events(
+                update
+                    .session_results()
+                    .iter()
+                    .filter_map(|e| {
+                        let name = function_of_group(e.log_group_identifier()?)?;
+                        let stream = e.log_stream_name().unwrap_or_default().to_string();
+                        let message = e.message().unwrap_or_default().to_string();
+                        let at_ms = e.timestamp()?;
+                        Some(LogEvent {
+                            function: crate::store::FunctionKey::new(&region, name),
+                            at_ms,
+                            event_id: content_id(&stream, at_ms, &message),
+                            stream,
+                            message,
+                        })
+                    })
+                    .collect(),
+            ),
+            Ok(Some(_)) => continue,
+            Ok(None) => LiveMsg::Ended,
+            Err(e) => LiveMsg::Failed(classify("Live Tail", &e)),
+        };
+        let last = !matches!(msg, LiveMsg::Events(_));
+        if tx.send(msg).await.is_err() || last {
+            return;
+        }
+    }
 }
 
 impl TailSource {
@@ -45,6 +147,90 @@ impl TailSource {
             cursor_ms: None,
             dedupe: Dedupe::default(),
             done: false,
+            live: None,
+            live_refused: false,
+        }
+    }
+
+    /// The events not sent before, with the problem of this poll (or its end).
+    fn hand_on(
+        &mut self,
+        events: Vec<LogEvent>,
+        failures: Vec<String>,
+        now: DateTime<Utc>,
+    ) -> Vec<SourceEvent> {
+        self.dedupe
+            .forget_before(now.timestamp_millis() - 10 * OVERLAP_MS);
+        let fresh = self.dedupe.fresh(events);
+        let mut out = Vec::new();
+        match failures.first() {
+            Some(message) => out.push(SourceEvent::Problem {
+                source: "logs".into(),
+                scope: "logs".into(),
+                kind: crate::store::ProblemKind::Service,
+                message: message.clone(),
+                at: now,
+            }),
+            None => out.push(SourceEvent::Resolved {
+                source: "logs".into(),
+                scope: "logs".into(),
+            }),
+        }
+        if !fresh.is_empty() {
+            out.push(SourceEvent::Logs(fresh));
+        }
+        out
+    }
+
+    /// Opens Live Tail sessions for the target (one per region), where it can.
+    fn start_live(&mut self, target: &TailTarget) {
+        let Fetcher::Aws(clients) = &self.fetcher else {
+            return;
+        };
+        if self.live_refused || target.log_group_arns.is_empty() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel(256);
+        let mut by_region: HashMap<&str, Vec<String>> = HashMap::new();
+        for (region, arn) in target.log_group_arns.iter().take(MAX_TAILED) {
+            by_region.entry(region).or_default().push(arn.clone());
+        }
+        let tasks = by_region
+            .into_iter()
+            .filter_map(|(region, arns)| {
+                let client = clients.get(region)?.clone();
+                Some(tokio::spawn(live_session(
+                    client,
+                    region.to_string(),
+                    arns,
+                    tx.clone(),
+                )))
+            })
+            .collect();
+        self.live = Some(Live { rx, tasks });
+    }
+
+    /// What the Live Tail sessions streamed since the last poll; `false` when they stopped
+    /// and polling must take over.
+    fn drain_live(&mut self, events: &mut Vec<LogEvent>) -> bool {
+        let Some(live) = self.live.as_mut() else {
+            return false;
+        };
+        loop {
+            match live.rx.try_recv() {
+                Ok(LiveMsg::Events(e)) => events.extend(e),
+                Ok(LiveMsg::Failed(e)) => {
+                    tracing::info!("Live Tail not available, polling FilterLogEvents: {e}");
+                    self.live_refused = true;
+                    self.live = None;
+                    return false;
+                }
+                Ok(LiveMsg::Ended) | Err(mpsc::error::TryRecvError::Disconnected) => {
+                    self.live = None;
+                    return false;
+                }
+                Err(mpsc::error::TryRecvError::Empty) => return true,
+            }
         }
     }
 
@@ -77,7 +263,11 @@ impl TailSource {
                 let mut failures = Vec::new();
                 for r in reads {
                     match r {
-                        Ok(e) => events.extend(e),
+                        // Ids from content, as Live Tail events have none of their own.
+                        Ok(e) => events.extend(e.into_iter().map(|mut e| {
+                            e.event_id = content_id(&e.stream, e.at_ms, &e.message);
+                            e
+                        })),
                         // A function that never ran has no log group yet: nothing to show.
                         Err(e) if is_missing_group(&e) => {}
                         Err(e) => failures.push(e.message),
@@ -106,36 +296,29 @@ impl Source for TailSource {
             if self.done {
                 return Vec::new();
             }
+            let now_ms = now.timestamp_millis();
+            let mut streamed = Vec::new();
             let (from_ms, to_ms) = match (target.range_ms, self.cursor_ms) {
                 (Some(range), _) => {
                     self.done = true;
                     range
                 }
-                (None, Some(c)) => (c - OVERLAP_MS, now.timestamp_millis()),
-                (None, None) => (now.timestamp_millis() - FILL_MS, now.timestamp_millis()),
+                (None, Some(_)) if self.drain_live(&mut streamed) => {
+                    // Live Tail streams: nothing to poll.
+                    self.cursor_ms = Some(now_ms);
+                    return self.hand_on(streamed, Vec::new(), now);
+                }
+                (None, Some(c)) => (c - OVERLAP_MS, now_ms),
+                (None, None) => (now_ms - FILL_MS, now_ms),
             };
-            let (events, failures) = self.fetch(&target, from_ms, to_ms).await;
+            let (mut events, failures) = self.fetch(&target, from_ms, to_ms).await;
+            events.extend(streamed);
+            // After the first fill, and again after a session ended (but not if refused).
+            if target.range_ms.is_none() && self.live.is_none() {
+                self.start_live(&target);
+            }
             self.cursor_ms = Some(to_ms);
-            self.dedupe.forget_before(to_ms - 10 * OVERLAP_MS);
-            let fresh = self.dedupe.fresh(events);
-            let mut out = Vec::new();
-            match failures.first() {
-                Some(message) => out.push(SourceEvent::Problem {
-                    source: "logs".into(),
-                    scope: "logs".into(),
-                    kind: crate::store::ProblemKind::Service,
-                    message: message.clone(),
-                    at: now,
-                }),
-                None => out.push(SourceEvent::Resolved {
-                    source: "logs".into(),
-                    scope: "logs".into(),
-                }),
-            }
-            if !fresh.is_empty() {
-                out.push(SourceEvent::Logs(fresh));
-            }
-            out
+            self.hand_on(events, failures, now)
         })
     }
 
@@ -146,6 +329,8 @@ impl Source for TailSource {
                 self.cursor_ms = None;
                 self.dedupe = Dedupe::default();
                 self.done = false;
+                self.live = None;
+                self.live_refused = false;
                 true
             }
             Command::RefreshNow => true,
@@ -169,6 +354,7 @@ mod tests {
             functions: vec![key.clone()],
             label: "x".into(),
             range_ms: Some(range),
+            log_group_arns: Vec::new(),
         }))));
         let now = start.start();
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -195,6 +381,7 @@ mod tests {
             functions: vec![key],
             label: "x".into(),
             range_ms: None,
+            log_group_arns: Vec::new(),
         })));
         let filled = rt.block_on(tail.poll(now));
         assert!(

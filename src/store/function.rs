@@ -62,6 +62,8 @@ pub struct FunctionFacts {
     pub timeout_s: Option<u32>,
     pub tags: BTreeMap<String, String>,
     pub last_modified: Option<DateTime<Utc>>,
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME`, where the inventory gives it.
+    pub arn: Option<String>,
 }
 
 impl FunctionFacts {

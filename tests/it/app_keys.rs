@@ -194,6 +194,10 @@ fn l_tails_the_selection_and_esc_stops() {
         functions: vec![key.clone()],
         label: "payments-charge (us-east-1)".into(),
         range_ms: None,
+        log_group_arns: vec![(
+            "us-east-1".into(),
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/payments-charge".into(),
+        )],
     };
     assert!(
         matches!(&app.ui.screen, Screen::Logs { target: t, from_detail: false } if *t == target)

@@ -37,6 +37,8 @@ struct State {
     injected: Vec<&'static str>,
     /// Operations of every request seen.
     seen: Vec<&'static str>,
+    /// An event-stream body to answer StartLiveTail with, held open like a live session.
+    live_tail: Option<Vec<u8>>,
 }
 
 pub struct FaultProxy {
@@ -98,6 +100,11 @@ impl FaultProxy {
         });
     }
 
+    /// Answers StartLiveTail with `frames` (an event stream), and keeps the session open.
+    pub fn serve_live_tail(&self, frames: Vec<u8>) {
+        self.state.lock().unwrap().live_tail = Some(frames);
+    }
+
     pub fn clear(&self) {
         self.state.lock().unwrap().rules.clear();
     }
@@ -142,6 +149,10 @@ fn operation(head: &str, body: &str) -> &'static str {
         "GetAccountSettings"
     } else if target.contains("GetResources") {
         "GetResources"
+    } else if target.contains("StartLiveTail") {
+        "StartLiveTail"
+    } else if target.contains("FilterLogEvents") {
+        "FilterLogEvents"
     } else if body.contains("Action=GetMetricData") {
         "GetMetricData"
     } else {
@@ -268,6 +279,24 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
         }
         fault
     };
+    let live = if op == "StartLiveTail" {
+        state.lock().unwrap().live_tail.clone()
+    } else {
+        None
+    };
+    if let Some(frames) = live {
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let _ = client.write_all(head.as_bytes()).await;
+        let _ = client
+            .write_all(format!("{:x}\r\n", frames.len()).as_bytes())
+            .await;
+        let _ = client.write_all(&frames).await;
+        let _ = client.write_all(b"\r\n").await;
+        let _ = client.flush().await;
+        // A live session stays open: more events could come.
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        return;
+    }
     match fault {
         Some(Fault::Drop) => return,
         Some(Fault::Slow(d)) => tokio::time::sleep(d).await,

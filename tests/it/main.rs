@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod fault_proxy;
 mod live;
+mod live_tail;
 mod logs;
 mod moto;
 mod panes;

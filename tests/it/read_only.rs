@@ -18,12 +18,13 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 5] = [
+const CALLS: [(&str, &str); 6] = [
     (".list_functions()", "lambda:ListFunctions"),
     (".get_account_settings()", "lambda:GetAccountSettings"),
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),
     (".filter_log_events()", "logs:FilterLogEvents"),
+    (".start_live_tail()", "logs:StartLiveTail"),
 ];
 
 #[test]
@@ -76,7 +77,8 @@ fn the_policy_grants_exactly_the_calls_made() {
     let mut needed: Vec<&str> = CALLS.iter().map(|(_, action)| *action).collect();
     needed.sort_unstable();
     assert_eq!(granted, needed);
-    let read_verbs = [":List", ":Get", ":Describe", ":Filter"];
+    // Live Tail only reads: it streams the log events a group receives.
+    let read_verbs = [":List", ":Get", ":Describe", ":Filter", ":StartLiveTail"];
     assert!(
         granted
             .iter()

@@ -25,6 +25,7 @@ fn facts(region: &str, name: &str, tags: &[(&str, &str)]) -> FunctionFacts {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>(),
         last_modified: None,
+        arn: None,
     }
 }
 

@@ -41,6 +41,7 @@ fn facts_of(f: &FunctionConfiguration, region: &str) -> FunctionFacts {
         timeout_s: f.timeout().and_then(|t| u32::try_from(t).ok()),
         tags: BTreeMap::new(),
         last_modified: f.last_modified().and_then(parse_last_modified),
+        arn: f.function_arn().map(str::to_string),
     }
 }
 

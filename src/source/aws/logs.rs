@@ -2,10 +2,37 @@
 //! its streams interleaved. Read-only, like everything else.
 
 use aws_sdk_cloudwatchlogs::Client;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::endpoint::EndpointPrefix;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 
 use super::errors::{AwsError, classify};
 use crate::source::logs::LogEvent;
 use crate::store::FunctionKey;
+
+/// Keeps the SDK from prefixing the host of an overridden endpoint (Live Tail's `streaming-`):
+/// an emulator or a private endpoint answers on the address it was given, as the AWS CLI's
+/// `inject_host_prefix = false` has it.
+#[derive(Debug)]
+pub struct NoHostPrefix;
+
+impl aws_sdk_cloudwatchlogs::config::Intercept for NoHostPrefix {
+    fn name(&self) -> &'static str {
+        "NoHostPrefix"
+    }
+
+    fn modify_before_retry_loop(
+        &self,
+        _context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        cfg.interceptor_state().unset::<EndpointPrefix>();
+        Ok(())
+    }
+}
 
 /// The log group of a function: Lambda's default, or the argument itself when it is a group.
 pub fn log_group_of(function: &str) -> String {
@@ -13,6 +40,28 @@ pub fn log_group_of(function: &str) -> String {
         function.to_string()
     } else {
         format!("/aws/lambda/{function}")
+    }
+}
+
+/// The ARN of a function's default log group, from the function's ARN (Live Tail names log
+/// groups by ARN): `arn:aws:lambda:eu-west-1:1234:function:f` →
+/// `arn:aws:logs:eu-west-1:1234:log-group:/aws/lambda/f`.
+pub fn log_group_arn(function_arn: &str) -> Option<String> {
+    let parts: Vec<&str> = function_arn.split(':').collect();
+    match parts.as_slice() {
+        [
+            "arn",
+            partition,
+            "lambda",
+            region,
+            account,
+            "function",
+            name,
+            ..,
+        ] => Some(format!(
+            "arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{name}"
+        )),
+        _ => None,
     }
 }
 

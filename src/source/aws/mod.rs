@@ -142,11 +142,14 @@ fn first_clause(s: &str) -> String {
 impl Account {
     /// A CloudWatch Logs client for `region`.
     pub fn logs_client(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
-        aws_sdk_cloudwatchlogs::Client::from_conf(
-            aws_sdk_cloudwatchlogs::config::Builder::from(&self.config)
-                .region(Region::new(region.to_string()))
-                .build(),
-        )
+        let mut config = aws_sdk_cloudwatchlogs::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()));
+        let overridden = self.config.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS").is_some();
+        if overridden {
+            config = config.interceptor(logs::NoHostPrefix);
+        }
+        aws_sdk_cloudwatchlogs::Client::from_conf(config.build())
     }
 
     /// One source per region, each polled in its own task.

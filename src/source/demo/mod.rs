@@ -83,6 +83,10 @@ impl DemoSource {
             timeout_s: Some(s.timeout_s),
             tags,
             last_modified: Some(Minute(deployed).start() + chrono::Duration::seconds(17)),
+            arn: Some(format!(
+                "arn:aws:lambda:{}:123456789012:function:{}",
+                inst.region, s.name
+            )),
         }
     }
 

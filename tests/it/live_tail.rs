@@ -1,0 +1,81 @@
+//! CloudWatch Logs Live Tail, which moto cannot serve: the loopback proxy answers StartLiveTail
+//! with recorded-style event-stream frames (sessionStart, sessionUpdate) and keeps the session
+//! open. The log pane must show what streams in, once and inert; without Live Tail (moto alone)
+//! it falls back to polling, which the other log tests cover.
+
+use std::time::Duration;
+
+use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+
+use crate::fault_proxy::FaultProxy;
+use crate::moto::{self, Spec, create_function};
+use crate::pty::Pty;
+
+/// One event-stream frame of a Live Tail event.
+fn frame(event_type: &'static str, payload: serde_json::Value) -> Vec<u8> {
+    let message = Message::new(payload.to_string().into_bytes())
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("event".into()),
+        ))
+        .add_header(Header::new(
+            ":event-type",
+            HeaderValue::String(event_type.into()),
+        ))
+        .add_header(Header::new(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        ));
+    let mut out = Vec::new();
+    aws_smithy_eventstream::frame::write_message_to(&message, &mut out).unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_pane_shows_what_live_tail_streams() {
+    let region = "eu-south-2";
+    create_function(region, &Spec::new("streamed-fn")).await;
+    let group = format!("arn:aws:logs:{region}:123456789012:log-group:/aws/lambda/streamed-fn");
+    let now = chrono::Utc::now().timestamp_millis();
+    let event = |ms: i64, message: &str| {
+        serde_json::json!({
+            "logStreamName": "2026/11/23/[$LATEST]live",
+            "logGroupIdentifier": group,
+            "message": message,
+            "timestamp": ms,
+            "ingestionTime": ms + 50,
+        })
+    };
+    let mut frames = frame(
+        "sessionStart",
+        serde_json::json!({"requestId": "r", "sessionId": "s", "logGroupIdentifiers": [group]}),
+    );
+    frames.extend(frame(
+        "sessionUpdate",
+        serde_json::json!({
+            "sessionMetadata": {"sampled": false},
+            "sessionResults": [
+                event(now - 2000, "START RequestId: live-1 Version: $LATEST"),
+                event(now - 1000, "\u{1b}[31mERROR\u{1b}[0m streamed live \u{1b}]52;c;aGk=\u{7}"),
+            ],
+        }),
+    ));
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.serve_live_tail(frames);
+
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region], &env, 120, 36);
+    tui.wait_for(Duration::from_secs(20), |s| s.contains("streamed-fn"))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send("l");
+    // The log group does not exist in moto: these lines can only have come through Live Tail.
+    let screen = tui
+        .wait_for(Duration::from_secs(20), |s| {
+            s.contains("ERROR streamed live") && s.contains("START RequestId: live-1")
+        })
+        .unwrap_or_else(|s| panic!("nothing streamed:\n{s}"));
+    assert_eq!(screen.matches("ERROR streamed live").count(), 1, "{screen}");
+    assert!(proxy.seen("StartLiveTail") >= 1);
+    assert_eq!(tui.quit(), Some(0));
+}
