@@ -30,6 +30,9 @@ const FILL_MS: i64 = 15 * 60_000;
 const OVERLAP_MS: i64 = 60_000;
 /// At most this many functions are tailed at once: FilterLogEvents has a request-rate quota.
 pub const MAX_TAILED: usize = 10;
+/// When polling, each tailed function costs this much of the time between polls, so a
+/// project's tail stays near two requests a second.
+const POLL_MS_PER_FUNCTION: i64 = 500;
 
 pub enum Fetcher {
     Demo(DemoLogs),
@@ -308,7 +311,13 @@ impl Source for TailSource {
                     self.cursor_ms = Some(now_ms);
                     return self.hand_on(streamed, Vec::new(), now);
                 }
-                (None, Some(c)) => (c - OVERLAP_MS, now_ms),
+                (None, Some(c)) => {
+                    let n = target.functions.len().min(MAX_TAILED) as i64;
+                    if now_ms - c < n * POLL_MS_PER_FUNCTION {
+                        return Vec::new();
+                    }
+                    (c - OVERLAP_MS, now_ms)
+                }
                 (None, None) => (now_ms - FILL_MS, now_ms),
             };
             let (mut events, failures) = self.fetch(&target, from_ms, to_ms).await;
