@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     let wide = area.width >= 120;
     let (facts_area, charts_area) = if wide {
-        let [a, b] = Layout::horizontal([Constraint::Length(44), Constraint::Fill(1)]).areas(area);
+        let [a, b] = Layout::horizontal([Constraint::Length(52), Constraint::Fill(1)]).areas(area);
         (a, b)
     } else {
         let [a, b] = Layout::vertical([Constraint::Length(11), Constraint::Fill(1)]).areas(area);
