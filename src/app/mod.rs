@@ -17,7 +17,7 @@ use keymap::Context;
 use view::{FleetView, FlowScope, Query, SortColumn};
 
 use crate::logtext::filter::Pattern;
-use crate::source::{Command, TailTarget};
+use crate::source::{Command, SourceKind, TailTarget};
 use crate::store::window::FunctionStats;
 use crate::store::{Function, FunctionKey, Metric, Minute, Store, Window};
 use crate::ui::theme::Theme;
@@ -256,6 +256,11 @@ impl App {
                 self.log_filter_error = None;
                 p
             }
+            // CloudWatch applies it (see `apply_log_filter`): nothing to do here.
+            Err(_) if target.filter.as_deref() == Some(self.ui.log.filter.trim()) => {
+                self.log_filter_error = None;
+                Pattern::default()
+            }
             Err(e) => {
                 self.log_filter_error = Some(e);
                 Pattern::default()
@@ -305,6 +310,7 @@ impl App {
                 log_group_arns: self.log_group_arns(std::slice::from_ref(&key)),
                 functions: vec![key],
                 range_ms: None,
+                filter: None,
             });
         }
         let mut functions: Vec<FunctionKey> = self
@@ -320,6 +326,7 @@ impl App {
             log_group_arns: self.log_group_arns(&functions),
             functions,
             range_ms: None,
+            filter: None,
         })
     }
 
@@ -370,6 +377,7 @@ impl App {
             log_group_arns: Vec::new(),
             functions: keys,
             range_ms: Some((m.0 * 60_000, m.0 * 60_000 + 59_999)),
+            filter: None,
         })
     }
 
@@ -384,6 +392,35 @@ impl App {
                 ))
             })
             .collect()
+    }
+
+    /// A log filter only CloudWatch understands (JSON, space-delimited) goes to the tail on an
+    /// AWS account, which reads again with it; a text filter is applied on screen.
+    fn apply_log_filter(&mut self) {
+        let Screen::Logs {
+            target,
+            from_detail,
+        } = &self.ui.screen
+        else {
+            return;
+        };
+        let f = self.ui.log.filter.trim();
+        let by_cloudwatch = self.store.session().kind == SourceKind::Aws
+            && !f.is_empty()
+            && Pattern::parse(f).is_err();
+        let filter = by_cloudwatch.then(|| f.to_string());
+        if filter == target.filter {
+            return;
+        }
+        let target = TailTarget {
+            filter,
+            ..target.clone()
+        };
+        self.outbox.push(Command::Tail(Some(target.clone())));
+        self.ui.screen = Screen::Logs {
+            target,
+            from_detail: *from_detail,
+        };
     }
 
     fn open_logs(&mut self, project: bool) {
@@ -507,10 +544,14 @@ impl App {
             _ => &mut self.ui.filter,
         };
         match key.code {
-            KeyCode::Enter => self.ui.filter_editing = false,
+            KeyCode::Enter => {
+                self.ui.filter_editing = false;
+                self.apply_log_filter();
+            }
             KeyCode::Esc => {
                 filter.clear();
                 self.ui.filter_editing = false;
+                self.apply_log_filter();
             }
             KeyCode::Backspace => {
                 filter.pop();

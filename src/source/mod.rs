@@ -71,6 +71,8 @@ pub enum SourceEvent {
     },
     /// Log events of what is being tailed (possibly seen before: the store keeps each once).
     Logs(Vec<logs::LogEvent>),
+    /// The tail follows something new: the lines of the old target go.
+    LogsReset,
     /// The problem of that scope is over.
     Resolved {
         source: String,
@@ -102,6 +104,9 @@ pub struct TailTarget {
     pub range_ms: Option<(i64, i64)>,
     /// Log group ARNs by region, for a Live Tail session (where the functions' ARNs are known).
     pub log_group_arns: Vec<(String, String)>,
+    /// A filter pattern for CloudWatch to apply (the JSON and space-delimited forms, which only
+    /// it understands); text patterns are applied on screen.
+    pub filter: Option<String>,
 }
 
 /// What the app asks of sources.

@@ -51,6 +51,8 @@ pub struct TailSource {
     live: Option<Live>,
     /// Live Tail was refused for this target: poll instead.
     live_refused: bool,
+    /// The target changed: the store's lines of the old one are to go.
+    reset_pending: bool,
 }
 
 /// What a Live Tail session task reports.
@@ -93,11 +95,13 @@ async fn live_session(
     client: aws_sdk_cloudwatchlogs::Client,
     region: String,
     arns: Vec<String>,
+    filter: Option<String>,
     tx: mpsc::Sender<LiveMsg>,
 ) {
     let out = match client
         .start_live_tail()
         .set_log_group_identifiers(Some(arns))
+        .set_log_event_filter_pattern(filter)
         .send()
         .await
     {
@@ -152,6 +156,7 @@ impl TailSource {
             done: false,
             live: None,
             live_refused: false,
+            reset_pending: false,
         }
     }
 
@@ -166,6 +171,9 @@ impl TailSource {
             .forget_before(now.timestamp_millis() - 10 * OVERLAP_MS);
         let fresh = self.dedupe.fresh(events);
         let mut out = Vec::new();
+        if std::mem::take(&mut self.reset_pending) {
+            out.push(SourceEvent::LogsReset);
+        }
         match failures.first() {
             Some(message) => out.push(SourceEvent::Problem {
                 source: "logs".into(),
@@ -206,6 +214,7 @@ impl TailSource {
                     client,
                     region.to_string(),
                     arns,
+                    target.filter.clone(),
                     tx.clone(),
                 )))
             })
@@ -259,7 +268,8 @@ impl TailSource {
             Fetcher::Aws(clients) => {
                 let reads = futures::future::join_all(functions.iter().filter_map(|f| {
                     let client = clients.get(&f.region)?;
-                    Some(async move { filter_events(client, f, from_ms, to_ms, None).await })
+                    let pattern = target.filter.as_deref();
+                    Some(async move { filter_events(client, f, from_ms, to_ms, pattern).await })
                 }))
                 .await;
                 let mut events = Vec::new();
@@ -340,6 +350,7 @@ impl Source for TailSource {
                 self.done = false;
                 self.live = None;
                 self.live_refused = false;
+                self.reset_pending = true;
                 true
             }
             Command::RefreshNow => true,
@@ -364,6 +375,7 @@ mod tests {
             label: "x".into(),
             range_ms: Some(range),
             log_group_arns: Vec::new(),
+            filter: None,
         }))));
         let now = start.start();
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -391,6 +403,7 @@ mod tests {
             label: "x".into(),
             range_ms: None,
             log_group_arns: Vec::new(),
+            filter: None,
         })));
         let filled = rt.block_on(tail.poll(now));
         assert!(

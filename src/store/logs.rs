@@ -121,6 +121,13 @@ impl LogBuffer {
         true
     }
 
+    /// Drops every line, keeping the capacity.
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.ids.clear();
+        self.version += 1;
+    }
+
     pub fn version(&self) -> u64 {
         self.version
     }

@@ -237,6 +237,7 @@ impl Store {
                     .history
                     .set_init_samples(covered, &samples);
             }
+            SourceEvent::LogsReset => self.logs.clear(),
             SourceEvent::Logs(events) => {
                 let mut added = false;
                 for e in events {

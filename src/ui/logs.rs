@@ -104,8 +104,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     title.push(state);
     if !view.filter.is_empty() || app.ui.filter_editing {
+        let by = if target.filter.is_some() {
+            "(by CloudWatch) "
+        } else {
+            ""
+        };
         title.push(Span::styled(
-            format!("· filter '{}' ", view.filter),
+            format!("· filter '{}' {by}", view.filter),
             t.filter,
         ));
     }

@@ -198,6 +198,7 @@ fn l_tails_the_selection_and_esc_stops() {
             "us-east-1".into(),
             "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/payments-charge".into(),
         )],
+        filter: None,
     };
     assert!(
         matches!(&app.ui.screen, Screen::Logs { target: t, from_detail: false } if *t == target)

@@ -37,6 +37,8 @@ struct State {
     injected: Vec<&'static str>,
     /// Operations of every request seen.
     seen: Vec<&'static str>,
+    /// Bodies of every request seen, with their operation.
+    bodies: Vec<(&'static str, String)>,
     /// An event-stream body to answer StartLiveTail with, held open like a live session.
     live_tail: Option<Vec<u8>>,
 }
@@ -122,6 +124,16 @@ impl FaultProxy {
             .iter()
             .filter(|o| **o == operation)
             .count()
+    }
+
+    /// Bodies of the requests of `operation` that arrived, oldest first.
+    pub fn bodies(&self, operation: &str) -> Vec<String> {
+        let s = self.state.lock().unwrap();
+        s.bodies
+            .iter()
+            .filter(|(o, _)| *o == operation)
+            .map(|(_, b)| b.clone())
+            .collect()
     }
 
     /// How many requests of `operation` arrived.
@@ -261,6 +273,7 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     let fault = {
         let mut s = state.lock().unwrap();
         s.seen.push(op);
+        s.bodies.push((op, body.clone()));
         let hit = s.rules.iter_mut().find(|r| {
             r.operation == op
                 && r.remaining != Some(0)

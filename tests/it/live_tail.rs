@@ -77,5 +77,27 @@ async fn the_log_pane_shows_what_live_tail_streams() {
         .unwrap_or_else(|s| panic!("nothing streamed:\n{s}"));
     assert_eq!(screen.matches("ERROR streamed live").count(), 1, "{screen}");
     assert!(proxy.seen("StartLiveTail") >= 1);
+
+    // A JSON pattern is CloudWatch's to apply: the tail asks again with it, on the wire.
+    tui.send("/{ $.level = \"ERROR\" }\r");
+    tui.wait_for(Duration::from_secs(20), |s| s.contains("(by CloudWatch)"))
+        .unwrap_or_else(|s| panic!("filter not handed to CloudWatch:\n{s}"));
+    let asked = |op: &str| {
+        proxy
+            .bodies(op)
+            .iter()
+            .any(|b| b.contains("$.level") && b.contains("ERROR"))
+    };
+    let start = std::time::Instant::now();
+    while !(asked("StartLiveTail") && asked("FilterLogEvents"))
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(asked("FilterLogEvents"), "the refill carries the pattern");
+    assert!(
+        asked("StartLiveTail"),
+        "the new session carries the pattern"
+    );
     assert_eq!(tui.quit(), Some(0));
 }
