@@ -205,9 +205,6 @@ impl RegionSource {
             self.settled = Some(settled);
         }
     }
-}
-
-impl RegionSource {
     /// Reads the REPORT lines of the next few functions, since each was last read.
     async fn poll_reports(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
         if self.functions.is_empty() {
