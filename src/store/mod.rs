@@ -98,7 +98,10 @@ impl Store {
         self.retention_minutes
     }
 
-    /// Bumped by every change; views compare it to know when to recompute.
+    /// Bumped by every change to what figures are computed from (functions and their history,
+    /// region figures); views compare it to know when to recompute. Problems, loading states
+    /// and log lines, which panes read directly, leave it alone: a status every two seconds
+    /// must not recompute a 10,000-function fleet.
     pub fn version(&self) -> u64 {
         self.version
     }
@@ -208,13 +211,15 @@ impl Store {
                 kind,
                 message,
                 at,
-            } => self.problems.raise(Problem {
-                source,
-                scope,
-                kind,
-                message: clean_field(&message),
-                since: at,
-            }),
+            } => {
+                return self.problems.raise(Problem {
+                    source,
+                    scope,
+                    kind,
+                    message: clean_field(&message),
+                    since: at,
+                });
+            }
             SourceEvent::RegionLimit {
                 region,
                 concurrency_limit,
@@ -237,20 +242,16 @@ impl Store {
                     .history
                     .set_init_samples(covered, &samples);
             }
-            SourceEvent::LogsReset => self.logs.clear(),
+            SourceEvent::LogsReset => return self.logs.clear(),
             SourceEvent::Logs(events) => {
-                let mut added = false;
                 for e in events {
-                    added |= self.logs.insert(e);
+                    self.logs.insert(e);
                 }
-                if !added {
-                    return;
-                }
+                return;
             }
             SourceEvent::Resolved { source, scope } => {
-                if !self.problems.clear(&source, &scope) {
-                    return;
-                }
+                self.problems.clear(&source, &scope);
+                return;
             }
             SourceEvent::Status { source, state, at } => {
                 let status = self.sources.entry(source).or_insert(SourceStatus {
@@ -261,6 +262,7 @@ impl Store {
                 if state == LoadingState::Loaded {
                     status.last_success = Some(at);
                 }
+                return;
             }
         }
         self.version += 1;

@@ -303,3 +303,38 @@ fn a_late_correction_of_an_older_minute_keeps_the_partial_mark() {
     assert!(f.history.is_partial(now));
     assert_eq!(f.history.get(Metric::Errors, now.minus(5)), Some(6.0));
 }
+
+#[test]
+fn only_what_figures_come_from_makes_views_recompute() {
+    let (mut store, key) = one_function();
+    let before = store.version();
+    store.apply(SourceEvent::Status {
+        source: "logs".into(),
+        state: LoadingState::Loaded,
+        at: t0(),
+    });
+    store.apply(SourceEvent::Problem {
+        source: "metrics".into(),
+        scope: "x".into(),
+        kind: ProblemKind::Network,
+        message: "down".into(),
+        at: t0(),
+    });
+    store.apply(SourceEvent::Resolved {
+        source: "metrics".into(),
+        scope: "x".into(),
+    });
+    store.apply(SourceEvent::LogsReset);
+    assert_eq!(
+        store.version(),
+        before,
+        "status, problems and logs leave the figures alone"
+    );
+    store.apply(metric(
+        &key,
+        Metric::Errors,
+        &[(Minute::of(t0()).minus(1), Some(1.0))],
+        None,
+    ));
+    assert!(store.version() > before);
+}
