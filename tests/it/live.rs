@@ -128,6 +128,10 @@ fn the_demo_log_pane_follows_live() {
         s.contains("DEMO") && s.contains("payments-charge")
     })
     .unwrap_or_else(|s| panic!("no dashboard:\n{s}"));
+    // Which function leads the error sort depends on the hour: pick one by name.
+    tui.send("/payments-charge\r");
+    tui.wait_for(WAIT, |s| s.contains("filter 'payments-charge'"))
+        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
     tui.send("l");
     let screen = tui
         .wait_for(WAIT, |s| {
