@@ -67,7 +67,10 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
         .iter()
         .map(|r| (r.clone(), account.logs_client(r)))
         .collect();
-    sources.push(Box::new(TailSource::new(Fetcher::Aws(clients))));
+    sources.push(Box::new(TailSource::new(Fetcher::Aws {
+        clients,
+        usage: account.usage.clone(),
+    })));
     Ok(Setup {
         store: Store::new(session, retention, &global.project_tag)
             .with_scrollback(global.scrollback as usize),

@@ -29,6 +29,25 @@ pub struct Snapshot {
     pub problems: Vec<ProblemRow>,
     /// Added after the first version: peak concurrency of each region as a whole.
     pub region_concurrency: Vec<RegionRow>,
+    /// What this run asked of AWS and what that costs (`null` on the demo fleet).
+    pub api_usage: Option<ApiUsageRow>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ApiUsageRow {
+    pub requests: u64,
+    pub metrics_requested: u64,
+    pub live_tail_minutes: f64,
+    pub est_cost_usd: f64,
+    pub operations: Vec<OperationRow>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct OperationRow {
+    pub service: String,
+    pub operation: String,
+    pub requests: u64,
+    pub metrics: u64,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -164,6 +183,22 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 message: format!("{}: {}", p.scope, p.message),
             })
             .collect(),
+        api_usage: store.api_usage().map(|u| ApiUsageRow {
+            requests: u.requests(),
+            metrics_requested: u.metrics(),
+            live_tail_minutes: (u.live_tail_minutes * 100.0).round() / 100.0,
+            est_cost_usd: (u.est_cost_usd() * 1e6).round() / 1e6,
+            operations: u
+                .operations
+                .iter()
+                .map(|((service, operation), o)| OperationRow {
+                    service: service.clone(),
+                    operation: operation.clone(),
+                    requests: o.requests,
+                    metrics: o.metrics,
+                })
+                .collect(),
+        }),
         region_concurrency: stats
             .regions
             .iter()

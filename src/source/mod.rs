@@ -73,6 +73,8 @@ pub enum SourceEvent {
     Logs(Vec<logs::LogEvent>),
     /// The tail follows something new: the lines of the old target go.
     LogsReset,
+    /// The dashboard's own requests to AWS so far (running totals).
+    ApiUsage(aws::usage::ApiUsage),
     /// The problem of that scope is over.
     Resolved {
         source: String,

@@ -36,8 +36,11 @@ const POLL_MS_PER_FUNCTION: i64 = 500;
 
 pub enum Fetcher {
     Demo(DemoLogs),
-    /// CloudWatch Logs clients by region.
-    Aws(HashMap<String, aws_sdk_cloudwatchlogs::Client>),
+    /// CloudWatch Logs clients by region, and the account's request count.
+    Aws {
+        clients: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
+        usage: super::aws::usage::UsageCounter,
+    },
 }
 
 pub struct TailSource {
@@ -53,6 +56,8 @@ pub struct TailSource {
     live_refused: bool,
     /// The target changed: the store's lines of the old one are to go.
     reset_pending: bool,
+    /// Until when the streaming Live Tail sessions were counted on the bill.
+    live_counted_ms: Option<i64>,
 }
 
 /// What a Live Tail session task reports.
@@ -157,7 +162,18 @@ impl TailSource {
             live: None,
             live_refused: false,
             reset_pending: false,
+            live_counted_ms: None,
         }
+    }
+
+    /// Live Tail is billed by the session-minute: count the minutes since the last poll.
+    fn count_live_minutes(&mut self, now_ms: i64) {
+        if let (Some(live), Fetcher::Aws { usage, .. }) = (&self.live, &self.fetcher) {
+            let since = self.live_counted_ms.unwrap_or(now_ms);
+            let sessions = live.tasks.len() as f64;
+            usage.add_live_tail_minutes((now_ms - since).max(0) as f64 / 60_000.0 * sessions);
+        }
+        self.live_counted_ms = self.live.as_ref().map(|_| now_ms);
     }
 
     /// The events not sent before, with the problem of this poll (or its end).
@@ -190,12 +206,15 @@ impl TailSource {
         if !fresh.is_empty() {
             out.push(SourceEvent::Logs(fresh));
         }
+        if let Fetcher::Aws { usage, .. } = &self.fetcher {
+            out.push(SourceEvent::ApiUsage(usage.snapshot()));
+        }
         out
     }
 
     /// Opens Live Tail sessions for the target (one per region), where it can.
     fn start_live(&mut self, target: &TailTarget) {
-        let Fetcher::Aws(clients) = &self.fetcher else {
+        let Fetcher::Aws { clients, .. } = &self.fetcher else {
             return;
         };
         if self.live_refused || target.log_group_arns.is_empty() {
@@ -265,7 +284,7 @@ impl TailSource {
                 }
                 (events, Vec::new())
             }
-            Fetcher::Aws(clients) => {
+            Fetcher::Aws { clients, .. } => {
                 let reads = futures::future::join_all(functions.iter().filter_map(|f| {
                     let client = clients.get(&f.region)?;
                     let pattern = target.filter.as_deref();
@@ -310,6 +329,7 @@ impl Source for TailSource {
                 return Vec::new();
             }
             let now_ms = now.timestamp_millis();
+            self.count_live_minutes(now_ms);
             let mut streamed = Vec::new();
             let (from_ms, to_ms) = match (target.range_ms, self.cursor_ms) {
                 (Some(range), _) => {

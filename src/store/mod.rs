@@ -56,6 +56,7 @@ pub struct Store {
     sources: BTreeMap<String, SourceStatus>,
     regions: BTreeMap<String, RegionState>,
     logs: logs::LogBuffer,
+    api_usage: Option<crate::source::aws::usage::ApiUsage>,
     version: u64,
 }
 
@@ -80,6 +81,7 @@ impl Store {
             sources: BTreeMap::new(),
             regions: BTreeMap::new(),
             logs: logs::LogBuffer::new(logs::DEFAULT_SCROLLBACK),
+            api_usage: None,
             version: 0,
         }
     }
@@ -125,6 +127,11 @@ impl Store {
     /// Log lines of what is being tailed, oldest first.
     pub fn logs(&self) -> &logs::LogBuffer {
         &self.logs
+    }
+
+    /// What the dashboard has asked of AWS so far (`None` on the demo fleet).
+    pub fn api_usage(&self) -> Option<&crate::source::aws::usage::ApiUsage> {
+        self.api_usage.as_ref()
     }
 
     /// Region-wide figures, by region.
@@ -243,6 +250,17 @@ impl Store {
                     .set_init_samples(covered, &samples);
             }
             SourceEvent::LogsReset => return self.logs.clear(),
+            SourceEvent::ApiUsage(usage) => {
+                // Sources report the same running count at different moments: keep the newest.
+                if self
+                    .api_usage
+                    .as_ref()
+                    .is_none_or(|u| usage.requests() >= u.requests())
+                {
+                    self.api_usage = Some(usage);
+                }
+                return;
+            }
             SourceEvent::Logs(events) => {
                 for e in events {
                     self.logs.insert(e);

@@ -199,6 +199,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(c) = concurrency {
         bottom.insert(4, c);
     }
+    // What watching costs: the dashboard's own requests (AWS only).
+    if let Some(u) = store.api_usage() {
+        let usd = format::usd(Some(u.est_cost_usd()));
+        bottom.push(part(
+            format!("API {} requests, {usd}", u.requests()),
+            format!("API {usd}"),
+            t.muted,
+        ));
+    }
     let mut lines = vec![
         fit(lead, &top, area.width, t),
         fit(vec![Span::raw(" ")], &bottom, area.width, t),

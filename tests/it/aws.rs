@@ -372,3 +372,52 @@ async fn dropped_connections_and_slow_answers_are_retried() {
         9 * STEADY_MINUTES.count() as u64
     );
 }
+
+#[tokio::test]
+async fn the_request_counter_matches_the_requests_made() {
+    let region = "ap-south-2";
+    for name in ["count-a", "count-b", "count-c"] {
+        create_function(region, &Spec::new(name)).await;
+        put_metric(region, name, "Invocations", 4.0, STEADY_MINUTES).await;
+        put_metric(region, name, "Duration", 40.0, STEADY_MINUTES).await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    let v = snapshot_json(&proxy.url, region, &[]);
+    let usage = &v["api_usage"];
+    let ops = usage["operations"].as_array().unwrap();
+    let counted = |op: &str| -> u64 {
+        ops.iter()
+            .filter(|o| o["operation"] == op)
+            .map(|o| o["requests"].as_u64().unwrap())
+            .sum()
+    };
+    for op in [
+        "ListFunctions",
+        "GetResources",
+        "GetMetricData",
+        "FilterLogEvents",
+        "GetAccountSettings",
+    ] {
+        assert_eq!(counted(op), proxy.seen(op) as u64, "{op}: counted vs sent");
+    }
+    assert!(
+        proxy.seen("GetMetricData") >= 3,
+        "base, p99 (retried: moto answers 500) and region"
+    );
+    assert_eq!(
+        usage["requests"],
+        proxy.seen_total() as u64,
+        "every request counted, retries too"
+    );
+    // Billed metrics: the queries of every GetMetricData request that went out.
+    let queries: usize = proxy
+        .bodies("GetMetricData")
+        .iter()
+        .map(|b| b.matches(".Id=").count())
+        .sum();
+    assert_eq!(usage["metrics_requested"], queries as u64);
+    assert!(close(
+        &usage["est_cost_usd"],
+        queries as f64 * 0.01 / 1000.0
+    ));
+}

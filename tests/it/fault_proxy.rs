@@ -136,6 +136,11 @@ impl FaultProxy {
             .collect()
     }
 
+    /// How many requests arrived in all.
+    pub fn seen_total(&self) -> usize {
+        self.state.lock().unwrap().seen.len()
+    }
+
     /// How many requests of `operation` arrived.
     pub fn seen(&self, operation: &str) -> usize {
         self.state

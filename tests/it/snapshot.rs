@@ -36,6 +36,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "totals",
             "problems",
             "region_concurrency",
+            "api_usage",
         ])
     );
     assert_eq!(v["generated_at"], "2026-11-23T03:07:30Z");
@@ -94,6 +95,7 @@ fn the_json_has_exactly_the_documented_shape() {
     );
     assert_eq!(v["region_concurrency"][0]["region"], "eu-west-1");
     assert_eq!(v["region_concurrency"][0]["concurrency_limit"], 1000);
+    assert!(v["api_usage"].is_null(), "the demo fleet costs nothing");
     assert!(
         v["region_concurrency"][0]["concurrency_max"]
             .as_u64()

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod metrics;
 pub mod region;
 pub mod reports;
+pub mod usage;
 
 use std::time::Duration;
 
@@ -39,6 +40,8 @@ pub struct Account {
     config: SdkConfig,
     pub regions: Vec<String>,
     pub profile: Option<String>,
+    /// Every request of every client, for the dashboard's own bill.
+    pub usage: usage::UsageCounter,
 }
 
 /// Attempts per call (first try included) and the backoff between them.
@@ -127,6 +130,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<Account> {
         config,
         regions,
         profile,
+        usage: usage::UsageCounter::default(),
     })
 }
 
@@ -146,6 +150,7 @@ impl Account {
             .region(Region::new(region.to_string()));
         let overridden = self.config.endpoint_url().is_some()
             || std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS").is_some();
+        config = config.interceptor(usage::CountRequests(self.usage.clone()));
         if overridden {
             config = config.interceptor(logs::NoHostPrefix);
         }
@@ -167,16 +172,19 @@ impl Account {
                     lambda: aws_sdk_lambda::Client::from_conf(
                         aws_sdk_lambda::config::Builder::from(&self.config)
                             .region(region.clone())
+                            .interceptor(usage::CountRequests(self.usage.clone()))
                             .build(),
                     ),
                     cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
                         aws_sdk_cloudwatch::config::Builder::from(&self.config)
                             .region(region.clone())
+                            .interceptor(usage::CountRequests(self.usage.clone()))
                             .build(),
                     ),
                     tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
                         aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
                             .region(region)
+                            .interceptor(usage::CountRequests(self.usage.clone()))
                             .build(),
                     ),
                     logs: self.logs_client(r),
@@ -187,6 +195,7 @@ impl Account {
                     cadence,
                     inventory_every,
                     history_minutes,
+                    self.usage.clone(),
                 )) as Box<dyn Source>
             })
             .collect()

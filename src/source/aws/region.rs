@@ -50,6 +50,7 @@ pub struct RegionSource {
     reports_read: HashMap<String, Minute>,
     /// Where the round-robin of REPORT reads goes on.
     report_cursor: usize,
+    usage: super::usage::UsageCounter,
 }
 
 impl RegionSource {
@@ -59,6 +60,7 @@ impl RegionSource {
         cadence: Duration,
         inventory_every: Duration,
         history_minutes: u32,
+        usage: super::usage::UsageCounter,
     ) -> Self {
         Self {
             name: format!("aws {region}"),
@@ -75,6 +77,7 @@ impl RegionSource {
             limit_asked: false,
             reports_read: HashMap::new(),
             report_cursor: 0,
+            usage,
         }
     }
 
@@ -305,6 +308,7 @@ impl Source for RegionSource {
             self.poll_inventory(now, &mut events).await;
             self.poll_metrics(now, &mut events).await;
             self.poll_reports(now, &mut events).await;
+            events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
             events
         })
     }
