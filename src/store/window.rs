@@ -346,13 +346,4 @@ impl Flow {
         }
         flow
     }
-
-    /// The highest value of any series: the chart's ceiling.
-    pub fn peak(&self) -> f64 {
-        [&self.started, &self.errors, &self.throttles]
-            .into_iter()
-            .flatten()
-            .flatten()
-            .fold(0.0, |a, &b| a.max(b))
-    }
 }

@@ -49,22 +49,10 @@ pub fn nice_ceiling(peak: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-/// Renders `series` over `range`; `y_label` formats the axis figures.
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    block: Block,
-    range: MinuteRange,
-    series: &[Series],
-    y_label: impl Fn(f64) -> String,
-    theme: &Theme,
-) {
-    render_marked(frame, area, block, range, series, y_label, None, theme)
-}
-
-/// Like `render`, with a vertical marker at minute index `marker` (a cursor on the graph).
+/// Renders `series` over `range`; `y_label` formats the axis figures; `marker` draws a vertical
+/// line at that minute index (a minute picked on the graph).
 #[allow(clippy::too_many_arguments)]
-pub fn render_marked(
+pub fn render(
     frame: &mut Frame,
     area: Rect,
     block: Block,

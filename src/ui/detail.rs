@@ -255,6 +255,7 @@ fn render_charts(frame: &mut Frame, area: Rect, app: &App, f: &Function) {
             values: &invocations,
         }],
         count,
+        None,
         t,
     );
     chart::render(
@@ -275,6 +276,7 @@ fn render_charts(frame: &mut Frame, area: Rect, app: &App, f: &Function) {
             },
         ],
         count,
+        None,
         t,
     );
     let mut duration = vec![
@@ -303,7 +305,16 @@ fn render_charts(frame: &mut Frame, area: Rect, app: &App, f: &Function) {
             values: &timeout,
         });
     }
-    chart::render(frame, c, block("Duration", t), range, &duration, ms, t);
+    chart::render(
+        frame,
+        c,
+        block("Duration", t),
+        range,
+        &duration,
+        ms,
+        None,
+        t,
+    );
     chart::render(
         frame,
         d,
@@ -315,6 +326,7 @@ fn render_charts(frame: &mut Frame, area: Rect, app: &App, f: &Function) {
             values: &concurrency,
         }],
         count,
+        None,
         t,
     );
 }

@@ -88,14 +88,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 
     if area.height < SPLIT_HEIGHT {
         let all = [started, completed, errors, timeouts, throttles];
-        return chart::render_marked(frame, area, block, flow.range, &all, count, marker, t);
+        return chart::render(frame, area, block, flow.range, &all, count, marker, t);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner);
     let (both, failures) = ([started, completed], [errors, timeouts, throttles]);
-    chart::render_marked(
+    chart::render(
         frame,
         top,
         Block::new(),
@@ -105,7 +105,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         marker,
         t,
     );
-    chart::render_marked(
+    chart::render(
         frame,
         bottom,
         Block::new(),

@@ -138,9 +138,16 @@ impl DemoSource {
                 .or_insert_with(|| vec![0.0; minutes]);
             let key = crate::store::FunctionKey::new(inst.region, inst.spec.name);
             let mut points: [Vec<(Minute, Option<f64>)>; Metric::COUNT] = Default::default();
+            // The init durations its REPORT lines would give, for the complete minutes.
+            let mut samples: Vec<(Minute, f64)> = Vec::new();
             let mut m = first;
             while m <= current {
                 let full = self.sample(inst, m);
+                if m < current {
+                    for n in 0..(full.cold_starts as u64).min(20) {
+                        samples.push((m, traffic::init_ms(inst, m.0, self.seed, n).round()));
+                    }
+                }
                 let s = if m == current {
                     traffic::partial(full, fraction)
                 } else {
@@ -152,19 +159,10 @@ impl DemoSource {
                 region_sum[(m.0 - first.0) as usize] += s.concurrency_max;
                 m = m.plus(1);
             }
-            // The init durations its REPORT lines would give, for the complete minutes.
             let covered = crate::store::MinuteRange {
                 first,
                 last: current.minus(1),
             };
-            let seed = self.seed;
-            let mut samples: Vec<(Minute, f64)> = Vec::new();
-            for m in covered.iter() {
-                let colds = self.sample(inst, m).cold_starts as u64;
-                for n in 0..colds.min(20) {
-                    samples.push((m, traffic::init_ms(inst, m.0, seed, n).round()));
-                }
-            }
             events.push(SourceEvent::InitDurations {
                 key: key.clone(),
                 covered,
