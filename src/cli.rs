@@ -63,7 +63,16 @@ pub struct GlobalArgs {
     /// Seconds between metric polls.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(5..=3600))]
-    pub refresh: u64,
+    pub interval: u64,
+
+    /// Ask Cost Explorer once now ($0.01 a request) instead of using its cached answer.
+    #[arg(long, global = true)]
+    pub refresh: bool,
+
+    /// How long a Cost Explorer answer is kept (in the XDG cache directory) and used: 30m, 6h,
+    /// 1d.
+    #[arg(long, global = true, value_name = "AGE", default_value = "6h", value_parser = parse_age)]
+    pub cost_ttl: std::time::Duration,
 
     /// Log lines the log pane keeps.
     #[arg(long, global = true, value_name = "LINES", default_value_t = 10_000,
@@ -86,6 +95,38 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Print functions' logs, safe for the terminal, like `aws logs tail`; --follow keeps going.
     Logs(LogsArgs),
+    /// Print the month's Lambda cost so far from Cost Explorer, grouped, with the forecast and
+    /// the estimate from metrics.
+    Cost(CostArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// How to split the month: by the project tag (--project-tag), by function (estimates
+    /// only: Cost Explorer does not split Lambda by function) or by region.
+    #[arg(long, value_enum, default_value_t = GroupBy::Project)]
+    pub group_by: GroupBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    Project,
+    Function,
+    Region,
+}
+
+impl From<GroupBy> for crate::store::cost::CostGroupBy {
+    fn from(g: GroupBy) -> Self {
+        match g {
+            GroupBy::Project => Self::Project,
+            GroupBy::Function => Self::Function,
+            GroupBy::Region => Self::Region,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

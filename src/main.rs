@@ -51,6 +51,7 @@ fn main() -> ExitCode {
                 commands::snapshot::run(&cli.global, args, clock).await
             }
             Some(Command::Logs(args)) => commands::logs::run(&cli.global, args, clock).await,
+            Some(Command::Cost(args)) => commands::cost::run(&cli.global, args, clock).await,
         }
     });
     match result {

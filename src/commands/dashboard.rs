@@ -14,7 +14,7 @@ use crate::ui::theme::Theme;
 
 pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
     let window = super::window(global, Window::H1)?;
-    let setup = super::setup(global, &clock).await?;
+    let setup = super::setup(global, &clock, true).await?;
     let theme = Theme::default();
     let mut app = App::new(
         setup.store,

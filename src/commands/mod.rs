@@ -1,6 +1,7 @@
 //! What `lambdatop` does when run: the dashboard, or a non-interactive command. They share the
 //! same sources, store and figures.
 
+pub mod cost;
 pub mod dashboard;
 pub mod logs;
 pub mod snapshot;
@@ -13,10 +14,13 @@ use anyhow::{Result, bail};
 use crate::cli::GlobalArgs;
 use crate::clock::SharedClock;
 use crate::source::aws::{self, AwsOptions};
+use crate::source::cost::{CostQuery, CostSource};
+use crate::source::cost_cache::{CacheKey, CostCache};
 use crate::source::demo::DemoSource;
 use crate::source::demo::logs::DemoLogs;
 use crate::source::tail::{Fetcher, TailSource};
 use crate::source::{Source, SourceKind};
+use crate::store::cost::CostGroupBy;
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store, Window};
 
 /// The store and the sources that will fill it, as the flags ask.
@@ -25,9 +29,37 @@ pub struct Setup {
     pub sources: Vec<Box<dyn Source>>,
 }
 
-pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
+/// The Cost Explorer lookup the flags describe, for an account.
+pub fn cost_query(
+    global: &GlobalArgs,
+    account: &aws::Account,
+    group_by: CostGroupBy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> CostQuery {
+    let endpoint = account
+        .endpoint_url()
+        .map(str::to_string)
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL_COST_EXPLORER").ok())
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+    CostQuery {
+        cache: CostCache::new(CostCache::default_dir(), global.cost_ttl),
+        key: CacheKey {
+            profile: account.profile.clone().unwrap_or_else(|| "default".into()),
+            endpoint,
+            group_by,
+            tag: global.project_tag.clone(),
+            month: now.format("%Y-%m").to_string(),
+        },
+        group_by,
+        tag: global.project_tag.clone(),
+    }
+}
+
+/// The store and the sources the flags ask for; `with_cost` adds Cost Explorer (the
+/// dashboard's), which snapshots leave out.
+pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) -> Result<Setup> {
     let retention = DEFAULT_RETENTION_MINUTES;
-    let cadence = Duration::from_secs(global.refresh);
+    let cadence = Duration::from_secs(global.interval);
     if global.demo {
         let session = Session {
             kind: SourceKind::Demo,
@@ -71,6 +103,15 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock) -> Result<Setup> {
         clients,
         usage: account.usage.clone(),
     })));
+    if with_cost {
+        let query = cost_query(global, &account, CostGroupBy::Project, clock.now());
+        sources.push(Box::new(CostSource::new(
+            account.cost_client(),
+            query,
+            global.refresh,
+            account.usage.clone(),
+        )));
+    }
     Ok(Setup {
         store: Store::new(session, retention, &global.project_tag)
             .with_scrollback(global.scrollback as usize),

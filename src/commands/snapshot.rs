@@ -183,22 +183,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 message: format!("{}: {}", p.scope, p.message),
             })
             .collect(),
-        api_usage: store.api_usage().map(|u| ApiUsageRow {
-            requests: u.requests(),
-            metrics_requested: u.metrics(),
-            live_tail_minutes: (u.live_tail_minutes * 100.0).round() / 100.0,
-            est_cost_usd: (u.est_cost_usd() * 1e6).round() / 1e6,
-            operations: u
-                .operations
-                .iter()
-                .map(|((service, operation), o)| OperationRow {
-                    service: service.clone(),
-                    operation: operation.clone(),
-                    requests: o.requests,
-                    metrics: o.metrics,
-                })
-                .collect(),
-        }),
+        api_usage: store.api_usage().map(api_usage_row),
         region_concurrency: stats
             .regions
             .iter()
@@ -206,6 +191,26 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 region: r.region.clone(),
                 concurrency_max: whole(r.concurrency_max),
                 concurrency_limit: r.concurrency_limit,
+            })
+            .collect(),
+    }
+}
+
+/// What was asked of AWS, as JSON shows it.
+pub fn api_usage_row(u: &crate::source::aws::usage::ApiUsage) -> ApiUsageRow {
+    ApiUsageRow {
+        requests: u.requests(),
+        metrics_requested: u.metrics(),
+        live_tail_minutes: (u.live_tail_minutes * 100.0).round() / 100.0,
+        est_cost_usd: (u.est_cost_usd() * 1e6).round() / 1e6,
+        operations: u
+            .operations
+            .iter()
+            .map(|((service, operation), o)| OperationRow {
+                service: service.clone(),
+                operation: operation.clone(),
+                requests: o.requests,
+                metrics: o.metrics,
             })
             .collect(),
     }
@@ -307,7 +312,7 @@ pub fn table(s: &Snapshot) -> String {
 
 pub async fn run(global: &GlobalArgs, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
     let window = super::window(global, Window::M15)?;
-    let mut setup = super::setup(global, &clock).await?;
+    let mut setup = super::setup(global, &clock, false).await?;
     // Every source once, at the same time: regions do not wait for each other.
     let now = clock.now();
     let batches = futures::future::join_all(setup.sources.iter_mut().map(|s| s.poll(now))).await;

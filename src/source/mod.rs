@@ -3,6 +3,8 @@
 //! data too (`SourceEvent::Problem`).
 
 pub mod aws;
+pub mod cost;
+pub mod cost_cache;
 pub mod demo;
 pub mod logs;
 pub mod runner;
@@ -73,6 +75,8 @@ pub enum SourceEvent {
     Logs(Vec<logs::LogEvent>),
     /// The tail follows something new: the lines of the old target go.
     LogsReset,
+    /// Cost Explorer's month to date (fresh, or from the disk cache).
+    Cost(Box<crate::store::cost::CostReport>),
     /// The dashboard's own requests to AWS so far (running totals).
     ApiUsage(aws::usage::ApiUsage),
     /// The problem of that scope is over.
@@ -130,6 +134,11 @@ pub trait Source: Send + 'static {
 
     /// Everything new since the previous poll; the first poll fills the history.
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>>;
+
+    /// Whether its polls count for the data age and the loading state on screen.
+    fn tracks_status(&self) -> bool {
+        true
+    }
 
     /// The user asked for fresh data: the next poll should refresh everything it caches.
     fn refresh_all(&mut self) {}

@@ -53,12 +53,13 @@ async fn poll_once(
     cancel: &CancellationToken,
 ) -> bool {
     let name = source.name().to_string();
+    let tracked = source.tracks_status();
     let status = |state| SourceEvent::Status {
         source: name.clone(),
         state,
         at: clock.now(),
     };
-    if events.send(status(LoadingState::Loading)).await.is_err() {
+    if tracked && events.send(status(LoadingState::Loading)).await.is_err() {
         return false;
     }
     let started = std::time::Instant::now();
@@ -98,5 +99,5 @@ async fn poll_once(
     } else {
         LoadingState::Loaded
     };
-    events.send(status(state)).await.is_ok()
+    !tracked || events.send(status(state)).await.is_ok()
 }

@@ -4,6 +4,7 @@
 //! state. Only the app loop (or a command) owns it and applies `SourceEvent`s to it; every
 //! change bumps `version`, which is how views know their cached sort, filter and sums are stale.
 
+pub mod cost;
 mod function;
 pub mod logs;
 mod metric;
@@ -57,6 +58,7 @@ pub struct Store {
     regions: BTreeMap<String, RegionState>,
     logs: logs::LogBuffer,
     api_usage: Option<crate::source::aws::usage::ApiUsage>,
+    cost: Option<cost::CostReport>,
     version: u64,
 }
 
@@ -82,6 +84,7 @@ impl Store {
             regions: BTreeMap::new(),
             logs: logs::LogBuffer::new(logs::DEFAULT_SCROLLBACK),
             api_usage: None,
+            cost: None,
             version: 0,
         }
     }
@@ -132,6 +135,11 @@ impl Store {
     /// What the dashboard has asked of AWS so far (`None` on the demo fleet).
     pub fn api_usage(&self) -> Option<&crate::source::aws::usage::ApiUsage> {
         self.api_usage.as_ref()
+    }
+
+    /// Cost Explorer's month to date, once it has answered (or its cache has).
+    pub fn cost(&self) -> Option<&cost::CostReport> {
+        self.cost.as_ref()
     }
 
     /// Region-wide figures, by region.
@@ -259,6 +267,10 @@ impl Store {
                 {
                     self.api_usage = Some(usage);
                 }
+                return;
+            }
+            SourceEvent::Cost(report) => {
+                self.cost = Some(*report);
                 return;
             }
             SourceEvent::Logs(events) => {

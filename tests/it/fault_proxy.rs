@@ -41,6 +41,8 @@ struct State {
     bodies: Vec<(&'static str, String)>,
     /// An event-stream body to answer StartLiveTail with, held open like a live session.
     live_tail: Option<Vec<u8>>,
+    /// JSON answers for operations moto does not serve (GetCostForecast), by operation.
+    answers: Vec<(&'static str, String)>,
 }
 
 pub struct FaultProxy {
@@ -107,6 +109,15 @@ impl FaultProxy {
         self.state.lock().unwrap().live_tail = Some(frames);
     }
 
+    /// Answers `operation` with `json` (AWS JSON 1.1), for what moto does not serve.
+    pub fn answer(&self, operation: &'static str, json: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .answers
+            .push((operation, json.to_string()));
+    }
+
     pub fn clear(&self) {
         self.state.lock().unwrap().rules.clear();
     }
@@ -168,6 +179,10 @@ fn operation(head: &str, body: &str) -> &'static str {
         "GetResources"
     } else if target.contains("StartLiveTail") {
         "StartLiveTail"
+    } else if target.contains("GetCostAndUsage") {
+        "GetCostAndUsage"
+    } else if target.contains("GetCostForecast") {
+        "GetCostForecast"
     } else if target.contains("FilterLogEvents") {
         "FilterLogEvents"
     } else if body.contains("Action=GetMetricData") {
@@ -313,6 +328,22 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
         let _ = client.flush().await;
         // A live session stays open: more events could come.
         tokio::time::sleep(Duration::from_secs(120)).await;
+        return;
+    }
+    let answer = {
+        let s = state.lock().unwrap();
+        s.answers
+            .iter()
+            .find(|(o, _)| *o == op)
+            .map(|(_, a)| a.clone())
+    };
+    if let (None, Some(json)) = (fault, answer) {
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+            json.len()
+        );
+        let _ = client.write_all(response.as_bytes()).await;
+        let _ = client.shutdown().await;
         return;
     }
     match fault {

@@ -42,7 +42,7 @@ async fn the_dashboard_follows_the_account_through_an_outage() {
     let mut env = moto::env(&proxy.url);
     env.push(("TERM".into(), "xterm-256color".into()));
     let mut tui = Pty::spawn(
-        &["--region", region, "--window", "15m", "--refresh", "5"],
+        &["--region", region, "--window", "15m", "--interval", "5"],
         &env,
         120,
         36,

@@ -3,6 +3,7 @@
 mod app_keys;
 mod aws;
 mod cli;
+mod cost;
 mod demo;
 mod fault_proxy;
 mod live;

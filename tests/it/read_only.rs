@@ -18,13 +18,15 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 6] = [
+const CALLS: [(&str, &str); 8] = [
     (".list_functions()", "lambda:ListFunctions"),
     (".get_account_settings()", "lambda:GetAccountSettings"),
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),
     (".filter_log_events()", "logs:FilterLogEvents"),
     (".start_live_tail()", "logs:StartLiveTail"),
+    (".get_cost_and_usage()", "ce:GetCostAndUsage"),
+    (".get_cost_forecast()", "ce:GetCostForecast"),
 ];
 
 #[test]

@@ -7,6 +7,7 @@
 //! Retries (throttling, 5xx, timeouts, dropped connections) use the SDK's standard mode:
 //! exponential backoff with jitter, within a bounded number of attempts and a time budget.
 
+pub mod cost_explorer;
 pub mod errors;
 pub mod inventory;
 pub mod logs;
@@ -157,6 +158,52 @@ impl Account {
         aws_sdk_cloudwatchlogs::Client::from_conf(config.build())
     }
 
+    /// A Cost Explorer client: one endpoint for the partition, in us-east-1 (cn-northwest-1
+    /// for the China regions), whatever regions are watched.
+    pub fn cost_client(&self) -> aws_sdk_costexplorer::Client {
+        let china = self.regions.iter().all(|r| r.starts_with("cn-"));
+        let region = if china { "cn-northwest-1" } else { "us-east-1" };
+        aws_sdk_costexplorer::Client::from_conf(
+            aws_sdk_costexplorer::config::Builder::from(&self.config)
+                .region(Region::new(region))
+                // Each attempt is billed: one retry at most.
+                .retry_config(retry_config().with_max_attempts(2))
+                .interceptor(usage::CountRequests(self.usage.clone()))
+                .build(),
+        )
+    }
+
+    /// The endpoint every request goes to, when overridden.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.config.endpoint_url()
+    }
+
+    /// The clients of one region, each counting its requests.
+    pub fn clients(&self, r: &str) -> Clients {
+        let region = Region::new(r.to_string());
+        Clients {
+            lambda: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::config::Builder::from(&self.config)
+                    .region(region.clone())
+                    .interceptor(usage::CountRequests(self.usage.clone()))
+                    .build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(&self.config)
+                    .region(region.clone())
+                    .interceptor(usage::CountRequests(self.usage.clone()))
+                    .build(),
+            ),
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
+                    .region(region)
+                    .interceptor(usage::CountRequests(self.usage.clone()))
+                    .build(),
+            ),
+            logs: self.logs_client(r),
+        }
+    }
+
     /// One source per region, each polled in its own task.
     pub fn sources(
         &self,
@@ -167,31 +214,9 @@ impl Account {
         self.regions
             .iter()
             .map(|r| {
-                let region = Region::new(r.clone());
-                let clients = Clients {
-                    lambda: aws_sdk_lambda::Client::from_conf(
-                        aws_sdk_lambda::config::Builder::from(&self.config)
-                            .region(region.clone())
-                            .interceptor(usage::CountRequests(self.usage.clone()))
-                            .build(),
-                    ),
-                    cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-                        aws_sdk_cloudwatch::config::Builder::from(&self.config)
-                            .region(region.clone())
-                            .interceptor(usage::CountRequests(self.usage.clone()))
-                            .build(),
-                    ),
-                    tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
-                        aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
-                            .region(region)
-                            .interceptor(usage::CountRequests(self.usage.clone()))
-                            .build(),
-                    ),
-                    logs: self.logs_client(r),
-                };
                 Box::new(RegionSource::new(
                     r,
-                    clients,
+                    self.clients(r),
                     cadence,
                     inventory_every,
                     history_minutes,

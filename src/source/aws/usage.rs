@@ -17,6 +17,10 @@ use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 /// GetMetricData: $0.01 per 1,000 metrics requested.
 pub const USD_PER_METRIC: f64 = 0.01 / 1000.0;
+/// Cost Explorer: $0.01 per API request.
+pub const USD_PER_COST_EXPLORER_REQUEST: f64 = 0.01;
+/// The service name the SDK gives Cost Explorer's operations.
+const COST_EXPLORER: &str = "Cost Explorer";
 /// Live Tail: $0.01 per session-minute.
 pub const USD_PER_LIVE_TAIL_MINUTE: f64 = 0.01;
 
@@ -45,10 +49,22 @@ impl ApiUsage {
         self.operations.values().map(|o| o.metrics).sum()
     }
 
-    /// What these requests cost: billed metrics and Live Tail minutes (ListFunctions,
-    /// GetResources, FilterLogEvents and GetAccountSettings are not billed per request).
+    /// Cost Explorer requests, billed one by one.
+    pub fn cost_explorer_requests(&self) -> u64 {
+        self.operations
+            .iter()
+            .filter(|((service, _), _)| service == COST_EXPLORER)
+            .map(|(_, o)| o.requests)
+            .sum()
+    }
+
+    /// What these requests cost: billed metrics, Cost Explorer requests and Live Tail minutes
+    /// (ListFunctions, GetResources, FilterLogEvents and GetAccountSettings are not billed per
+    /// request).
     pub fn est_cost_usd(&self) -> f64 {
-        self.metrics() as f64 * USD_PER_METRIC + self.live_tail_minutes * USD_PER_LIVE_TAIL_MINUTE
+        self.metrics() as f64 * USD_PER_METRIC
+            + self.cost_explorer_requests() as f64 * USD_PER_COST_EXPLORER_REQUEST
+            + self.live_tail_minutes * USD_PER_LIVE_TAIL_MINUTE
     }
 }
 
@@ -133,9 +149,10 @@ mod tests {
         c.record("CloudWatch", "GetMetricData", 500);
         c.record("CloudWatch", "GetMetricData", 250);
         c.record("Lambda", "ListFunctions", 0);
+        c.record("Cost Explorer", "GetCostAndUsage", 0);
         c.add_live_tail_minutes(3.0);
         let u = c.snapshot();
-        assert_eq!((u.requests(), u.metrics()), (3, 750));
-        assert!((u.est_cost_usd() - (0.0075 + 0.03)).abs() < 1e-12);
+        assert_eq!((u.requests(), u.metrics()), (4, 750));
+        assert!((u.est_cost_usd() - (0.0075 + 0.01 + 0.03)).abs() < 1e-12);
     }
 }

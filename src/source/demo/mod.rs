@@ -3,6 +3,7 @@
 //! poller would have: the first poll fills the whole history, each later one sends the minutes
 //! completed since, and the current minute as partial.
 
+pub mod cost;
 mod fleet;
 pub mod logs;
 mod noise;
@@ -123,6 +124,13 @@ impl DemoSource {
                     concurrency_limit: Some(1000),
                 });
             }
+            events.push(SourceEvent::Cost(Box::new(cost::report(
+                self.seed,
+                self.start,
+                self.history_minutes,
+                now,
+                crate::store::cost::CostGroupBy::Project,
+            ))));
         }
         let first = match self.sent_until {
             Some(m) => m.plus(1),

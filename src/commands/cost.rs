@@ -1,0 +1,457 @@
+//! `lambdatop cost`: the month's Lambda cost so far, from Cost Explorer (through the disk
+//! cache), grouped, with the month-end forecast and, beside it, the estimate from CloudWatch
+//! metrics and list prices — a quick check from a shell. The JSON shape is a contract: later
+//! versions add fields, never remove or rename them; what is unknown is `null`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::snapshot::{ApiUsageRow, api_usage_row};
+use crate::cli::{CostArgs, Format, GlobalArgs};
+use crate::clock::SharedClock;
+use crate::source::SourceKind;
+use crate::source::aws::{self, AwsOptions, inventory, metrics};
+use crate::source::cost::lookup;
+use crate::source::demo::cost as demo_cost;
+use crate::store::cost::{self, CostGroupBy, CostReport, UNTAGGED};
+use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
+use crate::ui::format;
+use crate::{logtext::sanitize::clean_field, pricing};
+
+/// What the metric estimate leaves out, said wherever it is shown.
+pub const ESTIMATE_LEAVES_OUT: [&str; 4] = [
+    "free tier",
+    "provisioned concurrency",
+    "ephemeral storage",
+    "data transfer",
+];
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct CostOutput {
+    pub source: SourceKind,
+    pub period: Period,
+    pub group_by: CostGroupBy,
+    /// The project tag grouped by (`project` grouping only).
+    pub tag: Option<String>,
+    pub groups: Vec<GroupRow>,
+    /// Cost Explorer's month to date; `null` when it could not be read.
+    pub total_usd: Option<f64>,
+    /// Month-end cost: the month to date plus Cost Explorer's forecast of the rest.
+    pub forecast_usd: Option<f64>,
+    pub estimate_total_usd: Option<f64>,
+    /// Age of Cost Explorer's answer (0 when just asked).
+    pub cache_age_s: Option<i64>,
+    /// Whether the answer came from the disk cache rather than a request of this run.
+    pub from_cache: Option<bool>,
+    /// Some days are still Cost Explorer's own estimate.
+    pub cost_explorer_estimated: Option<bool>,
+    pub estimate_leaves_out: Vec<&'static str>,
+    pub problems: Vec<String>,
+    /// What this run asked of AWS (`null` on the demo fleet).
+    pub api_usage: Option<ApiUsageRow>,
+}
+
+/// The month to date, as Cost Explorer counts it: `end` is exclusive.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Period {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct GroupRow {
+    pub key: String,
+    pub mtd_usd: Option<f64>,
+    pub estimate_usd: Option<f64>,
+}
+
+/// To the 1e-8 dollar, without float noise, and never -0.
+fn round(v: f64) -> f64 {
+    (v * 1e8).round() / 1e8 + 0.0
+}
+
+/// Joins Cost Explorer's groups and the estimate's: one row per key, the largest bill first.
+pub fn build(
+    source: SourceKind,
+    group_by: CostGroupBy,
+    tag: &str,
+    billed: Option<&CostReport>,
+    estimates: Option<&BTreeMap<String, f64>>,
+    now: DateTime<Utc>,
+    problems: Vec<String>,
+) -> CostOutput {
+    let (start, end) = billed
+        .map(|r| (r.start, r.end))
+        .unwrap_or_else(|| cost::month_to_date(now.date_naive()));
+    let mut rows: BTreeMap<String, GroupRow> = BTreeMap::new();
+    for g in billed.map(|r| r.groups.as_slice()).unwrap_or_default() {
+        rows.entry(g.key.clone()).or_insert_with(|| GroupRow {
+            key: g.key.clone(),
+            mtd_usd: None,
+            estimate_usd: None,
+        });
+        if let Some(r) = rows.get_mut(&g.key) {
+            r.mtd_usd = Some(round(r.mtd_usd.unwrap_or(0.0) + g.mtd_usd));
+        }
+    }
+    for (key, usd) in estimates.into_iter().flatten() {
+        let row = rows.entry(key.clone()).or_insert_with(|| GroupRow {
+            key: key.clone(),
+            mtd_usd: None,
+            estimate_usd: None,
+        });
+        row.estimate_usd = Some(round(*usd));
+        // Billed by group, yet no bill for this one: it cost nothing so far.
+        if billed.is_some() && group_by != CostGroupBy::Function && row.mtd_usd.is_none() {
+            row.mtd_usd = Some(0.0);
+        }
+    }
+    let mut groups: Vec<GroupRow> = rows.into_values().collect();
+    groups.sort_by(|a, b| {
+        let key = |r: &GroupRow| (r.mtd_usd.unwrap_or(-1.0), r.estimate_usd.unwrap_or(-1.0));
+        key(b)
+            .partial_cmp(&key(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    CostOutput {
+        source,
+        period: Period {
+            start: start.format("%Y-%m-%d").to_string(),
+            end: end.format("%Y-%m-%d").to_string(),
+        },
+        group_by,
+        tag: (group_by == CostGroupBy::Project).then(|| tag.to_string()),
+        groups,
+        total_usd: billed.map(|r| round(r.total_usd)),
+        forecast_usd: billed.and_then(|r| r.forecast_usd).map(round),
+        estimate_total_usd: estimates.map(|e| round(e.values().sum())),
+        cache_age_s: billed.map(|r| r.age_s(now)),
+        from_cache: billed.map(|_| false),
+        cost_explorer_estimated: billed.map(|r| r.estimated),
+        estimate_leaves_out: ESTIMATE_LEAVES_OUT.to_vec(),
+        problems,
+        api_usage: None,
+    }
+}
+
+/// "free tier, provisioned concurrency, ephemeral storage and data transfer".
+pub fn leaves_out() -> String {
+    let (last, rest) = ESTIMATE_LEAVES_OUT.split_last().unwrap_or((&"", &[]));
+    format!("{} and {last}", rest.join(", "))
+}
+
+/// The table for people.
+pub fn table(c: &CostOutput) -> String {
+    let mut out = String::new();
+    let source = match c.source {
+        SourceKind::Demo => "DEMO fleet · ",
+        SourceKind::Aws => "",
+    };
+    let answered = match (c.cache_age_s, c.from_cache) {
+        (Some(s), Some(true)) => format!("Cost Explorer answered {} ago (cached)", format::age(s)),
+        (Some(_), _) => "Cost Explorer asked now".to_string(),
+        (None, _) => "no Cost Explorer figures".to_string(),
+    };
+    out.push_str(&format!(
+        "{source}Lambda cost {} to {} (month to date) · by {} · {answered}\n\n",
+        c.period.start, c.period.end, c.group_by
+    ));
+    let head = match c.group_by {
+        CostGroupBy::Project => "PROJECT",
+        CostGroupBy::Function => "FUNCTION",
+        CostGroupBy::Region => "REGION",
+    };
+    let width = c
+        .groups
+        .iter()
+        .map(|g| g.key.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 48);
+    out.push_str(&format!(
+        "{head:<width$} {:>14} {:>14}\n",
+        "MONTH TO DATE", "ESTIMATE"
+    ));
+    for g in &c.groups {
+        let key = crate::ui::fleet_table::truncate(&g.key, width);
+        out.push_str(&format!(
+            "{key:<width$} {:>14} {:>14}\n",
+            format::usd(g.mtd_usd),
+            format::usd(g.estimate_usd)
+        ));
+    }
+    out.push_str(&format!(
+        "{:<width$} {:>14} {:>14}\n",
+        "TOTAL",
+        format::usd(c.total_usd),
+        format::usd(c.estimate_total_usd)
+    ));
+    if let Some(f) = c.forecast_usd {
+        out.push_str(&format!(
+            "\nForecast for the month (Cost Explorer): {}\n",
+            format::usd(Some(f))
+        ));
+    }
+    out.push_str(&format!(
+        "\nThe estimate comes from CloudWatch metrics and list prices; it leaves out the {}.",
+        leaves_out()
+    ));
+    if let Some(u) = &c.api_usage {
+        out.push_str(&format!(
+            "\nThis run: {} AWS requests, {} metrics, est. {}.",
+            u.requests,
+            u.metrics_requested,
+            format::usd(Some(u.est_cost_usd))
+        ));
+    }
+    for p in &c.problems {
+        out.push_str(&format!("\nproblem: {p}"));
+    }
+    out
+}
+
+/// A function's group, the way Cost Explorer groups: the project tag's value, else
+/// "(untagged)"; the region; or the function itself.
+fn group_of(
+    group_by: CostGroupBy,
+    tag: &str,
+    name: &str,
+    region: &str,
+    tags: Option<&BTreeMap<String, String>>,
+) -> String {
+    match group_by {
+        CostGroupBy::Project => tags
+            .and_then(|t| t.get(tag))
+            .map(|v| clean_field(v.trim()))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| UNTAGGED.to_string()),
+        CostGroupBy::Region => region.to_string(),
+        CostGroupBy::Function => format!("{} ({region})", clean_field(name)),
+    }
+}
+
+/// The month-to-date estimate of every watched region, from daily metric sums.
+async fn estimate_aws(
+    account: &aws::Account,
+    group_by: CostGroupBy,
+    tag: &str,
+    now: DateTime<Utc>,
+    problems: &mut Vec<String>,
+) -> Option<BTreeMap<String, f64>> {
+    let (start, _) = cost::month_to_date(now.date_naive());
+    let from = start
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .timestamp();
+    let to = Minute::of(now).plus(1).0 * 60;
+    let regions = futures::future::join_all(account.regions.iter().map(|region| async move {
+        let clients = account.clients(region);
+        let functions = inventory::list_functions(&clients.lambda, region).await?;
+        let tags = inventory::tags_by_function(&clients.tagging).await;
+        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+        let totals = metrics::fetch_usage_totals(&clients.cloudwatch, &names, from, to).await?;
+        Ok::<_, aws::errors::AwsError>((region, functions, tags, totals))
+    }))
+    .await;
+    let mut out: BTreeMap<String, f64> = BTreeMap::new();
+    let mut any = false;
+    for result in regions {
+        let (region, functions, tags, totals) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("estimate: {e}"));
+                continue;
+            }
+        };
+        any = true;
+        let tags = tags
+            .map_err(|e| problems.push(format!("{region} tags: {e} (functions count as untagged)")))
+            .ok();
+        for f in functions {
+            let (invocations, duration_ms) = totals.get(&f.name).copied().unwrap_or_default();
+            let usd = match f.memory_mb {
+                Some(mb) if invocations > 0.0 => pricing::estimate_usd(
+                    region,
+                    f.architecture,
+                    mb,
+                    invocations,
+                    duration_ms / invocations,
+                ),
+                _ => 0.0,
+            };
+            let key = group_of(
+                group_by,
+                tag,
+                &f.name,
+                region,
+                tags.as_ref().and_then(|t| t.get(&f.name)),
+            );
+            *out.entry(key).or_default() += usd;
+        }
+    }
+    any.then_some(out)
+}
+
+pub async fn run(global: &GlobalArgs, args: &CostArgs, clock: SharedClock) -> Result<()> {
+    let now = clock.now();
+    let group_by: CostGroupBy = args.group_by.into();
+    let tag = global.project_tag.as_str();
+    let mut problems = Vec::new();
+    let output = if global.demo {
+        let start = Minute::of(now);
+        let billed =
+            demo_cost::report(global.seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
+        let estimates =
+            demo_cost::estimate(global.seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
+        if group_by == CostGroupBy::Function {
+            problems.push(NO_FUNCTION_SPLIT.to_string());
+        }
+        let mut out = build(
+            SourceKind::Demo,
+            group_by,
+            tag,
+            Some(&billed),
+            Some(&estimates),
+            now,
+            problems,
+        );
+        out.from_cache = Some(true);
+        out
+    } else {
+        let account = aws::connect(&AwsOptions {
+            profile: global.profile.clone(),
+            regions: global.region.clone(),
+            endpoint_url: global.endpoint_url.clone(),
+        })
+        .await?;
+        let query = super::cost_query(global, &account, group_by, now);
+        let client = account.cost_client();
+        let mut estimate_problems = Vec::new();
+        let (found, estimates) = futures::future::join(
+            lookup(&client, &query, global.refresh, now),
+            estimate_aws(&account, group_by, tag, now, &mut estimate_problems),
+        )
+        .await;
+        if let Some(e) = &found.problem {
+            let kept = match &found.report {
+                Some(r) => format!(
+                    "; showing the answer kept from {} ago",
+                    format::age(r.age_s(now))
+                ),
+                None => String::new(),
+            };
+            problems.push(format!("Cost Explorer: {}{kept}", e.message));
+        }
+        if let Some(why) = found
+            .report
+            .as_ref()
+            .and_then(|r| r.forecast_problem.as_ref())
+        {
+            problems.push(format!("no forecast: {why}"));
+        }
+        if group_by == CostGroupBy::Function {
+            problems.push(NO_FUNCTION_SPLIT.to_string());
+        }
+        problems.extend(estimate_problems);
+        if found.report.is_none() && estimates.is_none() {
+            anyhow::bail!("could not read the account's cost: {}", problems.join("; "));
+        }
+        let mut out = build(
+            SourceKind::Aws,
+            group_by,
+            tag,
+            found.report.as_ref(),
+            estimates.as_ref(),
+            now,
+            problems,
+        );
+        out.from_cache = found
+            .report
+            .as_ref()
+            .map(|_| !found.requested || found.problem.is_some());
+        out.api_usage = Some(api_usage_row(&account.usage.snapshot()));
+        out
+    };
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&output)?,
+        Format::Table => table(&output),
+    };
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+const NO_FUNCTION_SPLIT: &str = "Cost Explorer does not split Lambda cost by function: per-function figures are the metric estimate; the total is billed";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagged_functions_group_as_cost_explorer_does() {
+        let tags = BTreeMap::from([("project".to_string(), " pay ".to_string())]);
+        let g = |t| group_of(CostGroupBy::Project, "project", "f", "eu-west-1", t);
+        assert_eq!(g(Some(&tags)), "pay");
+        assert_eq!(g(None), UNTAGGED);
+        assert_eq!(
+            group_of(CostGroupBy::Function, "project", "f", "eu-west-1", None),
+            "f (eu-west-1)"
+        );
+    }
+
+    #[test]
+    fn billed_groups_without_an_estimate_and_the_reverse_both_show() {
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 3, 0, 0).unwrap();
+        let d = now.date_naive();
+        let billed = CostReport {
+            start: d,
+            end: d,
+            group_by: CostGroupBy::Project,
+            tag: Some("project".into()),
+            groups: vec![cost::CostGroup {
+                key: UNTAGGED.into(),
+                mtd_usd: 2.5,
+                daily_usd: vec![2.5],
+            }],
+            days: vec![d],
+            daily_usd: vec![2.5],
+            total_usd: 2.5,
+            forecast_usd: Some(9.0),
+            forecast_problem: None,
+            estimated: false,
+            fetched_at: now - chrono::Duration::minutes(5),
+        };
+        let est = BTreeMap::from([("pay".to_string(), 1.0)]);
+        let c = build(
+            SourceKind::Aws,
+            CostGroupBy::Project,
+            "project",
+            Some(&billed),
+            Some(&est),
+            now,
+            vec![],
+        );
+        assert_eq!(c.groups.len(), 2);
+        assert_eq!(c.groups[0].key, UNTAGGED);
+        assert_eq!(c.groups[0].estimate_usd, None);
+        assert_eq!(
+            (c.groups[1].mtd_usd, c.groups[1].estimate_usd),
+            (Some(0.0), Some(1.0))
+        );
+        assert_eq!(c.cache_age_s, Some(300));
+        assert!(table(&c).contains("Cost Explorer asked now"));
+        let cached = CostOutput {
+            from_cache: Some(true),
+            ..c
+        };
+        assert!(table(&cached).contains("answered 5m ago (cached)"));
+    }
+}

@@ -1,0 +1,177 @@
+//! The month's bill from Cost Explorer, at most once per cache TTL: the disk cache first, then
+//! one request when the kept answer is too old (or `--refresh` asks). A failure keeps the last
+//! answer on screen with its age and says why; the metric estimate goes on regardless.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+
+use super::aws::cost_explorer;
+use super::aws::errors::AwsError;
+use super::cost_cache::{CacheKey, CostCache};
+use super::{Source, SourceEvent};
+use crate::store::cost::{CostGroupBy, CostReport};
+
+/// What a cost lookup gave.
+#[derive(Debug)]
+pub struct Lookup {
+    /// Fresh, cached, or (after a failure) the last one kept, however old.
+    pub report: Option<CostReport>,
+    /// Whether Cost Explorer was asked (and billed).
+    pub requested: bool,
+    pub problem: Option<AwsError>,
+}
+
+/// How to look the month up.
+#[derive(Debug, Clone)]
+pub struct CostQuery {
+    pub cache: CostCache,
+    pub key: CacheKey,
+    pub group_by: CostGroupBy,
+    pub tag: String,
+}
+
+/// The month to date for `query`: from the cache while fresh, unless `force`; else from Cost
+/// Explorer, with the forecast of the rest of the month, kept in the cache.
+pub async fn lookup(
+    client: &aws_sdk_costexplorer::Client,
+    query: &CostQuery,
+    force: bool,
+    now: DateTime<Utc>,
+) -> Lookup {
+    let kept = query.cache.load(&query.key);
+    if !force
+        && let Some(r) = &kept
+        && query.cache.is_fresh(r.fetched_at, now)
+    {
+        return Lookup {
+            report: kept,
+            requested: false,
+            problem: None,
+        };
+    }
+    match cost_explorer::month_to_date(client, query.group_by, &query.tag, now).await {
+        Ok(mut report) => {
+            match cost_explorer::rest_of_month(client, now).await {
+                Ok(rest) => report.forecast_usd = Some(report.total_usd + rest.unwrap_or(0.0)),
+                // A young account has no forecast yet: a note, not an incident.
+                Err(e) => report.forecast_problem = Some(e.message),
+            }
+            if let Err(e) = query.cache.save(&query.key, &report) {
+                tracing::warn!(
+                    "cannot keep the cost answer in {}: {e}",
+                    query.cache.dir().display()
+                );
+            }
+            Lookup {
+                report: Some(report),
+                requested: true,
+                problem: None,
+            }
+        }
+        Err(e) => Lookup {
+            report: kept,
+            requested: true,
+            problem: Some(e),
+        },
+    }
+}
+
+/// How often the dashboard looks at the cache: cheap, and a new answer is due only per TTL.
+const CADENCE: Duration = Duration::from_secs(600);
+/// After a failure, wait this long before paying for another try.
+const RETRY_AFTER: chrono::Duration = chrono::Duration::minutes(30);
+
+/// Cost Explorer as a dashboard source.
+pub struct CostSource {
+    client: aws_sdk_costexplorer::Client,
+    query: CostQuery,
+    force_next: bool,
+    shown: Option<DateTime<Utc>>,
+    failed_at: Option<DateTime<Utc>>,
+    usage: super::aws::usage::UsageCounter,
+}
+
+impl CostSource {
+    pub fn new(
+        client: aws_sdk_costexplorer::Client,
+        query: CostQuery,
+        force: bool,
+        usage: super::aws::usage::UsageCounter,
+    ) -> Self {
+        Self {
+            client,
+            query,
+            force_next: force,
+            shown: None,
+            failed_at: None,
+            usage,
+        }
+    }
+
+    async fn poll_at(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        let due = self
+            .shown
+            .is_none_or(|at| !self.query.cache.is_fresh(at, now));
+        let resting = self.failed_at.is_some_and(|at| now - at < RETRY_AFTER);
+        // `--refresh` asks once whatever the state; otherwise only when due and not resting.
+        let ask = self.force_next || (due && !resting);
+        if !ask {
+            return Vec::new();
+        }
+        let found = lookup(&self.client, &self.query, self.force_next, now).await;
+        self.force_next = false;
+        let mut events = Vec::new();
+        if let Some(r) = found.report {
+            self.shown = Some(r.fetched_at);
+            events.push(SourceEvent::Cost(Box::new(r)));
+        }
+        match found.problem {
+            Some(e) => {
+                self.failed_at = Some(now);
+                events.push(SourceEvent::Problem {
+                    source: "cost".into(),
+                    scope: "Cost Explorer".into(),
+                    kind: e.kind,
+                    message: format!("{} (the metric estimate goes on)", e.message),
+                    at: now,
+                });
+            }
+            None => {
+                self.failed_at = None;
+                events.push(SourceEvent::Resolved {
+                    source: "cost".into(),
+                    scope: "Cost Explorer".into(),
+                });
+            }
+        }
+        if found.requested {
+            events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
+        }
+        events
+    }
+}
+
+impl Source for CostSource {
+    fn name(&self) -> &str {
+        "cost"
+    }
+
+    fn cadence(&self) -> Duration {
+        CADENCE
+    }
+
+    /// The bill is hours old by nature: it must not make the metrics look stale.
+    fn tracks_status(&self) -> bool {
+        false
+    }
+
+    fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
+        Box::pin(self.poll_at(now))
+    }
+
+    /// `r` refreshes metrics, never the bill: Cost Explorer is billed per request and its
+    /// answer changes a few times a day. `--refresh` is the way to ask it again.
+    fn refresh_all(&mut self) {}
+}

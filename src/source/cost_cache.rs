@@ -1,0 +1,179 @@
+//! Cost Explorer answers kept on disk (the XDG cache directory, `lambdatop/`), so that a
+//! dashboard restarted on a bastion or a `cost` run from a script does not pay $0.01 again:
+//! an answer younger than the TTL (default 6 h; Cost Explorer itself refreshes a few times a
+//! day) is used as it is. One file per account profile, endpoint, grouping and month.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::store::cost::{CostGroupBy, CostReport};
+
+/// How long an answer is used before Cost Explorer is asked again.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(6 * 3600);
+
+/// What an answer is about: a different one of these is a different file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheKey {
+    pub profile: String,
+    pub endpoint: Option<String>,
+    pub group_by: CostGroupBy,
+    pub tag: String,
+    /// `2026-11`: last month's answer never stands for this month's.
+    pub month: String,
+}
+
+impl CacheKey {
+    fn file_name(&self) -> String {
+        let raw = format!(
+            "cost-{}-{}-{}-{}-{}.json",
+            self.profile,
+            self.endpoint.as_deref().unwrap_or("aws"),
+            self.group_by,
+            self.tag,
+            self.month
+        );
+        raw.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    key: CacheKey,
+    report: CostReport,
+}
+
+/// The cache directory and its TTL.
+#[derive(Debug, Clone)]
+pub struct CostCache {
+    dir: PathBuf,
+    ttl: Duration,
+}
+
+impl CostCache {
+    /// `$XDG_CACHE_HOME/lambdatop` (else `~/.cache/lambdatop`).
+    pub fn default_dir() -> PathBuf {
+        dirs::cache_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("lambdatop")
+    }
+
+    pub fn new(dir: PathBuf, ttl: Duration) -> Self {
+        Self { dir, ttl }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(key.file_name())
+    }
+
+    /// The answer kept for `key`, however old; `None` when there is none or it cannot be read
+    /// (a damaged file is only a miss).
+    pub fn load(&self, key: &CacheKey) -> Option<CostReport> {
+        let path = self.path(key);
+        let text = std::fs::read_to_string(&path).ok()?;
+        match serde_json::from_str::<Entry>(&text) {
+            Ok(e) if e.key == *key => Some(e.report),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::warn!("ignoring the unreadable cost cache {}: {e}", path.display());
+                None
+            }
+        }
+    }
+
+    /// Whether an answer fetched at `fetched_at` is still good at `now`. One from the future
+    /// (a clock that jumped back) is not.
+    pub fn is_fresh(&self, fetched_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let age = now - fetched_at;
+        age >= chrono::Duration::zero() && age.to_std().is_ok_and(|a| a < self.ttl)
+    }
+
+    /// Keeps `report` for `key`: written aside, then renamed, so a reader never sees half.
+    pub fn save(&self, key: &CacheKey, report: &CostReport) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let entry = Entry {
+            key: key.clone(),
+            report: report.clone(),
+        };
+        let text = serde_json::to_string_pretty(&entry).map_err(std::io::Error::other)?;
+        let path = self.path(key);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn report(at: DateTime<Utc>) -> CostReport {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        CostReport {
+            start: d,
+            end: d.succ_opt().unwrap(),
+            group_by: CostGroupBy::Project,
+            tag: Some("project".into()),
+            groups: vec![],
+            days: vec![d],
+            daily_usd: vec![1.5],
+            total_usd: 1.5,
+            forecast_usd: None,
+            forecast_problem: None,
+            estimated: true,
+            fetched_at: at,
+        }
+    }
+
+    fn key(profile: &str) -> CacheKey {
+        CacheKey {
+            profile: profile.into(),
+            endpoint: Some("http://127.0.0.1:5000".into()),
+            group_by: CostGroupBy::Project,
+            tag: "project".into(),
+            month: "2026-11".into(),
+        }
+    }
+
+    #[test]
+    fn saved_answers_come_back_for_their_key_only() {
+        let dir = std::env::temp_dir().join(format!("lambdatop-cache-{}", std::process::id()));
+        let cache = CostCache::new(dir.clone(), DEFAULT_TTL);
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        cache.save(&key("ops/../x"), &report(at)).unwrap();
+        assert_eq!(cache.load(&key("ops/../x")), Some(report(at)));
+        assert_eq!(cache.load(&key("other")), None);
+        assert!(
+            std::fs::read_dir(&dir).unwrap().count() == 1,
+            "the profile cannot leave the directory"
+        );
+        std::fs::write(cache.path(&key("bad")), "{not json").unwrap();
+        assert_eq!(cache.load(&key("bad")), None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn fresh_until_the_ttl() {
+        let cache = CostCache::new(PathBuf::from("/nonexistent"), DEFAULT_TTL);
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        let h = chrono::Duration::hours;
+        assert!(cache.is_fresh(at, at + h(5)));
+        assert!(!cache.is_fresh(at, at + h(6)));
+        assert!(!cache.is_fresh(at, at - h(1)), "from the future");
+    }
+}

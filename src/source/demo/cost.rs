@@ -1,0 +1,163 @@
+//! The demo fleet's bill, as Cost Explorer would give it: the month to date per project (or
+//! region) day by day, from the same traffic model the metrics come from, sampled every half
+//! hour. Like a real bill it holds what the metric estimate cannot see: the payments project
+//! keeps provisioned concurrency warm, and functions deleted earlier in the month left untagged
+//! cost behind.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::{DemoSource, traffic};
+use crate::pricing;
+use crate::store::cost::{self, CostGroup, CostGroupBy, CostReport, UNTAGGED};
+use crate::store::{Architecture, Minute};
+
+/// Minutes between samples of the model.
+const STEP: i64 = 30;
+/// Provisioned concurrency the estimate leaves out, per day, in us-east-1.
+const PROVISIONED_USD_PER_DAY: f64 = 3.46;
+const PROVISIONED_PROJECT: &str = "payments";
+const PROVISIONED_REGION: &str = "us-east-1";
+/// What deleted, untagged functions cost per day.
+const UNTAGGED_USD_PER_DAY: f64 = 0.41;
+
+/// The month to date at `now`, as the demo's Cost Explorer would answer it, for a demo
+/// started at `start` with `history` minutes before it.
+pub fn report(
+    seed: u64,
+    start: Minute,
+    history: u32,
+    now: DateTime<Utc>,
+    group_by: CostGroupBy,
+) -> CostReport {
+    let today = now.date_naive();
+    let (first_day, end) = cost::month_to_date(today);
+    let days: Vec<NaiveDate> = first_day.iter_days().take_while(|d| *d < end).collect();
+    // By function there are no groups (see `groups` below), only the total.
+    let by = match group_by {
+        CostGroupBy::Region => CostGroupBy::Region,
+        _ => CostGroupBy::Project,
+    };
+    let mut groups = modelled(seed, start, history, now, by, &days);
+    // What only the bill sees, under the project or the region it belongs to.
+    let (provisioned, untagged) = match by {
+        CostGroupBy::Region => (PROVISIONED_REGION, PROVISIONED_REGION),
+        _ => (PROVISIONED_PROJECT, UNTAGGED),
+    };
+    for (key, per_day) in [
+        (provisioned, PROVISIONED_USD_PER_DAY),
+        (untagged, UNTAGGED_USD_PER_DAY),
+    ] {
+        let daily = groups
+            .entry(key.to_string())
+            .or_insert_with(|| vec![0.0; days.len()]);
+        for (i, v) in daily.iter_mut().enumerate() {
+            *v += per_day * day_fraction(days[i], now);
+        }
+    }
+    let mut groups: Vec<CostGroup> = groups
+        .into_iter()
+        .map(|(key, daily_usd)| CostGroup {
+            key,
+            mtd_usd: daily_usd.iter().sum(),
+            daily_usd,
+        })
+        .collect();
+    groups.sort_by(|a, b| b.mtd_usd.total_cmp(&a.mtd_usd).then(a.key.cmp(&b.key)));
+    let daily_usd: Vec<f64> = (0..days.len())
+        .map(|i| groups.iter().map(|g| g.daily_usd[i]).sum())
+        .collect();
+    let total: f64 = daily_usd.iter().sum();
+    // The forecast: the complete days' mean for every day left.
+    let complete = days.len().saturating_sub(1);
+    let per_day = if complete > 0 {
+        daily_usd[..complete].iter().sum::<f64>() / complete as f64
+    } else {
+        daily_usd.first().copied().unwrap_or(0.0) / day_fraction(today, now).max(0.01)
+    };
+    let left = (cost::month_end(today) - today).num_days() as f64 - day_fraction(today, now);
+    CostReport {
+        start: first_day,
+        end,
+        group_by,
+        tag: (group_by == CostGroupBy::Project).then(|| "project".to_string()),
+        groups: if group_by == CostGroupBy::Function {
+            Vec::new()
+        } else {
+            groups
+        },
+        days,
+        daily_usd,
+        total_usd: total,
+        forecast_usd: Some(total + per_day * left.max(0.0)),
+        forecast_problem: None,
+        estimated: true,
+        // As if asked an hour ago and kept in the cache.
+        fetched_at: now - Duration::hours(1),
+    }
+}
+
+/// The month to date of what the metrics see (the estimate's view), per group and day; by
+/// function the key is `name (region)`.
+fn modelled(
+    seed: u64,
+    start: Minute,
+    history: u32,
+    now: DateTime<Utc>,
+    group_by: CostGroupBy,
+    days: &[NaiveDate],
+) -> BTreeMap<String, Vec<f64>> {
+    let current = Minute::of(now);
+    let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for inst in DemoSource::instances() {
+        let s = inst.spec;
+        let key = match group_by {
+            CostGroupBy::Project => s.project.to_string(),
+            CostGroupBy::Region => inst.region.to_string(),
+            CostGroupBy::Function => format!("{} ({})", s.name, inst.region),
+        };
+        let arch = if s.arm64 {
+            Architecture::Arm64
+        } else {
+            Architecture::X86_64
+        };
+        let daily = groups.entry(key).or_insert_with(|| vec![0.0; days.len()]);
+        for (i, day) in days.iter().enumerate() {
+            let first = Minute::of(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+            let mut m = first;
+            while m.0 < first.0 + 24 * 60 && m < current {
+                let sample = traffic::sample(seed, inst, m.0, start.0, i64::from(history));
+                // The model's creeping function runs backwards far into the past: not below 1 ms.
+                let avg = sample.duration_avg_ms.unwrap_or(0.0).max(1.0);
+                let usd =
+                    pricing::estimate_usd(inst.region, arch, s.memory_mb, sample.invocations, avg);
+                daily[i] += usd * STEP as f64;
+                m = m.plus(STEP);
+            }
+        }
+    }
+    groups
+}
+
+/// The metric estimate of the month to date per group, as the `cost` command compares it.
+pub fn estimate(
+    seed: u64,
+    start: Minute,
+    history: u32,
+    now: DateTime<Utc>,
+    group_by: CostGroupBy,
+) -> BTreeMap<String, f64> {
+    let (first_day, end) = cost::month_to_date(now.date_naive());
+    let days: Vec<NaiveDate> = first_day.iter_days().take_while(|d| *d < end).collect();
+    modelled(seed, start, history, now, group_by, &days)
+        .into_iter()
+        .map(|(k, daily)| (k, daily.iter().sum()))
+        .collect()
+}
+
+/// How much of `day` has passed at `now`.
+fn day_fraction(day: NaiveDate, now: DateTime<Utc>) -> f64 {
+    let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    ((now - start).num_seconds() as f64 / 86_400.0).clamp(0.0, 1.0)
+}

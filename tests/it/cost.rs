@@ -1,0 +1,392 @@
+//! `lambdatop cost` against moto: Cost Explorer's groups and total as the command prints them,
+//! the disk cache that spares a second billed request, its expiry, `--refresh`, AccessDenied,
+//! and untagged costs. moto serves GetCostAndUsage from results queued through its
+//! `/moto-api/static/ce/cost-and-usage-results` endpoint; the forecast, which moto does not
+//! serve, comes from the loopback proxy.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{Datelike, Utc};
+use serde_json::{Value, json};
+
+use crate::fault_proxy::{Fault, FaultProxy};
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
+
+/// moto keeps one queue of Cost Explorer results for the whole server: tests that queue
+/// results take turns, and each groups by a tag of its own so its requests differ.
+static COST_EXPLORER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Queues one GetCostAndUsage answer: days of `(group key, amount)`.
+fn queue_cost_results(days: &[(&str, &[(&str, &str)])]) {
+    let results: Vec<Value> = days
+        .iter()
+        .map(|(day, groups)| {
+            let next = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .unwrap()
+                .succ_opt()
+                .unwrap();
+            json!({
+                "TimePeriod": {"Start": day, "End": next.format("%Y-%m-%d").to_string()},
+                "Total": {},
+                "Groups": groups.iter().map(|(k, a)| json!({
+                    "Keys": [k],
+                    "Metrics": {"UnblendedCost": {"Amount": a, "Unit": "USD"}}
+                })).collect::<Vec<_>>(),
+                "Estimated": false
+            })
+        })
+        .collect();
+    let body = json!({"results": [{"ResultsByTime": results, "DimensionValueAttributes": []}]});
+    let (status, text) = moto::http(
+        &moto::url(),
+        "POST",
+        "/moto-api/static/ce/cost-and-usage-results",
+        &[("Content-Type", "application/json")],
+        &body.to_string(),
+    );
+    assert_eq!(status, 201, "{text}");
+}
+
+fn cache_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lambdatop-cost-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn cost(endpoint: &str, cache: &Path, args: &[&str]) -> (Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .arg("cost")
+        .args(args)
+        .args(["--format", "json"])
+        .envs(moto::env(endpoint))
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "cost failed: {stderr}");
+    let v = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    (v, stderr)
+}
+
+fn group<'a>(v: &'a Value, key: &str) -> &'a Value {
+    v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == key)
+        .unwrap_or_else(|| panic!("no group {key} in {v:#}"))
+}
+
+fn close(v: &Value, want: f64) -> bool {
+    v.as_f64().is_some_and(|x| (x - want).abs() < 1e-6)
+}
+
+/// The month's first two days (or the first alone on the 1st), as Cost Explorer would list.
+fn month_days() -> Vec<String> {
+    let today = Utc::now().date_naive();
+    let first = today.with_day(1).unwrap();
+    let mut days = vec![first.format("%Y-%m-%d").to_string()];
+    if today > first {
+        days.push(first.succ_opt().unwrap().format("%Y-%m-%d").to_string());
+    }
+    days
+}
+
+/// Functions tagged with `tag` (two projects) and one without, with a steady load on one.
+async fn seed(region: &str, tag: &str) {
+    create_function(
+        region,
+        &Spec {
+            tags: &[(tag, "alpha")],
+            ..Spec::new("alpha-api")
+        },
+    )
+    .await;
+    create_function(
+        region,
+        &Spec {
+            tags: &[(tag, "beta")],
+            ..Spec::new("beta-worker")
+        },
+    )
+    .await;
+    create_function(region, &Spec::new("legacy-cron")).await;
+    put_metric(region, "alpha-api", "Invocations", 10.0, STEADY_MINUTES).await;
+    put_metric(region, "alpha-api", "Duration", 200.0, STEADY_MINUTES).await;
+    put_metric(region, "legacy-cron", "Invocations", 1.0, STEADY_MINUTES).await;
+    put_metric(region, "legacy-cron", "Duration", 50.0, STEADY_MINUTES).await;
+}
+
+/// Whether the month has days left after today, so a forecast is asked for.
+fn forecast_asked() -> bool {
+    let today = Utc::now().date_naive();
+    today.succ_opt().unwrap().month() == today.month()
+}
+
+#[tokio::test]
+async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate() {
+    let region = "eu-north-1";
+    let tag = "costcentre";
+    seed(region, tag).await;
+    let _turn = COST_EXPLORER.lock().await;
+    let days = month_days();
+    let (a, b, u) = (
+        format!("{tag}$alpha"),
+        format!("{tag}$beta"),
+        format!("{tag}$"),
+    );
+    let day1: Vec<(&str, &str)> = vec![(&a, "1.25"), (&b, "0.75"), (&u, "0.10")];
+    let day2: Vec<(&str, &str)> = vec![(&a, "2.50"), (&b, "0.25"), (&u, "0.20")];
+    let mut seeded: Vec<(&str, &[(&str, &str)])> = vec![(&days[0], &day1)];
+    if days.len() > 1 {
+        seeded.push((&days[1], &day2));
+    }
+    queue_cost_results(&seeded);
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.answer(
+        "GetCostForecast",
+        r#"{"Total":{"Amount":"12.5","Unit":"USD"},"ForecastResultsByTime":[]}"#,
+    );
+    let cache = cache_dir("groups");
+    let (v, _) = cost(
+        &proxy.url,
+        &cache,
+        &["--region", region, "--project-tag", tag],
+    );
+
+    let two = days.len() > 1;
+    let (alpha, beta, untagged) = if two {
+        (3.75, 1.0, 0.3)
+    } else {
+        (1.25, 0.75, 0.1)
+    };
+    assert_eq!(v["source"], "aws");
+    assert_eq!(v["group_by"], "project");
+    assert_eq!(v["tag"], tag);
+    assert_eq!(v["period"]["start"], days[0]);
+    assert!(close(&group(&v, "alpha")["mtd_usd"], alpha), "{v:#}");
+    assert!(close(&group(&v, "beta")["mtd_usd"], beta), "{v:#}");
+    assert!(
+        close(&group(&v, "(untagged)")["mtd_usd"], untagged),
+        "{v:#}"
+    );
+    let total = alpha + beta + untagged;
+    assert!(close(&v["total_usd"], total), "{v:#}");
+    let forecast = if forecast_asked() {
+        total + 12.5
+    } else {
+        total
+    };
+    assert!(close(&v["forecast_usd"], forecast), "{v:#}");
+    assert_eq!(v["cache_age_s"], 0);
+    assert_eq!(v["groups"][0]["key"], "alpha", "largest bill first");
+
+    // The estimate: 120 invocations of 20 ms on 128 MB, and untagged legacy-cron's 12 of 50 ms.
+    let est = |n: f64, ms: f64| n * 0.2e-6 + n * ms / 1000.0 * 0.125 * 0.000_016_666_7;
+    assert!(
+        close(&group(&v, "alpha")["estimate_usd"], est(120.0, 20.0)),
+        "{v:#}"
+    );
+    assert!(
+        close(&group(&v, "(untagged)")["estimate_usd"], est(12.0, 50.0)),
+        "{v:#}"
+    );
+    assert!(close(&group(&v, "beta")["estimate_usd"], 0.0), "{v:#}");
+    assert!(close(
+        &v["estimate_total_usd"],
+        est(120.0, 20.0) + est(12.0, 50.0)
+    ));
+    assert_eq!(v["estimate_leaves_out"][1], "provisioned concurrency");
+    assert_eq!(v["problems"], json!([]));
+
+    // The request counter matches what reached the wire, operation by operation.
+    let usage = &v["api_usage"];
+    for op in usage["operations"].as_array().unwrap() {
+        let name = op["operation"].as_str().unwrap();
+        assert_eq!(
+            op["requests"].as_u64().unwrap() as usize,
+            proxy.seen(name),
+            "{name}: {v:#}"
+        );
+    }
+    assert_eq!(proxy.seen("GetCostAndUsage"), 1);
+    assert_eq!(
+        usage["requests"].as_u64().unwrap() as usize,
+        proxy.seen_total()
+    );
+    let ce_requests = 1 + usize::from(forecast_asked());
+    let metrics = usage["metrics_requested"].as_u64().unwrap();
+    assert_eq!(metrics, 6, "two daily sums for each of three functions");
+    assert!(
+        close(
+            &usage["est_cost_usd"],
+            ce_requests as f64 * 0.01 + metrics as f64 * 0.00001
+        ),
+        "{usage:#}"
+    );
+}
+
+#[tokio::test]
+async fn a_cached_answer_is_used_until_it_expires_or_refresh_asks() {
+    let region = "eu-south-1";
+    let tag = "cachetag";
+    seed(region, tag).await;
+    let _turn = COST_EXPLORER.lock().await;
+    let key = format!("{tag}$alpha");
+    let day: Vec<(&str, &str)> = vec![(&key, "4.00")];
+    queue_cost_results(&[(&month_days()[0], &day)]);
+    let proxy = FaultProxy::start(&moto::url());
+    let cache = cache_dir("ttl");
+    let args = ["--region", region, "--project-tag", tag];
+
+    let (first, _) = cost(&proxy.url, &cache, &args);
+    assert_eq!(proxy.seen("GetCostAndUsage"), 1);
+    assert!(close(&group(&first, "alpha")["mtd_usd"], 4.0));
+
+    // Again within the TTL: the kept answer, no request to Cost Explorer.
+    let (second, _) = cost(&proxy.url, &cache, &args);
+    assert_eq!(proxy.seen("GetCostAndUsage"), 1, "a cache hit asks nothing");
+    assert!(close(&group(&second, "alpha")["mtd_usd"], 4.0));
+    assert!(second["cache_age_s"].as_i64().unwrap() >= 0);
+    let ce = second["api_usage"]["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["service"] == "Cost Explorer")
+        .count();
+    assert_eq!(ce, 0, "no Cost Explorer request counted: {second:#}");
+
+    // The table says the answer is a kept one.
+    let table = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["cost", "--region", region, "--project-tag", tag])
+        .envs(moto::env(&proxy.url))
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("(cached)"), "{text}");
+    assert!(text.contains("alpha") && text.contains("$4.00"), "{text}");
+    assert_eq!(proxy.seen("GetCostAndUsage"), 1);
+
+    // Seven hours later the answer has expired: one new request.
+    let file = std::fs::read_dir(cache.join("lambdatop"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains(tag))
+        .expect("the answer is kept on disk");
+    let mut entry: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let old = Utc::now() - chrono::Duration::hours(7);
+    entry["report"]["fetched_at"] = json!(old.to_rfc3339());
+    std::fs::write(&file, entry.to_string()).unwrap();
+    let (third, _) = cost(&proxy.url, &cache, &args);
+    assert_eq!(proxy.seen("GetCostAndUsage"), 2, "expired: asked again");
+    assert_eq!(third["cache_age_s"], 0);
+
+    // --refresh asks even though the answer is fresh.
+    let (_, _) = cost(&proxy.url, &cache, &[&args[..], &["--refresh"]].concat());
+    assert_eq!(
+        proxy.seen("GetCostAndUsage"),
+        3,
+        "--refresh forces one request"
+    );
+
+    // A shorter TTL by flag: the answer is already too old for it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_, _) = cost(
+        &proxy.url,
+        &cache,
+        &[&args[..], &["--cost-ttl", "1s"]].concat(),
+    );
+    assert_eq!(proxy.seen("GetCostAndUsage"), 4);
+    let _ = std::fs::remove_dir_all(cache);
+}
+
+#[tokio::test]
+async fn access_denied_says_so_and_keeps_the_estimate_and_the_last_answer() {
+    let region = "me-south-1";
+    let tag = "deniedtag";
+    seed(region, tag).await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.inject("GetCostAndUsage", Fault::AccessDenied, None);
+    let cache = cache_dir("denied");
+    let args = ["--region", region, "--project-tag", tag];
+    let (v, _) = cost(&proxy.url, &cache, &args);
+    assert_eq!(
+        proxy.seen("GetCostAndUsage"),
+        1,
+        "AccessDenied is not retried"
+    );
+    assert_eq!(v["total_usd"], Value::Null);
+    assert_eq!(v["forecast_usd"], Value::Null);
+    assert_eq!(v["cache_age_s"], Value::Null);
+    let problems = v["problems"].to_string();
+    assert!(
+        problems.contains("Cost Explorer: GetCostAndUsage: AccessDeniedException"),
+        "{problems}"
+    );
+    assert_eq!(group(&v, "alpha")["mtd_usd"], Value::Null);
+    assert!(group(&v, "alpha")["estimate_usd"].as_f64().unwrap() > 0.0);
+    assert!(v["estimate_total_usd"].as_f64().unwrap() > 0.0);
+
+    // With an older answer kept, that answer shows, with its age and the problem.
+    let _turn = COST_EXPLORER.lock().await;
+    let key = format!("{tag}$alpha");
+    let day: Vec<(&str, &str)> = vec![(&key, "9.99")];
+    queue_cost_results(&[(&month_days()[0], &day)]);
+    proxy.clear();
+    let (fresh, _) = cost(&proxy.url, &cache, &args);
+    assert!(close(&fresh["total_usd"], 9.99), "{fresh:#}");
+    proxy.inject("GetCostAndUsage", Fault::AccessDenied, None);
+    let (kept, _) = cost(&proxy.url, &cache, &[&args[..], &["--refresh"]].concat());
+    assert!(close(&kept["total_usd"], 9.99), "{kept:#}");
+    assert!(
+        kept["problems"]
+            .to_string()
+            .contains("showing the answer kept from"),
+        "{kept:#}"
+    );
+    let _ = std::fs::remove_dir_all(cache);
+}
+
+#[tokio::test]
+async fn by_region_and_by_function() {
+    let region = "il-central-1";
+    seed(region, "project").await;
+    let _turn = COST_EXPLORER.lock().await;
+    let day: Vec<(&str, &str)> = vec![(region, "2.00"), ("us-east-1", "1.00")];
+    queue_cost_results(&[(&month_days()[0], &day)]);
+    let proxy = FaultProxy::start(&moto::url());
+    let cache = cache_dir("region");
+    let (v, _) = cost(
+        &proxy.url,
+        &cache,
+        &["--region", region, "--group-by", "region"],
+    );
+    assert_eq!(v["group_by"], "region");
+    assert!(close(&group(&v, region)["mtd_usd"], 2.0), "{v:#}");
+    assert!(group(&v, region)["estimate_usd"].as_f64().unwrap() > 0.0);
+    assert!(close(&group(&v, "us-east-1")["mtd_usd"], 1.0));
+    assert_eq!(
+        group(&v, "us-east-1")["estimate_usd"],
+        Value::Null,
+        "not watched"
+    );
+    assert!(close(&v["total_usd"], 3.0));
+
+    let (f, _) = cost(
+        &proxy.url,
+        &cache,
+        &["--region", region, "--group-by", "function"],
+    );
+    let key = format!("alpha-api ({region})");
+    assert_eq!(group(&f, &key)["mtd_usd"], Value::Null);
+    assert!(group(&f, &key)["estimate_usd"].as_f64().unwrap() > 0.0);
+    assert!(
+        f["problems"]
+            .to_string()
+            .contains("does not split Lambda cost by function"),
+        "{f:#}"
+    );
+    let _ = std::fs::remove_dir_all(cache);
+}
