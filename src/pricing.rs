@@ -6,6 +6,20 @@
 
 use crate::store::Architecture;
 
+/// What the estimate leaves out, said wherever it is shown.
+pub const ESTIMATE_LEAVES_OUT: [&str; 4] = [
+    "free tier",
+    "provisioned concurrency",
+    "ephemeral storage",
+    "data transfer",
+];
+
+/// "free tier, provisioned concurrency, ephemeral storage and data transfer".
+pub fn leaves_out() -> String {
+    let (last, rest) = ESTIMATE_LEAVES_OUT.split_last().unwrap_or((&"", &[]));
+    format!("{} and {last}", rest.join(", "))
+}
+
 /// Prices of one region.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RegionPrices {

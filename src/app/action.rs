@@ -34,4 +34,8 @@ pub enum Action {
     /// Move the minute cursor on the task-flow graph.
     CursorLeft,
     CursorRight,
+    /// The projects pane.
+    OpenProjects,
+    /// From the projects pane: narrow every pane to the selected project.
+    NarrowToProject,
 }

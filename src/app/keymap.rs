@@ -17,6 +17,8 @@ pub enum Context {
     Detail,
     /// The log pane.
     Logs,
+    /// The projects pane.
+    Projects,
 }
 
 impl Context {
@@ -26,6 +28,7 @@ impl Context {
             Context::Dashboard => "Fleet and task flow",
             Context::Detail => "Function detail",
             Context::Logs => "Logs",
+            Context::Projects => "Projects",
         }
     }
 }
@@ -83,7 +86,7 @@ const fn bind(
     }
 }
 
-use Context::{Dashboard, Detail, Global, Logs};
+use Context::{Dashboard, Detail, Global, Logs, Projects};
 
 // One binding a line: the table reads as the help does.
 #[rustfmt::skip]
@@ -108,10 +111,11 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch('S')], "S", Action::SortReverse, Dashboard, "reverse the sort", None),
     bind(&[key(KeyCode::Tab)], "Tab", Action::FocusNext, Dashboard, "next pane", Some("pane")),
     bind(&[key(KeyCode::BackTab)], "Shift-Tab", Action::FocusPrev, Dashboard, "previous pane", None),
+    bind(&[ch('p')], "p", Action::OpenProjects, Dashboard, "projects: breakdown and cost; Enter there narrows to one", Some("projects")),
     bind(&[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
     bind(&[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then l: its logs)", None),
     bind(&[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
-    bind(&[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, else clear the filter", None),
+    bind(&[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, else the filter, else the project", None),
     bind(&[key(KeyCode::Esc), key(KeyCode::Backspace), ch('h'), key(KeyCode::Left)], "Esc ← h", Action::Back, Detail, "back to the fleet", Some("back")),
     bind(&[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Detail, "previous function", None),
     bind(&[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Detail, "next function", None),
@@ -126,6 +130,15 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch(' ')], "Space", Action::TogglePause, Logs, "pause or resume", Some("pause")),
     bind(&[ch('/')], "/", Action::StartFilter, Logs, "filter lines: ERROR, \"timed out\", ?A ?B, -X", Some("filter")),
     bind(&[ch('J')], "J", Action::TogglePrettyJson, Logs, "indent JSON lines", Some("json")),
+    bind(&[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Projects, "previous project", None),
+    bind(&[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Projects, "next project", None),
+    bind(&[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Projects, "first project", None),
+    bind(&[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Projects, "last project", None),
+    bind(&[key(KeyCode::Enter)], "Enter", Action::NarrowToProject, Projects, "narrow every pane to this project (Esc on the fleet widens)", Some("narrow")),
+    bind(&[ch('s')], "s", Action::SortNext, Projects, "sort by the next column", Some("sort")),
+    bind(&[ch('S')], "S", Action::SortReverse, Projects, "reverse the sort", None),
+    bind(&[ch('l')], "l", Action::OpenProjectLogs, Projects, "logs of this project", Some("logs")),
+    bind(&[key(KeyCode::Esc), ch('p'), key(KeyCode::Backspace)], "Esc p", Action::Back, Projects, "back to the fleet", Some("back")),
 ];
 
 fn matches(k: &Key, event: &KeyEvent) -> bool {
@@ -159,6 +172,14 @@ pub fn hints(context: Context) -> impl Iterator<Item = (&'static str, &'static s
             .filter_map(|b| b.hint.map(|h| (short_label(b), h)))
     };
     of(context).chain(of(Global))
+}
+
+/// Whether a hint of `hints` is one of the global ones.
+pub fn is_global_hint(hint: &(&'static str, &'static str)) -> bool {
+    BINDINGS
+        .iter()
+        .filter(|b| b.context == Global)
+        .any(|b| b.hint == Some(hint.1) && short_label(b) == hint.0)
 }
 
 /// The first key of a label, for the footer ("q Ctrl-C" → "q"); the window keys read "1-3".

@@ -14,7 +14,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use action::Action;
 use keymap::Context;
-use view::{FleetView, FlowScope, Query, SortColumn};
+use view::{FleetView, FlowScope, ProjectSort, Query, SortColumn};
 
 use crate::logtext::filter::Pattern;
 use crate::source::{Command, SourceKind, TailTarget};
@@ -82,6 +82,8 @@ pub enum Screen {
         target: TailTarget,
         from_detail: bool,
     },
+    /// The projects pane.
+    Projects,
 }
 
 /// How the log pane is being read.
@@ -128,6 +130,12 @@ pub struct UiState {
     pub log: LogView,
     /// Rows the log pane showed last frame.
     pub log_rows: Cell<usize>,
+    /// The project every pane is narrowed to, if any.
+    pub project: Option<String>,
+    /// The project selected in the projects pane.
+    pub project_selected: Option<String>,
+    pub project_sort: ProjectSort,
+    pub project_sort_reversed: bool,
 }
 
 /// Options the app starts with.
@@ -149,6 +157,8 @@ pub struct App {
     /// Why the typed log filter is not applied, if it is not.
     pub log_filter_error: Option<String>,
     outbox: Vec<Command>,
+    /// The functions last said to be on screen (`Command::Watch`).
+    watched: Vec<FunctionKey>,
     quit: bool,
 }
 
@@ -175,12 +185,17 @@ impl App {
                 table_rows: Cell::new(10),
                 log: LogView::default(),
                 log_rows: Cell::new(10),
+                project: None,
+                project_selected: None,
+                project_sort: ProjectSort::Errors,
+                project_sort_reversed: false,
             },
             now,
             view: FleetView::default(),
             log_matches: (None, Vec::new()),
             log_filter_error: None,
             outbox: Vec::new(),
+            watched: Vec::new(),
             quit: false,
         };
         app.refresh();
@@ -204,6 +219,39 @@ impl App {
         &self.view
     }
 
+    /// The functions whose figures are on screen: the fleet table's visible rows, the function
+    /// of the detail view, the functions whose logs are tailed.
+    pub fn on_screen(&self) -> Vec<FunctionKey> {
+        let fns = self.store.functions();
+        let order = self.view.order();
+        let offset = self.ui.table_offset.get().min(order.len());
+        let end = (offset + self.ui.table_rows.get()).min(order.len());
+        let mut keys: Vec<FunctionKey> = order[offset..end]
+            .iter()
+            .map(|&i| fns[i].facts.key())
+            .collect();
+        match &self.ui.screen {
+            Screen::Detail(k) => keys.insert(0, k.clone()),
+            Screen::Logs { target, .. } => keys.extend(target.functions.iter().cloned()),
+            Screen::Dashboard | Screen::Projects => {}
+        }
+        if let Some(k) = &self.ui.selected
+            && !keys.contains(k)
+        {
+            keys.insert(0, k.clone());
+        }
+        keys
+    }
+
+    /// Tells the sources what is on screen, when that changed since it was last said.
+    pub fn note_on_screen(&mut self) {
+        let keys = self.on_screen();
+        if keys != self.watched {
+            self.watched = keys.clone();
+            self.outbox.push(Command::Watch(keys));
+        }
+    }
+
     /// Moves the app's clock; the view follows when the minute turns.
     pub fn set_now(&mut self, now: DateTime<Utc>) {
         self.now = now;
@@ -212,16 +260,46 @@ impl App {
 
     /// Brings the cached view up to date after the store or the UI state changed.
     pub fn refresh(&mut self) {
+        self.refresh_view();
+        // The projects pane keeps a selection too, and a narrowed project that is gone (a
+        // new inventory) lets go.
+        let projects = &self.view.stats().projects;
+        let known = |p: &String| projects.iter().any(|s| &s.name == p);
+        let mut again = false;
+        if self.ui.project.as_ref().is_some_and(|p| !known(p)) {
+            self.ui.project = None;
+            again = true;
+        }
+        if !self.ui.project_selected.as_ref().is_some_and(known) {
+            let order = self.project_order();
+            self.ui.project_selected = order
+                .first()
+                .map(|&i| self.view.stats().projects[i].name.clone());
+            again = true;
+        }
+        if again {
+            // The rows and the chart follow what just changed.
+            self.refresh_view();
+        }
+        self.refresh_log_matches();
+    }
+
+    fn refresh_view(&mut self) {
         let scope = self.flow_scope();
         let q = Query {
             window: self.ui.window,
             filter: &self.ui.filter,
+            project: self.ui.project.as_deref(),
+            chart_project: match self.ui.screen {
+                Screen::Projects => self.ui.project_selected.as_deref(),
+                _ => None,
+            },
             sort: self.ui.sort,
             descending: self.ui.descending,
             scope: &scope,
         };
         self.view.refresh(&self.store, &q, self.now);
-        // Keep a selection while there are rows: the first one by default.
+        // Keep a function selected while there are rows: the first one by default.
         let order = self.view.order();
         let still_there = self.ui.selected.as_ref().is_some_and(|k| {
             order.iter().any(|&i| {
@@ -234,7 +312,41 @@ impl App {
                 .first()
                 .map(|&i| self.store.functions()[i].facts.key());
         }
-        self.refresh_log_matches();
+    }
+
+    /// Indices into the window's project figures, in the projects pane's order.
+    pub fn project_order(&self) -> Vec<usize> {
+        view::sorted_projects(
+            self.view.stats(),
+            self.store.cost(),
+            self.ui.project_sort,
+            self.ui.project_sort_reversed,
+        )
+    }
+
+    /// Position of the selected project in the projects pane.
+    pub fn selected_project_row(&self) -> Option<usize> {
+        let name = self.ui.project_selected.as_ref()?;
+        let projects = &self.view.stats().projects;
+        self.project_order()
+            .iter()
+            .position(|&i| &projects[i].name == name)
+    }
+
+    fn move_project_selection(&mut self, action: Action) {
+        let order = self.project_order();
+        if order.is_empty() {
+            return;
+        }
+        let last = order.len() - 1;
+        let current = self.selected_project_row().unwrap_or(0);
+        let next = match action {
+            Action::Up => current.saturating_sub(1),
+            Action::Down => (current + 1).min(last),
+            Action::Top => 0,
+            _ => last,
+        };
+        self.ui.project_selected = Some(self.view.stats().projects[order[next]].name.clone());
     }
 
     /// Recomputes which log lines the pane shows, when the lines, the filter or the target
@@ -297,8 +409,33 @@ impl App {
             .map_or(0, |n| self.log_matches.1.len().saturating_sub(n))
     }
 
+    /// The logs of every function of `project`.
+    fn project_target(&self, project: &str) -> Option<TailTarget> {
+        let mut functions: Vec<FunctionKey> = self
+            .store
+            .functions()
+            .iter()
+            .filter(|g| g.project == project)
+            .map(|g| g.facts.key())
+            .collect();
+        if functions.is_empty() {
+            return None;
+        }
+        functions.sort();
+        Some(TailTarget {
+            label: format!("project {project} ({} functions)", functions.len()),
+            log_group_arns: self.log_group_arns(&functions),
+            functions,
+            range_ms: None,
+            filter: None,
+        })
+    }
+
     /// The logs to follow for an action: the selected function, or its project.
     fn tail_target(&self, project: bool) -> Option<TailTarget> {
+        if let (Screen::Projects, Some(p)) = (&self.ui.screen, &self.ui.project_selected) {
+            return self.project_target(p);
+        }
         let key = match &self.ui.screen {
             Screen::Detail(k) => Some(k.clone()),
             _ => self.ui.selected.clone(),
@@ -313,21 +450,7 @@ impl App {
                 filter: None,
             });
         }
-        let mut functions: Vec<FunctionKey> = self
-            .store
-            .functions()
-            .iter()
-            .filter(|g| g.project == f.project)
-            .map(|g| g.facts.key())
-            .collect();
-        functions.sort();
-        Some(TailTarget {
-            label: format!("project {} ({} functions)", f.project, functions.len()),
-            log_group_arns: self.log_group_arns(&functions),
-            functions,
-            range_ms: None,
-            filter: None,
-        })
+        self.project_target(&f.project)
     }
 
     /// The logs of the minute picked on the task flow, for what the graph shows: the function,
@@ -466,9 +589,11 @@ impl App {
             .selected
             .as_ref()
             .and_then(|k| self.store.function(k));
-        match (self.ui.flow_follows, selected) {
-            (FlowFollows::Project, Some(f)) => FlowScope::Project(f.project.clone()),
-            (FlowFollows::Function, Some(f)) => FlowScope::Function(f.facts.key()),
+        match (self.ui.flow_follows, selected, &self.ui.project) {
+            (FlowFollows::Project, Some(f), _) => FlowScope::Project(f.project.clone()),
+            (FlowFollows::Function, Some(f), _) => FlowScope::Function(f.facts.key()),
+            // Narrowed to a project: its flow is the whole there is.
+            (_, _, Some(p)) => FlowScope::Project(p.clone()),
             _ => FlowScope::Fleet,
         }
     }
@@ -497,6 +622,7 @@ impl App {
             Screen::Dashboard => Context::Dashboard,
             Screen::Detail(_) => Context::Detail,
             Screen::Logs { .. } => Context::Logs,
+            Screen::Projects => Context::Projects,
         }
     }
 
@@ -581,8 +707,33 @@ impl App {
     /// Applies an action: the only place UI state changes.
     pub fn update(&mut self, action: Action) {
         let in_logs = matches!(self.ui.screen, Screen::Logs { .. });
+        let in_projects = self.ui.screen == Screen::Projects;
         match action {
             Action::Quit => self.quit = true,
+            Action::Up | Action::Down | Action::Top | Action::Bottom if in_projects => {
+                self.move_project_selection(action)
+            }
+            Action::SortNext if in_projects => {
+                self.ui.project_sort = self.ui.project_sort.next();
+                self.ui.project_sort_reversed = false;
+            }
+            Action::SortReverse if in_projects => {
+                self.ui.project_sort_reversed = !self.ui.project_sort_reversed
+            }
+            Action::OpenProjects => {
+                if let Some(p) = &self.ui.project {
+                    self.ui.project_selected = Some(p.clone());
+                }
+                self.ui.screen = Screen::Projects;
+            }
+            Action::NarrowToProject => {
+                if let Some(p) = self.ui.project_selected.clone() {
+                    self.ui.project = Some(p);
+                    self.ui.flow_cursor = None;
+                    self.ui.table_offset.set(0);
+                }
+                self.ui.screen = Screen::Dashboard;
+            }
             Action::Up
             | Action::Down
             | Action::PageUp
@@ -605,10 +756,12 @@ impl App {
                 }
             }
             Action::Back => match &self.ui.screen {
-                Screen::Detail(_) => self.ui.screen = Screen::Dashboard,
+                Screen::Detail(_) | Screen::Projects => self.ui.screen = Screen::Dashboard,
                 Screen::Dashboard if self.ui.flow_cursor.is_some() => self.ui.flow_cursor = None,
+                Screen::Dashboard if !self.ui.filter.is_empty() => self.ui.filter.clear(),
                 Screen::Dashboard => {
-                    self.ui.filter.clear();
+                    self.ui.project = None;
+                    self.ui.table_offset.set(0);
                 }
                 Screen::Logs {
                     target,

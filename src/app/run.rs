@@ -42,6 +42,7 @@ pub async fn run(
     loop {
         if dirty && Instant::now() >= next_frame {
             draw(terminal, app)?;
+            app.note_on_screen();
             dirty = false;
             next_frame = Instant::now() + FRAME;
             test_panic_after_first_draw();
@@ -78,12 +79,16 @@ pub async fn run(
             _ = sighup.recv() => return Ok(()),
             _ = sigint.recv() => return Ok(()),
         }
-        for command in app.take_commands() {
-            let _ = commands.send(command);
-        }
+        send_commands(app, &commands);
         if app.should_quit() {
             return Ok(());
         }
+    }
+}
+
+fn send_commands(app: &mut App, commands: &broadcast::Sender<Command>) {
+    for command in app.take_commands() {
+        let _ = commands.send(command);
     }
 }
 

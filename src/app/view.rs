@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::store::window::{FleetStats, Flow, FunctionStats, fleet_stats};
+use crate::store::cost::CostReport;
+use crate::store::window::{FleetStats, Flow, FunctionStats, ProjectStats, fleet_stats};
 use crate::store::{FunctionKey, Minute, Store, Window};
 
 /// Columns of the fleet table, in the order `s` cycles them.
@@ -23,10 +24,11 @@ pub enum SortColumn {
     Concurrency,
     ColdStarts,
     MemoryUsed,
+    Cost,
 }
 
 impl SortColumn {
-    pub const ALL: [SortColumn; 13] = [
+    pub const ALL: [SortColumn; 14] = [
         SortColumn::Name,
         SortColumn::Project,
         SortColumn::Region,
@@ -40,6 +42,7 @@ impl SortColumn {
         SortColumn::Concurrency,
         SortColumn::ColdStarts,
         SortColumn::MemoryUsed,
+        SortColumn::Cost,
     ];
 
     pub fn next(self) -> SortColumn {
@@ -70,6 +73,7 @@ impl SortColumn {
             SortColumn::Concurrency => "concurrency",
             SortColumn::ColdStarts => "cold starts",
             SortColumn::MemoryUsed => "memory used",
+            SortColumn::Cost => "est. cost",
         }
     }
 
@@ -85,9 +89,81 @@ impl SortColumn {
             SortColumn::Concurrency => s.concurrency_max,
             SortColumn::ColdStarts => s.cold_starts,
             SortColumn::MemoryUsed => s.memory_used_ratio,
+            SortColumn::Cost => s.est_cost_usd,
             SortColumn::Name | SortColumn::Project | SortColumn::Region => None,
         }
     }
+}
+
+/// Columns of the projects pane, in the order `s` cycles them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectSort {
+    Errors,
+    ErrorRate,
+    Invocations,
+    CostPerHour,
+    MonthToDate,
+    Name,
+}
+
+impl ProjectSort {
+    pub const ALL: [ProjectSort; 6] = [
+        ProjectSort::Errors,
+        ProjectSort::ErrorRate,
+        ProjectSort::Invocations,
+        ProjectSort::CostPerHour,
+        ProjectSort::MonthToDate,
+        ProjectSort::Name,
+    ];
+
+    pub fn next(self) -> ProjectSort {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProjectSort::Errors => "errors",
+            ProjectSort::ErrorRate => "error %",
+            ProjectSort::Invocations => "invocations",
+            ProjectSort::CostPerHour => "est. $/h",
+            ProjectSort::MonthToDate => "month to date",
+            ProjectSort::Name => "name",
+        }
+    }
+}
+
+/// The projects in the order the pane lists them: indices into `stats.projects`, the sort's
+/// worst first (A to Z by name), or the other way round when `reversed`; unknown figures last
+/// either way; ties by name.
+pub fn sorted_projects(
+    stats: &FleetStats,
+    cost: Option<&CostReport>,
+    sort: ProjectSort,
+    reversed: bool,
+) -> Vec<usize> {
+    let figure = |p: &ProjectStats| match sort {
+        ProjectSort::Errors => p.errors,
+        ProjectSort::ErrorRate => p.error_rate,
+        ProjectSort::Invocations => p.invocations,
+        ProjectSort::CostPerHour => p.est_cost_usd,
+        ProjectSort::MonthToDate => cost.and_then(|c| c.group(&p.name)).map(|g| g.mtd_usd),
+        ProjectSort::Name => None,
+    };
+    let mut order: Vec<usize> = (0..stats.projects.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&stats.projects[a], &stats.projects[b]);
+        let flip = |o: std::cmp::Ordering| if reversed { o.reverse() } else { o };
+        match (sort, figure(pa), figure(pb)) {
+            (ProjectSort::Name, _, _) => flip(pa.name.cmp(&pb.name)),
+            (_, Some(x), Some(y)) => flip(y.total_cmp(&x)),
+            (_, Some(_), None) => std::cmp::Ordering::Less,
+            (_, None, Some(_)) => std::cmp::Ordering::Greater,
+            (_, None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| pa.name.cmp(&pb.name))
+    });
+    order
 }
 
 /// What the task-flow graph adds up.
@@ -126,6 +202,7 @@ struct StatsKey {
 struct OrderKey {
     stats: StatsKey,
     filter: String,
+    project: Option<String>,
     sort: SortColumn,
     descending: bool,
 }
@@ -136,21 +213,40 @@ struct FlowKey {
     scope: FlowScope,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+struct ProjectChartKey {
+    stats: StatsKey,
+    project: String,
+}
+
+/// Invocations per minute of one project against the fleet's, for the projects pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectChart {
+    pub project: String,
+    pub fleet: Vec<Option<f64>>,
+    pub selected: Vec<Option<f64>>,
+}
+
 /// The cached view.
 #[derive(Debug, Default)]
 pub struct FleetView {
     stats: Option<(StatsKey, FleetStats)>,
     order: Option<(OrderKey, Vec<usize>)>,
     flow: Option<(FlowKey, Flow)>,
+    project_chart: Option<(ProjectChartKey, ProjectChart)>,
 }
 
 /// Inputs of the view.
 pub struct Query<'a> {
     pub window: Window,
     pub filter: &'a str,
+    /// Only this project's functions (the projects pane narrowed to it).
+    pub project: Option<&'a str>,
     pub sort: SortColumn,
     pub descending: bool,
     pub scope: &'a FlowScope,
+    /// The project the projects pane charts, while it is open.
+    pub chart_project: Option<&'a str>,
 }
 
 impl FleetView {
@@ -169,11 +265,29 @@ impl FleetView {
         let order_key = OrderKey {
             stats: stats_key.clone(),
             filter: q.filter.to_string(),
+            project: q.project.map(str::to_string),
             sort: q.sort,
             descending: q.descending,
         };
         if self.order.as_ref().is_none_or(|(k, _)| *k != order_key) {
             self.order = Some((order_key, sorted_order(store, stats, q)));
+        }
+
+        if let Some(project) = q.chart_project {
+            let key = ProjectChartKey {
+                stats: stats_key.clone(),
+                project: project.to_string(),
+            };
+            if self.project_chart.as_ref().is_none_or(|(k, _)| *k != key) {
+                let fleet = Flow::of(store.functions(), stats.range).started;
+                let mine = store.functions().iter().filter(|f| f.project == project);
+                let chart = ProjectChart {
+                    project: project.to_string(),
+                    fleet,
+                    selected: Flow::of(mine, stats.range).started,
+                };
+                self.project_chart = Some((key, chart));
+            }
         }
 
         let flow_key = FlowKey {
@@ -204,6 +318,11 @@ impl FleetView {
         self.order.as_ref().map_or(&[], |(_, o)| o.as_slice())
     }
 
+    /// The projects pane's chart, once it has been asked for.
+    pub fn project_chart(&self) -> Option<&ProjectChart> {
+        self.project_chart.as_ref().map(|(_, c)| c)
+    }
+
     pub fn flow(&self) -> &Flow {
         &self.flow.as_ref().expect("FleetView::refresh before use").1
     }
@@ -214,7 +333,8 @@ fn sorted_order(store: &Store, stats: &FleetStats, q: &Query) -> Vec<usize> {
     let mut order: Vec<usize> = (0..fns.len())
         .filter(|&i| {
             let f = &fns[i];
-            matches_filter(q.filter, &f.facts.name, &f.project, &f.facts.region)
+            q.project.is_none_or(|p| f.project == p)
+                && matches_filter(q.filter, &f.facts.name, &f.project, &f.facts.region)
         })
         .collect();
     let by_name = |a: usize, b: usize| {

@@ -13,6 +13,8 @@ use serde::Serialize;
 use super::snapshot::{ApiUsageRow, api_usage_row};
 use crate::cli::{CostArgs, Format, GlobalArgs};
 use crate::clock::SharedClock;
+use crate::logtext::sanitize::clean_field;
+use crate::pricing::{self, ESTIMATE_LEAVES_OUT, leaves_out};
 use crate::source::SourceKind;
 use crate::source::aws::{self, AwsOptions, inventory, metrics};
 use crate::source::cost::lookup;
@@ -20,15 +22,6 @@ use crate::source::demo::cost as demo_cost;
 use crate::store::cost::{self, CostGroupBy, CostReport, UNTAGGED};
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
 use crate::ui::format;
-use crate::{logtext::sanitize::clean_field, pricing};
-
-/// What the metric estimate leaves out, said wherever it is shown.
-pub const ESTIMATE_LEAVES_OUT: [&str; 4] = [
-    "free tier",
-    "provisioned concurrency",
-    "ephemeral storage",
-    "data transfer",
-];
 
 #[derive(Debug, Serialize, PartialEq)]
 pub struct CostOutput {
@@ -137,12 +130,6 @@ pub fn build(
         problems,
         api_usage: None,
     }
-}
-
-/// "free tier, provisioned concurrency, ephemeral storage and data transfer".
-pub fn leaves_out() -> String {
-    let (last, rest) = ESTIMATE_LEAVES_OUT.split_last().unwrap_or((&"", &[]));
-    format!("{} and {last}", rest.join(", "))
 }
 
 /// The table for people.

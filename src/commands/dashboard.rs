@@ -27,7 +27,7 @@ pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
     );
 
     let (events_tx, events_rx) = mpsc::channel(4096);
-    let (commands_tx, _) = broadcast::channel(16);
+    let (commands_tx, _) = broadcast::channel(256);
     let cancel = CancellationToken::new();
     let tasks: Vec<_> = setup
         .sources

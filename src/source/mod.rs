@@ -122,6 +122,8 @@ pub enum Command {
     RefreshNow,
     /// Follow these functions' logs (`None`: stop).
     Tail(Option<TailTarget>),
+    /// The functions on screen now: metric pollers keep these at full cadence.
+    Watch(Vec<FunctionKey>),
 }
 
 /// A poller: the runner calls `poll` at its cadence and on demand.
@@ -150,7 +152,7 @@ pub trait Source: Send + 'static {
                 self.refresh_all();
                 true
             }
-            Command::Tail(_) => false,
+            Command::Tail(_) | Command::Watch(_) => false,
         }
     }
 }

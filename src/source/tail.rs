@@ -374,6 +374,7 @@ impl Source for TailSource {
                 true
             }
             Command::RefreshNow => true,
+            Command::Watch(_) => false,
         }
     }
 }

@@ -163,7 +163,21 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
             },
             flag(breach.memory),
         ),
-        ("est. cost", format::usd(s.est_cost_usd), t.text),
+        (
+            "est. cost",
+            {
+                let hours = f64::from(app.ui.window.minutes()) / 60.0;
+                let per_hour = s.est_cost_usd.map(|c| c / hours);
+                let month = crate::store::cost::hours_in_month(app.now().date_naive());
+                // The rate now, and a month at that rate.
+                format!(
+                    "{}/h · ≈{}/mo",
+                    format::usd(per_hour),
+                    format::usd(per_hour.map(|h| h * month))
+                )
+            },
+            t.text,
+        ),
     ];
     let line = |(k, v, style): &(&str, String, ratatui::style::Style)| {
         Line::from(vec![

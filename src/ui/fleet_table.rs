@@ -29,6 +29,7 @@ enum Col {
     Concurrency,
     ColdStarts,
     Memory,
+    CostPerHour,
     Trend,
 }
 
@@ -41,7 +42,7 @@ struct ColSpec {
     sort: Option<SortColumn>,
 }
 
-const COLUMNS: [ColSpec; 14] = [
+const COLUMNS: [ColSpec; 15] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
@@ -134,6 +135,13 @@ const COLUMNS: [ColSpec; 14] = [
         sort: Some(SortColumn::MemoryUsed),
     },
     ColSpec {
+        col: Col::CostPerHour,
+        title: "EST$/H",
+        width: 7,
+        priority: 30,
+        sort: Some(SortColumn::Cost),
+    },
+    ColSpec {
         col: Col::Trend,
         title: "INVOCATIONS",
         width: 12,
@@ -146,20 +154,13 @@ const NAME_MAX: u16 = 34;
 
 /// The columns that fit `width`, with their widths.
 fn fit(width: u16) -> Vec<(&'static ColSpec, u16)> {
-    let mut cols: Vec<&ColSpec> = COLUMNS.iter().collect();
-    let total = |cols: &[&ColSpec]| -> u16 {
-        cols.iter().map(|c| c.width).sum::<u16>() + cols.len().saturating_sub(1) as u16
-    };
-    while total(&cols) > width && cols.len() > 1 {
-        let lowest = cols
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, c)| c.priority)
-            .map(|(i, _)| i)
-            .unwrap_or(0);
-        cols.remove(lowest);
-    }
-    let mut spare = width.saturating_sub(total(&cols));
+    let specs: Vec<(u16, u8)> = COLUMNS.iter().map(|c| (c.width, c.priority)).collect();
+    let cols: Vec<&ColSpec> = format::fit_columns(&specs, width)
+        .into_iter()
+        .map(|i| &COLUMNS[i])
+        .collect();
+    let used = cols.iter().map(|c| c.width).sum::<u16>() + cols.len().saturating_sub(1) as u16;
+    let mut spare = width.saturating_sub(used);
     let mut out: Vec<(&ColSpec, u16)> = cols.into_iter().map(|c| (c, c.width)).collect();
     // The name takes spare room first (up to a point), then the project, then the sparkline.
     for (target, cap) in [
@@ -184,37 +185,12 @@ fn fit(width: u16) -> Vec<(&'static ColSpec, u16)> {
 /// the minutes it covers, so a short window fills the column as well as a long one. Gaps stay
 /// blank.
 fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let width = usize::from(width).max(1);
     let values: Vec<Option<f64>> = f
         .history
         .series(Metric::Invocations)
         .values(range)
         .collect();
-    let n = values.len();
-    let buckets: Vec<Option<f64>> = (0..width)
-        .map(|i| {
-            let start = i * n / width;
-            let end = ((i + 1) * n / width).max(start + 1).min(n);
-            let known: Vec<f64> = values
-                .get(start..end)
-                .unwrap_or(&[])
-                .iter()
-                .flatten()
-                .copied()
-                .collect();
-            (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
-        })
-        .collect();
-    let peak = buckets.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
-    buckets
-        .iter()
-        .map(|b| match b {
-            None => ' ',
-            Some(_) if peak <= 0.0 => BARS[0],
-            Some(v) => BARS[((v / peak) * 7.0).round().clamp(0.0, 7.0) as usize],
-        })
-        .collect()
+    format::bars(&values, usize::from(width))
 }
 
 /// The short form of a region code, as AWS writes it in resource names: us-east-1 → use1,
@@ -299,6 +275,10 @@ fn cell(
         Col::Concurrency => right(format::count(s.concurrency_max), Style::new()),
         Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
         Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
+        Col::CostPerHour => right(
+            format::usd(s.est_cost_usd.map(|c| c / (range.len() as f64 / 60.0))),
+            Style::new(),
+        ),
         Col::Trend => Cell::from(sparkline(f, range, width)).style(t.sparkline),
     }
 }
@@ -319,6 +299,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ),
         t.muted,
     ));
+    if let Some(p) = &app.ui.project {
+        title.push(Span::styled(format!("· project {p} "), t.filter));
+    }
     if !app.ui.filter.is_empty() || app.ui.filter_editing {
         title.push(Span::styled(
             format!("· filter '{}' {}/{total} ", app.ui.filter, order.len()),

@@ -21,18 +21,34 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let context = app.context();
-    // Whole hints only, in the order of the key map, as many as the width holds.
+    // Whole hints only, in the order of the key map, as many as the width holds; quit and
+    // help always keep their place at the end.
+    let hints: Vec<(&str, String)> = keymap::hints(context)
+        .map(|(keys, hint)| (keys, format!(" {hint}  ")))
+        .collect();
+    let width_of = |(keys, text): &(&str, String)| keys.chars().count() + text.chars().count();
+    // The context's own hints come first in `hints`.
+    let kept = keymap::hints(context)
+        .take_while(|h| !keymap::is_global_hint(h))
+        .count();
+    let global: usize = hints[kept..].iter().take(2).map(width_of).sum();
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for (keys, hint) in keymap::hints(context) {
-        let text = format!(" {hint}  ");
-        let width = keys.chars().count() + text.chars().count();
-        if used + width > usize::from(area.width) {
+    for (i, h) in hints.iter().enumerate() {
+        let room = if i < kept {
+            usize::from(area.width).saturating_sub(global)
+        } else {
+            usize::from(area.width)
+        };
+        if used + width_of(h) > room {
+            if i < kept {
+                continue;
+            }
             break;
         }
-        used += width;
-        spans.push(Span::styled(keys, t.key));
-        spans.push(Span::styled(text, t.muted));
+        used += width_of(h);
+        spans.push(Span::styled(h.0, t.key));
+        spans.push(Span::styled(h.1.clone(), t.muted));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

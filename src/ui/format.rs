@@ -83,6 +83,56 @@ pub fn usd(v: Option<f64>) -> String {
     }
 }
 
+/// Values as a one-line bar chart `width` columns wide: each column the mean of the values it
+/// covers, scaled to the peak; unknown stays blank.
+pub fn bars(values: &[Option<f64>], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let width = width.max(1);
+    let n = values.len();
+    let buckets: Vec<Option<f64>> = (0..width)
+        .map(|i| {
+            let start = i * n / width;
+            let end = ((i + 1) * n / width).max(start + 1).min(n);
+            let known: Vec<f64> = values
+                .get(start..end)
+                .unwrap_or(&[])
+                .iter()
+                .flatten()
+                .copied()
+                .collect();
+            (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
+        })
+        .collect();
+    let peak = buckets.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
+    buckets
+        .iter()
+        .map(|b| match b {
+            None => ' ',
+            Some(_) if peak <= 0.0 => BARS[0],
+            Some(v) => BARS[((v / peak) * 7.0).round().clamp(0.0, 7.0) as usize],
+        })
+        .collect()
+}
+
+/// Which of the columns `(width, priority)` fit in `width` with one space between them: the
+/// lowest priorities go first. Indices of the kept ones, in order.
+pub fn fit_columns(columns: &[(u16, u8)], width: u16) -> Vec<usize> {
+    let mut kept: Vec<usize> = (0..columns.len()).collect();
+    let total = |kept: &[usize]| -> u16 {
+        kept.iter().map(|&i| columns[i].0).sum::<u16>() + kept.len().saturating_sub(1) as u16
+    };
+    while total(&kept) > width && kept.len() > 1 {
+        let lowest = kept
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, i)| columns[**i].1)
+            .map(|(k, _)| k)
+            .unwrap_or(0);
+        kept.remove(lowest);
+    }
+    kept
+}
+
 /// How long ago: 5s, 3m, 2h, 4d.
 pub fn age(seconds: i64) -> String {
     let s = seconds.max(0);

@@ -31,7 +31,8 @@ fn part(full: String, compact: impl Into<String>, style: Style) -> Part {
 }
 
 /// The fullest rendering of `lead` + `parts` that fits `width`: parts turn compact from the
-/// last one backwards, which keeps problems and totals (first) readable longest.
+/// last one backwards, which keeps problems and totals (first) readable longest. A part whose
+/// compact wording is empty leaves the line when compact.
 fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'a> {
     let lead_width: usize = lead.iter().map(|s| s.width()).sum();
     let sep = " │ ";
@@ -46,6 +47,9 @@ fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'
                     } else {
                         &p.full
                     };
+                    if text.is_empty() {
+                        return 0;
+                    }
                     unicode_width::UnicodeWidthStr::width(text.as_str()) + sep.len() - 2
                 })
                 .sum::<usize>()
@@ -55,15 +59,20 @@ fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'
         .find(|&k| width_of(k) <= usize::from(width))
         .unwrap_or(0);
     let mut spans = lead;
+    let mut first = true;
     for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(sep, t.muted));
-        }
         let text = if i >= compact_from {
             &p.compact
         } else {
             &p.full
         };
+        if text.is_empty() {
+            continue;
+        }
+        if !first {
+            spans.push(Span::styled(sep, t.muted));
+        }
+        first = false;
         spans.push(Span::styled(text.clone(), p.style));
     }
     Line::from(spans)
@@ -104,7 +113,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         format!("{} regions", session.regions.len())
     };
-    let top = [
+    let mut top = vec![
         problem,
         age,
         part(
@@ -115,10 +124,38 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         part(session.regions.join(", "), regions, t.header),
         part(format!("profile {profile}"), profile, t.header),
     ];
+    if let Some(p) = &app.ui.project {
+        top.insert(
+            1,
+            part(
+                format!("project {p} (Esc widens)"),
+                format!("▸{p}"),
+                t.filter,
+            ),
+        );
+    }
 
     let stats = app.view().stats();
-    let tot = &stats.totals;
     let hours = f64::from(stats.window.minutes()) / 60.0;
+    // Narrowed to a project, the figures are the project's.
+    let narrowed = app
+        .ui
+        .project
+        .as_ref()
+        .and_then(|p| stats.projects.iter().find(|s| &s.name == p));
+    let tot = match narrowed {
+        Some(p) => crate::store::window::Totals {
+            functions: p.functions,
+            invocations: p.invocations,
+            invocations_per_min: p.invocations.map(|n| n / (hours * 60.0)),
+            errors: p.errors,
+            throttles: p.throttles,
+            error_rate: p.error_rate,
+            est_cost_usd: p.est_cost_usd,
+        },
+        None => stats.totals.clone(),
+    };
+    let tot = &tot;
     let error_style = if tot.error_rate.unwrap_or(0.0) >= app.thresholds.error_rate {
         t.error
     } else {
@@ -132,7 +169,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (errors, rate) = (format::count(tot.errors), format::percent(tot.error_rate));
     let throttles = format::count(tot.throttles);
     let per_min = format::count(tot.invocations_per_min);
-    let cost = format::usd(tot.est_cost_usd.map(|c| c / hours));
+    let per_hour = tot.est_cost_usd.map(|c| c / hours);
+    let cost = format::usd(per_hour);
+    let month = format::usd(
+        per_hour.map(|h| h * crate::store::cost::hours_in_month(app.now().date_naive())),
+    );
     // The region nearest its account concurrency limit (or, without limits, the busiest).
     let busiest = stats
         .regions
@@ -185,19 +226,39 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             format!("{per_min}/min"),
             t.header,
         ),
-        part(format!("est. {cost}/h"), format!("{cost}/h"), t.header),
+        part(
+            format!("est. {cost}/h (≈{month}/month)"),
+            format!("{cost}/h"),
+            t.header,
+        ),
         part(
             format!(
                 "{} functions in {} projects",
                 tot.functions,
                 stats.projects.len()
             ),
-            format!("{} fn", tot.functions),
+            // The tables' titles count them: the first to go on a narrow terminal.
+            String::new(),
             t.header,
         ),
     ];
     if let Some(c) = concurrency {
         bottom.insert(4, c);
+    }
+    // The bill so far, from Cost Explorer: the fleet's, or the narrowed project's.
+    if let Some(b) = store.cost() {
+        let billed = match &app.ui.project {
+            Some(p) => b.group(p).map(|g| g.mtd_usd),
+            None => Some(b.total_usd),
+        };
+        if let Some(usd) = billed {
+            let usd = format::usd(Some(usd));
+            bottom.push(part(
+                format!("billed {usd} this month"),
+                format!("MTD {usd}"),
+                t.header,
+            ));
+        }
     }
     // What watching costs: the dashboard's own requests (AWS only).
     if let Some(u) = store.api_usage() {

@@ -48,12 +48,14 @@ fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
     ]
 }
 
-/// The help as two columns: everywhere and the dashboard; the detail, logs and the legend.
+/// The help as two columns: everywhere and the dashboard; the detail, logs, projects and the
+/// legend.
 pub fn columns<'a>(theme: &Theme, thresholds: &Thresholds) -> [Vec<Line<'a>>; 2] {
     let mut left = section(Context::Global, theme);
     left.extend(section(Context::Dashboard, theme));
     let mut right = section(Context::Detail, theme);
     right.extend(section(Context::Logs, theme));
+    right.extend(section(Context::Projects, theme));
     right.extend(legend(theme, thresholds));
     [left, right]
 }

@@ -9,6 +9,7 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod logs;
+pub mod projects;
 pub mod task_flow;
 pub mod theme;
 pub mod too_small;
@@ -48,6 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         Screen::Detail(_) => detail::render(frame, body, app),
         Screen::Logs { .. } => logs::render(frame, body, app),
+        Screen::Projects => projects::render(frame, body, app),
     }
     footer::render(frame, footer_area, app);
     if app.ui.help {

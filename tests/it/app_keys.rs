@@ -85,8 +85,9 @@ fn s_cycles_columns_worst_first_and_shift_s_reverses() {
     let last = *app.view().order().last().unwrap();
     assert_eq!(app.view().stats().functions[last].error_rate, None);
     assert_ne!(visible_names(&app)[0], top);
-    // ErrorRate → throttles, avg, p99, p99/timeout, concurrency, cold starts, memory → name.
-    for _ in 0..8 {
+    // ErrorRate → throttles, avg, p99, p99/timeout, concurrency, cold starts, memory, cost →
+    // name.
+    for _ in 0..9 {
         chars(&mut app, "s");
     }
     assert_eq!(app.ui.sort, SortColumn::Name);

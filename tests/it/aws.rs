@@ -291,16 +291,18 @@ async fn access_denied_on_tags_loses_only_the_tags() {
 
 #[tokio::test]
 async fn a_failing_batch_marks_only_its_functions() {
-    // 101 functions × 5 statistics = 505 queries: two GetMetricData requests.
+    // 170 functions × 3 sums = 510 queries: two GetMetricData requests (and one more for
+    // the 340 queries of average duration and concurrency).
     let region = "eu-south-1";
-    let names: Vec<String> = (0..101).map(|i| format!("batch-fn-{i:03}")).collect();
+    let names: Vec<String> = (0..170).map(|i| format!("batch-fn-{i:03}")).collect();
     for n in &names {
         create_function(region, &Spec::new(n)).await;
         put_metric(region, n, "Invocations", 1.0, STEADY_MINUTES).await;
     }
     let proxy = FaultProxy::start(&moto::url());
-    // The second request carries the 101st function's queries.
-    proxy.inject_where("GetMetricData", Some("q100_0"), Fault::ServerError, None);
+    // The second request of sums carries the last functions' queries; only it asks for a
+    // third statistic of function 169.
+    proxy.inject_where("GetMetricData", Some("q169_2"), Fault::ServerError, None);
     let v = snapshot_json(&proxy.url, region, &[]);
     let fns = v["functions"].as_array().unwrap();
     let with_data = fns
@@ -308,12 +310,16 @@ async fn a_failing_batch_marks_only_its_functions() {
         .filter(|f| f["invocations"].as_u64().is_some())
         .count();
     let without = fns.iter().filter(|f| f["invocations"].is_null()).count();
-    assert_eq!((with_data, without), (100, 1), "one batch lost, one kept");
+    assert_eq!(
+        (with_data, without),
+        (167, 3),
+        "one batch lost, the others kept"
+    );
     let problems = problem_messages(&v);
     assert!(
         problems
             .iter()
-            .any(|p| p.starts_with(&format!("{region} metrics: 1 of 2 requests failed"))),
+            .any(|p| p.starts_with(&format!("{region} metrics: 1 of 3 requests failed"))),
         "{problems:?}"
     );
 }

@@ -11,6 +11,7 @@ mod live_tail;
 mod logs;
 mod moto;
 mod panes;
+mod projects;
 mod properties;
 mod pty;
 mod read_only;

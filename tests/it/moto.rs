@@ -265,6 +265,8 @@ pub fn lambdatop(endpoint: &str, args: &[&str]) -> Output {
 /// The environment the binary gets in these tests.
 pub fn env(endpoint: &str) -> Vec<(String, String)> {
     let state = std::env::temp_dir().join("lambdatop-tests");
+    // Cost Explorer answers are kept per endpoint: never in the developer's own cache.
+    let cache = state.join("cache");
     [
         ("AWS_ENDPOINT_URL", endpoint),
         ("AWS_ACCESS_KEY_ID", "testing"),
@@ -277,6 +279,7 @@ pub fn env(endpoint: &str) -> Vec<(String, String)> {
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("LAMBDATOP_LOG", "off"),
         ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ("XDG_CACHE_HOME", cache.to_str().unwrap()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

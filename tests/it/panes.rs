@@ -141,7 +141,7 @@ fn help_lists_every_binding_and_scrolls_when_short() {
 
     let short = screen(&render(&app, 80, 24));
     assert!(short.contains("j for more"));
-    for _ in 0..40 {
+    for _ in 0..80 {
         app.handle_key(key('j'));
     }
     let end = screen(&render(&app, 80, 24));

@@ -199,38 +199,64 @@ fn parse_id(id: &str) -> Option<(usize, usize)> {
     Some((f.parse().ok()?, s.parse().ok()?))
 }
 
-/// Peak concurrent executions of the region as a whole (the metric without dimensions), in
-/// one request of one query.
-pub async fn fetch_region_concurrency(
+/// Peak concurrent executions, errors and throttles of the region as a whole (the metrics
+/// without dimensions), in one request of three queries.
+pub async fn fetch_region(
     client: &aws_sdk_cloudwatch::Client,
     range: MinuteRange,
     settled: Minute,
-) -> Result<Vec<(Minute, Option<f64>)>, AwsError> {
-    let metric = CwMetric::builder()
-        .namespace("AWS/Lambda")
-        .metric_name("ConcurrentExecutions")
-        .build();
-    let query = MetricDataQuery::builder()
-        .id("region")
-        .metric_stat(
-            MetricStat::builder()
-                .metric(metric)
-                .period(60)
-                .stat("Maximum")
-                .build(),
-        )
-        .return_data(true)
-        .build();
-    let values = run(client, vec![query], range).await?;
-    let values = values.get("region");
-    Ok(range
-        .iter()
-        .filter_map(|m| match values.and_then(|v| v.get(&m)) {
-            Some(v) => Some((m, Some(*v))),
-            None if m <= settled => Some((m, None)),
-            None => None,
-        })
-        .collect())
+) -> Result<RegionFigures, AwsError> {
+    let region_query = |id: &str, name: &str, stat: &str| {
+        MetricDataQuery::builder()
+            .id(id)
+            .metric_stat(
+                MetricStat::builder()
+                    .metric(
+                        CwMetric::builder()
+                            .namespace("AWS/Lambda")
+                            .metric_name(name)
+                            .build(),
+                    )
+                    .period(60)
+                    .stat(stat)
+                    .build(),
+            )
+            .return_data(true)
+            .build()
+    };
+    let queries = vec![
+        region_query("region", "ConcurrentExecutions", "Maximum"),
+        region_query("errors", "Errors", "Sum"),
+        region_query("throttles", "Throttles", "Sum"),
+    ];
+    let values = run(client, queries, range).await?;
+    let concurrency = values.get("region");
+    let mut failures: HashMap<Minute, f64> = HashMap::new();
+    for id in ["errors", "throttles"] {
+        for (m, v) in values.get(id).into_iter().flatten() {
+            *failures.entry(*m).or_default() += v;
+        }
+    }
+    Ok(RegionFigures {
+        concurrency: range
+            .iter()
+            .filter_map(|m| match concurrency.and_then(|v| v.get(&m)) {
+                Some(v) => Some((m, Some(*v))),
+                None if m <= settled => Some((m, None)),
+                None => None,
+            })
+            .collect(),
+        failures,
+    })
+}
+
+/// The region as a whole, minute by minute.
+#[derive(Debug, Default)]
+pub struct RegionFigures {
+    /// Peak concurrent executions.
+    pub concurrency: Vec<(Minute, Option<f64>)>,
+    /// Errors and throttles of all its functions together.
+    pub failures: HashMap<Minute, f64>,
 }
 
 /// One GetMetricData request, every page: values by query id and minute.

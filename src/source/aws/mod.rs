@@ -12,6 +12,7 @@ pub mod errors;
 pub mod inventory;
 pub mod logs;
 pub mod metrics;
+pub mod plan;
 pub mod region;
 pub mod reports;
 pub mod usage;

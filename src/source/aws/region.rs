@@ -1,7 +1,8 @@
 //! One region of an AWS account as a `Source`: the inventory (functions and tags) every few
-//! minutes, and the metrics every poll — the first poll fills the whole history, later ones ask
-//! only for the minutes since the last settled one, with an overlap so late datapoints are
-//! corrected. Each part that fails is reported under its own scope (inventory, tags, metrics,
+//! minutes, and metrics every poll as `plan` decides (every statistic of the functions on
+//! screen or failing, the rest less often) — the first poll fills the whole history, later ones
+//! ask each function only for the minutes since its last settled one, with an overlap so late
+//! datapoints are corrected. Each part that fails is reported under its own scope (inventory, tags, metrics,
 //! p99) and clears when it works again; the other parts go on.
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,14 +12,17 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::errors::AwsError;
+use super::plan::Group;
 use super::{inventory, metrics};
-use crate::source::{Source, SourceEvent};
-use crate::store::{FunctionFacts, Minute, MinuteRange};
+use crate::source::{Command, Source, SourceEvent};
+use crate::store::{FunctionFacts, Metric, Minute, MinuteRange};
 
 /// Minutes CloudWatch may still change after they end.
 const SETTLE_MINUTES: i64 = 3;
 /// Minutes before the last settled one asked for again, to pick up late datapoints.
-const OVERLAP_MINUTES: i64 = 2;
+pub const OVERLAP_MINUTES: i64 = 2;
+/// Errors or throttles this recent make a function hot (see `plan`).
+const FAILING_WITHIN: i64 = 15;
 
 pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
@@ -43,8 +47,10 @@ pub struct RegionSource {
     functions: Vec<String>,
     /// The last tags seen, kept when a tags call fails so projects do not jump around.
     tags: HashMap<String, BTreeMap<String, String>>,
-    /// Newest minute fetched once it had settled: the next poll starts near it.
+    /// Newest minute of region-wide concurrency fetched once settled.
     settled: Option<Minute>,
+    /// Which functions' metrics each poll asks for.
+    planner: super::plan::Planner,
     limit_asked: bool,
     /// Per function, the newest settled minute whose REPORT lines were read.
     reports_read: HashMap<String, Minute>,
@@ -74,6 +80,7 @@ impl RegionSource {
             functions: Vec::new(),
             tags: HashMap::new(),
             settled: None,
+            planner: super::plan::Planner::default(),
             limit_asked: false,
             reports_read: HashMap::new(),
             report_cursor: 0,
@@ -128,6 +135,7 @@ impl RegionSource {
             })
             .collect();
         self.functions = functions.iter().map(|f| f.name.clone()).collect();
+        self.planner.retain(&self.functions);
         self.inventory_at = Some(now);
         events.push(SourceEvent::Inventory {
             region: self.region.clone(),
@@ -154,51 +162,89 @@ impl RegionSource {
         }
         let current = Minute::of(now);
         let settled = current.minus(SETTLE_MINUTES);
-        let first = match self.settled {
-            Some(s) => s
-                .minus(OVERLAP_MINUTES - 1)
-                .max(current.minus(i64::from(self.history_minutes))),
-            None => current.minus(i64::from(self.history_minutes)),
-        };
+        let batches = self
+            .planner
+            .plan(&self.functions, now, self.history_minutes);
+        self.planner.planned(now);
+        let hot: std::collections::HashSet<String> = self
+            .planner
+            .hot(&self.functions)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        // Errors and throttles of the hot functions in the newest settled minute: what the
+        // region's own figures are compared with.
+        let mut hot_failures = 0.0;
+        // Failures and requests per problem scope: percentiles fail on their own (some
+        // endpoints refuse them) and cost only the p99 column.
+        let mut outcomes: BTreeMap<&str, (Vec<AwsError>, usize)> = BTreeMap::new();
+        let mut failing: HashMap<String, bool> = HashMap::new();
+        let mut base_ok = true;
+        for b in &batches {
+            let range = MinuteRange {
+                first: b.first,
+                last: current,
+            };
+            let fetched = metrics::fetch(
+                &self.clients.cloudwatch,
+                &self.region,
+                &b.functions,
+                b.group.stats(),
+                range,
+                settled,
+                Some(current),
+            )
+            .await;
+            let outcome = outcomes.entry(b.group.scope()).or_default();
+            outcome.1 += fetched.requests;
+            base_ok &= b.group == Group::P99 || fetched.failures.is_empty();
+            outcome.0.extend(fetched.failures);
+            for u in &fetched.updates {
+                self.planner.fetched(b.group, &u.key.name, now, settled);
+                if matches!(u.metric, Metric::Errors | Metric::Throttles) {
+                    if hot.contains(&u.key.name) {
+                        hot_failures += u
+                            .points
+                            .iter()
+                            .filter(|(m, _)| *m == settled)
+                            .filter_map(|(_, v)| *v)
+                            .sum::<f64>();
+                    }
+                    let recent = u.points.iter().any(|(m, v)| {
+                        *m >= current.minus(FAILING_WITHIN) && v.is_some_and(|x| x > 0.0)
+                    });
+                    *failing.entry(u.key.name.clone()).or_default() |= recent;
+                }
+            }
+            events.extend(fetched.updates.into_iter().map(SourceEvent::Metrics));
+        }
+        for (name, is_failing) in failing {
+            self.planner.note_failing(&name, is_failing);
+        }
+        for (scope, (failures, requests)) in &outcomes {
+            report(self, scope, failures, *requests, now, events);
+        }
+
+        let oldest = current.minus(i64::from(self.history_minutes));
         let range = MinuteRange {
-            first,
+            first: self
+                .settled
+                .map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest)),
             last: current,
         };
         let cw = &self.clients.cloudwatch;
-        let base = metrics::fetch(
-            cw,
-            &self.region,
-            &self.functions,
-            &metrics::BASE,
-            range,
-            settled,
-            Some(current),
-        )
-        .await;
-        let base_ok = base.failures.is_empty();
-        report(self, "metrics", &base.failures, base.requests, now, events);
-        events.extend(base.updates.into_iter().map(SourceEvent::Metrics));
-
-        // Percentiles in requests of their own: their failure costs only the p99 column.
-        let p99 = metrics::fetch(
-            cw,
-            &self.region,
-            &self.functions,
-            &metrics::P99,
-            range,
-            settled,
-            Some(current),
-        )
-        .await;
-        report(self, "p99", &p99.failures, p99.requests, now, events);
-        events.extend(p99.updates.into_iter().map(SourceEvent::Metrics));
-
-        match metrics::fetch_region_concurrency(cw, range, settled).await {
-            Ok(points) => {
+        match metrics::fetch_region(cw, range, settled).await {
+            Ok(region) => {
+                // A function off screen failing shows in the region's figures first.
+                let unexplained =
+                    region.failures.get(&settled).copied().unwrap_or(0.0) > hot_failures + 0.5;
+                if unexplained && self.planner.request_sweep(now) {
+                    tracing::info!(region = %self.region, "failures off screen: sweeping sums");
+                }
                 events.push(self.resolved("concurrency"));
                 events.push(SourceEvent::RegionConcurrency {
                     region: self.region.clone(),
-                    points,
+                    points: region.concurrency,
                 });
             }
             Err(e) => events.push(self.problem("concurrency", &e, now)),
@@ -315,5 +361,20 @@ impl Source for RegionSource {
 
     fn refresh_all(&mut self) {
         self.inventory_at = None;
+    }
+
+    fn command(&mut self, command: &Command) -> bool {
+        match command {
+            Command::RefreshNow => {
+                self.refresh_all();
+                true
+            }
+            Command::Watch(keys) => {
+                let mine = keys.iter().filter(|k| k.region == self.region);
+                self.planner.watch(mine.map(|k| k.name.clone()));
+                false
+            }
+            Command::Tail(_) => false,
+        }
     }
 }

@@ -1,0 +1,334 @@
+//! Which metrics of which functions a poll asks CloudWatch for. GetMetricData bills every
+//! metric requested ($0.01 per 1,000), so on a large fleet asking for everything every minute
+//! costs dollars an hour. Instead:
+//!
+//! - hot functions — on screen, or with errors or throttles in their latest figures — get every
+//!   statistic every poll (at most `HOT_MAX` of them);
+//! - the rest get invocations, errors and throttles every `SUMS_EVERY`, duration and concurrency
+//!   every `SHAPE_EVERY`, and no p99 (rows come on screen, and so into the hot set, before
+//!   anyone reads their p99);
+//! - the region's own errors and throttles (two metrics a poll) watch the rest: when the
+//!   region failed more in a settled minute than the hot functions did, a function off screen
+//!   is failing, and the next poll sweeps every function's sums at once (at most every
+//!   `SWEEP_AT_MOST`), after which the failing one is hot;
+//! - a fleet of at most `SMALL_FLEET` functions is all hot: it costs little either way;
+//! - the first poll asks for everything, so the first screen (and `snapshot`) is whole.
+//!
+//! Each function keeps, per group of statistics, the newest minute fetched once settled, so a
+//! function asked for less often still gets every minute when it is asked.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::metrics::{self, Stat};
+use crate::store::Minute;
+
+/// Fleets this small are polled whole every time.
+pub const SMALL_FLEET: usize = 100;
+/// Functions polled in full every poll, at most.
+pub const HOT_MAX: usize = 60;
+/// How often functions off screen get their sums.
+pub const SUMS_EVERY: Duration = Duration::minutes(10);
+/// Early sweeps of the sums, when the region fails more than the hot functions explain, at
+/// most this often.
+pub const SWEEP_AT_MOST: Duration = Duration::minutes(3);
+/// How often functions off screen get their duration and concurrency.
+pub const SHAPE_EVERY: Duration = Duration::minutes(15);
+
+/// Statistics asked for together, on one cadence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Group {
+    Sums,
+    Shape,
+    P99,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::Sums, Group::Shape, Group::P99];
+
+    pub fn stats(self) -> &'static [Stat] {
+        match self {
+            Group::Sums => &metrics::BASE[..3],
+            Group::Shape => &metrics::BASE[3..],
+            Group::P99 => &metrics::P99,
+        }
+    }
+
+    /// How often a function off screen gets this group; `None`: only while hot.
+    fn cold_every(self) -> Option<Duration> {
+        match self {
+            Group::Sums => Some(SUMS_EVERY),
+            Group::Shape => Some(SHAPE_EVERY),
+            Group::P99 => None,
+        }
+    }
+
+    /// The name problems carry for this group's failures.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Group::Sums | Group::Shape => "metrics",
+            Group::P99 => "p99",
+        }
+    }
+}
+
+/// What one function of one group is due for.
+#[derive(Debug, Clone, Default)]
+struct Fetched {
+    /// Newest minute fetched once settled.
+    settled: Option<Minute>,
+    /// When it was last asked for.
+    at: Option<DateTime<Utc>>,
+}
+
+/// The plan's memory: what was fetched when, and which functions are hot.
+#[derive(Debug, Default)]
+pub struct Planner {
+    fetched: HashMap<(Group, String), Fetched>,
+    /// On screen, as the app last said.
+    watched: HashSet<String>,
+    /// With errors or throttles in their latest figures.
+    failing: HashSet<String>,
+    /// The next poll sweeps every function's sums.
+    sweep: bool,
+    swept_at: Option<DateTime<Utc>>,
+}
+
+/// One request's worth of a plan: these functions, these statistics, from `first`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub group: Group,
+    pub first: Minute,
+    pub functions: Vec<String>,
+}
+
+impl Planner {
+    pub fn watch(&mut self, names: impl IntoIterator<Item = String>) {
+        self.watched = names.into_iter().collect();
+    }
+
+    /// Notes a function's latest figures: errors or throttles make it hot.
+    pub fn note_failing(&mut self, name: &str, failing: bool) {
+        if failing {
+            self.failing.insert(name.to_string());
+        } else {
+            self.failing.remove(name);
+        }
+    }
+
+    /// The region failed more than the hot functions explain: sweep the sums next poll,
+    /// unless a sweep ran lately. Returns whether one is coming.
+    pub fn request_sweep(&mut self, now: DateTime<Utc>) -> bool {
+        if self.swept_at.is_none_or(|at| now - at >= SWEEP_AT_MOST) {
+            self.sweep = true;
+        }
+        self.sweep
+    }
+
+    /// The hot functions among `functions`: watched first, then failing, `HOT_MAX` at most;
+    /// all of them on a small fleet.
+    pub fn hot<'a>(&self, functions: &'a [String]) -> HashSet<&'a str> {
+        if functions.len() <= SMALL_FLEET {
+            return functions.iter().map(String::as_str).collect();
+        }
+        let watched = functions.iter().filter(|f| self.watched.contains(*f));
+        let failing = functions
+            .iter()
+            .filter(|f| self.failing.contains(*f) && !self.watched.contains(*f));
+        watched
+            .chain(failing)
+            .take(HOT_MAX)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The requests of a poll at `now`: per group, the due functions, batched by the minute
+    /// each must start from (`history` minutes back for a function never fetched).
+    pub fn plan(&self, functions: &[String], now: DateTime<Utc>, history: u32) -> Vec<Batch> {
+        let current = Minute::of(now);
+        let oldest = current.minus(i64::from(history));
+        let hot = self.hot(functions);
+        let mut out: Vec<Batch> = Vec::new();
+        for group in Group::ALL {
+            let mut by_first: Vec<(Minute, Vec<String>)> = Vec::new();
+            for name in functions {
+                let seen = self.fetched.get(&(group, name.clone()));
+                let never = seen.and_then(|s| s.at).is_none();
+                let due = never
+                    || hot.contains(name.as_str())
+                    || (self.sweep && group == Group::Sums)
+                    || match (group.cold_every(), seen.and_then(|s| s.at)) {
+                        (Some(every), Some(at)) => now - at >= every,
+                        _ => false,
+                    };
+                if !due {
+                    continue;
+                }
+                let first = seen.and_then(|s| s.settled).map_or(oldest, |s| {
+                    s.minus(super::region::OVERLAP_MINUTES - 1).max(oldest)
+                });
+                match by_first.iter_mut().find(|(f, _)| *f == first) {
+                    Some((_, names)) => names.push(name.clone()),
+                    None => by_first.push((first, vec![name.clone()])),
+                }
+            }
+            out.extend(by_first.into_iter().map(|(first, functions)| Batch {
+                group,
+                first,
+                functions,
+            }));
+        }
+        out
+    }
+
+    /// The plan of a poll went out: a requested sweep is done.
+    pub fn planned(&mut self, now: DateTime<Utc>) {
+        if self.sweep {
+            self.sweep = false;
+            self.swept_at = Some(now);
+        }
+    }
+
+    /// Records that `name`'s `group` was fetched at `now`, complete up to `settled`.
+    pub fn fetched(&mut self, group: Group, name: &str, now: DateTime<Utc>, settled: Minute) {
+        let f = self.fetched.entry((group, name.to_string())).or_default();
+        f.at = Some(now);
+        f.settled = Some(settled);
+    }
+
+    /// Forgets functions that are gone.
+    pub fn retain(&mut self, functions: &[String]) {
+        let alive: HashSet<&String> = functions.iter().collect();
+        self.fetched.retain(|(_, name), _| alive.contains(name));
+        self.failing.retain(|name| alive.contains(name));
+    }
+}
+
+/// Metrics a poll plan requests: what CloudWatch bills.
+pub fn metrics_requested(batches: &[Batch]) -> usize {
+    batches
+        .iter()
+        .map(|b| b.functions.len() * b.group.stats().len())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("fn-{i:04}")).collect()
+    }
+
+    /// Runs `polls` one-minute polls of a fleet with `watched` on screen and returns the
+    /// metrics requested in the last hour of them.
+    fn metrics_per_hour(fleet: usize, watched: usize, failing: usize) -> usize {
+        let functions = names(fleet);
+        let mut p = Planner::default();
+        p.watch(functions.iter().take(watched).cloned());
+        for f in functions.iter().skip(watched).take(failing) {
+            p.note_failing(f, true);
+        }
+        let start = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        let mut last_hour = 0;
+        for k in 0..120 {
+            let now = start + Duration::minutes(k);
+            let batches = p.plan(&functions, now, 180);
+            if k >= 60 {
+                last_hour += metrics_requested(&batches);
+            }
+            let settled = Minute::of(now).minus(3);
+            for b in &batches {
+                for f in &b.functions {
+                    p.fetched(b.group, f, now, settled);
+                }
+            }
+        }
+        last_hour
+    }
+
+    #[test]
+    fn a_thousand_functions_cost_well_under_a_dollar_an_hour() {
+        // 40 rows on screen and 20 failing elsewhere: the hot set is full.
+        let metrics = metrics_per_hour(1000, 40, 20);
+        let usd = metrics as f64 * super::super::usage::USD_PER_METRIC;
+        // 60 hot × 6 × 60 + 940 × 3 × 6 + 940 × 2 × 4
+        assert_eq!(metrics, 21_600 + 16_920 + 7_520);
+        assert!(usd < 0.5, "{usd}");
+        // The usual screen: 40 rows, nothing failing off screen.
+        let usual = metrics_per_hour(1000, 40, 0) as f64 * super::super::usage::USD_PER_METRIC;
+        assert!(usual < 0.4, "{usual}");
+    }
+
+    #[test]
+    fn an_unexplained_failure_sweeps_the_sums_once_then_rests() {
+        let functions = names(300);
+        let mut p = Planner::default();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        for f in &functions {
+            for g in Group::ALL {
+                p.fetched(g, f, t0, Minute::of(t0).minus(3));
+            }
+        }
+        let now = t0 + Duration::minutes(1);
+        assert!(p.request_sweep(now));
+        let sums = |p: &Planner, now| {
+            p.plan(&functions, now, 180)
+                .iter()
+                .filter(|b| b.group == Group::Sums)
+                .map(|b| b.functions.len())
+                .sum::<usize>()
+        };
+        assert_eq!(sums(&p, now), 300, "every function's sums");
+        p.planned(now);
+        assert!(!p.request_sweep(now + Duration::minutes(1)), "resting");
+        assert_eq!(sums(&p, now + Duration::minutes(1)), 0);
+        assert!(p.request_sweep(now + Duration::minutes(3)));
+    }
+
+    #[test]
+    fn a_small_fleet_is_polled_whole_every_time() {
+        assert_eq!(metrics_per_hour(100, 0, 0), 100 * 6 * 60);
+    }
+
+    #[test]
+    fn the_first_poll_asks_for_everything_from_the_start_of_history() {
+        let functions = names(500);
+        let p = Planner::default();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        let batches = p.plan(&functions, now, 180);
+        assert_eq!(metrics_requested(&batches), 500 * 6);
+        assert!(
+            batches
+                .iter()
+                .all(|b| b.first == Minute::of(now).minus(180))
+        );
+    }
+
+    #[test]
+    fn a_function_asked_for_less_often_starts_from_its_own_settled_minute() {
+        let functions = names(200);
+        let mut p = Planner::default();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        for f in &functions {
+            for g in Group::ALL {
+                p.fetched(g, f, t0, Minute::of(t0).minus(3));
+            }
+        }
+        p.watch([functions[7].clone()]);
+        let now = t0 + SUMS_EVERY;
+        let batches = p.plan(&functions, now, 180);
+        let sums: Vec<&Batch> = batches.iter().filter(|b| b.group == Group::Sums).collect();
+        assert_eq!(sums.len(), 1, "all due at once, from the same minute");
+        assert_eq!(sums[0].functions.len(), 200);
+        assert_eq!(sums[0].first, Minute::of(t0).minus(4));
+        let p99: Vec<&Batch> = batches.iter().filter(|b| b.group == Group::P99).collect();
+        assert_eq!(
+            p99[0].functions,
+            vec![functions[7].clone()],
+            "only the watched one"
+        );
+    }
+}

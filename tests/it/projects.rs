@@ -1,0 +1,198 @@
+//! The projects pane: each project's breakdown beside the bill, narrowing every pane to one
+//! project and widening again; then the same against moto, with Cost Explorer's answer on
+//! screen.
+
+use std::time::Duration;
+
+use lambdatop::app::{Action, Screen};
+use lambdatop::source::Command;
+use lambdatop::ui::format;
+
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
+use crate::pty::Pty;
+use crate::support::{demo_app, line_with, render, screen};
+
+#[test]
+fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
+    let mut app = demo_app();
+    app.update(Action::OpenProjects);
+    assert_eq!(app.ui.screen, Screen::Projects);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&render(&app, w, h));
+        let stats = app.view().stats();
+        let bill = app.store.cost().expect("the demo has a bill");
+        assert!(s.contains("Projects 6 · sort errors ▼"), "{s}");
+        for p in &stats.projects {
+            let row = line_with(&s, &format!("│{}", p.name))
+                .unwrap_or_else(|| panic!("{} has a row:\n{s}", p.name));
+            assert!(row.contains(&format::count(p.errors)), "{row}");
+            let billed = bill.group(&p.name).map(|g| g.mtd_usd);
+            assert!(row.contains(&format::usd(billed)), "{row}");
+        }
+        // The bill's own line for costs without the tag, and the fleet's total.
+        let untagged = line_with(&s, "(untagged)").expect("untagged row");
+        assert!(untagged.contains(&format::usd(bill.group("(untagged)").map(|g| g.mtd_usd))));
+        let all = line_with(&s, "│ALL").expect("total row");
+        assert!(all.contains(&format::usd(Some(bill.total_usd))), "{all}");
+        if w == 160 {
+            assert!(
+                all.contains(&format!(" {} ", stats.totals.functions)),
+                "{all}"
+            );
+        }
+        assert!(s.contains("Cost Explorer Nov 1–23"), "{s}");
+        assert!(s.contains("answered 1h ago"));
+        assert!(s.contains("EST") && s.contains("provisioned concurrency"));
+        assert!(s.contains("against the fleet"), "the chart");
+        insta::assert_snapshot!(format!("projects_{w}x{h}"), s);
+    }
+    // Sorted by errors, payments (the bad deploy) first; by name, checkout first.
+    let first = |app: &lambdatop::app::App| {
+        app.view().stats().projects[app.project_order()[0]]
+            .name
+            .clone()
+    };
+    assert_eq!(first(&app), "payments");
+    for _ in 0..5 {
+        app.update(Action::SortNext);
+    }
+    assert_eq!(app.ui.project_sort.label(), "name");
+    assert_eq!(first(&app), "checkout");
+    app.update(Action::SortReverse);
+    assert_eq!(first(&app), "search");
+}
+
+#[test]
+fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
+    let mut app = demo_app();
+    app.update(Action::OpenProjects);
+    while app.ui.project_selected.as_deref() != Some("identity") {
+        app.update(Action::Down);
+    }
+    app.update(Action::NarrowToProject);
+    assert_eq!(app.ui.screen, Screen::Dashboard);
+    assert_eq!(app.ui.project.as_deref(), Some("identity"));
+    let s = screen(&render(&app, 160, 48));
+    assert!(
+        s.lines()
+            .next()
+            .unwrap()
+            .contains("project identity (Esc widens)")
+    );
+    let identity = app
+        .view()
+        .stats()
+        .projects
+        .iter()
+        .find(|p| p.name == "identity")
+        .unwrap()
+        .clone();
+    // The header's totals are the project's.
+    let totals = s.lines().nth(1).unwrap();
+    assert!(
+        totals.contains(&format!("{} errors", format::count(identity.errors))),
+        "{totals}"
+    );
+    // The fleet table holds the project's functions only; the task flow follows it.
+    assert_eq!(app.view().order().len(), identity.functions);
+    let fns = app.store.functions();
+    assert!(
+        app.view()
+            .order()
+            .iter()
+            .all(|&i| fns[i].project == "identity")
+    );
+    assert!(s.contains("· project identity"), "table title");
+    assert!(s.contains("Task flow · project identity"), "{s}");
+    // The functions on screen are what the pollers are told to keep hot.
+    app.note_on_screen();
+    let watched = app.take_commands().into_iter().find_map(|c| match c {
+        Command::Watch(keys) => Some(keys),
+        _ => None,
+    });
+    let watched = watched.expect("a Watch command");
+    assert!(!watched.is_empty());
+    assert!(watched.iter().all(|k| {
+        app.store
+            .function(k)
+            .is_some_and(|f| f.project == "identity")
+    }));
+
+    app.update(Action::Back);
+    assert_eq!(app.ui.project, None);
+    assert_eq!(app.view().order().len(), 61);
+    let s = screen(&render(&app, 160, 48));
+    assert!(!s.contains("project identity"));
+    assert!(s.contains("Task flow · fleet"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn against_moto_the_pane_shows_cost_explorers_month_and_narrows() {
+    let region = "ap-northeast-1";
+    let tag = "livecost";
+    for (name, project) in [
+        ("shop-api", "shop"),
+        ("shop-worker", "shop"),
+        ("ads-feed", "ads"),
+    ] {
+        create_function(
+            region,
+            &Spec {
+                tags: &[(tag, project)],
+                ..Spec::new(name)
+            },
+        )
+        .await;
+        put_metric(region, name, "Invocations", 6.0, STEADY_MINUTES).await;
+    }
+    put_metric(region, "ads-feed", "Errors", 2.0, STEADY_MINUTES).await;
+    let _turn = crate::cost::COST_EXPLORER.lock().await;
+    crate::cost::queue_cost_results(&[(
+        crate::cost::month_days()[0].as_str(),
+        &[
+            (format!("{tag}$shop").as_str(), "7.50"),
+            (format!("{tag}$ads").as_str(), "1.25"),
+            (format!("{tag}$").as_str(), "0.40"),
+        ],
+    )]);
+    let cache = std::env::temp_dir().join(format!("lambdatop-live-cost-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut env = moto::env(&moto::url());
+    env.push(("TERM".into(), "xterm-256color".into()));
+    env.push(("XDG_CACHE_HOME".into(), cache.to_string_lossy().to_string()));
+    let mut tui = Pty::spawn(
+        &["--region", region, "--project-tag", tag, "--window", "15m"],
+        &env,
+        140,
+        40,
+    );
+    let wait = Duration::from_secs(20);
+    tui.wait_for(wait, |s| s.contains("ads-feed") && s.contains("MTD $9.15"))
+        .unwrap_or_else(|s| panic!("the fleet and the bill never appeared:\n{s}"));
+    tui.send("p");
+    let s = tui
+        .wait_for(wait, |s| {
+            s.contains("BILLED MTD") && s.contains("(untagged)")
+        })
+        .unwrap_or_else(|s| panic!("no projects pane:\n{s}"));
+    let shop = s.lines().find(|l| l.contains("│shop")).expect("shop row");
+    assert!(shop.contains("$7.50"), "{shop}");
+    assert!(
+        s.lines()
+            .any(|l| l.contains("(untagged)") && l.contains("$0.40"))
+    );
+    assert!(s.contains("Cost Explorer"), "{s}");
+    // Sorted by errors: ads first; Enter narrows to it.
+    tui.send("\r");
+    let s = tui
+        .wait_for(wait, |s| s.contains("project ads (Esc widens)"))
+        .unwrap_or_else(|s| panic!("did not narrow:\n{s}"));
+    assert!(s.contains("ads-feed") && !s.contains("shop-api"), "{s}");
+    tui.send("\x1b");
+    tui.wait_for(wait, |s| {
+        s.contains("shop-api") && !s.contains("Esc widens")
+    })
+    .unwrap_or_else(|s| panic!("did not widen:\n{s}"));
+    tui.send("q");
+    let _ = std::fs::remove_dir_all(cache);
+}
