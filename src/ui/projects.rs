@@ -257,6 +257,22 @@ fn bill_line(bill: Option<&CostReport>, app: &App) -> Line<'static> {
     Line::styled(text, if stale { t.warn } else { t.muted })
 }
 
+/// A month at `per_hour`: the estimate's projection.
+fn month_at_rate(per_hour: Option<f64>, app: &App) -> Cell<'static> {
+    let hours = cost::hours_in_month(app.now().date_naive());
+    right(format::usd(per_hour.map(|h| h * hours)), Style::new())
+}
+
+/// The bill's days as a sparkline, two columns a day at most.
+fn daily_bars(days: Option<&[f64]>, width: u16, app: &App) -> Cell<'static> {
+    let Some(days) = days.filter(|d| !d.is_empty()) else {
+        return Cell::from("");
+    };
+    let values: Vec<Option<f64>> = days.iter().map(|v| Some(*v)).collect();
+    let w = usize::from(width).min(values.len() * 2);
+    Cell::from(format::bars(&values, w)).style(app.theme.sparkline)
+}
+
 fn right(text: String, style: Style) -> Cell<'static> {
     Cell::from(Text::from(Line::from(text).alignment(Alignment::Right))).style(style)
 }
@@ -310,23 +326,9 @@ fn cell(
         ),
         Col::P99 => right(format::millis(get(|p| p.duration_p99_ms)), Style::new()),
         Col::CostPerHour => right(format::usd(per_hour), Style::new()),
-        Col::MonthAtRate => right(
-            format::usd(per_hour.map(|h| h * cost::hours_in_month(app.now().date_naive()))),
-            Style::new(),
-        ),
+        Col::MonthAtRate => month_at_rate(per_hour, app),
         Col::Billed => right(format::usd(r.billed.map(|g| g.mtd_usd)), Style::new()),
-        Col::Daily => {
-            let daily: Vec<Option<f64>> = r
-                .billed
-                .map(|g| g.daily_usd.iter().map(|v| Some(*v)).collect())
-                .unwrap_or_default();
-            if daily.is_empty() {
-                Cell::from("")
-            } else {
-                let w = usize::from(width).min(daily.len().max(1) * 2);
-                Cell::from(format::bars(&daily, w)).style(t.sparkline)
-            }
-        }
+        Col::Daily => daily_bars(r.billed.map(|g| g.daily_usd.as_slice()), width, app),
         Col::Share => right(
             format::percent(match (get(|p| p.invocations), fleet_invocations) {
                 (Some(n), Some(all)) if all > 0.0 => Some(n / all),
@@ -353,18 +355,9 @@ fn total_row(cols: &[(Col, &str, u16)], app: &App) -> Row<'static> {
         Col::Throttles => right(format::count(tot.throttles), Style::new()),
         Col::P99 => Cell::from(""),
         Col::CostPerHour => right(format::usd(per_hour), Style::new()),
-        Col::MonthAtRate => right(
-            format::usd(per_hour.map(|h| h * cost::hours_in_month(app.now().date_naive()))),
-            Style::new(),
-        ),
+        Col::MonthAtRate => month_at_rate(per_hour, app),
         Col::Billed => right(format::usd(bill.map(|b| b.total_usd)), Style::new()),
-        Col::Daily => {
-            let daily: Vec<Option<f64>> = bill
-                .map(|b| b.daily_usd.iter().map(|v| Some(*v)).collect())
-                .unwrap_or_default();
-            let w = usize::from(*w).min(daily.len().max(1) * 2);
-            Cell::from(format::bars(&daily, w)).style(t.sparkline)
-        }
+        Col::Daily => daily_bars(bill.map(|b| b.daily_usd.as_slice()), *w, app),
         Col::Share => right("100%".into(), Style::new()),
     }))
     .style(t.title)

@@ -390,3 +390,45 @@ async fn by_region_and_by_function() {
     );
     let _ = std::fs::remove_dir_all(cache);
 }
+
+#[test]
+fn the_demo_fleet_has_a_bill_that_adds_up_and_says_it_is_demo() {
+    let out = crate::support::lambdatop_without_aws(&["--demo", "cost", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "demo");
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 7, "six projects and (untagged): {v:#}");
+    let sum: f64 = groups.iter().filter_map(|g| g["mtd_usd"].as_f64()).sum();
+    assert!(
+        close(&v["total_usd"], sum),
+        "the groups add up to the total"
+    );
+    let estimates: f64 = groups
+        .iter()
+        .filter_map(|g| g["estimate_usd"].as_f64())
+        .sum();
+    assert!(close(&v["estimate_total_usd"], estimates));
+    // The bill holds what the estimate cannot see: provisioned concurrency, untagged costs.
+    assert!(v["total_usd"].as_f64().unwrap() > v["estimate_total_usd"].as_f64().unwrap());
+    assert!(v["forecast_usd"].as_f64().unwrap() >= v["total_usd"].as_f64().unwrap());
+    assert!(
+        group(&v, "payments")["mtd_usd"].as_f64() > group(&v, "payments")["estimate_usd"].as_f64()
+    );
+    assert_eq!(v["api_usage"], Value::Null);
+
+    let table = crate::support::lambdatop_without_aws(&["--demo", "cost"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.starts_with("DEMO fleet · Lambda cost"), "{text}");
+    assert!(text.contains("(untagged)") && text.contains("TOTAL") && text.contains("Forecast"));
+
+    let bad = crate::support::lambdatop_without_aws(&["--demo", "cost", "--group-by", "team"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("--group-by"), "{err}");
+}

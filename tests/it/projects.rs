@@ -196,3 +196,43 @@ async fn against_moto_the_pane_shows_cost_explorers_month_and_narrows() {
     tui.send("q");
     let _ = std::fs::remove_dir_all(cache);
 }
+
+#[test]
+fn without_a_bill_the_pane_says_why_and_keeps_the_estimate() {
+    use lambdatop::source::SourceEvent;
+    use lambdatop::store::ProblemKind;
+    let mut store = crate::support::empty_store();
+    let mut demo =
+        crate::support::demo_source(lambdatop::source::demo::DEFAULT_SEED, crate::support::t0());
+    store.apply_all(
+        demo.events_at(crate::support::t0())
+            .into_iter()
+            .filter(|e| !matches!(e, SourceEvent::Cost(_))),
+    );
+    store.apply(SourceEvent::Problem {
+        source: "cost".into(),
+        scope: "Cost Explorer".into(),
+        kind: ProblemKind::AccessDenied,
+        message:
+            "GetCostAndUsage: AccessDeniedException: not authorized (the metric estimate goes on)"
+                .into(),
+        at: crate::support::t0(),
+    });
+    let mut app = crate::support::app_with(store, lambdatop::store::Window::H1);
+    app.update(Action::OpenProjects);
+    let s = screen(&render(&app, 160, 48));
+    assert!(
+        s.contains("no bill: GetCostAndUsage: AccessDeniedException"),
+        "{s}"
+    );
+    let payments = line_with(&s, "│payments").unwrap();
+    assert!(payments.contains('$'), "the estimate stays: {payments}");
+    assert!(!s.contains("(untagged)"), "no bill, no bill-only lines");
+    assert!(
+        s.lines()
+            .nth(2)
+            .unwrap()
+            .contains("Cost Explorer: GetCostAndUsage"),
+        "header problem line"
+    );
+}
