@@ -125,7 +125,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
         .border_style(t.border_focused)
         .title(Line::from(title))
         .title_bottom(bill_line(bill, app).right_aligned());
-    if stats.projects.is_empty() {
+    if stats.projects.is_empty() && bill.is_none_or(|b| b.groups.is_empty()) {
         let text = if app.store.is_loading() {
             "loading the fleet…"
         } else {
@@ -246,8 +246,10 @@ fn bill_line(bill: Option<&CostReport>, app: &App) -> Line<'static> {
         b.end.pred_opt().unwrap_or(b.end).format("%-d"),
         format::usd(Some(b.total_usd))
     );
-    if let Some(f) = b.forecast_usd {
-        text.push_str(&format!(" · forecast {}", format::usd(Some(f))));
+    match (b.forecast_usd, &b.forecast_problem) {
+        (Some(f), _) => text.push_str(&format!(" · forecast {}", format::usd(Some(f)))),
+        (None, Some(_)) => text.push_str(" · no forecast"),
+        (None, None) => {}
     }
     text.push_str(&format!(
         " · answered {} ago ",
