@@ -84,6 +84,20 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u64).range(10..=86400))]
     pub inventory_refresh: u64,
 
+    /// Color theme: dark, light, high-contrast, solarized-dark, a NAME.toml in the config
+    /// directory's themes/, or a theme file's path.
+    #[arg(long, global = true, value_name = "NAME|PATH", default_value = "dark")]
+    pub theme: String,
+
+    /// No color at all (also when NO_COLOR is set): emphasis by bold, underline and reverse.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Draw charts with block characters instead of braille, for fonts without braille
+    /// (automatic on the Linux console).
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
     /// Write diagnostics here instead of lambdatop.log in the XDG state directory.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,

@@ -10,12 +10,12 @@ use crate::cli::GlobalArgs;
 use crate::clock::SharedClock;
 use crate::source::runner;
 use crate::store::Window;
-use crate::ui::theme::Theme;
 
 pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
     let window = super::window(global, Window::H1)?;
+    // A bad theme fails before any AWS call.
+    let theme = super::theme(global)?;
     let setup = super::setup(global, &clock, true).await?;
-    let theme = Theme::default();
     let mut app = App::new(
         setup.store,
         theme,

@@ -131,6 +131,22 @@ pub fn window(global: &GlobalArgs, default: Window) -> Result<Window> {
     Ok(w)
 }
 
+/// The theme the flags and the environment ask for, fitted to the terminal.
+pub fn theme(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
+    use crate::ui::theme::{ColorDepth, Theme};
+    let user_dir = dirs::config_dir().map(|d| d.join("lambdatop").join("themes"));
+    let theme = Theme::load(&global.theme, user_dir.as_deref()).map_err(anyhow::Error::msg)?;
+    let env = |k: &str| std::env::var(k).ok();
+    let depth = if global.no_color {
+        ColorDepth::None
+    } else {
+        ColorDepth::detect(env)
+    };
+    // The Linux console's font has no braille.
+    let blocks = global.ascii || env("TERM").as_deref() == Some("linux");
+    Ok(theme.fitted(depth, blocks))
+}
+
 pub fn system_clock() -> SharedClock {
     Arc::new(crate::clock::SystemClock)
 }

@@ -5,7 +5,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
@@ -72,7 +71,7 @@ pub fn render(
     for (s, runs) in series.iter().zip(&points) {
         for run in runs {
             let d = Dataset::default()
-                .marker(Marker::Braille)
+                .marker(theme.chart_marker)
                 .graph_type(if run.len() == 1 {
                     GraphType::Scatter
                 } else {
@@ -89,7 +88,7 @@ pub fn render(
     if !marker_points.is_empty() {
         datasets.push(
             Dataset::default()
-                .marker(Marker::Braille)
+                .marker(theme.chart_marker)
                 .graph_type(GraphType::Line)
                 .style(theme.key)
                 .data(&marker_points),

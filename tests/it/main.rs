@@ -19,3 +19,4 @@ mod snapshot;
 mod store;
 mod support;
 mod terminal;
+mod themes;

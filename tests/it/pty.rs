@@ -10,6 +10,8 @@ pub struct Pty {
     child: Child,
     stdin: ChildStdin,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote.
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Pty {
@@ -33,6 +35,8 @@ impl Pty {
         let mut stdout = child.stdout.take().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let feed = screen.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let keep = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = stdout.read(&mut buf) {
@@ -40,18 +44,25 @@ impl Pty {
                     break;
                 }
                 feed.lock().unwrap().process(&buf[..n]);
+                keep.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Pty {
             child,
             stdin,
             screen,
+            raw,
         }
     }
 
     pub fn send(&mut self, keys: &str) {
         self.stdin.write_all(keys.as_bytes()).unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// Everything the program wrote so far, escapes and all.
+    pub fn output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     /// The screen as text.
