@@ -112,6 +112,20 @@ pub enum Command {
     /// Print the month's Lambda cost so far from Cost Explorer, grouped, with the forecast and
     /// the estimate from metrics.
     Cost(CostArgs),
+    /// Draw each main view of the demo fleet off-screen and write them as SVG files
+    /// (OUT/THEME/VIEW.svg), in the --theme's colors or in every built-in theme.
+    Screenshot(ScreenshotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    /// Directory to write into.
+    #[arg(long, value_name = "DIR", default_value = "screenshots")]
+    pub out: PathBuf,
+
+    /// Every built-in theme instead of --theme's.
+    #[arg(long)]
+    pub all_themes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,7 @@ fn main() -> ExitCode {
             }
             Some(Command::Logs(args)) => commands::logs::run(&cli.global, args, clock).await,
             Some(Command::Cost(args)) => commands::cost::run(&cli.global, args, clock).await,
+            Some(Command::Screenshot(args)) => commands::screenshot::run(&cli.global, args),
         }
     });
     match result {

@@ -285,31 +285,35 @@ async fn estimate_aws(
     any.then_some(out)
 }
 
+/// The demo fleet's month, as `cost` prints it.
+pub fn demo_output(seed: u64, now: DateTime<Utc>, group_by: CostGroupBy) -> CostOutput {
+    let start = Minute::of(now);
+    let billed = demo_cost::report(seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
+    let estimates = demo_cost::estimate(seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
+    let mut problems = Vec::new();
+    if group_by == CostGroupBy::Function {
+        problems.push(NO_FUNCTION_SPLIT.to_string());
+    }
+    let mut out = build(
+        SourceKind::Demo,
+        group_by,
+        "project",
+        Some(&billed),
+        Some(&estimates),
+        now,
+        problems,
+    );
+    out.from_cache = Some(true);
+    out
+}
+
 pub async fn run(global: &GlobalArgs, args: &CostArgs, clock: SharedClock) -> Result<()> {
     let now = clock.now();
     let group_by: CostGroupBy = args.group_by.into();
     let tag = global.project_tag.as_str();
     let mut problems = Vec::new();
     let output = if global.demo {
-        let start = Minute::of(now);
-        let billed =
-            demo_cost::report(global.seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
-        let estimates =
-            demo_cost::estimate(global.seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
-        if group_by == CostGroupBy::Function {
-            problems.push(NO_FUNCTION_SPLIT.to_string());
-        }
-        let mut out = build(
-            SourceKind::Demo,
-            group_by,
-            tag,
-            Some(&billed),
-            Some(&estimates),
-            now,
-            problems,
-        );
-        out.from_cache = Some(true);
-        out
+        demo_output(global.seed, now, group_by)
     } else {
         let account = aws::connect(&AwsOptions {
             profile: global.profile.clone(),

@@ -4,6 +4,7 @@
 pub mod cost;
 pub mod dashboard;
 pub mod logs;
+pub mod screenshot;
 pub mod snapshot;
 
 use std::sync::Arc;
@@ -131,11 +132,22 @@ pub fn window(global: &GlobalArgs, default: Window) -> Result<Window> {
     Ok(w)
 }
 
+/// The theme `--theme` names, in its own colors (or none with `--no-color`).
+pub fn theme_unfitted(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
+    let user_dir = dirs::config_dir().map(|d| d.join("lambdatop").join("themes"));
+    let theme = crate::ui::theme::Theme::load(&global.theme, user_dir.as_deref())
+        .map_err(anyhow::Error::msg)?;
+    Ok(if global.no_color {
+        theme.without_color()
+    } else {
+        theme
+    })
+}
+
 /// The theme the flags and the environment ask for, fitted to the terminal.
 pub fn theme(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
-    use crate::ui::theme::{ColorDepth, Theme};
-    let user_dir = dirs::config_dir().map(|d| d.join("lambdatop").join("themes"));
-    let theme = Theme::load(&global.theme, user_dir.as_deref()).map_err(anyhow::Error::msg)?;
+    use crate::ui::theme::ColorDepth;
+    let theme = theme_unfitted(global)?;
     let env = |k: &str| std::env::var(k).ok();
     let depth = if global.no_color {
         ColorDepth::None

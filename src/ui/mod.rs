@@ -10,6 +10,7 @@ pub mod header;
 pub mod help;
 pub mod logs;
 pub mod projects;
+pub mod svg;
 pub mod task_flow;
 pub mod theme;
 pub mod too_small;

@@ -15,6 +15,7 @@ mod projects;
 mod properties;
 mod pty;
 mod read_only;
+mod screenshots;
 mod snapshot;
 mod store;
 mod support;

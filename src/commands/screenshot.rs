@@ -1,0 +1,175 @@
+//! `lambdatop screenshot`: each main view of the demo fleet drawn by the real draw code,
+//! off-screen, at one fixed moment, and written as SVG in a theme's colors. The same seed,
+//! moment and theme give the same files byte for byte, so a test can tell when the committed
+//! screenshots are stale.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::app::{Action, App, AppOptions, Thresholds};
+use crate::cli::{GlobalArgs, ScreenshotArgs};
+use crate::source::demo::DemoSource;
+use crate::source::demo::logs::DemoLogs;
+use crate::source::{LoadingState, SourceEvent, SourceKind};
+use crate::store::cost::CostGroupBy;
+use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store, Window};
+use crate::ui::svg;
+use crate::ui::theme::{BUILT_IN, Theme};
+
+/// The views, in the order the README shows them.
+pub const VIEWS: [&str; 7] = [
+    "fleet",
+    "task-flow",
+    "detail",
+    "logs",
+    "projects",
+    "cost",
+    "help",
+];
+
+/// The terminal the screenshots are drawn in.
+pub const SIZE: (u16, u16) = (120, 40);
+
+/// 03:07:30 UTC: the middle of an on-call night, and of the demo's incidents.
+pub fn moment() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 3, 7, 30)
+        .single()
+        .unwrap_or_default()
+}
+
+/// The demo fleet as its first poll at `now` leaves it.
+pub fn demo_store(seed: u64, now: DateTime<Utc>) -> Store {
+    let session = Session {
+        kind: SourceKind::Demo,
+        profile: Some("demo".to_string()),
+        regions: DemoSource::regions(),
+    };
+    let mut store = Store::new(session, DEFAULT_RETENTION_MINUTES, "project");
+    let mut demo = DemoSource::new(
+        seed,
+        now,
+        DEFAULT_RETENTION_MINUTES,
+        crate::source::demo::DEFAULT_CADENCE,
+    );
+    store.apply_all(demo.events_at(now));
+    store.apply(SourceEvent::Status {
+        source: "demo".into(),
+        state: LoadingState::Loaded,
+        at: now,
+    });
+    store
+}
+
+fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, actions: &[Action]) -> App {
+    let mut app = App::new(
+        demo_store(seed, now),
+        theme.clone(),
+        AppOptions {
+            window: Window::H1,
+            thresholds: Thresholds::default(),
+        },
+        now,
+    );
+    for a in actions {
+        app.update(*a);
+    }
+    app
+}
+
+/// The frame of one view.
+fn draw(view: &str, seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Buffer> {
+    let (w, h) = SIZE;
+    let mut terminal = Terminal::new(TestBackend::new(w, h))?;
+    if view == "cost" {
+        let text = super::cost::table(&super::cost::demo_output(seed, now, CostGroupBy::Project));
+        let mut lines = vec![Line::styled("$ lambdatop --demo cost", theme.key)];
+        lines.extend(
+            text.lines()
+                .map(|l| Line::styled(l.to_string(), theme.text)),
+        );
+        terminal.draw(|f| {
+            let block = Block::new()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .title(Line::styled(" shell ", theme.title));
+            f.render_widget(Paragraph::new(lines).block(block), Rect::new(0, 0, w, h));
+        })?;
+        return Ok(terminal.backend().buffer().clone());
+    }
+    let actions: &[Action] = match view {
+        "task-flow" => &[Action::FocusNext, Action::CursorLeft, Action::CursorLeft],
+        "detail" => &[Action::OpenDetail],
+        "logs" => &[Action::OpenLogs],
+        "projects" => &[Action::OpenProjects],
+        "help" => &[Action::ToggleHelp],
+        _ => &[],
+    };
+    let mut app = app_at(seed, theme, now, actions);
+    if let crate::app::Screen::Logs { target, .. } = &app.ui.screen {
+        // What the tail would have brought: the last 15 minutes of the function's logs.
+        let logs = DemoLogs::new(seed, Minute::of(now), DEFAULT_RETENTION_MINUTES);
+        let names: Vec<String> = target.functions.iter().map(|k| k.name.clone()).collect();
+        let to = now.timestamp_millis();
+        let events = logs.events(&names, to - 15 * 60_000, to);
+        app.store.apply(SourceEvent::Logs(events));
+        app.refresh();
+    }
+    terminal.draw(|f| crate::ui::draw(f, &app))?;
+    Ok(terminal.backend().buffer().clone())
+}
+
+/// Every view in `theme`, as (view, SVG).
+pub fn render_all(seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Vec<(String, String)>> {
+    VIEWS
+        .iter()
+        .map(|view| {
+            let buffer = draw(view, seed, theme, now)?;
+            let title = format!("lambdatop {view} · {} theme · demo fleet", theme.name);
+            Ok((view.to_string(), svg::render(&buffer, theme, &title)))
+        })
+        .collect()
+}
+
+/// Writes `<out>/<theme>/<view>.svg` for each theme asked for.
+pub fn write(out: &Path, themes: &[Theme], seed: u64, now: DateTime<Utc>) -> Result<Vec<String>> {
+    let mut written = Vec::new();
+    for theme in themes {
+        let dir = out.join(&theme.name);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        for (view, svg) in render_all(seed, theme, now)? {
+            let path = dir.join(format!("{view}.svg"));
+            std::fs::write(&path, svg)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            written.push(path.display().to_string());
+        }
+    }
+    Ok(written)
+}
+
+pub fn run(global: &GlobalArgs, args: &ScreenshotArgs) -> Result<()> {
+    let themes: Vec<Theme> = if args.all_themes {
+        BUILT_IN
+            .iter()
+            .map(|(name, _)| Theme::load(name, None).map_err(anyhow::Error::msg))
+            .collect::<Result<_>>()?
+    } else {
+        vec![super::theme_unfitted(global)?]
+    };
+    let written = write(&args.out, &themes, global.seed, moment())?;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    match writeln!(out, "{}", written.join("\n")) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
