@@ -98,6 +98,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub ascii: bool,
 
+    /// Read settings from this file instead of ~/.config/lambdatop/config.toml (flags still
+    /// override it); `lambdatop config --print-default` writes a commented one.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Highlight thresholds, from the config file.
+    #[arg(skip)]
+    pub thresholds: crate::app::Thresholds,
+
     /// Write diagnostics here instead of lambdatop.log in the XDG state directory.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -115,6 +124,15 @@ pub enum Command {
     /// Draw each main view of the demo fleet off-screen and write them as SVG files
     /// (OUT/THEME/VIEW.svg), in the --theme's colors or in every built-in theme.
     Screenshot(ScreenshotArgs),
+    /// The config file: --print-default writes a commented default to standard output.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Write the commented default config (redirect it to ~/.config/lambdatop/config.toml).
+    #[arg(long)]
+    pub print_default: bool,
 }
 
 #[derive(Debug, Args)]

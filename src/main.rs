@@ -3,15 +3,25 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches};
 
 use lambdatop::cli::{Cli, Command};
 use lambdatop::commands;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            // The config file under the flags: a bad one stops here, in one line.
+            if let Err(e) = lambdatop::config::apply(&mut cli.global, &matches) {
+                eprintln!("lambdatop: {e}");
+                return ExitCode::from(2);
+            }
+            cli
+        }
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
             let _ = e.print();
             return ExitCode::SUCCESS;
@@ -53,6 +63,7 @@ fn main() -> ExitCode {
             Some(Command::Logs(args)) => commands::logs::run(&cli.global, args, clock).await,
             Some(Command::Cost(args)) => commands::cost::run(&cli.global, args, clock).await,
             Some(Command::Screenshot(args)) => commands::screenshot::run(&cli.global, args),
+            Some(Command::Config(args)) => commands::print_config(args),
         }
     });
     match result {

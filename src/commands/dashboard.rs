@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{App, AppOptions, Thresholds};
+use crate::app::{App, AppOptions};
 use crate::cli::GlobalArgs;
 use crate::clock::SharedClock;
 use crate::source::runner;
@@ -21,7 +21,7 @@ pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
         theme,
         AppOptions {
             window,
-            thresholds: Thresholds::default(),
+            thresholds: global.thresholds,
         },
         clock.now(),
     );

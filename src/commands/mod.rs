@@ -159,6 +159,19 @@ pub fn theme(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
     Ok(theme.fitted(depth, blocks))
 }
 
+/// `lambdatop config`.
+pub fn print_config(args: &crate::cli::ConfigArgs) -> Result<()> {
+    if !args.print_default {
+        bail!("say what to do: `lambdatop config --print-default` writes the commented default");
+    }
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(crate::config::DEFAULT.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 pub fn system_clock() -> SharedClock {
     Arc::new(crate::clock::SystemClock)
 }

@@ -2,6 +2,8 @@
 
 use std::process::{Command, Output};
 
+use crate::support::lambdatop_without_aws;
+
 fn lambdatop(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lambdatop"))
         .args(args)
@@ -73,4 +75,68 @@ fn an_unknown_region_is_refused_before_any_call() {
 fn the_dashboard_refuses_a_non_terminal_with_one_line() {
     let err = one_line_error(&lambdatop(&["--demo"]));
     assert!(err.contains("interactive terminal"), "{err}");
+}
+
+#[test]
+fn a_malformed_config_is_one_line_naming_the_file_and_the_line() {
+    let dir = std::env::temp_dir().join(format!("lambdatop-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        "window = \"1h\"\n[thresholds]\nerror_rate = 0.01\nmemroy_used = 0.5\n",
+    )
+    .unwrap();
+    let out = lambdatop_without_aws(&["--demo", "snapshot", "--config", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "lambdatop: config file {}: line 4: unknown field `memroy_used`",
+            path.display()
+        )),
+        "{err}"
+    );
+
+    // A missing file given by --config is an error too; the XDG one is read when present.
+    let missing = lambdatop_without_aws(&["--demo", "snapshot", "--config", "/nonexistent/x.toml"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("config file /nonexistent/x.toml"));
+    let xdg = dir.join("xdg");
+    std::fs::create_dir_all(xdg.join("lambdatop")).unwrap();
+    std::fs::write(xdg.join("lambdatop/config.toml"), "window = \"1h\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--demo", "snapshot", "--format", "json"])
+        .env("XDG_CONFIG_HOME", &xdg)
+        .env("LAMBDATOP_LOG", "off")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["window_minutes"], 60, "the XDG config's window");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["--demo", "snapshot", "--format", "json", "--window", "15m"])
+        .env("XDG_CONFIG_HOME", &xdg)
+        .env("LAMBDATOP_LOG", "off")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["window_minutes"], 15, "the flag overrides the file");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_printed_default_config_is_commented_and_valid() {
+    let out = lambdatop_without_aws(&["config", "--print-default"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("# interval = 60") && text.contains("[thresholds]"));
+    let path = std::env::temp_dir().join(format!("lambdatop-default-{}.toml", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let out = lambdatop_without_aws(&["--demo", "snapshot", "--config", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(path).unwrap();
 }

@@ -8,7 +8,8 @@ use crate::fault_proxy::{Fault, FaultProxy};
 use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
 use crate::pty::Pty;
 
-const WAIT: Duration = Duration::from_secs(20);
+// Generous: a loaded CI machine polls slowly.
+const WAIT: Duration = Duration::from_secs(40);
 
 fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
     screen.lines().find(|l| l.contains(name))

@@ -280,6 +280,8 @@ pub fn env(endpoint: &str) -> Vec<(String, String)> {
         ("LAMBDATOP_LOG", "off"),
         ("XDG_STATE_HOME", state.to_str().unwrap()),
         ("XDG_CACHE_HOME", cache.to_str().unwrap()),
+        // Nor the developer's own config file.
+        ("XDG_CONFIG_HOME", state.join("config").to_str().unwrap()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
