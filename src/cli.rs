@@ -126,6 +126,39 @@ pub enum Command {
     Screenshot(ScreenshotArgs),
     /// The config file: --print-default writes a commented default to standard output.
     Config(ConfigArgs),
+    /// Print a shell completion script: `lambdatop completions bash > /etc/bash_completion.d/lambdatop`.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The command line with the dashboard's keys at the end of `--help`, from the live key map.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().after_long_help(keys_help())
+}
+
+/// Every key of the dashboard, by where it applies, as `--help` lists them.
+pub fn keys_help() -> String {
+    use crate::app::keymap::{BINDINGS, Context};
+    let mut out = String::from("Keys in the dashboard (also ? there):");
+    for ctx in [
+        Context::Global,
+        Context::Dashboard,
+        Context::Detail,
+        Context::Logs,
+        Context::Projects,
+    ] {
+        out.push_str(&format!("\n\n  {}:", ctx.title()));
+        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+            out.push_str(&format!("\n    {:<14}{}", b.label, b.help));
+        }
+    }
+    out
 }
 
 #[derive(Debug, Args)]

@@ -3,14 +3,14 @@
 
 use std::process::ExitCode;
 
+use clap::FromArgMatches;
 use clap::error::ErrorKind;
-use clap::{CommandFactory, FromArgMatches};
 
 use lambdatop::cli::{Cli, Command};
 use lambdatop::commands;
 
 fn main() -> ExitCode {
-    let parsed = Cli::command()
+    let parsed = lambdatop::cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let cli = match parsed {
@@ -64,6 +64,7 @@ fn main() -> ExitCode {
             Some(Command::Cost(args)) => commands::cost::run(&cli.global, args, clock).await,
             Some(Command::Screenshot(args)) => commands::screenshot::run(&cli.global, args),
             Some(Command::Config(args)) => commands::print_config(args),
+            Some(Command::Completions(args)) => commands::print_completions(args.shell),
         }
     });
     match result {

@@ -7,6 +7,7 @@ use std::io::{self, IsTerminal, Stdout, stdout};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
@@ -35,7 +36,9 @@ pub fn init() -> io::Result<TerminalGuard> {
     }
     install_panic_hook();
     enable_raw_mode()?;
-    if let Err(e) = execute!(stdout(), EnterAlternateScreen) {
+    // Mouse reports too: click selects, the wheel scrolls (Shift+drag still selects text in
+    // most terminals).
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture) {
         restore();
         return Err(e);
     }
@@ -48,10 +51,16 @@ pub fn init() -> io::Result<TerminalGuard> {
     }
 }
 
-/// Leaves raw mode and the alternate screen and shows the cursor again.
+/// Leaves raw mode, mouse reports and the alternate screen and shows the cursor again.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(stdout(), EndSynchronizedUpdate, LeaveAlternateScreen, Show);
+    let _ = execute!(
+        stdout(),
+        EndSynchronizedUpdate,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show
+    );
 }
 
 /// Restore before the panic message is printed, so it lands on a usable screen.

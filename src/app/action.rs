@@ -38,4 +38,6 @@ pub enum Action {
     OpenProjects,
     /// From the projects pane: narrow every pane to the selected project.
     NarrowToProject,
+    /// The `:` command line.
+    StartCommand,
 }

@@ -97,6 +97,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[ch('2')], "2", Action::SetWindow(Window::H1), Global, "window: last hour", None),
     bind(&[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
     bind(&[ch('r')], "r", Action::Refresh, Global, "poll every source now", None),
+    bind(&[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, theme, logs; Tab completes", Some("command")),
     bind(&[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
     bind(&[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
     bind(&[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),

@@ -2,6 +2,7 @@
 //! one place where actions change it. `run` drives it from the terminal and the sources.
 
 pub mod action;
+pub mod command_line;
 pub mod keymap;
 pub mod run;
 pub mod view;
@@ -10,7 +11,10 @@ use std::cell::Cell;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
 
 pub use action::Action;
 use keymap::Context;
@@ -130,12 +134,23 @@ pub struct UiState {
     pub log: LogView,
     /// Rows the log pane showed last frame.
     pub log_rows: Cell<usize>,
+    /// Where the fleet table, the task flow and the projects table (with its first row) were
+    /// drawn last frame: what a mouse click lands on.
+    pub table_area: Cell<Rect>,
+    pub flow_area: Cell<Rect>,
+    pub projects_area: Cell<(Rect, usize)>,
     /// The project every pane is narrowed to, if any.
     pub project: Option<String>,
     /// The project selected in the projects pane.
     pub project_selected: Option<String>,
     pub project_sort: ProjectSort,
     pub project_sort_reversed: bool,
+    /// The `:` command line while it is being typed.
+    pub command_line: Option<String>,
+    /// What Tab found for the command line.
+    pub command_matches: Vec<String>,
+    /// A one-line answer (a command's error) shown in the footer until the next key.
+    pub message: Option<String>,
 }
 
 /// Options the app starts with.
@@ -148,6 +163,8 @@ pub struct AppOptions {
 pub struct App {
     pub store: Store,
     pub theme: Theme,
+    /// How themes are fitted to this terminal (colors, block charts), for `:theme`.
+    pub theme_fit: (crate::ui::theme::ColorDepth, bool),
     pub thresholds: Thresholds,
     pub ui: UiState,
     now: DateTime<Utc>,
@@ -167,6 +184,7 @@ impl App {
         let mut app = Self {
             store,
             theme,
+            theme_fit: (crate::ui::theme::ColorDepth::TrueColor, false),
             thresholds: options.thresholds,
             ui: UiState {
                 focus: Focus::Fleet,
@@ -185,10 +203,16 @@ impl App {
                 table_rows: Cell::new(10),
                 log: LogView::default(),
                 log_rows: Cell::new(10),
+                table_area: Cell::new(Rect::default()),
+                flow_area: Cell::new(Rect::default()),
+                projects_area: Cell::new((Rect::default(), 0)),
                 project: None,
                 project_selected: None,
                 project_sort: ProjectSort::Errors,
                 project_sort_reversed: false,
+                command_line: None,
+                command_matches: Vec::new(),
+                message: None,
             },
             now,
             view: FleetView::default(),
@@ -634,6 +658,10 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return self.update(Action::Quit);
         }
+        self.ui.message = None;
+        if self.ui.command_line.is_some() {
+            return self.edit_command(key);
+        }
         if self.ui.filter_editing {
             return self.edit_filter(key);
         }
@@ -654,6 +682,221 @@ impl App {
         if let Some(action) = keymap::action_for(self.context(), &key) {
             self.update(action);
         }
+    }
+
+    /// A mouse event: the wheel scrolls what is under it, a click selects a row (a second
+    /// click on the selected row opens it) or focuses a pane. Returns whether it was one of
+    /// those (moves and drags are not: they must not cost a redraw).
+    pub fn handle_mouse(&mut self, m: MouseEvent) -> bool {
+        let at = Position::new(m.column, m.row);
+        match m.kind {
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                let up = m.kind == MouseEventKind::ScrollUp;
+                if self.ui.help {
+                    self.ui.help_scroll = if up {
+                        self.ui.help_scroll.saturating_sub(3)
+                    } else {
+                        self.ui.help_scroll.saturating_add(3)
+                    };
+                    return true;
+                }
+                let steps = if matches!(self.ui.screen, Screen::Logs { .. }) {
+                    3
+                } else {
+                    1
+                };
+                for _ in 0..steps {
+                    self.update(if up { Action::Up } else { Action::Down });
+                }
+                true
+            }
+            MouseEventKind::Down(MouseButton::Left) if !self.ui.help => {
+                match self.ui.screen {
+                    Screen::Dashboard => self.click_dashboard(at),
+                    Screen::Projects => self.click_projects(at),
+                    _ => {}
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The row under `at` of a table drawn in `area` (a border and a header above the rows).
+    fn row_at(area: Rect, at: Position) -> Option<usize> {
+        let rows_top = area.y + 2;
+        (area.contains(at) && at.y >= rows_top && at.y + 1 < area.bottom())
+            .then(|| usize::from(at.y - rows_top))
+    }
+
+    fn click_dashboard(&mut self, at: Position) {
+        let table = self.ui.table_area.get();
+        if table.contains(at) {
+            self.ui.focus = Focus::Fleet;
+            let Some(row) = Self::row_at(table, at) else {
+                return self.refresh();
+            };
+            let Some(&i) = self.view.order().get(self.ui.table_offset.get() + row) else {
+                return self.refresh();
+            };
+            let key = self.store.functions()[i].facts.key();
+            if self.ui.selected.as_ref() == Some(&key) {
+                return self.update(Action::OpenDetail);
+            }
+            self.ui.selected = Some(key);
+            self.refresh();
+        } else if self.ui.flow_area.get().contains(at) {
+            self.ui.focus = Focus::Flow;
+        }
+    }
+
+    fn click_projects(&mut self, at: Position) {
+        let (area, offset) = self.ui.projects_area.get();
+        let Some(row) = Self::row_at(area, at) else {
+            return;
+        };
+        let order = self.project_order();
+        let Some(&i) = order.get(offset + row) else {
+            return;
+        };
+        let name = self.view.stats().projects[i].name.clone();
+        if self.ui.project_selected.as_ref() == Some(&name) {
+            return self.update(Action::NarrowToProject);
+        }
+        self.ui.project_selected = Some(name);
+        self.refresh();
+    }
+
+    fn edit_command(&mut self, key: KeyEvent) {
+        let Some(line) = self.ui.command_line.as_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => self.ui.command_line = None,
+            KeyCode::Enter => {
+                let text = std::mem::take(line);
+                self.ui.command_line = None;
+                match command_line::parse(&text) {
+                    Ok(cmd) => self.run_command(cmd),
+                    Err(e) => self.ui.message = Some(e),
+                }
+            }
+            KeyCode::Tab => {
+                let text = line.clone();
+                let (done, matches) = command_line::complete(&text, |k| self.candidates(k));
+                self.ui.command_line = Some(done);
+                self.ui.command_matches = matches;
+                return;
+            }
+            // Backspace on an empty line leaves it, as in vi.
+            KeyCode::Backspace if line.pop().is_none() => self.ui.command_line = None,
+            KeyCode::Char(c)
+                if !key.modifiers.contains(KeyModifiers::CONTROL) && line.chars().count() < 80 =>
+            {
+                line.push(c)
+            }
+            _ => {}
+        }
+        self.ui.command_matches.clear();
+        self.refresh();
+    }
+
+    /// What an argument of the command line may be.
+    fn candidates(&self, kind: command_line::ArgKind) -> Vec<String> {
+        use command_line::ArgKind;
+        match kind {
+            ArgKind::Function => self
+                .store
+                .functions()
+                .iter()
+                .map(|f| f.facts.name.clone())
+                .collect(),
+            ArgKind::Project => self
+                .store
+                .projects()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            ArgKind::Region => self.store.regions().into_iter().map(String::from).collect(),
+            ArgKind::Theme => {
+                let mut names: Vec<String> = crate::ui::theme::BUILT_IN
+                    .iter()
+                    .map(|(n, _)| n.to_string())
+                    .collect();
+                if let Ok(dir) = std::fs::read_dir(user_theme_dir()) {
+                    names.extend(dir.flatten().filter_map(|e| {
+                        let name = e.file_name().to_string_lossy().to_string();
+                        name.strip_suffix(".toml").map(str::to_string)
+                    }));
+                }
+                names
+            }
+            ArgKind::None => Vec::new(),
+        }
+    }
+
+    fn run_command(&mut self, cmd: command_line::LineCommand) {
+        use command_line::LineCommand;
+        match cmd {
+            LineCommand::Function(name) => {
+                let found = self
+                    .store
+                    .functions()
+                    .iter()
+                    .filter(|f| f.facts.name == name)
+                    .map(|f| f.facts.key())
+                    .next()
+                    .or_else(|| {
+                        let lower = name.to_lowercase();
+                        self.store
+                            .functions()
+                            .iter()
+                            .find(|f| f.facts.name.to_lowercase().contains(&lower))
+                            .map(|f| f.facts.key())
+                    });
+                match found {
+                    Some(key) => {
+                        self.ui.selected = Some(key.clone());
+                        self.ui.screen = Screen::Detail(key);
+                    }
+                    None => self.ui.message = Some(format!("no function '{name}'")),
+                }
+            }
+            LineCommand::Project(None) => {
+                self.ui.project = None;
+                self.ui.screen = Screen::Dashboard;
+            }
+            LineCommand::Project(Some(p)) => {
+                if self.store.projects().contains(p.as_str()) {
+                    self.ui.project_selected = Some(p.clone());
+                    self.ui.project = Some(p);
+                    self.ui.screen = Screen::Dashboard;
+                    self.ui.table_offset.set(0);
+                } else {
+                    self.ui.message = Some(format!("no project '{p}'"));
+                }
+            }
+            LineCommand::Region(r) => {
+                let r = r.unwrap_or_default();
+                if r.is_empty() || self.store.regions().contains(r.as_str()) {
+                    self.ui.filter = r;
+                    self.ui.screen = Screen::Dashboard;
+                    self.ui.table_offset.set(0);
+                } else {
+                    self.ui.message = Some(format!("no functions in region '{r}'"));
+                }
+            }
+            LineCommand::Theme(name) => {
+                match crate::ui::theme::Theme::load(&name, Some(&user_theme_dir())) {
+                    Ok(t) => self.theme = t.fitted(self.theme_fit.0, self.theme_fit.1),
+                    Err(e) => self.ui.message = Some(e),
+                }
+            }
+            LineCommand::Logs => return self.update(Action::OpenLogs),
+            LineCommand::Help => return self.update(Action::ToggleHelp),
+            LineCommand::Quit => return self.update(Action::Quit),
+        }
+        self.refresh();
     }
 
     /// The filter the focused screen types into: the log pane's, or the fleet table's.
@@ -795,6 +1038,10 @@ impl App {
                 self.ui.flow_cursor = Some(m.max(range.first).min(range.last));
             }
             Action::StartFilter => self.ui.filter_editing = true,
+            Action::StartCommand => {
+                self.ui.command_line = Some(String::new());
+                self.ui.command_matches.clear();
+            }
             Action::SortNext => {
                 self.ui.sort = self.ui.sort.next();
                 self.ui.descending = self.ui.sort.descending_by_default();
@@ -836,4 +1083,12 @@ impl App {
         }
         self.ui.selected = Some(key);
     }
+}
+
+/// Where user themes live: `~/.config/lambdatop/themes/NAME.toml`.
+pub fn user_theme_dir() -> std::path::PathBuf {
+    dirs::config_dir()
+        .unwrap_or_default()
+        .join("lambdatop")
+        .join("themes")
 }

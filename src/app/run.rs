@@ -53,6 +53,7 @@ pub async fn run(
                     app.handle_key(key);
                     dirty = true;
                 }
+                Some(Ok(Event::Mouse(m))) => dirty |= app.handle_mouse(m),
                 Some(Ok(Event::Resize(..))) => {
                     terminal.autoresize()?;
                     dirty = true;

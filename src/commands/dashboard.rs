@@ -14,7 +14,7 @@ use crate::store::Window;
 pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
     let window = super::window(global, Window::H1)?;
     // A bad theme fails before any AWS call.
-    let theme = super::theme(global)?;
+    let (theme, fit) = super::theme(global)?;
     let setup = super::setup(global, &clock, true).await?;
     let mut app = App::new(
         setup.store,
@@ -25,6 +25,7 @@ pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
         },
         clock.now(),
     );
+    app.theme_fit = fit;
 
     let (events_tx, events_rx) = mpsc::channel(4096);
     let (commands_tx, _) = broadcast::channel(256);

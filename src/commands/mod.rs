@@ -144,8 +144,14 @@ pub fn theme_unfitted(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
     })
 }
 
-/// The theme the flags and the environment ask for, fitted to the terminal.
-pub fn theme(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
+/// The theme the flags and the environment ask for, fitted to the terminal, and how it was
+/// fitted (for themes chosen later with `:theme`).
+pub fn theme(
+    global: &GlobalArgs,
+) -> Result<(
+    crate::ui::theme::Theme,
+    (crate::ui::theme::ColorDepth, bool),
+)> {
     use crate::ui::theme::ColorDepth;
     let theme = theme_unfitted(global)?;
     let env = |k: &str| std::env::var(k).ok();
@@ -156,7 +162,19 @@ pub fn theme(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
     };
     // The Linux console's font has no braille.
     let blocks = global.ascii || env("TERM").as_deref() == Some("linux");
-    Ok(theme.fitted(depth, blocks))
+    Ok((theme.fitted(depth, blocks), (depth, blocks)))
+}
+
+/// `lambdatop completions SHELL`.
+pub fn print_completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut cmd = crate::cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "lambdatop", &mut script);
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(&script) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }
 
 /// `lambdatop config`.

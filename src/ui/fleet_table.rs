@@ -310,6 +310,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let rows_visible = usize::from(area.height.saturating_sub(3));
     app.ui.table_rows.set(rows_visible.max(1));
+    app.ui.table_area.set(area);
     let selected = app.selected_row();
 
     // Keep the selection in view with as little scrolling as possible.

@@ -10,6 +10,34 @@ use crate::app::keymap;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    if let Some(line) = &app.ui.command_line {
+        let mut spans = vec![
+            Span::styled(" :", t.key),
+            Span::styled(line.clone(), t.filter),
+            Span::styled("█", t.filter),
+        ];
+        let matches = &app.ui.command_matches;
+        let hint = if matches.len() > 1 {
+            let shown: Vec<&str> = matches.iter().take(8).map(String::as_str).collect();
+            let more = matches.len().saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" +{more}")
+            } else {
+                String::new()
+            };
+            format!("   {}{more}", shown.join(" "))
+        } else {
+            "   Tab completes · Enter runs · Esc cancels".to_string()
+        };
+        spans.push(Span::styled(hint, t.muted));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
+    if let Some(message) = &app.ui.message {
+        let line = Line::from(vec![Span::styled(format!(" {message}"), t.warn)]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     if app.ui.filter_editing {
         let line = Line::from(vec![
             Span::styled(" /", t.key),

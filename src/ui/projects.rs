@@ -186,6 +186,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
     let offset = selected
         .map_or(0, |s| (s + 1).saturating_sub(rows_visible))
         .min(rows.len().saturating_sub(rows_visible));
+    app.ui.projects_area.set((area, offset));
     let header = Row::new(cols.iter().map(|(c, title, _)| {
         let line = Line::from(*title);
         let line = if matches!(c, Col::Name | Col::Daily) {

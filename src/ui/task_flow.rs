@@ -17,6 +17,7 @@ use crate::app::{App, Focus};
 const SPLIT_HEIGHT: u16 = 16;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    app.ui.flow_area.set(area);
     let t = &app.theme;
     let flow = app.view().flow();
     let scope = match app.flow_scope() {

@@ -277,3 +277,144 @@ fn a_minute_picked_on_the_graph_opens_its_logs() {
     );
     let _ = Minute(0);
 }
+
+fn click(app: &mut App, column: u16, row: u16) -> bool {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    app.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+fn wheel(app: &mut App, down: bool) {
+    use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+    app.handle_mouse(MouseEvent {
+        kind: if down {
+            MouseEventKind::ScrollDown
+        } else {
+            MouseEventKind::ScrollUp
+        },
+        column: 10,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    });
+}
+
+#[test]
+fn the_mouse_selects_opens_scrolls_and_focuses() {
+    use crate::support::{render, screen};
+    let mut app = demo_app();
+    let s = screen(&render(&app, 160, 48));
+    // The third row of the table, where it was drawn.
+    let third = visible_names(&app)[2].clone();
+    let y = s
+        .lines()
+        .position(|l| l.contains(&format!("│{third}")))
+        .unwrap() as u16;
+    assert!(click(&mut app, 20, y));
+    assert_eq!(selected_name(&app), third);
+    assert_eq!(app.ui.screen, Screen::Dashboard);
+    click(&mut app, 20, y);
+    assert!(
+        matches!(app.ui.screen, Screen::Detail(ref k) if k.name == third),
+        "a second click opens it"
+    );
+    press(&mut app, &[KeyCode::Esc]);
+
+    wheel(&mut app, true);
+    assert_eq!(selected_name(&app), visible_names(&app)[3]);
+    wheel(&mut app, false);
+    assert_eq!(selected_name(&app), third);
+
+    render(&app, 160, 48);
+    let flow = app.ui.flow_area.get();
+    click(&mut app, flow.x + 5, flow.y + 3);
+    assert_eq!(app.ui.focus, Focus::Flow);
+
+    // Moving the mouse is no event worth a redraw.
+    use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
+    assert!(!app.handle_mouse(MouseEvent {
+        kind: MouseEventKind::Moved,
+        column: 3,
+        row: 3,
+        modifiers: KeyModifiers::NONE,
+    }));
+
+    // In the projects pane, a click selects a project and a second one narrows to it.
+    chars(&mut app, "p");
+    let s = screen(&render(&app, 160, 48));
+    let y = s.lines().position(|l| l.contains("│checkout")).unwrap() as u16;
+    click(&mut app, 10, y);
+    assert_eq!(app.ui.project_selected.as_deref(), Some("checkout"));
+    click(&mut app, 10, y);
+    assert_eq!(app.ui.project.as_deref(), Some("checkout"));
+    assert_eq!(app.ui.screen, Screen::Dashboard);
+}
+
+#[test]
+fn the_command_line_runs_commands_and_completes_them() {
+    use crate::support::{render, screen};
+    let mut app = demo_app();
+    chars(&mut app, ":fn checkout-t");
+    assert_eq!(app.ui.command_line.as_deref(), Some("fn checkout-t"));
+    press(&mut app, &[KeyCode::Tab]);
+    assert_eq!(app.ui.command_line.as_deref(), Some("fn checkout-tax-calc"));
+    let s = screen(&render(&app, 120, 40));
+    assert!(
+        s.lines().last().unwrap().contains(":fn checkout-tax-calc"),
+        "{s}"
+    );
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(app.ui.screen, Screen::Detail(ref k) if k.name == "checkout-tax-calc"));
+
+    chars(&mut app, ":pro");
+    press(&mut app, &[KeyCode::Tab]);
+    chars(&mut app, "ide");
+    press(&mut app, &[KeyCode::Tab, KeyCode::Enter]);
+    assert_eq!(app.ui.project.as_deref(), Some("identity"));
+    assert_eq!(app.ui.screen, Screen::Dashboard);
+    chars(&mut app, ":project");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.ui.project, None);
+
+    chars(&mut app, ":region eu-west-1");
+    press(&mut app, &[KeyCode::Enter]);
+    let fns = app.store.functions();
+    assert!(
+        app.view()
+            .order()
+            .iter()
+            .all(|&i| fns[i].facts.region == "eu-west-1")
+    );
+
+    chars(&mut app, ":theme solarized-dark");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.theme.name, "solarized-dark");
+
+    // A mistake is one line in the footer, gone with the next key.
+    chars(&mut app, ":deploy now");
+    press(&mut app, &[KeyCode::Enter]);
+    let s = screen(&render(&app, 120, 40));
+    assert!(
+        s.lines()
+            .last()
+            .unwrap()
+            .contains("unknown command 'deploy'"),
+        "{s}"
+    );
+    chars(&mut app, ":fn nothing-like-it");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.ui.message.as_deref(),
+        Some("no function 'nothing-like-it'")
+    );
+    // Esc leaves the line without running it.
+    chars(&mut app, ":q");
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(!app.should_quit());
+    chars(&mut app, ":q");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.should_quit());
+}

@@ -140,3 +140,21 @@ fn the_printed_default_config_is_commented_and_valid() {
     );
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn completions_for_each_shell_and_help_that_lists_every_key() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = lambdatop_without_aws(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for word in ["lambdatop", "snapshot", "cost", "screenshot", "--theme"] {
+            assert!(script.contains(word), "{shell} completes {word}");
+        }
+    }
+    let out = lambdatop_without_aws(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("Keys in the dashboard"), "{help}");
+    for b in lambdatop::app::keymap::BINDINGS {
+        assert!(help.contains(b.help), "--help lists '{}'", b.help);
+    }
+}
