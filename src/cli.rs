@@ -107,6 +107,10 @@ pub struct GlobalArgs {
     #[arg(skip)]
     pub thresholds: crate::app::Thresholds,
 
+    /// Keys bound in the config file.
+    #[arg(skip)]
+    pub keys: crate::app::keymap::UserKeys,
+
     /// Write diagnostics here instead of lambdatop.log in the XDG state directory.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,

@@ -56,6 +56,15 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # p99_of_timeout = 0.8
 # Peak memory as a share of the memory size at or above which it is about to run out (0 to 1).
 # memory_used = 0.9
+
+# Keys: an action's keys replace its defaults everywhere (help and footer show them). Actions:
+# quit help window_15m window_1h window_3h refresh command up down page_up page_down top bottom
+# open logs project_logs filter sort sort_reverse next_pane previous_pane projects flow_of
+# minute_earlier minute_later back pause json narrow. Keys: x, X, ctrl-x, enter, esc, tab,
+# space, up, down, left, right, pgup, pgdn, home, end, f1-f12.
+[keys]
+# projects = "P"
+# down = ["j", "ctrl-n"]
 "#;
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +81,14 @@ struct File {
     theme: Option<String>,
     cost_ttl: Option<String>,
     thresholds: Option<ThresholdsFile>,
+    keys: Option<std::collections::BTreeMap<String, KeySpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum KeySpec {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -223,6 +240,16 @@ fn apply_text(
         share("memory_used", t.memory_used, &mut th.memory_used)?;
         global.thresholds = th;
     }
+    for (action, spec) in file.keys.unwrap_or_default() {
+        let keys = match spec {
+            KeySpec::One(k) => vec![k],
+            KeySpec::Many(ks) => ks,
+        };
+        global
+            .keys
+            .bind(&action, &keys)
+            .map_err(|e| fail(line_of(text, &action), format!("keys: {e}")))?;
+    }
     Ok(())
 }
 
@@ -295,6 +322,50 @@ mod tests {
         let e = parse(&[], "regions = \"us-east-1\n").unwrap_err();
         assert!(e.starts_with("config file /etc/lt.toml: line 1: "), "{e}");
         assert_eq!(e.lines().count(), 1, "{e}");
+    }
+
+    #[test]
+    fn keys_rebind_actions_and_bad_ones_name_the_line() {
+        use crate::app::Action;
+        use crate::app::keymap::{Context, action_for};
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let g = parse(
+            &[],
+            "[keys]\nprojects = \"s\"\ndown = [\"j\", \"ctrl-n\"]\n",
+        )
+        .unwrap();
+        let key = |c: char, m| KeyEvent::new(KeyCode::Char(c), m);
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            action_for(Context::Dashboard, &key('s', none), &g.keys),
+            Some(Action::OpenProjects),
+            "the user's key wins"
+        );
+        assert_eq!(
+            action_for(Context::Dashboard, &key('p', none), &g.keys),
+            None,
+            "the default is replaced"
+        );
+        assert_eq!(
+            action_for(
+                Context::Dashboard,
+                &key('n', KeyModifiers::CONTROL),
+                &g.keys
+            ),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            action_for(Context::Logs, &key('n', KeyModifiers::CONTROL), &g.keys),
+            Some(Action::Down),
+            "everywhere"
+        );
+        let e = parse(&[], "[keys]\n\nteleport = \"t\"\n").unwrap_err();
+        assert!(e.starts_with("config file /etc/lt.toml: line 3: keys: unknown action 'teleport', expected one of quit, help"), "{e}");
+        let e = parse(&[], "[keys]\nquit = \"ctrl-\"\n").unwrap_err();
+        assert!(
+            e.contains("line 2: keys: quit: 'ctrl-' is not a key"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -142,6 +142,150 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[key(KeyCode::Esc), ch('p'), key(KeyCode::Backspace)], "Esc p", Action::Back, Projects, "back to the fleet", Some("back")),
 ];
 
+/// The name of an action in the config file's `[keys]` table.
+pub fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::Quit => "quit",
+        Action::ToggleHelp => "help",
+        Action::SetWindow(w) if w == Window::M15 => "window_15m",
+        Action::SetWindow(w) if w == Window::H1 => "window_1h",
+        Action::SetWindow(_) => "window_3h",
+        Action::Refresh => "refresh",
+        Action::StartCommand => "command",
+        Action::Up => "up",
+        Action::Down => "down",
+        Action::PageUp => "page_up",
+        Action::PageDown => "page_down",
+        Action::Top => "top",
+        Action::Bottom => "bottom",
+        Action::OpenDetail => "open",
+        Action::OpenLogs => "logs",
+        Action::OpenProjectLogs => "project_logs",
+        Action::StartFilter => "filter",
+        Action::SortNext => "sort",
+        Action::SortReverse => "sort_reverse",
+        Action::FocusNext => "next_pane",
+        Action::FocusPrev => "previous_pane",
+        Action::OpenProjects => "projects",
+        Action::CycleFlowScope => "flow_of",
+        Action::CursorLeft => "minute_earlier",
+        Action::CursorRight => "minute_later",
+        Action::Back => "back",
+        Action::TogglePause => "pause",
+        Action::TogglePrettyJson => "json",
+        Action::NarrowToProject => "narrow",
+    }
+}
+
+/// Keys the user bound to actions (the config file's `[keys]`): they replace the defaults of
+/// those actions everywhere the actions apply, and win over any default that uses the same key.
+#[derive(Debug, Clone, Default)]
+pub struct UserKeys {
+    bound: Vec<(&'static str, Vec<Key>, String)>,
+}
+
+impl UserKeys {
+    /// Binds `keys` (as written: `x`, `ctrl-x`, `enter`, `f5`, `pgdn`…) to the action named
+    /// `action`.
+    pub fn bind(&mut self, action: &str, keys: &[String]) -> Result<(), String> {
+        let Some(name) = BINDINGS
+            .iter()
+            .map(|b| action_name(b.action))
+            .find(|n| *n == action)
+        else {
+            let mut names: Vec<&str> = BINDINGS.iter().map(|b| action_name(b.action)).collect();
+            names.dedup();
+            return Err(format!(
+                "unknown action '{action}', expected one of {}",
+                names.join(", ")
+            ));
+        };
+        if keys.is_empty() {
+            return Err(format!(
+                "{action}: expected a key such as \"x\" or [\"x\", \"ctrl-x\"]"
+            ));
+        }
+        let parsed = keys
+            .iter()
+            .map(|k| {
+                parse_key(k).ok_or_else(|| {
+                    format!("{action}: '{k}' is not a key (e.g. x, ctrl-x, enter, f5, pgdn)")
+                })
+            })
+            .collect::<Result<Vec<Key>, String>>()?;
+        self.bound.retain(|(n, _, _)| *n != name);
+        self.bound.push((name, parsed, keys.join(" ")));
+        Ok(())
+    }
+
+    fn of(&self, b: &Binding) -> Option<(&[Key], &str)> {
+        let name = action_name(b.action);
+        self.bound
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, keys, label)| (keys.as_slice(), label.as_str()))
+    }
+
+    /// The keys of a binding and how they are written, the user's if bound.
+    pub fn keys<'a>(&'a self, b: &'a Binding) -> (&'a [Key], &'a str) {
+        self.of(b).unwrap_or((b.keys, b.label))
+    }
+}
+
+/// A key as a user writes it in the config file.
+fn parse_key(s: &str) -> Option<Key> {
+    let lower = s.trim().to_ascii_lowercase();
+    let (ctrl, rest) = match lower
+        .strip_prefix("ctrl-")
+        .or_else(|| lower.strip_prefix("c-"))
+    {
+        Some(r) => (true, r),
+        None => (false, lower.as_str()),
+    };
+    let code = match rest {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" | "shift-tab" => KeyCode::BackTab,
+        "backspace" => KeyCode::Backspace,
+        "space" => KeyCode::Char(' '),
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pgup" | "pageup" => KeyCode::PageUp,
+        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        f if f.starts_with('f') && f.len() > 1 => {
+            KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?)
+        }
+        _ => {
+            // One character, as written (case kept: `G` is not `g`).
+            let original = s.trim();
+            let c = if ctrl {
+                &original[original.len() - rest.len()..]
+            } else {
+                original
+            };
+            let mut chars = c.chars();
+            let ch = chars.next()?;
+            if chars.next().is_some() {
+                return None;
+            }
+            KeyCode::Char(ch)
+        }
+    };
+    Some(Key {
+        code,
+        modifiers: if ctrl {
+            KeyModifiers::CONTROL
+        } else {
+            KeyModifiers::NONE
+        },
+    })
+}
+
 fn matches(k: &Key, event: &KeyEvent) -> bool {
     if k.code != event.code {
         return false;
@@ -152,41 +296,46 @@ fn matches(k: &Key, event: &KeyEvent) -> bool {
     mods == want
 }
 
-/// The action bound to `event` in `context` (context bindings first, then global ones).
-pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
-    let lookup = |ctx: Context| {
+/// The action bound to `event` in `context` (context bindings first, then global ones; the
+/// user's keys before the defaults).
+pub fn action_for(context: Context, event: &KeyEvent, user: &UserKeys) -> Option<Action> {
+    let lookup = |ctx: Context, users: bool| {
         BINDINGS
             .iter()
-            .filter(|b| b.context == ctx)
-            .find(|b| b.keys.iter().any(|k| matches(k, event)))
+            .filter(|b| b.context == ctx && user.of(b).is_some() == users)
+            .find(|b| user.keys(b).0.iter().any(|k| matches(k, event)))
             .map(|b| b.action)
     };
-    lookup(context).or_else(|| lookup(Global))
+    lookup(context, true)
+        .or_else(|| lookup(Global, true))
+        .or_else(|| lookup(context, false))
+        .or_else(|| lookup(Global, false))
 }
 
 /// Footer hints for a context: `(keys, text)`, context first.
-pub fn hints(context: Context) -> impl Iterator<Item = (&'static str, &'static str)> {
+pub fn hints(context: Context, user: &UserKeys) -> impl Iterator<Item = (&str, &'static str)> {
     let of = move |ctx: Context| {
         BINDINGS
             .iter()
             .filter(move |b| b.context == ctx)
-            .filter_map(|b| b.hint.map(|h| (short_label(b), h)))
+            .filter_map(move |b| b.hint.map(|h| (short_label(b, user), h)))
     };
     of(context).chain(of(Global))
 }
 
 /// Whether a hint of `hints` is one of the global ones.
-pub fn is_global_hint(hint: &(&'static str, &'static str)) -> bool {
+pub fn is_global_hint(hint: &(&str, &'static str)) -> bool {
     BINDINGS
         .iter()
         .filter(|b| b.context == Global)
-        .any(|b| b.hint == Some(hint.1) && short_label(b) == hint.0)
+        .any(|b| b.hint == Some(hint.1))
 }
 
 /// The first key of a label, for the footer ("q Ctrl-C" → "q"); the window keys read "1-3".
-fn short_label(b: &Binding) -> &'static str {
+fn short_label<'a>(b: &'a Binding, user: &'a UserKeys) -> &'a str {
+    let (_, label) = user.keys(b);
     match b.action {
-        Action::SetWindow(_) => "1-3",
-        _ => b.label.split(' ').next().unwrap_or(b.label),
+        Action::SetWindow(_) if user.of(b).is_none() => "1-3",
+        _ => label.split(' ').next().unwrap_or(label),
     }
 }

@@ -163,6 +163,8 @@ pub struct AppOptions {
 pub struct App {
     pub store: Store,
     pub theme: Theme,
+    /// Keys the user bound in the config file.
+    pub keys: keymap::UserKeys,
     /// How themes are fitted to this terminal (colors, block charts), for `:theme`.
     pub theme_fit: (crate::ui::theme::ColorDepth, bool),
     pub thresholds: Thresholds,
@@ -185,6 +187,7 @@ impl App {
             store,
             theme,
             theme_fit: (crate::ui::theme::ColorDepth::TrueColor, false),
+            keys: keymap::UserKeys::default(),
             thresholds: options.thresholds,
             ui: UiState {
                 focus: Focus::Fleet,
@@ -679,7 +682,7 @@ impl App {
             }
             return;
         }
-        if let Some(action) = keymap::action_for(self.context(), &key) {
+        if let Some(action) = keymap::action_for(self.context(), &key, &self.keys) {
             self.update(action);
         }
     }

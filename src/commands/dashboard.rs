@@ -26,6 +26,7 @@ pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
         clock.now(),
     );
     app.theme_fit = fit;
+    app.keys = global.keys.clone();
 
     let (events_tx, events_rx) = mpsc::channel(4096);
     let (commands_tx, _) = broadcast::channel(256);

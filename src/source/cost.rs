@@ -40,7 +40,12 @@ pub async fn lookup(
     force: bool,
     now: DateTime<Utc>,
 ) -> Lookup {
-    let kept = query.cache.load(&query.key);
+    // A dashboard left running into a new month asks about the new month.
+    let key = CacheKey {
+        month: now.format("%Y-%m").to_string(),
+        ..query.key.clone()
+    };
+    let kept = query.cache.load(&key);
     if !force
         && let Some(r) = &kept
         && query.cache.is_fresh(r.fetched_at, now)
@@ -58,7 +63,7 @@ pub async fn lookup(
                 // A young account has no forecast yet: a note, not an incident.
                 Err(e) => report.forecast_problem = Some(e.message),
             }
-            if let Err(e) = query.cache.save(&query.key, &report) {
+            if let Err(e) = query.cache.save(&key, &report) {
                 tracing::warn!(
                     "cannot keep the cost answer in {}: {e}",
                     query.cache.dir().display()
@@ -88,7 +93,8 @@ pub struct CostSource {
     client: aws_sdk_costexplorer::Client,
     query: CostQuery,
     force_next: bool,
-    shown: Option<DateTime<Utc>>,
+    /// When the answer on screen was fetched, and the first day of its month.
+    shown: Option<(DateTime<Utc>, chrono::NaiveDate)>,
     failed_at: Option<DateTime<Utc>>,
     usage: super::aws::usage::UsageCounter,
 }
@@ -111,9 +117,10 @@ impl CostSource {
     }
 
     async fn poll_at(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        let this_month = crate::store::cost::month_to_date(now.date_naive()).0;
         let due = self
             .shown
-            .is_none_or(|at| !self.query.cache.is_fresh(at, now));
+            .is_none_or(|(at, month)| !self.query.cache.is_fresh(at, now) || month != this_month);
         let resting = self.failed_at.is_some_and(|at| now - at < RETRY_AFTER);
         // `--refresh` asks once whatever the state; otherwise only when due and not resting.
         let ask = self.force_next || (due && !resting);
@@ -124,7 +131,7 @@ impl CostSource {
         self.force_next = false;
         let mut events = Vec::new();
         if let Some(r) = found.report {
-            self.shown = Some(r.fetched_at);
+            self.shown = Some((r.fetched_at, r.start));
             events.push(SourceEvent::Cost(Box::new(r)));
         }
         match found.problem {

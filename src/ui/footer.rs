@@ -51,12 +51,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let context = app.context();
     // Whole hints only, in the order of the key map, as many as the width holds; quit and
     // help always keep their place at the end.
-    let hints: Vec<(&str, String)> = keymap::hints(context)
+    let hints: Vec<(&str, String)> = keymap::hints(context, &app.keys)
         .map(|(keys, hint)| (keys, format!(" {hint}  ")))
         .collect();
     let width_of = |(keys, text): &(&str, String)| keys.chars().count() + text.chars().count();
     // The context's own hints come first in `hints`.
-    let kept = keymap::hints(context)
+    let kept = keymap::hints(context, &app.keys)
         .take_while(|h| !keymap::is_global_hint(h))
         .count();
     let global: usize = hints[kept..].iter().take(2).map(width_of).sum();

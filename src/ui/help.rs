@@ -9,16 +9,16 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use crate::app::Thresholds;
-use crate::app::keymap::{BINDINGS, Context};
+use crate::app::keymap::{BINDINGS, Context, UserKeys};
 use crate::ui::format;
 
 const COLUMN: u16 = 76;
 
-fn section<'a>(ctx: Context, theme: &Theme) -> Vec<Line<'a>> {
+fn section<'a>(ctx: Context, theme: &Theme, keys: &UserKeys) -> Vec<Line<'a>> {
     let mut lines = vec![Line::styled(ctx.title().to_string(), theme.title)];
     for b in BINDINGS.iter().filter(|b| b.context == ctx) {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<12}", b.label), theme.key),
+            Span::styled(format!("  {:<12}", keys.keys(b).1), theme.key),
             Span::styled(b.help.to_string(), theme.text),
         ]));
     }
@@ -50,18 +50,19 @@ fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
 
 /// The help as two columns: everywhere and the dashboard; the detail, logs, projects and the
 /// legend.
-pub fn columns<'a>(theme: &Theme, thresholds: &Thresholds) -> [Vec<Line<'a>>; 2] {
-    let mut left = section(Context::Global, theme);
-    left.extend(section(Context::Dashboard, theme));
-    let mut right = section(Context::Detail, theme);
-    right.extend(section(Context::Logs, theme));
-    right.extend(section(Context::Projects, theme));
+pub fn columns<'a>(theme: &Theme, thresholds: &Thresholds, keys: &UserKeys) -> [Vec<Line<'a>>; 2] {
+    let mut left = section(Context::Global, theme, keys);
+    left.extend(section(Context::Dashboard, theme, keys));
+    let mut right = section(Context::Detail, theme, keys);
+    right.extend(section(Context::Logs, theme, keys));
+    right.extend(section(Context::Projects, theme, keys));
     right.extend(legend(theme, thresholds));
     [left, right]
 }
 
-pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, thresholds: &Thresholds, scroll: u16) {
-    let [left, right] = columns(theme, thresholds);
+pub fn render(frame: &mut Frame, area: Rect, app: &crate::app::App) {
+    let (theme, scroll) = (&app.theme, app.ui.help_scroll);
+    let [left, right] = columns(theme, &app.thresholds, &app.keys);
     let two = area.width >= 2 * COLUMN + 2;
     let (width, rows) = if two {
         (2 * COLUMN + 2, left.len().max(right.len()))

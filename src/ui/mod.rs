@@ -54,6 +54,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     footer::render(frame, footer_area, app);
     if app.ui.help {
-        help::render(frame, area, &app.theme, &app.thresholds, app.ui.help_scroll);
+        help::render(frame, area, app);
     }
 }

@@ -418,3 +418,38 @@ fn the_command_line_runs_commands_and_completes_them() {
     press(&mut app, &[KeyCode::Enter]);
     assert!(app.should_quit());
 }
+
+#[test]
+fn keys_bound_in_the_config_drive_the_app_and_show_in_help_and_footer() {
+    use crate::support::{render, screen};
+    let mut app = demo_app();
+    app.keys.bind("projects", &["P".to_string()]).unwrap();
+    app.keys
+        .bind("down", &["n".to_string(), "ctrl-n".to_string()])
+        .unwrap();
+    let footer = screen(&render(&app, 160, 48))
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(footer.contains("P projects"), "{footer}");
+    chars(&mut app, "p");
+    assert_eq!(
+        app.ui.screen,
+        Screen::Dashboard,
+        "p no longer opens projects"
+    );
+    let before = selected_name(&app);
+    chars(&mut app, "n");
+    assert_ne!(selected_name(&app), before, "n moves down");
+    chars(&mut app, "P");
+    assert_eq!(app.ui.screen, Screen::Projects);
+    app.update(lambdatop::app::Action::ToggleHelp);
+    let help = screen(&render(&app, 160, 48));
+    let line = help
+        .lines()
+        .find(|l| l.contains("projects: breakdown and cost"))
+        .unwrap();
+    assert!(line.contains("  P "), "{line}");
+    assert!(help.contains("n ctrl-n"), "both keys of down are listed");
+}

@@ -8,8 +8,8 @@
 //!   every `SHAPE_EVERY`, and no p99 (rows come on screen, and so into the hot set, before
 //!   anyone reads their p99);
 //! - the region's own errors and throttles (two metrics a poll) watch the rest: when the
-//!   region failed more in a settled minute than the hot functions did, a function off screen
-//!   is failing, and the next poll sweeps every function's sums at once (at most every
+//!   region failed more in a settled minute than the functions asked for that poll did, a
+//!   function off screen is failing, and the next poll sweeps every function's sums at once (at most every
 //!   `SWEEP_AT_MOST`), after which the failing one is hot;
 //! - a fleet of at most `SMALL_FLEET` functions is all hot: it costs little either way;
 //! - the first poll asks for everything, so the first screen (and `snapshot`) is whole.

@@ -2,8 +2,8 @@
 //! minutes, and metrics every poll as `plan` decides (every statistic of the functions on
 //! screen or failing, the rest less often) — the first poll fills the whole history, later ones
 //! ask each function only for the minutes since its last settled one, with an overlap so late
-//! datapoints are corrected. Each part that fails is reported under its own scope (inventory, tags, metrics,
-//! p99) and clears when it works again; the other parts go on.
+//! datapoints are corrected. Each part that fails is reported under its own scope (inventory,
+//! tags, metrics, p99) and clears when it works again; the other parts go on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -166,15 +166,9 @@ impl RegionSource {
             .planner
             .plan(&self.functions, now, self.history_minutes);
         self.planner.planned(now);
-        let hot: std::collections::HashSet<String> = self
-            .planner
-            .hot(&self.functions)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        // Errors and throttles of the hot functions in the newest settled minute: what the
-        // region's own figures are compared with.
-        let mut hot_failures = 0.0;
+        // Errors and throttles in the newest settled minute of the functions asked for this
+        // poll (the hot ones, and any swept): what the region's own figures are compared with.
+        let mut explained = 0.0;
         // Failures and requests per problem scope: percentiles fail on their own (some
         // endpoints refuse them) and cost only the p99 column.
         let mut outcomes: BTreeMap<&str, (Vec<AwsError>, usize)> = BTreeMap::new();
@@ -202,14 +196,12 @@ impl RegionSource {
             for u in &fetched.updates {
                 self.planner.fetched(b.group, &u.key.name, now, settled);
                 if matches!(u.metric, Metric::Errors | Metric::Throttles) {
-                    if hot.contains(&u.key.name) {
-                        hot_failures += u
-                            .points
-                            .iter()
-                            .filter(|(m, _)| *m == settled)
-                            .filter_map(|(_, v)| *v)
-                            .sum::<f64>();
-                    }
+                    explained += u
+                        .points
+                        .iter()
+                        .filter(|(m, _)| *m == settled)
+                        .filter_map(|(_, v)| *v)
+                        .sum::<f64>();
                     let recent = u.points.iter().any(|(m, v)| {
                         *m >= current.minus(FAILING_WITHIN) && v.is_some_and(|x| x > 0.0)
                     });
@@ -237,7 +229,7 @@ impl RegionSource {
             Ok(region) => {
                 // A function off screen failing shows in the region's figures first.
                 let unexplained =
-                    region.failures.get(&settled).copied().unwrap_or(0.0) > hot_failures + 0.5;
+                    region.failures.get(&settled).copied().unwrap_or(0.0) > explained + 0.5;
                 if unexplained && self.planner.request_sweep(now) {
                     tracing::info!(region = %self.region, "failures off screen: sweeping sums");
                 }
