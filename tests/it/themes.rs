@@ -168,3 +168,43 @@ fn a_bad_theme_is_one_line_naming_the_file_and_the_line() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown theme 'neon'"));
     std::fs::remove_file(path).unwrap();
 }
+
+#[test]
+fn sixteen_colors_and_block_charts_degrade_cleanly() {
+    use lambdatop::ui::theme::ColorDepth;
+    let theme = Theme::default().fitted(ColorDepth::Ansi16, true);
+    for (view, app) in views(&theme) {
+        let t = render(&app, 120, 40);
+        for c in t.backend().buffer().content() {
+            for color in [c.fg, c.bg] {
+                assert!(
+                    !matches!(color, Color::Rgb(..) | Color::Indexed(_)),
+                    "{view}: {color:?} on a 16-color terminal"
+                );
+            }
+            assert!(
+                !c.symbol()
+                    .chars()
+                    .any(|ch| ('\u{2800}'..='\u{28ff}').contains(&ch)),
+                "{view}: braille '{}' with block charts",
+                c.symbol()
+            );
+        }
+        if view == "fleet" {
+            let s = screen(&t);
+            assert!(
+                s.contains('▀') || s.contains('▄') || s.contains('█'),
+                "the charts still draw:\n{s}"
+            );
+        }
+    }
+    let with_256 = Theme::default().fitted(ColorDepth::Ansi256, false);
+    let t = render(&views(&with_256).remove(0).1, 120, 40);
+    assert!(
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .all(|c| !matches!(c.fg, Color::Rgb(..)))
+    );
+}
