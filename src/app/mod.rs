@@ -826,7 +826,7 @@ impl App {
                     .iter()
                     .map(|(n, _)| n.to_string())
                     .collect();
-                if let Ok(dir) = std::fs::read_dir(user_theme_dir()) {
+                if let Some(Ok(dir)) = user_theme_dir().map(std::fs::read_dir) {
                     names.extend(dir.flatten().filter_map(|e| {
                         let name = e.file_name().to_string_lossy().to_string();
                         name.strip_suffix(".toml").map(str::to_string)
@@ -890,7 +890,7 @@ impl App {
                 }
             }
             LineCommand::Theme(name) => {
-                match crate::ui::theme::Theme::load(&name, Some(&user_theme_dir())) {
+                match crate::ui::theme::Theme::load(&name, user_theme_dir().as_deref()) {
                     Ok(t) => self.theme = t.fitted(self.theme_fit.0, self.theme_fit.1),
                     Err(e) => self.ui.message = Some(e),
                 }
@@ -1088,10 +1088,7 @@ impl App {
     }
 }
 
-/// Where user themes live: `~/.config/lambdatop/themes/NAME.toml`.
-pub fn user_theme_dir() -> std::path::PathBuf {
-    dirs::config_dir()
-        .unwrap_or_default()
-        .join("lambdatop")
-        .join("themes")
+/// Where user themes live: `~/.config/lambdatop/themes/NAME.toml` (none without a home).
+pub fn user_theme_dir() -> Option<std::path::PathBuf> {
+    dirs::config_dir().map(|d| d.join("lambdatop").join("themes"))
 }

@@ -134,7 +134,7 @@ pub fn window(global: &GlobalArgs, default: Window) -> Result<Window> {
 
 /// The theme `--theme` names, in its own colors (or none with `--no-color`).
 pub fn theme_unfitted(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
-    let user_dir = dirs::config_dir().map(|d| d.join("lambdatop").join("themes"));
+    let user_dir = crate::app::user_theme_dir();
     let theme = crate::ui::theme::Theme::load(&global.theme, user_dir.as_deref())
         .map_err(anyhow::Error::msg)?;
     Ok(if global.no_color {
