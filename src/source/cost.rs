@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
 
 use super::aws::cost_explorer;
@@ -94,7 +94,7 @@ pub struct CostSource {
     query: CostQuery,
     force_next: bool,
     /// When the answer on screen was fetched, and the first day of its month.
-    shown: Option<(DateTime<Utc>, chrono::NaiveDate)>,
+    shown: Option<(DateTime<Utc>, NaiveDate)>,
     failed_at: Option<DateTime<Utc>>,
     usage: super::aws::usage::UsageCounter,
 }
@@ -181,4 +181,79 @@ impl Source for CostSource {
     /// `r` refreshes metrics, never the bill: Cost Explorer is billed per request and its
     /// answer changes a few times a day. `--refresh` is the way to ask it again.
     fn refresh_all(&mut self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::cost::CostGroupBy;
+    use chrono::TimeZone;
+
+    /// A source whose Cost Explorer is a closed loopback port: asking fails at once, which
+    /// shows as a problem event.
+    fn source(cache: &std::path::Path) -> CostSource {
+        let config = aws_sdk_costexplorer::Config::builder()
+            .behavior_version(aws_sdk_costexplorer::config::BehaviorVersion::latest())
+            .region(aws_sdk_costexplorer::config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .retry_config(aws_sdk_costexplorer::config::retry::RetryConfig::disabled())
+            .build();
+        let query = CostQuery {
+            cache: CostCache::new(
+                cache.to_path_buf(),
+                std::time::Duration::from_secs(6 * 3600),
+            ),
+            key: CacheKey {
+                profile: "test".into(),
+                endpoint: None,
+                group_by: CostGroupBy::Project,
+                tag: "project".into(),
+                month: "2026-11".into(),
+            },
+            group_by: CostGroupBy::Project,
+            tag: "project".into(),
+        };
+        CostSource::new(
+            aws_sdk_costexplorer::Client::from_conf(config),
+            query,
+            false,
+            Default::default(),
+        )
+    }
+
+    fn asked(events: &[SourceEvent]) -> bool {
+        events
+            .iter()
+            .any(|e| matches!(e, SourceEvent::Problem { scope, .. } if scope == "Cost Explorer"))
+    }
+
+    #[tokio::test]
+    async fn asks_only_when_the_answer_is_old_or_of_another_month_and_rests_after_a_failure() {
+        let dir =
+            std::env::temp_dir().join(format!("lambdatop-cost-source-{}", std::process::id()));
+        let mut s = source(&dir);
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        let november = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        s.shown = Some((now - chrono::Duration::hours(1), november));
+        assert!(
+            s.poll_at(now).await.is_empty(),
+            "a fresh answer: nothing asked"
+        );
+        s.shown = Some((now - chrono::Duration::hours(7), november));
+        assert!(asked(&s.poll_at(now).await), "an old answer: asked");
+        let later = now + chrono::Duration::minutes(10);
+        assert!(
+            s.poll_at(later).await.is_empty(),
+            "resting after the failure"
+        );
+        // Past midnight of the first, last month's fresh answer is not this month's.
+        let december = Utc.with_ymd_and_hms(2026, 12, 1, 0, 5, 0).unwrap();
+        s.failed_at = None;
+        s.shown = Some((december - chrono::Duration::minutes(30), november));
+        assert!(asked(&s.poll_at(december).await), "a new month: asked");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
