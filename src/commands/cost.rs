@@ -4,7 +4,6 @@
 //! versions add fields, never remove or rename them; what is unknown is `null`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -373,11 +372,7 @@ pub async fn run(global: &GlobalArgs, args: &CostArgs, clock: SharedClock) -> Re
         Format::Json => serde_json::to_string_pretty(&output)?,
         Format::Table => table(&output),
     };
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
+    super::print_line(&text)
 }
 
 const NO_FUNCTION_SPLIT: &str = "Cost Explorer does not split Lambda cost by function: per-function figures are the metric estimate; the total is billed";

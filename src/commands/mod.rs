@@ -165,16 +165,28 @@ pub fn theme(
     Ok((theme.fitted(depth, blocks), (depth, blocks)))
 }
 
+/// Writes a command's output to stdout. A closed pipe (`| head`) is not an error worth a
+/// message.
+pub fn print(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+/// `print` with a final newline.
+pub fn print_line(text: &str) -> Result<()> {
+    print(format!("{text}\n").as_bytes())
+}
+
 /// `lambdatop completions SHELL`.
 pub fn print_completions(shell: clap_complete::Shell) -> Result<()> {
     let mut cmd = crate::cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, "lambdatop", &mut script);
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(&script) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
+    print(&script)
 }
 
 /// `lambdatop config`.
@@ -182,12 +194,7 @@ pub fn print_config(args: &crate::cli::ConfigArgs) -> Result<()> {
     if !args.print_default {
         bail!("say what to do: `lambdatop config --print-default` writes the commented default");
     }
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(crate::config::DEFAULT.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
+    print(crate::config::DEFAULT.as_bytes())
 }
 
 pub fn system_clock() -> SharedClock {

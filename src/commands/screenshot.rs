@@ -3,7 +3,6 @@
 //! moment and theme give the same files byte for byte, so a test can tell when the committed
 //! screenshots are stale.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -166,10 +165,5 @@ pub fn run(global: &GlobalArgs, args: &ScreenshotArgs) -> Result<()> {
         vec![super::theme_unfitted(global)?]
     };
     let written = write(&args.out, &themes, global.seed, moment())?;
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a message.
-    match writeln!(out, "{}", written.join("\n")) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
+    super::print_line(&written.join("\n"))
 }

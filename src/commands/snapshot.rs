@@ -2,8 +2,6 @@
 //! table or as JSON. The JSON shape is a contract for scripts: later versions add fields, never
 //! remove or rename them. A figure a source could not give is `null`, never 0.
 
-use std::io::Write;
-
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -333,10 +331,5 @@ pub async fn run(global: &GlobalArgs, args: &SnapshotArgs, clock: SharedClock) -
         Format::Json => serde_json::to_string_pretty(&snapshot)?,
         Format::Table => table(&snapshot),
     };
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a message.
-    match writeln!(out, "{text}").and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
+    super::print_line(&text)
 }

@@ -35,6 +35,15 @@ impl Window {
         self.minutes
     }
 
+    pub fn hours(self) -> f64 {
+        f64::from(self.minutes) / 60.0
+    }
+
+    /// A cost over the window as a rate per hour.
+    pub fn per_hour(self, usd: Option<f64>) -> Option<f64> {
+        usd.map(|c| c / self.hours())
+    }
+
     /// The window's complete minutes at `now`: they end with the minute before the current one.
     pub fn range(self, now: DateTime<Utc>) -> MinuteRange {
         MinuteRange::ending_at(Minute::of(now).minus(1), self.minutes)

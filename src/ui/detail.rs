@@ -166,15 +166,10 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
         (
             "est. cost",
             {
-                let hours = f64::from(app.ui.window.minutes()) / 60.0;
-                let per_hour = s.est_cost_usd.map(|c| c / hours);
-                let month = crate::store::cost::hours_in_month(app.now().date_naive());
+                let per_hour = app.ui.window.per_hour(s.est_cost_usd);
+                let month = crate::store::cost::month_at_rate(per_hour, app.now().date_naive());
                 // The rate now, and a month at that rate.
-                format!(
-                    "{}/h · ≈{}/mo",
-                    format::usd(per_hour),
-                    format::usd(per_hour.map(|h| h * month))
-                )
+                format!("{}/h · ≈{}/mo", format::usd(per_hour), format::usd(month))
             },
             t.text,
         ),

@@ -276,7 +276,7 @@ fn cell(
         Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
         Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
         Col::CostPerHour => right(
-            format::usd(s.est_cost_usd.map(|c| c / (range.len() as f64 / 60.0))),
+            format::usd(app.view().stats().window.per_hour(s.est_cost_usd)),
             Style::new(),
         ),
         Col::Trend => Cell::from(sparkline(f, range, width)).style(t.sparkline),

@@ -136,7 +136,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
 
     let stats = app.view().stats();
-    let hours = f64::from(stats.window.minutes()) / 60.0;
+    let hours = stats.window.hours();
     // Narrowed to a project, the figures are the project's.
     let narrowed = app
         .ui
@@ -169,11 +169,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (errors, rate) = (format::count(tot.errors), format::percent(tot.error_rate));
     let throttles = format::count(tot.throttles);
     let per_min = format::count(tot.invocations_per_min);
-    let per_hour = tot.est_cost_usd.map(|c| c / hours);
+    let per_hour = stats.window.per_hour(tot.est_cost_usd);
     let cost = format::usd(per_hour);
-    let month = format::usd(
-        per_hour.map(|h| h * crate::store::cost::hours_in_month(app.now().date_naive())),
-    );
+    let month = format::usd(crate::store::cost::month_at_rate(
+        per_hour,
+        app.now().date_naive(),
+    ));
     // The region nearest its account concurrency limit (or, without limits, the busiest).
     let busiest = stats
         .regions

@@ -58,14 +58,7 @@ struct RowData<'a> {
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     // The table as tall as its rows (header, projects, the bill's own lines, the total and
     // borders), up to three fifths; the chart takes the rest.
-    let bill_only = app.store.cost().map_or(0, |b| {
-        let projects = &app.view().stats().projects;
-        b.groups
-            .iter()
-            .filter(|g| !projects.iter().any(|p| p.name == g.key))
-            .count()
-    });
-    let wanted = app.view().stats().projects.len() + bill_only + 4;
+    let wanted = app.view().stats().projects.len() + bill_only(app).len() + 4;
     let most = area.height * 3 / 5;
     let table_height = (wanted.min(usize::from(most)) as u16).max(6);
     let [table_area, notes_area, chart_area] = Layout::vertical([
@@ -89,8 +82,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     render_chart(frame, chart_area, app);
 }
 
-fn hours(app: &App) -> f64 {
-    f64::from(app.view().stats().window.minutes()) / 60.0
+/// Lines of the bill no project of the window has: "(untagged)", deleted projects.
+fn bill_only(app: &App) -> Vec<&cost::CostGroup> {
+    let projects = &app.view().stats().projects;
+    app.store
+        .cost()
+        .map(|b| b.groups.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|g| !projects.iter().any(|p| p.name == g.key))
+        .collect()
 }
 
 fn render_table(frame: &mut Frame, area: Rect, app: &App) {
@@ -149,16 +150,11 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
             }
         })
         .collect();
-    // Lines of the bill no project of the window has: "(untagged)", deleted projects.
-    for g in bill.map(|b| b.groups.as_slice()).unwrap_or_default() {
-        if !stats.projects.iter().any(|p| p.name == g.key) {
-            rows.push(RowData {
-                name: &g.key,
-                stats: None,
-                billed: Some(g),
-            });
-        }
-    }
+    rows.extend(bill_only(app).into_iter().map(|g| RowData {
+        name: &g.key,
+        stats: None,
+        billed: Some(g),
+    }));
 
     let specs: Vec<(u16, u8)> = COLUMNS.iter().map(|c| (c.2, c.3)).collect();
     let inner_width = area.width.saturating_sub(2);
@@ -262,8 +258,8 @@ fn bill_line(bill: Option<&CostReport>, app: &App) -> Line<'static> {
 
 /// A month at `per_hour`: the estimate's projection.
 fn month_at_rate(per_hour: Option<f64>, app: &App) -> Cell<'static> {
-    let hours = cost::hours_in_month(app.now().date_naive());
-    right(format::usd(per_hour.map(|h| h * hours)), Style::new())
+    let month = cost::month_at_rate(per_hour, app.now().date_naive());
+    right(format::usd(month), Style::new())
 }
 
 /// The bill's days as a sparkline, two columns a day at most.
@@ -291,7 +287,8 @@ fn cell(
     let t = &app.theme;
     let s = r.stats;
     let get = |f: fn(&ProjectStats) -> Option<f64>| s.and_then(f);
-    let per_hour = get(|p| p.est_cost_usd).map(|c| c / hours(app));
+    let window = app.view().stats().window;
+    let per_hour = window.per_hour(get(|p| p.est_cost_usd));
     let flagged = |on: bool| if on { t.error } else { Style::new() };
     match col {
         Col::Name => {
@@ -312,7 +309,7 @@ fn cell(
             Style::new(),
         ),
         Col::InvPerMin => right(
-            format::count(get(|p| p.invocations).map(|n| n / (hours(app) * 60.0))),
+            format::count(get(|p| p.invocations).map(|n| n / f64::from(window.minutes()))),
             Style::new(),
         ),
         Col::Errors => right(
@@ -347,7 +344,7 @@ fn total_row(cols: &[(Col, &str, u16)], app: &App) -> Row<'static> {
     let t = &app.theme;
     let stats = app.view().stats();
     let tot = &stats.totals;
-    let per_hour = tot.est_cost_usd.map(|c| c / hours(app));
+    let per_hour = stats.window.per_hour(tot.est_cost_usd);
     let bill = app.store.cost();
     Row::new(cols.iter().map(|(c, _, w)| match c {
         Col::Name => Cell::from("ALL"),
