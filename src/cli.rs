@@ -50,6 +50,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_SEED)]
     pub seed: u64,
 
+    /// Size of the demo fleet: the first N of its functions, or steady copies added up to N
+    /// (to try a big account: `--demo --functions 10000`).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub functions: Option<u32>,
+
     /// Look-back window for sums and charts: 15m, 1h, 3h or any number of minutes up to 3h.
     /// Default: 1h in the dashboard, 15m for `snapshot`.
     #[arg(long, global = true, value_name = "WINDOW")]
@@ -215,7 +220,8 @@ impl From<GroupBy> for crate::store::cost::CostGroupBy {
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Functions whose logs to print (a name, or a log group name starting with /).
-    #[arg(required = true, value_name = "FUNCTION")]
+    // Its own id: `--functions` is the demo fleet's size, a global flag.
+    #[arg(id = "function_names", required = true, value_name = "FUNCTION")]
     pub functions: Vec<String>,
 
     /// How far back to start: 30s, 10m, 2h, 1d.

@@ -28,10 +28,21 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             // clap explains over several lines; one line is what a script's log wants.
+            // The indented lines that follow the first name what is missing: keep them.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("lambdatop: {first} (see lambdatop --help)");
+            let named: Vec<&str> = lines
+                .take_while(|l| l.starts_with("  "))
+                .map(str::trim)
+                .collect();
+            let what = if named.is_empty() {
+                first.to_string()
+            } else {
+                format!("{first} {}", named.join(", "))
+            };
+            eprintln!("lambdatop: {what} (see lambdatop --help)");
             return ExitCode::from(2);
         }
     };

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod command_line;
+pub mod frame;
 pub mod keymap;
 pub mod run;
 pub mod view;

@@ -1,24 +1,22 @@
 //! The app loop: one task owns the app and its store, and waits on terminal input, source
 //! events, a one-second tick and signals. Source events are drained in batches; the screen is
-//! redrawn only when something changed, at most ~30 times a second, each frame wrapped in a
-//! synchronized update so SSH sessions do not flicker.
+//! rendered after each, at most ~30 times a second, and written only when the frame changed
+//! (`frame`).
 
 use std::io;
 use std::time::Duration;
 
 use futures::StreamExt;
 use ratatui::crossterm::event::{Event, EventStream};
-use ratatui::crossterm::queue;
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::App;
+use super::frame::{self, Shown};
 use crate::clock::SharedClock;
 use crate::source::{Command, SourceEvent};
 use crate::terminal::Tui;
-use crate::ui;
 
 const FRAME: Duration = Duration::from_millis(33);
 
@@ -38,13 +36,16 @@ pub async fn run(
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
     let mut next_frame = Instant::now();
+    let mut shown = Shown::default();
 
     loop {
         if dirty && Instant::now() >= next_frame {
-            draw(terminal, app)?;
+            if frame::draw(terminal, app, &mut shown)? {
+                // Only a frame that went out paces the next one.
+                next_frame = Instant::now() + FRAME;
+            }
             app.note_on_screen();
             dirty = false;
-            next_frame = Instant::now() + FRAME;
             test_panic_after_first_draw();
         }
         tokio::select! {
@@ -91,13 +92,6 @@ fn send_commands(app: &mut App, commands: &broadcast::Sender<Command>) {
     for command in app.take_commands() {
         let _ = commands.send(command);
     }
-}
-
-fn draw(terminal: &mut Tui, app: &App) -> io::Result<()> {
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|frame| ui::draw(frame, app))?;
-    queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
-    std::io::Write::flush(terminal.backend_mut())
 }
 
 /// Debug builds only: `LAMBDATOP_TEST_PANIC=1` panics after the first frame, to prove that a

@@ -17,6 +17,7 @@ use crate::pricing::{self, ESTIMATE_LEAVES_OUT, leaves_out};
 use crate::source::SourceKind;
 use crate::source::aws::{self, AwsOptions, inventory, metrics};
 use crate::source::cost::lookup;
+use crate::source::demo::Fleet;
 use crate::source::demo::cost as demo_cost;
 use crate::store::cost::{self, CostGroupBy, CostReport, UNTAGGED};
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
@@ -285,10 +286,16 @@ async fn estimate_aws(
 }
 
 /// The demo fleet's month, as `cost` prints it.
-pub fn demo_output(seed: u64, now: DateTime<Utc>, group_by: CostGroupBy) -> CostOutput {
+pub fn demo_output(
+    seed: u64,
+    fleet: &Fleet,
+    now: DateTime<Utc>,
+    group_by: CostGroupBy,
+) -> CostOutput {
     let start = Minute::of(now);
-    let billed = demo_cost::report(seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
-    let estimates = demo_cost::estimate(seed, start, DEFAULT_RETENTION_MINUTES, now, group_by);
+    let history = DEFAULT_RETENTION_MINUTES;
+    let billed = demo_cost::report(seed, fleet, start, history, now, group_by);
+    let estimates = demo_cost::estimate(seed, fleet, start, history, now, group_by);
     let mut problems = Vec::new();
     if group_by == CostGroupBy::Function {
         problems.push(NO_FUNCTION_SPLIT.to_string());
@@ -312,7 +319,7 @@ pub async fn run(global: &GlobalArgs, args: &CostArgs, clock: SharedClock) -> Re
     let tag = global.project_tag.as_str();
     let mut problems = Vec::new();
     let output = if global.demo {
-        demo_output(global.seed, now, group_by)
+        demo_output(global.seed, &super::demo_fleet(global), now, group_by)
     } else {
         let account = aws::connect(&AwsOptions {
             profile: global.profile.clone(),

@@ -161,7 +161,9 @@ fn format_event(e: &LogEvent, format: LogFormat, origin: Origin) -> String {
 
 async fn reader(global: &GlobalArgs, args: &LogsArgs, now: DateTime<Utc>) -> Result<Reader> {
     if global.demo {
-        if let Some(unknown) = args.functions.iter().find(|f| !DemoLogs::knows(f)) {
+        let logs = DemoLogs::new(global.seed, Minute::of(now), DEFAULT_RETENTION_MINUTES)
+            .with_fleet(super::demo_fleet(global));
+        if let Some(unknown) = args.functions.iter().find(|f| !logs.knows(f)) {
             bail!(
                 "the demo fleet has no function '{unknown}' (try checkout-api or payments-charge)"
             );
@@ -173,7 +175,7 @@ async fn reader(global: &GlobalArgs, args: &LogsArgs, now: DateTime<Utc>) -> Res
             .transpose()
             .map_err(anyhow::Error::msg)?;
         return Ok(Reader::Demo {
-            logs: DemoLogs::new(global.seed, Minute::of(now), DEFAULT_RETENTION_MINUTES),
+            logs,
             names: args.functions.clone(),
             pattern,
         });

@@ -17,8 +17,8 @@ use crate::clock::SharedClock;
 use crate::source::aws::{self, AwsOptions};
 use crate::source::cost::{CostQuery, CostSource};
 use crate::source::cost_cache::{CacheKey, CostCache};
-use crate::source::demo::DemoSource;
 use crate::source::demo::logs::DemoLogs;
+use crate::source::demo::{DemoSource, Fleet};
 use crate::source::tail::{Fetcher, TailSource};
 use crate::source::{Source, SourceKind};
 use crate::store::cost::CostGroupBy;
@@ -56,6 +56,11 @@ pub fn cost_query(
     }
 }
 
+/// The demo fleet `--functions` asks for.
+pub fn demo_fleet(global: &GlobalArgs) -> Arc<Fleet> {
+    Arc::new(Fleet::sized(global.functions.map(|n| n as usize)))
+}
+
 /// The store and the sources the flags ask for; `with_cost` adds Cost Explorer (the
 /// dashboard's), which snapshots leave out.
 pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) -> Result<Setup> {
@@ -67,8 +72,10 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) ->
             profile: Some("demo".to_string()),
             regions: DemoSource::regions(),
         };
-        let demo = DemoSource::new(global.seed, clock.now(), retention, cadence);
-        let logs = DemoLogs::new(global.seed, Minute::of(clock.now()), retention);
+        let fleet = demo_fleet(global);
+        let demo =
+            DemoSource::new(global.seed, clock.now(), retention, cadence).with_fleet(fleet.clone());
+        let logs = DemoLogs::new(global.seed, Minute::of(clock.now()), retention).with_fleet(fleet);
         return Ok(Setup {
             store: Store::new(session, retention, &global.project_tag)
                 .with_scrollback(global.scrollback as usize),

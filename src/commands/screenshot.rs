@@ -4,6 +4,7 @@
 //! screenshots are stale.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
@@ -16,9 +17,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::{Action, App, AppOptions, Thresholds};
 use crate::cli::{GlobalArgs, ScreenshotArgs};
-use crate::source::demo::DemoSource;
 use crate::source::demo::logs::DemoLogs;
-use crate::source::{LoadingState, SourceEvent, SourceKind};
+use crate::source::demo::{DemoSource, Fleet};
+use crate::source::{LoadingState, Source, SourceEvent, SourceKind};
 use crate::store::cost::CostGroupBy;
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store, Window};
 use crate::ui::svg;
@@ -47,6 +48,11 @@ pub fn moment() -> DateTime<Utc> {
 
 /// The demo fleet as its first poll at `now` leaves it.
 pub fn demo_store(seed: u64, now: DateTime<Utc>) -> Store {
+    demo_store_of(seed, Arc::new(Fleet::default()), now)
+}
+
+/// `fleet` as the demo's first poll at `now` leaves it.
+pub fn demo_store_of(seed: u64, fleet: Arc<Fleet>, now: DateTime<Utc>) -> Store {
     let session = Session {
         kind: SourceKind::Demo,
         profile: Some("demo".to_string()),
@@ -58,8 +64,15 @@ pub fn demo_store(seed: u64, now: DateTime<Utc>) -> Store {
         now,
         DEFAULT_RETENTION_MINUTES,
         crate::source::demo::DEFAULT_CADENCE,
-    );
-    store.apply_all(demo.events_at(now));
+    )
+    .with_fleet(fleet);
+    // Part by part, as the runner takes it: a big fleet's history never sits whole in memory.
+    loop {
+        store.apply_all(demo.part_at(now));
+        if !demo.has_more() {
+            break;
+        }
+    }
     store.apply(SourceEvent::Status {
         source: "demo".into(),
         state: LoadingState::Loaded,
@@ -89,7 +102,12 @@ fn draw(view: &str, seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Buff
     let (w, h) = SIZE;
     let mut terminal = Terminal::new(TestBackend::new(w, h))?;
     if view == "cost" {
-        let text = super::cost::table(&super::cost::demo_output(seed, now, CostGroupBy::Project));
+        let text = super::cost::table(&super::cost::demo_output(
+            seed,
+            &Fleet::default(),
+            now,
+            CostGroupBy::Project,
+        ));
         let mut lines = vec![Line::styled("$ lambdatop --demo cost", theme.key)];
         lines.extend(
             text.lines()

@@ -323,6 +323,13 @@ pub async fn run(global: &GlobalArgs, args: &SnapshotArgs, clock: SharedClock) -
     for events in batches {
         setup.store.apply_all(events);
     }
+    // The rest of what came in parts, part by part.
+    for source in &mut setup.sources {
+        while source.has_more() {
+            let events = source.poll(now).await;
+            setup.store.apply_all(events);
+        }
+    }
     if read_nothing && let Some(p) = setup.store.problems().iter().next() {
         anyhow::bail!("could not read the account: {}: {}", p.scope, p.message);
     }

@@ -72,7 +72,7 @@ pub fn parse(message: &str) -> Option<Report> {
             .next()?
             .parse::<f64>()
             .ok()
-            .filter(|v| v.is_finite() && *v >= 0.0)
+            .and_then(sane)
     };
     Some(Report {
         request_id: value("RequestId:")?.split_whitespace().next()?.to_string(),
@@ -113,6 +113,12 @@ struct JsonMetrics {
     init_duration_ms: Option<f64>,
 }
 
+/// A duration a line may claim: a hostile or broken line's negative one would drag the
+/// percentiles below zero.
+fn sane(v: f64) -> Option<f64> {
+    (v.is_finite() && v >= 0.0).then_some(v)
+}
+
 fn parse_json(m: &str) -> Option<Report> {
     let e: JsonEvent = serde_json::from_str(m).ok()?;
     if e.kind != "platform.report" {
@@ -120,11 +126,11 @@ fn parse_json(m: &str) -> Option<Report> {
     }
     Some(Report {
         request_id: e.record.request_id,
-        duration_ms: e.record.metrics.duration_ms,
-        billed_ms: e.record.metrics.billed_duration_ms,
+        duration_ms: sane(e.record.metrics.duration_ms)?,
+        billed_ms: e.record.metrics.billed_duration_ms.and_then(sane),
         memory_mb: e.record.metrics.memory_size_mb,
         max_memory_mb: e.record.metrics.max_memory_used_mb,
-        init_ms: e.record.metrics.init_duration_ms,
+        init_ms: e.record.metrics.init_duration_ms.and_then(sane),
         timed_out: e.record.status.as_deref() == Some("timeout"),
     })
 }
@@ -167,6 +173,12 @@ mod tests {
             ("r1", 12.5, Some(250.1))
         );
         assert!(parse(r#"{"type":"platform.start","record":{}}"#).is_none());
+        // A negative duration is no duration, in either form (the fuzz target checks it too).
+        let negative = r#"{"type":"platform.report","record":{"requestId":"r","metrics":{"durationMs":-5,"initDurationMs":-1}}}"#;
+        assert!(parse(negative).is_none());
+        let init = r#"{"type":"platform.report","record":{"requestId":"r","metrics":{"durationMs":5,"initDurationMs":-1}}}"#;
+        assert_eq!(parse(init).unwrap().init_ms, None);
+        assert!(parse("REPORT RequestId: r\tDuration: -5 ms").is_none());
     }
 
     #[test]

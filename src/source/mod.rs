@@ -137,6 +137,12 @@ pub trait Source: Send + 'static {
     /// Everything new since the previous poll; the first poll fills the history.
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>>;
 
+    /// Whether the poll in progress has more parts: a source that hands a long poll over in
+    /// parts (so that the whole never sits in memory at once) is polled again at once.
+    fn has_more(&self) -> bool {
+        false
+    }
+
     /// Whether its polls count for the data age and the loading state on screen.
     fn tracks_status(&self) -> bool {
         true

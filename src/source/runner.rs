@@ -63,37 +63,41 @@ async fn poll_once(
         return false;
     }
     let started = std::time::Instant::now();
-    let batch = tokio::select! {
-        _ = cancel.cancelled() => return false,
-        batch = source.poll(clock.now()) => batch,
-    };
-    tracing::debug!(
-        source = %name,
-        events = batch.len(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "poll finished"
-    );
-    for event in &batch {
-        if let SourceEvent::Problem { scope, message, .. } = event {
-            tracing::warn!(source = %name, %scope, %message, "problem");
+    let (mut brought_data, mut reported_problem) = (false, false);
+    loop {
+        let batch = tokio::select! {
+            _ = cancel.cancelled() => return false,
+            batch = source.poll(clock.now()) => batch,
+        };
+        tracing::debug!(
+            source = %name,
+            events = batch.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "poll part finished"
+        );
+        for event in &batch {
+            match event {
+                SourceEvent::Problem { scope, message, .. } => {
+                    tracing::warn!(source = %name, %scope, %message, "problem");
+                    reported_problem = true;
+                }
+                SourceEvent::Inventory { .. } | SourceEvent::Metrics(_) | SourceEvent::Logs(_) => {
+                    brought_data = true;
+                }
+                _ => {}
+            }
+        }
+        for event in batch {
+            if events.send(event).await.is_err() {
+                return false;
+            }
+        }
+        if !source.has_more() {
+            break;
         }
     }
     // A poll that brought no data and reported a problem failed: the data age keeps counting.
-    let brought_data = batch.iter().any(|e| {
-        matches!(
-            e,
-            SourceEvent::Inventory { .. } | SourceEvent::Metrics(_) | SourceEvent::Logs(_)
-        )
-    });
-    let reported_problem = batch
-        .iter()
-        .any(|e| matches!(e, SourceEvent::Problem { .. }));
     let failed = reported_problem && !brought_data;
-    for event in batch {
-        if events.send(event).await.is_err() {
-            return false;
-        }
-    }
     let state = if failed {
         LoadingState::Failed
     } else {

@@ -133,11 +133,12 @@ pub fn fit_columns(columns: &[(u16, u8)], width: u16) -> Vec<usize> {
     kept
 }
 
-/// How long ago: 5s, 3m, 2h, 4d.
+/// How long ago: <1m, 3m, 2h, 4d. Minutes at the finest: CloudWatch's data comes by the
+/// minute, and an age that ticked every second would redraw an idle screen every second.
 pub fn age(seconds: i64) -> String {
     let s = seconds.max(0);
     if s < 60 {
-        format!("{s}s")
+        "<1m".to_string()
     } else if s < 3600 {
         format!("{}m", s / 60)
     } else if s < 86_400 {
@@ -169,5 +170,6 @@ mod tests {
         assert_eq!(usd(Some(1234.4)), "$1,234");
         assert_eq!(usd(Some(0.004)), "$0.0040");
         assert_eq!(age(125), "2m");
+        assert_eq!(age(59), "<1m", "no second-by-second ticking");
     }
 }

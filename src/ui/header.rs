@@ -103,7 +103,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             // Data older than three polls is stale: say so loudly.
             let style = if secs > 180 { t.warn } else { t.header };
             let a = format::age(secs);
-            part(format!("updated {a} ago"), a, style)
+            part(format!("data {a} old"), a, style)
         }
         None => part("no data yet".into(), "no data", t.warn),
     };

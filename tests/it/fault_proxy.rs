@@ -11,6 +11,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// A rule for every operation: an account where every call fails, or every answer is slow.
+pub const ANY: &str = "*";
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fault {
     Throttle,
@@ -295,7 +298,7 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
         s.seen.push(op);
         s.bodies.push((op, body.clone()));
         let hit = s.rules.iter_mut().find(|r| {
-            r.operation == op
+            (r.operation == op || r.operation == ANY)
                 && r.remaining != Some(0)
                 && r.body_contains
                     .as_ref()

@@ -15,6 +15,8 @@ mod projects;
 mod properties;
 mod pty;
 mod read_only;
+mod resilience;
+mod scale;
 mod screenshots;
 mod snapshot;
 mod store;

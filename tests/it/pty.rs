@@ -19,10 +19,12 @@ impl Pty {
     pub fn spawn(args: &[&str], env: &[(String, String)], cols: u16, rows: u16) -> Pty {
         let bin = env!("CARGO_BIN_EXE_lambdatop");
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-        let command = format!(
-            "stty cols {cols} rows {rows}; exec {bin} {}",
-            quoted.join(" ")
-        );
+        Self::spawn_shell(&format!("exec {bin} {}", quoted.join(" ")), env, cols, rows)
+    }
+
+    /// Runs a shell command line in a `cols`×`rows` terminal.
+    pub fn spawn_shell(shell: &str, env: &[(String, String)], cols: u16, rows: u16) -> Pty {
+        let command = format!("stty cols {cols} rows {rows}; {shell}");
         let mut child = Command::new("script")
             .args(["-qec", &command, "/dev/null"])
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))

@@ -4,11 +4,12 @@
 //! keeps provisioned concurrency warm, and functions deleted earlier in the month left untagged
 //! cost behind.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::{DemoSource, traffic};
+use super::fleet::Spec;
+use super::{Fleet, traffic};
 use crate::pricing;
 use crate::store::cost::{self, CostGroup, CostGroupBy, CostReport, UNTAGGED};
 use crate::store::{Architecture, Minute};
@@ -26,6 +27,7 @@ const UNTAGGED_USD_PER_DAY: f64 = 0.41;
 /// started at `start` with `history` minutes before it.
 pub fn report(
     seed: u64,
+    fleet: &Fleet,
     start: Minute,
     history: u32,
     now: DateTime<Utc>,
@@ -39,7 +41,7 @@ pub fn report(
         CostGroupBy::Region => CostGroupBy::Region,
         _ => CostGroupBy::Project,
     };
-    let mut groups = modelled(seed, start, history, now, by, &days);
+    let mut groups = modelled(seed, fleet, start, history, now, by, &days);
     // What only the bill sees, under the project or the region it belongs to.
     let (provisioned, untagged) = match by {
         CostGroupBy::Region => (PROVISIONED_REGION, PROVISIONED_REGION),
@@ -102,6 +104,7 @@ pub fn report(
 /// function the key is `name (region)`.
 fn modelled(
     seed: u64,
+    fleet: &Fleet,
     start: Minute,
     history: u32,
     now: DateTime<Utc>,
@@ -110,12 +113,15 @@ fn modelled(
 ) -> BTreeMap<String, Vec<f64>> {
     let current = Minute::of(now);
     let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for inst in DemoSource::instances() {
+    // A copy (`--functions`) is billed what the first copy of its spec in its region is: a
+    // month of half hours for 10,000 functions would take the demo seconds to start.
+    let mut copies: HashMap<(*const Spec, &str), Vec<f64>> = HashMap::new();
+    for inst in fleet.instances() {
         let s = inst.spec;
         let key = match group_by {
             CostGroupBy::Project => s.project.to_string(),
             CostGroupBy::Region => inst.region.to_string(),
-            CostGroupBy::Function => format!("{} ({})", s.name, inst.region),
+            CostGroupBy::Function => format!("{} ({})", inst.name, inst.region),
         };
         let arch = if s.arm64 {
             Architecture::Arm64
@@ -123,6 +129,15 @@ fn modelled(
             Architecture::X86_64
         };
         let daily = groups.entry(key).or_insert_with(|| vec![0.0; days.len()]);
+        let copy = inst.name != s.name;
+        if let Some(usd) = copy
+            .then(|| copies.get(&(s as *const Spec, inst.region)))
+            .flatten()
+        {
+            daily.iter_mut().zip(usd).for_each(|(d, u)| *d += u);
+            continue;
+        }
+        let mut usd_by_day = vec![0.0; days.len()];
         for (i, day) in days.iter().enumerate() {
             let first = Minute::of(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
             let mut m = first;
@@ -132,9 +147,13 @@ fn modelled(
                 let avg = sample.duration_avg_ms.unwrap_or(0.0).max(1.0);
                 let usd =
                     pricing::estimate_usd(inst.region, arch, s.memory_mb, sample.invocations, avg);
-                daily[i] += usd * STEP as f64;
+                usd_by_day[i] += usd * STEP as f64;
                 m = m.plus(STEP);
             }
+        }
+        daily.iter_mut().zip(&usd_by_day).for_each(|(d, u)| *d += u);
+        if copy {
+            copies.insert((s as *const Spec, inst.region), usd_by_day);
         }
     }
     groups
@@ -143,6 +162,7 @@ fn modelled(
 /// The metric estimate of the month to date per group, as the `cost` command compares it.
 pub fn estimate(
     seed: u64,
+    fleet: &Fleet,
     start: Minute,
     history: u32,
     now: DateTime<Utc>,
@@ -150,7 +170,7 @@ pub fn estimate(
 ) -> BTreeMap<String, f64> {
     let (first_day, end) = cost::month_to_date(now.date_naive());
     let days: Vec<NaiveDate> = first_day.iter_days().take_while(|d| *d < end).collect();
-    modelled(seed, start, history, now, group_by, &days)
+    modelled(seed, fleet, start, history, now, group_by, &days)
         .into_iter()
         .map(|(k, daily)| (k, daily.iter().sum()))
         .collect()

@@ -2,6 +2,8 @@
 //! traffic it usually sees and, for a few, the incident it is having. Scenario times are
 //! minutes relative to the moment the demo starts, so every run opens on the same story.
 
+use super::traffic::Instance;
+
 pub const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 /// Hours from UTC to the region's business day, for the daily load curve.
@@ -542,15 +544,104 @@ pub fn init_ms(runtime: &str) -> f64 {
     }
 }
 
-/// Every (spec, region) pair of the fleet, in a stable order.
-pub fn instances() -> Vec<(usize, &'static str)> {
-    let mut out = Vec::new();
-    for (i, s) in SPECS.iter().enumerate() {
-        for (r, region) in REGIONS.iter().enumerate() {
-            if s.only_region.is_none_or(|only| only == r) {
-                out.push((i, *region));
+/// The functions a demo plays: the cast, cut to a size or grown to it (`--functions N`).
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    specs: Vec<Spec>,
+    members: Vec<Member>,
+}
+
+#[derive(Debug, Clone)]
+struct Member {
+    spec: usize,
+    name: String,
+    region: &'static str,
+}
+
+impl Default for Fleet {
+    fn default() -> Self {
+        Self::sized(None)
+    }
+}
+
+impl Fleet {
+    /// The cast; with `functions`, its first that many functions, or the cast followed by
+    /// steady copies of it (`checkout-api-2` in one region) up to that many. Copies carry
+    /// the load of big accounts, not incidents: the cast's story stays the one to find.
+    pub fn sized(functions: Option<usize>) -> Self {
+        let mut specs: Vec<Spec> = SPECS.to_vec();
+        let mut members = Vec::new();
+        for (i, s) in SPECS.iter().enumerate() {
+            for (r, region) in REGIONS.iter().enumerate() {
+                if s.only_region.is_none_or(|only| only == r) {
+                    members.push(Member {
+                        spec: i,
+                        name: s.name.to_string(),
+                        region,
+                    });
+                }
             }
         }
+        let wanted = functions.unwrap_or(members.len());
+        members.truncate(wanted);
+        let steady = |s: &Spec| match s.behaviour {
+            Behaviour::Bursty | Behaviour::Scheduled { .. } => s.behaviour,
+            _ => Behaviour::Steady,
+        };
+        // A big account is mostly small functions: a tenth of the cast's traffic each.
+        let copies: Vec<Spec> = SPECS
+            .iter()
+            .map(|s| Spec {
+                rate: s.rate * 0.1,
+                ..s.behaves(steady(s))
+            })
+            .collect();
+        let first_copy = specs.len();
+        specs.extend(copies);
+        let mut k = 0;
+        while members.len() < wanted {
+            let base = k % SPECS.len();
+            let round = k / SPECS.len();
+            members.push(Member {
+                spec: first_copy + base,
+                name: format!("{}-{}", SPECS[base].name, round / REGIONS.len() + 2),
+                region: REGIONS[round % REGIONS.len()],
+            });
+            k += 1;
+        }
+        Self { specs, members }
     }
-    out
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Every function of the fleet, in a stable order; `id` is the position.
+    pub fn instances(&self) -> impl Iterator<Item = Instance<'_>> {
+        self.members.iter().enumerate().map(|(id, m)| Instance {
+            spec: &self.specs[m.spec],
+            name: &m.name,
+            region: m.region,
+            id: id as u64,
+        })
+    }
+
+    /// The account's concurrency limit in each region: the default, or the raised one an
+    /// account of thousands of functions has asked for.
+    pub fn concurrency_limit(&self) -> u32 {
+        if self.members.len() > 1_000 {
+            10_000
+        } else {
+            1_000
+        }
+    }
+
+    /// Whether a function of that name runs in some region.
+    pub fn knows(&self, name: &str) -> bool {
+        self.members.iter().any(|m| m.name == name)
+    }
 }

@@ -5,7 +5,9 @@
 //! One function logs with ANSI colours, as many loggers do, to show they never reach the
 //! terminal. Deterministic like the rest of the demo.
 
-use super::fleet::{self, Spec};
+use std::sync::Arc;
+
+use super::fleet::{self, Fleet, Spec};
 use super::noise::unit;
 use super::traffic::{self, Instance};
 use crate::source::logs::LogEvent;
@@ -47,8 +49,8 @@ fn stream(seed: u64, inst: Instance, minute: i64, n: usize, concurrency: f64) ->
 }
 
 /// What the application says on success, in the runtime's usual style.
-fn app_line(s: &Spec, request: &str, ms: f64) -> String {
-    match s.name {
+fn app_line(name: &str, s: &Spec, request: &str, ms: f64) -> String {
+    match name {
         // A logger that colours its level, as many do: the colours must be stripped.
         "checkout-cart-sync" => {
             format!("\x1b[32mINFO\x1b[0m cart synced request={request} items=3 took={ms:.0}ms")
@@ -57,8 +59,7 @@ fn app_line(s: &Spec, request: &str, ms: f64) -> String {
             format!("[INFO]\t{request}\tprocessed event in {ms:.0} ms")
         }
         _ => format!(
-            r#"{{"level":"INFO","requestId":"{request}","msg":"request handled","function":"{}","durationMs":{ms:.0}}}"#,
-            s.name
+            r#"{{"level":"INFO","requestId":"{request}","msg":"request handled","function":"{name}","durationMs":{ms:.0}}}"#
         ),
     }
 }
@@ -86,7 +87,7 @@ fn minute_events(seed: u64, inst: Instance, m: i64, start: i64, history: i64) ->
     let timeouts = (sample.timeouts as usize).min(2);
     let colds = (sample.cold_starts as usize).min(2);
     let logged = invocations.min(SAMPLED.max(errors + timeouts));
-    let key = FunctionKey::new(inst.region, s.name);
+    let key = FunctionKey::new(inst.region, inst.name);
     let avg = sample.duration_avg_ms.unwrap_or(s.duration_ms);
     let mut out = Vec::new();
     for n in 0..logged {
@@ -115,7 +116,7 @@ fn minute_events(seed: u64, inst: Instance, m: i64, start: i64, history: i64) ->
         } else if failed {
             lines.push(error_line(s, &request));
         } else {
-            lines.push(app_line(s, &request, ms));
+            lines.push(app_line(inst.name, s, &request, ms));
         }
         lines.push(format!("END RequestId: {request}"));
         let mut report = format!(
@@ -150,6 +151,7 @@ pub struct DemoLogs {
     seed: u64,
     start: i64,
     history: i64,
+    fleet: Arc<Fleet>,
 }
 
 impl DemoLogs {
@@ -158,20 +160,27 @@ impl DemoLogs {
             seed,
             start: start.0,
             history: i64::from(history_minutes),
+            fleet: Arc::new(Fleet::default()),
         }
     }
 
+    /// The logs of `fleet` instead of the cast's.
+    pub fn with_fleet(mut self, fleet: Arc<Fleet>) -> Self {
+        self.fleet = fleet;
+        self
+    }
+
     /// Whether the demo fleet has a function of that name.
-    pub fn knows(name: &str) -> bool {
-        fleet::SPECS.iter().any(|s| s.name == name)
+    pub fn knows(&self, name: &str) -> bool {
+        self.fleet.knows(name)
     }
 
     /// Events of the named functions (in every region they run in) from `from_ms` to `to_ms`,
     /// inclusive. Minutes still to come have no logs yet.
     pub fn events(&self, names: &[String], from_ms: i64, to_ms: i64) -> Vec<LogEvent> {
         let mut out = Vec::new();
-        for inst in super::DemoSource::instances() {
-            if !names.iter().any(|n| n == inst.spec.name) {
+        for inst in self.fleet.instances() {
+            if !names.iter().any(|n| n == inst.name) {
                 continue;
             }
             for m in from_ms.div_euclid(60_000)..=to_ms.div_euclid(60_000) {

@@ -10,6 +10,7 @@ mod noise;
 mod traffic;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use futures::future::BoxFuture;
 
 use super::{MetricUpdate, Source, SourceEvent};
 use crate::store::{Architecture, FunctionFacts, Metric, Minute};
+pub use fleet::Fleet;
 use traffic::Instance;
 pub use traffic::Sample;
 
@@ -31,8 +33,26 @@ pub struct DemoSource {
     start: Minute,
     history_minutes: u32,
     cadence: Duration,
+    fleet: Arc<Fleet>,
     /// The newest complete minute already sent.
     sent_until: Option<Minute>,
+    /// The poll being handed over in parts.
+    pass: Option<Pass>,
+}
+
+/// Functions a part of a poll covers: a first poll of 10,000 functions' history would
+/// otherwise sit in memory whole, several times the size of the store it fills.
+const FUNCTIONS_PER_PART: usize = 250;
+
+/// One poll in progress: what it covers and how far it got.
+struct Pass {
+    now: DateTime<Utc>,
+    first: Minute,
+    current: Minute,
+    fraction: f64,
+    next: usize,
+    /// The region as a whole: the sum of its functions' peaks, an upper bound as in life.
+    region_concurrency: BTreeMap<String, Vec<f64>>,
 }
 
 impl DemoSource {
@@ -43,24 +63,21 @@ impl DemoSource {
             start: Minute::of(start),
             history_minutes,
             cadence,
+            fleet: Arc::new(Fleet::default()),
             sent_until: None,
+            pass: None,
         }
+    }
+
+    /// Plays `fleet` instead of the cast.
+    pub fn with_fleet(mut self, fleet: Arc<Fleet>) -> Self {
+        self.fleet = fleet;
+        self
     }
 
     /// The regions the demo fleet lives in.
     pub fn regions() -> Vec<String> {
         fleet::REGIONS.iter().map(|r| r.to_string()).collect()
-    }
-
-    pub(super) fn instances() -> impl Iterator<Item = Instance<'static>> {
-        fleet::instances()
-            .into_iter()
-            .enumerate()
-            .map(|(id, (spec, region))| Instance {
-                spec: &fleet::SPECS[spec],
-                region,
-                id: id as u64,
-            })
     }
 
     fn facts(&self, inst: Instance) -> FunctionFacts {
@@ -72,7 +89,7 @@ impl DemoSource {
             ("env".to_string(), "prod".to_string()),
         ]);
         FunctionFacts {
-            name: s.name.to_string(),
+            name: inst.name.to_string(),
             region: inst.region.to_string(),
             runtime: Some(s.runtime.to_string()),
             memory_mb: Some(s.memory_mb),
@@ -86,7 +103,7 @@ impl DemoSource {
             last_modified: Some(Minute(deployed).start() + chrono::Duration::seconds(17)),
             arn: Some(format!(
                 "arn:aws:lambda:{}:123456789012:function:{}",
-                inst.region, s.name
+                inst.region, inst.name
             )),
         }
     }
@@ -101,102 +118,155 @@ impl DemoSource {
         )
     }
 
-    /// The events of one poll at `now`.
+    /// The events of one whole poll at `now`.
     pub fn events_at(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
-        let current = Minute::of(now);
+        let mut events = self.part_at(now);
+        while self.pass.is_some() {
+            events.extend(self.part_at(now));
+        }
+        events
+    }
+
+    /// The next part of the poll at `now`: the first part of a poll starts it (and brings the
+    /// inventory), the last one ends it (and brings the regions' figures).
+    pub fn part_at(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
         let mut events = Vec::new();
-        if self.sent_until.is_none() {
-            let mut by_region: BTreeMap<&str, Vec<FunctionFacts>> = BTreeMap::new();
-            for inst in Self::instances() {
-                by_region
-                    .entry(inst.region)
-                    .or_default()
-                    .push(self.facts(inst));
+        let mut pass = match self.pass.take() {
+            Some(pass) => pass,
+            None => {
+                if self.sent_until.is_none() {
+                    events.extend(self.inventory(now));
+                }
+                self.begin(now)
             }
-            for (region, functions) in by_region {
-                events.push(SourceEvent::Inventory {
-                    region: region.to_string(),
-                    functions,
-                });
-                // The default account limit, as GetAccountSettings would report it.
-                events.push(SourceEvent::RegionLimit {
-                    region: region.to_string(),
-                    concurrency_limit: Some(1000),
-                });
-            }
-            events.push(SourceEvent::Cost(Box::new(cost::report(
-                self.seed,
-                self.start,
-                self.history_minutes,
-                now,
-                crate::store::cost::CostGroupBy::Project,
-            ))));
-        }
-        let first = match self.sent_until {
-            Some(m) => m.plus(1),
-            None => current.minus(i64::from(self.history_minutes)),
         };
-        let fraction = f64::from(now.timestamp().rem_euclid(60) as u32) / 60.0;
-        let minutes = usize::try_from(current.0 - first.0 + 1).unwrap_or(0);
-        // The region as a whole: the sum of its functions' peaks, an upper bound as in life.
-        let mut region_concurrency: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-        for inst in Self::instances() {
-            let region_sum = region_concurrency
-                .entry(inst.region)
+        let minutes = usize::try_from(pass.current.0 - pass.first.0 + 1).unwrap_or(0);
+        let fleet = Arc::clone(&self.fleet);
+        let mut sums = std::mem::take(&mut pass.region_concurrency);
+        for inst in fleet.instances().skip(pass.next).take(FUNCTIONS_PER_PART) {
+            let region_sum = sums
+                .entry(inst.region.to_string())
                 .or_insert_with(|| vec![0.0; minutes]);
-            let key = crate::store::FunctionKey::new(inst.region, inst.spec.name);
-            let mut points: [Vec<(Minute, Option<f64>)>; Metric::COUNT] = Default::default();
-            // The init durations its REPORT lines would give, for the complete minutes.
-            let mut samples: Vec<(Minute, f64)> = Vec::new();
-            let mut m = first;
-            while m <= current {
-                let full = self.sample(inst, m);
-                if m < current {
-                    for n in 0..(full.cold_starts as u64).min(20) {
-                        samples.push((m, traffic::init_ms(inst, m.0, self.seed, n).round()));
-                    }
-                }
-                let s = if m == current {
-                    traffic::partial(full, fraction)
-                } else {
-                    full
-                };
-                for metric in Metric::ALL {
-                    points[metric.index()].push((m, value(&s, metric)));
-                }
-                region_sum[(m.0 - first.0) as usize] += s.concurrency_max;
-                m = m.plus(1);
-            }
-            let covered = crate::store::MinuteRange {
-                first,
-                last: current.minus(1),
-            };
-            events.push(SourceEvent::InitDurations {
-                key: key.clone(),
-                covered,
-                samples,
-            });
-            for metric in Metric::ALL {
-                events.push(SourceEvent::Metrics(MetricUpdate {
-                    key: key.clone(),
-                    metric,
-                    points: std::mem::take(&mut points[metric.index()]),
-                    partial: Some(current),
-                }));
-            }
+            self.function_events(inst, &pass, region_sum, &mut events);
         }
-        for (region, sums) in region_concurrency {
+        pass.region_concurrency = sums;
+        pass.next += FUNCTIONS_PER_PART;
+        if pass.next < fleet.len() {
+            self.pass = Some(pass);
+            return events;
+        }
+        for (region, sums) in pass.region_concurrency {
             events.push(SourceEvent::RegionConcurrency {
-                region: region.to_string(),
+                region,
                 points: sums
                     .into_iter()
                     .enumerate()
-                    .map(|(i, v)| (first.plus(i as i64), Some(v)))
+                    .map(|(i, v)| (pass.first.plus(i as i64), Some(v)))
                     .collect(),
             });
         }
-        self.sent_until = Some(current.minus(1));
+        self.sent_until = Some(pass.current.minus(1));
         events
+    }
+
+    /// Every function of every region, its limit, and the month's bill: the first poll's.
+    fn inventory(&self, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        let mut events = Vec::new();
+        let mut by_region: BTreeMap<&str, Vec<FunctionFacts>> = BTreeMap::new();
+        for inst in self.fleet.instances() {
+            by_region
+                .entry(inst.region)
+                .or_default()
+                .push(self.facts(inst));
+        }
+        for (region, functions) in by_region {
+            events.push(SourceEvent::Inventory {
+                region: region.to_string(),
+                functions,
+            });
+            // The account limit, as GetAccountSettings would report it.
+            events.push(SourceEvent::RegionLimit {
+                region: region.to_string(),
+                concurrency_limit: Some(self.fleet.concurrency_limit()),
+            });
+        }
+        events.push(SourceEvent::Cost(Box::new(cost::report(
+            self.seed,
+            &self.fleet,
+            self.start,
+            self.history_minutes,
+            now,
+            crate::store::cost::CostGroupBy::Project,
+        ))));
+        events
+    }
+
+    /// A poll at `now` covers the minutes completed since the last and the current one; the
+    /// first fills the history.
+    fn begin(&self, now: DateTime<Utc>) -> Pass {
+        let current = Minute::of(now);
+        Pass {
+            now,
+            first: match self.sent_until {
+                Some(m) => m.plus(1),
+                None => current.minus(i64::from(self.history_minutes)),
+            },
+            current,
+            fraction: f64::from(now.timestamp().rem_euclid(60) as u32) / 60.0,
+            next: 0,
+            region_concurrency: BTreeMap::new(),
+        }
+    }
+
+    /// One function's minutes of the pass, its metrics and its cold starts' init durations.
+    fn function_events(
+        &self,
+        inst: Instance,
+        pass: &Pass,
+        region_sum: &mut [f64],
+        events: &mut Vec<SourceEvent>,
+    ) {
+        let (first, current) = (pass.first, pass.current);
+        let key = crate::store::FunctionKey::new(inst.region, inst.name);
+        let mut points: [Vec<(Minute, Option<f64>)>; Metric::COUNT] = Default::default();
+        // The init durations its REPORT lines would give, for the complete minutes.
+        let mut samples: Vec<(Minute, f64)> = Vec::new();
+        let mut m = first;
+        while m <= current {
+            let full = self.sample(inst, m);
+            if m < current {
+                for n in 0..(full.cold_starts as u64).min(20) {
+                    samples.push((m, traffic::init_ms(inst, m.0, self.seed, n).round()));
+                }
+            }
+            let s = if m == current {
+                traffic::partial(full, pass.fraction)
+            } else {
+                full
+            };
+            for metric in Metric::ALL {
+                points[metric.index()].push((m, value(&s, metric)));
+            }
+            region_sum[(m.0 - first.0) as usize] += s.concurrency_max;
+            m = m.plus(1);
+        }
+        let covered = crate::store::MinuteRange {
+            first,
+            last: current.minus(1),
+        };
+        events.push(SourceEvent::InitDurations {
+            key: key.clone(),
+            covered,
+            samples,
+        });
+        for metric in Metric::ALL {
+            events.push(SourceEvent::Metrics(MetricUpdate {
+                key: key.clone(),
+                metric,
+                points: std::mem::take(&mut points[metric.index()]),
+                partial: Some(current),
+            }));
+        }
     }
 }
 
@@ -225,7 +295,13 @@ impl Source for DemoSource {
     }
 
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
-        let events = self.events_at(now);
+        // A part in progress keeps the moment its poll began.
+        let now = self.pass.as_ref().map_or(now, |p| p.now);
+        let events = self.part_at(now);
         Box::pin(async move { events })
+    }
+
+    fn has_more(&self) -> bool {
+        self.pass.is_some()
     }
 }

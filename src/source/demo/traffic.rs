@@ -27,6 +27,8 @@ pub struct Sample {
 #[derive(Debug, Clone, Copy)]
 pub struct Instance<'a> {
     pub spec: &'a Spec,
+    /// The function's name: the spec's, or a copy's (`checkout-api-2`).
+    pub name: &'a str,
     pub region: &'a str,
     /// Stable number of the instance, mixed into its noise.
     pub id: u64,
@@ -91,7 +93,7 @@ fn demand(seed: u64, inst: Instance, m: i64, start: i64) -> f64 {
 }
 
 fn is_incident(inst: Instance) -> bool {
-    fleet::incident_region(inst.spec) == inst.region
+    inst.name == inst.spec.name && fleet::incident_region(inst.spec) == inst.region
 }
 
 /// Extra error rate from a bad deploy: a sharp rise, a plateau, a tail after the rollback.

@@ -1,0 +1,361 @@
+//! Figures that are counts, not times, printed as a table for the README:
+//!
+//! - memory: the store's heap bytes for 1,000 and 10,000 demo functions with 3 hours of
+//!   history, per function and per function-hour (counted by a global allocator);
+//! - terminal output at 160×48: the first frame, a redraw with nothing new (must be 0 bytes),
+//!   the seconds of an idle minute, and a one-minute refresh (what an SSH session carries);
+//! - API economy: requests and billed metrics per one-minute refresh for 1,000 and 10,000
+//!   functions, read off the dashboard's own request counter while the real region source
+//!   polls moto's server (skipped without `LAMBDATOP_TEST_MOTO_URL`; `scripts/bench` starts
+//!   one).
+//!
+//! `scripts/bench figures` (or `cargo bench --bench figures` for the first two).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::io::{self, Read, Write};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use lambdatop::app::frame::{self, Shown};
+use lambdatop::app::{App, AppOptions, Thresholds};
+use lambdatop::commands::screenshot::moment;
+use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, DemoSource, Fleet};
+use lambdatop::source::{Command, LoadingState, Source, SourceEvent, SourceKind};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey, Session, Store, Window};
+use lambdatop::ui::theme::Theme;
+
+/// Counts the bytes the process holds on the heap.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call goes to the system allocator unchanged; only the sizes are counted.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn session() -> Session {
+    Session {
+        kind: SourceKind::Demo,
+        profile: Some("demo".into()),
+        regions: DemoSource::regions(),
+    }
+}
+
+/// A demo of `functions` with `retention` minutes of history, and the store it filled.
+fn demo(functions: Option<usize>, retention: u32, now: DateTime<Utc>) -> (DemoSource, Store) {
+    let fleet = Arc::new(Fleet::sized(functions));
+    let mut source =
+        DemoSource::new(DEFAULT_SEED, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
+    let mut store = Store::new(session(), retention, "project");
+    loop {
+        store.apply_all(source.part_at(now));
+        if !source.has_more() {
+            break;
+        }
+    }
+    store.apply(loaded(now));
+    (source, store)
+}
+
+fn loaded(at: DateTime<Utc>) -> SourceEvent {
+    SourceEvent::Status {
+        source: "demo".into(),
+        state: LoadingState::Loaded,
+        at,
+    }
+}
+
+/// Heap bytes a store of `functions` holds with `retention` minutes of history.
+fn store_bytes(functions: usize, retention: u32) -> usize {
+    let fleet = Arc::new(Fleet::sized(Some(functions)));
+    let now = moment();
+    let mut source =
+        DemoSource::new(DEFAULT_SEED, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut store = Store::new(session(), retention, "project");
+    loop {
+        // Each part is consumed by the store: what stays allocated is what the store keeps.
+        store.apply_all(source.part_at(now));
+        if !source.has_more() {
+            break;
+        }
+    }
+    let held = LIVE.load(Ordering::Relaxed) - before;
+    drop(store);
+    held
+}
+
+fn memory() {
+    println!("## Memory (store heap bytes, demo fleet)");
+    let hour = 60;
+    for functions in [1_000, 10_000] {
+        let full = store_bytes(functions, DEFAULT_RETENTION_MINUTES);
+        let one_hour = store_bytes(functions, hour);
+        let per_function_hour = (full - one_hour) as f64
+            / (functions as f64 * f64::from(DEFAULT_RETENTION_MINUTES - hour) / 60.0);
+        println!(
+            "{functions:>6} functions, 3 h: {:>6.1} MiB, {:>6} B/function, {:>5.0} B/function-hour of history",
+            full as f64 / 1_048_576.0,
+            full / functions,
+            per_function_hour
+        );
+    }
+}
+
+/// A writer that only counts.
+#[derive(Default, Clone)]
+struct Counter(Rc<Cell<usize>>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn terminal_output() {
+    println!("\n## Terminal output at 160x48 (bytes written)");
+    for functions in [None, Some(10_000)] {
+        let now = moment();
+        let (mut source, store) = demo(functions, DEFAULT_RETENTION_MINUTES, now);
+        let functions = store.functions().len();
+        let mut app = App::new(
+            store,
+            Theme::default(),
+            AppOptions {
+                window: Window::H1,
+                thresholds: Thresholds::default(),
+            },
+            now,
+        );
+        let written = Counter::default();
+        let mut terminal = Terminal::with_options(
+            CrosstermBackend::new(written.clone()),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, 160, 48)),
+            },
+        )
+        .expect("terminal");
+        let mut shown = Shown::default();
+        let mut bytes = |app: &App, terminal: &mut Terminal<CrosstermBackend<Counter>>| {
+            let before = written.0.get();
+            frame::draw(terminal, app, &mut shown).expect("draw");
+            written.0.get() - before
+        };
+        let first = bytes(&app, &mut terminal);
+        let again = bytes(&app, &mut terminal);
+        // The seconds of a minute with no new data, as the one-second tick redraws them.
+        let mut idle_seconds = 0;
+        for s in 1..30 {
+            app.set_now(now + Duration::seconds(s));
+            idle_seconds += bytes(&app, &mut terminal);
+        }
+        // The next minute's poll.
+        let next = now + Duration::minutes(1);
+        app.store.apply_all(source.events_at(next));
+        app.store.apply(loaded(next));
+        app.set_now(next);
+        let refresh = bytes(&app, &mut terminal);
+        println!(
+            "{functions:>6} functions: first frame {first} B, unchanged redraw {again} B, \
+             29 idle seconds {idle_seconds} B, one-minute refresh {refresh} B"
+        );
+        assert_eq!(again + idle_seconds, 0, "an idle screen writes nothing");
+    }
+}
+
+/// Posts a form to moto's IAM: the role moto wants before it creates functions.
+fn ensure_role(url: &str) {
+    let host = url.trim_start_matches("http://");
+    let body =
+        "Action=CreateRole&Version=2010-05-08&RoleName=lambda-role&AssumeRolePolicyDocument=%7B%7D";
+    let auth = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0";
+    let mut s = std::net::TcpStream::connect(host).expect("moto's server");
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: {host}\r\nAuthorization: {auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("request");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+}
+
+async fn create_functions(url: &str, region: &str, n: usize) {
+    use aws_sdk_lambda::primitives::Blob;
+    use aws_sdk_lambda::types::{FunctionCode, Runtime};
+    let config = aws_sdk_lambda::Config::builder()
+        .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+        .region(aws_sdk_lambda::config::Region::new(region.to_string()))
+        .endpoint_url(url)
+        .credentials_provider(aws_sdk_lambda::config::Credentials::for_tests())
+        .build();
+    let lambda = aws_sdk_lambda::Client::from_conf(config);
+    let existing = lambda
+        .list_functions()
+        .max_items(1)
+        .send()
+        .await
+        .map(|r| r.functions().len())
+        .unwrap_or(0);
+    if existing > 0 {
+        return; // seeded by an earlier run against the same server
+    }
+    // The smallest valid zip archive: an end-of-central-directory record.
+    let zip = [
+        0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let names: Vec<String> = (0..n).map(|i| format!("fn-{i:05}")).collect();
+    for chunk in names.chunks(16) {
+        let calls = chunk.iter().map(|name| {
+            lambda
+                .create_function()
+                .function_name(name)
+                .runtime(Runtime::Python312)
+                .role("arn:aws:iam::123456789012:role/lambda-role")
+                .handler("app.handler")
+                .code(
+                    FunctionCode::builder()
+                        .zip_file(Blob::new(zip.to_vec()))
+                        .build(),
+                )
+                .tags("project", format!("p{}", name.len() % 7))
+                .send()
+        });
+        for r in futures::future::join_all(calls).await {
+            r.expect("CreateFunction");
+        }
+    }
+}
+
+/// Requests and billed metrics of each one-minute poll of a region of `n` functions, 40 on
+/// screen, for two simulated hours: (first poll, then the rest).
+async fn api_economy_of(url: &str, region: &str, n: usize) -> (u64, u64, Vec<(u64, u64)>) {
+    create_functions(url, region, n).await;
+    let account = lambdatop::source::aws::connect(&lambdatop::source::aws::AwsOptions {
+        profile: None,
+        regions: vec![region.to_string()],
+        endpoint_url: Some(url.to_string()),
+    })
+    .await
+    .expect("connect to moto");
+    let mut source = account
+        .sources(
+            DEFAULT_CADENCE,
+            StdDuration::from_secs(300),
+            DEFAULT_RETENTION_MINUTES,
+        )
+        .remove(0);
+    let start = Utc::now();
+    let mut polls = Vec::new();
+    let mut before = account.usage.snapshot();
+    for minute in 0..120 {
+        let events = source.poll(start + Duration::minutes(minute)).await;
+        if minute == 0 {
+            // The rows on screen, as the app reports them after its first frame.
+            let mut names: Vec<String> = events
+                .iter()
+                .filter_map(|e| match e {
+                    SourceEvent::Inventory { functions, .. } => {
+                        Some(functions.iter().map(|f| f.name.clone()).collect::<Vec<_>>())
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            names.sort();
+            let keys = names
+                .into_iter()
+                .take(40)
+                .map(|name| FunctionKey::new(region, name))
+                .collect();
+            source.command(&Command::Watch(keys));
+        }
+        let after = account.usage.snapshot();
+        polls.push((
+            after.requests() - before.requests(),
+            after.metrics() - before.metrics(),
+        ));
+        before = after;
+    }
+    let (first_requests, first_metrics) = polls[0];
+    (first_requests, first_metrics, polls.split_off(1))
+}
+
+fn api_economy() {
+    println!("\n## API economy (one region, 40 rows on screen, one-minute polls)");
+    let Ok(url) = std::env::var("LAMBDATOP_TEST_MOTO_URL") else {
+        println!("skipped: set LAMBDATOP_TEST_MOTO_URL (scripts/bench starts moto's server)");
+        return;
+    };
+    ensure_role(&url);
+    // SAFETY: set before the runtime starts any thread.
+    unsafe {
+        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    for (region, n) in [("eu-west-3", 1_000), ("ap-southeast-2", 10_000)] {
+        let (requests, metrics, rest) = runtime.block_on(api_economy_of(&url, region, n));
+        let hour = &rest[rest.len() - 60..];
+        let sum = |f: fn(&(u64, u64)) -> u64| hour.iter().map(f).sum::<u64>();
+        let max = |f: fn(&(u64, u64)) -> u64| hour.iter().map(f).max().unwrap_or(0);
+        let hour_metrics = sum(|p| p.1);
+        println!(
+            "{n:>6} functions: first poll {requests} requests / {metrics} metrics; \
+             then per refresh {:.1} requests / {:.0} metrics on average (at most {} / {}); \
+             {hour_metrics} metrics an hour = ${:.2}/h",
+            sum(|p| p.0) as f64 / 60.0,
+            hour_metrics as f64 / 60.0,
+            max(|p| p.0),
+            max(|p| p.1),
+            hour_metrics as f64 * lambdatop::source::aws::usage::USD_PER_METRIC,
+        );
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a name filter picks sections.
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let wanted = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f));
+    if wanted("memory") {
+        memory();
+    }
+    if wanted("terminal") {
+        terminal_output();
+    }
+    if wanted("api") {
+        api_economy();
+    }
+}

@@ -1,0 +1,123 @@
+//! The two hot paths at 10,000 functions with 3 hours of history, timed by criterion:
+//!
+//! - `render`: one frame of the fleet view at 160×48 (target: 2 ms median), with the view
+//!   cached as the app keeps it between frames; and, for comparison, a new minute of data end
+//!   to end (ingest, figures, sort and flow recomputed, frame drawn), which happens once a
+//!   minute;
+//! - `ingest`: one one-minute refresh of 10,000 functions × 6 metrics into the store (target:
+//!   20 ms).
+//!
+//! `cargo bench --bench fleet`
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use lambdatop::app::{App, AppOptions, Thresholds};
+use lambdatop::commands::screenshot::{demo_store_of, moment};
+use lambdatop::source::SourceEvent;
+use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, DemoSource, Fleet};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric, Store, Window};
+use lambdatop::ui::{self, theme::Theme};
+
+const FUNCTIONS: usize = 10_000;
+
+fn fleet() -> Arc<Fleet> {
+    Arc::new(Fleet::sized(Some(FUNCTIONS)))
+}
+
+fn app(store: Store, now: DateTime<Utc>) -> App {
+    App::new(
+        store,
+        Theme::default(),
+        AppOptions {
+            window: Window::H1,
+            thresholds: Thresholds::default(),
+        },
+        now,
+    )
+}
+
+/// The next minute's poll of every function, six metrics each, as a metrics poller sends it.
+fn one_refresh(fleet: Arc<Fleet>, start: DateTime<Utc>) -> Vec<SourceEvent> {
+    let mut demo = DemoSource::new(
+        DEFAULT_SEED,
+        start,
+        DEFAULT_RETENTION_MINUTES,
+        DEFAULT_CADENCE,
+    )
+    .with_fleet(fleet);
+    demo.events_at(start);
+    let six = [
+        Metric::Invocations,
+        Metric::Errors,
+        Metric::Throttles,
+        Metric::DurationAvg,
+        Metric::DurationP99,
+        Metric::ConcurrencyMax,
+    ];
+    let events: Vec<SourceEvent> = demo
+        .events_at(start + Duration::minutes(1))
+        .into_iter()
+        .filter(|e| matches!(e, SourceEvent::Metrics(u) if six.contains(&u.metric)))
+        .collect();
+    assert_eq!(events.len(), FUNCTIONS * six.len());
+    events
+}
+
+fn render(c: &mut Criterion) {
+    let now = moment();
+    let mut app = app(demo_store_of(DEFAULT_SEED, fleet(), now), now);
+    assert_eq!(app.store.functions().len(), FUNCTIONS);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
+    let mut group = c.benchmark_group("render");
+    group.bench_function("fleet view 10k functions 160x48", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::draw(f, black_box(&app)))
+                .expect("draw");
+        })
+    });
+    // What a new minute of data costs end to end, once a minute: taking it into the store,
+    // recomputing the figures, the sort and the flow, and drawing.
+    let refresh = one_refresh(fleet(), now);
+    group.bench_function("new minute 10k functions: ingest, recompute, draw", |b| {
+        b.iter_batched(
+            || refresh.clone(),
+            |events| {
+                app.store.apply_all(events);
+                app.refresh();
+                terminal
+                    .draw(|f| ui::draw(f, black_box(&app)))
+                    .expect("draw");
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+fn ingest(c: &mut Criterion) {
+    let now = moment();
+    let fleet = fleet();
+    let mut store = demo_store_of(DEFAULT_SEED, fleet.clone(), now);
+    let refresh = one_refresh(fleet, now);
+    c.bench_function("ingest one refresh 10k functions x 6 metrics", |b| {
+        b.iter_batched(
+            || refresh.clone(),
+            |events| store.apply_all(events),
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30);
+    targets = render, ingest
+}
+criterion_main!(benches);
