@@ -25,11 +25,11 @@ use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use lambdatop::app::frame::{self, Shown};
-use lambdatop::app::{App, AppOptions, Thresholds};
+use lambdatop::app::{App, AppOptions};
 use lambdatop::commands::screenshot::moment;
 use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, DemoSource, Fleet};
 use lambdatop::source::{Command, LoadingState, Source, SourceEvent, SourceKind};
-use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey, Session, Store, Window};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey, Session, Store};
 use lambdatop::ui::theme::Theme;
 
 /// Counts the bytes the process holds on the heap.
@@ -146,15 +146,7 @@ fn terminal_output() {
         let now = moment();
         let (mut source, store) = demo(functions, DEFAULT_RETENTION_MINUTES, now);
         let functions = store.functions().len();
-        let mut app = App::new(
-            store,
-            Theme::default(),
-            AppOptions {
-                window: Window::H1,
-                thresholds: Thresholds::default(),
-            },
-            now,
-        );
+        let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
         let written = Counter::default();
         let mut terminal = Terminal::with_options(
             CrosstermBackend::new(written.clone()),
@@ -256,7 +248,7 @@ async fn create_functions(url: &str, region: &str, n: usize) {
 }
 
 /// Requests and billed metrics of each one-minute poll of a region of `n` functions, 40 on
-/// screen, for two simulated hours: (first poll, then the rest).
+/// screen: the first poll, then each of the hour after it.
 async fn api_economy_of(url: &str, region: &str, n: usize) -> (u64, u64, Vec<(u64, u64)>) {
     create_functions(url, region, n).await;
     let account = lambdatop::source::aws::connect(&lambdatop::source::aws::AwsOptions {
@@ -276,7 +268,7 @@ async fn api_economy_of(url: &str, region: &str, n: usize) -> (u64, u64, Vec<(u6
     let start = Utc::now();
     let mut polls = Vec::new();
     let mut before = account.usage.snapshot();
-    for minute in 0..120 {
+    for minute in 0..=60 {
         let events = source.poll(start + Duration::minutes(minute)).await;
         if minute == 0 {
             // The rows on screen, as the app reports them after its first frame.
@@ -325,7 +317,7 @@ fn api_economy() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     for (region, n) in [("eu-west-3", 1_000), ("ap-southeast-2", 10_000)] {
         let (requests, metrics, rest) = runtime.block_on(api_economy_of(&url, region, n));
-        let hour = &rest[rest.len() - 60..];
+        let hour = &rest[..];
         let sum = |f: fn(&(u64, u64)) -> u64| hour.iter().map(f).sum::<u64>();
         let max = |f: fn(&(u64, u64)) -> u64| hour.iter().map(f).max().unwrap_or(0);
         let hour_metrics = sum(|p| p.1);

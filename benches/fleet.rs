@@ -17,29 +17,21 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use lambdatop::app::{App, AppOptions, Thresholds};
+use lambdatop::app::{App, AppOptions};
 use lambdatop::commands::screenshot::{demo_store_of, moment};
 use lambdatop::source::SourceEvent;
 use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, DemoSource, Fleet};
-use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric, Store, Window};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric};
 use lambdatop::ui::{self, theme::Theme};
+
+// The binary's allocator, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const FUNCTIONS: usize = 10_000;
 
 fn fleet() -> Arc<Fleet> {
     Arc::new(Fleet::sized(Some(FUNCTIONS)))
-}
-
-fn app(store: Store, now: DateTime<Utc>) -> App {
-    App::new(
-        store,
-        Theme::default(),
-        AppOptions {
-            window: Window::H1,
-            thresholds: Thresholds::default(),
-        },
-        now,
-    )
 }
 
 /// The next minute's poll of every function, six metrics each, as a metrics poller sends it.
@@ -52,14 +44,8 @@ fn one_refresh(fleet: Arc<Fleet>, start: DateTime<Utc>) -> Vec<SourceEvent> {
     )
     .with_fleet(fleet);
     demo.events_at(start);
-    let six = [
-        Metric::Invocations,
-        Metric::Errors,
-        Metric::Throttles,
-        Metric::DurationAvg,
-        Metric::DurationP99,
-        Metric::ConcurrencyMax,
-    ];
+    // Invocations, errors, throttles, average and p99 duration, concurrency.
+    let six = &Metric::ALL[..6];
     let events: Vec<SourceEvent> = demo
         .events_at(start + Duration::minutes(1))
         .into_iter()
@@ -71,7 +57,8 @@ fn one_refresh(fleet: Arc<Fleet>, start: DateTime<Utc>) -> Vec<SourceEvent> {
 
 fn render(c: &mut Criterion) {
     let now = moment();
-    let mut app = app(demo_store_of(DEFAULT_SEED, fleet(), now), now);
+    let store = demo_store_of(DEFAULT_SEED, fleet(), now);
+    let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
     assert_eq!(app.store.functions().len(), FUNCTIONS);
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
     let mut group = c.benchmark_group("render");

@@ -9,6 +9,10 @@ use clap::error::ErrorKind;
 use lambdatop::cli::{Cli, Command};
 use lambdatop::commands;
 
+// See Cargo.toml: freeing a big refresh's many small blocks is several times faster.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let parsed = lambdatop::cli::command()
         .try_get_matches()

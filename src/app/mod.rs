@@ -161,6 +161,16 @@ pub struct AppOptions {
     pub thresholds: Thresholds,
 }
 
+impl Default for AppOptions {
+    /// The dashboard's defaults: a one-hour window, the default thresholds.
+    fn default() -> Self {
+        Self {
+            window: Window::H1,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
 pub struct App {
     pub store: Store,
     pub theme: Theme,

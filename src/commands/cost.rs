@@ -375,11 +375,10 @@ pub async fn run(global: &GlobalArgs, args: &CostArgs, clock: SharedClock) -> Re
         out.api_usage = Some(api_usage_row(&account.usage.snapshot()));
         out
     };
-    let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&output)?,
-        Format::Table => table(&output),
-    };
-    super::print_line(&text)
+    match args.format {
+        Format::Json => super::print_json(&output),
+        Format::Table => super::print_line(&table(&output)),
+    }
 }
 
 const NO_FUNCTION_SPLIT: &str = "Cost Explorer does not split Lambda cost by function: per-function figures are the metric estimate; the total is billed";

@@ -177,7 +177,24 @@ pub fn theme(
 pub fn print(bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
+    quiet_broken_pipe(out.write_all(bytes).and_then(|_| out.flush()))
+}
+
+/// `value` as pretty JSON and a newline, written as it is made: a 10,000-function snapshot
+/// is megabytes that need not be held twice.
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+    quiet_broken_pipe(written)
+}
+
+/// A reader that went away (`| head`) is not an error.
+fn quiet_broken_pipe(written: std::io::Result<()>) -> Result<()> {
+    match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r?),
     }

@@ -300,7 +300,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         t.muted,
     ));
     if let Some(p) = &app.ui.project {
-        title.push(Span::styled(format!("· project {p} "), t.filter));
+        let of_project = view.stats().projects.iter().find(|s| s.name == *p);
+        let count = of_project.map_or(0, |s| s.functions);
+        title.push(Span::styled(
+            format!("· project {p}: {count} functions "),
+            t.filter,
+        ));
     }
     if !app.ui.filter.is_empty() || app.ui.filter_editing {
         title.push(Span::styled(

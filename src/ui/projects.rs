@@ -272,6 +272,15 @@ fn daily_bars(days: Option<&[f64]>, width: u16, app: &App) -> Cell<'static> {
     Cell::from(format::bars(&values, w)).style(app.theme.sparkline)
 }
 
+/// Exact below 10,000, then compact (`10k`): the column is four wide.
+fn function_count(n: usize) -> String {
+    if n < 10_000 {
+        n.to_string()
+    } else {
+        format::count(Some(n as f64))
+    }
+}
+
 fn right(text: String, style: Style) -> Cell<'static> {
     Cell::from(Text::from(Line::from(text).alignment(Alignment::Right))).style(style)
 }
@@ -305,7 +314,7 @@ fn cell(
             .style(style)
         }
         Col::Functions => right(
-            s.map_or_else(|| "–".into(), |p| p.functions.to_string()),
+            s.map_or_else(|| "–".into(), |p| function_count(p.functions)),
             Style::new(),
         ),
         Col::InvPerMin => right(
@@ -348,7 +357,7 @@ fn total_row(cols: &[(Col, &str, u16)], app: &App) -> Row<'static> {
     let bill = app.store.cost();
     Row::new(cols.iter().map(|(c, _, w)| match c {
         Col::Name => Cell::from("ALL"),
-        Col::Functions => right(tot.functions.to_string(), Style::new()),
+        Col::Functions => right(function_count(tot.functions), Style::new()),
         Col::InvPerMin => right(format::count(tot.invocations_per_min), Style::new()),
         Col::Errors => right(format::count(tot.errors), Style::new()),
         Col::ErrorRate => right(format::percent(tot.error_rate), Style::new()),

@@ -61,9 +61,18 @@ async fn a_storm_of_faults_never_stops_the_keys_nor_loses_what_is_shown() {
     std::thread::sleep(Duration::from_secs(1));
     let pressed = Instant::now();
     tui.send("?");
-    tui.wait_for(Duration::from_secs(5), |s| s.contains("Help"))
-        .unwrap_or_else(|s| panic!("a key went unanswered while AWS was slow:\n{s}"));
+    // Looked for every 5 ms (`wait_for` looks every 100 ms): the latency is the figure.
+    while !tui.text().contains("Help") {
+        assert!(
+            pressed.elapsed() < Duration::from_secs(5),
+            "a key went unanswered while AWS was slow:\n{}",
+            tui.text()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let latency = pressed.elapsed();
+    // For the README's Performance table (`--nocapture` shows it).
+    eprintln!("a key while every poller waits on AWS: on screen after {latency:?}");
     // One frame is 33 ms; the pty and the test's polling add their own delays.
     assert!(latency < Duration::from_millis(1500), "{latency:?}");
     tui.send("\x1b");

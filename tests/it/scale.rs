@@ -80,6 +80,26 @@ fn ten_thousand_rows_scroll_filter_sort_and_survive_a_resize_storm() {
     terminal.resize(Rect::new(0, 0, 160, 48)).unwrap();
     terminal.draw(|f| lambdatop::ui::draw(f, &app)).unwrap();
     assert!(screen(&terminal).contains(" of 10000 "));
+
+    // The projects pane counts ten thousand in its four columns, and narrowing says how many.
+    app.handle_key(key(KeyCode::Char('p')));
+    let s = screen(&render(&app, 160, 48));
+    let all = line_with(&s, "│ALL ").unwrap_or_else(|| panic!("{s}"));
+    assert!(all.contains(" 10k "), "{all}");
+    app.handle_key(key(KeyCode::Enter));
+    let project = app.ui.project.clone().expect("narrowed");
+    let count = app
+        .store
+        .functions()
+        .iter()
+        .filter(|f| f.project == project)
+        .count();
+    let s = screen(&render(&app, 160, 48));
+    assert!(
+        s.contains(&format!("· project {project}: {count} functions ")),
+        "{s}"
+    );
+    assert!(s.contains(&format!(" of {count} ")), "{s}");
 }
 
 #[test]
@@ -145,19 +165,17 @@ fn names_too_long_or_far_from_ascii_keep_every_row_in_its_columns() {
     }
 }
 
-/// The bytes written over `quiet`, retried when a minute turns over meanwhile (the charts
-/// move with the minute: that is a change worth drawing).
-fn bytes_while_idle(tui: &Pty, quiet: Duration) -> usize {
-    for _ in 0..3 {
-        let minute = Minute::of(Utc::now());
-        let before = tui.output().len();
-        std::thread::sleep(quiet);
-        let written = tui.output().len() - before;
-        if Minute::of(Utc::now()) == minute {
-            return written;
-        }
+/// What is written over `quiet` seconds that lie wholly inside one minute, clear of its turn:
+/// the charts move with the minute (a change worth drawing), which the app sees on its next
+/// one-second tick.
+fn written_while_idle(tui: &Pty, quiet: u32) -> Vec<u8> {
+    use chrono::Timelike;
+    while !(3..57 - quiet).contains(&Utc::now().second()) {
+        std::thread::sleep(Duration::from_millis(200));
     }
-    panic!("three minutes turned over while measuring");
+    let before = tui.output().len();
+    std::thread::sleep(Duration::from_secs(u64::from(quiet)));
+    tui.output()[before..].to_vec()
 }
 
 #[test]
@@ -168,10 +186,11 @@ fn an_idle_dashboard_writes_nothing_and_a_key_still_draws_at_once() {
     tui.wait_for(Duration::from_secs(30), |s| s.contains("data <1m old"))
         .unwrap_or_else(|s| panic!("no dashboard:\n{s}"));
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(
-        bytes_while_idle(&tui, Duration::from_secs(4)),
-        0,
-        "an unchanged screen is not redrawn"
+    let written = written_while_idle(&tui, 4);
+    assert!(
+        written.is_empty(),
+        "an unchanged screen is not redrawn, yet it got {:?}",
+        String::from_utf8_lossy(&written)
     );
     // The check can fail: a key is drawn at once.
     let before = tui.output().len();

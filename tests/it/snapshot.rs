@@ -216,3 +216,66 @@ fn the_same_seed_gives_the_same_fleet_from_the_binary() {
     };
     assert_eq!(names(&a), names(&b));
 }
+
+#[test]
+fn the_demo_fleet_takes_its_size_from_functions() {
+    let out = lambdatop(&[
+        "snapshot",
+        "--demo",
+        "--functions",
+        "250",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let functions = v["functions"].as_array().unwrap();
+    assert_eq!(functions.len(), 250);
+    assert_eq!(v["totals"]["functions"], 250);
+    // The cast first, then steady copies of it, each unique by region and name.
+    let keys: std::collections::HashSet<String> = functions
+        .iter()
+        .map(|f| format!("{}/{}", f["region"], f["name"]))
+        .collect();
+    assert_eq!(keys.len(), 250);
+    assert!(functions.iter().any(|f| f["name"] == "payments-charge"));
+    assert!(functions.iter().any(|f| f["name"] == "checkout-api-2"));
+    // Smaller than the cast: its first functions.
+    let out = lambdatop(&["snapshot", "--demo", "--functions", "5", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["functions"].as_array().unwrap().len(), 5);
+    // The copies log too.
+    let out = lambdatop(&[
+        "logs",
+        "--demo",
+        "--functions",
+        "250",
+        "checkout-api-2",
+        "--since",
+        "3m",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("START RequestId"));
+    // Without --demo, or out of range: one line, exit 2.
+    for args in [
+        &["snapshot", "--functions", "10"][..],
+        &["snapshot", "--demo", "--functions", "0"][..],
+    ] {
+        let out = lambdatop(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("--demo") || err.contains("1..=100000"),
+            "{err}"
+        );
+    }
+}

@@ -42,7 +42,7 @@ pub struct DemoSource {
 
 /// Functions a part of a poll covers: a first poll of 10,000 functions' history would
 /// otherwise sit in memory whole, several times the size of the store it fills.
-const FUNCTIONS_PER_PART: usize = 250;
+const FUNCTIONS_PER_PART: usize = 50;
 
 /// One poll in progress: what it covers and how far it got.
 struct Pass {
