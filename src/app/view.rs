@@ -279,7 +279,7 @@ impl FleetView {
                 project: project.to_string(),
             };
             if self.project_chart.as_ref().is_none_or(|(k, _)| *k != key) {
-                let fleet = Flow::of(store.functions(), stats.range).started;
+                let fleet = Flow::of_fleet(store, stats.range).started;
                 let mine = store.functions().iter().filter(|f| f.project == project);
                 let chart = ProjectChart {
                     project: project.to_string(),
@@ -300,7 +300,11 @@ impl FleetView {
                 FlowScope::Project(p) => f.project == *p,
                 FlowScope::Function(k) => f.facts.name == k.name && f.facts.region == k.region,
             });
-            self.flow = Some((flow_key, Flow::of(fns, stats.range)));
+            let flow = match q.scope {
+                FlowScope::Fleet => Flow::of_fleet(store, stats.range),
+                _ => Flow::of(fns, stats.range),
+            };
+            self.flow = Some((flow_key, flow));
         }
     }
 

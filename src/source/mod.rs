@@ -64,6 +64,12 @@ pub enum SourceEvent {
         region: String,
         points: Vec<(Minute, Option<f64>)>,
     },
+    /// A region's own sum of invocations, errors or throttles, minute by minute.
+    RegionSum {
+        region: String,
+        metric: Metric,
+        points: Vec<(Minute, Option<f64>)>,
+    },
     /// Init durations of a function's cold starts over `covered` (replacing what the store had
     /// for those minutes).
     InitDurations {

@@ -69,6 +69,21 @@ pub struct RegionState {
     pub concurrency_limit: Option<u32>,
     /// Peak concurrent executions of all the region's functions together, per minute.
     pub concurrency: Series,
+    /// The region's own invocations, errors and throttles (CloudWatch's figures without a
+    /// function dimension), in the order of `REGION_SUMS`: they keep the fleet's totals at
+    /// one-minute freshness while functions off screen are asked for less often.
+    pub sums: [Series; 3],
+}
+
+/// The sums a region reports of itself.
+pub const REGION_SUMS: [Metric; 3] = [Metric::Invocations, Metric::Errors, Metric::Throttles];
+
+impl RegionState {
+    /// The region's own sum of `metric`, where it has one.
+    pub fn sum(&self, metric: Metric) -> Option<&Series> {
+        let i = REGION_SUMS.iter().position(|m| *m == metric)?;
+        Some(&self.sums[i])
+    }
 }
 
 impl Store {
@@ -152,6 +167,7 @@ impl Store {
         self.regions.entry(region).or_insert_with(|| RegionState {
             concurrency_limit: None,
             concurrency: Series::new(capacity),
+            sums: std::array::from_fn(|_| Series::new(capacity)),
         })
     }
 
@@ -241,6 +257,19 @@ impl Store {
             } => self.region_state(region).concurrency_limit = concurrency_limit,
             SourceEvent::RegionConcurrency { region, points } => {
                 let series = &mut self.region_state(region).concurrency;
+                for (m, v) in points {
+                    series.set(m, v);
+                }
+            }
+            SourceEvent::RegionSum {
+                region,
+                metric,
+                points,
+            } => {
+                let Some(i) = REGION_SUMS.iter().position(|m| *m == metric) else {
+                    return;
+                };
+                let series = &mut self.region_state(region).sums[i];
                 for (m, v) in points {
                     series.set(m, v);
                 }

@@ -5,7 +5,7 @@
 //! Sums cover the window's complete minutes (the filling minute is left out); a figure no
 //! minute had data for is `None`, never 0.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -286,15 +286,19 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         p.est_cost_usd = add(p.est_cost_usd, s.est_cost_usd);
 
         totals.functions += 1;
-        totals.invocations = add(totals.invocations, s.invocations);
-        totals.errors = add(totals.errors, s.errors);
-        totals.throttles = add(totals.throttles, s.throttles);
         totals.est_cost_usd = add(totals.est_cost_usd, s.est_cost_usd);
     }
     let mut projects: Vec<ProjectStats> = projects.into_values().collect();
     for p in &mut projects {
         p.error_rate = ratio(p.errors, p.invocations);
     }
+    // The fleet's sums from its regions' own figures where they have them: at one-minute
+    // freshness even while functions off screen are asked for every ten minutes.
+    let flow = Flow::of_fleet(store, range);
+    let sum = |v: &[Option<f64>]| v.iter().fold(None, |a, b| add(a, *b));
+    totals.invocations = sum(&flow.started);
+    totals.errors = sum(&flow.errors);
+    totals.throttles = sum(&flow.throttles);
     totals.error_rate = ratio(totals.errors, totals.invocations);
     totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
     let regions = store
@@ -349,10 +353,66 @@ impl Flow {
                 flow.timeouts[i] = add(flow.timeouts[i], h.get(Metric::Timeouts, m));
             }
         }
-        for i in 0..n {
-            flow.completed[i] =
-                flow.started[i].map(|s| (s - flow.errors[i].unwrap_or(0.0)).max(0.0));
-        }
+        flow.complete();
         flow
+    }
+
+    /// The whole fleet's flow: per region, the region's own sums where CloudWatch gave them
+    /// (fresh every poll), else the sum of its functions (some of which are asked for less
+    /// often, see `source/aws/plan.rs`).
+    pub fn of_fleet(store: &Store, range: MinuteRange) -> Flow {
+        let mut regions: BTreeSet<&str> = store
+            .functions()
+            .iter()
+            .map(|f| f.facts.region.as_str())
+            .collect();
+        regions.extend(store.region_states().keys().map(String::as_str));
+        let mut fleet = Flow::of(std::iter::empty(), range);
+        for region in regions {
+            let mine = store
+                .functions()
+                .iter()
+                .filter(|f| f.facts.region == region);
+            let mut flow = Flow::of(mine, range);
+            if let Some(state) = store.region_states().get(region) {
+                for (metric, values) in [
+                    (Metric::Invocations, &mut flow.started),
+                    (Metric::Errors, &mut flow.errors),
+                    (Metric::Throttles, &mut flow.throttles),
+                ] {
+                    let Some(series) = state.sum(metric) else {
+                        continue;
+                    };
+                    for (v, own) in values.iter_mut().zip(series.values(range)) {
+                        if own.is_some() {
+                            *v = own;
+                        }
+                    }
+                }
+            }
+            for (total, part) in [
+                (&mut fleet.started, &flow.started),
+                (&mut fleet.errors, &flow.errors),
+                (&mut fleet.throttles, &flow.throttles),
+                (&mut fleet.timeouts, &flow.timeouts),
+            ] {
+                for (t, p) in total.iter_mut().zip(part) {
+                    *t = add(*t, *p);
+                }
+            }
+        }
+        fleet.complete();
+        fleet
+    }
+
+    /// Completed: what started and did not fail.
+    fn complete(&mut self) {
+        for (c, (s, e)) in self
+            .completed
+            .iter_mut()
+            .zip(self.started.iter().zip(&self.errors))
+        {
+            *c = s.map(|s| (s - e.unwrap_or(0.0)).max(0.0));
+        }
     }
 }

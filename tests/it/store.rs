@@ -290,6 +290,70 @@ fn fleet_totals_and_projects_add_up() {
 }
 
 #[test]
+fn the_regions_own_sums_keep_fleet_totals_fresh_while_rows_off_screen_lag() {
+    // orders-api is on screen (every minute); batch-job is off screen: its sums were last
+    // asked for ten minutes ago. The region's own figures cover every minute.
+    let (mut store, _) = one_function();
+    store.apply(SourceEvent::Inventory {
+        region: "us-east-1".into(),
+        functions: vec![
+            facts("us-east-1", "orders-api", &[("project", "orders")]),
+            facts("us-east-1", "batch-job", &[("project", "batch")]),
+        ],
+    });
+    let now = Minute::of(t0());
+    let batch = FunctionKey::new("us-east-1", "batch-job");
+    let old: Vec<(Minute, Option<f64>)> = (11..=15).map(|k| (now.minus(k), Some(50.0))).collect();
+    store.apply(metric(&batch, Metric::Invocations, &old, None));
+    let sums = |v: f64| {
+        (1..=15)
+            .map(|k| (now.minus(k), Some(v)))
+            .collect::<Vec<_>>()
+    };
+    let stats = fleet_stats(&store, Window::M15, t0());
+    // Without the region's figures: what the rows know, 15 × 100 + 5 × 50.
+    assert_eq!(stats.totals.invocations, Some(1750.0));
+    for (m, v) in [
+        (Metric::Invocations, 150.0),
+        (Metric::Errors, 7.0),
+        (Metric::Throttles, 1.0),
+    ] {
+        store.apply(SourceEvent::RegionSum {
+            region: "us-east-1".into(),
+            metric: m,
+            points: sums(v),
+        });
+    }
+    let stats = fleet_stats(&store, Window::M15, t0());
+    assert_eq!(stats.totals.invocations, Some(15.0 * 150.0));
+    assert_eq!(stats.totals.errors, Some(15.0 * 7.0));
+    assert_eq!(stats.totals.throttles, Some(15.0));
+    let flow = Flow::of_fleet(&store, stats.range);
+    assert_eq!(
+        flow.started.last(),
+        Some(&Some(150.0)),
+        "the newest minute is whole"
+    );
+    assert_eq!(flow.completed.last(), Some(&Some(143.0)));
+    // Rows keep their own figures; a minute the region has no figure for falls back to them.
+    assert_eq!(
+        stats
+            .functions
+            .iter()
+            .filter_map(|s| s.invocations)
+            .sum::<f64>(),
+        1750.0
+    );
+    store.apply(SourceEvent::RegionSum {
+        region: "us-east-1".into(),
+        metric: Metric::Invocations,
+        points: vec![(now.minus(1), None)],
+    });
+    let stats = fleet_stats(&store, Window::M15, t0());
+    assert_eq!(stats.totals.invocations, Some(14.0 * 150.0 + 100.0));
+}
+
+#[test]
 fn a_late_correction_of_an_older_minute_keeps_the_partial_mark() {
     let (mut store, key) = one_function();
     let now = Minute::of(t0());

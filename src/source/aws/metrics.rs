@@ -199,8 +199,8 @@ fn parse_id(id: &str) -> Option<(usize, usize)> {
     Some((f.parse().ok()?, s.parse().ok()?))
 }
 
-/// Peak concurrent executions, errors and throttles of the region as a whole (the metrics
-/// without dimensions), in one request of three queries.
+/// Peak concurrent executions, invocations, errors and throttles of the region as a whole (the
+/// metrics without dimensions), in one request of four queries.
 pub async fn fetch_region(
     client: &aws_sdk_cloudwatch::Client,
     range: MinuteRange,
@@ -226,35 +226,50 @@ pub async fn fetch_region(
     };
     let queries = vec![
         region_query("region", "ConcurrentExecutions", "Maximum"),
+        region_query("invocations", "Invocations", "Sum"),
         region_query("errors", "Errors", "Sum"),
         region_query("throttles", "Throttles", "Sum"),
     ];
     let values = run(client, queries, range).await?;
-    let concurrency = values.get("region");
     let mut failures: HashMap<Minute, f64> = HashMap::new();
     for id in ["errors", "throttles"] {
         for (m, v) in values.get(id).into_iter().flatten() {
             *failures.entry(*m).or_default() += v;
         }
     }
-    Ok(RegionFigures {
-        concurrency: range
+    // A settled minute without a datapoint is known to be empty; a newer one may yet come.
+    let points = |id: &str| -> Points {
+        let got = values.get(id);
+        range
             .iter()
-            .filter_map(|m| match concurrency.and_then(|v| v.get(&m)) {
+            .filter_map(|m| match got.and_then(|v| v.get(&m)) {
                 Some(v) => Some((m, Some(*v))),
                 None if m <= settled => Some((m, None)),
                 None => None,
             })
-            .collect(),
+            .collect()
+    };
+    Ok(RegionFigures {
+        concurrency: points("region"),
+        sums: vec![
+            (Metric::Invocations, points("invocations")),
+            (Metric::Errors, points("errors")),
+            (Metric::Throttles, points("throttles")),
+        ],
         failures,
     })
 }
+
+/// Minutes with their value, or `None` for a minute known to have no data.
+pub type Points = Vec<(Minute, Option<f64>)>;
 
 /// The region as a whole, minute by minute.
 #[derive(Debug, Default)]
 pub struct RegionFigures {
     /// Peak concurrent executions.
-    pub concurrency: Vec<(Minute, Option<f64>)>,
+    pub concurrency: Points,
+    /// Invocations, errors and throttles of all its functions together.
+    pub sums: Vec<(Metric, Points)>,
     /// Errors and throttles of all its functions together.
     pub failures: HashMap<Minute, f64>,
 }

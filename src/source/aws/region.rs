@@ -238,6 +238,13 @@ impl RegionSource {
                     region: self.region.clone(),
                     points: region.concurrency,
                 });
+                events.extend(region.sums.into_iter().map(|(metric, points)| {
+                    SourceEvent::RegionSum {
+                        region: self.region.clone(),
+                        metric,
+                        points,
+                    }
+                }));
             }
             Err(e) => events.push(self.problem("concurrency", &e, now)),
         }
