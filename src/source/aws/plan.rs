@@ -7,7 +7,8 @@
 //! - the rest get invocations, errors and throttles every `SUMS_EVERY`, duration and concurrency
 //!   every `SHAPE_EVERY`, and no p99 (rows come on screen, and so into the hot set, before
 //!   anyone reads their p99);
-//! - the region's own errors and throttles (two metrics a poll) watch the rest: when the
+//! - the region's own errors and throttles (asked for every poll with its invocations, which
+//!   keep the fleet's totals fresh) watch the rest: when the
 //!   region failed more in a settled minute than the functions asked for that poll did, a
 //!   function off screen is failing, and the next poll sweeps every function's sums at once (at most every
 //!   `SWEEP_AT_MOST`), after which the failing one is hot;
