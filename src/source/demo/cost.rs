@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::fleet::Spec;
 use super::{Fleet, traffic};
 use crate::pricing;
 use crate::store::cost::{self, CostGroup, CostGroupBy, CostReport, UNTAGGED};
@@ -115,7 +114,8 @@ fn modelled(
     let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     // A copy (`--functions`) is billed what the first copy of its spec in its region is: a
     // month of half hours for 10,000 functions would take the demo seconds to start.
-    let mut copies: HashMap<(*const Spec, &str), Vec<f64>> = HashMap::new();
+    // Keyed by the spec's own name: a copy's spec keeps its original's.
+    let mut copies: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
     for inst in fleet.instances() {
         let s = inst.spec;
         let key = match group_by {
@@ -130,10 +130,7 @@ fn modelled(
         };
         let daily = groups.entry(key).or_insert_with(|| vec![0.0; days.len()]);
         let copy = inst.name != s.name;
-        if let Some(usd) = copy
-            .then(|| copies.get(&(s as *const Spec, inst.region)))
-            .flatten()
-        {
+        if let Some(usd) = copy.then(|| copies.get(&(s.name, inst.region))).flatten() {
             daily.iter_mut().zip(usd).for_each(|(d, u)| *d += u);
             continue;
         }
@@ -153,7 +150,7 @@ fn modelled(
         }
         daily.iter_mut().zip(&usd_by_day).for_each(|(d, u)| *d += u);
         if copy {
-            copies.insert((s as *const Spec, inst.region), usd_by_day);
+            copies.insert((s.name, inst.region), usd_by_day);
         }
     }
     groups
