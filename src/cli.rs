@@ -52,7 +52,7 @@ pub struct GlobalArgs {
 
     /// Size of the demo fleet: the first N of its functions, or steady copies added up to N
     /// (to try a big account: `--demo --functions 10000`).
-    #[arg(long, global = true, value_name = "N", requires = "demo", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub functions: Option<u32>,
 
     /// Look-back window for sums and charts: 15m, 1h, 3h or any number of minutes up to 3h.

@@ -24,6 +24,14 @@ fn main() -> ExitCode {
                 eprintln!("lambdatop: {e}");
                 return ExitCode::from(2);
             }
+            // Checked here, not by clap: `--demo` may stand before the subcommand and
+            // `--functions` after it, which clap's `requires` does not see across.
+            if cli.global.functions.is_some() && !cli.global.demo {
+                eprintln!(
+                    "lambdatop: --functions sizes the demo fleet: add --demo (see lambdatop --help)"
+                );
+                return ExitCode::from(2);
+            }
             cli
         }
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
