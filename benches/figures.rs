@@ -26,10 +26,10 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use lambdatop::app::frame::{self, Shown};
 use lambdatop::app::{App, AppOptions};
-use lambdatop::commands::screenshot::moment;
-use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, DemoSource, Fleet};
-use lambdatop::source::{Command, LoadingState, Source, SourceEvent, SourceKind};
-use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey, Session, Store};
+use lambdatop::commands::screenshot::{demo_of, moment};
+use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, Fleet};
+use lambdatop::source::{Command, LoadingState, SourceEvent};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey};
 use lambdatop::ui::theme::Theme;
 
 /// Counts the bytes the process holds on the heap.
@@ -57,30 +57,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-fn session() -> Session {
-    Session {
-        kind: SourceKind::Demo,
-        profile: Some("demo".into()),
-        regions: DemoSource::regions(),
-    }
-}
-
-/// A demo of `functions` with `retention` minutes of history, and the store it filled.
-fn demo(functions: Option<usize>, retention: u32, now: DateTime<Utc>) -> (DemoSource, Store) {
-    let fleet = Arc::new(Fleet::sized(functions));
-    let mut source =
-        DemoSource::new(DEFAULT_SEED, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
-    let mut store = Store::new(session(), retention, "project");
-    loop {
-        store.apply_all(source.part_at(now));
-        if !source.has_more() {
-            break;
-        }
-    }
-    store.apply(loaded(now));
-    (source, store)
-}
-
 fn loaded(at: DateTime<Utc>) -> SourceEvent {
     SourceEvent::Status {
         source: "demo".into(),
@@ -92,20 +68,12 @@ fn loaded(at: DateTime<Utc>) -> SourceEvent {
 /// Heap bytes a store of `functions` holds with `retention` minutes of history.
 fn store_bytes(functions: usize, retention: u32) -> usize {
     let fleet = Arc::new(Fleet::sized(Some(functions)));
-    let now = moment();
-    let mut source =
-        DemoSource::new(DEFAULT_SEED, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
     let before = LIVE.load(Ordering::Relaxed);
-    let mut store = Store::new(session(), retention, "project");
-    loop {
-        // Each part is consumed by the store: what stays allocated is what the store keeps.
-        store.apply_all(source.part_at(now));
-        if !source.has_more() {
-            break;
-        }
-    }
+    // The parts of the first poll are consumed by the store as they come: what stays
+    // allocated is what the store keeps (and the finished demo's few bytes).
+    let demo = demo_of(DEFAULT_SEED, fleet, moment(), retention);
     let held = LIVE.load(Ordering::Relaxed) - before;
-    drop(store);
+    drop(demo);
     held
 }
 
@@ -144,7 +112,8 @@ fn terminal_output() {
     println!("\n## Terminal output at 160x48 (bytes written)");
     for functions in [None, Some(10_000)] {
         let now = moment();
-        let (mut source, store) = demo(functions, DEFAULT_RETENTION_MINUTES, now);
+        let fleet = Arc::new(Fleet::sized(functions));
+        let (mut source, store) = demo_of(DEFAULT_SEED, fleet, now, DEFAULT_RETENTION_MINUTES);
         let functions = store.functions().len();
         let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
         let written = Counter::default();

@@ -18,10 +18,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use lambdatop::app::{App, AppOptions};
-use lambdatop::commands::screenshot::{demo_store_of, moment};
+use lambdatop::commands::screenshot::{demo_of, moment};
 use lambdatop::source::SourceEvent;
-use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, DemoSource, Fleet};
-use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric};
+use lambdatop::source::demo::{DEFAULT_SEED, DemoSource, Fleet};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric, Store};
 use lambdatop::ui::{self, theme::Theme};
 
 // The binary's allocator, so that the figures are the binary's.
@@ -30,20 +30,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const FUNCTIONS: usize = 10_000;
 
-fn fleet() -> Arc<Fleet> {
-    Arc::new(Fleet::sized(Some(FUNCTIONS)))
+/// The big demo fleet with its 3 hours filled in, and the demo to take the next minute from.
+fn big_demo(now: DateTime<Utc>) -> (DemoSource, Store) {
+    let fleet = Arc::new(Fleet::sized(Some(FUNCTIONS)));
+    demo_of(DEFAULT_SEED, fleet, now, DEFAULT_RETENTION_MINUTES)
 }
 
-/// The next minute's poll of every function, six metrics each, as a metrics poller sends it.
-fn one_refresh(fleet: Arc<Fleet>, start: DateTime<Utc>) -> Vec<SourceEvent> {
-    let mut demo = DemoSource::new(
-        DEFAULT_SEED,
-        start,
-        DEFAULT_RETENTION_MINUTES,
-        DEFAULT_CADENCE,
-    )
-    .with_fleet(fleet);
-    demo.events_at(start);
+/// The minute after `start` of every function, six metrics each, as a metrics poller sends it.
+fn one_refresh(demo: &mut DemoSource, start: DateTime<Utc>) -> Vec<SourceEvent> {
     // Invocations, errors, throttles, average and p99 duration, concurrency.
     let six = &Metric::ALL[..6];
     let events: Vec<SourceEvent> = demo
@@ -57,7 +51,7 @@ fn one_refresh(fleet: Arc<Fleet>, start: DateTime<Utc>) -> Vec<SourceEvent> {
 
 fn render(c: &mut Criterion) {
     let now = moment();
-    let store = demo_store_of(DEFAULT_SEED, fleet(), now);
+    let (mut demo, store) = big_demo(now);
     let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
     assert_eq!(app.store.functions().len(), FUNCTIONS);
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
@@ -71,7 +65,7 @@ fn render(c: &mut Criterion) {
     });
     // What a new minute of data costs end to end, once a minute: taking it into the store,
     // recomputing the figures, the sort and the flow, and drawing.
-    let refresh = one_refresh(fleet(), now);
+    let refresh = one_refresh(&mut demo, now);
     group.bench_function("new minute 10k functions: ingest, recompute, draw", |b| {
         b.iter_batched(
             || refresh.clone(),
@@ -90,9 +84,8 @@ fn render(c: &mut Criterion) {
 
 fn ingest(c: &mut Criterion) {
     let now = moment();
-    let fleet = fleet();
-    let mut store = demo_store_of(DEFAULT_SEED, fleet.clone(), now);
-    let refresh = one_refresh(fleet, now);
+    let (mut demo, mut store) = big_demo(now);
+    let refresh = one_refresh(&mut demo, now);
     c.bench_function("ingest one refresh 10k functions x 6 metrics", |b| {
         b.iter_batched(
             || refresh.clone(),

@@ -279,7 +279,7 @@ impl FleetView {
                 project: project.to_string(),
             };
             if self.project_chart.as_ref().is_none_or(|(k, _)| *k != key) {
-                let fleet = Flow::of_fleet(store, stats.range).started;
+                let fleet = stats.flow.started.clone();
                 let mine = store.functions().iter().filter(|f| f.project == project);
                 let chart = ProjectChart {
                     project: project.to_string(),
@@ -295,14 +295,14 @@ impl FleetView {
             scope: q.scope.clone(),
         };
         if self.flow.as_ref().is_none_or(|(k, _)| *k != flow_key) {
-            let fns = store.functions().iter().filter(|f| match q.scope {
-                FlowScope::Fleet => true,
-                FlowScope::Project(p) => f.project == *p,
-                FlowScope::Function(k) => f.facts.name == k.name && f.facts.region == k.region,
-            });
+            let fns = store.functions().iter();
             let flow = match q.scope {
-                FlowScope::Fleet => Flow::of_fleet(store, stats.range),
-                _ => Flow::of(fns, stats.range),
+                FlowScope::Fleet => stats.flow.clone(),
+                FlowScope::Project(p) => Flow::of(fns.filter(|f| f.project == *p), stats.range),
+                FlowScope::Function(k) => Flow::of(
+                    fns.filter(|f| f.facts.name == k.name && f.facts.region == k.region),
+                    stats.range,
+                ),
             };
             self.flow = Some((flow_key, flow));
         }

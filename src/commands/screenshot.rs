@@ -53,19 +53,25 @@ pub fn demo_store(seed: u64, now: DateTime<Utc>) -> Store {
 
 /// `fleet` as the demo's first poll at `now` leaves it.
 pub fn demo_store_of(seed: u64, fleet: Arc<Fleet>, now: DateTime<Utc>) -> Store {
+    demo_of(seed, fleet, now, DEFAULT_RETENTION_MINUTES).1
+}
+
+/// `fleet` with `retention` minutes of history as the demo's first poll at `now` leaves it,
+/// and the demo to poll on from there (benchmarks take its next minutes).
+pub fn demo_of(
+    seed: u64,
+    fleet: Arc<Fleet>,
+    now: DateTime<Utc>,
+    retention: u32,
+) -> (DemoSource, Store) {
     let session = Session {
         kind: SourceKind::Demo,
         profile: Some("demo".to_string()),
         regions: DemoSource::regions(),
     };
-    let mut store = Store::new(session, DEFAULT_RETENTION_MINUTES, "project");
-    let mut demo = DemoSource::new(
-        seed,
-        now,
-        DEFAULT_RETENTION_MINUTES,
-        crate::source::demo::DEFAULT_CADENCE,
-    )
-    .with_fleet(fleet);
+    let mut store = Store::new(session, retention, "project");
+    let mut demo = DemoSource::new(seed, now, retention, crate::source::demo::DEFAULT_CADENCE)
+        .with_fleet(fleet);
     // Part by part, as the runner takes it: a big fleet's history never sits whole in memory.
     loop {
         store.apply_all(demo.part_at(now));
@@ -78,7 +84,7 @@ pub fn demo_store_of(seed: u64, fleet: Arc<Fleet>, now: DateTime<Utc>) -> Store 
         state: LoadingState::Loaded,
         at: now,
     });
-    store
+    (demo, store)
 }
 
 fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, actions: &[Action]) -> App {

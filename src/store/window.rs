@@ -258,6 +258,8 @@ pub struct FleetStats {
     /// Sorted by name.
     pub projects: Vec<ProjectStats>,
     pub totals: Totals,
+    /// The whole fleet's task flow (`Flow::of_fleet`), which the totals are the sums of.
+    pub flow: Flow,
     /// Sorted by region.
     pub regions: Vec<RegionStats>,
 }
@@ -316,6 +318,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         functions,
         projects,
         totals,
+        flow,
         regions,
     }
 }

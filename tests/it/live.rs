@@ -7,13 +7,10 @@ use std::time::Duration;
 use crate::fault_proxy::{Fault, FaultProxy};
 use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
 use crate::pty::Pty;
+use crate::support::line_with;
 
 // Generous: a loaded CI machine polls slowly.
 const WAIT: Duration = Duration::from_secs(40);
-
-fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
-    screen.lines().find(|l| l.contains(name))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_dashboard_follows_the_account_through_an_outage() {
@@ -52,12 +49,12 @@ async fn the_dashboard_follows_the_account_through_an_outage() {
     // The fleet, labelled AWS, with its figures.
     let screen = tui
         .wait_for(WAIT, |s| {
-            row(s, "geo-lookup").is_some_and(|r| r.contains("20%"))
+            line_with(s, "geo-lookup").is_some_and(|r| r.contains("20%"))
         })
         .unwrap_or_else(|s| panic!("fleet never appeared:\n{s}"));
     assert!(screen.lines().next().unwrap().contains(" AWS "), "{screen}");
     assert!(!screen.contains("DEMO"));
-    let r = row(&screen, "geo-lookup").unwrap();
+    let r = line_with(&screen, "geo-lookup").unwrap();
     assert!(r.contains(" 96 "), "8 errors a minute for 12 minutes: {r}");
     assert!(
         screen.contains("me-south-1 p99"),
@@ -85,7 +82,7 @@ async fn the_dashboard_follows_the_account_through_an_outage() {
         .wait_for(WAIT, |s| s.contains("cannot reach AWS"))
         .unwrap_or_else(|s| panic!("the outage never showed:\n{s}"));
     assert!(
-        row(&screen, "geo-lookup").is_some_and(|r| r.contains("20%")),
+        line_with(&screen, "geo-lookup").is_some_and(|r| r.contains("20%")),
         "data kept:\n{screen}"
     );
 

@@ -16,10 +16,6 @@ use crate::support::{app_with, demo_store, line_with, render, screen, t0};
 
 const WAIT: Duration = Duration::from_secs(40);
 
-fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
-    screen.lines().find(|l| l.contains(name))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_storm_of_faults_never_stops_the_keys_nor_loses_what_is_shown() {
     let region = "ap-east-1";
@@ -41,7 +37,7 @@ async fn a_storm_of_faults_never_stops_the_keys_nor_loses_what_is_shown() {
         120,
         36,
     );
-    let shown = |s: &str| row(s, "storm-api").is_some_and(|r| r.contains("10%"));
+    let shown = |s: &str| line_with(s, "storm-api").is_some_and(|r| r.contains("10%"));
     tui.wait_for(WAIT, shown)
         .unwrap_or_else(|s| panic!("fleet never appeared:\n{s}"));
 
