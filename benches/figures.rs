@@ -298,7 +298,7 @@ fn api_economy() {
             hour_metrics as f64 / 60.0,
             max(|p| p.0),
             max(|p| p.1),
-            hour_metrics as f64 * lambdatop::source::aws::usage::USD_PER_METRIC,
+            hour_metrics as f64 * lambdatop::store::pricing::USD_PER_METRIC,
         );
     }
 }

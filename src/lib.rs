@@ -11,7 +11,6 @@ pub mod commands;
 pub mod config;
 pub mod logging;
 pub mod logtext;
-pub mod pricing;
 pub mod source;
 pub mod store;
 pub mod terminal;

@@ -23,54 +23,9 @@ use view::{FleetView, FlowScope, ProjectSort, Query, SortColumn};
 
 use crate::logtext::filter::Pattern;
 use crate::source::{Command, SourceKind, TailTarget};
-use crate::store::window::FunctionStats;
+pub use crate::store::health::{Breach, Thresholds};
 use crate::store::{Function, FunctionKey, Metric, Minute, Store, Window};
 use crate::ui::theme::Theme;
-
-/// When a row is highlighted as breaching.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
-    /// Error rate at or above which a function is failing.
-    pub error_rate: f64,
-    /// p99 duration as a fraction of the timeout at or above which a function is at risk.
-    pub p99_of_timeout: f64,
-    /// Peak memory as a fraction of the memory size at or above which it is about to run out.
-    pub memory_used: f64,
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Self {
-            error_rate: 0.05,
-            p99_of_timeout: 0.8,
-            memory_used: 0.9,
-        }
-    }
-}
-
-/// Which thresholds a function breaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Breach {
-    pub errors: bool,
-    pub throttles: bool,
-    pub timeout: bool,
-    pub memory: bool,
-}
-
-impl Breach {
-    pub fn of(s: &FunctionStats, t: &Thresholds) -> Breach {
-        Breach {
-            errors: s.error_rate.is_some_and(|r| r >= t.error_rate),
-            throttles: s.throttles.is_some_and(|n| n > 0.0),
-            timeout: s.p99_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
-            memory: s.memory_used_ratio.is_some_and(|r| r >= t.memory_used),
-        }
-    }
-
-    pub fn any(self) -> bool {
-        self.errors || self.throttles || self.timeout || self.memory
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -537,7 +492,7 @@ impl App {
             label: format!("{scope_label} · {} UTC", m.start().format("%H:%M")),
             log_group_arns: Vec::new(),
             functions: keys,
-            range_ms: Some((m.0 * 60_000, m.0 * 60_000 + 59_999)),
+            range_ms: Some(m.ms_range()),
             filter: None,
         })
     }

@@ -13,13 +13,13 @@ use super::snapshot::{ApiUsageRow, api_usage_row};
 use crate::cli::{CostArgs, Format, GlobalArgs};
 use crate::clock::SharedClock;
 use crate::logtext::sanitize::clean_field;
-use crate::pricing::{self, ESTIMATE_LEAVES_OUT, leaves_out};
 use crate::source::SourceKind;
 use crate::source::aws::{self, AwsOptions, inventory, metrics};
 use crate::source::cost::lookup;
 use crate::source::demo::Fleet;
 use crate::source::demo::cost as demo_cost;
 use crate::store::cost::{self, CostGroupBy, CostReport, UNTAGGED};
+use crate::store::pricing::{self, ESTIMATE_LEAVES_OUT, leaves_out};
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
 use crate::ui::format;
 

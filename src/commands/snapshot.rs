@@ -195,7 +195,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
 }
 
 /// What was asked of AWS, as JSON shows it.
-pub fn api_usage_row(u: &crate::source::aws::usage::ApiUsage) -> ApiUsageRow {
+pub fn api_usage_row(u: &crate::store::usage::ApiUsage) -> ApiUsageRow {
     ApiUsageRow {
         requests: u.requests(),
         metrics_requested: u.metrics(),

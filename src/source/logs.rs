@@ -5,18 +5,7 @@
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use crate::store::FunctionKey;
-
-/// One log event, as read: the message is still untrusted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogEvent {
-    pub function: FunctionKey,
-    /// Milliseconds since the Unix epoch.
-    pub at_ms: i64,
-    pub stream: String,
-    /// Unique within a log group; the key for de-duplication.
-    pub event_id: String,
-    pub message: String,
-}
+pub use crate::store::event::LogEvent;
 
 /// Remembers the events already handed on, for as long as polls can overlap.
 #[derive(Debug, Default)]

@@ -1,4 +1,4 @@
-//! Sources: background tasks that read the world (the demo fleet now, AWS next) and send plain
+//! Sources: background tasks that read the world (the demo fleet, or AWS) and send plain
 //! data to the app loop. They never touch the terminal and never see the store; a failure is
 //! data too (`SourceEvent::Problem`).
 
@@ -12,98 +12,11 @@ pub mod tail;
 
 use std::time::Duration;
 
+use crate::store::FunctionKey;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use serde::Serialize;
-
-use crate::store::{FunctionFacts, FunctionKey, Metric, Minute, MinuteRange, ProblemKind};
-
-/// Which world the store reflects: shown in the header and in `snapshot` JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Demo,
-    Aws,
-}
-
-/// A run of one metric of one function.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetricUpdate {
-    pub key: FunctionKey,
-    pub metric: Metric,
-    /// Minutes with their value, or `None` for a minute known to have no data.
-    pub points: Vec<(Minute, Option<f64>)>,
-    /// The newest minute when it is still filling.
-    pub partial: Option<Minute>,
-}
-
-/// What a source reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SourceEvent {
-    /// Every function of a region: those missing from it have been deleted.
-    Inventory {
-        region: String,
-        functions: Vec<FunctionFacts>,
-    },
-    Metrics(MetricUpdate),
-    /// Something the source covers is unavailable: a region, a service, a statistic.
-    Problem {
-        source: String,
-        scope: String,
-        kind: ProblemKind,
-        message: String,
-        at: DateTime<Utc>,
-    },
-    /// The account's concurrent-executions limit in a region, where the caller may read it.
-    RegionLimit {
-        region: String,
-        concurrency_limit: Option<u32>,
-    },
-    /// Peak concurrent executions of a region as a whole, minute by minute.
-    RegionConcurrency {
-        region: String,
-        points: Vec<(Minute, Option<f64>)>,
-    },
-    /// A region's own sum of invocations, errors or throttles, minute by minute.
-    RegionSum {
-        region: String,
-        metric: Metric,
-        points: Vec<(Minute, Option<f64>)>,
-    },
-    /// Init durations of a function's cold starts over `covered` (replacing what the store had
-    /// for those minutes).
-    InitDurations {
-        key: FunctionKey,
-        covered: MinuteRange,
-        samples: Vec<(Minute, f64)>,
-    },
-    /// Log events of what is being tailed (possibly seen before: the store keeps each once).
-    Logs(Vec<logs::LogEvent>),
-    /// The tail follows something new: the lines of the old target go.
-    LogsReset,
-    /// Cost Explorer's month to date (fresh, or from the disk cache).
-    Cost(Box<crate::store::cost::CostReport>),
-    /// The dashboard's own requests to AWS so far (running totals).
-    ApiUsage(aws::usage::ApiUsage),
-    /// The problem of that scope is over.
-    Resolved {
-        source: String,
-        scope: String,
-    },
-    /// A poll started or ended: panes show loading state and data age from it.
-    Status {
-        source: String,
-        state: LoadingState,
-        at: DateTime<Utc>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoadingState {
-    Loading,
-    Loaded,
-    Failed,
-}
+// The events sources send are the store's vocabulary: it defines what it accepts.
+pub use crate::store::event::{LoadingState, LogEvent, MetricUpdate, SourceEvent, SourceKind};
 
 /// What the log pane follows.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -390,7 +390,7 @@ mod tests {
         let mut tail = TailSource::new(Fetcher::Demo(DemoLogs::new(7, start, 180)));
         let key = FunctionKey::new("us-east-1", "payments-charge");
         let m = start.minus(10);
-        let range = (m.0 * 60_000, m.0 * 60_000 + 59_999);
+        let range = m.ms_range();
         assert!(tail.command(&Command::Tail(Some(TailTarget {
             functions: vec![key.clone()],
             label: "x".into(),

@@ -5,9 +5,9 @@
 use std::collections::{HashSet, VecDeque};
 
 use super::FunctionKey;
+use super::event::LogEvent;
 use crate::logtext::report;
 use crate::logtext::sanitize::clean_log;
-use crate::source::logs::LogEvent;
 
 /// Lines kept by default.
 pub const DEFAULT_SCROLLBACK: usize = 10_000;

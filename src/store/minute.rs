@@ -19,6 +19,21 @@ impl Minute {
             .unwrap_or(DateTime::<Utc>::MIN_UTC)
     }
 
+    /// The minute that contains `ms` milliseconds since the Unix epoch.
+    pub fn of_ms(ms: i64) -> Self {
+        Minute(ms.div_euclid(60_000))
+    }
+
+    /// Milliseconds since the Unix epoch at which this minute starts.
+    pub fn start_ms(self) -> i64 {
+        self.0 * 60_000
+    }
+
+    /// The milliseconds of this minute, both ends included.
+    pub fn ms_range(self) -> (i64, i64) {
+        (self.start_ms(), self.start_ms() + 59_999)
+    }
+
     pub fn plus(self, minutes: i64) -> Self {
         Minute(self.0 + minutes)
     }

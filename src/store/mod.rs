@@ -1,17 +1,23 @@
 //! The store: the single truth the panes render and `snapshot` prints.
 //!
 //! It holds per-function facts and minute history, open problems and each source's loading
-//! state. Only the app loop (or a command) owns it and applies `SourceEvent`s to it; every
-//! change bumps `version`, which is how views know their cached sort, filter and sums are stale.
+//! state. Only the app loop (or a command) owns it and applies `SourceEvent`s (defined here, in
+//! `event`) to it; every change to what figures come from bumps `version`, which is how views
+//! know their cached sort, filter and sums are stale. It imports nothing from sources, the app
+//! or the panes.
 
 pub mod cost;
+pub mod event;
 mod function;
+pub mod health;
 pub mod logs;
 mod metric;
 mod minute;
+pub mod pricing;
 mod problems;
 pub mod project;
 mod series;
+pub mod usage;
 pub mod window;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -25,8 +31,9 @@ pub use problems::{Problem, ProblemKind, Problems};
 pub use series::Series;
 pub use window::Window;
 
+pub use event::{LoadingState, SourceEvent, SourceKind};
+
 use crate::logtext::sanitize::clean_field;
-use crate::source::{LoadingState, SourceEvent, SourceKind};
 
 /// History kept per function by default: 3 hours of complete minutes plus the filling one.
 pub const DEFAULT_RETENTION_MINUTES: u32 = 180;
@@ -37,6 +44,18 @@ pub struct Session {
     pub kind: SourceKind,
     pub profile: Option<String>,
     pub regions: Vec<String>,
+}
+
+/// What applying an event changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// Functions, their history or region figures: the figures must be recomputed.
+    Figures,
+    /// Problems, loading states, the bill or the API usage: read directly by the panes.
+    Status,
+    /// The log lines.
+    Logs,
+    Nothing,
 }
 
 /// Loading state of one source.
@@ -57,7 +76,7 @@ pub struct Store {
     sources: BTreeMap<String, SourceStatus>,
     regions: BTreeMap<String, RegionState>,
     logs: logs::LogBuffer,
-    api_usage: Option<crate::source::aws::usage::ApiUsage>,
+    api_usage: Option<usage::ApiUsage>,
     cost: Option<cost::CostReport>,
     version: u64,
 }
@@ -148,7 +167,7 @@ impl Store {
     }
 
     /// What the dashboard has asked of AWS so far (`None` on the demo fleet).
-    pub fn api_usage(&self) -> Option<&crate::source::aws::usage::ApiUsage> {
+    pub fn api_usage(&self) -> Option<&usage::ApiUsage> {
         self.api_usage.as_ref()
     }
 
@@ -209,13 +228,27 @@ impl Store {
         }
     }
 
-    pub fn apply(&mut self, event: SourceEvent) {
+    /// Applies one event and says what it changed. Only `Changed::Figures` bumps `version`
+    /// (and so recomputes the fleet's figures): a status every two seconds must not recompute
+    /// a 10,000-function fleet.
+    pub fn apply(&mut self, event: SourceEvent) -> Changed {
+        let changed = self.apply_event(event);
+        if changed == Changed::Figures {
+            self.version += 1;
+        }
+        changed
+    }
+
+    fn apply_event(&mut self, event: SourceEvent) -> Changed {
         match event {
-            SourceEvent::Inventory { region, functions } => self.replace_region(&region, functions),
+            SourceEvent::Inventory { region, functions } => {
+                self.replace_region(&region, functions);
+                Changed::Figures
+            }
             SourceEvent::Metrics(update) => {
                 let Some(&i) = self.index.get(&update.key) else {
                     // Metrics of a function the inventory does not know (yet): nothing to show.
-                    return;
+                    return Changed::Nothing;
                 };
                 let history = &mut self.functions[i].history;
                 match update.partial {
@@ -235,6 +268,7 @@ impl Store {
                 for (m, v) in update.points {
                     series.set(m, v);
                 }
+                Changed::Figures
             }
             SourceEvent::Problem {
                 source,
@@ -243,23 +277,28 @@ impl Store {
                 message,
                 at,
             } => {
-                return self.problems.raise(Problem {
+                self.problems.raise(Problem {
                     source,
                     scope,
                     kind,
                     message: clean_field(&message),
                     since: at,
                 });
+                Changed::Status
             }
             SourceEvent::RegionLimit {
                 region,
                 concurrency_limit,
-            } => self.region_state(region).concurrency_limit = concurrency_limit,
+            } => {
+                self.region_state(region).concurrency_limit = concurrency_limit;
+                Changed::Figures
+            }
             SourceEvent::RegionConcurrency { region, points } => {
                 let series = &mut self.region_state(region).concurrency;
                 for (m, v) in points {
                     series.set(m, v);
                 }
+                Changed::Figures
             }
             SourceEvent::RegionSum {
                 region,
@@ -267,12 +306,13 @@ impl Store {
                 points,
             } => {
                 let Some(i) = REGION_SUMS.iter().position(|m| *m == metric) else {
-                    return;
+                    return Changed::Nothing;
                 };
                 let series = &mut self.region_state(region).sums[i];
                 for (m, v) in points {
                     series.set(m, v);
                 }
+                Changed::Figures
             }
             SourceEvent::InitDurations {
                 key,
@@ -280,13 +320,17 @@ impl Store {
                 samples,
             } => {
                 let Some(&i) = self.index.get(&key) else {
-                    return;
+                    return Changed::Nothing;
                 };
                 self.functions[i]
                     .history
                     .set_init_samples(covered, &samples);
+                Changed::Figures
             }
-            SourceEvent::LogsReset => return self.logs.clear(),
+            SourceEvent::LogsReset => {
+                self.logs.clear();
+                Changed::Logs
+            }
             SourceEvent::ApiUsage(usage) => {
                 // Sources report the same running count at different moments: keep the newest.
                 if self
@@ -296,21 +340,21 @@ impl Store {
                 {
                     self.api_usage = Some(usage);
                 }
-                return;
+                Changed::Status
             }
             SourceEvent::Cost(report) => {
                 self.cost = Some(*report);
-                return;
+                Changed::Status
             }
             SourceEvent::Logs(events) => {
                 for e in events {
                     self.logs.insert(e);
                 }
-                return;
+                Changed::Logs
             }
             SourceEvent::Resolved { source, scope } => {
                 self.problems.clear(&source, &scope);
-                return;
+                Changed::Status
             }
             SourceEvent::Status { source, state, at } => {
                 let status = self.sources.entry(source).or_insert(SourceStatus {
@@ -321,10 +365,9 @@ impl Store {
                 if state == LoadingState::Loaded {
                     status.last_success = Some(at);
                 }
-                return;
+                Changed::Status
             }
         }
-        self.version += 1;
     }
 
     /// Makes `functions` the whole of `region`: new ones appear, deleted ones leave, the

@@ -10,8 +10,8 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use super::pricing;
 use super::{Function, Metric, Minute, MinuteRange, Store};
-use crate::pricing;
 
 /// A look-back window of whole minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

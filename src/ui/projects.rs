@@ -12,8 +12,8 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::{chart, format};
 use crate::app::App;
-use crate::pricing::leaves_out;
 use crate::store::cost::{self, CostReport, UNTAGGED};
+use crate::store::pricing::leaves_out;
 use crate::store::window::ProjectStats;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,6 +25,10 @@ use chrono::{DateTime, Duration, Utc};
 use super::metrics::{self, Stat};
 use crate::store::Minute;
 
+/// Minutes CloudWatch may still change after they end.
+pub const SETTLE_MINUTES: i64 = 3;
+/// Minutes before the last settled one asked for again, to pick up late datapoints.
+pub const OVERLAP_MINUTES: i64 = 2;
 /// Fleets this small are polled whole every time.
 pub const SMALL_FLEET: usize = 100;
 /// Functions polled in full every poll, at most.
@@ -166,9 +170,9 @@ impl Planner {
                 if !due {
                     continue;
                 }
-                let first = seen.and_then(|s| s.settled).map_or(oldest, |s| {
-                    s.minus(super::region::OVERLAP_MINUTES - 1).max(oldest)
-                });
+                let first = seen
+                    .and_then(|s| s.settled)
+                    .map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest));
                 match by_first.iter_mut().find(|(f, _)| *f == first) {
                     Some((_, names)) => names.push(name.clone()),
                     None => by_first.push((first, vec![name.clone()])),
@@ -240,7 +244,7 @@ mod tests {
             if k >= 60 {
                 last_hour += metrics_requested(&batches);
             }
-            let settled = Minute::of(now).minus(3);
+            let settled = Minute::of(now).minus(SETTLE_MINUTES);
             for b in &batches {
                 for f in &b.functions {
                     p.fetched(b.group, f, now, settled);
@@ -254,12 +258,12 @@ mod tests {
     fn a_thousand_functions_cost_well_under_a_dollar_an_hour() {
         // 40 rows on screen and 20 failing elsewhere: the hot set is full.
         let metrics = metrics_per_hour(1000, 40, 20);
-        let usd = metrics as f64 * super::super::usage::USD_PER_METRIC;
+        let usd = metrics as f64 * crate::store::pricing::USD_PER_METRIC;
         // 60 hot × 6 × 60 + 940 × 3 × 6 + 940 × 2 × 4
         assert_eq!(metrics, 21_600 + 16_920 + 7_520);
         assert!(usd < 0.5, "{usd}");
         // The usual screen: 40 rows, nothing failing off screen.
-        let usual = metrics_per_hour(1000, 40, 0) as f64 * super::super::usage::USD_PER_METRIC;
+        let usual = metrics_per_hour(1000, 40, 0) as f64 * crate::store::pricing::USD_PER_METRIC;
         assert!(usual < 0.4, "{usual}");
     }
 
@@ -270,7 +274,7 @@ mod tests {
         let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
         for f in &functions {
             for g in Group::ALL {
-                p.fetched(g, f, t0, Minute::of(t0).minus(3));
+                p.fetched(g, f, t0, Minute::of(t0).minus(SETTLE_MINUTES));
             }
         }
         let now = t0 + Duration::minutes(1);
@@ -315,7 +319,7 @@ mod tests {
         let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
         for f in &functions {
             for g in Group::ALL {
-                p.fetched(g, f, t0, Minute::of(t0).minus(3));
+                p.fetched(g, f, t0, Minute::of(t0).minus(SETTLE_MINUTES));
             }
         }
         p.watch([functions[7].clone()]);

@@ -12,15 +12,11 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::errors::AwsError;
-use super::plan::Group;
+use super::plan::{Group, OVERLAP_MINUTES, SETTLE_MINUTES};
 use super::{inventory, metrics};
 use crate::source::{Command, Source, SourceEvent};
 use crate::store::{FunctionFacts, Metric, Minute, MinuteRange};
 
-/// Minutes CloudWatch may still change after they end.
-const SETTLE_MINUTES: i64 = 3;
-/// Minutes before the last settled one asked for again, to pick up late datapoints.
-pub const OVERLAP_MINUTES: i64 = 2;
 /// Errors or throttles this recent make a function hot (see `plan`).
 const FAILING_WITHIN: i64 = 15;
 
@@ -282,7 +278,7 @@ impl RegionSource {
                 let read = super::logs::filter_events(
                     logs,
                     &key,
-                    first.0 * 60_000,
+                    first.start_ms(),
                     now.timestamp_millis(),
                     Some(super::reports::PATTERN),
                 )

@@ -39,7 +39,7 @@ pub fn summarize(
 ) -> Vec<SourceEvent> {
     let mut minutes: BTreeMap<Minute, MinuteFigures> = BTreeMap::new();
     for e in events {
-        let m = Minute(e.at_ms.div_euclid(60_000));
+        let m = Minute::of_ms(e.at_ms);
         if !range.contains(m) || m > settled {
             continue;
         }

@@ -1,9 +1,8 @@
 //! The dashboard's own AWS bill: every request it makes, counted by service and operation as
 //! it goes out (retries included, as each is a request), with the metrics GetMetricData is
 //! billed for and the minutes Live Tail sessions stream. One interceptor serves every client;
-//! sources report the running totals, which the store keeps.
+//! sources report the running totals (`store::usage::ApiUsage`), which the store keeps.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -15,58 +14,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
-/// GetMetricData: $0.01 per 1,000 metrics requested.
-pub const USD_PER_METRIC: f64 = 0.01 / 1000.0;
-/// Cost Explorer: $0.01 per API request.
-pub const USD_PER_COST_EXPLORER_REQUEST: f64 = 0.01;
-/// The service name the SDK gives Cost Explorer's operations.
-const COST_EXPLORER: &str = "Cost Explorer";
-/// Live Tail: $0.01 per session-minute.
-pub const USD_PER_LIVE_TAIL_MINUTE: f64 = 0.01;
-
-/// Requests of one operation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OperationUsage {
-    pub requests: u64,
-    /// Metrics requested (GetMetricData queries), which CloudWatch bills for.
-    pub metrics: u64,
-}
-
-/// Everything asked of AWS so far.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ApiUsage {
-    /// By (service, operation).
-    pub operations: BTreeMap<(String, String), OperationUsage>,
-    pub live_tail_minutes: f64,
-}
-
-impl ApiUsage {
-    pub fn requests(&self) -> u64 {
-        self.operations.values().map(|o| o.requests).sum()
-    }
-
-    pub fn metrics(&self) -> u64 {
-        self.operations.values().map(|o| o.metrics).sum()
-    }
-
-    /// Cost Explorer requests, billed one by one.
-    pub fn cost_explorer_requests(&self) -> u64 {
-        self.operations
-            .iter()
-            .filter(|((service, _), _)| service == COST_EXPLORER)
-            .map(|(_, o)| o.requests)
-            .sum()
-    }
-
-    /// What these requests cost: billed metrics, Cost Explorer requests and Live Tail minutes
-    /// (ListFunctions, GetResources, FilterLogEvents and GetAccountSettings are not billed per
-    /// request).
-    pub fn est_cost_usd(&self) -> f64 {
-        self.metrics() as f64 * USD_PER_METRIC
-            + self.cost_explorer_requests() as f64 * USD_PER_COST_EXPLORER_REQUEST
-            + self.live_tail_minutes * USD_PER_LIVE_TAIL_MINUTE
-    }
-}
+pub use crate::store::usage::ApiUsage;
 
 /// The running count, shared by every client of an account.
 #[derive(Debug, Clone, Default)]

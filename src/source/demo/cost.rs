@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{Fleet, traffic};
-use crate::pricing;
 use crate::store::cost::{self, CostGroup, CostGroupBy, CostReport, UNTAGGED};
+use crate::store::pricing;
 use crate::store::{Architecture, Minute};
 
 /// Minutes between samples of the model.

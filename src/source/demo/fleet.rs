@@ -2,8 +2,6 @@
 //! traffic it usually sees and, for a few, the incident it is having. Scenario times are
 //! minutes relative to the moment the demo starts, so every run opens on the same story.
 
-use super::traffic::Instance;
-
 pub const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 /// Hours from UTC to the region's business day, for the daily load curve.
@@ -644,4 +642,15 @@ impl Fleet {
     pub fn knows(&self, name: &str) -> bool {
         self.members.iter().any(|m| m.name == name)
     }
+}
+
+/// Coordinates of one function instance in the model.
+#[derive(Debug, Clone, Copy)]
+pub struct Instance<'a> {
+    pub spec: &'a Spec,
+    /// The function's name: the spec's, or a copy's (`checkout-api-2`).
+    pub name: &'a str,
+    pub region: &'a str,
+    /// Stable number of the instance, mixed into its noise.
+    pub id: u64,
 }

@@ -7,9 +7,10 @@
 
 use std::sync::Arc;
 
+use super::fleet::Instance;
 use super::fleet::{self, Fleet, Spec};
 use super::noise::unit;
-use super::traffic::{self, Instance};
+use super::traffic;
 use crate::source::logs::LogEvent;
 use crate::store::FunctionKey;
 

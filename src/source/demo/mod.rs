@@ -19,7 +19,7 @@ use futures::future::BoxFuture;
 use super::{MetricUpdate, Source, SourceEvent};
 use crate::store::{Architecture, FunctionFacts, Metric, Minute};
 pub use fleet::Fleet;
-use traffic::Instance;
+use fleet::Instance;
 pub use traffic::Sample;
 
 /// Seed used when `--seed` is not given.

@@ -2,7 +2,7 @@
 //! the seed, the function and the minute. A daily load curve, noise that wanders, bursts,
 //! schedules, cold starts when concurrency grows, and the scripted incidents of `fleet`.
 
-use super::fleet::{self, Behaviour, Spec};
+use super::fleet::{self, Behaviour, Instance, Spec};
 use super::noise::{smooth, unit};
 
 /// One function's minute, complete.
@@ -21,17 +21,6 @@ pub struct Sample {
     pub init_max_ms: Option<f64>,
     /// The most memory any invocation used, in MB.
     pub memory_used_mb: Option<f64>,
-}
-
-/// Coordinates of one function instance in the model.
-#[derive(Debug, Clone, Copy)]
-pub struct Instance<'a> {
-    pub spec: &'a Spec,
-    /// The function's name: the spec's, or a copy's (`checkout-api-2`).
-    pub name: &'a str,
-    pub region: &'a str,
-    /// Stable number of the instance, mixed into its noise.
-    pub id: u64,
 }
 
 // Noise channels: separate streams so that one figure's noise does not echo in another.

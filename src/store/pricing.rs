@@ -4,7 +4,7 @@
 //! deliberately leaves out the free tier, provisioned concurrency, ephemeral storage and data
 //! transfer; panes and JSON say "estimate" for that reason.
 
-use crate::store::Architecture;
+use super::Architecture;
 
 /// What the estimate leaves out, said wherever it is shown.
 pub const ESTIMATE_LEAVES_OUT: [&str; 4] = [
@@ -19,6 +19,14 @@ pub fn leaves_out() -> String {
     let (last, rest) = ESTIMATE_LEAVES_OUT.split_last().unwrap_or((&"", &[]));
     format!("{} and {last}", rest.join(", "))
 }
+
+// The dashboard's own requests, at AWS's list prices.
+/// GetMetricData: $0.01 per 1,000 metrics requested.
+pub const USD_PER_METRIC: f64 = 0.01 / 1000.0;
+/// Cost Explorer: $0.01 per API request.
+pub const USD_PER_COST_EXPLORER_REQUEST: f64 = 0.01;
+/// Live Tail: $0.01 per session-minute.
+pub const USD_PER_LIVE_TAIL_MINUTE: f64 = 0.01;
 
 /// Prices of one region.
 #[derive(Debug, Clone, Copy, PartialEq)]

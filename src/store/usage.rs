@@ -1,0 +1,54 @@
+//! What the dashboard has asked of AWS so far, as plain running totals: requests by service
+//! and operation, the metrics GetMetricData is billed for, Live Tail minutes, and what they
+//! cost. The AWS interceptor that counts them lives with the AWS source.
+
+use std::collections::BTreeMap;
+
+use super::pricing::{USD_PER_COST_EXPLORER_REQUEST, USD_PER_LIVE_TAIL_MINUTE, USD_PER_METRIC};
+
+/// The service name the SDK gives Cost Explorer's operations.
+const COST_EXPLORER: &str = "Cost Explorer";
+
+/// Requests of one operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OperationUsage {
+    pub requests: u64,
+    /// Metrics requested (GetMetricData queries), which CloudWatch bills for.
+    pub metrics: u64,
+}
+
+/// Everything asked of AWS so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ApiUsage {
+    /// By (service, operation).
+    pub operations: BTreeMap<(String, String), OperationUsage>,
+    pub live_tail_minutes: f64,
+}
+
+impl ApiUsage {
+    pub fn requests(&self) -> u64 {
+        self.operations.values().map(|o| o.requests).sum()
+    }
+
+    pub fn metrics(&self) -> u64 {
+        self.operations.values().map(|o| o.metrics).sum()
+    }
+
+    /// Cost Explorer requests, billed one by one.
+    pub fn cost_explorer_requests(&self) -> u64 {
+        self.operations
+            .iter()
+            .filter(|((service, _), _)| service == COST_EXPLORER)
+            .map(|(_, o)| o.requests)
+            .sum()
+    }
+
+    /// What these requests cost: billed metrics, Cost Explorer requests and Live Tail minutes
+    /// (ListFunctions, GetResources, FilterLogEvents and GetAccountSettings are not billed per
+    /// request).
+    pub fn est_cost_usd(&self) -> f64 {
+        self.metrics() as f64 * USD_PER_METRIC
+            + self.cost_explorer_requests() as f64 * USD_PER_COST_EXPLORER_REQUEST
+            + self.live_tail_minutes * USD_PER_LIVE_TAIL_MINUTE
+    }
+}
