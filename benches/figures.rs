@@ -28,7 +28,7 @@ use lambdatop::app::frame::{self, Shown};
 use lambdatop::app::{App, AppOptions};
 use lambdatop::commands::screenshot::{demo_of, moment};
 use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, Fleet};
-use lambdatop::source::{Command, LoadingState, SourceEvent};
+use lambdatop::source::{LoadingState, SourceEvent};
 use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey};
 use lambdatop::ui::theme::Theme;
 
@@ -125,25 +125,25 @@ fn terminal_output() {
         )
         .expect("terminal");
         let mut shown = Shown::default();
-        let mut bytes = |app: &App, terminal: &mut Terminal<CrosstermBackend<Counter>>| {
+        let mut bytes = |app: &mut App, terminal: &mut Terminal<CrosstermBackend<Counter>>| {
             let before = written.0.get();
             frame::draw(terminal, app, &mut shown).expect("draw");
             written.0.get() - before
         };
-        let first = bytes(&app, &mut terminal);
-        let again = bytes(&app, &mut terminal);
+        let first = bytes(&mut app, &mut terminal);
+        let again = bytes(&mut app, &mut terminal);
         // The seconds of a minute with no new data, as the one-second tick redraws them.
         let mut idle_seconds = 0;
         for s in 1..30 {
             app.set_now(now + Duration::seconds(s));
-            idle_seconds += bytes(&app, &mut terminal);
+            idle_seconds += bytes(&mut app, &mut terminal);
         }
         // The next minute's poll.
         let next = now + Duration::minutes(1);
         app.store.apply_all(source.events_at(next));
         app.store.apply(loaded(next));
         app.set_now(next);
-        let refresh = bytes(&app, &mut terminal);
+        let refresh = bytes(&mut app, &mut terminal);
         println!(
             "{functions:>6} functions: first frame {first} B, unchanged redraw {again} B, \
              29 idle seconds {idle_seconds} B, one-minute refresh {refresh} B"
@@ -252,12 +252,12 @@ async fn api_economy_of(url: &str, region: &str, n: usize) -> (u64, u64, Vec<(u6
                 .flatten()
                 .collect();
             names.sort();
-            let keys = names
+            let keys: Vec<FunctionKey> = names
                 .into_iter()
                 .take(40)
                 .map(|name| FunctionKey::new(region, name))
                 .collect();
-            source.command(&Command::Watch(keys));
+            source.watch(&keys);
         }
         let after = account.usage.snapshot();
         polls.push((

@@ -17,12 +17,12 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use lambdatop::app::{App, AppOptions};
+use lambdatop::app::{App, AppOptions, frame};
 use lambdatop::commands::screenshot::{demo_of, moment};
 use lambdatop::source::SourceEvent;
 use lambdatop::source::demo::{DEFAULT_SEED, DemoSource, Fleet};
 use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric, Store};
-use lambdatop::ui::{self, theme::Theme};
+use lambdatop::ui::theme::Theme;
 
 // The binary's allocator, so that the figures are the binary's.
 #[global_allocator]
@@ -58,9 +58,7 @@ fn render(c: &mut Criterion) {
     let mut group = c.benchmark_group("render");
     group.bench_function("fleet view 10k functions 160x48", |b| {
         b.iter(|| {
-            terminal
-                .draw(|f| ui::draw(f, black_box(&app)))
-                .expect("draw");
+            frame::draw_all(&mut terminal, black_box(&mut app)).expect("draw");
         })
     });
     // What a new minute of data costs end to end, once a minute: taking it into the store,
@@ -71,10 +69,8 @@ fn render(c: &mut Criterion) {
             || refresh.clone(),
             |events| {
                 app.store.apply_all(events);
-                app.refresh();
-                terminal
-                    .draw(|f| ui::draw(f, black_box(&app)))
-                    .expect("draw");
+                app.recompute();
+                frame::draw_all(&mut terminal, black_box(&mut app)).expect("draw");
             },
             BatchSize::LargeInput,
         )

@@ -110,7 +110,7 @@ pub struct GlobalArgs {
 
     /// Highlight thresholds, from the config file.
     #[arg(skip)]
-    pub thresholds: crate::app::Thresholds,
+    pub thresholds: crate::store::health::Thresholds,
 
     /// Keys bound in the config file.
     #[arg(skip)]
@@ -161,6 +161,9 @@ pub fn keys_help() -> String {
         Context::Detail,
         Context::Logs,
         Context::Projects,
+        Context::Help,
+        Context::Filter,
+        Context::CommandLine,
     ] {
         out.push_str(&format!("\n\n  {}:", ctx.title()));
         for b in BINDINGS.iter().filter(|b| b.context == ctx) {

@@ -267,8 +267,8 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::Thresholds;
     use crate::cli::Cli;
+    use crate::store::health::Thresholds;
     use clap::{CommandFactory, FromArgMatches};
 
     fn parse(args: &[&str], text: &str) -> Result<GlobalArgs, String> {

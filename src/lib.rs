@@ -1,8 +1,10 @@
 //! lambdatop: a terminal dashboard for AWS Lambda fleets.
 //!
-//! Data flows one way: `source` tasks send plain events, the `app` loop applies them to the
-//! `store`, and `ui` panes render a read-only view of that store. Panes never do I/O; sources
-//! never touch the terminal. Non-interactive `commands` reuse the same sources, store and panes.
+//! Data flows one way: `source` tasks send plain events (the `store`'s vocabulary), the `app`
+//! loop applies them to the `store`, and `ui` panes render the read-only `view` the app gives
+//! them, handing back what they drew. Panes never do I/O; sources never touch the terminal.
+//! Non-interactive `commands` reuse the same sources, store and panes. ARCHITECTURE.md has the
+//! import rule.
 
 pub mod app;
 pub mod cli;
@@ -15,3 +17,4 @@ pub mod source;
 pub mod store;
 pub mod terminal;
 pub mod ui;
+pub mod view;

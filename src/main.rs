@@ -63,7 +63,10 @@ fn main() -> ExitCode {
         .log_file
         .clone()
         .unwrap_or_else(lambdatop::logging::default_path);
-    let _ = lambdatop::logging::init(&log_path);
+    // A log that cannot be written is no reason to stop: say so once, and go on without it.
+    if let Err(e) = lambdatop::logging::init(&log_path) {
+        eprintln!("lambdatop: warning: cannot write the log file {e}; logging is off");
+    }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -1,5 +1,5 @@
-//! Everything a user can ask of the app. Keys become `Action`s through the key map; `App::update`
-//! is the only place they take effect.
+//! Everything a user can ask of the app. Keys become `Action`s through the key map, and
+//! `App::update` dispatches them to the part of the app they concern.
 
 use crate::store::Window;
 
@@ -22,7 +22,8 @@ pub enum Action {
     SetWindow(Window),
     CycleFlowScope,
     ToggleHelp,
-    Refresh,
+    /// Poll every source now.
+    PollNow,
     /// Logs of the selected function.
     OpenLogs,
     /// Logs of the selected function's project.
@@ -40,4 +41,10 @@ pub enum Action {
     NarrowToProject,
     /// The `:` command line.
     StartCommand,
+    /// In a prompt: keep the filter, run the command.
+    Confirm,
+    /// In a prompt: clear the filter, leave the command line.
+    Cancel,
+    /// In the command line: complete the command or its argument.
+    Complete,
 }

@@ -23,12 +23,11 @@ pub struct Shown {
 /// Renders the app and writes what changed; returns whether anything was written.
 pub fn draw<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<W>>,
-    app: &App,
+    app: &mut App,
     shown: &mut Shown,
 ) -> io::Result<bool> {
     terminal.autoresize()?;
-    let mut frame = terminal.get_frame();
-    ui::draw(&mut frame, app);
+    render(terminal, app);
     let buffer = terminal.current_buffer_mut();
     if shown.frame.as_ref() == Some(&*buffer) {
         // Left as it is, the next render would start from this frame instead of a blank one.
@@ -43,4 +42,31 @@ pub fn draw<W: Write>(
     queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     terminal.backend_mut().flush()?;
     Ok(true)
+}
+
+/// Renders the app and writes it whole, diffed by ratatui alone: for off-screen terminals
+/// (screenshots, tests).
+pub fn draw_all<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+) -> Result<(), B::Error> {
+    terminal.autoresize()?;
+    render(terminal, app);
+    terminal.flush()?;
+    terminal.swap_buffers();
+    terminal.backend_mut().flush()
+}
+
+/// Renders the app into the terminal's buffer and gives the app what the panes drew. When that
+/// moves what is shown (a new size changes a page), the frame is rendered once more, so what
+/// goes out already follows it.
+pub fn render<B: ratatui::backend::Backend>(terminal: &mut Terminal<B>, app: &mut App) {
+    for _ in 0..2 {
+        let mut frame = terminal.get_frame();
+        let drawn = ui::draw(&mut frame, &app.view(), &app.theme);
+        if !app.set_drawn(drawn) {
+            return;
+        }
+        terminal.current_buffer_mut().reset();
+    }
 }

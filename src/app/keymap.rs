@@ -1,10 +1,13 @@
-//! The key map: one table that dispatches keys, builds the help overlay and the footer hints,
-//! so none of them can drift from the others.
+//! The key map: one table that dispatches keys in every context (the screens, the help, the
+//! `/` filter and the `:` line), builds the help overlay and the footer hints, names the keys
+//! pane texts mention, and takes the user's rebindings, so none of them can drift from the
+//! others.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 use crate::store::Window;
+use crate::view::{HelpSection, Hint, KeyNames};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +22,12 @@ pub enum Context {
     Logs,
     /// The projects pane.
     Projects,
+    /// The help overlay, open over any screen.
+    Help,
+    /// The `/` filter line while it is typed.
+    Filter,
+    /// The `:` command line while it is typed.
+    CommandLine,
 }
 
 impl Context {
@@ -29,7 +38,16 @@ impl Context {
             Context::Detail => "Function detail",
             Context::Logs => "Logs",
             Context::Projects => "Projects",
+            Context::Help => "Help",
+            Context::Filter => "Filter",
+            Context::CommandLine => "Command line",
         }
+    }
+
+    /// A context that owns the keyboard: only its own bindings (and quit and help, in the
+    /// help) apply, so keys typed into a prompt never act on the screen behind it.
+    fn is_modal(self) -> bool {
+        matches!(self, Context::Help | Context::Filter | Context::CommandLine)
     }
 }
 
@@ -58,6 +76,8 @@ const fn ctrl(c: char) -> Key {
 }
 
 pub struct Binding {
+    /// The action's name in the config file's `[keys]` table.
+    pub name: &'static str,
     pub keys: &'static [Key],
     /// How the keys are written in help and footer.
     pub label: &'static str,
@@ -69,6 +89,7 @@ pub struct Binding {
 }
 
 const fn bind(
+    name: &'static str,
     keys: &'static [Key],
     label: &'static str,
     action: Action,
@@ -77,6 +98,7 @@ const fn bind(
     hint: Option<&'static str>,
 ) -> Binding {
     Binding {
+        name,
         keys,
         label,
         action,
@@ -86,96 +108,73 @@ const fn bind(
     }
 }
 
-use Context::{Dashboard, Detail, Global, Logs, Projects};
+use Context::{CommandLine, Dashboard, Detail, Filter, Global, Help, Logs, Projects};
 
 // One binding a line: the table reads as the help does.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    bind(&[ch('q'), ctrl('c')], "q Ctrl-C", Action::Quit, Global, "quit", Some("quit")),
-    bind(&[ch('?')], "?", Action::ToggleHelp, Global, "show or hide this help", Some("help")),
-    bind(&[ch('1')], "1", Action::SetWindow(Window::M15), Global, "window: last 15 minutes", None),
-    bind(&[ch('2')], "2", Action::SetWindow(Window::H1), Global, "window: last hour", None),
-    bind(&[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
-    bind(&[ch('r')], "r", Action::Refresh, Global, "poll every source now", None),
-    bind(&[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, theme, logs; Tab completes", Some("command")),
-    bind(&[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
-    bind(&[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
-    bind(&[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),
-    bind(&[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Dashboard, "page down", None),
-    bind(&[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Dashboard, "first function", None),
-    bind(&[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Dashboard, "last function", None),
-    bind(&[key(KeyCode::Enter)], "Enter", Action::OpenDetail, Dashboard, "open the selected function", Some("detail")),
-    bind(&[ch('l')], "l", Action::OpenLogs, Dashboard, "logs of the selected function", Some("logs")),
-    bind(&[ch('L')], "L", Action::OpenProjectLogs, Dashboard, "logs of the selected function's project", None),
-    bind(&[ch('/')], "/", Action::StartFilter, Dashboard, "filter by name, project or region (substring or fuzzy)", Some("filter")),
-    bind(&[ch('s')], "s", Action::SortNext, Dashboard, "sort by the next column", Some("sort")),
-    bind(&[ch('S')], "S", Action::SortReverse, Dashboard, "reverse the sort", None),
-    bind(&[key(KeyCode::Tab)], "Tab", Action::FocusNext, Dashboard, "next pane", Some("pane")),
-    bind(&[key(KeyCode::BackTab)], "Shift-Tab", Action::FocusPrev, Dashboard, "previous pane", None),
-    bind(&[ch('p')], "p", Action::OpenProjects, Dashboard, "projects: breakdown and cost; Enter there narrows to one", Some("projects")),
-    bind(&[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
-    bind(&[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then l: its logs)", None),
-    bind(&[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
-    bind(&[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, else the filter, else the project", None),
-    bind(&[key(KeyCode::Esc), key(KeyCode::Backspace), ch('h'), key(KeyCode::Left)], "Esc ← h", Action::Back, Detail, "back to the fleet", Some("back")),
-    bind(&[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Detail, "previous function", None),
-    bind(&[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Detail, "next function", None),
-    bind(&[ch('l')], "l", Action::OpenLogs, Detail, "logs of this function", Some("logs")),
-    bind(&[key(KeyCode::Esc), key(KeyCode::Backspace), key(KeyCode::Left)], "Esc ←", Action::Back, Logs, "back", Some("back")),
-    bind(&[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Logs, "scroll up (stops following)", None),
-    bind(&[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Logs, "scroll down", None),
-    bind(&[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Logs, "page up", None),
-    bind(&[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Logs, "page down", None),
-    bind(&[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Logs, "oldest line", None),
-    bind(&[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Logs, "newest line, and follow", Some("follow")),
-    bind(&[ch(' ')], "Space", Action::TogglePause, Logs, "pause or resume", Some("pause")),
-    bind(&[ch('/')], "/", Action::StartFilter, Logs, "filter lines: ERROR, \"timed out\", ?A ?B, -X", Some("filter")),
-    bind(&[ch('J')], "J", Action::TogglePrettyJson, Logs, "indent JSON lines", Some("json")),
-    bind(&[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Projects, "previous project", None),
-    bind(&[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Projects, "next project", None),
-    bind(&[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Projects, "first project", None),
-    bind(&[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Projects, "last project", None),
-    bind(&[key(KeyCode::Enter)], "Enter", Action::NarrowToProject, Projects, "narrow every pane to this project (Esc on the fleet widens)", Some("narrow")),
-    bind(&[ch('s')], "s", Action::SortNext, Projects, "sort by the next column", Some("sort")),
-    bind(&[ch('S')], "S", Action::SortReverse, Projects, "reverse the sort", None),
-    bind(&[ch('l')], "l", Action::OpenProjectLogs, Projects, "logs of this project", Some("logs")),
-    bind(&[key(KeyCode::Esc), ch('p'), key(KeyCode::Backspace)], "Esc p", Action::Back, Projects, "back to the fleet", Some("back")),
+    bind("quit", &[ch('q'), ctrl('c')], "q Ctrl-C", Action::Quit, Global, "quit", Some("quit")),
+    bind("help", &[ch('?')], "?", Action::ToggleHelp, Global, "show or hide this help", Some("help")),
+    bind("window_15m", &[ch('1')], "1", Action::SetWindow(Window::M15), Global, "window: last 15 minutes", None),
+    bind("window_1h", &[ch('2')], "2", Action::SetWindow(Window::H1), Global, "window: last hour", None),
+    bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
+    bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
+    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, theme, logs; Tab completes", Some("command")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
+    bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),
+    bind("page_down", &[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Dashboard, "page down", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Dashboard, "first function", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Dashboard, "last function", None),
+    bind("open", &[key(KeyCode::Enter)], "Enter", Action::OpenDetail, Dashboard, "open the selected function", Some("detail")),
+    bind("logs", &[ch('l')], "l", Action::OpenLogs, Dashboard, "logs of the selected function", Some("logs")),
+    bind("project_logs", &[ch('L')], "L", Action::OpenProjectLogs, Dashboard, "logs of the selected function's project", None),
+    bind("filter", &[ch('/')], "/", Action::StartFilter, Dashboard, "filter by name, project or region (substring or fuzzy)", Some("filter")),
+    bind("sort", &[ch('s')], "s", Action::SortNext, Dashboard, "sort by the next column", Some("sort")),
+    bind("sort_reverse", &[ch('S')], "S", Action::SortReverse, Dashboard, "reverse the sort", None),
+    bind("next_pane", &[key(KeyCode::Tab)], "Tab", Action::FocusNext, Dashboard, "next pane", Some("pane")),
+    bind("previous_pane", &[key(KeyCode::BackTab)], "Shift-Tab", Action::FocusPrev, Dashboard, "previous pane", None),
+    bind("projects", &[ch('p')], "p", Action::OpenProjects, Dashboard, "projects: breakdown and cost; Enter there narrows to one", Some("projects")),
+    bind("flow_of", &[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
+    bind("minute_earlier", &[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then l: its logs)", None),
+    bind("minute_later", &[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
+    bind("back", &[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, else the filter, else the project", None),
+    bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace), ch('h'), key(KeyCode::Left)], "Esc ← h", Action::Back, Detail, "back to the fleet", Some("back")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Detail, "previous function", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Detail, "next function", None),
+    bind("logs", &[ch('l')], "l", Action::OpenLogs, Detail, "logs of this function", Some("logs")),
+    bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace), key(KeyCode::Left)], "Esc ←", Action::Back, Logs, "back", Some("back")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Logs, "scroll up (stops following)", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Logs, "scroll down", None),
+    bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Logs, "page up", None),
+    bind("page_down", &[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Logs, "page down", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Logs, "oldest line", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Logs, "newest line, and follow", Some("follow")),
+    bind("pause", &[ch(' ')], "Space", Action::TogglePause, Logs, "pause or resume", Some("pause")),
+    bind("filter", &[ch('/')], "/", Action::StartFilter, Logs, "filter lines: ERROR, \"timed out\", ?A ?B, -X", Some("filter")),
+    bind("json", &[ch('J')], "J", Action::TogglePrettyJson, Logs, "indent JSON lines", Some("json")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Projects, "previous project", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Projects, "next project", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Projects, "first project", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Projects, "last project", None),
+    bind("narrow", &[key(KeyCode::Enter)], "Enter", Action::NarrowToProject, Projects, "narrow every pane to this project (Esc on the fleet widens)", Some("narrow")),
+    bind("sort", &[ch('s')], "s", Action::SortNext, Projects, "sort by the next column", Some("sort")),
+    bind("sort_reverse", &[ch('S')], "S", Action::SortReverse, Projects, "reverse the sort", None),
+    bind("project_logs", &[ch('l')], "l", Action::OpenProjectLogs, Projects, "logs of this project", Some("logs")),
+    bind("back", &[key(KeyCode::Esc), ch('p'), key(KeyCode::Backspace)], "Esc p", Action::Back, Projects, "back to the fleet", Some("back")),
+    bind("back", &[key(KeyCode::Esc), key(KeyCode::Enter)], "Esc Enter", Action::Back, Help, "close the help", None),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Help, "scroll up", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Help, "scroll down", None),
+    bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Help, "page up", None),
+    bind("page_down", &[key(KeyCode::PageDown), ch(' '), ctrl('f')], "PgDn Space", Action::PageDown, Help, "page down", None),
+    bind("confirm", &[key(KeyCode::Enter)], "Enter", Action::Confirm, Filter, "keep the filter", Some("keep")),
+    bind("cancel", &[key(KeyCode::Esc)], "Esc", Action::Cancel, Filter, "clear the filter", Some("clear")),
+    bind("up", &[key(KeyCode::Up)], "↑", Action::Up, Filter, "previous row", None),
+    bind("down", &[key(KeyCode::Down)], "↓", Action::Down, Filter, "next row", Some("move")),
+    bind("complete", &[key(KeyCode::Tab)], "Tab", Action::Complete, CommandLine, "complete the command or its argument", Some("completes")),
+    bind("confirm", &[key(KeyCode::Enter)], "Enter", Action::Confirm, CommandLine, "run the command", Some("runs")),
+    bind("cancel", &[key(KeyCode::Esc)], "Esc", Action::Cancel, CommandLine, "leave the command line", Some("cancels")),
 ];
-
-/// The name of an action in the config file's `[keys]` table.
-pub fn action_name(a: Action) -> &'static str {
-    match a {
-        Action::Quit => "quit",
-        Action::ToggleHelp => "help",
-        Action::SetWindow(w) if w == Window::M15 => "window_15m",
-        Action::SetWindow(w) if w == Window::H1 => "window_1h",
-        Action::SetWindow(_) => "window_3h",
-        Action::Refresh => "refresh",
-        Action::StartCommand => "command",
-        Action::Up => "up",
-        Action::Down => "down",
-        Action::PageUp => "page_up",
-        Action::PageDown => "page_down",
-        Action::Top => "top",
-        Action::Bottom => "bottom",
-        Action::OpenDetail => "open",
-        Action::OpenLogs => "logs",
-        Action::OpenProjectLogs => "project_logs",
-        Action::StartFilter => "filter",
-        Action::SortNext => "sort",
-        Action::SortReverse => "sort_reverse",
-        Action::FocusNext => "next_pane",
-        Action::FocusPrev => "previous_pane",
-        Action::OpenProjects => "projects",
-        Action::CycleFlowScope => "flow_of",
-        Action::CursorLeft => "minute_earlier",
-        Action::CursorRight => "minute_later",
-        Action::Back => "back",
-        Action::TogglePause => "pause",
-        Action::TogglePrettyJson => "json",
-        Action::NarrowToProject => "narrow",
-    }
-}
 
 /// Keys the user bound to actions (the config file's `[keys]`): they replace the defaults of
 /// those actions everywhere the actions apply, and win over any default that uses the same key.
@@ -188,13 +187,14 @@ impl UserKeys {
     /// Binds `keys` (as written: `x`, `ctrl-x`, `enter`, `f5`, `pgdn`…) to the action named
     /// `action`.
     pub fn bind(&mut self, action: &str, keys: &[String]) -> Result<(), String> {
-        let Some(name) = BINDINGS
-            .iter()
-            .map(|b| action_name(b.action))
-            .find(|n| *n == action)
-        else {
-            let mut names: Vec<&str> = BINDINGS.iter().map(|b| action_name(b.action)).collect();
-            names.dedup();
+        let Some(name) = BINDINGS.iter().map(|b| b.name).find(|n| *n == action) else {
+            // Each name once, in the table's order.
+            let mut names: Vec<&str> = Vec::new();
+            for b in BINDINGS {
+                if !names.contains(&b.name) {
+                    names.push(b.name);
+                }
+            }
             return Err(format!(
                 "unknown action '{action}', expected one of {}",
                 names.join(", ")
@@ -219,10 +219,9 @@ impl UserKeys {
     }
 
     fn of(&self, b: &Binding) -> Option<(&[Key], &str)> {
-        let name = action_name(b.action);
         self.bound
             .iter()
-            .find(|(n, _, _)| *n == name)
+            .find(|(n, _, _)| *n == b.name)
             .map(|(_, keys, label)| (keys.as_slice(), label.as_str()))
     }
 
@@ -297,12 +296,17 @@ fn matches(k: &Key, event: &KeyEvent) -> bool {
 }
 
 /// The action bound to `event` in `context` (context bindings first, then global ones; the
-/// user's keys before the defaults).
+/// user's keys before the defaults). A modal context takes no global key but quit and help.
 pub fn action_for(context: Context, event: &KeyEvent, user: &UserKeys) -> Option<Action> {
     let lookup = |ctx: Context, users: bool| {
         BINDINGS
             .iter()
             .filter(|b| b.context == ctx && user.of(b).is_some() == users)
+            .filter(|b| {
+                ctx != Global
+                    || !context.is_modal()
+                    || (context == Help && matches!(b.action, Action::Quit | Action::ToggleHelp))
+            })
             .find(|b| user.keys(b).0.iter().any(|k| matches(k, event)))
             .map(|b| b.action)
     };
@@ -312,30 +316,114 @@ pub fn action_for(context: Context, event: &KeyEvent, user: &UserKeys) -> Option
         .or_else(|| lookup(Global, false))
 }
 
-/// Footer hints for a context: `(keys, text)`, context first.
-pub fn hints(context: Context, user: &UserKeys) -> impl Iterator<Item = (&str, &'static str)> {
-    let of = move |ctx: Context| {
+/// Footer hints for a context, its own first; a prompt's have no global ones.
+pub fn hints(context: Context, user: &UserKeys) -> Vec<Hint> {
+    let of = |ctx: Context| {
         BINDINGS
             .iter()
             .filter(move |b| b.context == ctx)
-            .filter_map(move |b| b.hint.map(|h| (short_label(b, user), h)))
+            .filter_map(move |b| {
+                b.hint.map(|text| Hint {
+                    keys: short_label(b, user),
+                    text,
+                    global: ctx == Global,
+                })
+            })
     };
-    of(context).chain(of(Global))
-}
-
-/// Whether a hint of `hints` is one of the global ones.
-pub fn is_global_hint(hint: &(&str, &'static str)) -> bool {
-    BINDINGS
-        .iter()
-        .filter(|b| b.context == Global)
-        .any(|b| b.hint == Some(hint.1))
-}
-
-/// The first key of a label, for the footer ("q Ctrl-C" → "q"); the window keys read "1-3".
-fn short_label<'a>(b: &'a Binding, user: &'a UserKeys) -> &'a str {
-    let (_, label) = user.keys(b);
-    match b.action {
-        Action::SetWindow(_) if user.of(b).is_none() => "1-3",
-        _ => label.split(' ').next().unwrap_or(label),
+    let mut out: Vec<Hint> = of(context).collect();
+    if !context.is_modal() {
+        out.extend(of(Global));
     }
+    out
+}
+
+/// The first key of a label, for the footer ("q Ctrl-C" → "q"); the window keys read "1-3",
+/// and a prompt's ↑ and ↓ read as one ("↑↓ move").
+fn short_label(b: &Binding, user: &UserKeys) -> String {
+    let (_, label) = user.keys(b);
+    let first = |label: &str| label.split(' ').next().unwrap_or(label).to_string();
+    match b.action {
+        Action::SetWindow(_) if user.of(b).is_none() => "1-3".to_string(),
+        Action::Down if b.context == Filter => {
+            format!("{}{}", first_key(Action::Up, Filter, user), first(label))
+        }
+        _ => first(label),
+    }
+}
+
+/// The binding of `action` in `context` (or, failing that, the global one).
+fn binding(action: Action, context: Context) -> Option<&'static Binding> {
+    let find = |ctx: Context| {
+        BINDINGS
+            .iter()
+            .find(|b| b.action == action && b.context == ctx)
+    };
+    find(context).or_else(|| find(Global))
+}
+
+/// How the keys of `action` in `context` are written, the user's if bound.
+pub fn label(action: Action, context: Context, user: &UserKeys) -> String {
+    binding(action, context).map_or_else(String::new, |b| user.keys(b).1.to_string())
+}
+
+/// The first key of `action` in `context`, as pane texts name it.
+pub fn first_key(action: Action, context: Context, user: &UserKeys) -> String {
+    let l = label(action, context, user);
+    l.split(' ').next().unwrap_or_default().to_string()
+}
+
+/// The keys pane texts mention, as the user has them.
+pub fn key_names(user: &UserKeys) -> KeyNames {
+    let k = |a: Action, c: Context| first_key(a, c, user);
+    KeyNames {
+        back: k(Action::Back, Dashboard),
+        detail_back: k(Action::Back, Detail),
+        earlier: k(Action::CursorLeft, Dashboard),
+        later: k(Action::CursorRight, Dashboard),
+        flow_of: k(Action::CycleFlowScope, Dashboard),
+        logs: k(Action::OpenLogs, Dashboard),
+        // The letter (G), as less and vi users know it, rather than End.
+        follow: label(Action::Bottom, Logs, user)
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        help_close: format!(
+            "{} or {}",
+            k(Action::Back, Help),
+            k(Action::ToggleHelp, Global)
+        ),
+        help_down: label(Action::Down, Help, user),
+        filter_keep: k(Action::Confirm, Filter),
+        filter_clear: k(Action::Cancel, Filter),
+    }
+}
+
+/// The help's sections: every screen's keys, as the user has them; a filter line under the
+/// screens that have one.
+pub fn help_sections(user: &UserKeys) -> Vec<HelpSection> {
+    let names = key_names(user);
+    [Global, Dashboard, Detail, Logs, Projects]
+        .into_iter()
+        .map(|ctx| {
+            let mut rows: Vec<(String, String)> = BINDINGS
+                .iter()
+                .filter(|b| b.context == ctx)
+                .map(|b| (user.keys(b).1.to_string(), b.help.to_string()))
+                .collect();
+            if matches!(ctx, Dashboard | Logs) {
+                rows.push((
+                    "in filter".to_string(),
+                    format!(
+                        "type to narrow · {} keeps · {} clears",
+                        names.filter_keep, names.filter_clear
+                    ),
+                ));
+            }
+            HelpSection {
+                title: ctx.title().to_string(),
+                rows,
+            }
+        })
+        .collect()
 }

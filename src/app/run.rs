@@ -9,25 +9,39 @@ use std::time::Duration;
 use futures::StreamExt;
 use ratatui::crossterm::event::{Event, EventStream};
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::App;
 use super::frame::{self, Shown};
 use crate::clock::SharedClock;
-use crate::source::{Command, SourceEvent};
+use crate::source::{Control, SourceEvent};
+use crate::store::FunctionKey;
 use crate::terminal::Tui;
 
 const FRAME: Duration = Duration::from_millis(33);
+
+/// The app's ends of the sources' channels.
+pub struct Sources {
+    pub events: mpsc::Receiver<SourceEvent>,
+    /// Orders, one channel a source: each order reaches every source.
+    pub controls: Vec<mpsc::UnboundedSender<Control>>,
+    /// What is on screen: only the latest matters.
+    pub on_screen: watch::Sender<Vec<FunctionKey>>,
+}
 
 /// Runs until the user quits, the terminal goes away or a signal arrives.
 pub async fn run(
     terminal: &mut Tui,
     app: &mut App,
     clock: SharedClock,
-    mut events: mpsc::Receiver<SourceEvent>,
-    commands: broadcast::Sender<Command>,
+    sources: Sources,
 ) -> io::Result<()> {
+    let Sources {
+        mut events,
+        controls,
+        on_screen,
+    } = sources;
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -44,7 +58,14 @@ pub async fn run(
                 // Only a frame that went out paces the next one.
                 next_frame = Instant::now() + FRAME;
             }
-            app.note_on_screen();
+            let keys = app.on_screen();
+            on_screen.send_if_modified(|shown| {
+                let changed = *shown != keys;
+                if changed {
+                    *shown = keys;
+                }
+                changed
+            });
             dirty = false;
             test_panic_after_first_draw();
         }
@@ -65,7 +86,7 @@ pub async fn run(
             },
             Some(event) = events.recv() => {
                 app.store.apply(event);
-                // Drain what else is waiting, then recompute the view once.
+                // Drain what else is waiting, then recompute the figures once.
                 while let Ok(event) = events.try_recv() {
                     app.store.apply(event);
                 }
@@ -81,16 +102,15 @@ pub async fn run(
             _ = sighup.recv() => return Ok(()),
             _ = sigint.recv() => return Ok(()),
         }
-        send_commands(app, &commands);
+        for control in app.take_controls() {
+            for source in &controls {
+                // A source that has stopped needs no orders.
+                let _ = source.send(control.clone());
+            }
+        }
         if app.should_quit() {
             return Ok(());
         }
-    }
-}
-
-fn send_commands(app: &mut App, commands: &broadcast::Sender<Command>) {
-    for command in app.take_commands() {
-        let _ = commands.send(command);
     }
 }
 

@@ -14,7 +14,7 @@ use crate::cli::{CostArgs, Format, GlobalArgs};
 use crate::clock::SharedClock;
 use crate::logtext::sanitize::clean_field;
 use crate::source::SourceKind;
-use crate::source::aws::{self, AwsOptions, inventory, metrics};
+use crate::source::aws::{self, inventory, metrics};
 use crate::source::cost::lookup;
 use crate::source::demo::Fleet;
 use crate::source::demo::cost as demo_cost;
@@ -165,7 +165,7 @@ pub fn table(c: &CostOutput) -> String {
         "MONTH TO DATE", "ESTIMATE"
     ));
     for g in &c.groups {
-        let key = crate::ui::fleet_table::truncate(&g.key, width);
+        let key = crate::ui::text::truncate(&g.key, width);
         out.push_str(&format!(
             "{key:<width$} {:>14} {:>14}\n",
             format::usd(g.mtd_usd),
@@ -321,12 +321,7 @@ pub async fn run(global: &GlobalArgs, args: &CostArgs, clock: SharedClock) -> Re
     let output = if global.demo {
         demo_output(global.seed, &super::demo_fleet(global), now, group_by)
     } else {
-        let account = aws::connect(&AwsOptions {
-            profile: global.profile.clone(),
-            regions: global.region.clone(),
-            endpoint_url: global.endpoint_url.clone(),
-        })
-        .await?;
+        let account = aws::connect(&super::aws_options(global)).await?;
         let query = super::cost_query(global, &account, group_by, now);
         let client = account.cost_client();
         let mut estimate_problems = Vec::new();

@@ -2,7 +2,7 @@
 //! terminal back however the loop ends.
 
 use anyhow::{Context, Result};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, AppOptions};
@@ -22,34 +22,44 @@ pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
         AppOptions {
             window,
             thresholds: global.thresholds,
+            keys: global.keys.clone(),
+            fit,
+            interval_secs: global.interval,
         },
         clock.now(),
     );
-    app.theme_fit = fit;
-    app.keys = global.keys.clone();
 
+    // Room for a few refreshes of a large fleet's events before a source waits for the loop.
     let (events_tx, events_rx) = mpsc::channel(4096);
-    let (commands_tx, _) = broadcast::channel(256);
+    let (on_screen_tx, on_screen_rx) = watch::channel(Vec::new());
     let cancel = CancellationToken::new();
+    let mut controls = Vec::new();
     let tasks: Vec<_> = setup
         .sources
         .into_iter()
         .map(|s| {
-            runner::spawn(
-                s,
-                clock.clone(),
-                events_tx.clone(),
-                commands_tx.subscribe(),
-                cancel.clone(),
-            )
+            let (control_tx, control_rx) = mpsc::unbounded_channel();
+            controls.push(control_tx);
+            let links = runner::Links {
+                events: events_tx.clone(),
+                controls: control_rx,
+                on_screen: on_screen_rx.clone(),
+                cancel: cancel.clone(),
+            };
+            runner::spawn(s, clock.clone(), links)
         })
         .collect();
     drop(events_tx);
+    let sources = crate::app::run::Sources {
+        events: events_rx,
+        controls,
+        on_screen: on_screen_tx,
+    };
 
     tracing::info!(window = %window, sources = tasks.len(), "dashboard started");
     let result = {
         let mut guard = crate::terminal::init().context("cannot start the dashboard")?;
-        crate::app::run::run(&mut guard.terminal, &mut app, clock, events_rx, commands_tx).await
+        crate::app::run::run(&mut guard.terminal, &mut app, clock, sources).await
     };
     cancel.cancel();
     for t in tasks {

@@ -14,90 +14,40 @@ use crate::cli::{GlobalArgs, LogFormat, LogsArgs};
 use crate::clock::SharedClock;
 use crate::logtext::filter::Pattern;
 use crate::logtext::sanitize::clean_log;
-use crate::source::aws::errors::AwsError;
-use crate::source::aws::logs::{filter_events, is_missing_group, log_group_of};
-use crate::source::aws::{self, AwsOptions};
+use crate::source::aws;
+use crate::source::aws::logs::{is_missing_group, log_group_of};
 use crate::source::demo::logs::DemoLogs;
-use crate::source::logs::{Dedupe, LogEvent};
+use crate::source::log_reader::{LogReader, Read};
+use crate::source::logs::{DEDUPE_HORIZON_MS, Dedupe, LogEvent, OVERLAP_MS};
 use crate::store::{DEFAULT_RETENTION_MINUTES, FunctionKey, Minute};
 
-/// How far each poll looks back past the previous one, for late-ingested events.
-const OVERLAP_MS: i64 = 60_000;
 /// Between polls when following: well inside FilterLogEvents' request quota.
 const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 /// A message longer than this is cut (saying how much), even on stdout.
 const MAX_CHARS: usize = 1 << 20;
 
-enum Reader {
-    Demo {
-        logs: DemoLogs,
-        names: Vec<String>,
-        pattern: Option<Pattern>,
-    },
-    Aws {
-        targets: Vec<(FunctionKey, aws_sdk_cloudwatchlogs::Client)>,
-        pattern: Option<String>,
-    },
-}
-
-/// What one poll read, and what it could not.
-struct Read {
-    events: Vec<LogEvent>,
-    failures: Vec<(FunctionKey, AwsError)>,
+/// The shared log reader over the functions asked for: each name in every region watched.
+struct Reader {
+    logs: LogReader,
+    targets: Vec<FunctionKey>,
+    pattern: Option<String>,
+    /// Whether a function missing from a region is normal (the demo's are in both).
+    aws: bool,
 }
 
 impl Reader {
     /// How many regions lines can come from.
     fn regions(&self) -> usize {
-        match self {
-            Reader::Demo { .. } => crate::source::demo::DemoSource::regions().len(),
-            Reader::Aws { targets, .. } => {
-                let mut r: Vec<&str> = targets.iter().map(|(k, _)| k.region.as_str()).collect();
-                r.sort_unstable();
-                r.dedup();
-                r.len()
-            }
-        }
+        let mut r: Vec<&str> = self.targets.iter().map(|k| k.region.as_str()).collect();
+        r.sort_unstable();
+        r.dedup();
+        r.len()
     }
 
     async fn read(&self, from_ms: i64, to_ms: i64) -> Read {
-        match self {
-            Reader::Demo {
-                logs,
-                names,
-                pattern,
-            } => {
-                let mut events = logs.events(names, from_ms, to_ms);
-                if let Some(p) = pattern {
-                    events.retain(|e| p.matches(&e.message));
-                }
-                Read {
-                    events,
-                    failures: Vec::new(),
-                }
-            }
-            Reader::Aws { targets, pattern } => {
-                let reads =
-                    futures::future::join_all(targets.iter().map(|(key, client)| async move {
-                        (
-                            key,
-                            filter_events(client, key, from_ms, to_ms, pattern.as_deref()).await,
-                        )
-                    }))
-                    .await;
-                let mut read = Read {
-                    events: Vec::new(),
-                    failures: Vec::new(),
-                };
-                for (key, result) in reads {
-                    match result {
-                        Ok(events) => read.events.extend(events),
-                        Err(e) => read.failures.push((key.clone(), e)),
-                    }
-                }
-                read
-            }
-        }
+        self.logs
+            .read(&self.targets, from_ms, to_ms, self.pattern.as_deref())
+            .await
     }
 }
 
@@ -168,60 +118,64 @@ async fn reader(global: &GlobalArgs, args: &LogsArgs, now: DateTime<Utc>) -> Res
                 "the demo fleet has no function '{unknown}' (try checkout-api or payments-charge)"
             );
         }
-        let pattern = args
-            .filter
-            .as_deref()
-            .map(Pattern::parse)
-            .transpose()
-            .map_err(anyhow::Error::msg)?;
-        return Ok(Reader::Demo {
-            logs,
-            names: args.functions.clone(),
-            pattern,
+        // The demo applies the patterns lambdatop itself understands: a bad one is an error.
+        if let Some(p) = &args.filter {
+            Pattern::parse(p).map_err(anyhow::Error::msg)?;
+        }
+        let regions = crate::source::demo::DemoSource::regions();
+        return Ok(Reader {
+            logs: LogReader::Demo(logs),
+            targets: keys(&regions, &args.functions),
+            pattern: args.filter.clone(),
+            aws: false,
         });
     }
-    let account = aws::connect(&AwsOptions {
-        profile: global.profile.clone(),
-        regions: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
-    })
-    .await?;
-    let mut targets = Vec::new();
-    for region in &account.regions {
-        let client = account.logs_client(region);
-        for f in &args.functions {
-            targets.push((FunctionKey::new(region, f), client.clone()));
-        }
-    }
-    Ok(Reader::Aws {
-        targets,
+    let account = aws::connect(&super::aws_options(global)).await?;
+    let clients = account
+        .regions
+        .iter()
+        .map(|r| (r.clone(), account.logs_client(r)))
+        .collect();
+    Ok(Reader {
+        logs: LogReader::Aws(clients),
+        targets: keys(&account.regions, &args.functions),
         pattern: args.filter.clone(),
+        aws: true,
     })
+}
+
+/// Each function in each region.
+fn keys(regions: &[String], functions: &[String]) -> Vec<FunctionKey> {
+    regions
+        .iter()
+        .flat_map(|r| functions.iter().map(move |f| FunctionKey::new(r, f)))
+        .collect()
 }
 
 /// One line for the failures of a poll; `None` when only missing log groups of functions that
 /// other regions have were at fault.
 fn describe_failures(read: &Read, reader: &Reader) -> Option<String> {
-    let Reader::Aws { targets, .. } = reader else {
+    if !reader.aws {
         return None;
-    };
+    }
+    let targets = &reader.targets;
     let first_real = read.failures.iter().find(|(_, e)| !is_missing_group(e));
     if let Some((key, e)) = first_real {
-        return Some(format!("{} ({}): {}", key.name, key.region, e.message));
+        return Some(format!("{key}: {}", e.message));
     }
     // A function whose log group exists in no region is worth saying.
     let missing = |name: &str| {
         targets
             .iter()
-            .filter(|(k, _)| k.name == name)
-            .all(|(k, _)| read.failures.iter().any(|(f, _)| f == k))
+            .filter(|k| k.name == name)
+            .all(|k| read.failures.iter().any(|(f, _)| f == k))
     };
     targets
         .iter()
-        .map(|(k, _)| k.name.as_str())
+        .map(|k| k.name.as_str())
         .find(|n| missing(n))
         .map(|n| {
-            let regions: Vec<&str> = targets.iter().map(|(k, _)| k.region.as_str()).collect();
+            let regions: Vec<&str> = targets.iter().map(|k| k.region.as_str()).collect();
             format!(
                 "no log group {} in {} (has the function run yet?)",
                 log_group_of(n),
@@ -255,30 +209,21 @@ pub async fn run(global: &GlobalArgs, args: &LogsArgs, clock: SharedClock) -> Re
         for e in dedupe.fresh(read.events) {
             let line = format_event(&e, args.format, origin);
             if let Err(err) = writeln!(out, "{line}") {
-                return quiet_broken_pipe(err);
+                return super::quiet_broken_pipe(Err(err));
             }
         }
         if let Err(err) = out.flush() {
-            return quiet_broken_pipe(err);
+            return super::quiet_broken_pipe(Err(err));
         }
         first = false;
         if !args.follow {
             return Ok(());
         }
-        dedupe.forget_before(to_ms - 10 * OVERLAP_MS);
+        dedupe.forget_before(to_ms - DEDUPE_HORIZON_MS);
         from_ms = (to_ms - OVERLAP_MS).max(start_ms);
         tokio::select! {
             _ = tokio::time::sleep(FOLLOW_EVERY) => {}
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
-    }
-}
-
-/// A closed pipe (`| head`) ends the command quietly.
-fn quiet_broken_pipe(err: std::io::Error) -> Result<()> {
-    if err.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(err.into())
     }
 }

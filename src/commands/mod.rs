@@ -19,7 +19,8 @@ use crate::source::cost::{CostQuery, CostSource};
 use crate::source::cost_cache::{CacheKey, CostCache};
 use crate::source::demo::logs::DemoLogs;
 use crate::source::demo::{DemoSource, Fleet};
-use crate::source::tail::{Fetcher, TailSource};
+use crate::source::log_reader::LogReader;
+use crate::source::tail::TailSource;
 use crate::source::{Source, SourceKind};
 use crate::store::cost::CostGroupBy;
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store, Window};
@@ -81,17 +82,12 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) ->
                 .with_scrollback(global.scrollback as usize),
             sources: vec![
                 Box::new(demo),
-                Box::new(TailSource::new(Fetcher::Demo(logs))),
+                Box::new(TailSource::new(LogReader::Demo(logs), None)),
             ],
         });
     }
     // Real mode: an account or a clear error, never demo data in its place.
-    let account = aws::connect(&AwsOptions {
-        profile: global.profile.clone(),
-        regions: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
-    })
-    .await?;
+    let account = aws::connect(&aws_options(global)).await?;
     let session = Session {
         kind: SourceKind::Aws,
         profile: account.profile.clone(),
@@ -107,10 +103,10 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) ->
         .iter()
         .map(|r| (r.clone(), account.logs_client(r)))
         .collect();
-    sources.push(Box::new(TailSource::new(Fetcher::Aws {
-        clients,
-        usage: account.usage.clone(),
-    })));
+    sources.push(Box::new(TailSource::new(
+        LogReader::Aws(clients),
+        Some(account.usage.clone()),
+    )));
     if with_cost {
         let query = cost_query(global, &account, CostGroupBy::Project, clock.now());
         sources.push(Box::new(CostSource::new(
@@ -141,7 +137,7 @@ pub fn window(global: &GlobalArgs, default: Window) -> Result<Window> {
 
 /// The theme `--theme` names, in its own colors (or none with `--no-color`).
 pub fn theme_unfitted(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
-    let user_dir = crate::app::user_theme_dir();
+    let user_dir = crate::ui::theme::user_dir();
     let theme = crate::ui::theme::Theme::load(&global.theme, user_dir.as_deref())
         .map_err(anyhow::Error::msg)?;
     Ok(if global.no_color {
@@ -192,8 +188,17 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     quiet_broken_pipe(written)
 }
 
+/// How to reach the account, from the flags.
+pub fn aws_options(global: &GlobalArgs) -> AwsOptions {
+    AwsOptions {
+        profile: global.profile.clone(),
+        regions: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+    }
+}
+
 /// A reader that went away (`| head`) is not an error.
-fn quiet_broken_pipe(written: std::io::Result<()>) -> Result<()> {
+pub(crate) fn quiet_broken_pipe(written: std::io::Result<()>) -> Result<()> {
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r?),

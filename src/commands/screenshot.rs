@@ -15,13 +15,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::app::{Action, App, AppOptions, Thresholds};
+use crate::app::{Action, App, AppOptions};
 use crate::cli::{GlobalArgs, ScreenshotArgs};
 use crate::source::demo::logs::DemoLogs;
 use crate::source::demo::{DemoSource, Fleet};
 use crate::source::{LoadingState, Source, SourceEvent, SourceKind};
 use crate::store::cost::CostGroupBy;
-use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store, Window};
+use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store};
 use crate::ui::svg;
 use crate::ui::theme::{BUILT_IN, Theme};
 
@@ -91,10 +91,7 @@ fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, actions: &[Action]) -> A
     let mut app = App::new(
         demo_store(seed, now),
         theme.clone(),
-        AppOptions {
-            window: Window::H1,
-            thresholds: Thresholds::default(),
-        },
+        AppOptions::default(),
         now,
     );
     for a in actions {
@@ -137,16 +134,16 @@ fn draw(view: &str, seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Buff
         _ => &[],
     };
     let mut app = app_at(seed, theme, now, actions);
-    if let crate::app::Screen::Logs { target, .. } = &app.ui.screen {
+    if let crate::app::Screen::Logs { target, .. } = &app.screen {
         // What the tail would have brought: the last 15 minutes of the function's logs.
         let logs = DemoLogs::new(seed, Minute::of(now), DEFAULT_RETENTION_MINUTES);
         let names: Vec<String> = target.functions.iter().map(|k| k.name.clone()).collect();
         let to = now.timestamp_millis();
         let events = logs.events(&names, to - 15 * 60_000, to);
         app.store.apply(SourceEvent::Logs(events));
-        app.refresh();
+        app.recompute();
     }
-    terminal.draw(|f| crate::ui::draw(f, &app))?;
+    crate::app::frame::draw_all(&mut terminal, &mut app)?;
     Ok(terminal.backend().buffer().clone())
 }
 

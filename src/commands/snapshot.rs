@@ -12,8 +12,8 @@ use crate::source::{SourceEvent, SourceKind};
 use crate::store::Store;
 use crate::store::Window;
 use crate::store::window::{FleetStats, fleet_stats};
-use crate::ui::fleet_table::truncate;
 use crate::ui::format;
+use crate::ui::text::truncate;
 
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Snapshot {

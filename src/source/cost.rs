@@ -180,7 +180,7 @@ impl Source for CostSource {
 
     /// `r` refreshes metrics, never the bill: Cost Explorer is billed per request and its
     /// answer changes a few times a day. `--refresh` is the way to ask it again.
-    fn refresh_all(&mut self) {}
+    fn forget_cached(&mut self) {}
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
-//! Log events as sources report them, and the bookkeeping every log reader needs: overlapping
+//! Log events as sources report them, and the bookkeeping every log reader needs (the store's
+//! log buffer keeps each event once as well: a belt to these braces, for a tail that changed
+//! target between polls): overlapping
 //! polls (CloudWatch Logs ingests late, so each poll looks back a little) must neither lose a
 //! line nor show one twice, and lines from several streams and functions come out in time order.
 
@@ -6,6 +8,11 @@ use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use crate::store::FunctionKey;
 pub use crate::store::event::LogEvent;
+
+/// How far each read looks behind the previous one: CloudWatch Logs ingests late.
+pub const OVERLAP_MS: i64 = 60_000;
+/// How long an event is remembered as seen: well past any read's look back.
+pub const DEDUPE_HORIZON_MS: i64 = 10 * OVERLAP_MS;
 
 /// Remembers the events already handed on, for as long as polls can overlap.
 #[derive(Debug, Default)]

@@ -6,6 +6,7 @@ pub mod aws;
 pub mod cost;
 pub mod cost_cache;
 pub mod demo;
+pub mod log_reader;
 pub mod logs;
 pub mod runner;
 pub mod tail;
@@ -27,22 +28,50 @@ pub struct TailTarget {
     /// Only these milliseconds (both ends included), read once: the logs of a minute picked
     /// on a graph. `None`: follow.
     pub range_ms: Option<(i64, i64)>,
-    /// Log group ARNs by region, for a Live Tail session (where the functions' ARNs are known).
-    pub log_group_arns: Vec<(String, String)>,
+    /// The functions' ARNs, where the inventory gave them: the tail finds their log groups
+    /// from them for a Live Tail session.
+    pub function_arns: Vec<String>,
     /// A filter pattern for CloudWatch to apply (the JSON and space-delimited forms, which only
     /// it understands); text patterns are applied on screen.
     pub filter: Option<String>,
 }
 
-/// What the app asks of sources.
+impl TailTarget {
+    /// At most this many functions are tailed at once: FilterLogEvents has a request-rate
+    /// quota.
+    pub const MAX_FUNCTIONS: usize = 10;
+
+    /// Follow `functions` (with the ARNs known of them).
+    pub fn follow(label: String, functions: Vec<FunctionKey>, function_arns: Vec<String>) -> Self {
+        Self {
+            functions,
+            label,
+            range_ms: None,
+            function_arns,
+            filter: None,
+        }
+    }
+
+    /// Read `functions` over `range_ms` once.
+    pub fn minute(label: String, functions: Vec<FunctionKey>, range_ms: (i64, i64)) -> Self {
+        Self {
+            functions,
+            label,
+            range_ms: Some(range_ms),
+            function_arns: Vec::new(),
+            filter: None,
+        }
+    }
+}
+
+/// What the app orders of the sources. Each order arrives: they travel on a channel of their
+/// own, apart from the latest-wins list of what is on screen (`Source::watch`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
+pub enum Control {
     /// Poll now instead of waiting for the next tick.
-    RefreshNow,
+    PollNow,
     /// Follow these functions' logs (`None`: stop).
     Tail(Option<TailTarget>),
-    /// The functions on screen now: metric pollers keep these at full cadence.
-    Watch(Vec<FunctionKey>),
 }
 
 /// A poller: the runner calls `poll` at its cadence and on demand.
@@ -67,17 +96,26 @@ pub trait Source: Send + 'static {
         true
     }
 
-    /// The user asked for fresh data: the next poll should refresh everything it caches.
-    fn refresh_all(&mut self) {}
+    /// The user asked for fresh data: the next poll re-reads everything it caches.
+    fn forget_cached(&mut self) {}
 
-    /// A command from the app; returns whether to poll at once.
-    fn command(&mut self, command: &Command) -> bool {
-        match command {
-            Command::RefreshNow => {
-                self.refresh_all();
+    /// An order from the app; returns whether to poll at once.
+    fn control(&mut self, control: &Control) -> bool {
+        match control {
+            Control::PollNow => {
+                self.forget_cached();
                 true
             }
-            Command::Tail(_) | Command::Watch(_) => false,
+            Control::Tail(_) => false,
         }
+    }
+
+    /// The functions on screen now: metric pollers keep these at full cadence.
+    fn watch(&mut self, _on_screen: &[FunctionKey]) {}
+
+    /// Whether a poll may be dropped half-way when an order arrives, so that the order is
+    /// carried out at once instead of after a slow poll.
+    fn polls_may_be_cut(&self) -> bool {
+        false
     }
 }

@@ -1,5 +1,5 @@
 //! The log tail: a `Source` that follows whatever the log pane shows (a function, or a
-//! project's functions), told by `Command::Tail`. A new target first fills the last 15 minutes
+//! project's functions), told by `Control::Tail`. A new target first fills the last 15 minutes
 //! (FilterLogEvents, or the demo fleet's logs). On AWS it then opens a CloudWatch Logs Live Tail
 //! session per region (StartLiveTail, streamed) and hands on what streams in at each poll; where
 //! the account does not allow Live Tail (no permission, an endpoint without it) or a session
@@ -18,33 +18,24 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::aws::errors::{AwsError, classify};
-use super::aws::logs::{filter_events, is_missing_group};
-use super::demo::logs::DemoLogs;
-use super::logs::{Dedupe, LogEvent};
-use super::{Command, Source, SourceEvent, TailTarget};
+use super::aws::logs::{is_missing_group, log_group_arn};
+use super::aws::usage::UsageCounter;
+use super::log_reader::LogReader;
+use super::logs::{DEDUPE_HORIZON_MS, Dedupe, LogEvent, OVERLAP_MS};
+use super::{Control, Source, SourceEvent, TailTarget};
 
 pub const CADENCE: Duration = Duration::from_secs(2);
 /// How far back a new target starts.
 const FILL_MS: i64 = 15 * 60_000;
-/// How far each poll looks behind the previous one.
-const OVERLAP_MS: i64 = 60_000;
-/// At most this many functions are tailed at once: FilterLogEvents has a request-rate quota.
-pub const MAX_TAILED: usize = 10;
+const MAX_TAILED: usize = TailTarget::MAX_FUNCTIONS;
 /// When polling, each tailed function costs this much of the time between polls, so a
 /// project's tail stays near two requests a second.
 const POLL_MS_PER_FUNCTION: i64 = 500;
 
-pub enum Fetcher {
-    Demo(DemoLogs),
-    /// CloudWatch Logs clients by region, and the account's request count.
-    Aws {
-        clients: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
-        usage: super::aws::usage::UsageCounter,
-    },
-}
-
 pub struct TailSource {
-    fetcher: Fetcher,
+    reader: LogReader,
+    /// The account's request count (AWS only).
+    usage: Option<UsageCounter>,
     target: Option<TailTarget>,
     cursor_ms: Option<i64>,
     dedupe: Dedupe,
@@ -152,9 +143,10 @@ async fn live_session(
 }
 
 impl TailSource {
-    pub fn new(fetcher: Fetcher) -> Self {
+    pub fn new(reader: LogReader, usage: Option<UsageCounter>) -> Self {
         Self {
-            fetcher,
+            reader,
+            usage,
             target: None,
             cursor_ms: None,
             dedupe: Dedupe::default(),
@@ -168,7 +160,7 @@ impl TailSource {
 
     /// Live Tail is billed by the session-minute: count the minutes since the last poll.
     fn count_live_minutes(&mut self, now_ms: i64) {
-        if let (Some(live), Fetcher::Aws { usage, .. }) = (&self.live, &self.fetcher) {
+        if let (Some(live), Some(usage)) = (&self.live, &self.usage) {
             let since = self.live_counted_ms.unwrap_or(now_ms);
             let sessions = live.tasks.len() as f64;
             usage.add_live_tail_minutes((now_ms - since).max(0) as f64 / 60_000.0 * sessions);
@@ -184,7 +176,7 @@ impl TailSource {
         now: DateTime<Utc>,
     ) -> Vec<SourceEvent> {
         self.dedupe
-            .forget_before(now.timestamp_millis() - 10 * OVERLAP_MS);
+            .forget_before(now.timestamp_millis() - DEDUPE_HORIZON_MS);
         let fresh = self.dedupe.fresh(events);
         let mut out = Vec::new();
         if std::mem::take(&mut self.reset_pending) {
@@ -206,7 +198,7 @@ impl TailSource {
         if !fresh.is_empty() {
             out.push(SourceEvent::Logs(fresh));
         }
-        if let Fetcher::Aws { usage, .. } = &self.fetcher {
+        if let Some(usage) = &self.usage {
             out.push(SourceEvent::ApiUsage(usage.snapshot()));
         }
         out
@@ -214,21 +206,23 @@ impl TailSource {
 
     /// Opens Live Tail sessions for the target (one per region), where it can.
     fn start_live(&mut self, target: &TailTarget) {
-        let Fetcher::Aws { clients, .. } = &self.fetcher else {
-            return;
-        };
-        if self.live_refused || target.log_group_arns.is_empty() {
-            return;
-        }
-        let (tx, rx) = mpsc::channel(256);
+        // Log groups by region, from the function ARNs the inventory gave.
         let mut by_region: HashMap<&str, Vec<String>> = HashMap::new();
-        for (region, arn) in target.log_group_arns.iter().take(MAX_TAILED) {
-            by_region.entry(region).or_default().push(arn.clone());
+        for arn in target.function_arns.iter().take(MAX_TAILED) {
+            let (Some(region), Some(group)) = (arn.split(':').nth(3), log_group_arn(arn)) else {
+                continue;
+            };
+            by_region.entry(region).or_default().push(group);
         }
+        if self.live_refused || by_region.is_empty() {
+            return;
+        }
+        // Up to a few polls' worth of session messages wait here between polls.
+        let (tx, rx) = mpsc::channel(256);
         let tasks = by_region
             .into_iter()
             .filter_map(|(region, arns)| {
-                let client = clients.get(region)?.clone();
+                let client = self.reader.client(region)?.clone();
                 Some(tokio::spawn(live_session(
                     client,
                     region.to_string(),
@@ -265,6 +259,9 @@ impl TailSource {
         }
     }
 
+    /// The target's lines over the span (at most `MAX_TAILED` functions), with ids from their
+    /// content (Live Tail events have none of their own, and a line seen both ways counts
+    /// once), and what failed. A function that never ran has no log group yet: nothing to show.
     async fn fetch(
         &self,
         target: &TailTarget,
@@ -272,42 +269,25 @@ impl TailSource {
         to_ms: i64,
     ) -> (Vec<LogEvent>, Vec<String>) {
         let functions = &target.functions[..target.functions.len().min(MAX_TAILED)];
-        match &self.fetcher {
-            Fetcher::Demo(logs) => {
-                let mut events = Vec::new();
-                for f in functions {
-                    events.extend(
-                        logs.events(std::slice::from_ref(&f.name), from_ms, to_ms)
-                            .into_iter()
-                            .filter(|e| e.function == *f),
-                    );
-                }
-                (events, Vec::new())
-            }
-            Fetcher::Aws { clients, .. } => {
-                let reads = futures::future::join_all(functions.iter().filter_map(|f| {
-                    let client = clients.get(&f.region)?;
-                    let pattern = target.filter.as_deref();
-                    Some(async move { filter_events(client, f, from_ms, to_ms, pattern).await })
-                }))
-                .await;
-                let mut events = Vec::new();
-                let mut failures = Vec::new();
-                for r in reads {
-                    match r {
-                        // Ids from content, as Live Tail events have none of their own.
-                        Ok(e) => events.extend(e.into_iter().map(|mut e| {
-                            e.event_id = content_id(&e.stream, e.at_ms, &e.message);
-                            e
-                        })),
-                        // A function that never ran has no log group yet: nothing to show.
-                        Err(e) if is_missing_group(&e) => {}
-                        Err(e) => failures.push(e.message),
-                    }
-                }
-                (events, failures)
-            }
-        }
+        let read = self
+            .reader
+            .read(functions, from_ms, to_ms, target.filter.as_deref())
+            .await;
+        let events = read
+            .events
+            .into_iter()
+            .map(|mut e| {
+                e.event_id = content_id(&e.stream, e.at_ms, &e.message);
+                e
+            })
+            .collect();
+        let failures = read
+            .failures
+            .into_iter()
+            .filter(|(_, e)| !is_missing_group(e))
+            .map(|(_, e)| e.message)
+            .collect();
+        (events, failures)
     }
 }
 
@@ -332,10 +312,7 @@ impl Source for TailSource {
             self.count_live_minutes(now_ms);
             let mut streamed = Vec::new();
             let (from_ms, to_ms) = match (target.range_ms, self.cursor_ms) {
-                (Some(range), _) => {
-                    self.done = true;
-                    range
-                }
+                (Some(range), _) => range,
                 (None, Some(_)) if self.drain_live(&mut streamed) => {
                     // Live Tail streams: nothing to poll.
                     self.cursor_ms = Some(now_ms);
@@ -351,6 +328,8 @@ impl Source for TailSource {
                 (None, None) => (now_ms - FILL_MS, now_ms),
             };
             let (mut events, failures) = self.fetch(&target, from_ms, to_ms).await;
+            // Marked read only once read: a poll cut short reads it again.
+            self.done = target.range_ms.is_some();
             events.extend(streamed);
             // After the first fill, and again after a session ended (but not if refused).
             if target.range_ms.is_none() && self.live.is_none() {
@@ -361,9 +340,14 @@ impl Source for TailSource {
         })
     }
 
-    fn command(&mut self, command: &Command) -> bool {
-        match command {
-            Command::Tail(target) => {
+    fn polls_may_be_cut(&self) -> bool {
+        // Nothing is kept of a poll until its lines are read: a new target need not wait.
+        true
+    }
+
+    fn control(&mut self, control: &Control) -> bool {
+        match control {
+            Control::Tail(target) => {
                 self.target = target.clone();
                 self.cursor_ms = None;
                 self.dedupe = Dedupe::default();
@@ -373,8 +357,7 @@ impl Source for TailSource {
                 self.reset_pending = true;
                 true
             }
-            Command::RefreshNow => true,
-            Command::Watch(_) => false,
+            Control::PollNow => true,
         }
     }
 }
@@ -382,20 +365,21 @@ impl Source for TailSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::demo::logs::DemoLogs;
     use crate::store::{FunctionKey, Minute};
 
     #[test]
     fn a_minute_is_read_once_and_a_follow_keeps_going() {
         let start = Minute(29_000_000);
-        let mut tail = TailSource::new(Fetcher::Demo(DemoLogs::new(7, start, 180)));
+        let mut tail = TailSource::new(LogReader::Demo(DemoLogs::new(7, start, 180)), None);
         let key = FunctionKey::new("us-east-1", "payments-charge");
         let m = start.minus(10);
         let range = m.ms_range();
-        assert!(tail.command(&Command::Tail(Some(TailTarget {
+        assert!(tail.control(&Control::Tail(Some(TailTarget {
             functions: vec![key.clone()],
             label: "x".into(),
             range_ms: Some(range),
-            log_group_arns: Vec::new(),
+            function_arns: Vec::new(),
             filter: None,
         }))));
         let now = start.start();
@@ -419,11 +403,11 @@ mod tests {
         );
         assert!(rt.block_on(tail.poll(now)).is_empty(), "read once");
 
-        tail.command(&Command::Tail(Some(TailTarget {
+        tail.control(&Control::Tail(Some(TailTarget {
             functions: vec![key],
             label: "x".into(),
             range_ms: None,
-            log_group_arns: Vec::new(),
+            function_arns: Vec::new(),
             filter: None,
         })));
         let filled = rt.block_on(tail.poll(now));

@@ -42,6 +42,13 @@ pub struct FunctionKey {
     pub name: String,
 }
 
+/// "name (region)", as panes and messages name a function.
+impl std::fmt::Display for FunctionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name, self.region)
+    }
+}
+
 impl FunctionKey {
     pub fn new(region: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
@@ -67,6 +74,11 @@ pub struct FunctionFacts {
 }
 
 impl FunctionFacts {
+    /// Whether these are the facts of the function `key` names.
+    pub fn is(&self, key: &FunctionKey) -> bool {
+        self.name == key.name && self.region == key.region
+    }
+
     pub fn key(&self) -> FunctionKey {
         FunctionKey::new(&self.region, &self.name)
     }

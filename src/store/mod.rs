@@ -214,6 +214,22 @@ impl Store {
         self.functions.iter().map(|f| f.project.as_str()).collect()
     }
 
+    /// The functions of `project`.
+    pub fn keys_of_project<'a>(
+        &'a self,
+        project: &'a str,
+    ) -> impl Iterator<Item = FunctionKey> + 'a {
+        self.functions
+            .iter()
+            .filter(move |f| f.project == project)
+            .map(|f| f.facts.key())
+    }
+
+    /// Where `key` sits among `functions()`, and so among the figures' per-function stats.
+    pub fn position(&self, key: &FunctionKey) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+
     /// Regions that hold functions, sorted.
     pub fn regions(&self) -> BTreeSet<&str> {
         self.functions

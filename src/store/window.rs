@@ -264,6 +264,43 @@ pub struct FleetStats {
     pub regions: Vec<RegionStats>,
 }
 
+impl FleetStats {
+    /// The totals of the fleet, or of one project when narrowed to it.
+    pub fn totals_of(&self, project: Option<&str>) -> Totals {
+        let narrowed = project.and_then(|p| self.projects.iter().find(|s| s.name == p));
+        match narrowed {
+            Some(p) => Totals {
+                functions: p.functions,
+                invocations: p.invocations,
+                invocations_per_min: p.invocations.map(|n| n / f64::from(self.window.minutes())),
+                errors: p.errors,
+                throttles: p.throttles,
+                error_rate: p.error_rate,
+                est_cost_usd: p.est_cost_usd,
+            },
+            None => self.totals.clone(),
+        }
+    }
+
+    /// The region nearest its account concurrency limit (or, without limits, the busiest).
+    pub fn busiest_region(&self) -> Option<&RegionStats> {
+        self.regions
+            .iter()
+            .filter(|r| r.concurrency_max.is_some())
+            .max_by(|a, b| {
+                let key = |r: &RegionStats| {
+                    (
+                        r.utilization().unwrap_or(0.0),
+                        r.concurrency_max.unwrap_or(0.0),
+                    )
+                };
+                key(a)
+                    .partial_cmp(&key(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+    }
+}
+
 pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetStats {
     let range = window.range(now);
     let functions: Vec<FunctionStats> = store

@@ -9,22 +9,17 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::chart::{self, Series};
 use super::format;
 use super::theme::Theme;
-use crate::app::{App, Breach};
-use crate::store::window::function_stats;
+use crate::store::health::{Breach, timeout_in_sight};
 use crate::store::{Function, Metric};
+use crate::view::{DetailView, View};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let Some(f) = app.detail_function() else {
+pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t: &Theme) {
+    let Some(d) = d else {
         let block = Block::new().borders(Borders::ALL).border_style(t.border);
-        return chart::placeholder(
-            frame,
-            area,
-            block,
-            "this function is gone (Esc to go back)",
-            t,
-        );
+        let gone = format!("this function is gone ({} to go back)", v.keys.detail_back);
+        return chart::placeholder(frame, area, block, &gone, t);
     };
+    let f = d.function;
     let wide = area.width >= 120;
     let (facts_area, charts_area) = if wide {
         let [a, b] = Layout::horizontal([Constraint::Length(52), Constraint::Fill(1)]).areas(area);
@@ -33,15 +28,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         let [a, b] = Layout::vertical([Constraint::Length(11), Constraint::Fill(1)]).areas(area);
         (a, b)
     };
-    render_facts(frame, facts_area, app, f, wide);
-    render_charts(frame, charts_area, app, f);
+    render_facts(frame, facts_area, v, d, wide, t);
+    render_charts(frame, charts_area, v, f, t);
 }
 
-fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bool) {
-    let t = &app.theme;
-    let range = app.view().stats().range;
-    let s = function_stats(f, range);
-    let breach = Breach::of(&s, &app.thresholds);
+fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: bool, t: &Theme) {
+    let f = d.function;
+    // The figures the table shows, from the same cache.
+    let s = &v.figures.stats().functions[d.index];
+    let breach = Breach::of(s, v.thresholds);
     let facts = &f.facts;
     let flag = |on: bool| if on { t.error } else { t.text };
     let date_format = if wide {
@@ -55,7 +50,7 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
             format!(
                 "{} ({} ago)",
                 at.format(date_format),
-                format::age((app.now() - at).num_seconds())
+                format::age((v.now - at).num_seconds())
             )
         });
     let config: Vec<(&str, String, ratatui::style::Style)> = vec![
@@ -127,7 +122,7 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
         ),
         (
             "concurrency",
-            match app
+            match v
                 .store
                 .region_states()
                 .get(&facts.region)
@@ -166,8 +161,8 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
         (
             "est. cost",
             {
-                let per_hour = app.ui.window.per_hour(s.est_cost_usd);
-                let month = crate::store::cost::month_at_rate(per_hour, app.now().date_naive());
+                let per_hour = v.window.per_hour(s.est_cost_usd);
+                let month = crate::store::cost::month_at_rate(per_hour, v.now.date_naive());
                 // The rate now, and a month at that rate.
                 format!("{}/h · ≈{}/mo", format::usd(per_hour), format::usd(month))
             },
@@ -182,7 +177,7 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
     };
     let title = Line::from(vec![
         Span::styled(format!(" {} ", facts.name), t.title),
-        Span::styled(format!("· last {} ", app.ui.window), t.muted),
+        Span::styled(format!("· last {} ", v.window), t.muted),
     ]);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -226,9 +221,8 @@ fn render_facts(frame: &mut Frame, area: Rect, app: &App, f: &Function, wide: bo
     }
 }
 
-fn render_charts(frame: &mut Frame, area: Rect, app: &App, f: &Function) {
-    let t = &app.theme;
-    let range = app.view().stats().range;
+fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
+    let range = v.figures.stats().range;
     let values = |m: Metric| -> Vec<Option<f64>> { f.history.series(m).values(range).collect() };
     let invocations = values(Metric::Invocations);
     let errors = values(Metric::Errors);
@@ -306,7 +300,7 @@ fn render_charts(frame: &mut Frame, area: Rect, app: &App, f: &Function) {
         .first()
         .copied()
         .flatten()
-        .is_some_and(|to| p99_peak >= to * 0.5)
+        .is_some_and(|to| timeout_in_sight(p99_peak, to))
     {
         duration.push(Series {
             name: "timeout",

@@ -9,10 +9,13 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::format;
-use crate::app::view::SortColumn;
-use crate::app::{App, Breach, Focus};
-use crate::store::window::FunctionStats;
+use super::table::{self, ColSpec};
+use super::text::{short_region, truncate};
+use super::theme::Theme;
+use crate::store::health::Breach;
+use crate::store::window::{FleetStats, FunctionStats};
 use crate::store::{Function, Metric, MinuteRange};
+use crate::view::{SortColumn, TableDrawn, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -33,152 +36,133 @@ enum Col {
     Trend,
 }
 
-struct ColSpec {
-    col: Col,
-    title: &'static str,
-    width: u16,
-    /// Columns with the lowest priority go first when the table is narrow.
-    priority: u8,
-    sort: Option<SortColumn>,
-}
-
-const COLUMNS: [ColSpec; 15] = [
+const COLUMNS: [ColSpec<Col>; 15] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
         width: 18,
         priority: 255,
-        sort: Some(SortColumn::Name),
     },
     ColSpec {
         col: Col::Project,
         title: "PROJECT",
         width: 10,
         priority: 60,
-        sort: Some(SortColumn::Project),
     },
     ColSpec {
         col: Col::Region,
         title: "RGN",
         width: 5,
         priority: 65,
-        sort: Some(SortColumn::Region),
     },
     ColSpec {
         col: Col::InvPerMin,
         title: "INV/MIN",
         width: 7,
         priority: 90,
-        sort: Some(SortColumn::InvocationsPerMin),
     },
     ColSpec {
         col: Col::Errors,
         title: "ERRORS",
         width: 6,
         priority: 80,
-        sort: Some(SortColumn::Errors),
     },
     ColSpec {
         col: Col::ErrorRate,
         title: "ERR%",
         width: 5,
         priority: 95,
-        sort: Some(SortColumn::ErrorRate),
     },
     ColSpec {
         col: Col::Throttles,
         title: "THROT",
         width: 5,
         priority: 85,
-        sort: Some(SortColumn::Throttles),
     },
     ColSpec {
         col: Col::Avg,
         title: "AVG",
         width: 6,
         priority: 40,
-        sort: Some(SortColumn::DurationAvg),
     },
     ColSpec {
         col: Col::P99,
         title: "P99",
         width: 6,
         priority: 70,
-        sort: Some(SortColumn::DurationP99),
     },
     ColSpec {
         col: Col::P99OfTimeout,
         title: "P99/TO",
         width: 6,
         priority: 75,
-        sort: Some(SortColumn::P99OfTimeout),
     },
     ColSpec {
         col: Col::Concurrency,
         title: "CONC",
         width: 5,
         priority: 35,
-        sort: Some(SortColumn::Concurrency),
     },
     ColSpec {
         col: Col::ColdStarts,
         title: "COLD",
         width: 5,
         priority: 45,
-        sort: Some(SortColumn::ColdStarts),
     },
     ColSpec {
         col: Col::Memory,
         title: "MEM%",
         width: 4,
         priority: 50,
-        sort: Some(SortColumn::MemoryUsed),
     },
     ColSpec {
         col: Col::CostPerHour,
         title: "EST$/H",
         width: 7,
         priority: 30,
-        sort: Some(SortColumn::Cost),
     },
     ColSpec {
         col: Col::Trend,
         title: "INVOCATIONS",
         width: 12,
         priority: 20,
-        sort: None,
     },
 ];
 
 const NAME_MAX: u16 = 34;
 
-/// The columns that fit `width`, with their widths.
-fn fit(width: u16) -> Vec<(&'static ColSpec, u16)> {
-    let specs: Vec<(u16, u8)> = COLUMNS.iter().map(|c| (c.width, c.priority)).collect();
-    let cols: Vec<&ColSpec> = format::fit_columns(&specs, width)
-        .into_iter()
-        .map(|i| &COLUMNS[i])
-        .collect();
-    let used = cols.iter().map(|c| c.width).sum::<u16>() + cols.len().saturating_sub(1) as u16;
-    let mut spare = width.saturating_sub(used);
-    let mut out: Vec<(&ColSpec, u16)> = cols.into_iter().map(|c| (c, c.width)).collect();
-    // The name takes spare room first (up to a point), then the project, then the sparkline.
-    for (target, cap) in [
+/// The columns that fit `width`, with their widths: the name takes spare room first (up to a
+/// point), then the region, the project and the sparkline; the name takes what is left.
+fn fit(width: u16) -> Vec<(&'static ColSpec<Col>, u16)> {
+    let grow = [
         (Col::Name, NAME_MAX),
         (Col::Region, 10),
         (Col::Project, 16),
         (Col::Trend, u16::MAX),
-    ] {
-        if let Some((_, w)) = out.iter_mut().find(|(c, _)| c.col == target) {
-            let add = spare.min(cap.saturating_sub(*w));
-            *w += add;
-            spare -= add;
-        }
+        (Col::Name, u16::MAX),
+    ];
+    table::fit(&COLUMNS, width, &grow)
+}
+
+/// The sort a column shows.
+fn sort_of(col: Col) -> Option<SortColumn> {
+    match col {
+        Col::Name => Some(SortColumn::Name),
+        Col::Project => Some(SortColumn::Project),
+        Col::Region => Some(SortColumn::Region),
+        Col::InvPerMin => Some(SortColumn::InvocationsPerMin),
+        Col::Errors => Some(SortColumn::Errors),
+        Col::ErrorRate => Some(SortColumn::ErrorRate),
+        Col::Throttles => Some(SortColumn::Throttles),
+        Col::Avg => Some(SortColumn::DurationAvg),
+        Col::P99 => Some(SortColumn::DurationP99),
+        Col::P99OfTimeout => Some(SortColumn::P99OfTimeout),
+        Col::Concurrency => Some(SortColumn::Concurrency),
+        Col::ColdStarts => Some(SortColumn::ColdStarts),
+        Col::Memory => Some(SortColumn::MemoryUsed),
+        Col::CostPerHour => Some(SortColumn::Cost),
+        Col::Trend => None,
     }
-    if let Some((_, w)) = out.iter_mut().find(|(c, _)| c.col == Col::Name) {
-        *w += spare;
-    }
-    out
 }
 
 /// Invocations over the window spread across `width` columns: each column shows the mean of
@@ -193,67 +177,15 @@ fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
     format::bars(&values, usize::from(width))
 }
 
-/// The short form of a region code, as AWS writes it in resource names: us-east-1 → use1,
-/// ap-southeast-2 → apse2, eu-central-1 → euc1.
-pub fn short_region(region: &str) -> String {
-    let mut parts = region.split('-');
-    let mut out = parts.next().unwrap_or_default().to_string();
-    for p in parts {
-        if p.chars().all(|c| c.is_ascii_digit()) {
-            out.push_str(p);
-            continue;
-        }
-        for (word, short) in [
-            ("north", "n"),
-            ("south", "s"),
-            ("east", "e"),
-            ("west", "w"),
-            ("central", "c"),
-        ] {
-            if let Some(rest) = p.strip_prefix(word) {
-                out.push_str(short);
-                out.push_str(match rest {
-                    "east" => "e",
-                    "west" => "w",
-                    _ => "",
-                });
-            }
-        }
-    }
-    out
-}
-
-/// Cuts `s` to `width` columns with an ellipsis.
-pub fn truncate(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
 fn cell(
     col: Col,
     width: u16,
     f: &Function,
     s: &FunctionStats,
     breach: Breach,
-    range: MinuteRange,
-    app: &App,
+    stats: &FleetStats,
+    t: &Theme,
 ) -> Cell<'static> {
-    let t = &app.theme;
     let flagged = |on: bool| if on { t.error } else { Style::new() };
     let right = |text: String, style: Style| {
         Cell::from(Text::from(Line::from(text).alignment(Alignment::Right))).style(style)
@@ -276,64 +208,50 @@ fn cell(
         Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
         Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
         Col::CostPerHour => right(
-            format::usd(app.view().stats().window.per_hour(s.est_cost_usd)),
+            format::usd(stats.window.per_hour(s.est_cost_usd)),
             Style::new(),
         ),
-        Col::Trend => Cell::from(sparkline(f, range, width)).style(t.sparkline),
+        Col::Trend => Cell::from(sparkline(f, stats.range, width)).style(t.sparkline),
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let view = app.view();
-    let order = view.order();
-    let total = app.store.functions().len();
-    let focused = app.ui.focus == Focus::Fleet;
+/// Draws the table from its first row; returns where, and how many rows it had room for.
+pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn {
+    let order = v.figures.order();
+    let total = v.store.functions().len();
+    let table = &v.fleet;
 
     let mut title = vec![Span::styled(format!(" Functions {total} "), t.title)];
     title.push(Span::styled(
         format!(
             "· sort {} {} ",
-            app.ui.sort.label(),
-            if app.ui.descending { "▼" } else { "▲" }
+            table.sort.label(),
+            if table.descending { "▼" } else { "▲" }
         ),
         t.muted,
     ));
-    if let Some(p) = &app.ui.project {
-        let of_project = view.stats().projects.iter().find(|s| s.name == *p);
+    if let Some(p) = v.project {
+        let of_project = v.figures.stats().projects.iter().find(|s| s.name == *p);
         let count = of_project.map_or(0, |s| s.functions);
         title.push(Span::styled(
             format!("· project {p}: {count} functions "),
             t.filter,
         ));
     }
-    if !app.ui.filter.is_empty() || app.ui.filter_editing {
+    if !table.filter.is_empty() || table.filter_editing {
         title.push(Span::styled(
-            format!("· filter '{}' {}/{total} ", app.ui.filter, order.len()),
+            format!("· filter '{}' {}/{total} ", table.filter, order.len()),
             t.filter,
         ));
     }
     let rows_visible = usize::from(area.height.saturating_sub(3));
-    app.ui.table_rows.set(rows_visible.max(1));
-    app.ui.table_area.set(area);
-    let selected = app.selected_row();
-
-    // Keep the selection in view with as little scrolling as possible.
-    let mut offset = app.ui.table_offset.get();
-    if let Some(s) = selected {
-        if s < offset {
-            offset = s;
-        } else if s >= offset + rows_visible {
-            offset = s + 1 - rows_visible;
-        }
-    }
-    offset = offset.min(order.len().saturating_sub(rows_visible));
-    app.ui.table_offset.set(offset);
-
-    let shown = order
-        .len()
-        .min(offset + rows_visible)
-        .saturating_sub(offset);
+    let drawn = TableDrawn {
+        area,
+        first: table.offset,
+        rows: rows_visible.max(1),
+    };
+    let offset = table.offset.min(order.len());
+    let shown = order.len().min(offset + rows_visible) - offset;
     let position = if order.is_empty() {
         String::new()
     } else {
@@ -341,26 +259,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     let block = Block::new()
         .borders(Borders::ALL)
-        .border_style(if focused { t.border_focused } else { t.border })
+        .border_style(if table.focused {
+            t.border_focused
+        } else {
+            t.border
+        })
         .title(Line::from(title))
         .title_bottom(Line::styled(position, t.muted).right_aligned());
 
     if order.is_empty() {
-        let text = if app.store.is_loading() {
+        let text = if v.store.is_loading() {
             "loading the fleet…".to_string()
         } else if total == 0 {
             "no Lambda functions in these regions".to_string()
         } else {
             format!(
-                "no function matches '{}' (Esc clears the filter)",
-                app.ui.filter
+                "no function matches '{}' ({} clears the filter)",
+                table.filter, v.keys.back
             )
         };
         let p = Paragraph::new(Line::styled(text, t.muted))
             .alignment(Alignment::Center)
             .block(block);
         frame.render_widget(p, area);
-        return;
+        return drawn;
     }
 
     let inner_width = area.width.saturating_sub(2);
@@ -371,7 +293,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             _ => c.title,
         };
         // The sorted column is marked by style; its direction is in the pane title.
-        let style = if c.sort == Some(app.ui.sort) {
+        let style = if sort_of(c.col) == Some(table.sort) {
             t.table_header.patch(t.key)
         } else {
             t.table_header
@@ -384,22 +306,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         };
         Cell::from(line).style(style)
     }));
-    let stats = view.stats();
-    let fns = app.store.functions();
+    let stats = v.figures.stats();
+    let fns = v.store.functions();
     let rows = order[offset..offset + shown]
         .iter()
         .enumerate()
         .map(|(n, &i)| {
             let f = &fns[i];
             let s = &stats.functions[i];
-            let breach = Breach::of(s, &app.thresholds);
+            let breach = Breach::of(s, v.thresholds);
             let mut style = if breach.any() { t.breach_row } else { t.text };
-            if Some(offset + n) == selected {
+            if Some(offset + n) == table.selected {
                 style = style.patch(t.selected);
             }
             Row::new(
                 cols.iter()
-                    .map(|(c, w)| cell(c.col, *w, f, s, breach, stats.range, app)),
+                    .map(|(c, w)| cell(c.col, *w, f, s, breach, stats, t)),
             )
             .style(style)
         });
@@ -410,6 +332,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .block(block)
         .style(t.text);
     frame.render_widget(table, area);
+    drawn
 }
 
 #[cfg(test)]
@@ -426,21 +349,5 @@ mod tests {
         assert_eq!(at160.len(), COLUMNS.len());
         let used: u16 = at160.iter().map(|(_, w)| w).sum::<u16>() + at160.len() as u16 - 1;
         assert_eq!(used, 158);
-    }
-
-    #[test]
-    fn short_region_codes() {
-        assert_eq!(short_region("us-east-1"), "use1");
-        assert_eq!(short_region("eu-west-1"), "euw1");
-        assert_eq!(short_region("ap-southeast-2"), "apse2");
-        assert_eq!(short_region("eu-central-1"), "euc1");
-        assert_eq!(short_region("ap-northeast-1"), "apne1");
-    }
-
-    #[test]
-    fn truncation_respects_wide_characters() {
-        assert_eq!(truncate("payments-charge", 20), "payments-charge");
-        assert_eq!(truncate("payments-charge", 8), "payment…");
-        assert_eq!(truncate("決済決済決済", 7), "決済決…");
     }
 }

@@ -114,25 +114,6 @@ pub fn bars(values: &[Option<f64>], width: usize) -> String {
         .collect()
 }
 
-/// Which of the columns `(width, priority)` fit in `width` with one space between them: the
-/// lowest priorities go first. Indices of the kept ones, in order.
-pub fn fit_columns(columns: &[(u16, u8)], width: u16) -> Vec<usize> {
-    let mut kept: Vec<usize> = (0..columns.len()).collect();
-    let total = |kept: &[usize]| -> u16 {
-        kept.iter().map(|&i| columns[i].0).sum::<u16>() + kept.len().saturating_sub(1) as u16
-    };
-    while total(&kept) > width && kept.len() > 1 {
-        let lowest = kept
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, i)| columns[**i].1)
-            .map(|(k, _)| k)
-            .unwrap_or(0);
-        kept.remove(lowest);
-    }
-    kept
-}
-
 /// How long ago: <1m, 3m, 2h, 4d. Minutes at the finest: CloudWatch's data comes by the
 /// minute, and an age that ticked every second would redraw an idle screen every second.
 pub fn age(seconds: i64) -> String {

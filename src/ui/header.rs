@@ -11,9 +11,9 @@ use ratatui::widgets::Paragraph;
 
 use super::format;
 use super::theme::Theme;
-use crate::app::App;
-use crate::source::SourceKind;
-use crate::store::ProblemKind;
+use crate::store::health::{is_stale, near_concurrency_limit};
+use crate::store::{ProblemKind, SourceKind};
+use crate::view::View;
 
 /// A piece of a header line with its full and compact wordings.
 struct Part {
@@ -78,9 +78,8 @@ fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'
     Line::from(spans)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let store = &app.store;
+pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
+    let store = v.store;
     let session = store.session();
 
     let mut lead = vec![Span::styled(" lambdatop ", t.brand)];
@@ -99,9 +98,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let age = match store.data_as_of() {
         _ if store.is_loading() => part("loading…".into(), "loading…", t.warn),
         Some(at) => {
-            let secs = (app.now() - at).num_seconds();
+            let secs = (v.now - at).num_seconds();
             // Data older than three polls is stale: say so loudly.
-            let style = if secs > 180 { t.warn } else { t.header };
+            let style = if is_stale(secs, v.interval_secs) {
+                t.warn
+            } else {
+                t.header
+            };
             let a = format::age(secs);
             part(format!("data {a} old"), a, style)
         }
@@ -117,46 +120,29 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         problem,
         age,
         part(
-            format!("window {}", app.ui.window),
-            app.ui.window.to_string(),
+            format!("window {}", v.window),
+            v.window.to_string(),
             t.header,
         ),
         part(session.regions.join(", "), regions, t.header),
         part(format!("profile {profile}"), profile, t.header),
     ];
-    if let Some(p) = &app.ui.project {
+    if let Some(p) = v.project {
         top.insert(
             1,
             part(
-                format!("project {p} (Esc widens)"),
+                format!("project {p} ({} widens)", v.keys.back),
                 format!("▸{p}"),
                 t.filter,
             ),
         );
     }
 
-    let stats = app.view().stats();
-    let hours = stats.window.hours();
+    let stats = v.figures.stats();
     // Narrowed to a project, the figures are the project's.
-    let narrowed = app
-        .ui
-        .project
-        .as_ref()
-        .and_then(|p| stats.projects.iter().find(|s| &s.name == p));
-    let tot = match narrowed {
-        Some(p) => crate::store::window::Totals {
-            functions: p.functions,
-            invocations: p.invocations,
-            invocations_per_min: p.invocations.map(|n| n / (hours * 60.0)),
-            errors: p.errors,
-            throttles: p.throttles,
-            error_rate: p.error_rate,
-            est_cost_usd: p.est_cost_usd,
-        },
-        None => stats.totals.clone(),
-    };
+    let tot = stats.totals_of(v.project);
     let tot = &tot;
-    let error_style = if tot.error_rate.unwrap_or(0.0) >= app.thresholds.error_rate {
+    let error_style = if tot.error_rate.unwrap_or(0.0) >= v.thresholds.error_rate {
         t.error
     } else {
         t.header
@@ -173,28 +159,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let cost = format::usd(per_hour);
     let month = format::usd(crate::store::cost::month_at_rate(
         per_hour,
-        app.now().date_naive(),
+        v.now.date_naive(),
     ));
-    // The region nearest its account concurrency limit (or, without limits, the busiest).
-    let busiest = stats
-        .regions
-        .iter()
-        .filter(|r| r.concurrency_max.is_some())
-        .max_by(|a, b| {
-            let key = |r: &crate::store::window::RegionStats| {
-                (
-                    r.utilization().unwrap_or(0.0),
-                    r.concurrency_max.unwrap_or(0.0),
-                )
-            };
-            key(a)
-                .partial_cmp(&key(b))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+    let busiest = stats.busiest_region();
     let concurrency = busiest.map(|r| {
         let peak = format::count(r.concurrency_max);
-        let near_limit = r.utilization().is_some_and(|u| u >= 0.8);
-        let style = if near_limit { t.error } else { t.header };
+        let style = if near_concurrency_limit(r.utilization()) {
+            t.error
+        } else {
+            t.header
+        };
         match r.concurrency_limit {
             Some(l) => {
                 let limit = format::count(Some(f64::from(l)));
@@ -248,7 +222,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     // The bill so far, from Cost Explorer: the fleet's, or the narrowed project's.
     if let Some(b) = store.cost() {
-        let billed = match &app.ui.project {
+        let billed = match v.project {
             Some(p) => b.group(p).map(|g| g.mtd_usd),
             None => Some(b.total_usd),
         };
@@ -275,18 +249,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         fit(vec![Span::raw(" ")], &bottom, area.width, t),
     ];
     if !problems.is_empty() {
-        lines.push(problem_line(app));
+        lines.push(problem_line(v, t));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Lines the header needs: a third one while there are problems.
-pub fn height(app: &App) -> u16 {
-    if app.store.problems().is_empty() {
-        2
-    } else {
-        3
-    }
+pub fn height(v: &View) -> u16 {
+    if v.store.problems().is_empty() { 2 } else { 3 }
 }
 
 /// How much a problem matters to someone reading the screen: what blinds the whole view first.
@@ -302,9 +272,8 @@ fn severity(kind: ProblemKind) -> u8 {
 }
 
 /// The problems, most severe first, each as "scope: message"; cut by the terminal's width.
-fn problem_line(app: &App) -> Line<'static> {
-    let t = &app.theme;
-    let mut problems: Vec<_> = app.store.problems().iter().collect();
+fn problem_line(v: &View, t: &Theme) -> Line<'static> {
+    let mut problems: Vec<_> = v.store.problems().iter().collect();
     problems.sort_by_key(|p| (severity(p.kind), p.scope.clone()));
     let mut spans = vec![Span::styled(" ⚠ ", t.error)];
     for (i, p) in problems.iter().enumerate() {

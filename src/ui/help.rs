@@ -1,6 +1,6 @@
 //! The help overlay, built from the live key map so it always tells the truth. On a wide
 //! terminal it stands in two columns, so it fits a 48-line screen whole; on a small one it
-//! scrolls.
+//! scrolls, from the row the view gives.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -8,24 +8,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
-use crate::app::Thresholds;
-use crate::app::keymap::{BINDINGS, Context, UserKeys};
+use crate::store::health::Thresholds;
 use crate::ui::format;
+use crate::view::{HelpDrawn, HelpSection, HelpView, View};
 
 const COLUMN: u16 = 76;
 
-fn section<'a>(ctx: Context, theme: &Theme, keys: &UserKeys) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::styled(ctx.title().to_string(), theme.title)];
-    for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+fn section<'a>(section: &HelpSection, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(section.title.clone(), theme.title)];
+    for (keys, help) in &section.rows {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<12}", keys.keys(b).1), theme.key),
-            Span::styled(b.help.to_string(), theme.text),
-        ]));
-    }
-    if matches!(ctx, Context::Dashboard | Context::Logs) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<12}", "in filter"), theme.key),
-            Span::styled("type to narrow · Enter keeps · Esc clears", theme.text),
+            Span::styled(format!("  {keys:<12}"), theme.key),
+            Span::styled(help.clone(), theme.text),
         ]));
     }
     lines.push(Line::raw(""));
@@ -50,19 +44,24 @@ fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
 
 /// The help as two columns: everywhere and the dashboard; the detail, logs, projects and the
 /// legend.
-pub fn columns<'a>(theme: &Theme, thresholds: &Thresholds, keys: &UserKeys) -> [Vec<Line<'a>>; 2] {
-    let mut left = section(Context::Global, theme, keys);
-    left.extend(section(Context::Dashboard, theme, keys));
-    let mut right = section(Context::Detail, theme, keys);
-    right.extend(section(Context::Logs, theme, keys));
-    right.extend(section(Context::Projects, theme, keys));
+pub fn columns<'a>(
+    sections: &[HelpSection],
+    theme: &Theme,
+    thresholds: &Thresholds,
+) -> [Vec<Line<'a>>; 2] {
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    for (i, s) in sections.iter().enumerate() {
+        let side = if i < 2 { &mut left } else { &mut right };
+        side.extend(section(s, theme));
+    }
     right.extend(legend(theme, thresholds));
     [left, right]
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &crate::app::App) {
-    let (theme, scroll) = (&app.theme, app.ui.help_scroll);
-    let [left, right] = columns(theme, &app.thresholds, &app.keys);
+/// Draws the help over `area`; returns how many rows it has and how many were in view.
+pub fn render(frame: &mut Frame, area: Rect, v: &View, h: &HelpView, theme: &Theme) -> HelpDrawn {
+    let [left, right] = columns(h.sections, theme, v.thresholds);
     let two = area.width >= 2 * COLUMN + 2;
     let (width, rows) = if two {
         (2 * COLUMN + 2, left.len().max(right.len()))
@@ -76,19 +75,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &crate::app::App) {
     let [popup] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(popup);
-    // Scrolling stops when the last line is in view.
+    // The app keeps the scroll within the rows; the last line in view ends it.
     let visible = height.saturating_sub(2);
-    let max_scroll = (rows as u16).saturating_sub(visible);
-    let scroll = scroll.min(max_scroll);
-    let more = if scroll < max_scroll {
-        " ↓ j for more "
+    let scroll = u16::try_from(h.scroll).unwrap_or(u16::MAX);
+    let more = if scroll + visible < rows as u16 {
+        format!(" {} for more ", v.keys.help_down)
     } else {
-        ""
+        String::new()
     };
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
-        .title(Span::styled(" Help · Esc or ? to close ", theme.title))
+        .title(Span::styled(
+            format!(" Help · {} to close ", v.keys.help_close),
+            theme.title,
+        ))
         .title_bottom(Line::styled(more, theme.muted).right_aligned())
         .style(theme.popup);
     frame.render_widget(Clear, popup);
@@ -104,5 +105,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &crate::app::App) {
         let mut all = left;
         all.extend(right);
         frame.render_widget(Paragraph::new(all).scroll((scroll, 0)), inner);
+    }
+    HelpDrawn {
+        rows,
+        visible: usize::from(visible),
     }
 }

@@ -1,7 +1,8 @@
 //! The log pane: the tailed lines, newest at the bottom, following until the reader scrolls up
 //! or pauses. Lines arrive already sanitized; the pane only splits multi-line events, indents
 //! JSON on request and colours by kind (errors, warnings, timeouts, REPORT). Only the rows on
-//! screen are built, from the newest backwards.
+//! screen are built: from the newest backwards while following, from the first line shown
+//! forwards when scrolled.
 
 use chrono::{TimeZone, Utc};
 use ratatui::Frame;
@@ -11,8 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::Theme;
-use crate::app::{App, Screen};
 use crate::store::logs::{LineKind, LogLine};
+use crate::view::{LogsDrawn, LogsView, View};
 
 fn style_of(kind: LineKind, t: &Theme) -> Style {
     match kind {
@@ -76,52 +77,48 @@ fn pretty_json(text: &str) -> Option<String> {
     serde_json::to_string_pretty(&v).ok()
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let Screen::Logs { target, .. } = &app.ui.screen else {
-        return;
-    };
-    let view = &app.ui.log;
-    let shown = app.log_lines();
+/// Draws the pane; returns how many rows of lines it had and the first line it showed.
+pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) -> LogsDrawn {
+    let shown = l.lines;
     let height = usize::from(area.height.saturating_sub(2));
-    app.ui.log_rows.set(height.max(1));
+    let mut drawn = LogsDrawn {
+        rows: height.max(1),
+        first: 0,
+    };
 
     let mut title = vec![
         Span::styled(" Logs ", t.title),
-        Span::styled(format!("· {} ", target.label), t.muted),
+        Span::styled(format!("· {} ", l.label), t.muted),
     ];
-    let state = if target.range_ms.is_some() {
+    let state = if l.minute_only {
         Span::styled("· that minute only ", t.warn)
-    } else if view.paused_at.is_some() {
-        Span::styled(
-            format!("· paused, {} new ", app.log_lines_waiting()),
-            t.warn,
-        )
-    } else if view.scroll > 0 {
-        Span::styled("· scrolled (G follows) ", t.warn)
+    } else if let Some(waiting) = l.paused_waiting {
+        Span::styled(format!("· paused, {waiting} new "), t.warn)
+    } else if l.top.is_some() {
+        Span::styled(format!("· scrolled ({} follows) ", v.keys.follow), t.warn)
     } else {
         Span::styled("· following ", t.ok)
     };
     title.push(state);
-    if !view.filter.is_empty() || app.ui.filter_editing {
-        let by = if target.filter.is_some() {
+    if !l.filter.is_empty() || l.filter_editing {
+        let by = if l.filter_by_cloudwatch {
             "(by CloudWatch) "
         } else {
             ""
         };
         title.push(Span::styled(
-            format!("· filter '{}' {by}", view.filter),
+            format!("· filter '{}' {by}", l.filter),
             t.filter,
         ));
     }
-    if let Some(e) = &app.log_filter_error {
+    if let Some(e) = l.filter_error {
         title.push(Span::styled(format!("· {e} "), t.error));
     }
-    let bottom = if target.functions.len() > crate::source::tail::MAX_TAILED {
+    let bottom = if l.functions > l.max_tailed {
         format!(
             " tailing the first {} of {} functions · {} lines ",
-            crate::source::tail::MAX_TAILED,
-            target.functions.len(),
+            l.max_tailed,
+            l.functions,
             shown.len()
         )
     } else {
@@ -134,42 +131,57 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .title_bottom(Line::styled(bottom, t.muted).right_aligned());
 
     if shown.is_empty() {
-        let text = if app.store.logs().is_empty() {
-            "waiting for log lines… (a function that has not run has none)"
+        let text = if v.store.logs().is_empty() {
+            "waiting for log lines… (a function that has not run has none)".to_string()
         } else {
-            "no line matches (Esc in the filter clears it)"
+            format!(
+                "no line matches ({} in the filter clears it)",
+                v.keys.filter_clear
+            )
         };
         let p = Paragraph::new(Line::styled(text, t.muted))
             .alignment(Alignment::Center)
             .block(block);
         frame.render_widget(p, area);
-        return;
+        return drawn;
     }
 
-    // Rows from the newest backwards, only as many as the screen and the scroll need.
-    let several = target.functions.len() > 1;
-    let lines = app.store.logs().lines();
-    let need = height + view.scroll;
-    // `need` is huge when scrolled to the top: grow as rows come, not by it.
-    let mut rows_rev: Vec<Line> = Vec::with_capacity(height * 2);
-    for &i in shown.iter().rev() {
-        let mut r = rows(&lines[i], several, view.pretty_json, t);
-        while let Some(row) = r.pop() {
-            rows_rev.push(row);
+    let several = l.functions > 1;
+    let lines = v.store.logs().lines();
+    let rows_of = |n: usize| rows(&lines[shown[n]], several, l.pretty_json, t);
+    let visible: Vec<Line> = match l.top {
+        // Scrolled: from the first line shown down, as far as the pane goes.
+        Some(top) => {
+            let top = top.min(shown.len() - 1);
+            drawn.first = top;
+            let mut out = Vec::with_capacity(height);
+            for n in top..shown.len() {
+                out.extend(rows_of(n));
+                if out.len() >= height {
+                    break;
+                }
+            }
+            out.truncate(height);
+            out
         }
-        if rows_rev.len() >= need {
-            break;
+        // Following: from the newest up, only as many as the pane holds.
+        None => {
+            let mut rows_rev: Vec<Line> = Vec::with_capacity(height);
+            for n in (0..shown.len()).rev() {
+                drawn.first = n;
+                let mut r = rows_of(n);
+                while let Some(row) = r.pop() {
+                    rows_rev.push(row);
+                }
+                if rows_rev.len() >= height {
+                    break;
+                }
+            }
+            rows_rev.truncate(height);
+            rows_rev.reverse();
+            rows_rev
         }
-    }
-    // Scrolled to the top: stop at the oldest row.
-    let scroll = view.scroll.min(rows_rev.len().saturating_sub(height));
-    let visible: Vec<Line> = rows_rev
-        .into_iter()
-        .skip(scroll)
-        .take(height)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    };
     frame.render_widget(Paragraph::new(visible).block(block), area);
+    drawn
 }

@@ -1,5 +1,7 @@
-//! Panes: pure functions from the app's read-only state to a frame. No I/O, no waiting, no
-//! color literals (colors come from the theme); the cached view spares them recomputing sums.
+//! Panes: pure functions from a read-only `View` (and the theme) to a frame, each returning what
+//! it drew (areas, visible rows) for the app to keep. No I/O, no waiting, no state written, no
+//! color literals (colors come from the theme); the view's cached figures spare them sums. The
+//! panes import the view and the store, never the app.
 
 pub mod chart;
 pub mod detail;
@@ -11,7 +13,9 @@ pub mod help;
 pub mod logs;
 pub mod projects;
 pub mod svg;
+pub mod table;
 pub mod task_flow;
+pub mod text;
 pub mod theme;
 pub mod too_small;
 
@@ -19,41 +23,45 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::Block;
 
-use crate::app::{App, Screen};
+use crate::view::{Body, Drawn, View};
+use theme::Theme;
 
 /// The smallest terminal the layout is designed for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-/// Draws the whole screen.
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draws the whole screen and says what was drawn where.
+pub fn draw(frame: &mut Frame, v: &View, t: &Theme) -> Drawn {
+    let mut drawn = Drawn::default();
     let area = frame.area();
-    frame.render_widget(Block::new().style(app.theme.text), area);
+    frame.render_widget(Block::new().style(t.text), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small::render(frame, area, &app.theme);
-        return;
+        too_small::render(frame, area, t);
+        return drawn;
     }
     let [header_area, body, footer_area] = Layout::vertical([
-        Constraint::Length(header::height(app)),
+        Constraint::Length(header::height(v)),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    header::render(frame, header_area, app);
-    match app.ui.screen {
-        Screen::Dashboard => {
+    header::render(frame, header_area, v, t);
+    match &v.body {
+        Body::Dashboard => {
             let [table, flow] =
                 Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
                     .areas(body);
-            fleet_table::render(frame, table, app);
-            task_flow::render(frame, flow, app);
+            drawn.fleet = Some(fleet_table::render(frame, table, v, t));
+            task_flow::render(frame, flow, v, t);
+            drawn.flow = Some(flow);
         }
-        Screen::Detail(_) => detail::render(frame, body, app),
-        Screen::Logs { .. } => logs::render(frame, body, app),
-        Screen::Projects => projects::render(frame, body, app),
+        Body::Detail(d) => detail::render(frame, body, v, d.as_ref(), t),
+        Body::Logs(l) => drawn.logs = Some(logs::render(frame, body, v, l, t)),
+        Body::Projects(p) => drawn.projects = Some(projects::render(frame, body, v, p, t)),
     }
-    footer::render(frame, footer_area, app);
-    if app.ui.help {
-        help::render(frame, area, app);
+    footer::render(frame, footer_area, v, t);
+    if let Some(h) = &v.help {
+        drawn.help = Some(help::render(frame, area, v, h, t));
     }
+    drawn
 }

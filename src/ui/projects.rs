@@ -10,11 +10,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
+use super::table::{self, ColSpec};
+use super::theme::Theme;
 use super::{chart, format};
-use crate::app::App;
 use crate::store::cost::{self, CostReport, UNTAGGED};
 use crate::store::pricing::leaves_out;
 use crate::store::window::ProjectStats;
+use crate::view::{ProjectsView, TableDrawn, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -32,20 +34,80 @@ enum Col {
     Share,
 }
 
-/// (column, title, width, priority): the lowest priorities go first on a narrow terminal.
-const COLUMNS: [(Col, &str, u16, u8); 12] = [
-    (Col::Name, "PROJECT", 14, 255),
-    (Col::Functions, "FNS", 4, 50),
-    (Col::InvPerMin, "INV/MIN", 7, 90),
-    (Col::Errors, "ERRORS", 6, 85),
-    (Col::ErrorRate, "ERR%", 5, 95),
-    (Col::Throttles, "THROT", 5, 80),
-    (Col::P99, "P99", 6, 60),
-    (Col::CostPerHour, "EST $/H", 8, 75),
-    (Col::MonthAtRate, "EST MONTH", 9, 40),
-    (Col::Billed, "BILLED MTD", 10, 70),
-    (Col::Daily, "DAILY BILL", 10, 20),
-    (Col::Share, "SHARE", 5, 55),
+/// The lowest priorities go first on a narrow terminal.
+const COLUMNS: [ColSpec<Col>; 12] = [
+    ColSpec {
+        col: Col::Name,
+        title: "PROJECT",
+        width: 14,
+        priority: 255,
+    },
+    ColSpec {
+        col: Col::Functions,
+        title: "FNS",
+        width: 4,
+        priority: 50,
+    },
+    ColSpec {
+        col: Col::InvPerMin,
+        title: "INV/MIN",
+        width: 7,
+        priority: 90,
+    },
+    ColSpec {
+        col: Col::Errors,
+        title: "ERRORS",
+        width: 6,
+        priority: 85,
+    },
+    ColSpec {
+        col: Col::ErrorRate,
+        title: "ERR%",
+        width: 5,
+        priority: 95,
+    },
+    ColSpec {
+        col: Col::Throttles,
+        title: "THROT",
+        width: 5,
+        priority: 80,
+    },
+    ColSpec {
+        col: Col::P99,
+        title: "P99",
+        width: 6,
+        priority: 60,
+    },
+    ColSpec {
+        col: Col::CostPerHour,
+        title: "EST $/H",
+        width: 8,
+        priority: 75,
+    },
+    ColSpec {
+        col: Col::MonthAtRate,
+        title: "EST MONTH",
+        width: 9,
+        priority: 40,
+    },
+    ColSpec {
+        col: Col::Billed,
+        title: "BILLED MTD",
+        width: 10,
+        priority: 70,
+    },
+    ColSpec {
+        col: Col::Daily,
+        title: "DAILY BILL",
+        width: 10,
+        priority: 20,
+    },
+    ColSpec {
+        col: Col::Share,
+        title: "SHARE",
+        width: 5,
+        priority: 55,
+    },
 ];
 
 /// One row's figures: a project of the window, or a line of the bill alone.
@@ -55,10 +117,11 @@ struct RowData<'a> {
     billed: Option<&'a cost::CostGroup>,
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+/// Draws the pane; returns where the table went, its first row and how many rows it showed.
+pub fn render(frame: &mut Frame, area: Rect, v: &View, p: &ProjectsView, t: &Theme) -> TableDrawn {
     // The table as tall as its rows (header, projects, the bill's own lines, the total and
     // borders), up to three fifths; the chart takes the rest.
-    let wanted = app.view().stats().projects.len() + bill_only(app).len() + 4;
+    let wanted = v.figures.stats().projects.len() + bill_only(v).len() + 4;
     let most = area.height * 3 / 5;
     let table_height = (wanted.min(usize::from(most)) as u16).max(6);
     let [table_area, notes_area, chart_area] = Layout::vertical([
@@ -67,7 +130,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    render_table(frame, table_area, app);
+    let drawn = render_table(frame, table_area, v, p, t);
     let full = format!(
         " EST: CloudWatch metrics × list prices; leaves out the {}.",
         leaves_out()
@@ -77,15 +140,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         " EST leaves out free tier, provisioned concurrency, storage, transfer".to_string()
     };
-    let note = Line::styled(text, app.theme.muted);
+    let note = Line::styled(text, t.muted);
     frame.render_widget(Paragraph::new(note), notes_area);
-    render_chart(frame, chart_area, app);
+    render_chart(frame, chart_area, v, t);
+    drawn
 }
 
 /// Lines of the bill no project of the window has: "(untagged)", deleted projects.
-fn bill_only(app: &App) -> Vec<&cost::CostGroup> {
-    let projects = &app.view().stats().projects;
-    app.store
+fn bill_only<'a>(v: &View<'a>) -> Vec<&'a cost::CostGroup> {
+    let projects = &v.figures.stats().projects;
+    v.store
         .cost()
         .map(|b| b.groups.as_slice())
         .unwrap_or_default()
@@ -94,12 +158,24 @@ fn bill_only(app: &App) -> Vec<&cost::CostGroup> {
         .collect()
 }
 
-fn render_table(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let stats = app.view().stats();
-    let bill = app.store.cost();
-    let order = app.project_order();
-    let selected = app.selected_project_row();
+fn render_table(
+    frame: &mut Frame,
+    area: Rect,
+    v: &View,
+    p: &ProjectsView,
+    t: &Theme,
+) -> TableDrawn {
+    let stats = v.figures.stats();
+    let bill = v.store.cost();
+    let order = &p.order;
+    let selected = p.selected;
+    // Rows that fit; the fleet's total row stays at the foot.
+    let rows_visible = usize::from(area.height.saturating_sub(4)).max(1);
+    let drawn = TableDrawn {
+        area,
+        first: p.offset,
+        rows: rows_visible,
+    };
 
     let mut title = vec![Span::styled(
         format!(" Projects {} ", stats.projects.len()),
@@ -108,26 +184,22 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
     title.push(Span::styled(
         format!(
             "· sort {} {} · last {} ",
-            app.ui.project_sort.label(),
-            if app.ui.project_sort_reversed {
-                "▲"
-            } else {
-                "▼"
-            },
+            p.sort.label(),
+            if p.reversed { "▲" } else { "▼" },
             stats.window
         ),
         t.muted,
     ));
-    if let Some(p) = &app.ui.project {
-        title.push(Span::styled(format!("· narrowed to {p} "), t.filter));
+    if let Some(project) = v.project {
+        title.push(Span::styled(format!("· narrowed to {project} "), t.filter));
     }
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
         .title(Line::from(title))
-        .title_bottom(bill_line(bill, app).right_aligned());
+        .title_bottom(bill_line(bill, v, t).right_aligned());
     if stats.projects.is_empty() && bill.is_none_or(|b| b.groups.is_empty()) {
-        let text = if app.store.is_loading() {
+        let text = if v.store.is_loading() {
             "loading the fleet…"
         } else {
             "no projects: no Lambda functions in these regions"
@@ -136,7 +208,7 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
             .alignment(Alignment::Center)
             .block(block);
         frame.render_widget(p, area);
-        return;
+        return drawn;
     }
 
     let mut rows: Vec<RowData> = order
@@ -150,39 +222,24 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
             }
         })
         .collect();
-    rows.extend(bill_only(app).into_iter().map(|g| RowData {
+    rows.extend(bill_only(v).into_iter().map(|g| RowData {
         name: &g.key,
         stats: None,
         billed: Some(g),
     }));
 
-    let specs: Vec<(u16, u8)> = COLUMNS.iter().map(|c| (c.2, c.3)).collect();
     let inner_width = area.width.saturating_sub(2);
-    let mut cols: Vec<(Col, &str, u16)> = format::fit_columns(&specs, inner_width)
-        .into_iter()
-        .map(|i| (COLUMNS[i].0, COLUMNS[i].1, COLUMNS[i].2))
-        .collect();
-    let used = cols.iter().map(|c| c.2).sum::<u16>() + cols.len().saturating_sub(1) as u16;
-    let mut spare = inner_width.saturating_sub(used);
     let days = bill.map_or(0, |b| b.days.len()) as u16;
-    for (target, cap) in [
+    let grow = [
         (Col::Name, 24),
         (Col::Daily, (days * 2).max(10)),
         (Col::Name, u16::MAX),
-    ] {
-        if let Some(c) = cols.iter_mut().find(|c| c.0 == target) {
-            let add = spare.min(cap.saturating_sub(c.2));
-            c.2 += add;
-            spare -= add;
-        }
-    }
-
-    // Rows that fit, keeping the selection in view; the fleet's total row stays at the foot.
-    let rows_visible = usize::from(area.height.saturating_sub(4)).max(1);
-    let offset = selected
-        .map_or(0, |s| (s + 1).saturating_sub(rows_visible))
-        .min(rows.len().saturating_sub(rows_visible));
-    app.ui.projects_area.set((area, offset));
+    ];
+    let cols: Vec<(Col, &str, u16)> = table::fit(&COLUMNS, inner_width, &grow)
+        .into_iter()
+        .map(|(c, w)| (c.col, c.title, w))
+        .collect();
+    let offset = p.offset;
     let header = Row::new(cols.iter().map(|(c, title, _)| {
         let line = Line::from(*title);
         let line = if matches!(c, Col::Name | Col::Daily) {
@@ -200,21 +257,21 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
         .take(rows_visible)
         .map(|(n, r)| {
             let breach = r.stats.is_some_and(|s| {
-                s.error_rate.is_some_and(|e| e >= app.thresholds.error_rate)
+                s.error_rate.is_some_and(|e| e >= v.thresholds.error_rate)
                     || s.throttles.is_some_and(|x| x > 0.0)
             });
             let mut style = if breach { t.breach_row } else { t.text };
             if Some(n) == selected {
                 style = style.patch(t.selected);
             }
-            let narrowed = app.ui.project.as_deref() == Some(r.name);
+            let narrowed = v.project == Some(r.name);
             Row::new(
                 cols.iter()
-                    .map(|(c, _, w)| cell(*c, *w, r, fleet_invocations, narrowed, app)),
+                    .map(|(c, _, w)| cell(*c, *w, r, fleet_invocations, narrowed, v, t)),
             )
             .style(style)
         });
-    let total = total_row(&cols, app);
+    let total = total_row(&cols, v, t);
     let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
     let table = Table::new(body.chain(std::iter::once(total)), widths)
         .header(header)
@@ -222,13 +279,13 @@ fn render_table(frame: &mut Frame, area: Rect, app: &App) {
         .block(block)
         .style(t.text);
     frame.render_widget(table, area);
+    drawn
 }
 
 /// The bill's state in a line: month to date, forecast, age; or why there is none.
-fn bill_line(bill: Option<&CostReport>, app: &App) -> Line<'static> {
-    let t = &app.theme;
+fn bill_line(bill: Option<&CostReport>, v: &View, t: &Theme) -> Line<'static> {
     let Some(b) = bill else {
-        let why = app
+        let why = v
             .store
             .problems()
             .iter()
@@ -248,28 +305,25 @@ fn bill_line(bill: Option<&CostReport>, app: &App) -> Line<'static> {
         (None, Some(_)) => text.push_str(" · no forecast"),
         (None, None) => {}
     }
-    text.push_str(&format!(
-        " · answered {} ago ",
-        format::age(b.age_s(app.now()))
-    ));
-    let stale = app.store.problems().iter().any(|p| p.source == "cost");
+    text.push_str(&format!(" · answered {} ago ", format::age(b.age_s(v.now))));
+    let stale = v.store.problems().iter().any(|p| p.source == "cost");
     Line::styled(text, if stale { t.warn } else { t.muted })
 }
 
 /// A month at `per_hour`: the estimate's projection.
-fn month_at_rate(per_hour: Option<f64>, app: &App) -> Cell<'static> {
-    let month = cost::month_at_rate(per_hour, app.now().date_naive());
+fn month_at_rate(per_hour: Option<f64>, v: &View) -> Cell<'static> {
+    let month = cost::month_at_rate(per_hour, v.now.date_naive());
     right(format::usd(month), Style::new())
 }
 
 /// The bill's days as a sparkline, two columns a day at most.
-fn daily_bars(days: Option<&[f64]>, width: u16, app: &App) -> Cell<'static> {
+fn daily_bars(days: Option<&[f64]>, width: u16, t: &Theme) -> Cell<'static> {
     let Some(days) = days.filter(|d| !d.is_empty()) else {
         return Cell::from("");
     };
     let values: Vec<Option<f64>> = days.iter().map(|v| Some(*v)).collect();
     let w = usize::from(width).min(values.len() * 2);
-    Cell::from(format::bars(&values, w)).style(app.theme.sparkline)
+    Cell::from(format::bars(&values, w)).style(t.sparkline)
 }
 
 /// Exact below 10,000, then compact (`10k`): the column is four wide.
@@ -291,12 +345,12 @@ fn cell(
     r: &RowData,
     fleet_invocations: Option<f64>,
     narrowed: bool,
-    app: &App,
+    v: &View,
+    t: &Theme,
 ) -> Cell<'static> {
-    let t = &app.theme;
     let s = r.stats;
     let get = |f: fn(&ProjectStats) -> Option<f64>| s.and_then(f);
-    let window = app.view().stats().window;
+    let window = v.figures.stats().window;
     let per_hour = window.per_hour(get(|p| p.est_cost_usd));
     let flagged = |on: bool| if on { t.error } else { Style::new() };
     match col {
@@ -307,7 +361,7 @@ fn cell(
             } else {
                 Style::new()
             };
-            Cell::from(crate::ui::fleet_table::truncate(
+            Cell::from(crate::ui::text::truncate(
                 &format!("{mark}{}", r.name),
                 usize::from(width),
             ))
@@ -323,11 +377,11 @@ fn cell(
         ),
         Col::Errors => right(
             format::count(get(|p| p.errors)),
-            flagged(get(|p| p.error_rate).is_some_and(|e| e >= app.thresholds.error_rate)),
+            flagged(get(|p| p.error_rate).is_some_and(|e| e >= v.thresholds.error_rate)),
         ),
         Col::ErrorRate => right(
             format::percent(get(|p| p.error_rate)),
-            flagged(get(|p| p.error_rate).is_some_and(|e| e >= app.thresholds.error_rate)),
+            flagged(get(|p| p.error_rate).is_some_and(|e| e >= v.thresholds.error_rate)),
         ),
         Col::Throttles => right(
             format::count(get(|p| p.throttles)),
@@ -335,9 +389,9 @@ fn cell(
         ),
         Col::P99 => right(format::millis(get(|p| p.duration_p99_ms)), Style::new()),
         Col::CostPerHour => right(format::usd(per_hour), Style::new()),
-        Col::MonthAtRate => month_at_rate(per_hour, app),
+        Col::MonthAtRate => month_at_rate(per_hour, v),
         Col::Billed => right(format::usd(r.billed.map(|g| g.mtd_usd)), Style::new()),
-        Col::Daily => daily_bars(r.billed.map(|g| g.daily_usd.as_slice()), width, app),
+        Col::Daily => daily_bars(r.billed.map(|g| g.daily_usd.as_slice()), width, t),
         Col::Share => right(
             format::percent(match (get(|p| p.invocations), fleet_invocations) {
                 (Some(n), Some(all)) if all > 0.0 => Some(n / all),
@@ -349,12 +403,11 @@ fn cell(
 }
 
 /// The fleet's row: every project together, and the bill's total.
-fn total_row(cols: &[(Col, &str, u16)], app: &App) -> Row<'static> {
-    let t = &app.theme;
-    let stats = app.view().stats();
+fn total_row(cols: &[(Col, &str, u16)], v: &View, t: &Theme) -> Row<'static> {
+    let stats = v.figures.stats();
     let tot = &stats.totals;
     let per_hour = stats.window.per_hour(tot.est_cost_usd);
-    let bill = app.store.cost();
+    let bill = v.store.cost();
     Row::new(cols.iter().map(|(c, _, w)| match c {
         Col::Name => Cell::from("ALL"),
         Col::Functions => right(function_count(tot.functions), Style::new()),
@@ -364,22 +417,21 @@ fn total_row(cols: &[(Col, &str, u16)], app: &App) -> Row<'static> {
         Col::Throttles => right(format::count(tot.throttles), Style::new()),
         Col::P99 => Cell::from(""),
         Col::CostPerHour => right(format::usd(per_hour), Style::new()),
-        Col::MonthAtRate => month_at_rate(per_hour, app),
+        Col::MonthAtRate => month_at_rate(per_hour, v),
         Col::Billed => right(format::usd(bill.map(|b| b.total_usd)), Style::new()),
-        Col::Daily => daily_bars(bill.map(|b| b.daily_usd.as_slice()), *w, app),
+        Col::Daily => daily_bars(bill.map(|b| b.daily_usd.as_slice()), *w, t),
         Col::Share => right("100%".into(), Style::new()),
     }))
     .style(t.title)
 }
 
-fn render_chart(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let stats = app.view().stats();
+fn render_chart(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
+    let stats = v.figures.stats();
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Span::styled(" Invocations per minute ", t.title));
-    let Some(c) = app.view().project_chart() else {
+    let Some(c) = v.figures.project_chart() else {
         chart::placeholder(frame, area, block, "no project selected", t);
         return;
     };

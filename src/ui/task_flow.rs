@@ -10,26 +10,21 @@ use ratatui::widgets::{Block, Borders};
 
 use super::chart::{self, Series};
 use super::format;
-use crate::app::view::FlowScope;
-use crate::app::{App, Focus};
+use super::theme::Theme;
+use crate::view::View;
 
 /// Below this height one chart carries all four series.
 const SPLIT_HEIGHT: u16 = 16;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    app.ui.flow_area.set(area);
-    let t = &app.theme;
-    let flow = app.view().flow();
-    let scope = match app.flow_scope() {
-        FlowScope::Fleet => "fleet".to_string(),
-        FlowScope::Project(p) => format!("project {p}"),
-        FlowScope::Function(k) => format!("{} ({})", k.name, k.region),
-    };
-    let focused = app.ui.focus == Focus::Flow;
+pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
+    let flow = v.figures.flow();
+    let scope = &v.flow.scope;
+    let focused = v.flow.focused;
+    let keys = v.keys;
     // The picked minute, while it is in the window.
-    let marker = app
-        .ui
-        .flow_cursor
+    let marker = v
+        .flow
+        .cursor
         .filter(|m| flow.range.contains(*m))
         .map(|m| (m.0 - flow.range.first.0) as usize);
     let block = Block::new()
@@ -38,21 +33,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .title(Line::from(vec![
             Span::styled(" Task flow ", t.title),
             Span::styled(
-                format!("· {scope} · per minute, last {} ", app.ui.window),
+                format!("· {scope} · per minute, last {} ", v.window),
                 t.muted,
             ),
         ]))
         .title_bottom(match marker {
-            Some(i) => cursor_line(app, i),
+            Some(i) => cursor_line(v, i, t),
             None => Line::styled(
-                " ←→ pick a minute · f: fleet / project / function ",
+                format!(
+                    " {}{} pick a minute · {}: fleet / project / function ",
+                    keys.earlier, keys.later, keys.flow_of
+                ),
                 t.muted,
             )
             .right_aligned(),
         });
 
     if flow.started.iter().all(Option::is_none) {
-        let text = if app.store.is_loading() {
+        let text = if v.store.is_loading() {
             "loading…"
         } else {
             "no data in this window"
@@ -119,9 +117,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The picked minute's figures, and what a key does with it.
-fn cursor_line(app: &App, i: usize) -> Line<'static> {
-    let t = &app.theme;
-    let flow = app.view().flow();
+fn cursor_line(v: &View, i: usize, t: &Theme) -> Line<'static> {
+    let flow = v.figures.flow();
     let at = |v: &[Option<f64>]| format::count(v.get(i).copied().flatten());
     let minute = flow.range.first.plus(i as i64).start().format("%H:%M UTC");
     Line::from(vec![
@@ -137,7 +134,10 @@ fn cursor_line(app: &App, i: usize) -> Line<'static> {
             ),
             t.text,
         ),
-        Span::styled("· l: its logs · Esc: drop ", t.muted),
+        Span::styled(
+            format!("· {}: its logs · {}: drop ", v.keys.logs, v.keys.back),
+            t.muted,
+        ),
     ])
     .right_aligned()
 }

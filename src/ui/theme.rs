@@ -28,6 +28,23 @@ pub const BUILT_IN: [(&str, &str); 4] = [
     ),
 ];
 
+/// Where user themes live: `~/.config/lambdatop/themes/NAME.toml` (none without a home).
+pub fn user_dir() -> Option<std::path::PathBuf> {
+    dirs::config_dir().map(|d| d.join("lambdatop").join("themes"))
+}
+
+/// Every theme `--theme` and `:theme` take: the built-in ones, then the user's.
+pub fn names() -> Vec<String> {
+    let mut names: Vec<String> = BUILT_IN.iter().map(|(n, _)| n.to_string()).collect();
+    if let Some(Ok(dir)) = user_dir().map(std::fs::read_dir) {
+        names.extend(dir.flatten().filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.strip_suffix(".toml").map(str::to_string)
+        }));
+    }
+    names
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub name: String,

@@ -1,10 +1,10 @@
 //! The app driven by key events, with no terminal: filter, sort, navigation, detail, help,
 //! windows, refresh and quit.
 
-use lambdatop::app::view::SortColumn;
 use lambdatop::app::{App, Focus, Screen};
-use lambdatop::source::Command;
+use lambdatop::source::Control;
 use lambdatop::store::Window;
+use lambdatop::view::SortColumn;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::support::demo_app;
@@ -22,7 +22,7 @@ fn chars(app: &mut App, s: &str) {
 }
 
 fn visible_names(app: &App) -> Vec<String> {
-    app.view()
+    app.figures()
         .order()
         .iter()
         .map(|&i| app.store.functions()[i].facts.name.clone())
@@ -30,30 +30,30 @@ fn visible_names(app: &App) -> Vec<String> {
 }
 
 fn selected_name(app: &App) -> String {
-    app.ui.selected.as_ref().unwrap().name.clone()
+    app.fleet.selected.as_ref().unwrap().name.clone()
 }
 
 #[test]
 fn slash_filters_as_you_type_and_esc_clears() {
     let mut app = demo_app();
     chars(&mut app, "/pay");
-    assert!(app.ui.filter_editing);
+    assert!(app.mode.is_filter());
     let names = visible_names(&app);
     assert_eq!(names.len(), 10);
     assert!(names.iter().all(|n| n.starts_with("payments-")));
     // q while typing is text, not quit.
     chars(&mut app, "q");
     assert!(!app.should_quit());
-    assert_eq!(app.ui.filter, "payq");
+    assert_eq!(app.fleet.filter, "payq");
     press(&mut app, &[KeyCode::Backspace, KeyCode::Enter]);
-    assert!(!app.ui.filter_editing);
-    assert_eq!(app.ui.filter, "pay");
+    assert!(!app.mode.is_filter());
+    assert_eq!(app.fleet.filter, "pay");
     assert!(
         selected_name(&app).starts_with("payments-"),
         "the selection follows the filter"
     );
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.ui.filter, "");
+    assert_eq!(app.fleet.filter, "");
     assert_eq!(visible_names(&app).len(), 61);
 }
 
@@ -67,31 +67,31 @@ fn a_fuzzy_filter_finds_by_initials() {
 #[test]
 fn s_cycles_columns_worst_first_and_shift_s_reverses() {
     let mut app = demo_app();
-    assert_eq!(app.ui.sort, SortColumn::Errors);
+    assert_eq!(app.fleet.sort, SortColumn::Errors);
     // Over 15 minutes the hourly jobs did not run: their error rate is unknown.
     chars(&mut app, "1s");
-    assert_eq!(app.ui.sort, SortColumn::ErrorRate);
-    assert!(app.ui.descending);
+    assert_eq!(app.fleet.sort, SortColumn::ErrorRate);
+    assert!(app.fleet.descending);
     let rate = |app: &App, row: usize| {
-        let i = app.view().order()[row];
-        app.view().stats().functions[i].error_rate
+        let i = app.figures().order()[row];
+        app.figures().stats().functions[i].error_rate
     };
     assert!(rate(&app, 0) >= rate(&app, 1) && rate(&app, 1) >= rate(&app, 2));
     let top = visible_names(&app)[0].clone();
     chars(&mut app, "S");
-    assert!(!app.ui.descending);
+    assert!(!app.fleet.descending);
     assert!(rate(&app, 0) <= rate(&app, 1));
     // Unknown figures sort last in both directions.
-    let last = *app.view().order().last().unwrap();
-    assert_eq!(app.view().stats().functions[last].error_rate, None);
+    let last = *app.figures().order().last().unwrap();
+    assert_eq!(app.figures().stats().functions[last].error_rate, None);
     assert_ne!(visible_names(&app)[0], top);
     // ErrorRate → throttles, avg, p99, p99/timeout, concurrency, cold starts, memory, cost →
     // name.
     for _ in 0..9 {
         chars(&mut app, "s");
     }
-    assert_eq!(app.ui.sort, SortColumn::Name);
-    assert!(!app.ui.descending, "names read A to Z");
+    assert_eq!(app.fleet.sort, SortColumn::Name);
+    assert!(!app.fleet.descending, "names read A to Z");
     assert_eq!(visible_names(&app)[0], "checkout-abandoned-cart");
 }
 
@@ -107,21 +107,24 @@ fn arrows_and_vim_keys_move_and_enter_opens_the_detail() {
     assert_eq!(selected_name(&app), *names.last().unwrap());
     chars(&mut app, "g");
     assert_eq!(selected_name(&app), names[0]);
-    app.ui.table_rows.set(10);
+    // The page is what the last frame showed of the table.
+    crate::support::render(&mut app, 80, 24);
+    let page = app.fleet.scroll.page();
+    assert!(page > 1);
     press(&mut app, &[KeyCode::PageDown]);
-    assert_eq!(selected_name(&app), names[10]);
+    assert_eq!(selected_name(&app), names[page]);
     press(&mut app, &[KeyCode::Up]);
     press(&mut app, &[KeyCode::Enter]);
-    let Screen::Detail(key) = app.ui.screen.clone() else {
+    let Screen::Detail(key) = app.screen.clone() else {
         panic!("Enter opens the detail");
     };
-    assert_eq!(key.name, names[9]);
+    assert_eq!(key.name, names[page - 1]);
     // j/k in the detail step through functions without leaving it.
     chars(&mut app, "j");
-    assert!(matches!(&app.ui.screen, Screen::Detail(k) if k.name == names[10]));
+    assert!(matches!(&app.screen, Screen::Detail(k) if k.name == names[page]));
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.ui.screen, Screen::Dashboard);
-    assert_eq!(selected_name(&app), names[10]);
+    assert_eq!(app.screen, Screen::Dashboard);
+    assert_eq!(selected_name(&app), names[page]);
 }
 
 #[test]
@@ -137,31 +140,31 @@ fn the_selection_stays_on_its_function_when_the_order_changes() {
 fn help_opens_on_question_mark_and_closes_on_esc() {
     let mut app = demo_app();
     chars(&mut app, "?");
-    assert!(app.ui.help);
+    assert!(app.mode.is_help());
     chars(&mut app, "s");
     assert_eq!(
-        app.ui.sort,
+        app.fleet.sort,
         SortColumn::Errors,
         "keys do not leak through the help"
     );
     press(&mut app, &[KeyCode::Esc]);
-    assert!(!app.ui.help);
+    assert!(!app.mode.is_help());
     chars(&mut app, "??");
-    assert!(!app.ui.help);
+    assert!(!app.mode.is_help());
 }
 
 #[test]
 fn tab_moves_focus_and_number_keys_set_the_window() {
     let mut app = demo_app();
-    assert_eq!(app.ui.focus, Focus::Fleet);
+    assert_eq!(app.focus, Focus::Fleet);
     press(&mut app, &[KeyCode::Tab]);
-    assert_eq!(app.ui.focus, Focus::Flow);
+    assert_eq!(app.focus, Focus::Flow);
     press(&mut app, &[KeyCode::BackTab]);
-    assert_eq!(app.ui.focus, Focus::Fleet);
+    assert_eq!(app.focus, Focus::Fleet);
     for (c, w) in [('1', Window::M15), ('3', Window::H3), ('2', Window::H1)] {
         chars(&mut app, &c.to_string());
-        assert_eq!(app.ui.window, w);
-        assert_eq!(app.view().stats().window, w);
+        assert_eq!(app.window, w);
+        assert_eq!(app.figures().stats().window, w);
     }
 }
 
@@ -169,8 +172,8 @@ fn tab_moves_focus_and_number_keys_set_the_window() {
 fn r_asks_every_source_to_poll_now() {
     let mut app = demo_app();
     chars(&mut app, "r");
-    assert_eq!(app.take_commands(), [Command::RefreshNow]);
-    assert!(app.take_commands().is_empty());
+    assert_eq!(app.take_controls(), [Control::PollNow]);
+    assert!(app.take_controls().is_empty());
 }
 
 #[test]
@@ -195,30 +198,27 @@ fn l_tails_the_selection_and_esc_stops() {
         functions: vec![key.clone()],
         label: "payments-charge (us-east-1)".into(),
         range_ms: None,
-        log_group_arns: vec![(
-            "us-east-1".into(),
-            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/payments-charge".into(),
-        )],
+        function_arns: vec![
+            "arn:aws:lambda:us-east-1:123456789012:function:payments-charge".into(),
+        ],
         filter: None,
     };
-    assert!(
-        matches!(&app.ui.screen, Screen::Logs { target: t, from_detail: false } if *t == target)
-    );
-    assert_eq!(app.take_commands(), [Command::Tail(Some(target))]);
+    assert!(matches!(&app.screen, Screen::Logs { target: t, from_detail: false } if *t == target));
+    assert_eq!(app.take_controls(), [Control::Tail(Some(target))]);
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.ui.screen, Screen::Dashboard);
-    assert_eq!(app.take_commands(), [Command::Tail(None)]);
+    assert_eq!(app.screen, Screen::Dashboard);
+    assert_eq!(app.take_controls(), [Control::Tail(None)]);
 
     // From the detail, back to the detail.
     press(&mut app, &[KeyCode::Enter]);
     chars(&mut app, "l");
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.ui.screen, Screen::Detail(key));
+    assert_eq!(app.screen, Screen::Detail(key));
 
     // L: the whole project.
     press(&mut app, &[KeyCode::Esc]);
     chars(&mut app, "L");
-    let Screen::Logs { target, .. } = &app.ui.screen else {
+    let Screen::Logs { target, .. } = &app.screen else {
         panic!("L opens the logs");
     };
     assert_eq!(target.label, "project payments (10 functions)");
@@ -229,19 +229,19 @@ fn l_tails_the_selection_and_esc_stops() {
 fn a_minute_picked_on_the_graph_opens_its_logs() {
     use lambdatop::store::{Metric, Minute};
     let mut app = demo_app();
-    let range = app.view().stats().range;
+    let range = app.figures().stats().range;
     press(&mut app, &[KeyCode::Left]);
-    assert_eq!(app.ui.focus, Focus::Flow);
-    assert_eq!(app.ui.flow_cursor, Some(range.last));
+    assert_eq!(app.focus, Focus::Flow);
+    assert_eq!(app.flow.cursor, Some(range.last));
     press(&mut app, &[KeyCode::Left, KeyCode::Left, KeyCode::Right]);
     let m = range.last.minus(1);
-    assert_eq!(app.ui.flow_cursor, Some(m));
+    assert_eq!(app.flow.cursor, Some(m));
     // The window slides; the picked minute stays the same minute.
     app.set_now(crate::support::t0() + chrono::Duration::minutes(1));
-    assert_eq!(app.ui.flow_cursor, Some(m));
+    assert_eq!(app.flow.cursor, Some(m));
 
     chars(&mut app, "l");
-    let Screen::Logs { target, .. } = app.ui.screen.clone() else {
+    let Screen::Logs { target, .. } = app.screen.clone() else {
         panic!("l opens that minute's logs");
     };
     assert_eq!(target.range_ms, Some((m.0 * 60_000, m.0 * 60_000 + 59_999)));
@@ -266,13 +266,13 @@ fn a_minute_picked_on_the_graph_opens_its_logs() {
         .map(|f| failing(&f.facts.key()))
         .fold(0.0, f64::max);
     assert_eq!(failing(&target.functions[0]), worst);
-    assert_eq!(app.take_commands(), [Command::Tail(Some(target))]);
+    assert_eq!(app.take_controls(), [Control::Tail(Some(target))]);
 
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.ui.screen, Screen::Dashboard);
+    assert_eq!(app.screen, Screen::Dashboard);
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(
-        app.ui.flow_cursor, None,
+        app.flow.cursor, None,
         "Esc drops the minute before the filter"
     );
     let _ = Minute(0);
@@ -306,7 +306,7 @@ fn wheel(app: &mut App, down: bool) {
 fn the_mouse_selects_opens_scrolls_and_focuses() {
     use crate::support::{render, screen};
     let mut app = demo_app();
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     // The third row of the table, where it was drawn.
     let third = visible_names(&app)[2].clone();
     let y = s
@@ -315,10 +315,10 @@ fn the_mouse_selects_opens_scrolls_and_focuses() {
         .unwrap() as u16;
     assert!(click(&mut app, 20, y));
     assert_eq!(selected_name(&app), third);
-    assert_eq!(app.ui.screen, Screen::Dashboard);
+    assert_eq!(app.screen, Screen::Dashboard);
     click(&mut app, 20, y);
     assert!(
-        matches!(app.ui.screen, Screen::Detail(ref k) if k.name == third),
+        matches!(app.screen, Screen::Detail(ref k) if k.name == third),
         "a second click opens it"
     );
     press(&mut app, &[KeyCode::Esc]);
@@ -328,10 +328,12 @@ fn the_mouse_selects_opens_scrolls_and_focuses() {
     wheel(&mut app, false);
     assert_eq!(selected_name(&app), third);
 
-    render(&app, 160, 48);
-    let flow = app.ui.flow_area.get();
+    render(&mut app, 160, 48);
+    let s = screen(&render(&mut app, 160, 48));
+    let flow_y = s.lines().position(|l| l.contains("Task flow")).unwrap() as u16;
+    let flow = ratatui::layout::Rect::new(0, flow_y, 160, 10);
     click(&mut app, flow.x + 5, flow.y + 3);
-    assert_eq!(app.ui.focus, Focus::Flow);
+    assert_eq!(app.focus, Focus::Flow);
 
     // Moving the mouse is no event worth a redraw.
     use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
@@ -344,13 +346,13 @@ fn the_mouse_selects_opens_scrolls_and_focuses() {
 
     // In the projects pane, a click selects a project and a second one narrows to it.
     chars(&mut app, "p");
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     let y = s.lines().position(|l| l.contains("│checkout")).unwrap() as u16;
     click(&mut app, 10, y);
-    assert_eq!(app.ui.project_selected.as_deref(), Some("checkout"));
+    assert_eq!(app.projects.selected.as_deref(), Some("checkout"));
     click(&mut app, 10, y);
-    assert_eq!(app.ui.project.as_deref(), Some("checkout"));
-    assert_eq!(app.ui.screen, Screen::Dashboard);
+    assert_eq!(app.project.as_deref(), Some("checkout"));
+    assert_eq!(app.screen, Screen::Dashboard);
 }
 
 #[test]
@@ -358,32 +360,32 @@ fn the_command_line_runs_commands_and_completes_them() {
     use crate::support::{render, screen};
     let mut app = demo_app();
     chars(&mut app, ":fn checkout-t");
-    assert_eq!(app.ui.command_line.as_deref(), Some("fn checkout-t"));
+    assert_eq!(app.command_line(), Some("fn checkout-t"));
     press(&mut app, &[KeyCode::Tab]);
-    assert_eq!(app.ui.command_line.as_deref(), Some("fn checkout-tax-calc"));
-    let s = screen(&render(&app, 120, 40));
+    assert_eq!(app.command_line(), Some("fn checkout-tax-calc"));
+    let s = screen(&render(&mut app, 120, 40));
     assert!(
         s.lines().last().unwrap().contains(":fn checkout-tax-calc"),
         "{s}"
     );
     press(&mut app, &[KeyCode::Enter]);
-    assert!(matches!(app.ui.screen, Screen::Detail(ref k) if k.name == "checkout-tax-calc"));
+    assert!(matches!(app.screen, Screen::Detail(ref k) if k.name == "checkout-tax-calc"));
 
     chars(&mut app, ":pro");
     press(&mut app, &[KeyCode::Tab]);
     chars(&mut app, "ide");
     press(&mut app, &[KeyCode::Tab, KeyCode::Enter]);
-    assert_eq!(app.ui.project.as_deref(), Some("identity"));
-    assert_eq!(app.ui.screen, Screen::Dashboard);
+    assert_eq!(app.project.as_deref(), Some("identity"));
+    assert_eq!(app.screen, Screen::Dashboard);
     chars(&mut app, ":project");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.ui.project, None);
+    assert_eq!(app.project, None);
 
     chars(&mut app, ":region eu-west-1");
     press(&mut app, &[KeyCode::Enter]);
     let fns = app.store.functions();
     assert!(
-        app.view()
+        app.figures()
             .order()
             .iter()
             .all(|&i| fns[i].facts.region == "eu-west-1")
@@ -396,7 +398,7 @@ fn the_command_line_runs_commands_and_completes_them() {
     // A mistake is one line in the footer, gone with the next key.
     chars(&mut app, ":deploy now");
     press(&mut app, &[KeyCode::Enter]);
-    let s = screen(&render(&app, 120, 40));
+    let s = screen(&render(&mut app, 120, 40));
     assert!(
         s.lines()
             .last()
@@ -407,7 +409,7 @@ fn the_command_line_runs_commands_and_completes_them() {
     chars(&mut app, ":fn nothing-like-it");
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(
-        app.ui.message.as_deref(),
+        app.message.as_deref(),
         Some("no function 'nothing-like-it'")
     );
     // Esc leaves the line without running it.
@@ -423,29 +425,26 @@ fn the_command_line_runs_commands_and_completes_them() {
 fn keys_bound_in_the_config_drive_the_app_and_show_in_help_and_footer() {
     use crate::support::{render, screen};
     let mut app = demo_app();
-    app.keys.bind("projects", &["P".to_string()]).unwrap();
-    app.keys
-        .bind("down", &["n".to_string(), "ctrl-n".to_string()])
+    let mut keys = lambdatop::app::keymap::UserKeys::default();
+    keys.bind("projects", &["P".to_string()]).unwrap();
+    keys.bind("down", &["n".to_string(), "ctrl-n".to_string()])
         .unwrap();
-    let footer = screen(&render(&app, 160, 48))
+    app.set_keys(keys);
+    let footer = screen(&render(&mut app, 160, 48))
         .lines()
         .last()
         .unwrap()
         .to_string();
     assert!(footer.contains("P projects"), "{footer}");
     chars(&mut app, "p");
-    assert_eq!(
-        app.ui.screen,
-        Screen::Dashboard,
-        "p no longer opens projects"
-    );
+    assert_eq!(app.screen, Screen::Dashboard, "p no longer opens projects");
     let before = selected_name(&app);
     chars(&mut app, "n");
     assert_ne!(selected_name(&app), before, "n moves down");
     chars(&mut app, "P");
-    assert_eq!(app.ui.screen, Screen::Projects);
+    assert_eq!(app.screen, Screen::Projects);
     app.update(lambdatop::app::Action::ToggleHelp);
-    let help = screen(&render(&app, 160, 48));
+    let help = screen(&render(&mut app, 160, 48));
     let line = help
         .lines()
         .find(|l| l.contains("projects: breakdown and cost"))

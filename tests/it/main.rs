@@ -15,6 +15,7 @@ mod projects;
 mod properties;
 mod pty;
 mod read_only;
+mod regressions;
 mod resilience;
 mod scale;
 mod screenshots;

@@ -12,8 +12,8 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 #[test]
 fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
     for (w, h) in SIZES {
-        let app = demo_app();
-        let s = screen(&render(&app, w, h));
+        let mut app = demo_app();
+        let s = screen(&render(&mut app, w, h));
         let first = s.lines().next().unwrap();
         assert!(first.contains(" DEMO "), "{first}");
         assert!(
@@ -45,14 +45,14 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
 
 #[test]
 fn narrow_terminals_keep_region_and_project_columns() {
-    let s = screen(&render(&demo_app(), 80, 24));
+    let s = screen(&render(&mut demo_app(), 80, 24));
     let header = line_with(&s, "FUNCTION").unwrap();
     for col in ["PROJECT", "RGN", "ERRORS", "ERR%", "THROT", "P99/TO"] {
         assert!(header.contains(col), "{col} in {header}");
     }
     let row = line_with(&s, "payments-charge").unwrap();
     assert!(row.contains("use1") && row.contains("payments"), "{row}");
-    let wide = screen(&render(&demo_app(), 160, 48));
+    let wide = screen(&render(&mut demo_app(), 160, 48));
     let header = line_with(&wide, "FUNCTION").unwrap();
     for col in ["REGION", "AVG", "CONC", "INVOCATIONS"] {
         assert!(header.contains(col), "{col} in {header}");
@@ -66,8 +66,8 @@ fn narrow_terminals_keep_region_and_project_columns() {
 
 #[test]
 fn breaching_figures_are_drawn_in_the_error_style() {
-    let app = demo_app();
-    let t = render(&app, 160, 48);
+    let mut app = demo_app();
+    let t = render(&mut app, 160, 48);
     let s = screen(&t);
     let buf = t.backend().buffer();
     let y = s
@@ -97,10 +97,10 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
         let mut app = demo_app();
         app.update(Action::OpenDetail);
         assert_eq!(
-            app.ui.screen,
+            app.screen,
             Screen::Detail(FunctionKey::new("us-east-1", "payments-charge"))
         );
-        let s = screen(&render(&app, w, h));
+        let s = screen(&render(&mut app, w, h));
         assert!(s.contains("payments-charge · last 1h"));
         for text in [
             "java21",
@@ -132,19 +132,31 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
 fn help_lists_every_binding_and_scrolls_when_short() {
     let mut app = demo_app();
     app.update(Action::ToggleHelp);
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
+    // Every screen's keys; the help's own and the prompts' keys are in its frame and lines.
+    use lambdatop::app::keymap::Context;
+    let screens = [
+        Context::Global,
+        Context::Dashboard,
+        Context::Detail,
+        Context::Logs,
+        Context::Projects,
+    ];
     for b in lambdatop::app::keymap::BINDINGS {
-        assert!(s.contains(b.help), "help shows '{}'", b.help);
+        if screens.contains(&b.context) {
+            assert!(s.contains(b.help), "help shows '{}'", b.help);
+        }
     }
+    assert!(s.contains("Esc or ? to close") && s.contains("Enter keeps · Esc clears"));
     assert!(s.contains("error rate ≥ 5.0% · any throttle · p99 ≥ 80% of the timeout"));
     insta::assert_snapshot!("help_160x48", s);
 
-    let short = screen(&render(&app, 80, 24));
+    let short = screen(&render(&mut app, 80, 24));
     assert!(short.contains("j for more"));
     for _ in 0..80 {
         app.handle_key(key('j'));
     }
-    let end = screen(&render(&app, 80, 24));
+    let end = screen(&render(&mut app, 80, 24));
     assert!(end.contains("never read it as zero"), "scrolled to the end");
     assert!(!end.contains("j for more"));
 }
@@ -152,20 +164,20 @@ fn help_lists_every_binding_and_scrolls_when_short() {
 #[test]
 fn a_terminal_below_80x24_says_so_and_never_panics() {
     for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1), (0, 0)] {
-        let app = demo_app();
-        let s = screen(&render(&app, w, h));
+        let mut app = demo_app();
+        let s = screen(&render(&mut app, w, h));
         if w >= 20 {
             assert!(s.contains("terminal too small"), "{w}x{h}: {s}");
         }
     }
-    let s = screen(&render(&demo_app(), 40, 10));
+    let s = screen(&render(&mut demo_app(), 40, 10));
     assert!(s.contains("40×10, needs 80×24"));
 }
 
 #[test]
 fn an_empty_store_shows_loading_not_zeros() {
-    let app = app_with(empty_store(), Window::H1);
-    let s = screen(&render(&app, 80, 24));
+    let mut app = app_with(empty_store(), Window::H1);
+    let s = screen(&render(&mut app, 80, 24));
     assert!(s.lines().next().unwrap().contains("loading…"));
     assert!(s.contains("loading the fleet…"));
     assert!(
@@ -182,7 +194,7 @@ fn a_filter_that_matches_nothing_says_how_to_clear_it() {
     for c in "zzzz".chars() {
         app.handle_key(key(c));
     }
-    let s = screen(&render(&app, 80, 24));
+    let s = screen(&render(&mut app, 80, 24));
     assert!(s.contains("no function matches 'zzzz' (Esc clears the filter)"));
     assert!(s.contains("filter 'zzzz' 0/61"));
     assert!(s.lines().last().unwrap().contains("/zzzz"));
@@ -192,14 +204,14 @@ fn a_filter_that_matches_nothing_says_how_to_clear_it() {
 fn the_task_flow_follows_the_selection_on_f() {
     let mut app = demo_app();
     app.update(Action::CycleFlowScope);
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(
         s.contains("Task flow · project payments"),
         "{}",
         line_with(&s, "Task flow").unwrap()
     );
     app.update(Action::CycleFlowScope);
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(s.contains("Task flow · payments-charge (us-east-1)"));
     insta::assert_snapshot!("task_flow_function_160x48", s);
 }
@@ -207,9 +219,9 @@ fn the_task_flow_follows_the_selection_on_f() {
 #[test]
 fn the_window_keys_change_every_figure() {
     let mut app = demo_app();
-    let hour = screen(&render(&app, 160, 48));
+    let hour = screen(&render(&mut app, 160, 48));
     app.handle_key(key('1'));
-    let quarter = screen(&render(&app, 160, 48));
+    let quarter = screen(&render(&mut app, 160, 48));
     assert!(quarter.lines().next().unwrap().contains("window 15m"));
     assert!(quarter.contains("last 15m"));
     // Over 15 minutes the current incident (checkout-api) leads, not the earlier one.
@@ -222,12 +234,12 @@ fn the_window_keys_change_every_figure() {
 fn every_function_name_is_readable_in_the_wide_table() {
     let store = demo_store();
     let mut app = app_with(store, Window::H1);
-    while app.ui.sort != lambdatop::app::view::SortColumn::Name {
+    while app.fleet.sort != lambdatop::view::SortColumn::Name {
         app.update(Action::SortNext);
     }
     // The selection (payments-charge) stays in view; go to the top of the list.
     app.update(Action::Top);
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(s.contains("checkout-abandoned-cart "));
     assert!(s.contains("identity-session-cleanup "));
 }
@@ -261,9 +273,9 @@ fn problems_get_a_line_of_their_own_most_severe_first() {
             at: crate::support::t0(),
         });
     }
-    let app = app_with(store, Window::H1);
+    let mut app = app_with(store, Window::H1);
     for (w, h) in SIZES {
-        let s = screen(&render(&app, w, h));
+        let s = screen(&render(&mut app, w, h));
         let lines: Vec<&str> = s.lines().collect();
         assert!(lines[0].contains("⚠ 2"), "{}", lines[0]);
         assert!(
@@ -322,8 +334,8 @@ fn app_with_logs() -> lambdatop::app::App {
 #[test]
 fn the_log_pane_follows_the_newest_lines_and_nothing_reaches_the_terminal() {
     for (w, h) in SIZES {
-        let app = app_with_logs();
-        let t = render(&app, w, h);
+        let mut app = app_with_logs();
+        let t = render(&mut app, w, h);
         let s = screen(&t);
         assert!(
             s.contains("Logs · payments-charge (us-east-1) · following"),
@@ -362,7 +374,7 @@ fn the_log_pane_filters_pauses_scrolls_and_indents_json() {
     app.handle_key(ratatui::crossterm::event::KeyEvent::from(
         ratatui::crossterm::event::KeyCode::Enter,
     ));
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     let rows: Vec<&str> = s.lines().filter(|l| l.starts_with("│0")).collect();
     assert!(!rows.is_empty());
     assert!(
@@ -375,13 +387,14 @@ fn the_log_pane_filters_pauses_scrolls_and_indents_json() {
 
     // Scrolling up stops following; G follows again.
     app.update(Action::Up);
-    assert!(screen(&render(&app, 160, 48)).contains("scrolled (G follows)"));
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains("scrolled (G follows)"), "{s}");
     app.handle_key(key('G'));
-    assert!(screen(&render(&app, 160, 48)).contains("· following"));
+    assert!(screen(&render(&mut app, 160, 48)).contains("· following"));
 
     // Pause: new lines wait.
-    app.ui.log.filter.clear();
-    app.refresh();
+    app.logs.filter.clear();
+    app.recompute();
     app.handle_key(key(' '));
     let t0 = crate::support::t0().timestamp_millis();
     app.store.apply(lambdatop::source::SourceEvent::Logs(vec![
@@ -393,19 +406,19 @@ fn the_log_pane_filters_pauses_scrolls_and_indents_json() {
             message: "arrived while paused".into(),
         },
     ]));
-    app.refresh();
-    let s = screen(&render(&app, 160, 48));
+    app.recompute();
+    let s = screen(&render(&mut app, 160, 48));
     assert!(
         s.contains("paused, 1 new") && !s.contains("arrived while paused"),
         "{s}"
     );
     app.handle_key(key(' '));
-    assert!(screen(&render(&app, 160, 48)).contains("arrived while paused"));
+    assert!(screen(&render(&mut app, 160, 48)).contains("arrived while paused"));
 
     // J indents JSON lines.
     app.update(Action::Top);
     app.handle_key(key('J'));
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(s.contains("\"level\": \"INFO\""), "{s}");
 }
 
@@ -414,13 +427,13 @@ fn a_picked_minute_shows_its_figures_under_the_graph() {
     let mut app = demo_app();
     app.update(Action::CursorLeft);
     app.update(Action::CursorLeft);
-    let m = app.view().stats().range.last.minus(1);
-    let s = screen(&render(&app, 160, 48));
+    let m = app.figures().stats().range.last.minus(1);
+    let s = screen(&render(&mut app, 160, 48));
     let line = line_with(&s, "▸ ").unwrap();
     let label = format!("▸ {} started ", m.start().format("%H:%M UTC"));
     assert!(line.contains(&label), "{line}");
     assert!(line.contains("· l: its logs · Esc: drop"), "{line}");
-    let flow = app.view().flow();
+    let flow = app.figures().flow();
     let i = flow.range.len() - 2;
     let errors = lambdatop::ui::format::count(flow.errors[i]);
     assert!(line.contains(&format!("errors {errors} ")), "{line}");

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use lambdatop::app::{Action, Screen};
-use lambdatop::source::Command;
 use lambdatop::ui::format;
 
 use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
@@ -16,10 +15,10 @@ use crate::support::{demo_app, line_with, render, screen};
 fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
     let mut app = demo_app();
     app.update(Action::OpenProjects);
-    assert_eq!(app.ui.screen, Screen::Projects);
+    assert_eq!(app.screen, Screen::Projects);
     for (w, h) in [(80, 24), (160, 48)] {
-        let s = screen(&render(&app, w, h));
-        let stats = app.view().stats();
+        let s = screen(&render(&mut app, w, h));
+        let stats = app.figures().stats();
         let bill = app.store.cost().expect("the demo has a bill");
         assert!(s.contains("Projects 6 · sort errors ▼"), "{s}");
         for p in &stats.projects {
@@ -48,7 +47,7 @@ fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
     }
     // Sorted by errors, payments (the bad deploy) first; by name, checkout first.
     let first = |app: &lambdatop::app::App| {
-        app.view().stats().projects[app.project_order()[0]]
+        app.figures().stats().projects[app.projects.order(app.figures(), app.store.cost())[0]]
             .name
             .clone()
     };
@@ -56,7 +55,7 @@ fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
     for _ in 0..5 {
         app.update(Action::SortNext);
     }
-    assert_eq!(app.ui.project_sort.label(), "name");
+    assert_eq!(app.projects.sort.label(), "name");
     assert_eq!(first(&app), "checkout");
     app.update(Action::SortReverse);
     assert_eq!(first(&app), "search");
@@ -66,13 +65,13 @@ fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
 fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
     let mut app = demo_app();
     app.update(Action::OpenProjects);
-    while app.ui.project_selected.as_deref() != Some("identity") {
+    while app.projects.selected.as_deref() != Some("identity") {
         app.update(Action::Down);
     }
     app.update(Action::NarrowToProject);
-    assert_eq!(app.ui.screen, Screen::Dashboard);
-    assert_eq!(app.ui.project.as_deref(), Some("identity"));
-    let s = screen(&render(&app, 160, 48));
+    assert_eq!(app.screen, Screen::Dashboard);
+    assert_eq!(app.project.as_deref(), Some("identity"));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(
         s.lines()
             .next()
@@ -80,7 +79,7 @@ fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
             .contains("project identity (Esc widens)")
     );
     let identity = app
-        .view()
+        .figures()
         .stats()
         .projects
         .iter()
@@ -94,10 +93,10 @@ fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
         "{totals}"
     );
     // The fleet table holds the project's functions only; the task flow follows it.
-    assert_eq!(app.view().order().len(), identity.functions);
+    assert_eq!(app.figures().order().len(), identity.functions);
     let fns = app.store.functions();
     assert!(
-        app.view()
+        app.figures()
             .order()
             .iter()
             .all(|&i| fns[i].project == "identity")
@@ -105,12 +104,7 @@ fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
     assert!(s.contains("· project identity"), "table title");
     assert!(s.contains("Task flow · project identity"), "{s}");
     // The functions on screen are what the pollers are told to keep hot.
-    app.note_on_screen();
-    let watched = app.take_commands().into_iter().find_map(|c| match c {
-        Command::Watch(keys) => Some(keys),
-        _ => None,
-    });
-    let watched = watched.expect("a Watch command");
+    let watched = app.on_screen();
     assert!(!watched.is_empty());
     assert!(watched.iter().all(|k| {
         app.store
@@ -119,9 +113,9 @@ fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
     }));
 
     app.update(Action::Back);
-    assert_eq!(app.ui.project, None);
-    assert_eq!(app.view().order().len(), 61);
-    let s = screen(&render(&app, 160, 48));
+    assert_eq!(app.project, None);
+    assert_eq!(app.figures().order().len(), 61);
+    let s = screen(&render(&mut app, 160, 48));
     assert!(!s.contains("project identity"));
     assert!(s.contains("Task flow · fleet"));
 }
@@ -220,7 +214,7 @@ fn without_a_bill_the_pane_says_why_and_keeps_the_estimate() {
     });
     let mut app = crate::support::app_with(store, lambdatop::store::Window::H1);
     app.update(Action::OpenProjects);
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(
         s.contains("no bill: GetCostAndUsage: AccessDeniedException"),
         "{s}"

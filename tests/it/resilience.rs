@@ -145,11 +145,11 @@ fn stale_data_shows_its_age_in_the_warning_style_and_keeps_its_rows() {
         at: t0() + Minutes::minutes(1),
     });
     let mut app = app_with(store, Window::H1);
-    let fresh = screen(&render(&app, 160, 48));
+    let fresh = screen(&render(&mut app, 160, 48));
     assert!(fresh.contains("data <1m old"), "{fresh}");
 
     app.set_now(t0() + Minutes::minutes(7));
-    let terminal = render(&app, 160, 48);
+    let terminal = render(&mut app, 160, 48);
     let s = screen(&terminal);
     let header = s.lines().next().unwrap();
     assert!(header.contains("data 7m old"), "{header}");

@@ -33,20 +33,20 @@ fn ten_thousand_rows_scroll_filter_sort_and_survive_a_resize_storm() {
     let store = demo_store_of(DEFAULT_SEED, Arc::new(Fleet::sized(Some(10_000))), t0());
     assert_eq!(store.functions().len(), 10_000);
     let mut app = app_with(store, Window::H1);
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(s.contains(" of 10000 "), "{s}");
     // The cast's incidents still lead the default sort (errors first).
     assert!(line_with(&s, "payments-charge").is_some(), "{s}");
 
     app.handle_key(key(KeyCode::End));
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(s.contains("-10000 of 10000 "), "the last page: {s}");
 
     app.handle_key(key(KeyCode::Char('/')));
     typed(&mut app, "checkout-api-8");
     app.handle_key(key(KeyCode::Enter));
-    let s = screen(&render(&app, 160, 48));
-    let matched = app.view().order().len();
+    let s = screen(&render(&mut app, 160, 48));
+    let matched = app.figures().order().len();
     assert!((1..100).contains(&matched), "{matched}:\n{s}");
     assert!(
         s.contains(&format!("{matched}/10000")),
@@ -73,28 +73,27 @@ fn ten_thousand_rows_scroll_filter_sort_and_survive_a_resize_storm() {
         let (w, h) = sizes[step % sizes.len()];
         terminal.resize(Rect::new(0, 0, w, h)).unwrap();
         app.handle_key(key(KeyCode::Char('s')));
-        terminal
-            .draw(|f| lambdatop::ui::draw(f, &app))
+        lambdatop::app::frame::draw_all(&mut terminal, &mut app)
             .unwrap_or_else(|e| panic!("{w}x{h}: {e}"));
     }
     terminal.resize(Rect::new(0, 0, 160, 48)).unwrap();
-    terminal.draw(|f| lambdatop::ui::draw(f, &app)).unwrap();
+    lambdatop::app::frame::draw_all(&mut terminal, &mut app).unwrap();
     assert!(screen(&terminal).contains(" of 10000 "));
 
     // The projects pane counts ten thousand in its four columns, and narrowing says how many.
     app.handle_key(key(KeyCode::Char('p')));
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     let all = line_with(&s, "│ALL ").unwrap_or_else(|| panic!("{s}"));
     assert!(all.contains(" 10k "), "{all}");
     app.handle_key(key(KeyCode::Enter));
-    let project = app.ui.project.clone().expect("narrowed");
+    let project = app.project.clone().expect("narrowed");
     let count = app
         .store
         .functions()
         .iter()
         .filter(|f| f.project == project)
         .count();
-    let s = screen(&render(&app, 160, 48));
+    let s = screen(&render(&mut app, 160, 48));
     assert!(
         s.contains(&format!("· project {project}: {count} functions ")),
         "{s}"
@@ -137,9 +136,9 @@ fn names_too_long_or_far_from_ascii_keep_every_row_in_its_columns() {
             partial: None,
         }));
     }
-    let app = app_with(store, Window::H1);
+    let mut app = app_with(store, Window::H1);
     for (w, h) in [(160, 48), (80, 24), (20, 5), (1, 1)] {
-        let terminal = render(&app, w, h);
+        let terminal = render(&mut app, w, h);
         let s = screen(&terminal);
         assert!(!s.contains(['\t', '\x1b']), "{s}");
         if w < 80 {

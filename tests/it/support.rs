@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use lambdatop::app::{App, AppOptions, Thresholds};
+use lambdatop::app::{App, AppOptions};
 use lambdatop::source::SourceKind;
 use lambdatop::source::demo::{DEFAULT_SEED, DemoSource};
 use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Session, Store, Window};
@@ -57,7 +57,7 @@ pub fn app_with(store: Store, window: Window) -> App {
         Theme::default(),
         AppOptions {
             window,
-            thresholds: Thresholds::default(),
+            ..AppOptions::default()
         },
         t0(),
     )
@@ -68,11 +68,9 @@ pub fn demo_app() -> App {
 }
 
 /// Draws the app into a `width`×`height` test terminal.
-pub fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| lambdatop::ui::draw(frame, app))
-        .unwrap();
+    lambdatop::app::frame::draw_all(&mut terminal, app).unwrap();
     terminal
 }
 

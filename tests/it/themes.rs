@@ -35,8 +35,8 @@ fn views(theme: &Theme) -> Vec<(&'static str, App)> {
 fn every_theme_draws_every_pane_in_its_own_colors() {
     for (name, _) in BUILT_IN {
         let theme = Theme::load(name, None).unwrap();
-        for (view, app) in views(&theme) {
-            let t = render(&app, 120, 40);
+        for (view, mut app) in views(&theme) {
+            let t = render(&mut app, 120, 40);
             let s = screen(&t);
             assert!(s.contains(" DEMO "), "{name} {view}:\n{s}");
             // The brand mark is in the theme's brand style, wherever the theme puts it.
@@ -61,8 +61,8 @@ fn every_theme_draws_every_pane_in_its_own_colors() {
 #[test]
 fn without_color_nothing_on_screen_has_a_color() {
     let theme = Theme::default().without_color();
-    for (view, app) in views(&theme) {
-        let t = render(&app, 120, 40);
+    for (view, mut app) in views(&theme) {
+        let t = render(&mut app, 120, 40);
         for (i, c) in t.backend().buffer().content().iter().enumerate() {
             assert!(
                 c.fg == Color::Reset && c.bg == Color::Reset,
@@ -173,8 +173,8 @@ fn a_bad_theme_is_one_line_naming_the_file_and_the_line() {
 fn sixteen_colors_and_block_charts_degrade_cleanly() {
     use lambdatop::ui::theme::ColorDepth;
     let theme = Theme::default().fitted(ColorDepth::Ansi16, true);
-    for (view, app) in views(&theme) {
-        let t = render(&app, 120, 40);
+    for (view, mut app) in views(&theme) {
+        let t = render(&mut app, 120, 40);
         for c in t.backend().buffer().content() {
             for color in [c.fg, c.bg] {
                 assert!(
@@ -199,7 +199,7 @@ fn sixteen_colors_and_block_charts_degrade_cleanly() {
         }
     }
     let with_256 = Theme::default().fitted(ColorDepth::Ansi256, false);
-    let t = render(&views(&with_256).remove(0).1, 120, 40);
+    let t = render(&mut views(&with_256).remove(0).1, 120, 40);
     assert!(
         t.backend()
             .buffer()

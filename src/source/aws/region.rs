@@ -14,7 +14,7 @@ use futures::future::BoxFuture;
 use super::errors::AwsError;
 use super::plan::{Group, OVERLAP_MINUTES, SETTLE_MINUTES};
 use super::{inventory, metrics};
-use crate::source::{Command, Source, SourceEvent};
+use crate::source::{Source, SourceEvent};
 use crate::store::{FunctionFacts, Metric, Minute, MinuteRange};
 
 /// Errors or throttles this recent make a function hot (see `plan`).
@@ -354,22 +354,12 @@ impl Source for RegionSource {
         })
     }
 
-    fn refresh_all(&mut self) {
+    fn forget_cached(&mut self) {
         self.inventory_at = None;
     }
 
-    fn command(&mut self, command: &Command) -> bool {
-        match command {
-            Command::RefreshNow => {
-                self.refresh_all();
-                true
-            }
-            Command::Watch(keys) => {
-                let mine = keys.iter().filter(|k| k.region == self.region);
-                self.planner.watch(mine.map(|k| k.name.clone()));
-                false
-            }
-            Command::Tail(_) => false,
-        }
+    fn watch(&mut self, on_screen: &[crate::store::FunctionKey]) {
+        let mine = on_screen.iter().filter(|k| k.region == self.region);
+        self.planner.watch(mine.map(|k| k.name.clone()));
     }
 }

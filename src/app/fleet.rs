@@ -1,0 +1,114 @@
+//! The fleet table's state: sort, filter, the selected function and the scroll, and how they
+//! follow the figures (the selection stays on its function while rows re-sort, and in view).
+
+use super::scroll::Scroll;
+use super::{App, Screen};
+use crate::store::{Function, FunctionKey};
+use crate::view::SortColumn;
+use crate::view::figures::Query;
+
+#[derive(Debug, Clone)]
+pub struct FleetTable {
+    pub sort: SortColumn,
+    pub descending: bool,
+    pub filter: String,
+    pub selected: Option<FunctionKey>,
+    pub scroll: Scroll,
+}
+
+impl Default for FleetTable {
+    /// Errors first, the worst at the top.
+    fn default() -> Self {
+        Self {
+            sort: SortColumn::Errors,
+            descending: true,
+            filter: String::new(),
+            selected: None,
+            scroll: Scroll::default(),
+        }
+    }
+}
+
+impl App {
+    /// Recomputes what changed of the figures, and keeps a function selected while there
+    /// are rows (the first one by default).
+    pub(super) fn recompute_figures(&mut self) {
+        let scope = self.flow_scope();
+        let q = Query {
+            window: self.window,
+            filter: &self.fleet.filter,
+            project: self.project.as_deref(),
+            chart_project: match self.screen {
+                Screen::Projects => self.projects.selected.as_deref(),
+                _ => None,
+            },
+            sort: self.fleet.sort,
+            descending: self.fleet.descending,
+            scope: &scope,
+        };
+        self.figures.update(&self.store, &q, self.now);
+        let order = self.figures.order();
+        self.fleet.scroll.set_len(order.len());
+        let fns = self.store.functions();
+        let still_there = self
+            .fleet
+            .selected
+            .as_ref()
+            .is_some_and(|k| order.iter().any(|&i| fns[i].facts.is(k)));
+        if !still_there {
+            self.fleet.selected = order.first().map(|&i| fns[i].facts.key());
+        }
+    }
+
+    /// Position of the selected function among the visible rows.
+    pub fn selected_row(&self) -> Option<usize> {
+        let key = self.fleet.selected.as_ref()?;
+        let fns = self.store.functions();
+        self.figures
+            .order()
+            .iter()
+            .position(|&i| fns[i].facts.is(key))
+    }
+
+    pub(super) fn keep_selection_in_view(&mut self) {
+        if let Some(row) = self.selected_row() {
+            self.fleet.scroll.show(row);
+        }
+    }
+
+    /// Moves the selection by `by` rows, within the rows; the detail follows it.
+    pub(super) fn move_selection(&mut self, by: isize) {
+        let order = self.figures.order();
+        let Some(last) = order.len().checked_sub(1) else {
+            return;
+        };
+        let current = self.selected_row().unwrap_or(0);
+        let next = current.saturating_add_signed(by).min(last);
+        let key = self.store.functions()[order[next]].facts.key();
+        if let Screen::Detail(_) = self.screen {
+            self.screen = Screen::Detail(key.clone());
+        }
+        self.fleet.selected = Some(key);
+        self.fleet.scroll.show(next);
+    }
+
+    /// Selects the function at row `row` of the table; a click on the selected one opens it.
+    pub(super) fn click_row(&mut self, row: usize) {
+        let Some(&i) = self.figures.order().get(row) else {
+            return;
+        };
+        let key = self.store.functions()[i].facts.key();
+        if self.fleet.selected.as_ref() == Some(&key) {
+            return self.update(super::Action::OpenDetail);
+        }
+        self.fleet.selected = Some(key);
+    }
+
+    /// The function of the detail screen, if it is still in the store.
+    pub fn detail_function(&self) -> Option<&Function> {
+        match &self.screen {
+            Screen::Detail(key) => self.store.function(key),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The task-flow graph's state: what it follows (the fleet, the selected function's project or
+//! the function) and the minute picked on it, whose logs `l` opens.
+
+use super::{Action, App};
+use crate::source::TailTarget;
+use crate::store::{FunctionKey, Metric, Minute};
+use crate::view::FlowScope;
+
+/// What the task-flow graph follows, as `f` cycles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlowFollows {
+    #[default]
+    Fleet,
+    Project,
+    Function,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskFlow {
+    pub follows: FlowFollows,
+    /// A minute picked on the graph, held as the minute itself so it stays put while the
+    /// window slides.
+    pub cursor: Option<Minute>,
+}
+
+impl TaskFlow {
+    pub fn cycle(&mut self) {
+        self.follows = match self.follows {
+            FlowFollows::Fleet => FlowFollows::Project,
+            FlowFollows::Project => FlowFollows::Function,
+            FlowFollows::Function => FlowFollows::Fleet,
+        }
+    }
+}
+
+impl App {
+    /// The task-flow scope the graph shows now.
+    pub fn flow_scope(&self) -> FlowScope {
+        let selected = self
+            .fleet
+            .selected
+            .as_ref()
+            .and_then(|k| self.store.function(k));
+        match (self.flow.follows, selected, &self.project) {
+            (FlowFollows::Project, Some(f), _) => FlowScope::Project(f.project.clone()),
+            (FlowFollows::Function, Some(f), _) => FlowScope::Function(f.facts.key()),
+            // Narrowed to a project: its flow is the whole there is.
+            (_, _, Some(p)) => FlowScope::Project(p.clone()),
+            _ => FlowScope::Fleet,
+        }
+    }
+
+    /// Moves the picked minute within the window; the first move picks the newest minute.
+    pub(super) fn move_cursor(&mut self, action: Action) {
+        let range = self.figures.stats().range;
+        self.focus = super::Focus::Flow;
+        let m = match (self.flow.cursor, action) {
+            (Some(m), Action::CursorLeft) if range.contains(m) => m.minus(1),
+            (Some(m), Action::CursorRight) if range.contains(m) => m.plus(1),
+            // None yet, or slid out of the window: start from the newest minute.
+            _ => range.last,
+        };
+        self.flow.cursor = Some(m.max(range.first).min(range.last));
+    }
+
+    /// The logs of the minute picked on the task flow, for what the graph shows: the function,
+    /// or the functions of the project or fleet that failed most in that minute (then the
+    /// busiest), at most as many as the tail reads.
+    pub(super) fn minute_target(&self, m: Minute) -> Option<TailTarget> {
+        let fns = self.store.functions();
+        let (scope_label, mut keys): (String, Vec<FunctionKey>) = match &self.flow_scope() {
+            FlowScope::Function(k) => (k.to_string(), vec![k.clone()]),
+            FlowScope::Project(p) => (
+                format!("project {p}"),
+                self.store.keys_of_project(p).collect(),
+            ),
+            FlowScope::Fleet => (
+                "fleet".to_string(),
+                fns.iter().map(|f| f.facts.key()).collect(),
+            ),
+        };
+        let weight = |k: &FunctionKey| {
+            let h = &self.store.function(k).map(|f| &f.history);
+            let get = |metric| h.and_then(|h| h.get(metric, m)).unwrap_or(0.0);
+            (
+                get(Metric::Errors) + get(Metric::Timeouts) + get(Metric::Throttles),
+                get(Metric::Invocations),
+            )
+        };
+        keys.sort_by(|a, b| {
+            weight(b)
+                .partial_cmp(&weight(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        keys.truncate(TailTarget::MAX_FUNCTIONS);
+        if keys.is_empty() {
+            return None;
+        }
+        Some(TailTarget::minute(
+            format!("{scope_label} · {} UTC", m.start().format("%H:%M")),
+            keys,
+            m.ms_range(),
+        ))
+    }
+}

@@ -1,0 +1,118 @@
+//! What the app shows: its state as the read-only `View` the panes draw from. The panes get
+//! plain figures and words; they never see the app.
+
+use super::mode::Mode;
+use super::{App, Focus, Screen};
+use crate::source::TailTarget;
+use crate::view::{
+    Body, DetailView, FleetTableView, FlowScope, FlowView, Footer, HelpView, LogsView,
+    ProjectsView, View,
+};
+
+impl App {
+    /// The view of this moment, for one frame.
+    pub fn view(&self) -> View<'_> {
+        // The help is an overlay: the footer under it keeps the screen's keys.
+        let context = match self.mode {
+            Mode::Help(_) => self.screen.context(),
+            _ => self.context(),
+        };
+        let hints = super::keymap::hints(context, self.keys());
+        let footer = match &self.mode {
+            Mode::Command(p) => Footer::Command {
+                line: &p.line,
+                matches: &p.matches,
+                hints,
+            },
+            _ if self.message.is_some() => Footer::Message(self.message.as_deref().unwrap_or("")),
+            Mode::Filter => Footer::Filter {
+                text: self.filter_text(),
+                hints,
+            },
+            _ => Footer::Hints(hints),
+        };
+        View {
+            store: &self.store,
+            figures: &self.figures,
+            now: self.now,
+            window: self.window,
+            thresholds: &self.options.thresholds,
+            interval_secs: self.options.interval_secs,
+            project: self.project.as_deref(),
+            body: self.body(),
+            fleet: FleetTableView {
+                sort: self.fleet.sort,
+                descending: self.fleet.descending,
+                filter: &self.fleet.filter,
+                filter_editing: self.mode.is_filter() && self.screen == Screen::Dashboard,
+                selected: self.selected_row(),
+                offset: self.fleet.scroll.offset(),
+                focused: self.focus == Focus::Fleet,
+            },
+            flow: FlowView {
+                focused: self.focus == Focus::Flow,
+                cursor: self.flow.cursor,
+                scope: match self.flow_scope() {
+                    FlowScope::Fleet => "fleet".to_string(),
+                    FlowScope::Project(p) => format!("project {p}"),
+                    FlowScope::Function(k) => k.to_string(),
+                },
+            },
+            footer,
+            help: match &self.mode {
+                Mode::Help(scroll) => Some(HelpView {
+                    sections: &self.help,
+                    scroll: scroll.offset(),
+                }),
+                _ => None,
+            },
+            keys: &self.key_names,
+        }
+    }
+
+    fn body(&self) -> Body<'_> {
+        match &self.screen {
+            Screen::Dashboard => Body::Dashboard,
+            Screen::Detail(key) => Body::Detail(self.store.position(key).map(|index| DetailView {
+                function: &self.store.functions()[index],
+                index,
+            })),
+            Screen::Logs { target, .. } => Body::Logs(self.logs_view(target)),
+            Screen::Projects => {
+                let order = self.projects.order(&self.figures, self.store.cost());
+                ProjectsView {
+                    selected: self.projects.selected_row(&order, &self.figures),
+                    order,
+                    offset: self.projects.scroll.offset(),
+                    sort: self.projects.sort,
+                    reversed: self.projects.reversed,
+                }
+                .into()
+            }
+        }
+    }
+
+    fn logs_view<'a>(&'a self, target: &'a TailTarget) -> LogsView<'a> {
+        let l = &self.logs;
+        LogsView {
+            label: &target.label,
+            functions: target.functions.len(),
+            max_tailed: TailTarget::MAX_FUNCTIONS,
+            minute_only: target.range_ms.is_some(),
+            lines: l.lines(),
+            paused_waiting: l.paused_at.map(|_| l.waiting()),
+            top: l.top(),
+            filter: &l.filter,
+            filter_editing: self.mode.is_filter(),
+            filter_by_cloudwatch: target.filter.is_some(),
+            filter_error: l.filter_error.as_deref(),
+            pretty_json: l.pretty_json,
+        }
+    }
+}
+
+impl From<ProjectsView> for Body<'_> {
+    fn from(p: ProjectsView) -> Self {
+        Body::Projects(p)
+    }
+}

@@ -1,0 +1,36 @@
+//! The screen shown and the pane of the dashboard that has the focus.
+
+use super::keymap::Context;
+use crate::source::TailTarget;
+use crate::store::FunctionKey;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Fleet,
+    Flow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Dashboard,
+    Detail(FunctionKey),
+    /// The log pane; `from_detail`: Esc goes back to the function's detail.
+    Logs {
+        target: TailTarget,
+        from_detail: bool,
+    },
+    /// The projects pane.
+    Projects,
+}
+
+impl Screen {
+    /// Where the keys apply on this screen.
+    pub fn context(&self) -> Context {
+        match self {
+            Screen::Dashboard => Context::Dashboard,
+            Screen::Detail(_) => Context::Detail,
+            Screen::Logs { .. } => Context::Logs,
+            Screen::Projects => Context::Projects,
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! `App::update`: an action goes to the part of the app it concerns — the mode that has the
+//! keyboard first (help, filter, command line), then the screen.
+
+use super::mode::{Mode, Prompt};
+use super::scroll::Scroll;
+use super::{Action, App, Focus, Screen};
+use crate::source::Control;
+
+impl App {
+    /// Applies an action, then brings the figures up to date.
+    pub fn update(&mut self, action: Action) {
+        match self.mode {
+            Mode::Help(_) => self.on_help(action),
+            Mode::Filter => self.on_filter(action),
+            Mode::Command(_) => self.on_command_line(action),
+            Mode::Normal => self.on_screen_action(action),
+        }
+        self.recompute();
+    }
+
+    fn on_help(&mut self, action: Action) {
+        let Mode::Help(scroll) = &mut self.mode else {
+            return;
+        };
+        let page = scroll.page() as isize;
+        match action {
+            Action::Up => scroll.by(-1),
+            Action::Down => scroll.by(1),
+            Action::PageUp => scroll.by(-page),
+            Action::PageDown => scroll.by(page),
+            Action::Back | Action::ToggleHelp => self.mode = Mode::Normal,
+            Action::Quit => self.quit = true,
+            _ => {}
+        }
+    }
+
+    fn on_filter(&mut self, action: Action) {
+        match action {
+            Action::Confirm => {
+                self.mode = Mode::Normal;
+                self.apply_log_filter();
+            }
+            Action::Cancel => {
+                self.filter_mut().clear();
+                self.mode = Mode::Normal;
+                self.apply_log_filter();
+            }
+            // The rows move under the filter being typed.
+            Action::Up | Action::Down => self.on_screen_action(action),
+            _ => {}
+        }
+    }
+
+    fn on_command_line(&mut self, action: Action) {
+        let Mode::Command(prompt) = &mut self.mode else {
+            return;
+        };
+        match action {
+            Action::Cancel => self.mode = Mode::Normal,
+            Action::Confirm => {
+                let line = std::mem::take(&mut prompt.line);
+                self.mode = Mode::Normal;
+                self.run_line(&line);
+            }
+            Action::Complete => self.complete_line(),
+            _ => {}
+        }
+    }
+
+    fn on_screen_action(&mut self, action: Action) {
+        let in_logs = matches!(self.screen, Screen::Logs { .. });
+        let in_projects = self.screen == Screen::Projects;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Up | Action::Down | Action::Top | Action::Bottom if in_projects => {
+                self.move_project_selection(action)
+            }
+            Action::SortNext if in_projects => {
+                self.projects.sort = self.projects.sort.next();
+                self.projects.reversed = false;
+            }
+            Action::SortReverse if in_projects => self.projects.reversed = !self.projects.reversed,
+            Action::OpenProjects => {
+                if let Some(p) = &self.project {
+                    self.projects.selected = Some(p.clone());
+                }
+                self.screen = Screen::Projects;
+            }
+            Action::NarrowToProject => {
+                if let Some(p) = self.projects.selected.clone() {
+                    self.project = Some(p);
+                    self.flow.cursor = None;
+                    self.fleet.scroll.to_top();
+                }
+                self.screen = Screen::Dashboard;
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if in_logs =>
+            {
+                self.scroll_logs(action)
+            }
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-(self.fleet.scroll.page() as isize)),
+            Action::PageDown => self.move_selection(self.fleet.scroll.page() as isize),
+            Action::Top => self.move_selection(isize::MIN),
+            Action::Bottom => self.move_selection(isize::MAX),
+            Action::OpenDetail => {
+                if let Some(k) = self.fleet.selected.clone() {
+                    self.screen = Screen::Detail(k);
+                }
+            }
+            Action::Back => self.back(),
+            Action::OpenLogs => self.open_logs(false),
+            Action::OpenProjectLogs => self.open_logs(true),
+            Action::TogglePause => self.toggle_pause(),
+            Action::TogglePrettyJson => self.logs.pretty_json = !self.logs.pretty_json,
+            Action::CursorLeft | Action::CursorRight => self.move_cursor(action),
+            Action::StartFilter => self.mode = Mode::Filter,
+            Action::StartCommand => self.mode = Mode::Command(Prompt::default()),
+            Action::SortNext => {
+                self.fleet.sort = self.fleet.sort.next();
+                self.fleet.descending = self.fleet.sort.descending_by_default();
+            }
+            Action::SortReverse => self.fleet.descending = !self.fleet.descending,
+            Action::FocusNext | Action::FocusPrev => {
+                self.focus = match self.focus {
+                    Focus::Fleet => Focus::Flow,
+                    Focus::Flow => Focus::Fleet,
+                }
+            }
+            Action::SetWindow(w) => self.window = w,
+            Action::CycleFlowScope => self.flow.cycle(),
+            Action::ToggleHelp => self.mode = Mode::Help(Scroll::default()),
+            Action::PollNow => self.outbox.push(Control::PollNow),
+            Action::Confirm | Action::Cancel | Action::Complete => {}
+        }
+    }
+
+    /// Esc: one step back — to the fleet, or on the fleet the minute picked, else the filter,
+    /// else the project.
+    fn back(&mut self) {
+        match &self.screen {
+            Screen::Detail(_) | Screen::Projects => self.screen = Screen::Dashboard,
+            Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,
+            Screen::Dashboard if !self.fleet.filter.is_empty() => self.fleet.filter.clear(),
+            Screen::Dashboard => {
+                self.project = None;
+                self.fleet.scroll.to_top();
+            }
+            Screen::Logs { .. } => self.close_logs(),
+        }
+    }
+}

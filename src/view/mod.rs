@@ -1,0 +1,182 @@
+//! The view: what the panes are given and what they give back. Between the store and the panes
+//! in the flow (sources → store → view → panes), it holds the cached figures (`figures`), the
+//! orders (`sort`), the words for keys (`keys`), and the two plain structs every frame passes
+//! through: `View`, a read-only picture of one moment (figures, selection, focus, mode, now),
+//! and `Drawn`, the geometry the panes drew (areas, visible rows), which the app keeps to
+//! answer page keys, mouse clicks and "what is on screen". It imports only the store.
+
+pub mod figures;
+pub mod keys;
+pub mod sort;
+
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+
+pub use figures::{Figures, FlowScope, ProjectChart};
+pub use keys::{HelpSection, Hint, KeyNames};
+pub use sort::{ProjectSort, SortColumn};
+
+use crate::store::health::Thresholds;
+use crate::store::{Function, Minute, Store, Window};
+
+/// Everything a frame shows, borrowed for the frame.
+pub struct View<'a> {
+    pub store: &'a Store,
+    pub figures: &'a Figures,
+    pub now: DateTime<Utc>,
+    pub window: Window,
+    pub thresholds: &'a Thresholds,
+    /// How often sources poll: data older than three polls is stale.
+    pub interval_secs: u64,
+    /// The project every pane is narrowed to, if any.
+    pub project: Option<&'a str>,
+    pub body: Body<'a>,
+    pub fleet: FleetTableView<'a>,
+    pub flow: FlowView,
+    /// The footer's line: a prompt being typed, a message, or the key hints.
+    pub footer: Footer<'a>,
+    /// The help overlay, when open.
+    pub help: Option<HelpView<'a>>,
+    pub keys: &'a KeyNames,
+}
+
+/// What fills the screen between the header and the footer.
+pub enum Body<'a> {
+    Dashboard,
+    /// A function's detail; `None` when it has left the store.
+    Detail(Option<DetailView<'a>>),
+    Logs(LogsView<'a>),
+    Projects(ProjectsView),
+}
+
+pub struct DetailView<'a> {
+    pub function: &'a Function,
+    /// Its index in the store, and so in the figures' per-function stats.
+    pub index: usize,
+}
+
+/// The fleet table's state.
+pub struct FleetTableView<'a> {
+    pub sort: SortColumn,
+    pub descending: bool,
+    pub filter: &'a str,
+    /// The filter line has the keyboard.
+    pub filter_editing: bool,
+    /// Position of the selected function among the rows.
+    pub selected: Option<usize>,
+    /// First row shown.
+    pub offset: usize,
+    pub focused: bool,
+}
+
+/// The task-flow graph's state.
+pub struct FlowView {
+    pub focused: bool,
+    /// The minute picked on the graph.
+    pub cursor: Option<Minute>,
+    /// What the graph adds up, in words: "fleet", "project payments", "f (us-east-1)".
+    pub scope: String,
+}
+
+/// The projects pane's state.
+pub struct ProjectsView {
+    /// Indices into the figures' projects, in the pane's order.
+    pub order: Vec<usize>,
+    pub selected: Option<usize>,
+    pub offset: usize,
+    pub sort: ProjectSort,
+    pub reversed: bool,
+}
+
+/// The log pane's state.
+pub struct LogsView<'a> {
+    /// What is tailed: a function, a project, a minute.
+    pub label: &'a str,
+    /// Functions tailed, and at most how many are read.
+    pub functions: usize,
+    pub max_tailed: usize,
+    /// Only a picked minute's lines, read once.
+    pub minute_only: bool,
+    /// Indices into the store's log lines of the matching lines, oldest first (while paused,
+    /// those there when it paused).
+    pub lines: &'a [usize],
+    /// Matching lines that arrived since the pause, while paused.
+    pub paused_waiting: Option<usize>,
+    /// The first line shown when scrolled; `None` follows the newest.
+    pub top: Option<usize>,
+    pub filter: &'a str,
+    pub filter_editing: bool,
+    /// CloudWatch applies the filter (its JSON and space-delimited forms).
+    pub filter_by_cloudwatch: bool,
+    /// Why the typed filter is not applied.
+    pub filter_error: Option<&'a str>,
+    pub pretty_json: bool,
+}
+
+/// The footer's line.
+pub enum Footer<'a> {
+    /// The `:` line being typed, what Tab found, and its keys.
+    Command {
+        line: &'a str,
+        matches: &'a [String],
+        hints: Vec<Hint>,
+    },
+    /// A one-line answer, until the next key.
+    Message(&'a str),
+    /// The `/` filter being typed, and its keys.
+    Filter { text: &'a str, hints: Vec<Hint> },
+    /// The screen's key hints, its own first; the global ones are marked.
+    Hints(Vec<Hint>),
+}
+
+/// The help overlay: sections of keys, and the first row shown.
+pub struct HelpView<'a> {
+    pub sections: &'a [HelpSection],
+    pub scroll: usize,
+}
+
+/// A table as drawn: where, its first row, and how many rows it showed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableDrawn {
+    pub area: Rect,
+    pub first: usize,
+    pub rows: usize,
+}
+
+impl TableDrawn {
+    /// The row (counted from `first`) under a position, for a table with a border and a
+    /// header above its rows.
+    pub fn row_at(&self, x: u16, y: u16) -> Option<usize> {
+        let rows_top = self.area.y + 2;
+        let inside = self.area.contains(ratatui::layout::Position::new(x, y));
+        (inside && y >= rows_top && y + 1 < self.area.bottom())
+            .then(|| self.first + usize::from(y - rows_top))
+    }
+}
+
+/// The log pane as drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogsDrawn {
+    /// Rows of lines it had room for.
+    pub rows: usize,
+    /// The first line shown (an index into the matching lines).
+    pub first: usize,
+}
+
+/// The help overlay as drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HelpDrawn {
+    /// Rows of help in all, and how many were in view.
+    pub rows: usize,
+    pub visible: usize,
+}
+
+/// What the panes drew in a frame: the app keeps it for the next keys and clicks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub fleet: Option<TableDrawn>,
+    pub flow: Option<Rect>,
+    pub projects: Option<TableDrawn>,
+    pub logs: Option<LogsDrawn>,
+    pub help: Option<HelpDrawn>,
+}
