@@ -147,7 +147,12 @@ fn apply_text(
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         fail(line, e.message().trim().to_string())
     })?;
-    let bad = |key: &str, what: &str| fail(line_of(text, key), format!("{key}: {what}"));
+    let bad = |key: &str, what: &str| {
+        fail(
+            crate::ui::text::line_of_key(text, key),
+            format!("{key}: {what}"),
+        )
+    };
     let set = |id: &str| !given(matches, id);
 
     if let Some(v) = file.profile
@@ -245,25 +250,17 @@ fn apply_text(
             KeySpec::One(k) => vec![k],
             KeySpec::Many(ks) => ks,
         };
-        global
-            .keys
-            .bind(&action, &keys)
-            .map_err(|e| fail(line_of(text, &action), format!("keys: {e}")))?;
+        global.keys.bind(&action, &keys).map_err(|e| {
+            fail(
+                crate::ui::text::line_of_key(text, &action),
+                format!("keys: {e}"),
+            )
+        })?;
     }
     Ok(())
 }
 
 /// The line of `text` that sets `key`.
-fn line_of(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

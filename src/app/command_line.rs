@@ -36,18 +36,22 @@ pub const COMMANDS: [(&[&str], &str); 7] = [
     (&["quit", "q"], "quit"),
 ];
 
+/// The commands' names, as errors list them: "fn, project, region, …".
+fn verbs() -> String {
+    let names: Vec<&str> = COMMANDS.iter().map(|(names, _)| names[0]).collect();
+    names.join(", ")
+}
+
 /// Reads a command line (without its `:`).
 pub fn parse(line: &str) -> Result<LineCommand, String> {
     let mut words = line.split_whitespace();
     let Some(verb) = words.next() else {
-        return Err("type a command: fn, project, region, theme, logs, help, quit".into());
+        return Err(format!("type a command: {}", verbs()));
     };
     let rest: Vec<&str> = words.collect();
     let arg = (!rest.is_empty()).then(|| rest.join(" "));
     let Some((names, _)) = COMMANDS.iter().find(|(names, _)| names.contains(&verb)) else {
-        return Err(format!(
-            "unknown command '{verb}': fn, project, region, theme, logs, help, quit"
-        ));
+        return Err(format!("unknown command '{verb}': {}", verbs()));
     };
     let need = |what: &str| {
         arg.clone()

@@ -203,7 +203,9 @@ pub fn table(c: &CostOutput) -> String {
 }
 
 /// A function's group, the way Cost Explorer groups: the project tag's value, else
-/// "(untagged)"; the region; or the function itself.
+/// "(untagged)"; the region; or the function itself. Deliberately narrower than the
+/// dashboard's project rule (`store::project::project_of`, which falls back to the stack and
+/// the name's prefix): the estimate must line up with the bill's own groups.
 fn group_of(
     group_by: CostGroupBy,
     tag: &str,

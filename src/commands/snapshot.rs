@@ -78,6 +78,9 @@ pub struct FunctionRow {
     pub init_p50_ms: Option<f64>,
     pub init_p99_ms: Option<f64>,
     pub memory_used_max_mb: Option<u64>,
+    /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
+    #[serde(skip)]
+    pub p99_of_timeout: Option<f64>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -136,6 +139,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             throttles: whole(s.throttles),
             duration_avg_ms: round(s.duration_avg_ms, 2),
             duration_p99_ms: round(s.duration_p99_ms, 2),
+            p99_of_timeout: s.p99_of_timeout,
             concurrency_max: whole(s.concurrency_max),
             est_cost_usd: round(s.est_cost_usd, 6),
             cold_starts: whole(s.cold_starts),
@@ -257,10 +261,7 @@ pub fn table(s: &Snapshot) -> String {
         "EST.COST"
     ));
     for f in rows {
-        let to = match (f.duration_p99_ms, f.timeout_s) {
-            (Some(p), Some(t)) if t > 0 => Some(p / (f64::from(t) * 1000.0)),
-            _ => None,
-        };
+        let to = f.p99_of_timeout;
         out.push_str(&format!(
             "{:<32} {:<10} {:<14} {:>8} {:>7} {:>6} {:>7} {:>7} {:>7} {:>6} {:>5} {:>9}\n",
             truncate(&f.name, 32),

@@ -53,6 +53,17 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// The line (from 1) of `text` that sets `key = …`, for errors about a TOML file.
+pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

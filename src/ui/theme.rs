@@ -357,13 +357,7 @@ fn line_of(text: &str, e: &ThemeError) -> Option<usize> {
         ThemeError::Value { role, .. } => role.as_str(),
         ThemeError::Missing(_) | ThemeError::Syntax(_) => return None,
     };
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(role)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
+    super::text::line_of_key(text, role)
 }
 
 /// The xterm 256-color index nearest an RGB color (the 6×6×6 cube or the gray ramp).

@@ -2,9 +2,11 @@
 //! header can say "credentials expired" rather than a stack of wrappers) and one line of detail.
 //! Messages carry the service's error code and message, never a credential.
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::event_stream::RawMessage;
 
 use crate::store::ProblemKind;
 
@@ -50,29 +52,47 @@ pub fn kind_of_code(code: &str) -> ProblemKind {
     }
 }
 
+/// The HTTP status of a raw answer, where it has one.
+pub trait RawStatus {
+    fn http_status(&self) -> Option<u16>;
+}
+
+impl RawStatus for HttpResponse {
+    fn http_status(&self) -> Option<u16> {
+        Some(self.status().as_u16())
+    }
+}
+
+/// A message of an event stream (Live Tail) carries no status of its own.
+impl RawStatus for RawMessage {
+    fn http_status(&self) -> Option<u16> {
+        None
+    }
+}
+
 /// Classifies an SDK error; `what` names the call, e.g. "ListFunctions".
 pub fn classify<E, R>(what: &str, err: &SdkError<E, R>) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
+    R: RawStatus + std::fmt::Debug + 'static,
 {
     match err {
         SdkError::ServiceError(service) => {
             let e = service.err();
             let code = e.code().unwrap_or("UnknownError");
             let detail = e.message().map(|m| format!(": {m}")).unwrap_or_default();
-            let status = format!("{:?}", service.raw());
+            let status = service.raw().http_status();
             // An endpoint that does not implement the call answers 404 without an AWS code.
-            let kind = if e.code().is_none() && status.contains("StatusCode(404)") {
+            let kind = if e.code().is_none() && status == Some(404) {
                 ProblemKind::NotSupported
             } else {
                 kind_of_code(code)
             };
             let message = if e.code().is_none() {
-                format!(
-                    "{what} failed ({})",
-                    http_status(&status).unwrap_or("no status")
-                )
+                match status {
+                    Some(s) => format!("{what} failed ({s})"),
+                    None => format!("{what} failed (no status)"),
+                }
             } else {
                 format!("{what}: {code}{detail}")
             };
@@ -113,12 +133,6 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     one_line(&e.to_string())
 }
 
-/// The HTTP status from a raw response's debug text, e.g. "500".
-fn http_status(raw: &str) -> Option<&str> {
-    let at = raw.find("StatusCode(")? + "StatusCode(".len();
-    raw[at..].split(')').next()
-}
-
 fn one_line(s: &str) -> String {
     let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out: String = flat.chars().take(200).collect();
@@ -149,11 +163,25 @@ mod tests {
         );
     }
 
+    /// An answer without an AWS error code, by its HTTP status alone: a 404 is a call the
+    /// endpoint does not implement (as moto answers GetAccountSettings), a 500 a failure.
     #[test]
-    fn statuses_from_raw_responses() {
-        assert_eq!(
-            http_status("Response { status: StatusCode(500), headers"),
-            Some("500")
-        );
+    fn a_bare_status_is_read_from_the_response_itself() {
+        use aws_sdk_lambda::operation::get_account_settings::GetAccountSettingsError;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        use aws_smithy_types::error::ErrorMetadata;
+        let bare = |status: u16| {
+            SdkError::service_error(
+                GetAccountSettingsError::generic(ErrorMetadata::builder().build()),
+                HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::empty()),
+            )
+        };
+        let e = classify("GetAccountSettings", &bare(404));
+        assert_eq!(e.kind, ProblemKind::NotSupported);
+        assert_eq!(e.message, "GetAccountSettings failed (404)");
+        let e = classify("GetAccountSettings", &bare(500));
+        assert_eq!(e.kind, ProblemKind::Service);
+        assert_eq!(e.message, "GetAccountSettings failed (500)");
     }
 }
