@@ -26,7 +26,7 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use lambdatop::app::frame::{self, Shown};
 use lambdatop::app::{App, AppOptions};
-use lambdatop::commands::screenshot::{demo_of, moment};
+use lambdatop::source::demo::fixture::{demo_of, moment};
 use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, Fleet};
 use lambdatop::source::{LoadingState, SourceEvent};
 use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey};

@@ -18,8 +18,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use lambdatop::app::{App, AppOptions, frame};
-use lambdatop::commands::screenshot::{demo_of, moment};
 use lambdatop::source::SourceEvent;
+use lambdatop::source::demo::fixture::{demo_of, moment};
 use lambdatop::source::demo::{DEFAULT_SEED, DemoSource, Fleet};
 use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric, Store};
 use lambdatop::ui::theme::Theme;

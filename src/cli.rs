@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::settings;
 use crate::source::demo::DEFAULT_SEED;
 use crate::store::Window;
 use crate::store::project::DEFAULT_PROJECT_TAG;
@@ -25,6 +26,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The flags every command takes, as given; `settings::Settings` resolves them with the config
+/// file.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Show the embedded demo fleet instead of an AWS account (labelled DEMO on screen).
@@ -67,7 +70,7 @@ pub struct GlobalArgs {
 
     /// Seconds between metric polls.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
-          value_parser = clap::value_parser!(u64).range(5..=3600))]
+          value_parser = clap::value_parser!(u64).range(settings::INTERVAL_SECS))]
     pub interval: u64,
 
     /// Ask Cost Explorer once now ($0.01 a request) instead of using its cached answer.
@@ -81,12 +84,12 @@ pub struct GlobalArgs {
 
     /// Log lines the log pane keeps.
     #[arg(long, global = true, value_name = "LINES", default_value_t = 10_000,
-          value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
+          value_parser = clap::value_parser!(u64).range(settings::SCROLLBACK_LINES))]
     pub scrollback: u64,
 
     /// Seconds between inventory polls (functions, configuration and tags).
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 300,
-          value_parser = clap::value_parser!(u64).range(10..=86400))]
+          value_parser = clap::value_parser!(u64).range(settings::INVENTORY_SECS))]
     pub inventory_refresh: u64,
 
     /// Color theme: dark, light, high-contrast, solarized-dark, a NAME.toml in the config
@@ -107,14 +110,6 @@ pub struct GlobalArgs {
     /// override it); `lambdatop config --print-default` writes a commented one.
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-
-    /// Highlight thresholds, from the config file.
-    #[arg(skip)]
-    pub thresholds: crate::store::health::Thresholds,
-
-    /// Keys bound in the config file.
-    #[arg(skip)]
-    pub keys: crate::app::keymap::UserKeys,
 
     /// Write diagnostics here instead of lambdatop.log in the XDG state directory.
     #[arg(long, global = true, value_name = "PATH")]

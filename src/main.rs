@@ -8,6 +8,7 @@ use clap::error::ErrorKind;
 
 use lambdatop::cli::{Cli, Command};
 use lambdatop::commands;
+use lambdatop::settings::Settings;
 
 // See Cargo.toml: freeing a big refresh's many small blocks is several times faster.
 #[global_allocator]
@@ -17,23 +18,15 @@ fn main() -> ExitCode {
     let parsed = lambdatop::cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
-    let cli = match parsed {
-        Ok((mut cli, matches)) => {
-            // The config file under the flags: a bad one stops here, in one line.
-            if let Err(e) = lambdatop::config::apply(&mut cli.global, &matches) {
+    let (settings, command) = match parsed {
+        // The config file under the flags: a bad one stops here, in one line.
+        Ok((cli, matches)) => match Settings::resolve(cli.global, &matches) {
+            Ok(settings) => (settings, cli.command),
+            Err(e) => {
                 eprintln!("lambdatop: {e}");
                 return ExitCode::from(2);
             }
-            // Checked here, not by clap: `--demo` may stand before the subcommand and
-            // `--functions` after it, which clap's `requires` does not see across.
-            if cli.global.functions.is_some() && !cli.global.demo {
-                eprintln!(
-                    "lambdatop: --functions sizes the demo fleet: add --demo (see lambdatop --help)"
-                );
-                return ExitCode::from(2);
-            }
-            cli
-        }
+        },
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
             let _ = e.print();
             return ExitCode::SUCCESS;
@@ -58,8 +51,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let log_path = cli
-        .global
+    let log_path = settings
         .log_file
         .clone()
         .unwrap_or_else(lambdatop::logging::default_path);
@@ -81,14 +73,12 @@ fn main() -> ExitCode {
     };
     let clock = commands::system_clock();
     let result = runtime.block_on(async {
-        match &cli.command {
-            None => commands::dashboard::run(&cli.global, clock).await,
-            Some(Command::Snapshot(args)) => {
-                commands::snapshot::run(&cli.global, args, clock).await
-            }
-            Some(Command::Logs(args)) => commands::logs::run(&cli.global, args, clock).await,
-            Some(Command::Cost(args)) => commands::cost::run(&cli.global, args, clock).await,
-            Some(Command::Screenshot(args)) => commands::screenshot::run(&cli.global, args),
+        match &command {
+            None => commands::dashboard::run(&settings, clock).await,
+            Some(Command::Snapshot(args)) => commands::snapshot::run(&settings, args, clock).await,
+            Some(Command::Logs(args)) => commands::logs::run(&settings, args, clock).await,
+            Some(Command::Cost(args)) => commands::cost::run(&settings, args, clock).await,
+            Some(Command::Screenshot(args)) => commands::screenshot::run(&settings, args),
             Some(Command::Config(args)) => commands::print_config(args),
             Some(Command::Completions(args)) => commands::print_completions(args.shell),
         }

@@ -10,9 +10,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::snapshot::{ApiUsageRow, api_usage_row};
-use crate::cli::{CostArgs, Format, GlobalArgs};
+use crate::cli::{CostArgs, Format};
 use crate::clock::SharedClock;
 use crate::logtext::sanitize::clean_field;
+use crate::settings::Settings;
 use crate::source::SourceKind;
 use crate::source::aws::{self, inventory, metrics};
 use crate::source::cost::lookup;
@@ -315,20 +316,20 @@ pub fn demo_output(
     out
 }
 
-pub async fn run(global: &GlobalArgs, args: &CostArgs, clock: SharedClock) -> Result<()> {
+pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Result<()> {
     let now = clock.now();
     let group_by: CostGroupBy = args.group_by.into();
-    let tag = global.project_tag.as_str();
+    let tag = settings.project_tag.as_str();
     let mut problems = Vec::new();
-    let output = if global.demo {
-        demo_output(global.seed, &super::demo_fleet(global), now, group_by)
+    let output = if settings.demo {
+        demo_output(settings.seed, &super::demo_fleet(settings), now, group_by)
     } else {
-        let account = aws::connect(&super::aws_options(global)).await?;
-        let query = super::cost_query(global, &account, group_by, now);
+        let account = aws::connect(&super::aws_options(settings)).await?;
+        let query = super::cost_query(settings, &account, group_by, now);
         let client = account.cost_client();
         let mut estimate_problems = Vec::new();
         let (found, estimates) = futures::future::join(
-            lookup(&client, &query, global.refresh, now),
+            lookup(&client, &query, settings.refresh, now),
             estimate_aws(&account, group_by, tag, now, &mut estimate_problems),
         )
         .await;

@@ -6,25 +6,25 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, AppOptions};
-use crate::cli::GlobalArgs;
 use crate::clock::SharedClock;
+use crate::settings::Settings;
 use crate::source::runner;
 use crate::store::Window;
 
-pub async fn run(global: &GlobalArgs, clock: SharedClock) -> Result<()> {
-    let window = super::window(global, Window::H1)?;
+pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
+    let window = super::window(settings, Window::H1)?;
     // A bad theme fails before any AWS call.
-    let (theme, fit) = super::theme(global)?;
-    let setup = super::setup(global, &clock, true).await?;
+    let (theme, fit) = super::theme(settings)?;
+    let setup = super::setup(settings, &clock, true).await?;
     let mut app = App::new(
         setup.store,
         theme,
         AppOptions {
             window,
-            thresholds: global.thresholds,
-            keys: global.keys.clone(),
+            thresholds: settings.thresholds,
+            keys: settings.keys.clone(),
             fit,
-            interval_secs: global.interval,
+            interval_secs: settings.interval,
         },
         clock.now(),
     );

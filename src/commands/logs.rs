@@ -10,10 +10,11 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
-use crate::cli::{GlobalArgs, LogFormat, LogsArgs};
+use crate::cli::{LogFormat, LogsArgs};
 use crate::clock::SharedClock;
 use crate::logtext::filter::Pattern;
 use crate::logtext::sanitize::clean_log;
+use crate::settings::Settings;
 use crate::source::aws;
 use crate::source::aws::logs::{is_missing_group, log_group_of};
 use crate::source::demo::logs::DemoLogs;
@@ -109,10 +110,10 @@ fn format_event(e: &LogEvent, format: LogFormat, origin: Origin) -> String {
     }
 }
 
-async fn reader(global: &GlobalArgs, args: &LogsArgs, now: DateTime<Utc>) -> Result<Reader> {
-    if global.demo {
-        let logs = DemoLogs::new(global.seed, Minute::of(now), DEFAULT_RETENTION_MINUTES)
-            .with_fleet(super::demo_fleet(global));
+async fn reader(settings: &Settings, args: &LogsArgs, now: DateTime<Utc>) -> Result<Reader> {
+    if settings.demo {
+        let logs = DemoLogs::new(settings.seed, Minute::of(now), DEFAULT_RETENTION_MINUTES)
+            .with_fleet(super::demo_fleet(settings));
         if let Some(unknown) = args.functions.iter().find(|f| !logs.knows(f)) {
             bail!(
                 "the demo fleet has no function '{unknown}' (try checkout-api or payments-charge)"
@@ -130,7 +131,7 @@ async fn reader(global: &GlobalArgs, args: &LogsArgs, now: DateTime<Utc>) -> Res
             aws: false,
         });
     }
-    let account = aws::connect(&super::aws_options(global)).await?;
+    let account = aws::connect(&super::aws_options(settings)).await?;
     let clients = account
         .regions
         .iter()
@@ -184,9 +185,9 @@ fn describe_failures(read: &Read, reader: &Reader) -> Option<String> {
         })
 }
 
-pub async fn run(global: &GlobalArgs, args: &LogsArgs, clock: SharedClock) -> Result<()> {
+pub async fn run(settings: &Settings, args: &LogsArgs, clock: SharedClock) -> Result<()> {
     let now = clock.now();
-    let reader = reader(global, args, now).await?;
+    let reader = reader(settings, args, now).await?;
     let origin = Origin {
         functions: args.functions.len() > 1,
         regions: reader.regions() > 1,

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::cli::GlobalArgs;
 use crate::clock::SharedClock;
+use crate::settings::Settings;
 use crate::source::aws::{self, AwsOptions};
 use crate::source::cost::{CostQuery, CostSource};
 use crate::source::cost_cache::{CacheKey, CostCache};
@@ -33,7 +33,7 @@ pub struct Setup {
 
 /// The Cost Explorer lookup the flags describe, for an account.
 pub fn cost_query(
-    global: &GlobalArgs,
+    settings: &Settings,
     account: &aws::Account,
     group_by: CostGroupBy,
     now: chrono::DateTime<chrono::Utc>,
@@ -44,42 +44,39 @@ pub fn cost_query(
         .or_else(|| std::env::var("AWS_ENDPOINT_URL_COST_EXPLORER").ok())
         .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
     CostQuery {
-        cache: CostCache::new(CostCache::default_dir(), global.cost_ttl),
+        cache: CostCache::new(CostCache::default_dir(), settings.cost_ttl),
         key: CacheKey {
             profile: account.profile.clone().unwrap_or_else(|| "default".into()),
             endpoint,
             group_by,
-            tag: global.project_tag.clone(),
+            tag: settings.project_tag.clone(),
             month: now.format("%Y-%m").to_string(),
         },
         group_by,
-        tag: global.project_tag.clone(),
+        tag: settings.project_tag.clone(),
     }
 }
 
 /// The demo fleet `--functions` asks for.
-pub fn demo_fleet(global: &GlobalArgs) -> Arc<Fleet> {
-    Arc::new(Fleet::sized(global.functions.map(|n| n as usize)))
+pub fn demo_fleet(settings: &Settings) -> Arc<Fleet> {
+    Arc::new(Fleet::sized(settings.functions.map(|n| n as usize)))
 }
 
 /// The store and the sources the flags ask for; `with_cost` adds Cost Explorer (the
 /// dashboard's), which snapshots leave out.
-pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) -> Result<Setup> {
+pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) -> Result<Setup> {
     let retention = DEFAULT_RETENTION_MINUTES;
-    let cadence = Duration::from_secs(global.interval);
-    if global.demo {
-        let session = Session {
-            kind: SourceKind::Demo,
-            profile: Some("demo".to_string()),
-            regions: DemoSource::regions(),
-        };
-        let fleet = demo_fleet(global);
-        let demo =
-            DemoSource::new(global.seed, clock.now(), retention, cadence).with_fleet(fleet.clone());
-        let logs = DemoLogs::new(global.seed, Minute::of(clock.now()), retention).with_fleet(fleet);
+    let cadence = Duration::from_secs(settings.interval);
+    if settings.demo {
+        let session = crate::source::demo::fixture::session();
+        let fleet = demo_fleet(settings);
+        let demo = DemoSource::new(settings.seed, clock.now(), retention, cadence)
+            .with_fleet(fleet.clone());
+        let logs =
+            DemoLogs::new(settings.seed, Minute::of(clock.now()), retention).with_fleet(fleet);
         return Ok(Setup {
-            store: Store::new(session, retention, &global.project_tag)
-                .with_scrollback(global.scrollback as usize),
+            store: Store::new(session, retention, &settings.project_tag)
+                .with_scrollback(settings.scrollback as usize),
             sources: vec![
                 Box::new(demo),
                 Box::new(TailSource::new(LogReader::Demo(logs), None)),
@@ -87,7 +84,7 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) ->
         });
     }
     // Real mode: an account or a clear error, never demo data in its place.
-    let account = aws::connect(&aws_options(global)).await?;
+    let account = aws::connect(&aws_options(settings)).await?;
     let session = Session {
         kind: SourceKind::Aws,
         profile: account.profile.clone(),
@@ -95,7 +92,7 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) ->
     };
     let mut sources = account.sources(
         cadence,
-        Duration::from_secs(global.inventory_refresh),
+        Duration::from_secs(settings.inventory_refresh),
         retention,
     );
     let clients = account
@@ -108,24 +105,24 @@ pub async fn setup(global: &GlobalArgs, clock: &SharedClock, with_cost: bool) ->
         Some(account.usage.clone()),
     )));
     if with_cost {
-        let query = cost_query(global, &account, CostGroupBy::Project, clock.now());
+        let query = cost_query(settings, &account, CostGroupBy::Project, clock.now());
         sources.push(Box::new(CostSource::new(
             account.cost_client(),
             query,
-            global.refresh,
+            settings.refresh,
             account.usage.clone(),
         )));
     }
     Ok(Setup {
-        store: Store::new(session, retention, &global.project_tag)
-            .with_scrollback(global.scrollback as usize),
+        store: Store::new(session, retention, &settings.project_tag)
+            .with_scrollback(settings.scrollback as usize),
         sources,
     })
 }
 
 /// The window the flags ask for, checked against the history the store keeps.
-pub fn window(global: &GlobalArgs, default: Window) -> Result<Window> {
-    let w = global.window.unwrap_or(default);
+pub fn window(settings: &Settings, default: Window) -> Result<Window> {
+    let w = settings.window.unwrap_or(default);
     if w.minutes() > DEFAULT_RETENTION_MINUTES {
         bail!(
             "window {w} is longer than the {}h of history lambdatop keeps",
@@ -136,11 +133,11 @@ pub fn window(global: &GlobalArgs, default: Window) -> Result<Window> {
 }
 
 /// The theme `--theme` names, in its own colors (or none with `--no-color`).
-pub fn theme_unfitted(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
+pub fn theme_unfitted(settings: &Settings) -> Result<crate::ui::theme::Theme> {
     let user_dir = crate::ui::theme::user_dir();
-    let theme = crate::ui::theme::Theme::load(&global.theme, user_dir.as_deref())
+    let theme = crate::ui::theme::Theme::load(&settings.theme, user_dir.as_deref())
         .map_err(anyhow::Error::msg)?;
-    Ok(if global.no_color {
+    Ok(if settings.no_color {
         theme.without_color()
     } else {
         theme
@@ -150,21 +147,21 @@ pub fn theme_unfitted(global: &GlobalArgs) -> Result<crate::ui::theme::Theme> {
 /// The theme the flags and the environment ask for, fitted to the terminal, and how it was
 /// fitted (for themes chosen later with `:theme`).
 pub fn theme(
-    global: &GlobalArgs,
+    settings: &Settings,
 ) -> Result<(
     crate::ui::theme::Theme,
     (crate::ui::theme::ColorDepth, bool),
 )> {
     use crate::ui::theme::ColorDepth;
-    let theme = theme_unfitted(global)?;
+    let theme = theme_unfitted(settings)?;
     let env = |k: &str| std::env::var(k).ok();
-    let depth = if global.no_color {
+    let depth = if settings.no_color {
         ColorDepth::None
     } else {
         ColorDepth::detect(env)
     };
     // The Linux console's font has no braille.
-    let blocks = global.ascii || env("TERM").as_deref() == Some("linux");
+    let blocks = settings.ascii || env("TERM").as_deref() == Some("linux");
     Ok((theme.fitted(depth, blocks), (depth, blocks)))
 }
 
@@ -189,11 +186,11 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
 }
 
 /// How to reach the account, from the flags.
-pub fn aws_options(global: &GlobalArgs) -> AwsOptions {
+pub fn aws_options(settings: &Settings) -> AwsOptions {
     AwsOptions {
-        profile: global.profile.clone(),
-        regions: global.region.clone(),
-        endpoint_url: global.endpoint_url.clone(),
+        profile: settings.profile.clone(),
+        regions: settings.region.clone(),
+        endpoint_url: settings.endpoint_url.clone(),
     }
 }
 

@@ -4,10 +4,9 @@
 //! screenshots are stale.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -16,12 +15,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::{Action, App, AppOptions};
-use crate::cli::{GlobalArgs, ScreenshotArgs};
+use crate::cli::ScreenshotArgs;
+use crate::settings::Settings;
+use crate::source::SourceEvent;
+use crate::source::demo::Fleet;
 use crate::source::demo::logs::DemoLogs;
-use crate::source::demo::{DemoSource, Fleet};
-use crate::source::{LoadingState, Source, SourceEvent, SourceKind};
 use crate::store::cost::CostGroupBy;
-use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Session, Store};
+use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
 use crate::ui::svg;
 use crate::ui::theme::{BUILT_IN, Theme};
 
@@ -39,53 +39,7 @@ pub const VIEWS: [&str; 7] = [
 /// The terminal the screenshots are drawn in.
 pub const SIZE: (u16, u16) = (120, 40);
 
-/// 03:07:30 UTC: the middle of an on-call night, and of the demo's incidents.
-pub fn moment() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 3, 7, 30)
-        .single()
-        .unwrap_or_default()
-}
-
-/// The demo fleet as its first poll at `now` leaves it.
-pub fn demo_store(seed: u64, now: DateTime<Utc>) -> Store {
-    demo_store_of(seed, Arc::new(Fleet::default()), now)
-}
-
-/// `fleet` as the demo's first poll at `now` leaves it.
-pub fn demo_store_of(seed: u64, fleet: Arc<Fleet>, now: DateTime<Utc>) -> Store {
-    demo_of(seed, fleet, now, DEFAULT_RETENTION_MINUTES).1
-}
-
-/// `fleet` with `retention` minutes of history as the demo's first poll at `now` leaves it,
-/// and the demo to poll on from there (benchmarks take its next minutes).
-pub fn demo_of(
-    seed: u64,
-    fleet: Arc<Fleet>,
-    now: DateTime<Utc>,
-    retention: u32,
-) -> (DemoSource, Store) {
-    let session = Session {
-        kind: SourceKind::Demo,
-        profile: Some("demo".to_string()),
-        regions: DemoSource::regions(),
-    };
-    let mut store = Store::new(session, retention, "project");
-    let mut demo = DemoSource::new(seed, now, retention, crate::source::demo::DEFAULT_CADENCE)
-        .with_fleet(fleet);
-    // Part by part, as the runner takes it: a big fleet's history never sits whole in memory.
-    loop {
-        store.apply_all(demo.part_at(now));
-        if !demo.has_more() {
-            break;
-        }
-    }
-    store.apply(SourceEvent::Status {
-        source: "demo".into(),
-        state: LoadingState::Loaded,
-        at: now,
-    });
-    (demo, store)
-}
+pub use crate::source::demo::fixture::{demo_store, moment};
 
 fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, actions: &[Action]) -> App {
     let mut app = App::new(
@@ -176,15 +130,15 @@ pub fn write(out: &Path, themes: &[Theme], seed: u64, now: DateTime<Utc>) -> Res
     Ok(written)
 }
 
-pub fn run(global: &GlobalArgs, args: &ScreenshotArgs) -> Result<()> {
+pub fn run(settings: &Settings, args: &ScreenshotArgs) -> Result<()> {
     let themes: Vec<Theme> = if args.all_themes {
         BUILT_IN
             .iter()
             .map(|(name, _)| Theme::load(name, None).map_err(anyhow::Error::msg))
             .collect::<Result<_>>()?
     } else {
-        vec![super::theme_unfitted(global)?]
+        vec![super::theme_unfitted(settings)?]
     };
-    let written = write(&args.out, &themes, global.seed, moment())?;
+    let written = write(&args.out, &themes, settings.seed, moment())?;
     super::print_line(&written.join("\n"))
 }

@@ -6,8 +6,9 @@ use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::cli::{Format, GlobalArgs, SnapshotArgs};
+use crate::cli::{Format, SnapshotArgs};
 use crate::clock::SharedClock;
+use crate::settings::Settings;
 use crate::source::{SourceEvent, SourceKind};
 use crate::store::Store;
 use crate::store::Window;
@@ -309,9 +310,9 @@ pub fn table(s: &Snapshot) -> String {
     out
 }
 
-pub async fn run(global: &GlobalArgs, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
-    let window = super::window(global, Window::M15)?;
-    let mut setup = super::setup(global, &clock, false).await?;
+pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
+    let window = super::window(settings, Window::M15)?;
+    let mut setup = super::setup(settings, &clock, false).await?;
     // Every source once, at the same time: regions do not wait for each other.
     let now = clock.now();
     let batches = futures::future::join_all(setup.sources.iter_mut().map(|s| s.poll(now))).await;

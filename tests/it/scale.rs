@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use lambdatop::commands::screenshot::demo_store_of;
 use lambdatop::source::SourceEvent;
+use lambdatop::source::demo::fixture::demo_store_of;
 use lambdatop::source::demo::{DEFAULT_SEED, Fleet};
 use lambdatop::store::{FunctionFacts, FunctionKey, Metric, Minute, Window};
 use ratatui::Terminal;

@@ -2,8 +2,9 @@
 //! to any pane, theme or the demo fleet that alters a picture fails here until they are made
 //! again.
 
-use lambdatop::commands::screenshot::{VIEWS, moment, render_all};
+use lambdatop::commands::screenshot::{VIEWS, render_all};
 use lambdatop::source::demo::DEFAULT_SEED;
+use lambdatop::source::demo::fixture::moment;
 use lambdatop::ui::theme::{BUILT_IN, Theme};
 
 #[test]

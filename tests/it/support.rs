@@ -3,30 +3,21 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use lambdatop::app::{App, AppOptions};
-use lambdatop::source::SourceKind;
-use lambdatop::source::demo::{DEFAULT_SEED, DemoSource};
-use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Session, Store, Window};
+use lambdatop::source::demo::{DEFAULT_SEED, DemoSource, fixture};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Store, Window};
 use lambdatop::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// 03:07:30 UTC, half-way through a minute: the middle of an on-call night.
+/// The demo's fixed moment: 03:07:30 UTC, half-way through a minute of an on-call night.
 pub fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 3, 7, 30).unwrap()
-}
-
-pub fn demo_session() -> Session {
-    Session {
-        kind: SourceKind::Demo,
-        profile: Some("demo".into()),
-        regions: DemoSource::regions(),
-    }
+    fixture::moment()
 }
 
 pub fn empty_store() -> Store {
-    Store::new(demo_session(), DEFAULT_RETENTION_MINUTES, "project")
+    fixture::empty_store(DEFAULT_RETENTION_MINUTES)
 }
 
 pub fn demo_source(seed: u64, start: DateTime<Utc>) -> DemoSource {
@@ -40,15 +31,7 @@ pub fn demo_source(seed: u64, start: DateTime<Utc>) -> DemoSource {
 
 /// The demo fleet as the first poll at `t0` leaves it, with the poll's status recorded.
 pub fn demo_store() -> Store {
-    let mut store = empty_store();
-    let mut demo = demo_source(DEFAULT_SEED, t0());
-    store.apply_all(demo.events_at(t0()));
-    store.apply(lambdatop::source::SourceEvent::Status {
-        source: "demo".into(),
-        state: lambdatop::source::LoadingState::Loaded,
-        at: t0(),
-    });
-    store
+    fixture::demo_store(DEFAULT_SEED, t0())
 }
 
 pub fn app_with(store: Store, window: Window) -> App {

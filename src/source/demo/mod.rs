@@ -4,6 +4,7 @@
 //! completed since, and the current minute as partial.
 
 pub mod cost;
+pub mod fixture;
 mod fleet;
 pub mod logs;
 mod noise;

@@ -1,0 +1,74 @@
+//! The demo fleet at a fixed moment, filled as its first poll leaves it: the one fixture the
+//! screenshots, the tests and the benchmarks share, and the demo's session as the header
+//! names it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::{DEFAULT_CADENCE, DemoSource, Fleet};
+use crate::source::Source;
+use crate::store::{
+    DEFAULT_RETENTION_MINUTES, LoadingState, Session, SourceEvent, SourceKind, Store,
+};
+
+/// 03:07:30 UTC on 2026-11-23: the middle of an on-call night, and of the demo's incidents
+/// (and half-way through a minute).
+pub fn moment() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 3, 7, 30)
+        .single()
+        .unwrap_or_default()
+}
+
+/// Who the demo's store speaks for.
+pub fn session() -> Session {
+    Session {
+        kind: SourceKind::Demo,
+        profile: Some("demo".to_string()),
+        regions: DemoSource::regions(),
+    }
+}
+
+/// An empty store for the demo, keeping `retention` minutes.
+pub fn empty_store(retention: u32) -> Store {
+    Store::new(
+        session(),
+        retention,
+        crate::store::project::DEFAULT_PROJECT_TAG,
+    )
+}
+
+/// The demo fleet as its first poll at `now` leaves it.
+pub fn demo_store(seed: u64, now: DateTime<Utc>) -> Store {
+    demo_store_of(seed, Arc::new(Fleet::default()), now)
+}
+
+/// `fleet` as the demo's first poll at `now` leaves it.
+pub fn demo_store_of(seed: u64, fleet: Arc<Fleet>, now: DateTime<Utc>) -> Store {
+    demo_of(seed, fleet, now, DEFAULT_RETENTION_MINUTES).1
+}
+
+/// `fleet` with `retention` minutes of history as the demo's first poll at `now` leaves it,
+/// and the demo to poll on from there (benchmarks take its next minutes).
+pub fn demo_of(
+    seed: u64,
+    fleet: Arc<Fleet>,
+    now: DateTime<Utc>,
+    retention: u32,
+) -> (DemoSource, Store) {
+    let mut store = empty_store(retention);
+    let mut demo = DemoSource::new(seed, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
+    // Part by part, as the runner takes it: a big fleet's history never sits whole in memory.
+    loop {
+        store.apply_all(demo.part_at(now));
+        if !demo.has_more() {
+            break;
+        }
+    }
+    store.apply(SourceEvent::Status {
+        source: "demo".into(),
+        state: LoadingState::Loaded,
+        at: now,
+    });
+    (demo, store)
+}
