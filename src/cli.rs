@@ -1,13 +1,20 @@
 //! Command-line interface: every flag is documented in `--help`.
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings;
 use crate::source::demo::DEFAULT_SEED;
 use crate::store::Window;
 use crate::store::project::DEFAULT_PROJECT_TAG;
+
+/// Seconds between metric polls (the config file's `interval` too).
+pub const INTERVAL_SECS: RangeInclusive<u64> = 5..=3600;
+/// Seconds between inventory polls.
+pub const INVENTORY_SECS: RangeInclusive<u64> = 10..=86_400;
+/// Log lines the log pane keeps.
+pub const SCROLLBACK_LINES: RangeInclusive<u64> = 100..=1_000_000;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,7 +77,7 @@ pub struct GlobalArgs {
 
     /// Seconds between metric polls.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
-          value_parser = clap::value_parser!(u64).range(settings::INTERVAL_SECS))]
+          value_parser = clap::value_parser!(u64).range(INTERVAL_SECS))]
     pub interval: u64,
 
     /// Ask Cost Explorer once now ($0.01 a request) instead of using its cached answer.
@@ -84,12 +91,12 @@ pub struct GlobalArgs {
 
     /// Log lines the log pane keeps.
     #[arg(long, global = true, value_name = "LINES", default_value_t = 10_000,
-          value_parser = clap::value_parser!(u64).range(settings::SCROLLBACK_LINES))]
+          value_parser = clap::value_parser!(u64).range(SCROLLBACK_LINES))]
     pub scrollback: u64,
 
     /// Seconds between inventory polls (functions, configuration and tags).
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 300,
-          value_parser = clap::value_parser!(u64).range(settings::INVENTORY_SECS))]
+          value_parser = clap::value_parser!(u64).range(INVENTORY_SECS))]
     pub inventory_refresh: u64,
 
     /// Color theme: dark, light, high-contrast, solarized-dark, a NAME.toml in the config

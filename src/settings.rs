@@ -1,6 +1,6 @@
 //! `Settings`: what every command runs with, resolved once — the built-in defaults (clap's),
-//! under the config file, under the flags given on the command line. The ranges of values are
-//! here, shared by clap's parsers and the config file's checks, so the two cannot disagree.
+//! under the config file, under the flags given on the command line. The config file's values
+//! are checked against the ranges clap's parsers use (`cli`), so the two cannot disagree.
 
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
@@ -10,17 +10,10 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use crate::app::keymap::UserKeys;
-use crate::cli::{GlobalArgs, parse_age};
+use crate::cli::{GlobalArgs, INTERVAL_SECS, INVENTORY_SECS, SCROLLBACK_LINES, parse_age};
 use crate::config;
 use crate::store::Window;
 use crate::store::health::Thresholds;
-
-/// Seconds between metric polls.
-pub const INTERVAL_SECS: RangeInclusive<u64> = 5..=3600;
-/// Seconds between inventory polls.
-pub const INVENTORY_SECS: RangeInclusive<u64> = 10..=86_400;
-/// Log lines the log pane keeps.
-pub const SCROLLBACK_LINES: RangeInclusive<u64> = 100..=1_000_000;
 
 /// The resolved settings. Field by field as the flags name them (`GlobalArgs` documents each).
 #[derive(Debug, Clone)]

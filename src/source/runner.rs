@@ -147,3 +147,197 @@ async fn poll_once(source: &mut dyn Source, clock: &SharedClock, links: &mut Lin
     }
     Polled::Done
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use chrono::{DateTime, Utc};
+    use futures::future::BoxFuture;
+    use tokio::time::Instant;
+
+    use super::*;
+
+    /// What the test source saw, in order.
+    #[derive(Debug, Clone, PartialEq)]
+    enum Seen {
+        PollStarted,
+        PollEnded,
+        Control(Control),
+        Watch(Vec<FunctionKey>),
+    }
+
+    /// A source whose polls take `poll_time`.
+    struct Slow {
+        poll_time: Duration,
+        may_be_cut: bool,
+        seen: Arc<Mutex<Vec<(Seen, Instant)>>>,
+    }
+
+    impl Slow {
+        fn note(&self, s: Seen) {
+            self.seen.lock().unwrap().push((s, Instant::now()));
+        }
+    }
+
+    impl Source for Slow {
+        fn name(&self) -> &str {
+            "slow"
+        }
+
+        fn cadence(&self) -> Duration {
+            Duration::from_secs(600)
+        }
+
+        fn poll(&mut self, _now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
+            Box::pin(async move {
+                self.note(Seen::PollStarted);
+                tokio::time::sleep(self.poll_time).await;
+                self.note(Seen::PollEnded);
+                Vec::new()
+            })
+        }
+
+        fn control(&mut self, control: &Control) -> bool {
+            self.note(Seen::Control(control.clone()));
+            true
+        }
+
+        fn watch(&mut self, on_screen: &[FunctionKey]) {
+            self.note(Seen::Watch(on_screen.to_vec()));
+        }
+
+        fn polls_may_be_cut(&self) -> bool {
+            self.may_be_cut
+        }
+
+        fn tracks_status(&self) -> bool {
+            false
+        }
+    }
+
+    struct Fixed;
+
+    impl crate::clock::Clock for Fixed {
+        fn now(&self) -> DateTime<Utc> {
+            DateTime::<Utc>::UNIX_EPOCH
+        }
+    }
+
+    struct Running {
+        seen: Arc<Mutex<Vec<(Seen, Instant)>>>,
+        controls: mpsc::UnboundedSender<Control>,
+        on_screen: watch::Sender<Vec<FunctionKey>>,
+        cancel: CancellationToken,
+        _events: mpsc::Receiver<SourceEvent>,
+    }
+
+    fn start(poll_time: Duration, may_be_cut: bool) -> Running {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (events, events_rx) = mpsc::channel(16);
+        let (controls, controls_rx) = mpsc::unbounded_channel();
+        let (on_screen, on_screen_rx) = watch::channel(Vec::new());
+        let cancel = CancellationToken::new();
+        let source = Slow {
+            poll_time,
+            may_be_cut,
+            seen: seen.clone(),
+        };
+        let links = Links {
+            events,
+            controls: controls_rx,
+            on_screen: on_screen_rx,
+            cancel: cancel.clone(),
+        };
+        spawn(Box::new(source), Arc::new(Fixed), links);
+        Running {
+            seen,
+            controls,
+            on_screen,
+            cancel,
+            _events: events_rx,
+        }
+    }
+
+    fn tail() -> Control {
+        Control::Tail(None)
+    }
+
+    /// The tail's case: a new target arrives while a slow read runs; it is carried out at
+    /// once and a fresh poll starts, instead of waiting out the read.
+    #[tokio::test(start_paused = true)]
+    async fn an_order_cuts_a_poll_that_may_be_cut() {
+        let r = start(Duration::from_secs(45), true);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let sent = Instant::now();
+        r.controls.send(tail()).unwrap();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let seen = r.seen.lock().unwrap().clone();
+        let kinds: Vec<&Seen> = seen.iter().map(|(s, _)| s).collect();
+        assert_eq!(
+            kinds,
+            [
+                &Seen::PollStarted,
+                &Seen::Control(tail()),
+                &Seen::PollStarted
+            ],
+            "the first poll never ended: it was cut"
+        );
+        let (_, at) = &seen[1];
+        assert!(*at - sent < Duration::from_millis(10), "at once");
+        r.cancel.cancel();
+    }
+
+    /// A metrics poll is not cut: the orders sent meanwhile all wait for its end, none lost.
+    #[tokio::test(start_paused = true)]
+    async fn orders_wait_for_a_poll_that_may_not_be_cut_and_none_is_lost() {
+        let r = start(Duration::from_secs(45), false);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        for _ in 0..3 {
+            r.controls.send(Control::PollNow).unwrap();
+        }
+        r.controls.send(tail()).unwrap();
+        // Each order polls at once, so the four take four polls after the first.
+        tokio::time::sleep(Duration::from_secs(200)).await;
+        let seen = r.seen.lock().unwrap().clone();
+        let kinds: Vec<&Seen> = seen.iter().map(|(s, _)| s).collect();
+        assert_eq!(
+            kinds[..3],
+            [
+                &Seen::PollStarted,
+                &Seen::PollEnded,
+                &Seen::Control(Control::PollNow)
+            ]
+        );
+        let orders = kinds
+            .iter()
+            .filter(|s| matches!(s, Seen::Control(_)))
+            .count();
+        assert_eq!(orders, 4, "every order arrives: {kinds:?}");
+        r.cancel.cancel();
+    }
+
+    /// What is on screen is latest-wins: a burst of changes reaches the source as the last.
+    #[tokio::test(start_paused = true)]
+    async fn the_source_sees_the_latest_of_what_is_on_screen() {
+        let r = start(Duration::from_millis(10), false);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        for n in 0..5 {
+            let keys = vec![FunctionKey::new("us-east-1", format!("f{n}"))];
+            r.on_screen.send_replace(keys);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let seen = r.seen.lock().unwrap().clone();
+        let watched: Vec<&Seen> = seen
+            .iter()
+            .map(|(s, _)| s)
+            .filter(|s| matches!(s, Seen::Watch(_)))
+            .collect();
+        assert_eq!(
+            watched,
+            [&Seen::Watch(vec![FunctionKey::new("us-east-1", "f4")])]
+        );
+        r.cancel.cancel();
+    }
+}
