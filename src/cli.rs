@@ -155,7 +155,7 @@ pub fn command() -> clap::Command {
 
 /// Every key of the dashboard, by where it applies, as `--help` lists them.
 pub fn keys_help() -> String {
-    use crate::app::keymap::{BINDINGS, Context};
+    use crate::app::keymap::{BINDINGS, Context, UserKeys, help_text};
     let mut out = String::from("Keys in the dashboard (also ? there):");
     for ctx in [
         Context::Global,
@@ -169,7 +169,8 @@ pub fn keys_help() -> String {
     ] {
         out.push_str(&format!("\n\n  {}:", ctx.title()));
         for b in BINDINGS.iter().filter(|b| b.context == ctx) {
-            out.push_str(&format!("\n    {:<14}{}", b.label, b.help));
+            let help = help_text(b, &UserKeys::default());
+            out.push_str(&format!("\n    {:<14}{help}", b.label));
         }
     }
     out

@@ -83,6 +83,7 @@ pub struct Binding {
     pub label: &'static str,
     pub action: Action,
     pub context: Context,
+    /// What it does; `{action}` stands for another action's key (see `help_text`).
     pub help: &'static str,
     /// Short text for the footer, for the bindings worth showing there.
     pub hint: Option<&'static str>,
@@ -119,7 +120,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("window_1h", &[ch('2')], "2", Action::SetWindow(Window::H1), Global, "window: last hour", None),
     bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
     bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
-    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, theme, logs; Tab completes", Some("command")),
+    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, theme, logs; {complete} completes", Some("command")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
     bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),
@@ -134,9 +135,9 @@ pub const BINDINGS: &[Binding] = &[
     bind("sort_reverse", &[ch('S')], "S", Action::SortReverse, Dashboard, "reverse the sort", None),
     bind("next_pane", &[key(KeyCode::Tab)], "Tab", Action::FocusNext, Dashboard, "next pane", Some("pane")),
     bind("previous_pane", &[key(KeyCode::BackTab)], "Shift-Tab", Action::FocusPrev, Dashboard, "previous pane", None),
-    bind("projects", &[ch('p')], "p", Action::OpenProjects, Dashboard, "projects: breakdown and cost; Enter there narrows to one", Some("projects")),
+    bind("projects", &[ch('p')], "p", Action::OpenProjects, Dashboard, "projects: breakdown and cost; {narrow} there narrows to one", Some("projects")),
     bind("flow_of", &[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
-    bind("minute_earlier", &[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then l: its logs)", None),
+    bind("minute_earlier", &[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then {logs}: its logs)", None),
     bind("minute_later", &[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
     bind("back", &[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, else the filter, else the project", None),
     bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace), ch('h'), key(KeyCode::Left)], "Esc ← h", Action::Back, Detail, "back to the fleet", Some("back")),
@@ -157,7 +158,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Projects, "next project", None),
     bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Projects, "first project", None),
     bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Projects, "last project", None),
-    bind("narrow", &[key(KeyCode::Enter)], "Enter", Action::NarrowToProject, Projects, "narrow every pane to this project (Esc on the fleet widens)", Some("narrow")),
+    bind("narrow", &[key(KeyCode::Enter)], "Enter", Action::NarrowToProject, Projects, "narrow every pane to this project ({back} on the fleet widens)", Some("narrow")),
     bind("sort", &[ch('s')], "s", Action::SortNext, Projects, "sort by the next column", Some("sort")),
     bind("sort_reverse", &[ch('S')], "S", Action::SortReverse, Projects, "reverse the sort", None),
     bind("project_logs", &[ch('l')], "l", Action::OpenProjectLogs, Projects, "logs of this project", Some("logs")),
@@ -399,6 +400,27 @@ pub fn key_names(user: &UserKeys) -> KeyNames {
     }
 }
 
+/// A binding's help with the keys it mentions as the user has them: `{complete}`, `{narrow}`,
+/// `{logs}` and `{back}` stand for those actions' first keys.
+pub fn help_text(b: &Binding, user: &UserKeys) -> String {
+    if !b.help.contains('{') {
+        return b.help.to_string();
+    }
+    [
+        ("{complete}", first_key(Action::Complete, CommandLine, user)),
+        (
+            "{narrow}",
+            first_key(Action::NarrowToProject, Projects, user),
+        ),
+        ("{logs}", first_key(Action::OpenLogs, Dashboard, user)),
+        ("{back}", first_key(Action::Back, Dashboard, user)),
+    ]
+    .iter()
+    .fold(b.help.to_string(), |text, (mark, key)| {
+        text.replace(mark, key)
+    })
+}
+
 /// The help's sections: every screen's keys, as the user has them; a filter line under the
 /// screens that have one.
 pub fn help_sections(user: &UserKeys) -> Vec<HelpSection> {
@@ -409,7 +431,7 @@ pub fn help_sections(user: &UserKeys) -> Vec<HelpSection> {
             let mut rows: Vec<(String, String)> = BINDINGS
                 .iter()
                 .filter(|b| b.context == ctx)
-                .map(|b| (user.keys(b).1.to_string(), b.help.to_string()))
+                .map(|b| (user.keys(b).1.to_string(), help_text(b, user)))
                 .collect();
             if matches!(ctx, Dashboard | Logs) {
                 rows.push((

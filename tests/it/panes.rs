@@ -144,7 +144,8 @@ fn help_lists_every_binding_and_scrolls_when_short() {
     ];
     for b in lambdatop::app::keymap::BINDINGS {
         if screens.contains(&b.context) {
-            assert!(s.contains(b.help), "help shows '{}'", b.help);
+            let text = lambdatop::app::keymap::help_text(b, &Default::default());
+            assert!(s.contains(&text), "help shows '{text}'");
         }
     }
     assert!(s.contains("Esc or ? to close") && s.contains("Enter keeps · Esc clears"));

@@ -117,6 +117,19 @@ fn a_rebound_help_key_closes_the_help_too() {
 }
 
 #[test]
+fn help_texts_name_the_keys_the_user_bound() {
+    let mut app = demo_app();
+    let mut keys = lambdatop::app::keymap::UserKeys::default();
+    keys.bind("narrow", &["n".to_string()]).unwrap();
+    keys.bind("back", &["x".to_string()]).unwrap();
+    app.set_keys(keys);
+    chars(&mut app, "?");
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains("n there narrows to one"), "{s}");
+    assert!(s.contains("(x on the fleet widens)"), "{s}");
+}
+
+#[test]
 fn the_unknown_action_error_names_each_action_once() {
     let mut keys = lambdatop::app::keymap::UserKeys::default();
     let e = keys.bind("teleport", &["t".to_string()]).unwrap_err();
