@@ -165,3 +165,36 @@ fn a_log_file_that_cannot_be_opened_is_said_once_and_the_command_still_runs() {
     );
     assert!(!out.stdout.is_empty());
 }
+
+/// Stale means older than three polls of the `--interval` in force, not a fixed 180 s: with
+/// ten-minute polls, data five minutes old is as fresh as it gets; with one-minute polls it is
+/// stale.
+#[test]
+fn data_is_stale_after_three_polls_of_the_interval() {
+    use lambdatop::app::AppOptions;
+    use lambdatop::ui::theme::Theme;
+    let age_style = |interval_secs: u64| {
+        let options = AppOptions {
+            interval_secs,
+            ..AppOptions::default()
+        };
+        let mut app = App::new(demo_store(), Theme::default(), options, t0());
+        app.set_now(t0() + chrono::Duration::minutes(5));
+        let terminal = render(&mut app, 160, 48);
+        let s = screen(&terminal);
+        let header = s.lines().next().unwrap().to_string();
+        let x = header
+            .find("data 5m old")
+            .unwrap_or_else(|| panic!("{header}"));
+        let x = unicode_width::UnicodeWidthStr::width(&header[..x]) as u16;
+        let fg = terminal.backend().buffer()[(x, 0)].fg;
+        (fg, app.theme.warn.fg.unwrap())
+    };
+    let (fg, warn) = age_style(600);
+    assert_ne!(fg, warn, "five minutes is fresh for ten-minute polls");
+    let (fg, warn) = age_style(60);
+    assert_eq!(
+        fg, warn,
+        "five minutes is three polls past for one-minute polls"
+    );
+}
