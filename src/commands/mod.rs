@@ -14,9 +14,9 @@ use anyhow::{Result, bail};
 
 use crate::clock::SharedClock;
 use crate::settings::Settings;
+use crate::source::aws::bill::{CostQuery, CostSource};
+use crate::source::aws::bill_cache::{CacheKey, CostCache};
 use crate::source::aws::{self, AwsOptions};
-use crate::source::cost::{CostQuery, CostSource};
-use crate::source::cost_cache::{CacheKey, CostCache};
 use crate::source::demo::logs::DemoLogs;
 use crate::source::demo::{DemoSource, Fleet};
 use crate::source::log_reader::LogReader;

@@ -3,8 +3,6 @@
 //! data too (`SourceEvent::Problem`).
 
 pub mod aws;
-pub mod cost;
-pub mod cost_cache;
 pub mod demo;
 pub mod log_reader;
 pub mod logs;

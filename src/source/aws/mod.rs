@@ -7,6 +7,8 @@
 //! Retries (throttling, 5xx, timeouts, dropped connections) use the SDK's standard mode:
 //! exponential backoff with jitter, within a bounded number of attempts and a time budget.
 
+pub mod bill;
+pub mod bill_cache;
 pub mod cost_explorer;
 pub mod errors;
 pub mod inventory;

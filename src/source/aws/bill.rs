@@ -7,10 +7,10 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
 
-use super::aws::cost_explorer;
-use super::aws::errors::AwsError;
-use super::cost_cache::{CacheKey, CostCache};
-use super::{Source, SourceEvent};
+use super::bill_cache::{CacheKey, CostCache};
+use super::cost_explorer;
+use super::errors::AwsError;
+use crate::source::{Source, SourceEvent};
 use crate::store::cost::{CostGroupBy, CostReport};
 
 /// What a cost lookup gave.
@@ -96,7 +96,7 @@ pub struct CostSource {
     /// When the answer on screen was fetched, and the first day of its month.
     shown: Option<(DateTime<Utc>, NaiveDate)>,
     failed_at: Option<DateTime<Utc>>,
-    usage: super::aws::usage::UsageCounter,
+    usage: super::usage::UsageCounter,
 }
 
 impl CostSource {
@@ -104,7 +104,7 @@ impl CostSource {
         client: aws_sdk_costexplorer::Client,
         query: CostQuery,
         force: bool,
-        usage: super::aws::usage::UsageCounter,
+        usage: super::usage::UsageCounter,
     ) -> Self {
         Self {
             client,
