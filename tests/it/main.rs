@@ -1,6 +1,7 @@
 //! lambdatop's integration tests: one binary, so the suite builds and links once.
 
 mod app_keys;
+mod architecture;
 mod aws;
 mod cli;
 mod cost;

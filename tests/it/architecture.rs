@@ -1,0 +1,151 @@
+//! The shape ARCHITECTURE.md describes, checked: the import rule between the folders of
+//! `src/` (nothing points back up), and its layout list against the tree.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+
+/// What each top-level module may import, as ARCHITECTURE.md's table says.
+const MAY_IMPORT: &[(&str, &[&str])] = &[
+    ("logtext", &[]),
+    ("clock", &[]),
+    ("terminal", &[]),
+    ("logging", &[]),
+    ("store", &["logtext"]),
+    ("view", &["store"]),
+    ("source", &["store", "logtext", "clock"]),
+    ("ui", &["view", "store"]),
+    (
+        "app",
+        &[
+            "ui", "view", "source", "store", "logtext", "clock", "terminal",
+        ],
+    ),
+    ("config", &["ui"]),
+    ("cli", &["app", "source", "store"]),
+    ("settings", &["cli", "config", "app", "ui", "store"]),
+    (
+        "commands",
+        &[
+            "app", "cli", "clock", "config", "logtext", "settings", "source", "store", "terminal",
+            "ui", "view", "logging",
+        ],
+    ),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+fn files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    rust_files(Path::new(SRC), &mut out);
+    out.sort();
+    out
+}
+
+/// The top-level module a file belongs to: `src/store/window.rs` → `store`.
+fn module_of(path: &Path) -> String {
+    let rel = path.strip_prefix(SRC).unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// The modules a file names as `crate::NAME`.
+fn imports(text: &str) -> BTreeSet<String> {
+    text.match_indices("crate::")
+        .map(|(i, m)| {
+            text[i + m.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn no_module_imports_one_above_it() {
+    let rule: BTreeMap<&str, &[&str]> = MAY_IMPORT.iter().copied().collect();
+    let mut broken = Vec::new();
+    for path in files() {
+        let module = module_of(&path);
+        if matches!(module.as_str(), "main" | "lib") {
+            continue;
+        }
+        let allowed = rule
+            .get(module.as_str())
+            .unwrap_or_else(|| panic!("{module} is in no row of ARCHITECTURE.md's import table"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for m in imports(&text) {
+            if m != module && !allowed.contains(&m.as_str()) {
+                broken.push(format!("{} imports {m}", path.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "back-edges:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn the_rule_catches_a_back_edge() {
+    // The check itself can fail: a pane naming the app is seen.
+    let text = "use crate::app::App;\nfn f(x: crate::store::Store) {}";
+    let found = imports(text);
+    assert!(
+        found.contains("app") && found.contains("store"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_layout_lists_every_file_and_only_files_that_exist() {
+    let note =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ARCHITECTURE.md")).unwrap();
+    let listed: BTreeSet<String> = note
+        .split_whitespace()
+        .filter(|w| w.starts_with("src/") && w.ends_with(".rs"))
+        .map(str::to_string)
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tree: BTreeSet<String> = files()
+        .iter()
+        .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().to_string())
+        .collect();
+    let missing: Vec<&String> = tree.difference(&listed).collect();
+    let gone: Vec<&String> = listed.difference(&tree).collect();
+    assert!(
+        missing.is_empty(),
+        "files ARCHITECTURE.md does not list: {missing:?}"
+    );
+    assert!(
+        gone.is_empty(),
+        "ARCHITECTURE.md lists files that are not there: {gone:?}"
+    );
+}
+
+/// Panes never hold app state: no `Cell` in the app, `app/mod.rs` kept small.
+#[test]
+fn the_app_holds_no_cell_and_its_root_stays_small() {
+    for path in files().iter().filter(|p| module_of(p) == "app") {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(!text.contains("Cell<"), "{} holds a Cell", path.display());
+    }
+    let root = std::fs::read_to_string(format!("{SRC}/app/mod.rs")).unwrap();
+    assert!(
+        root.lines().count() < 300,
+        "app/mod.rs: {} lines",
+        root.lines().count()
+    );
+}
