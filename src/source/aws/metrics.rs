@@ -46,10 +46,15 @@ const fn stat(
     }
 }
 
-pub const BASE: [Stat; 5] = [
+/// The sums every poll can afford: what the error rate and the fleet's totals come from.
+pub const SUMS: [Stat; 3] = [
     stat(Metric::Invocations, "Invocations", "Sum", true),
     stat(Metric::Errors, "Errors", "Sum", true),
     stat(Metric::Throttles, "Throttles", "Sum", true),
+];
+
+/// The shape of the load: average duration and peak concurrency.
+pub const SHAPE: [Stat; 2] = [
     stat(Metric::DurationAvg, "Duration", "Average", false),
     stat(
         Metric::ConcurrencyMax,
@@ -340,7 +345,7 @@ mod tests {
         let key = FunctionKey::new("r", "f");
         let sums = update(
             key.clone(),
-            &BASE[0],
+            &SUMS[0],
             Some(&values),
             range,
             Minute(98),
@@ -355,7 +360,7 @@ mod tests {
             ],
             "99 and 100 are not settled: left alone"
         );
-        let avg = update(key, &BASE[3], Some(&values), range, Minute(98), None);
+        let avg = update(key, &SHAPE[0], Some(&values), range, Minute(98), None);
         assert_eq!(avg.points[0], (Minute(96), None));
         assert_eq!(avg.points[1], (Minute(97), Some(4.0)));
     }

@@ -54,8 +54,8 @@ impl Group {
 
     pub fn stats(self) -> &'static [Stat] {
         match self {
-            Group::Sums => &metrics::BASE[..3],
-            Group::Shape => &metrics::BASE[3..],
+            Group::Sums => &metrics::SUMS,
+            Group::Shape => &metrics::SHAPE,
             Group::P99 => &metrics::P99,
         }
     }

@@ -533,7 +533,7 @@ pub fn incident_region(spec: &Spec) -> &'static str {
 }
 
 /// Cold start cost of a runtime, in milliseconds.
-pub fn init_ms(runtime: &str) -> f64 {
+pub fn typical_init_ms(runtime: &str) -> f64 {
     match runtime {
         JAVA => 2600.0,
         PY => 650.0,

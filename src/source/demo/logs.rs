@@ -98,8 +98,8 @@ fn minute_events(seed: u64, inst: Instance, m: i64, start: i64, history: i64) ->
         let timed_out = n < timeouts;
         let failed = !timed_out && n < timeouts + errors;
         let cold = n >= logged.saturating_sub(colds);
-        let init =
-            fleet::init_ms(s.runtime) * (0.85 + 0.3 * unit(seed, inst.id, m, PICK + n as u64));
+        let init = fleet::typical_init_ms(s.runtime)
+            * (0.85 + 0.3 * unit(seed, inst.id, m, PICK + n as u64));
         let ms = if timed_out {
             f64::from(s.timeout_s) * 1000.0
         } else {

@@ -37,7 +37,7 @@ const INIT: u64 = 10;
 
 /// The init duration of the `n`th cold start of minute `m`, in ms.
 pub fn init_ms(inst: Instance, m: i64, seed: u64, n: u64) -> f64 {
-    fleet::init_ms(inst.spec.runtime) * (0.8 + 0.3 * unit(seed, inst.id, m, INIT + n))
+    fleet::typical_init_ms(inst.spec.runtime) * (0.8 + 0.3 * unit(seed, inst.id, m, INIT + n))
 }
 
 /// Load multiplier of the daily curve: 1.0 at 14:00 local time, about 0.3 at 02:00.
@@ -181,7 +181,7 @@ pub fn sample(seed: u64, inst: Instance, m: i64, start: i64, history: i64) -> Sa
     };
     let mut p99 = avg * spread;
     if out.cold_starts / accepted >= 0.01 {
-        p99 = p99.max(avg + fleet::init_ms(s.runtime));
+        p99 = p99.max(avg + fleet::typical_init_ms(s.runtime));
     }
 
     // Timeouts once the tail passes the configured limit.
