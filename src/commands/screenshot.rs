@@ -36,6 +36,19 @@ pub const VIEWS: [&str; 7] = [
     "help",
 ];
 
+/// What a user does to get from the dashboard to a view (of `VIEWS`; `cost` is no view of the
+/// dashboard's).
+pub fn actions_of(view: &str) -> &'static [Action] {
+    match view {
+        "task-flow" => &[Action::FocusNext, Action::CursorLeft, Action::CursorLeft],
+        "detail" => &[Action::OpenDetail],
+        "logs" => &[Action::OpenLogs],
+        "projects" => &[Action::OpenProjects],
+        "help" => &[Action::ToggleHelp],
+        _ => &[],
+    }
+}
+
 /// The terminal the screenshots are drawn in.
 pub const SIZE: (u16, u16) = (120, 40);
 
@@ -79,15 +92,7 @@ fn draw(view: &str, seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Buff
         })?;
         return Ok(terminal.backend().buffer().clone());
     }
-    let actions: &[Action] = match view {
-        "task-flow" => &[Action::FocusNext, Action::CursorLeft, Action::CursorLeft],
-        "detail" => &[Action::OpenDetail],
-        "logs" => &[Action::OpenLogs],
-        "projects" => &[Action::OpenProjects],
-        "help" => &[Action::ToggleHelp],
-        _ => &[],
-    };
-    let mut app = app_at(seed, theme, now, actions);
+    let mut app = app_at(seed, theme, now, actions_of(view));
     if let crate::app::Screen::Logs { target, .. } = &app.screen {
         // What the tail would have brought: the last 15 minutes of the function's logs.
         let logs = DemoLogs::new(seed, Minute::of(now), DEFAULT_RETENTION_MINUTES);

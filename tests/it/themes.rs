@@ -13,6 +13,7 @@ use crate::support::{demo_store, lambdatop_without_aws, render, screen};
 
 /// The app on the demo fleet with `theme`, at each main view in turn.
 fn views(theme: &Theme) -> Vec<(&'static str, App)> {
+    use lambdatop::commands::screenshot::{VIEWS, actions_of};
     let make = |actions: &[Action]| {
         let mut app = crate::support::app_with(demo_store(), lambdatop::store::Window::H1);
         app.theme = theme.clone();
@@ -21,14 +22,12 @@ fn views(theme: &Theme) -> Vec<(&'static str, App)> {
         }
         app
     };
-    vec![
-        ("fleet", make(&[])),
-        ("task flow", make(&[Action::FocusNext, Action::CursorLeft])),
-        ("detail", make(&[Action::OpenDetail])),
-        ("logs", make(&[Action::OpenLogs])),
-        ("projects", make(&[Action::OpenProjects])),
-        ("help", make(&[Action::ToggleHelp])),
-    ]
+    // The screenshots' views of the dashboard, reached the way they are.
+    VIEWS
+        .iter()
+        .filter(|v| **v != "cost")
+        .map(|v| (*v, make(actions_of(v))))
+        .collect()
 }
 
 #[test]
