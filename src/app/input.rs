@@ -49,7 +49,10 @@ impl App {
                 }
                 true
             }
-            MouseEventKind::Down(MouseButton::Left) if self.mode == Mode::Normal => {
+            // A click lands on the screen, also while a filter is typed (not under the help).
+            MouseEventKind::Down(MouseButton::Left)
+                if matches!(self.mode, Mode::Normal | Mode::Filter) =>
+            {
                 match self.screen {
                     Screen::Dashboard => self.click_dashboard(m.column, m.row),
                     Screen::Projects => {

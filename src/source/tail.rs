@@ -368,8 +368,8 @@ mod tests {
     use crate::source::demo::logs::DemoLogs;
     use crate::store::{FunctionKey, Minute};
 
-    #[test]
-    fn a_minute_is_read_once_and_a_follow_keeps_going() {
+    #[tokio::test]
+    async fn a_minute_is_read_once_and_a_follow_keeps_going() {
         let start = Minute(29_000_000);
         let mut tail = TailSource::new(LogReader::Demo(DemoLogs::new(7, start, 180)), None);
         let key = FunctionKey::new("us-east-1", "payments-charge");
@@ -383,10 +383,7 @@ mod tests {
             filter: None,
         }))));
         let now = start.start();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let first = rt.block_on(tail.poll(now));
+        let first = tail.poll(now).await;
         let lines: Vec<&LogEvent> = first
             .iter()
             .filter_map(|e| match e {
@@ -401,7 +398,7 @@ mod tests {
                 .iter()
                 .all(|e| (range.0..=range.1).contains(&e.at_ms) && e.function == key)
         );
-        assert!(rt.block_on(tail.poll(now)).is_empty(), "read once");
+        assert!(tail.poll(now).await.is_empty(), "read once");
 
         tail.control(&Control::Tail(Some(TailTarget {
             functions: vec![key],
@@ -410,13 +407,13 @@ mod tests {
             function_arns: Vec::new(),
             filter: None,
         })));
-        let filled = rt.block_on(tail.poll(now));
+        let filled = tail.poll(now).await;
         assert!(
             filled
                 .iter()
                 .any(|e| matches!(e, SourceEvent::Logs(l) if l.len() > lines.len()))
         );
-        let again = rt.block_on(tail.poll(now + chrono::Duration::seconds(2)));
+        let again = tail.poll(now + chrono::Duration::seconds(2)).await;
         assert!(
             !again.iter().any(|e| matches!(e, SourceEvent::Logs(_))),
             "nothing new, nothing sent"
