@@ -25,6 +25,18 @@ impl Default for Thresholds {
     }
 }
 
+impl Thresholds {
+    /// Whether an error rate is at or above the threshold (unknown is not).
+    pub fn failing(&self, error_rate: Option<f64>) -> bool {
+        error_rate.is_some_and(|r| r >= self.error_rate)
+    }
+}
+
+/// Whether any request was throttled (unknown is not).
+pub fn throttling(throttles: Option<f64>) -> bool {
+    throttles.is_some_and(|n| n > 0.0)
+}
+
 /// Which thresholds a function breaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Breach {
@@ -37,8 +49,8 @@ pub struct Breach {
 impl Breach {
     pub fn of(s: &FunctionStats, t: &Thresholds) -> Breach {
         Breach {
-            errors: s.error_rate.is_some_and(|r| r >= t.error_rate),
-            throttles: s.throttles.is_some_and(|n| n > 0.0),
+            errors: t.failing(s.error_rate),
+            throttles: throttling(s.throttles),
             timeout: s.p99_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
             memory: s.memory_used_ratio.is_some_and(|r| r >= t.memory_used),
         }

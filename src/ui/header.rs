@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::format;
 use super::theme::Theme;
-use crate::store::health::{is_stale, near_concurrency_limit};
+use crate::store::health::{is_stale, near_concurrency_limit, throttling};
 use crate::store::{ProblemKind, SourceKind};
 use crate::view::View;
 
@@ -142,12 +142,12 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     // Narrowed to a project, the figures are the project's.
     let tot = stats.totals_of(v.project);
     let tot = &tot;
-    let error_style = if tot.error_rate.unwrap_or(0.0) >= v.thresholds.error_rate {
+    let error_style = if v.thresholds.failing(tot.error_rate) {
         t.error
     } else {
         t.header
     };
-    let throttle_style = if tot.throttles.unwrap_or(0.0) > 0.0 {
+    let throttle_style = if throttling(tot.throttles) {
         t.warn
     } else {
         t.header

@@ -14,6 +14,7 @@ use super::table::{self, ColSpec};
 use super::theme::Theme;
 use super::{chart, format};
 use crate::store::cost::{self, CostReport, UNTAGGED};
+use crate::store::health::throttling;
 use crate::store::pricing::leaves_out;
 use crate::store::window::ProjectStats;
 use crate::view::{ProjectsView, TableDrawn, View};
@@ -256,10 +257,9 @@ fn render_table(
         .skip(offset)
         .take(rows_visible)
         .map(|(n, r)| {
-            let breach = r.stats.is_some_and(|s| {
-                s.error_rate.is_some_and(|e| e >= v.thresholds.error_rate)
-                    || s.throttles.is_some_and(|x| x > 0.0)
-            });
+            let breach = r
+                .stats
+                .is_some_and(|s| v.thresholds.failing(s.error_rate) || throttling(s.throttles));
             let mut style = if breach { t.breach_row } else { t.text };
             if Some(n) == selected {
                 style = style.patch(t.selected);
@@ -377,15 +377,15 @@ fn cell(
         ),
         Col::Errors => right(
             format::count(get(|p| p.errors)),
-            flagged(get(|p| p.error_rate).is_some_and(|e| e >= v.thresholds.error_rate)),
+            flagged(v.thresholds.failing(get(|p| p.error_rate))),
         ),
         Col::ErrorRate => right(
             format::percent(get(|p| p.error_rate)),
-            flagged(get(|p| p.error_rate).is_some_and(|e| e >= v.thresholds.error_rate)),
+            flagged(v.thresholds.failing(get(|p| p.error_rate))),
         ),
         Col::Throttles => right(
             format::count(get(|p| p.throttles)),
-            flagged(get(|p| p.throttles).is_some_and(|x| x > 0.0)),
+            flagged(throttling(get(|p| p.throttles))),
         ),
         Col::P99 => right(format::millis(get(|p| p.duration_p99_ms)), Style::new()),
         Col::CostPerHour => right(format::usd(per_hour), Style::new()),
