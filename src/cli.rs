@@ -147,33 +147,11 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// The command line with the dashboard's keys at the end of `--help`, from the live key map.
-pub fn command() -> clap::Command {
+/// The command line, with `after_help` (the dashboard's keys, from the key map) at the end
+/// of `--help`.
+pub fn command(after_help: String) -> clap::Command {
     use clap::CommandFactory;
-    Cli::command().after_long_help(keys_help())
-}
-
-/// Every key of the dashboard, by where it applies, as `--help` lists them.
-pub fn keys_help() -> String {
-    use crate::app::keymap::{BINDINGS, Context, UserKeys, help_text};
-    let mut out = String::from("Keys in the dashboard (also ? there):");
-    for ctx in [
-        Context::Global,
-        Context::Dashboard,
-        Context::Detail,
-        Context::Logs,
-        Context::Projects,
-        Context::Help,
-        Context::Filter,
-        Context::CommandLine,
-    ] {
-        out.push_str(&format!("\n\n  {}:", ctx.title()));
-        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
-            let help = help_text(b, &UserKeys::default());
-            out.push_str(&format!("\n    {:<14}{help}", b.label));
-        }
-    }
-    out
+    Cli::command().after_long_help(after_help)
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,7 @@ use lambdatop::settings::Settings;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let parsed = lambdatop::cli::command()
+    let parsed = lambdatop::cli::command(lambdatop::app::keymap::keys_help())
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let (settings, command) = match parsed {

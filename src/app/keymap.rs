@@ -119,6 +119,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("window_15m", &[ch('1')], "1", Action::SetWindow(Window::M15), Global, "window: last 15 minutes", None),
     bind("window_1h", &[ch('2')], "2", Action::SetWindow(Window::H1), Global, "window: last hour", None),
     bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
+    // "refresh": the config file's name for it, kept for the files users have.
     bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
     bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, theme, logs; {complete} completes", Some("command")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
@@ -448,4 +449,27 @@ pub fn help_sections(user: &UserKeys) -> Vec<HelpSection> {
             }
         })
         .collect()
+}
+
+/// Every key of the dashboard, by where it applies, as `--help` lists them.
+pub fn keys_help() -> String {
+    let mut out = String::from("Keys in the dashboard (also ? there):");
+    let contexts = [
+        Global,
+        Dashboard,
+        Detail,
+        Logs,
+        Projects,
+        Help,
+        Filter,
+        CommandLine,
+    ];
+    for ctx in contexts {
+        out.push_str(&format!("\n\n  {}:", ctx.title()));
+        for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+            let help = help_text(b, &UserKeys::default());
+            out.push_str(&format!("\n    {:<14}{help}", b.label));
+        }
+    }
+    out
 }

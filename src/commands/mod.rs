@@ -209,7 +209,7 @@ pub fn print_line(text: &str) -> Result<()> {
 
 /// `lambdatop completions SHELL`.
 pub fn print_completions(shell: clap_complete::Shell) -> Result<()> {
-    let mut cmd = crate::cli::command();
+    let mut cmd = crate::cli::command(crate::app::keymap::keys_help());
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, "lambdatop", &mut script);
     print(&script)

@@ -23,7 +23,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         ],
     ),
     ("config", &["ui"]),
-    ("cli", &["app", "source", "store"]),
+    ("cli", &["source", "store"]),
     ("settings", &["cli", "config", "app", "ui", "store"]),
     (
         "commands",

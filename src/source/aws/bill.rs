@@ -178,7 +178,7 @@ impl Source for CostSource {
         Box::pin(self.poll_at(now))
     }
 
-    /// `r` refreshes metrics, never the bill: Cost Explorer is billed per request and its
+    /// `r` polls the metrics now, never the bill: Cost Explorer is billed per request and its
     /// answer changes a few times a day. `--refresh` is the way to ask it again.
     fn forget_cached(&mut self) {}
 }
