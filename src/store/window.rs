@@ -99,10 +99,11 @@ fn max(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
-/// Errors over invocations, undefined when nothing ran.
+/// Errors over invocations, undefined when nothing ran or the errors are unknown.
 pub fn ratio(errors: Option<f64>, invocations: Option<f64>) -> Option<f64> {
-    match invocations {
-        Some(n) if n > 0.0 => Some(errors.unwrap_or(0.0) / n),
+    match (errors, invocations) {
+        (Some(e), Some(n)) if n > 0.0 => Some(e / n),
+        // Errors that could not be read are no 0%: the rate is unknown too.
         _ => None,
     }
 }

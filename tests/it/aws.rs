@@ -429,3 +429,39 @@ async fn the_request_counter_matches_the_requests_made() {
         queries as f64 * 0.01 / 1000.0
     ));
 }
+
+/// CloudWatch can answer HTTP 200 with a query that failed inside it: its `StatusCode` is
+/// `InternalError` (or `Forbidden`, `PartialData`) and it carries `Messages` and no data
+/// (CloudWatch API Reference, *GetMetricData*, *MetricDataResult*). Such a query's figure is
+/// unknown — null, never zeros — and the failure is a problem on its own line; the queries
+/// beside it in the same answer still count.
+#[tokio::test]
+async fn a_query_that_failed_inside_a_good_answer_is_unknown_not_zero() {
+    let region = "ap-southeast-2";
+    create_function(region, &Spec::new("orders-api")).await;
+    for (metric, value) in [("Invocations", 100.0), ("Errors", 5.0)] {
+        put_metric(region, "orders-api", metric, value, STEADY_MINUTES).await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    // q0_1: the first function's second statistic, which in the sums' request is Errors.
+    proxy.fail_query("q0_1", "InternalError");
+    let v = snapshot_json(&proxy.url, region, &[]);
+    let orders = function(&v, "orders-api");
+    assert!(orders["errors"].is_null(), "unknown, not zero: {orders}");
+    assert!(orders["error_rate"].is_null(), "{orders}");
+    let minutes = STEADY_MINUTES.count() as f64;
+    assert_eq!(orders["invocations"], (100.0 * minutes) as u64, "{orders}");
+    let problems = problem_messages(&v);
+    assert!(
+        problems.iter().any(|p| p.contains("GetMetricData: 1 of ")
+            && p.contains("queries failed (InternalError: An internal error occurred")),
+        "{problems:?}"
+    );
+
+    // Once CloudWatch answers whole again, the figure is there.
+    proxy.clear();
+    let v = snapshot_json(&proxy.url, region, &[]);
+    let orders = function(&v, "orders-api");
+    assert_eq!(orders["errors"], (5.0 * minutes) as u64, "{orders}");
+    assert!(problem_messages(&v).is_empty(), "{v}");
+}

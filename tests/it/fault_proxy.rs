@@ -46,6 +46,8 @@ struct State {
     live_tail: Option<Vec<u8>>,
     /// JSON answers for operations moto does not serve (GetCostForecast), by operation.
     answers: Vec<(&'static str, String)>,
+    /// GetMetricData query ids answered with this status instead of their data.
+    failed_queries: Vec<(String, &'static str)>,
 }
 
 pub struct FaultProxy {
@@ -121,8 +123,22 @@ impl FaultProxy {
             .push((operation, json.to_string()));
     }
 
+    /// Answers the GetMetricData query `id` with `status` (`InternalError`, `Forbidden`,
+    /// `PartialData`) and a message, and no data, inside an answer that is otherwise moto's:
+    /// HTTP 200 with a failed query in it, as the CloudWatch API Reference (*MetricDataResult*)
+    /// says an answer can be.
+    pub fn fail_query(&self, id: &str, status: &'static str) {
+        self.state
+            .lock()
+            .unwrap()
+            .failed_queries
+            .push((id.to_string(), status));
+    }
+
     pub fn clear(&self) {
-        self.state.lock().unwrap().rules.clear();
+        let mut s = self.state.lock().unwrap();
+        s.rules.clear();
+        s.failed_queries.clear();
     }
 
     pub fn set_down(&self, down: bool) {
@@ -379,6 +395,52 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     }
     let mut response = Vec::new();
     let _ = up.read_to_end(&mut response).await;
+    if op == "GetMetricData" {
+        let failed = state.lock().unwrap().failed_queries.clone();
+        if !failed.is_empty() {
+            response = fail_queries(&response, &failed);
+        }
+    }
     let _ = client.write_all(&response).await;
     let _ = client.shutdown().await;
+}
+
+/// Moto's GetMetricData answer with the queries of `failed` turned into failures: their
+/// timestamps and values emptied, their `StatusCode` set, a `Messages` entry added. The
+/// Content-Length follows the new body.
+fn fail_queries(response: &[u8], failed: &[(String, &'static str)]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response).to_string();
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let (head, body) = (&text[..split], &text[split + 4..]);
+    let mut body = body.to_string();
+    for (id, status) in failed {
+        let Some(at) = body.find(&format!("<Id>{id}</Id>")) else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (
+            body[at..].find("<Timestamps>").map(|i| at + i),
+            body[at..]
+                .find("</StatusCode>")
+                .map(|i| at + i + "</StatusCode>".len()),
+        ) else {
+            continue;
+        };
+        let failure = format!(
+            "<Timestamps></Timestamps><Values></Values><StatusCode>{status}</StatusCode><Messages><member><Code>{status}</Code><Value>An internal error occurred while reading the metric</Value></member></Messages>"
+        );
+        body.replace_range(from..to, &failure);
+    }
+    let head: Vec<String> = head
+        .split("\r\n")
+        .map(|l| {
+            if l.to_ascii_lowercase().starts_with("content-length:") {
+                format!("Content-Length: {}", body.len())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
 }

@@ -7,17 +7,24 @@
 //! minute without a datapoint is a real zero for sums, and a gap for averages and maxima — but
 //! only once the minute has settled: CloudWatch lags by a minute or two, and a missing recent
 //! datapoint means "not yet", which must never be drawn as a drop.
+//!
+//! An answer of HTTP 200 can still hold failed queries: each `MetricDataResult` has its own
+//! `StatusCode` (`Complete`, `PartialData`, `InternalError`, `Forbidden`) and `Messages`
+//! (CloudWatch API Reference, *GetMetricData* and *MetricDataResult*). A query that did not end
+//! `Complete` — after every page (`NextToken`) the paginator follows — leaves the store alone:
+//! its minutes are neither written as zeros nor counted as read, and it is reported.
 
 use std::collections::HashMap;
 
 use aws_sdk_cloudwatch::types::{
-    Dimension, Metric as CwMetric, MetricDataQuery, MetricStat, ScanBy,
+    Dimension, Metric as CwMetric, MetricDataQuery, MetricDataResult, MetricStat, ScanBy,
+    StatusCode,
 };
 use aws_smithy_types::DateTime as SmithyTime;
 
 use super::errors::{AwsError, classify};
 use crate::source::MetricUpdate;
-use crate::store::{FunctionKey, Metric, Minute, MinuteRange};
+use crate::store::{FunctionKey, Metric, Minute, MinuteRange, ProblemKind};
 
 /// The most queries CloudWatch accepts in one GetMetricData request.
 pub const MAX_QUERIES: usize = 500;
@@ -128,9 +135,16 @@ pub async fn fetch(
         fetched.requests += 1;
         fetched.metrics_requested += queries.len();
         match run(client, queries, range).await {
-            Ok(values) => {
+            Ok(answer) => {
+                if let Some(e) = answer.failure(batch.len()) {
+                    fetched.failures.push(e);
+                }
                 for &(f, s) in batch {
-                    let got = values.get(&format!("q{f}_{s}"));
+                    let id = format!("q{f}_{s}");
+                    if answer.failed.contains_key(&id) {
+                        continue;
+                    }
+                    let got = answer.values.get(&id);
                     fetched.updates.push(update(
                         FunctionKey::new(region, &functions[f]),
                         &stats[s],
@@ -179,6 +193,10 @@ pub async fn fetch_usage_totals(
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify("GetMetricData", &e))?;
             for result in page.metric_data_results() {
+                // A month's sum with a query missing would be an estimate too low.
+                if let Some(e) = query_failure(result) {
+                    return Err(e);
+                }
                 let Some((f, s)) = result.id().and_then(parse_id) else {
                     continue;
                 };
@@ -235,15 +253,20 @@ pub async fn fetch_region(
         region_query("errors", "Errors", "Sum"),
         region_query("throttles", "Throttles", "Sum"),
     ];
-    let values = run(client, queries, range).await?;
+    let answer = run(client, queries, range).await?;
+    let values = &answer.values;
     let mut failures: HashMap<Minute, f64> = HashMap::new();
     for id in ["errors", "throttles"] {
         for (m, v) in values.get(id).into_iter().flatten() {
             *failures.entry(*m).or_default() += v;
         }
     }
-    // A settled minute without a datapoint is known to be empty; a newer one may yet come.
+    // A settled minute without a datapoint is known to be empty; a newer one may yet come. A
+    // query that failed gives no points at all.
     let points = |id: &str| -> Points {
+        if answer.failed.contains_key(id) {
+            return Vec::new();
+        }
         let got = values.get(id);
         range
             .iter()
@@ -262,6 +285,7 @@ pub async fn fetch_region(
             (Metric::Throttles, points("throttles")),
         ],
         failures,
+        failure: answer.failure(4),
     })
 }
 
@@ -277,15 +301,66 @@ pub struct RegionFigures {
     pub sums: Vec<(Metric, Points)>,
     /// Errors and throttles of all its functions together.
     pub failures: HashMap<Minute, f64>,
+    /// The queries that failed inside the answer, if any (their series are left out).
+    pub failure: Option<AwsError>,
 }
 
-/// One GetMetricData request, every page: values by query id and minute.
+/// One GetMetricData answer, every page: values by query id and minute, and the queries
+/// whose own status says they failed.
+#[derive(Debug, Default)]
+struct Answer {
+    values: HashMap<String, HashMap<Minute, f64>>,
+    failed: HashMap<String, AwsError>,
+}
+
+impl Answer {
+    /// One error for the failed queries of a request of `asked` queries, if any failed.
+    fn failure(&self, asked: usize) -> Option<AwsError> {
+        let mut ids: Vec<&String> = self.failed.keys().collect();
+        ids.sort();
+        let first = &self.failed[*ids.first()?];
+        let kind = first.kind;
+        let message = format!(
+            "GetMetricData: {} of {asked} queries failed ({})",
+            ids.len(),
+            first.message
+        );
+        Some(AwsError::new(kind, message))
+    }
+}
+
+/// What went wrong with one query of an answer, if it did not end `Complete`.
+fn query_failure(result: &MetricDataResult) -> Option<AwsError> {
+    let (kind, status) = match result.status_code() {
+        None | Some(StatusCode::Complete) => return None,
+        Some(StatusCode::Forbidden) => (ProblemKind::AccessDenied, "Forbidden"),
+        Some(StatusCode::PartialData) => (ProblemKind::Service, "PartialData"),
+        Some(StatusCode::InternalError) => (ProblemKind::Service, "InternalError"),
+        Some(other) => (ProblemKind::Service, other.as_str()),
+    };
+    let said: Vec<String> = result
+        .messages()
+        .iter()
+        .filter_map(|m| m.value().or(m.code()))
+        .map(str::to_string)
+        .collect();
+    let message = if said.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status}: {}", said.join("; "))
+    };
+    Some(AwsError::new(kind, message))
+}
+
+/// One GetMetricData request, every page (the paginator follows `NextToken`, which a
+/// `PartialData` answer carries): values by query id and minute, and what each query's last
+/// status said.
 async fn run(
     client: &aws_sdk_cloudwatch::Client,
     queries: Vec<MetricDataQuery>,
     range: MinuteRange,
-) -> Result<HashMap<String, HashMap<Minute, f64>>, AwsError> {
-    let mut out: HashMap<String, HashMap<Minute, f64>> = HashMap::new();
+) -> Result<Answer, AwsError> {
+    let mut answer = Answer::default();
     let mut pages = client
         .get_metric_data()
         .set_metric_data_queries(Some(queries))
@@ -298,13 +373,18 @@ async fn run(
         let page = page.map_err(|e| classify("GetMetricData", &e))?;
         for result in page.metric_data_results() {
             let Some(id) = result.id() else { continue };
-            let series = out.entry(id.to_string()).or_default();
+            // The last page's word on a query is its status: a later page completes it.
+            match query_failure(result) {
+                Some(e) => answer.failed.insert(id.to_string(), e),
+                None => answer.failed.remove(id),
+            };
+            let series = answer.values.entry(id.to_string()).or_default();
             for (t, v) in result.timestamps().iter().zip(result.values()) {
                 series.insert(minute_of(t), *v);
             }
         }
     }
-    Ok(out)
+    Ok(answer)
 }
 
 /// The store update of one function's statistic over `range`.

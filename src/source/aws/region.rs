@@ -221,15 +221,21 @@ impl RegionSource {
             last: current,
         };
         let cw = &self.clients.cloudwatch;
+        // The region's own figures settle with the functions': a failed read is read again.
+        let mut region_ok = false;
         match metrics::fetch_region(cw, range, settled).await {
             Ok(region) => {
+                region_ok = region.failure.is_none();
                 // A function off screen failing shows in the region's figures first.
                 let unexplained =
                     region.failures.get(&settled).copied().unwrap_or(0.0) > explained + 0.5;
                 if unexplained && self.planner.request_sweep(now) {
                     tracing::info!(region = %self.region, "failures off screen: sweeping sums");
                 }
-                events.push(self.resolved("concurrency"));
+                match &region.failure {
+                    Some(e) => events.push(self.problem("concurrency", e, now)),
+                    None => events.push(self.resolved("concurrency")),
+                }
                 events.push(SourceEvent::RegionConcurrency {
                     region: self.region.clone(),
                     points: region.concurrency,
@@ -245,7 +251,7 @@ impl RegionSource {
             Err(e) => events.push(self.problem("concurrency", &e, now)),
         }
 
-        if base_ok {
+        if base_ok && region_ok {
             self.settled = Some(settled);
         }
     }
