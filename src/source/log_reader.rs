@@ -18,7 +18,8 @@ pub enum LogReader {
     Aws(HashMap<String, aws_sdk_cloudwatchlogs::Client>),
 }
 
-/// What one read brought, and which functions it could not read.
+/// What one read brought, and which functions it could not read (whole: the events of their
+/// pages before the failure are among `events`).
 #[derive(Debug, Default)]
 pub struct Read {
     pub events: Vec<LogEvent>,
@@ -65,10 +66,11 @@ impl LogReader {
                     )
                     .await;
                 let mut read = Read::default();
-                for (f, result) in reads {
-                    match result {
-                        Ok(events) => read.events.extend(events),
-                        Err(e) => read.failures.push((f.clone(), e)),
+                for (f, pages) in reads {
+                    // What was read before a page failed still counts.
+                    read.events.extend(pages.events);
+                    if let Some(e) = pages.error {
+                        read.failures.push((f.clone(), e));
                     }
                 }
                 read

@@ -58,6 +58,19 @@ impl Dedupe {
         }
     }
 
+    /// Whether `function`'s event `id` was seen (and not forgotten yet).
+    pub fn contains(&self, function: &FunctionKey, id: &str) -> bool {
+        self.seen.contains(&(function.clone(), id.to_string()))
+    }
+
+    /// Remembers `function`'s event `id` at `at_ms`.
+    pub fn note(&mut self, at_ms: i64, function: &FunctionKey, id: &str) {
+        let key = (function.clone(), id.to_string());
+        if self.seen.insert(key.clone()) {
+            self.order.push_back((at_ms, key.0, key.1));
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.seen.len()
     }

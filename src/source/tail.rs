@@ -4,8 +4,13 @@
 //! session per region (StartLiveTail, streamed) and hands on what streams in at each poll; where
 //! the account does not allow Live Tail (no permission, an endpoint without it) or a session
 //! fails, it falls back to polling FilterLogEvents every two seconds, each poll looking back a
-//! minute for late-ingested lines. Either way only events not sent before are sent: ids are
-//! derived from stream, time and message, so a line seen by both ways counts once.
+//! minute for late-ingested lines. Either way only events not sent before are sent: polled
+//! lines by FilterLogEvents' own event ids (two identical lines in one millisecond stay two),
+//! and a line seen both ways — polled and streamed, when one takes over from the other — by
+//! its content (stream, time and message), since Live Tail events carry no id.
+//!
+//! A read that failed leaves the cursor where it was, so the next poll reads the span again
+//! (at most the last 15 minutes); the pages read before a failure are handed on meanwhile.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -39,6 +44,9 @@ pub struct TailSource {
     target: Option<TailTarget>,
     cursor_ms: Option<i64>,
     dedupe: Dedupe,
+    /// Content ids of the lines polled and of those streamed, to match a line across the two.
+    polled_content: Dedupe,
+    streamed_content: Dedupe,
     /// A fixed range was read: nothing more to fetch until the target changes.
     done: bool,
     /// The Live Tail sessions of the target, while they stream.
@@ -150,6 +158,8 @@ impl TailSource {
             target: None,
             cursor_ms: None,
             dedupe: Dedupe::default(),
+            polled_content: Dedupe::default(),
+            streamed_content: Dedupe::default(),
             done: false,
             live: None,
             live_refused: false,
@@ -168,15 +178,38 @@ impl TailSource {
         self.live_counted_ms = self.live.as_ref().map(|_| now_ms);
     }
 
-    /// The events not sent before, with the problem of this poll (or its end).
+    /// The events not sent before (`polled` with CloudWatch's ids, `streamed` by Live Tail with
+    /// content ids), with the problem of this poll (or its end).
     fn hand_on(
         &mut self,
-        events: Vec<LogEvent>,
+        polled: Vec<LogEvent>,
+        streamed: Vec<LogEvent>,
         failures: Vec<String>,
         now: DateTime<Utc>,
     ) -> Vec<SourceEvent> {
-        self.dedupe
-            .forget_before(now.timestamp_millis() - DEDUPE_HORIZON_MS);
+        let horizon = now.timestamp_millis() - DEDUPE_HORIZON_MS;
+        self.dedupe.forget_before(horizon);
+        self.polled_content.forget_before(horizon);
+        self.streamed_content.forget_before(horizon);
+        let content = |e: &LogEvent| content_id(&e.stream, e.at_ms, &e.message);
+        // A line that came the other way already is the same line.
+        let polled: Vec<LogEvent> = polled
+            .into_iter()
+            .filter(|e| !self.streamed_content.contains(&e.function, &content(e)))
+            .collect();
+        let streamed: Vec<LogEvent> = streamed
+            .into_iter()
+            .filter(|e| !self.polled_content.contains(&e.function, &e.event_id))
+            .collect();
+        for e in &polled {
+            self.polled_content.note(e.at_ms, &e.function, &content(e));
+        }
+        for e in &streamed {
+            self.streamed_content
+                .note(e.at_ms, &e.function, &e.event_id);
+        }
+        let mut events = polled;
+        events.extend(streamed);
         let fresh = self.dedupe.fresh(events);
         let mut out = Vec::new();
         if std::mem::take(&mut self.reset_pending) {
@@ -259,9 +292,9 @@ impl TailSource {
         }
     }
 
-    /// The target's lines over the span (at most `MAX_TAILED` functions), with ids from their
-    /// content (Live Tail events have none of their own, and a line seen both ways counts
-    /// once), and what failed. A function that never ran has no log group yet: nothing to show.
+    /// The target's lines over the span (at most `MAX_TAILED` functions), with CloudWatch's
+    /// event ids, and what failed. A function that never ran has no log group yet: nothing to
+    /// show.
     async fn fetch(
         &self,
         target: &TailTarget,
@@ -273,14 +306,7 @@ impl TailSource {
             .reader
             .read(functions, from_ms, to_ms, target.filter.as_deref())
             .await;
-        let events = read
-            .events
-            .into_iter()
-            .map(|mut e| {
-                e.event_id = content_id(&e.stream, e.at_ms, &e.message);
-                e
-            })
-            .collect();
+        let events = read.events;
         let failures = read
             .failures
             .into_iter()
@@ -316,27 +342,31 @@ impl Source for TailSource {
                 (None, Some(_)) if self.drain_live(&mut streamed) => {
                     // Live Tail streams: nothing to poll.
                     self.cursor_ms = Some(now_ms);
-                    return self.hand_on(streamed, Vec::new(), now);
+                    return self.hand_on(Vec::new(), streamed, Vec::new(), now);
                 }
                 (None, Some(c)) => {
                     let n = target.functions.len().min(MAX_TAILED) as i64;
                     if now_ms - c < n * POLL_MS_PER_FUNCTION {
                         return Vec::new();
                     }
-                    (c - OVERLAP_MS, now_ms)
+                    // After failed reads, never further back than a new target's fill.
+                    ((c - OVERLAP_MS).max(now_ms - FILL_MS), now_ms)
                 }
                 (None, None) => (now_ms - FILL_MS, now_ms),
             };
-            let (mut events, failures) = self.fetch(&target, from_ms, to_ms).await;
-            // Marked read only once read: a poll cut short reads it again.
-            self.done = target.range_ms.is_some();
-            events.extend(streamed);
+            let (events, failures) = self.fetch(&target, from_ms, to_ms).await;
+            // Marked read only once read whole: a poll cut short, or a read that failed, reads
+            // the span again.
+            let whole = failures.is_empty();
+            self.done = target.range_ms.is_some() && whole;
             // After the first fill, and again after a session ended (but not if refused).
             if target.range_ms.is_none() && self.live.is_none() {
                 self.start_live(&target);
             }
-            self.cursor_ms = Some(to_ms);
-            self.hand_on(events, failures, now)
+            if whole {
+                self.cursor_ms = Some(to_ms);
+            }
+            self.hand_on(events, streamed, failures, now)
         })
     }
 
@@ -351,6 +381,8 @@ impl Source for TailSource {
                 self.target = target.clone();
                 self.cursor_ms = None;
                 self.dedupe = Dedupe::default();
+                self.polled_content = Dedupe::default();
+                self.streamed_content = Dedupe::default();
                 self.done = false;
                 self.live = None;
                 self.live_refused = false;

@@ -437,7 +437,7 @@ async fn the_request_counter_matches_the_requests_made() {
 /// beside it in the same answer still count.
 #[tokio::test]
 async fn a_query_that_failed_inside_a_good_answer_is_unknown_not_zero() {
-    let region = "ap-southeast-2";
+    let region = "ap-southeast-6";
     create_function(region, &Spec::new("orders-api")).await;
     for (metric, value) in [("Invocations", 100.0), ("Errors", 5.0)] {
         put_metric(region, "orders-api", metric, value, STEADY_MINUTES).await;

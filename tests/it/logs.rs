@@ -1,5 +1,6 @@
 //! `lambdatop logs` against moto's FilterLogEvents and on the demo fleet: hostile lines come
-//! out inert, every line exactly once — also across the overlapping polls of --follow.
+//! out inert, every line exactly once — also across the overlapping polls of --follow; and the
+//! log pane's tail, which reads a failed fill again and keeps identical lines apart.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -350,4 +351,48 @@ async fn report_lines_give_cold_starts_init_times_memory_and_timeouts() {
     assert_eq!(f["init_p50_ms"], 500.0);
     assert_eq!(f["init_p99_ms"], 900.0);
     assert_eq!(f["memory_used_max_mb"], 230);
+}
+
+/// The log pane against moto, through the fault proxy: a first fill that fails is read again
+/// (the cursor stays where it was), and two identical lines in one millisecond on one stream
+/// stay two, since polled lines are told apart by FilterLogEvents' own event ids
+/// (CloudWatch Logs API Reference, *FilterLogEvents*: `eventId`, unique per event).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_pane_reads_a_failed_fill_again_and_keeps_identical_lines_apart() {
+    use crate::fault_proxy::{Fault, FaultProxy};
+    use crate::moto::{Spec, create_function};
+    use crate::pty::Pty;
+
+    let region = "ap-east-2";
+    create_function(region, &Spec::new("twin-lines")).await;
+    let now = Utc::now().timestamp_millis();
+    let events = [
+        (
+            now - 200_000,
+            "older line, before the last minute".to_string(),
+        ),
+        (now - 30_000, "same line".to_string()),
+        (now - 30_000, "same line".to_string()),
+    ];
+    put_logs(region, "twin-lines", "2026/12/01/[$LATEST]twins", &events).await;
+    let proxy = FaultProxy::start(&moto::url());
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    // One metric poll an hour: the only FilterLogEvents calls after the first are the tail's.
+    let mut tui = Pty::spawn(&["--region", region, "--interval", "3600"], &env, 120, 36);
+    tui.wait_for(Duration::from_secs(20), |s| s.contains("twin-lines"))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.wait_for(Duration::from_secs(20), |s| !s.contains("loading"))
+        .unwrap_or_else(|s| panic!("still loading:\n{s}"));
+    // The tail's first read (the last 15 minutes) is refused once.
+    proxy.inject("FilterLogEvents", Fault::AccessDenied, Some(1));
+    tui.send("l");
+    let screen = tui
+        .wait_for(Duration::from_secs(30), |s| {
+            s.contains("older line, before the last minute") && s.matches("same line").count() == 2
+        })
+        .unwrap_or_else(|s| panic!("the failed fill was not read again, or lines merged:\n{s}"));
+    assert_eq!(proxy.injected("FilterLogEvents"), 1, "{screen}");
+    assert_eq!(screen.matches("older line").count(), 1, "{screen}");
+    assert_eq!(tui.quit(), Some(0));
 }

@@ -70,15 +70,33 @@ pub fn is_missing_group(e: &AwsError) -> bool {
     e.message.contains("ResourceNotFoundException")
 }
 
+/// What a read brought: the events of every page read, and the error that stopped it, if one
+/// did (the pages before it are kept: a reader that reads the span again de-duplicates).
+#[derive(Debug, Default)]
+pub struct Pages {
+    pub events: Vec<LogEvent>,
+    pub error: Option<AwsError>,
+}
+
+impl Pages {
+    /// The events, if the read went through to its end.
+    pub fn whole(self) -> Result<Vec<LogEvent>, AwsError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.events),
+        }
+    }
+}
+
 /// Every event of `function`'s log group from `start_ms` to `end_ms` (both inclusive), that
-/// matches the CloudWatch filter `pattern` if one is given.
+/// matches the CloudWatch filter `pattern` if one is given, with CloudWatch's own event ids.
 pub async fn filter_events(
     client: &Client,
     function: &FunctionKey,
     start_ms: i64,
     end_ms: i64,
     pattern: Option<&str>,
-) -> Result<Vec<LogEvent>, AwsError> {
+) -> Pages {
     let group = log_group_of(&function.name);
     let mut out = Vec::new();
     let mut pages = client
@@ -90,7 +108,15 @@ pub async fn filter_events(
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| classify("FilterLogEvents", &e))?;
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                return Pages {
+                    events: out,
+                    error: Some(classify("FilterLogEvents", &e)),
+                };
+            }
+        };
         for e in page.events() {
             let (Some(at_ms), Some(id)) = (e.timestamp(), e.event_id()) else {
                 continue;
@@ -104,5 +130,8 @@ pub async fn filter_events(
             });
         }
     }
-    Ok(out)
+    Pages {
+        events: out,
+        error: None,
+    }
 }

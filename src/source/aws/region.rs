@@ -288,7 +288,9 @@ impl RegionSource {
                     now.timestamp_millis(),
                     Some(super::reports::PATTERN),
                 )
-                .await;
+                .await
+                // A part of the REPORT lines would undercount: whole reads only.
+                .whole();
                 (key, range, read)
             }
         }))
