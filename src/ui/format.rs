@@ -58,11 +58,19 @@ pub fn percent(v: Option<f64>) -> String {
     }
 }
 
-/// $0.0042, $1.23, $1,234.
+/// $0.0042, $1.23, $1,234; a credit or refund is -$12.34, and a negative amount too small to
+/// show (Cost Explorer's rounding) is $0.00, never "$-0.00".
 pub fn usd(v: Option<f64>) -> String {
     let Some(d) = v else {
         return UNKNOWN.to_string();
     };
+    if d < 0.0 {
+        return if d > -0.0001 {
+            "$0.00".to_string()
+        } else {
+            format!("-{}", usd(Some(-d)))
+        };
+    }
     if d > 0.0 && d < 0.0001 {
         "<$0.0001".to_string()
     } else if d < 0.01 && d > 0.0 {
@@ -150,6 +158,9 @@ mod tests {
         assert_eq!(percent(Some(0.5)), "50%");
         assert_eq!(usd(Some(1234.4)), "$1,234");
         assert_eq!(usd(Some(0.004)), "$0.0040");
+        assert_eq!(usd(Some(-0.000_000_1)), "$0.00", "no negative zero");
+        assert_eq!(usd(Some(-12.345)), "-$12.35");
+        assert_eq!(usd(Some(-1234.4)), "-$1,234");
         assert_eq!(age(125), "2m");
         assert_eq!(age(59), "<1m", "no second-by-second ticking");
     }
