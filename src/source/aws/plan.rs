@@ -2,7 +2,8 @@
 //! metric requested ($0.01 per 1,000), so on a large fleet asking for everything every minute
 //! costs dollars an hour. Instead:
 //!
-//! - hot functions — on screen, or with errors or throttles in their latest figures — get every
+//! - hot functions — on screen, or with errors or throttles in the last `FAILING_WITHIN`
+//!   minutes — get every
 //!   statistic every poll (at most `HOT_MAX` of them);
 //! - the rest get invocations, errors and throttles every `SUMS_EVERY`, duration and concurrency
 //!   every `SHAPE_EVERY`, and no p99 (rows come on screen, and so into the hot set, before
@@ -29,6 +30,8 @@ use crate::store::Minute;
 pub const SETTLE_MINUTES: i64 = 3;
 /// Minutes before the last settled one asked for again, to pick up late datapoints.
 pub const OVERLAP_MINUTES: i64 = 2;
+/// Errors or throttles this many minutes old or newer make a function hot.
+pub const FAILING_WITHIN: i64 = 15;
 /// Fleets this small are polled whole every time.
 pub const SMALL_FLEET: usize = 100;
 /// Functions polled in full every poll, at most.
@@ -93,8 +96,8 @@ pub struct Planner {
     fetched: HashMap<(Group, String), Fetched>,
     /// On screen, as the app last said.
     watched: HashSet<String>,
-    /// With errors or throttles in their latest figures.
-    failing: HashSet<String>,
+    /// The newest minute each function had errors or throttles in.
+    failing: HashMap<String, Minute>,
     /// The next poll sweeps every function's sums.
     sweep: bool,
     swept_at: Option<DateTime<Utc>>,
@@ -113,12 +116,13 @@ impl Planner {
         self.watched = names.into_iter().collect();
     }
 
-    /// Notes a function's latest figures: errors or throttles make it hot.
-    pub fn note_failing(&mut self, name: &str, failing: bool) {
-        if failing {
-            self.failing.insert(name.to_string());
-        } else {
-            self.failing.remove(name);
+    /// Notes the newest minute with errors or throttles among a function's latest figures (if
+    /// any): it stays hot for `FAILING_WITHIN` minutes after it, even when the polls after it
+    /// (which read only the newest minutes) show nothing.
+    pub fn note_failing(&mut self, name: &str, newest_failure: Option<Minute>) {
+        if let Some(m) = newest_failure {
+            let at = self.failing.entry(name.to_string()).or_insert(m);
+            *at = (*at).max(m);
         }
     }
 
@@ -131,16 +135,18 @@ impl Planner {
         self.sweep
     }
 
-    /// The hot functions among `functions`: watched first, then failing, `HOT_MAX` at most;
-    /// all of them on a small fleet.
-    pub fn hot<'a>(&self, functions: &'a [String]) -> HashSet<&'a str> {
+    /// The hot functions among `functions` at `now`: watched first, then those that failed
+    /// within `FAILING_WITHIN` minutes, `HOT_MAX` at most; all of them on a small fleet.
+    pub fn hot<'a>(&self, functions: &'a [String], now: DateTime<Utc>) -> HashSet<&'a str> {
         if functions.len() <= SMALL_FLEET {
             return functions.iter().map(String::as_str).collect();
         }
+        let since = Minute::of(now).minus(FAILING_WITHIN);
+        let failed_lately = |f: &String| self.failing.get(f).is_some_and(|m| *m >= since);
         let watched = functions.iter().filter(|f| self.watched.contains(*f));
         let failing = functions
             .iter()
-            .filter(|f| self.failing.contains(*f) && !self.watched.contains(*f));
+            .filter(|f| failed_lately(f) && !self.watched.contains(*f));
         watched
             .chain(failing)
             .take(HOT_MAX)
@@ -153,7 +159,7 @@ impl Planner {
     pub fn plan(&self, functions: &[String], now: DateTime<Utc>, history: u32) -> Vec<Batch> {
         let current = Minute::of(now);
         let oldest = current.minus(i64::from(history));
-        let hot = self.hot(functions);
+        let hot = self.hot(functions, now);
         let mut out: Vec<Batch> = Vec::new();
         for group in Group::ALL {
             let mut by_first: Vec<(Minute, Vec<String>)> = Vec::new();
@@ -206,7 +212,7 @@ impl Planner {
     pub fn retain(&mut self, functions: &[String]) {
         let alive: HashSet<&String> = functions.iter().collect();
         self.fetched.retain(|(_, name), _| alive.contains(name));
-        self.failing.retain(|name| alive.contains(name));
+        self.failing.retain(|name, _| alive.contains(name));
     }
 }
 
@@ -233,13 +239,14 @@ mod tests {
         let functions = names(fleet);
         let mut p = Planner::default();
         p.watch(functions.iter().take(watched).cloned());
-        for f in functions.iter().skip(watched).take(failing) {
-            p.note_failing(f, true);
-        }
         let start = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
         let mut last_hour = 0;
         for k in 0..120 {
             let now = start + Duration::minutes(k);
+            // The failing ones keep failing, minute after minute.
+            for f in functions.iter().skip(watched).take(failing) {
+                p.note_failing(f, Some(Minute::of(now)));
+            }
             let batches = p.plan(&functions, now, 180);
             if k >= 60 {
                 last_hour += metrics_requested(&batches);
@@ -252,6 +259,27 @@ mod tests {
             }
         }
         last_hour
+    }
+
+    /// A function off screen that failed ten minutes ago is still hot, although the polls
+    /// since read only its newest minutes, which show nothing: the README's fifteen minutes.
+    #[test]
+    fn a_function_that_failed_stays_hot_for_fifteen_minutes() {
+        let functions = names(1000);
+        let mut p = Planner::default();
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap();
+        p.note_failing("fn-0500", Some(Minute::of(t0)));
+        // The next polls' points hold no failure.
+        p.note_failing("fn-0500", None);
+        let hot_at = |p: &Planner, k: i64| {
+            p.hot(&functions, t0 + Duration::minutes(k))
+                .contains("fn-0500")
+        };
+        assert!(hot_at(&p, 1) && hot_at(&p, 10) && hot_at(&p, FAILING_WITHIN));
+        assert!(!hot_at(&p, FAILING_WITHIN + 1), "then it cools");
+        // An older failure noted late does not move the newest back.
+        p.note_failing("fn-0500", Some(Minute::of(t0).minus(30)));
+        assert!(hot_at(&p, 10));
     }
 
     #[test]

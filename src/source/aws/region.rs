@@ -17,9 +17,6 @@ use super::{inventory, metrics};
 use crate::source::{Source, SourceEvent};
 use crate::store::{FunctionFacts, Metric, Minute, MinuteRange};
 
-/// Errors or throttles this recent make a function hot (see `plan`).
-const FAILING_WITHIN: i64 = 15;
-
 pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
@@ -168,7 +165,8 @@ impl RegionSource {
         // Failures and requests per problem scope: percentiles fail on their own (some
         // endpoints refuse them) and cost only the p99 column.
         let mut outcomes: BTreeMap<&str, (Vec<AwsError>, usize)> = BTreeMap::new();
-        let mut failing: HashMap<String, bool> = HashMap::new();
+        // The newest minute each function failed in, among what this poll read.
+        let mut failing: HashMap<String, Option<Minute>> = HashMap::new();
         let mut base_ok = true;
         for b in &batches {
             let range = MinuteRange {
@@ -198,16 +196,20 @@ impl RegionSource {
                         .filter(|(m, _)| *m == settled)
                         .filter_map(|(_, v)| *v)
                         .sum::<f64>();
-                    let recent = u.points.iter().any(|(m, v)| {
-                        *m >= current.minus(FAILING_WITHIN) && v.is_some_and(|x| x > 0.0)
-                    });
-                    *failing.entry(u.key.name.clone()).or_default() |= recent;
+                    let newest = u
+                        .points
+                        .iter()
+                        .filter(|(_, v)| v.is_some_and(|x| x > 0.0))
+                        .map(|(m, _)| *m)
+                        .max();
+                    let entry = failing.entry(u.key.name.clone()).or_default();
+                    *entry = (*entry).max(newest);
                 }
             }
             events.extend(fetched.updates.into_iter().map(SourceEvent::Metrics));
         }
-        for (name, is_failing) in failing {
-            self.planner.note_failing(&name, is_failing);
+        for (name, newest) in failing {
+            self.planner.note_failing(&name, newest);
         }
         for (scope, (failures, requests)) in &outcomes {
             report(self, scope, failures, *requests, now, events);
