@@ -107,6 +107,7 @@ impl App {
             filter_by_cloudwatch: target.filter.is_some(),
             filter_error: l.filter_error.as_deref(),
             pretty_json: l.pretty_json,
+            sampled: self.store.logs().sampled(),
         }
     }
 }

@@ -28,6 +28,7 @@ use super::aws::usage::UsageCounter;
 use super::log_reader::LogReader;
 use super::logs::{DEDUPE_HORIZON_MS, Dedupe, LogEvent, OVERLAP_MS};
 use super::{Control, Source, SourceEvent, TailTarget};
+use crate::store::ProblemKind;
 
 pub const CADENCE: Duration = Duration::from_secs(2);
 /// How far back a new target starts.
@@ -51,8 +52,15 @@ pub struct TailSource {
     done: bool,
     /// The Live Tail sessions of the target, while they stream.
     live: Option<Live>,
-    /// Live Tail was refused for this target: poll instead.
+    /// Live Tail was refused for this target (denied, not offered, or failing again and
+    /// again): poll instead.
     live_refused: bool,
+    /// Live Tail failed lately: how often in a row, and when to try it again.
+    live_failures: u32,
+    live_retry_at_ms: Option<i64>,
+    /// Whether Live Tail's latest lines were sampled, and whether the store was told so.
+    sampled: bool,
+    sampled_said: bool,
     /// The target changed: the store's lines of the old one are to go.
     reset_pending: bool,
     /// Until when the streaming Live Tail sessions were counted on the bill.
@@ -61,11 +69,21 @@ pub struct TailSource {
 
 /// What a Live Tail session task reports.
 enum LiveMsg {
-    Events(Vec<LogEvent>),
+    /// Lines, and whether Live Tail sampled them (above 500 events a second it sends a part:
+    /// `sessionMetadata.sampled`, CloudWatch Logs API Reference, *LiveTailSessionMetadata*).
+    Events(Vec<LogEvent>, bool),
     Failed(AwsError),
-    /// The session ended (they last three hours at most): open another.
+    /// The session ended (they last three hours at most, then `SessionTimeoutException`):
+    /// open another.
     Ended,
 }
+
+/// Consecutive failures of Live Tail after which a target is polled for good.
+const LIVE_TRIES: u32 = 5;
+/// The wait before opening Live Tail again after a failure: doubled each time, at most
+/// `LIVE_RETRY_MAX_MS`.
+const LIVE_RETRY_MS: i64 = 2_000;
+const LIVE_RETRY_MAX_MS: i64 = 60_000;
 
 /// Running Live Tail sessions; dropping it ends them.
 struct Live {
@@ -138,12 +156,20 @@ async fn live_session(
                         })
                     })
                     .collect(),
+                update.session_metadata().is_some_and(|m| m.sampled()),
             ),
             Ok(Some(_)) => continue,
             Ok(None) => LiveMsg::Ended,
+            // A session's normal end after three hours.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_session_timeout_exception()) =>
+            {
+                LiveMsg::Ended
+            }
             Err(e) => LiveMsg::Failed(classify("Live Tail", &e)),
         };
-        let last = !matches!(msg, LiveMsg::Events(_));
+        let last = !matches!(msg, LiveMsg::Events(..));
         if tx.send(msg).await.is_err() || last {
             return;
         }
@@ -163,6 +189,10 @@ impl TailSource {
             done: false,
             live: None,
             live_refused: false,
+            live_failures: 0,
+            live_retry_at_ms: None,
+            sampled: false,
+            sampled_said: false,
             reset_pending: false,
             live_counted_ms: None,
         }
@@ -231,14 +261,24 @@ impl TailSource {
         if !fresh.is_empty() {
             out.push(SourceEvent::Logs(fresh));
         }
+        // Polling reads every line: only Live Tail samples.
+        let sampled = self.sampled && self.live.is_some();
+        if sampled != self.sampled_said {
+            self.sampled_said = sampled;
+            out.push(SourceEvent::LogsSampled(sampled));
+        }
         if let Some(usage) = &self.usage {
             out.push(SourceEvent::ApiUsage(usage.snapshot()));
         }
         out
     }
 
-    /// Opens Live Tail sessions for the target (one per region), where it can.
-    fn start_live(&mut self, target: &TailTarget) {
+    /// Opens Live Tail sessions for the target (one per region), where it can, and once any
+    /// wait after a failure is over.
+    fn start_live(&mut self, target: &TailTarget, now_ms: i64) {
+        if self.live_retry_at_ms.is_some_and(|at| now_ms < at) {
+            return;
+        }
         // Log groups by region, from the function ARNs the inventory gave.
         let mut by_region: HashMap<&str, Vec<String>> = HashMap::new();
         for arn in target.function_arns.iter().take(MAX_TAILED) {
@@ -269,18 +309,41 @@ impl TailSource {
     }
 
     /// What the Live Tail sessions streamed since the last poll; `false` when they stopped
-    /// and polling must take over.
-    fn drain_live(&mut self, events: &mut Vec<LogEvent>) -> bool {
+    /// and polling must take over (for good only when Live Tail is denied or not offered, or
+    /// keeps failing; otherwise it is opened again, after a wait that grows).
+    fn drain_live(&mut self, events: &mut Vec<LogEvent>, now_ms: i64) -> bool {
         let Some(live) = self.live.as_mut() else {
             return false;
         };
         loop {
             match live.rx.try_recv() {
-                Ok(LiveMsg::Events(e)) => events.extend(e),
+                Ok(LiveMsg::Events(e, sampled)) => {
+                    if !e.is_empty() {
+                        self.sampled = sampled;
+                    }
+                    events.extend(e);
+                    self.live_failures = 0;
+                }
                 Ok(LiveMsg::Failed(e)) => {
-                    tracing::info!("Live Tail not available, polling FilterLogEvents: {e}");
-                    self.live_refused = true;
                     self.live = None;
+                    self.live_failures += 1;
+                    let for_good = matches!(
+                        e.kind,
+                        ProblemKind::AccessDenied
+                            | ProblemKind::NotSupported
+                            | ProblemKind::Credentials
+                    ) || self.live_failures >= LIVE_TRIES;
+                    if for_good {
+                        tracing::info!("Live Tail not available, polling FilterLogEvents: {e}");
+                        self.live_refused = true;
+                    } else {
+                        let wait =
+                            (LIVE_RETRY_MS << (self.live_failures - 1)).min(LIVE_RETRY_MAX_MS);
+                        tracing::info!(
+                            "Live Tail failed ({e}); polling, trying it again in {wait} ms"
+                        );
+                        self.live_retry_at_ms = Some(now_ms + wait);
+                    }
                     return false;
                 }
                 Ok(LiveMsg::Ended) | Err(mpsc::error::TryRecvError::Disconnected) => {
@@ -339,7 +402,7 @@ impl Source for TailSource {
             let mut streamed = Vec::new();
             let (from_ms, to_ms) = match (target.range_ms, self.cursor_ms) {
                 (Some(range), _) => range,
-                (None, Some(_)) if self.drain_live(&mut streamed) => {
+                (None, Some(_)) if self.drain_live(&mut streamed, now_ms) => {
                     // Live Tail streams: nothing to poll.
                     self.cursor_ms = Some(now_ms);
                     return self.hand_on(Vec::new(), streamed, Vec::new(), now);
@@ -361,7 +424,7 @@ impl Source for TailSource {
             self.done = target.range_ms.is_some() && whole;
             // After the first fill, and again after a session ended (but not if refused).
             if target.range_ms.is_none() && self.live.is_none() {
-                self.start_live(&target);
+                self.start_live(&target, now_ms);
             }
             if whole {
                 self.cursor_ms = Some(to_ms);
@@ -386,6 +449,10 @@ impl Source for TailSource {
                 self.done = false;
                 self.live = None;
                 self.live_refused = false;
+                self.live_failures = 0;
+                self.live_retry_at_ms = None;
+                self.sampled = false;
+                self.sampled_said = false;
                 self.reset_pending = true;
                 true
             }
@@ -450,5 +517,40 @@ mod tests {
             !again.iter().any(|e| matches!(e, SourceEvent::Logs(_))),
             "nothing new, nothing sent"
         );
+    }
+
+    /// A session that fails for a passing reason is tried again after a wait that doubles;
+    /// after `LIVE_TRIES` failures in a row, or at once when denied, the tail polls for good.
+    #[test]
+    fn live_tail_failures_retry_with_backoff_and_denial_gives_up() {
+        let start = Minute(29_000_000);
+        let mut tail = TailSource::new(LogReader::Demo(DemoLogs::new(7, start, 180)), None);
+        let fail = |tail: &mut TailSource, kind: ProblemKind, now_ms: i64| {
+            let (tx, rx) = mpsc::channel(4);
+            tx.try_send(LiveMsg::Failed(AwsError::new(kind, "x")))
+                .unwrap();
+            tail.live = Some(Live {
+                rx,
+                tasks: Vec::new(),
+            });
+            tail.drain_live(&mut Vec::new(), now_ms)
+        };
+        let t = 1_000_000;
+        assert!(!fail(&mut tail, ProblemKind::Network, t));
+        assert!(!tail.live_refused, "a network failure is tried again");
+        assert_eq!(tail.live_retry_at_ms, Some(t + 2_000));
+        fail(&mut tail, ProblemKind::Service, t);
+        assert_eq!(tail.live_retry_at_ms, Some(t + 4_000), "the wait doubles");
+        for _ in 2..LIVE_TRIES {
+            fail(&mut tail, ProblemKind::Service, t);
+        }
+        assert!(
+            tail.live_refused,
+            "{LIVE_TRIES} failures in a row: poll for good"
+        );
+
+        let mut tail = TailSource::new(LogReader::Demo(DemoLogs::new(7, start, 180)), None);
+        fail(&mut tail, ProblemKind::AccessDenied, t);
+        assert!(tail.live_refused, "denied: poll for good at once");
     }
 }

@@ -72,6 +72,8 @@ pub enum SourceEvent {
     Logs(Vec<LogEvent>),
     /// The tail follows something new: the lines of the old target go.
     LogsReset,
+    /// Whether the lines streaming in are a sample (Live Tail above 500 events a second).
+    LogsSampled(bool),
     /// Cost Explorer's month to date (fresh, or from the disk cache).
     Cost(Box<CostReport>),
     /// The dashboard's own requests to AWS so far (running totals).

@@ -78,6 +78,8 @@ pub struct LogBuffer {
     capacity: usize,
     /// Bumped by every change, so views know when to look again.
     version: u64,
+    /// The lines streaming in are a sample (Live Tail above 500 events a second).
+    sampled: bool,
 }
 
 impl LogBuffer {
@@ -87,6 +89,7 @@ impl LogBuffer {
             ids: HashSet::new(),
             capacity: capacity.max(1),
             version: 0,
+            sampled: false,
         }
     }
 
@@ -122,9 +125,19 @@ impl LogBuffer {
     }
 
     /// Drops every line, keeping the capacity.
+    /// Whether the lines streaming in are a sample of the real ones.
+    pub fn sampled(&self) -> bool {
+        self.sampled
+    }
+
+    pub fn set_sampled(&mut self, sampled: bool) {
+        self.sampled = sampled;
+    }
+
     pub fn clear(&mut self) {
         self.lines.clear();
         self.ids.clear();
+        self.sampled = false;
         self.version += 1;
     }
 

@@ -347,6 +347,10 @@ impl Store {
                 self.logs.clear();
                 Changed::Logs
             }
+            SourceEvent::LogsSampled(sampled) => {
+                self.logs.set_sampled(sampled);
+                Changed::Logs
+            }
             SourceEvent::ApiUsage(usage) => {
                 // Sources report the same running count at different moments: keep the newest.
                 if self

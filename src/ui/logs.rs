@@ -100,6 +100,12 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         Span::styled("· following ", t.ok)
     };
     title.push(state);
+    if l.sampled {
+        title.push(Span::styled(
+            "· sampled: Live Tail shows part of the lines ",
+            t.warn,
+        ));
+    }
     if !l.filter.is_empty() || l.filter_editing {
         let by = if l.filter_by_cloudwatch {
             "(by CloudWatch) "

@@ -111,6 +111,8 @@ pub struct LogsView<'a> {
     /// Why the typed filter is not applied.
     pub filter_error: Option<&'a str>,
     pub pretty_json: bool,
+    /// Live Tail sends a sample of the lines, not every one.
+    pub sampled: bool,
 }
 
 /// The footer's line.

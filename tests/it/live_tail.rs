@@ -101,3 +101,82 @@ async fn the_log_pane_shows_what_live_tail_streams() {
     );
     assert_eq!(tui.quit(), Some(0));
 }
+
+/// A Live Tail session ends normally after three hours with `SessionTimeoutException`, and
+/// above 500 events a second it samples (`sessionMetadata.sampled`; CloudWatch Logs API
+/// Reference, *StartLiveTail*, *LiveTailSessionMetadata*). The tail opens a new session instead
+/// of falling back to polling for good, shows each line once, and says the lines are sampled.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timed_out_session_is_opened_again_and_sampling_is_said() {
+    let region = "ap-southeast-2";
+    create_function(region, &Spec::new("sampled-fn")).await;
+    let group = format!("arn:aws:logs:{region}:123456789012:log-group:/aws/lambda/sampled-fn");
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut frames = frame(
+        "sessionStart",
+        serde_json::json!({"requestId": "r", "sessionId": "s", "logGroupIdentifiers": [group]}),
+    );
+    frames.extend(frame(
+        "sessionUpdate",
+        serde_json::json!({
+            "sessionMetadata": {"sampled": true},
+            "sessionResults": [{
+                "logStreamName": "2026/12/01/[$LATEST]busy",
+                "logGroupIdentifier": group,
+                "message": "one of very many lines",
+                "timestamp": now - 1000,
+                "ingestionTime": now - 950,
+            }],
+        }),
+    ));
+    // The session's end, as CloudWatch sends it after three hours.
+    let timeout = Message::new(br#"{"message":"Session timed out"}"#.to_vec())
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("exception".into()),
+        ))
+        .add_header(Header::new(
+            ":exception-type",
+            HeaderValue::String("SessionTimeoutException".into()),
+        ))
+        .add_header(Header::new(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        ));
+    aws_smithy_eventstream::frame::write_message_to(&timeout, &mut frames).unwrap();
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.serve_live_tail(frames);
+
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region], &env, 120, 36);
+    tui.wait_for(Duration::from_secs(20), |s| s.contains("sampled-fn"))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send("l");
+    let screen = tui
+        .wait_for(Duration::from_secs(20), |s| {
+            s.contains("one of very many lines") && s.contains("sampled: Live Tail shows part")
+        })
+        .unwrap_or_else(|s| panic!("no sampled line:\n{s}"));
+    assert_eq!(
+        screen.matches("one of very many lines").count(),
+        1,
+        "{screen}"
+    );
+    let start = std::time::Instant::now();
+    while proxy.seen("StartLiveTail") < 3 && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        proxy.seen("StartLiveTail") >= 3,
+        "a timed-out session is opened again, not given up: {}",
+        proxy.seen("StartLiveTail")
+    );
+    let screen = tui.text();
+    assert_eq!(
+        screen.matches("one of very many lines").count(),
+        1,
+        "{screen}"
+    );
+    assert_eq!(tui.quit(), Some(0));
+}
