@@ -200,6 +200,7 @@ pub async fn run(settings: &Settings, args: &LogsArgs, clock: SharedClock) -> Re
     loop {
         let to_ms = clock.now().timestamp_millis();
         let read = reader.read(from_ms, to_ms).await;
+        let whole = read.failures.iter().all(|(_, e)| is_missing_group(e));
         if let Some(problem) = describe_failures(&read, &reader) {
             // Before anything was printed, a failure is the answer; while following, a warning.
             if first && read.events.is_empty() {
@@ -221,10 +222,38 @@ pub async fn run(settings: &Settings, args: &LogsArgs, clock: SharedClock) -> Re
             return Ok(());
         }
         dedupe.forget_before(to_ms - DEDUPE_HORIZON_MS);
-        from_ms = (to_ms - OVERLAP_MS).max(start_ms);
+        from_ms = next_from(from_ms, to_ms, start_ms, whole);
         tokio::select! {
             _ = tokio::time::sleep(FOLLOW_EVERY) => {}
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
+    }
+}
+
+/// Where the next read of `--follow` starts: a minute behind the end of a read that went
+/// through (CloudWatch Logs ingests late); where the last one started when it failed, so its
+/// span is read again (the lines already printed are not printed twice).
+fn next_from(from_ms: i64, to_ms: i64, start_ms: i64, whole: bool) -> i64 {
+    if whole {
+        (to_ms - OVERLAP_MS).max(start_ms)
+    } else {
+        from_ms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_that_failed_is_read_again() {
+        let (start, from, to) = (0, 100_000, 200_000);
+        assert_eq!(next_from(from, to, start, true), to - OVERLAP_MS);
+        assert_eq!(next_from(from, to, start, false), from, "nothing skipped");
+        assert_eq!(
+            next_from(0, 30_000, 10_000, true),
+            10_000,
+            "never before --since"
+        );
     }
 }
