@@ -31,6 +31,20 @@ fn frame(event_type: &'static str, payload: serde_json::Value) -> Vec<u8> {
     out
 }
 
+/// The dashboard on `region` through a proxy that answers StartLiveTail with `frames`, with
+/// the log pane of `function` (the fleet's only one there) open.
+fn open_logs(region: &str, function: &str, frames: Vec<u8>) -> (FaultProxy, Pty) {
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.serve_live_tail(frames);
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region], &env, 120, 36);
+    tui.wait_for(Duration::from_secs(20), |s| s.contains(function))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send("l");
+    (proxy, tui)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_log_pane_shows_what_live_tail_streams() {
     let region = "eu-south-2";
@@ -60,15 +74,7 @@ async fn the_log_pane_shows_what_live_tail_streams() {
             ],
         }),
     ));
-    let proxy = FaultProxy::start(&moto::url());
-    proxy.serve_live_tail(frames);
-
-    let mut env = moto::env(&proxy.url);
-    env.push(("TERM".into(), "xterm-256color".into()));
-    let mut tui = Pty::spawn(&["--region", region], &env, 120, 36);
-    tui.wait_for(Duration::from_secs(20), |s| s.contains("streamed-fn"))
-        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
-    tui.send("l");
+    let (proxy, mut tui) = open_logs(region, "streamed-fn", frames);
     // The log group does not exist in moto: these lines can only have come through Live Tail.
     let screen = tui
         .wait_for(Duration::from_secs(20), |s| {
@@ -144,15 +150,7 @@ async fn a_timed_out_session_is_opened_again_and_sampling_is_said() {
             HeaderValue::String("application/json".into()),
         ));
     aws_smithy_eventstream::frame::write_message_to(&timeout, &mut frames).unwrap();
-    let proxy = FaultProxy::start(&moto::url());
-    proxy.serve_live_tail(frames);
-
-    let mut env = moto::env(&proxy.url);
-    env.push(("TERM".into(), "xterm-256color".into()));
-    let mut tui = Pty::spawn(&["--region", region], &env, 120, 36);
-    tui.wait_for(Duration::from_secs(20), |s| s.contains("sampled-fn"))
-        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
-    tui.send("l");
+    let (proxy, tui) = open_logs(region, "sampled-fn", frames);
     let screen = tui
         .wait_for(Duration::from_secs(20), |s| {
             s.contains("one of very many lines") && s.contains("sampled: Live Tail shows part")
