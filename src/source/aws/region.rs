@@ -269,13 +269,9 @@ impl RegionSource {
             .map(|k| self.functions[(self.report_cursor + k) % n].clone())
             .collect();
         self.report_cursor = (self.report_cursor + picked.len()) % n;
+        let history = self.history_minutes;
         let reads = futures::future::join_all(picked.iter().map(|name| {
-            let first = self
-                .reports_read
-                .get(name)
-                .map_or(current.minus(REPORT_FIRST_MINUTES), |m| {
-                    m.minus(OVERLAP_MINUTES - 1)
-                });
+            let first = report_read_from(self.reports_read.get(name).copied(), current, history);
             let range = MinuteRange {
                 first,
                 last: current,
@@ -314,6 +310,17 @@ impl RegionSource {
             None => events.push(self.resolved("reports")),
         }
     }
+}
+
+/// Where a function's REPORT read starts: a little before where its last one settled, or 15
+/// minutes back the first time — and never before the history kept, however long ago the last
+/// read was (on a big fleet each function's turn comes round hours apart).
+fn report_read_from(last: Option<Minute>, current: Minute, history_minutes: u32) -> Minute {
+    let oldest = current.minus(i64::from(history_minutes));
+    last.map_or(current.minus(REPORT_FIRST_MINUTES), |m| {
+        m.minus(OVERLAP_MINUTES - 1)
+    })
+    .max(oldest)
 }
 
 /// Raises one problem for the failed requests of a scope, or clears it when all worked.
@@ -371,5 +378,28 @@ impl Source for RegionSource {
     fn watch(&mut self, on_screen: &[crate::store::FunctionKey]) {
         let mine = on_screen.iter().filter(|k| k.region == self.region);
         self.planner.watch(mine.map(|k| k.name.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_read_never_reaches_before_the_history_kept() {
+        let now = Minute(1_000_000);
+        assert_eq!(
+            report_read_from(None, now, 180),
+            now.minus(REPORT_FIRST_MINUTES)
+        );
+        assert_eq!(
+            report_read_from(Some(now.minus(10)), now, 180),
+            now.minus(10 + OVERLAP_MINUTES - 1)
+        );
+        // Last read sixteen hours ago: only the three hours the store keeps.
+        assert_eq!(
+            report_read_from(Some(now.minus(960)), now, 180),
+            now.minus(180)
+        );
     }
 }
