@@ -3,7 +3,7 @@
 
 use super::scroll::Scroll;
 use super::{App, Screen};
-use crate::store::{Function, FunctionKey};
+use crate::store::FunctionKey;
 use crate::view::SortColumn;
 use crate::view::figures::Query;
 
@@ -102,13 +102,5 @@ impl App {
             return self.update(super::Action::OpenDetail);
         }
         self.fleet.selected = Some(key);
-    }
-
-    /// The function of the detail screen, if it is still in the store.
-    pub fn detail_function(&self) -> Option<&Function> {
-        match &self.screen {
-            Screen::Detail(key) => self.store.function(key),
-            _ => None,
-        }
     }
 }

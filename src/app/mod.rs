@@ -125,10 +125,6 @@ impl App {
         self.quit
     }
 
-    pub fn thresholds(&self) -> &Thresholds {
-        &self.options.thresholds
-    }
-
     pub fn keys(&self) -> &UserKeys {
         &self.options.keys
     }

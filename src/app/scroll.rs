@@ -31,14 +31,6 @@ impl Scroll {
         self.page
     }
 
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The furthest first row: the last page shows the last row at its foot.
     pub fn max_offset(&self) -> usize {
         self.len.saturating_sub(self.page)

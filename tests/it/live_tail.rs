@@ -31,6 +31,14 @@ fn frame(event_type: &'static str, payload: serde_json::Value) -> Vec<u8> {
     out
 }
 
+/// The frame that opens a session over `group`.
+fn session_start(group: &str) -> Vec<u8> {
+    frame(
+        "sessionStart",
+        serde_json::json!({"requestId": "r", "sessionId": "s", "logGroupIdentifiers": [group]}),
+    )
+}
+
 /// The dashboard on `region` through a proxy that answers StartLiveTail with `frames`, with
 /// the log pane of `function` (the fleet's only one there) open.
 fn open_logs(region: &str, function: &str, frames: Vec<u8>) -> (FaultProxy, Pty) {
@@ -60,10 +68,7 @@ async fn the_log_pane_shows_what_live_tail_streams() {
             "ingestionTime": ms + 50,
         })
     };
-    let mut frames = frame(
-        "sessionStart",
-        serde_json::json!({"requestId": "r", "sessionId": "s", "logGroupIdentifiers": [group]}),
-    );
+    let mut frames = session_start(&group);
     frames.extend(frame(
         "sessionUpdate",
         serde_json::json!({
@@ -118,10 +123,7 @@ async fn a_timed_out_session_is_opened_again_and_sampling_is_said() {
     create_function(region, &Spec::new("sampled-fn")).await;
     let group = format!("arn:aws:logs:{region}:123456789012:log-group:/aws/lambda/sampled-fn");
     let now = chrono::Utc::now().timestamp_millis();
-    let mut frames = frame(
-        "sessionStart",
-        serde_json::json!({"requestId": "r", "sessionId": "s", "logGroupIdentifiers": [group]}),
-    );
+    let mut frames = session_start(&group);
     frames.extend(frame(
         "sessionUpdate",
         serde_json::json!({
