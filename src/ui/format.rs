@@ -64,7 +64,7 @@ pub fn usd(v: Option<f64>) -> String {
     let Some(d) = v else {
         return UNKNOWN.to_string();
     };
-    if d < 0.0 {
+    if d < 0.0 || (d == 0.0 && d.is_sign_negative()) {
         return if d > -0.0001 {
             "$0.00".to_string()
         } else {
@@ -159,6 +159,11 @@ mod tests {
         assert_eq!(usd(Some(1234.4)), "$1,234");
         assert_eq!(usd(Some(0.004)), "$0.0040");
         assert_eq!(usd(Some(-0.000_000_1)), "$0.00", "no negative zero");
+        assert_eq!(
+            usd(Some(-0.0)),
+            "$0.00",
+            "IEEE negative zero, as Cost Explorer sums give it"
+        );
         assert_eq!(usd(Some(-12.345)), "-$12.35");
         assert_eq!(usd(Some(-1234.4)), "-$1,234");
         assert_eq!(age(125), "2m");
