@@ -10,9 +10,9 @@ use crate::cli::{Format, SnapshotArgs};
 use crate::clock::SharedClock;
 use crate::settings::Settings;
 use crate::source::{SourceEvent, SourceKind};
-use crate::store::Store;
 use crate::store::Window;
 use crate::store::window::{FleetStats, fleet_stats};
+use crate::store::{Minute, Store};
 use crate::ui::format;
 use crate::ui::text::truncate;
 
@@ -79,6 +79,9 @@ pub struct FunctionRow {
     pub init_p50_ms: Option<f64>,
     pub init_p99_ms: Option<f64>,
     pub memory_used_max_mb: Option<u64>,
+    /// The first minute whose figures may still grow (CloudWatch is still adding to it: a
+    /// function settles after its timeout), RFC 3339; `null` when the window is all settled.
+    pub provisional_from: Option<String>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
@@ -92,6 +95,7 @@ pub struct ProjectRow {
     pub errors: Option<u64>,
     pub throttles: Option<u64>,
     pub est_cost_usd: Option<f64>,
+    pub provisional_from: Option<String>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -101,12 +105,18 @@ pub struct TotalsRow {
     pub errors: Option<u64>,
     pub throttles: Option<u64>,
     pub est_cost_usd: Option<f64>,
+    pub provisional_from: Option<String>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
 pub struct ProblemRow {
     pub source: String,
     pub message: String,
+}
+
+/// A minute as JSON gives it: the RFC 3339 time it starts.
+fn minute(m: Option<Minute>) -> Option<String> {
+    m.map(|m| m.start().to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
 fn whole(v: Option<f64>) -> Option<u64> {
@@ -148,6 +158,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             init_p50_ms: round(s.init_p50_ms, 2),
             init_p99_ms: round(s.init_p99_ms, 2),
             memory_used_max_mb: whole(s.memory_used_max_mb),
+            provisional_from: minute(s.provisional_from),
         })
         .collect();
     functions.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));
@@ -161,6 +172,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             errors: whole(p.errors),
             throttles: whole(p.throttles),
             est_cost_usd: round(p.est_cost_usd, 6),
+            provisional_from: minute(p.provisional_from),
         })
         .collect();
     let t = &stats.totals;
@@ -177,6 +189,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             errors: whole(t.errors),
             throttles: whole(t.throttles),
             est_cost_usd: round(t.est_cost_usd, 6),
+            provisional_from: minute(t.provisional_from),
         },
         problems: store
             .problems()

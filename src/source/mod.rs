@@ -8,6 +8,7 @@ pub mod log_reader;
 pub mod logs;
 pub mod runner;
 pub mod tail;
+pub mod timing;
 
 use std::time::Duration;
 

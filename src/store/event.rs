@@ -24,8 +24,9 @@ pub struct MetricUpdate {
     pub metric: Metric,
     /// Minutes with their value, or `None` for a minute known to have no data.
     pub points: Vec<(Minute, Option<f64>)>,
-    /// The newest minute when it is still filling.
-    pub partial: Option<Minute>,
+    /// The newest minute that will not change any more; the minutes after it are provisional
+    /// (CloudWatch still adds datapoints to them). `None`: the source says nothing of it.
+    pub settled: Option<Minute>,
 }
 
 /// What a source reports.
@@ -60,6 +61,8 @@ pub enum SourceEvent {
         region: String,
         metric: Metric,
         points: Vec<(Minute, Option<f64>)>,
+        /// The newest minute of the region's figures that will not change any more.
+        settled: Option<Minute>,
     },
     /// Init durations of a function's cold starts over `covered` (replacing what the store had
     /// for those minutes).

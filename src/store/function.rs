@@ -91,8 +91,9 @@ const INIT_SAMPLES: usize = 1024;
 #[derive(Debug, Clone)]
 pub struct History {
     series: [Series; Metric::COUNT],
-    /// The newest minute when it is still filling: its counts are incomplete.
-    pub partial: Option<Minute>,
+    /// The newest minute whose figures will not change any more: the ones after it are
+    /// provisional (their counts may still grow). `None`: no source said.
+    pub settled: Option<Minute>,
     /// Init durations of cold starts (ms), by minute, oldest first: percentiles need samples.
     /// The minute is kept in 32 bits (epoch minutes fit until the year 6053), so that a
     /// sample takes 8 bytes, not 16: thousands of functions keep hundreds each.
@@ -103,7 +104,7 @@ impl History {
     pub fn new(capacity: usize) -> Self {
         Self {
             series: std::array::from_fn(|_| Series::new(capacity)),
-            partial: None,
+            settled: None,
             init_samples: std::collections::VecDeque::new(),
         }
     }
@@ -149,8 +150,9 @@ impl History {
         self.series(metric).get(m)
     }
 
-    pub fn is_partial(&self, m: Minute) -> bool {
-        self.partial == Some(m)
+    /// Whether minute `m`'s figures may still change.
+    pub fn is_provisional(&self, m: Minute) -> bool {
+        self.settled.is_some_and(|s| m > s)
     }
 }
 

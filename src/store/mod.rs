@@ -92,6 +92,8 @@ pub struct RegionState {
     /// function dimension), in the order of `REGION_SUMS`: they keep the fleet's totals at
     /// one-minute freshness while functions off screen are asked for less often.
     pub sums: [Series; 3],
+    /// The newest minute of the region's own figures that will not change any more.
+    pub settled: Option<Minute>,
 }
 
 /// The sums a region reports of itself.
@@ -187,6 +189,7 @@ impl Store {
             concurrency_limit: None,
             concurrency: Series::new(capacity),
             sums: std::array::from_fn(|_| Series::new(capacity)),
+            settled: None,
         })
     }
 
@@ -267,18 +270,8 @@ impl Store {
                     return Changed::Nothing;
                 };
                 let history = &mut self.functions[i].history;
-                match update.partial {
-                    Some(p) => history.partial = Some(p),
-                    // A value for the partial minute without a new partial mark completes it;
-                    // a late correction of an older minute leaves the mark alone.
-                    None if update
-                        .points
-                        .iter()
-                        .any(|(m, _)| Some(*m) == history.partial) =>
-                    {
-                        history.partial = None
-                    }
-                    None => {}
+                if update.settled.is_some() {
+                    history.settled = update.settled;
                 }
                 let series = history.series_mut(update.metric);
                 for (m, v) in update.points {
@@ -320,11 +313,16 @@ impl Store {
                 region,
                 metric,
                 points,
+                settled,
             } => {
                 let Some(i) = REGION_SUMS.iter().position(|m| *m == metric) else {
                     return Changed::Nothing;
                 };
-                let series = &mut self.region_state(region).sums[i];
+                let state = self.region_state(region);
+                if settled.is_some() {
+                    state.settled = settled;
+                }
+                let series = &mut state.sums[i];
                 for (m, v) in points {
                     series.set(m, v);
                 }

@@ -2,7 +2,11 @@
 //! project roll-ups, fleet totals, task-flow series and cost estimates are derived. Panes and
 //! `snapshot` both read these, so a number can never differ between screen and script.
 //!
-//! Sums cover the window's complete minutes (the filling minute is left out); a figure no
+//! Sums cover the window's minutes up to the one before the current (which is still filling
+//! and left out). The newest of those may be *provisional*: CloudWatch still adds datapoints
+//! to them (a function's REPORT of a long invocation lands when it ends), so their counts can
+//! only grow. They are counted, and every figure says from which minute it is provisional
+//! (`provisional_from`), so a chart can draw them apart and a script can tell. A figure no
 //! minute had data for is `None`, never 0.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -133,6 +137,22 @@ pub struct FunctionStats {
     pub memory_used_max_mb: Option<f64>,
     /// Peak memory used over the configured memory size: the headroom left.
     pub memory_used_ratio: Option<f64>,
+    /// The first minute of the window whose figures may still grow, if any.
+    pub provisional_from: Option<Minute>,
+}
+
+/// The first minute of `range` after `settled`, if the range reaches past it.
+pub fn provisional_from(settled: Option<Minute>, range: MinuteRange) -> Option<Minute> {
+    let s = settled?;
+    (s < range.last).then(|| s.plus(1).max(range.first))
+}
+
+/// The earlier of two provisional marks: a sum is provisional from its first part's.
+fn earliest(a: Option<Minute>, b: Option<Minute>) -> Option<Minute> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The nearest-rank percentile `p` (0..=100) of `values`.
@@ -147,7 +167,10 @@ pub fn percentile(values: &mut [f64], p: f64) -> Option<f64> {
 
 pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
     let h = &f.history;
-    let mut s = FunctionStats::default();
+    let mut s = FunctionStats {
+        provisional_from: provisional_from(h.settled, range),
+        ..FunctionStats::default()
+    };
     let mut minutes_with_invocations = 0u32;
     let (mut weighted_ms, mut weight) = (0.0, 0.0);
     for m in range.iter() {
@@ -217,6 +240,8 @@ pub struct ProjectStats {
     pub error_rate: Option<f64>,
     pub duration_p99_ms: Option<f64>,
     pub est_cost_usd: Option<f64>,
+    /// The first minute of the window whose sums may still grow, if any.
+    pub provisional_from: Option<Minute>,
 }
 
 /// The whole fleet's roll-up.
@@ -229,6 +254,8 @@ pub struct Totals {
     pub throttles: Option<f64>,
     pub error_rate: Option<f64>,
     pub est_cost_usd: Option<f64>,
+    /// The first minute of the window whose sums may still grow, if any.
+    pub provisional_from: Option<Minute>,
 }
 
 /// A region's concurrency over a window, against the account limit.
@@ -278,6 +305,7 @@ impl FleetStats {
                 throttles: p.throttles,
                 error_rate: p.error_rate,
                 est_cost_usd: p.est_cost_usd,
+                provisional_from: p.provisional_from,
             },
             None => self.totals.clone(),
         }
@@ -324,6 +352,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         p.throttles = add(p.throttles, s.throttles);
         p.duration_p99_ms = max(p.duration_p99_ms, s.duration_p99_ms);
         p.est_cost_usd = add(p.est_cost_usd, s.est_cost_usd);
+        p.provisional_from = earliest(p.provisional_from, s.provisional_from);
 
         totals.functions += 1;
         totals.est_cost_usd = add(totals.est_cost_usd, s.est_cost_usd);
@@ -341,6 +370,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     totals.throttles = sum(&flow.throttles);
     totals.error_rate = ratio(totals.errors, totals.invocations);
     totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
+    totals.provisional_from = flow.provisional_from;
     let regions = store
         .region_states()
         .iter()
@@ -371,6 +401,9 @@ pub struct Flow {
     pub throttles: Vec<Option<f64>>,
     /// Invocations that hit their timeout (from REPORT lines).
     pub timeouts: Vec<Option<f64>>,
+    /// The first minute whose figures may still grow, if any: charts draw it and the minutes
+    /// after it apart.
+    pub provisional_from: Option<Minute>,
 }
 
 impl Flow {
@@ -384,9 +417,12 @@ impl Flow {
             errors: vec![None; n],
             throttles: vec![None; n],
             timeouts: vec![None; n],
+            provisional_from: None,
         };
         for f in functions {
             let h = &f.history;
+            flow.provisional_from =
+                earliest(flow.provisional_from, provisional_from(h.settled, range));
             for (i, m) in range.iter().enumerate() {
                 flow.started[i] = add(flow.started[i], h.get(Metric::Invocations, m));
                 flow.errors[i] = add(flow.errors[i], h.get(Metric::Errors, m));
@@ -416,6 +452,10 @@ impl Flow {
                 .filter(|f| f.facts.region == region);
             let mut flow = Flow::of(mine, range);
             if let Some(state) = store.region_states().get(region) {
+                flow.provisional_from = earliest(
+                    flow.provisional_from,
+                    provisional_from(state.settled, range),
+                );
                 for (metric, values) in [
                     (Metric::Invocations, &mut flow.started),
                     (Metric::Errors, &mut flow.errors),
@@ -441,6 +481,7 @@ impl Flow {
                     *t = add(*t, *p);
                 }
             }
+            fleet.provisional_from = earliest(fleet.provisional_from, flow.provisional_from);
         }
         fleet.complete();
         fleet

@@ -1,15 +1,46 @@
 //! A braille line chart of per-minute series with a time axis and a legend, shared by the
 //! task-flow graph and the detail view. Gaps stay gaps: a series is drawn as separate runs, so a
-//! minute with no data is never drawn as a drop to zero.
+//! minute with no data is never drawn as a drop to zero. Provisional minutes (CloudWatch is
+//! still adding to them) are drawn as dots in the series' color, not as a line (a chart's
+//! cells take a color, not a dim style), so a right edge still filling never reads as a dip.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
+use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
 use super::theme::Theme;
-use crate::store::MinuteRange;
+use crate::store::{Minute, MinuteRange};
+
+/// The time a chart spans: its minutes, the first still provisional, a picked one.
+#[derive(Debug, Clone, Copy)]
+pub struct Time {
+    pub range: MinuteRange,
+    /// Minutes from this one on are drawn as dots.
+    pub provisional_from: Option<Minute>,
+    /// A vertical line at this minute index (a minute picked on the graph).
+    pub marker: Option<usize>,
+}
+
+impl Time {
+    pub fn of(range: MinuteRange, provisional_from: Option<Minute>) -> Time {
+        Time {
+            range,
+            provisional_from,
+            marker: None,
+        }
+    }
+
+    /// The index of the first provisional minute, if it is in the range.
+    fn provisional_index(&self) -> Option<usize> {
+        let p = self.provisional_from?;
+        self.range
+            .contains(p)
+            .then(|| (p.0 - self.range.first.0) as usize)
+    }
+}
 
 /// One line of a chart.
 pub struct Series<'a> {
@@ -48,19 +79,29 @@ pub fn nice_ceiling(peak: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-/// Renders `series` over `range`; `y_label` formats the axis figures; `marker` draws a vertical
-/// line at that minute index (a minute picked on the graph).
-#[allow(clippy::too_many_arguments)]
+/// A chart point: minute index, value.
+type Point = (f64, f64);
+
+/// A run split where the provisional minutes start: the settled part and the provisional one.
+fn split_run(run: &[Point], provisional: Option<usize>) -> (&[Point], &[Point]) {
+    let Some(p) = provisional else {
+        return (run, &[]);
+    };
+    run.split_at(run.partition_point(|(x, _)| (*x as usize) < p))
+}
+
+/// Renders `series` over `time`; `y_label` formats the axis figures.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
     block: Block,
-    range: MinuteRange,
+    time: Time,
     series: &[Series],
     y_label: impl Fn(f64) -> String,
-    marker: Option<usize>,
     theme: &Theme,
 ) {
+    let (range, marker) = (time.range, time.marker);
+    let provisional = time.provisional_index();
     let peak = series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
@@ -70,16 +111,29 @@ pub fn render(
     let mut datasets = Vec::new();
     for (s, runs) in series.iter().zip(&points) {
         for run in runs {
-            let d = Dataset::default()
-                .marker(theme.chart_marker)
-                .graph_type(if run.len() == 1 {
-                    GraphType::Scatter
-                } else {
-                    GraphType::Line
-                })
-                .style(s.style)
-                .data(run);
-            datasets.push(d);
+            let (settled, filling) = split_run(run, provisional);
+            if !settled.is_empty() {
+                datasets.push(
+                    Dataset::default()
+                        .marker(theme.chart_marker)
+                        .graph_type(if settled.len() == 1 {
+                            GraphType::Scatter
+                        } else {
+                            GraphType::Line
+                        })
+                        .style(s.style)
+                        .data(settled),
+                );
+            }
+            if !filling.is_empty() {
+                datasets.push(
+                    Dataset::default()
+                        .marker(Marker::Dot)
+                        .graph_type(GraphType::Scatter)
+                        .style(s.style)
+                        .data(filling),
+                );
+            }
         }
     }
     let marker_points: Vec<(f64, f64)> = marker
@@ -121,7 +175,7 @@ pub fn render(
     }
     let [legend_area, plot] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(legend(series, &y_label, theme), legend_area);
+    frame.render_widget(legend(series, &y_label, provisional, theme), legend_area);
     // A short chart gives its time axis up to the data: the pane title already says the window.
     let x_axis = if plot.height < 8 {
         Axis::default().bounds([0.0, last.max(1.0)])
@@ -137,8 +191,14 @@ pub fn render(
 }
 
 /// The legend as one line above the plot, where it never covers data. Each series carries its
-/// newest complete minute: the figure on-call reads first.
-fn legend<'a>(series: &[Series], y_label: &impl Fn(f64) -> String, theme: &Theme) -> Line<'a> {
+/// newest minute: the figure on-call reads first. When minutes are still filling, the legend
+/// says that the dotted part can still grow.
+fn legend<'a>(
+    series: &[Series],
+    y_label: &impl Fn(f64) -> String,
+    provisional: Option<usize>,
+    theme: &Theme,
+) -> Line<'a> {
     let mut spans = Vec::new();
     for s in series {
         let latest = s.values.iter().rev().flatten().next().copied();
@@ -146,6 +206,9 @@ fn legend<'a>(series: &[Series], y_label: &impl Fn(f64) -> String, theme: &Theme
         spans.push(Span::styled(s.name.to_string(), theme.text));
         let figure = latest.map_or_else(|| " no data".to_string(), |v| format!(" {}", y_label(v)));
         spans.push(Span::styled(format!("{figure}   "), theme.muted));
+    }
+    if provisional.is_some() {
+        spans.push(Span::styled("• still filling", theme.muted));
     }
     Line::from(spans)
 }
@@ -169,6 +232,17 @@ mod tests {
             runs(&v),
             vec![vec![(0.0, 1.0), (1.0, 2.0)], vec![(4.0, 3.0)]]
         );
+    }
+
+    #[test]
+    fn a_run_splits_where_minutes_turn_provisional() {
+        let run = [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0), (3.0, 4.0)];
+        let (settled, filling) = split_run(&run, Some(2));
+        assert_eq!(settled, &run[..2]);
+        assert_eq!(filling, &run[2..]);
+        assert_eq!(split_run(&run, None), (&run[..], &[][..]));
+        assert_eq!(split_run(&run, Some(0)), (&[][..], &run[..]));
+        assert_eq!(split_run(&run, Some(9)), (&run[..], &[][..]));
     }
 
     #[test]

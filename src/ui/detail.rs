@@ -223,6 +223,7 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
 
 fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
     let range = v.figures.stats().range;
+    let provisional_from = crate::store::window::provisional_from(f.history.settled, range);
     let values = |m: Metric| -> Vec<Option<f64>> { f.history.series(m).values(range).collect() };
     let invocations = values(Metric::Invocations);
     let errors = values(Metric::Errors);
@@ -247,25 +248,25 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
     };
     let count = |v: f64| format::count(Some(v));
     let ms = |v: f64| format::millis(Some(v));
+    let time = chart::Time::of(range, provisional_from);
     chart::render(
         frame,
         a,
         block("Invocations", t),
-        range,
+        time,
         &[Series {
             name: "invocations",
             style: t.chart_started,
             values: &invocations,
         }],
         count,
-        None,
         t,
     );
     chart::render(
         frame,
         b,
         block("Errors and throttles", t),
-        range,
+        time,
         &[
             Series {
                 name: "errors",
@@ -279,7 +280,6 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
             },
         ],
         count,
-        None,
         t,
     );
     let mut duration = vec![
@@ -308,28 +308,18 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
             values: &timeout,
         });
     }
-    chart::render(
-        frame,
-        c,
-        block("Duration", t),
-        range,
-        &duration,
-        ms,
-        None,
-        t,
-    );
+    chart::render(frame, c, block("Duration", t), time, &duration, ms, t);
     chart::render(
         frame,
         d,
         block("Concurrency (max)", t),
-        range,
+        time,
         &[Series {
             name: "concurrent",
             style: t.chart_concurrency,
             values: &concurrency,
         }],
         count,
-        None,
         t,
     );
 }

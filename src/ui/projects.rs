@@ -451,14 +451,14 @@ fn render_chart(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             values: &c.selected,
         },
     ];
+    let time = chart::Time::of(stats.range, stats.totals.provisional_from);
     chart::render(
         frame,
         area,
         block,
-        stats.range,
+        time,
         &series,
         |v| format::count(Some(v)),
-        None,
         t,
     );
 }

@@ -84,36 +84,22 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         values: &flow.throttles,
     };
     let count = |v: f64| format::count(Some(v));
+    let time = chart::Time {
+        marker,
+        ..chart::Time::of(flow.range, flow.provisional_from)
+    };
 
     if area.height < SPLIT_HEIGHT {
         let all = [started, completed, errors, timeouts, throttles];
-        return chart::render(frame, area, block, flow.range, &all, count, marker, t);
+        return chart::render(frame, area, block, time, &all, count, t);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner);
     let (both, failures) = ([started, completed], [errors, timeouts, throttles]);
-    chart::render(
-        frame,
-        top,
-        Block::new(),
-        flow.range,
-        &both,
-        count,
-        marker,
-        t,
-    );
-    chart::render(
-        frame,
-        bottom,
-        Block::new(),
-        flow.range,
-        &failures,
-        count,
-        marker,
-        t,
-    );
+    chart::render(frame, top, Block::new(), time, &both, count, t);
+    chart::render(frame, bottom, Block::new(), time, &failures, count, t);
 }
 
 /// The picked minute's figures, and what a key does with it.

@@ -39,7 +39,7 @@ fn slash_filters_as_you_type_and_esc_clears() {
     chars(&mut app, "/pay");
     assert!(app.mode.is_filter());
     let names = visible_names(&app);
-    assert_eq!(names.len(), 10);
+    assert_eq!(names.len(), 11);
     assert!(names.iter().all(|n| n.starts_with("payments-")));
     // q while typing is text, not quit.
     chars(&mut app, "q");
@@ -54,7 +54,7 @@ fn slash_filters_as_you_type_and_esc_clears() {
     );
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(app.fleet.filter, "");
-    assert_eq!(visible_names(&app).len(), 61);
+    assert_eq!(visible_names(&app).len(), 62);
 }
 
 #[test]
@@ -221,8 +221,8 @@ fn l_tails_the_selection_and_esc_stops() {
     let Screen::Logs { target, .. } = &app.screen else {
         panic!("L opens the logs");
     };
-    assert_eq!(target.label, "project payments (10 functions)");
-    assert_eq!(target.functions.len(), 10);
+    assert_eq!(target.label, "project payments (11 functions)");
+    assert_eq!(target.functions.len(), 11);
 }
 
 #[test]

@@ -32,13 +32,16 @@ fn about_sixty_functions_in_six_projects_across_two_regions() {
 }
 
 #[test]
-fn the_first_poll_fills_three_hours_and_marks_the_current_minute_partial() {
+fn the_first_poll_fills_three_hours_and_marks_the_newest_minutes_provisional() {
     let store = demo_store();
     let now = Minute::of(t0());
     let f = store
         .function(&FunctionKey::new("us-east-1", "identity-authorizer"))
         .unwrap();
-    assert!(f.history.is_partial(now));
+    // As on AWS: a function that runs under a minute settles three minutes late.
+    assert!(f.history.is_provisional(now));
+    assert!(f.history.is_provisional(now.minus(2)));
+    assert!(!f.history.is_provisional(now.minus(3)));
     for m in [now.minus(180), now.minus(90), now.minus(1)] {
         assert!(
             f.history.get(Metric::Invocations, m).is_some(),
@@ -47,11 +50,44 @@ fn the_first_poll_fills_three_hours_and_marks_the_current_minute_partial() {
     }
     // Half-way through the minute, the partial count is about half a full one.
     let partial = f.history.get(Metric::Invocations, now).unwrap();
-    let full = f.history.get(Metric::Invocations, now.minus(1)).unwrap();
+    let full = f.history.get(Metric::Invocations, now.minus(2)).unwrap();
     assert!(
         partial < full * 0.7 && partial > full * 0.3,
         "{partial} of {full}"
     );
+}
+
+/// The demo's 15-minute job reports as Lambda does: each run's figures land when it ends, so
+/// its newest minutes are unknown (never zero), and they stay provisional for 17 minutes.
+#[test]
+fn a_long_job_lands_late_and_settles_after_its_timeout() {
+    let store = demo_store();
+    let now = Minute::of(t0());
+    let f = store
+        .function(&FunctionKey::new("us-east-1", "payments-ledger-reconcile"))
+        .unwrap();
+    assert_eq!(f.history.settled, Some(now.minus(17)));
+    for k in 0..14 {
+        assert_eq!(
+            f.history.get(Metric::Invocations, now.minus(k)),
+            None,
+            "{k} minutes ago: not landed"
+        );
+    }
+    assert!(f.history.get(Metric::Invocations, now.minus(14)).is_some());
+    let later = t0() + Duration::minutes(5);
+    let mut demo = demo_source(DEFAULT_SEED, t0());
+    demo.events_at(t0());
+    let mut store = demo_store();
+    store.apply_all(demo.events_at(later));
+    let f = store
+        .function(&FunctionKey::new("us-east-1", "payments-ledger-reconcile"))
+        .unwrap();
+    assert!(
+        f.history.get(Metric::Invocations, now.minus(13)).is_some(),
+        "landed since"
+    );
+    assert_eq!(f.history.settled, Some(now.plus(5).minus(17)));
 }
 
 #[test]
@@ -74,9 +110,13 @@ fn later_polls_send_only_new_minutes_and_agree_with_the_history() {
         .unwrap();
     let minutes: Vec<Minute> = first_update.points.iter().map(|(m, _)| *m).collect();
     let now = Minute::of(t0());
-    // The minute that was partial, the one completed since, and the new partial one.
-    assert_eq!(minutes, [now, now.plus(1), now.plus(2)]);
-    assert_eq!(first_update.partial, Some(now.plus(2)));
+    // The minutes that were provisional (read again, as CloudWatch is), the ones completed
+    // since, and the new partial one.
+    assert_eq!(
+        minutes,
+        [now.minus(2), now.minus(1), now, now.plus(1), now.plus(2)]
+    );
+    assert_eq!(first_update.settled, Some(now.minus(1)));
 
     // A fresh demo that starts at the same moment sees the same complete minutes.
     let mut fresh = demo_source(DEFAULT_SEED, t0());
@@ -96,7 +136,7 @@ fn later_polls_send_only_new_minutes_and_agree_with_the_history() {
             .unwrap()
             .1
     };
-    assert_eq!(value_at(now.plus(1)), first_update.points[1].1);
+    assert_eq!(value_at(now.plus(1)), first_update.points[3].1);
 }
 
 fn stats_of(name: &str, region: &str, window: Window) -> lambdatop::store::window::FunctionStats {

@@ -3,6 +3,10 @@
 //! is down — per operation, for a number of requests or until told otherwise. Faults are
 //! answered in each service's own wire format (Lambda REST-JSON, tagging JSON, CloudWatch
 //! Query XML) so the SDK classifies them as it would real ones.
+//!
+//! It also plays CloudWatch's timing, which moto does not: a clock of its own (every answer's
+//! `Date`, and no datapoint from the peer's future), and datapoints that land late, when the
+//! invocation they are stamped with ends (Lambda Developer Guide, *Viewing metrics*).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -48,6 +52,21 @@ struct State {
     answers: Vec<(&'static str, String)>,
     /// GetMetricData query ids answered with this status instead of their data.
     failed_queries: Vec<(String, &'static str)>,
+    /// The peer's clock ahead of the local one (negative: behind), in seconds.
+    clock_offset: i64,
+    /// Datapoints not landed yet.
+    late: Vec<Late>,
+}
+
+/// A function's datapoints stamped in one minute, visible from a moment on: an invocation
+/// that started then and ends later.
+#[derive(Debug, Clone)]
+struct Late {
+    function: String,
+    /// Epoch seconds of the minute's start.
+    minute: i64,
+    /// Epoch seconds (local clock) from which they are visible.
+    visible_at: i64,
 }
 
 pub struct FaultProxy {
@@ -133,6 +152,24 @@ impl FaultProxy {
             .unwrap()
             .failed_queries
             .push((id.to_string(), status));
+    }
+
+    /// Sets the peer's clock `seconds` ahead of the local one (negative: behind): every
+    /// answer's `Date` says so, and datapoints stamped after the peer's now are not there yet.
+    pub fn set_clock_offset(&self, seconds: i64) {
+        self.state.lock().unwrap().clock_offset = seconds;
+    }
+
+    /// Holds back `function`'s datapoints stamped in the minute starting at `minute` (epoch
+    /// seconds) until `visible_at` (epoch seconds, local clock) — and the region's own figures
+    /// of that minute, which include them: an invocation that started then and ends later, as
+    /// Lambda sends its metrics.
+    pub fn land_late(&self, function: &str, minute: i64, visible_at: i64) {
+        self.state.lock().unwrap().late.push(Late {
+            function: function.to_string(),
+            minute: minute - minute.rem_euclid(60),
+            visible_at,
+        });
     }
 
     pub fn clear(&self) {
@@ -395,11 +432,21 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     }
     let mut response = Vec::new();
     let _ = up.read_to_end(&mut response).await;
+    let (offset, late) = {
+        let s = state.lock().unwrap();
+        (s.clock_offset, s.late.clone())
+    };
     if op == "GetMetricData" {
         let failed = state.lock().unwrap().failed_queries.clone();
         if !failed.is_empty() {
             response = fail_queries(&response, &failed);
         }
+        if offset != 0 || !late.is_empty() {
+            response = land(&response, &body, offset, &late);
+        }
+    }
+    if offset != 0 {
+        response = with_date(&response, offset);
     }
     let _ = client.write_all(&response).await;
     let _ = client.shutdown().await;
@@ -431,6 +478,161 @@ fn fail_queries(response: &[u8], failed: &[(String, &'static str)]) -> Vec<u8> {
             "<Timestamps></Timestamps><Values></Values><StatusCode>{status}</StatusCode><Messages><member><Code>{status}</Code><Value>An internal error occurred while reading the metric</Value></member></Messages>"
         );
         body.replace_range(from..to, &failure);
+    }
+    let head: Vec<String> = head
+        .split("\r\n")
+        .map(|l| {
+            if l.to_ascii_lowercase().starts_with("content-length:") {
+                format!("Content-Length: {}", body.len())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+}
+
+/// The epoch seconds of now on the peer's clock.
+fn peer_now(offset: i64) -> i64 {
+    chrono::Utc::now().timestamp() + offset
+}
+
+/// The answer with its `Date` header from the peer's clock.
+fn with_date(response: &[u8], offset: i64) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response).to_string();
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let date = chrono::DateTime::from_timestamp(peer_now(offset), 0)
+        .unwrap()
+        .format("%a, %d %b %Y %H:%M:%S GMT");
+    let head: Vec<String> = text[..split]
+        .split("\r\n")
+        .map(|l| {
+            if l.to_ascii_lowercase().starts_with("date:") {
+                format!("Date: {date}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let mut out = head.join("\r\n").into_bytes();
+    out.extend_from_slice(&response[split..]);
+    out
+}
+
+/// The `FunctionName` of each query of a GetMetricData request (`None`: the region's own).
+fn functions_of_queries(body: &str) -> Vec<(String, Option<String>)> {
+    let pairs: Vec<(String, String)> = body
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect();
+    let mut out = Vec::new();
+    for (k, id) in &pairs {
+        let Some(n) = k
+            .strip_prefix("MetricDataQueries.member.")
+            .and_then(|r| r.strip_suffix(".Id"))
+        else {
+            continue;
+        };
+        let dimension =
+            format!("MetricDataQueries.member.{n}.MetricStat.Metric.Dimensions.member.1.Value");
+        let function = pairs
+            .iter()
+            .find(|(k, _)| *k == dimension)
+            .map(|(_, v)| v.clone());
+        out.push((id.clone(), function));
+    }
+    out
+}
+
+/// Form-encoding undone: `%2F` and `+`.
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// Moto's GetMetricData answer as a peer with CloudWatch's timing gives it: no datapoint from
+/// the peer's future, none that has not landed. The Content-Length follows the new body.
+fn land(response: &[u8], request: &str, offset: i64, late: &[Late]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response).to_string();
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let (head, mut body) = (text[..split].to_string(), text[split + 4..].to_string());
+    let now = chrono::Utc::now().timestamp();
+    let peer = now + offset;
+    for (id, function) in functions_of_queries(request) {
+        let Some(at) = body.find(&format!("<Id>{id}</Id>")) else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (
+            body[at..].find("<Timestamps>").map(|i| at + i),
+            body[at..]
+                .find("</Values>")
+                .map(|i| at + i + "</Values>".len()),
+        ) else {
+            continue;
+        };
+        let section = &body[from..to];
+        let items = |tag: &str| -> Vec<String> {
+            let open = format!("<{tag}>");
+            let close = format!("</{tag}>");
+            let (Some(a), Some(b)) = (section.find(&open), section.find(&close)) else {
+                return Vec::new();
+            };
+            section[a + open.len()..b]
+                .split("</member>")
+                .filter_map(|m| m.trim().strip_prefix("<member>"))
+                .map(str::to_string)
+                .collect()
+        };
+        let (stamps, values) = (items("Timestamps"), items("Values"));
+        let visible = |stamp: &str| {
+            let Ok(t) = chrono::DateTime::parse_from_rfc3339(stamp) else {
+                return true;
+            };
+            let t = t.timestamp();
+            t <= peer
+                && !late.iter().any(|l| {
+                    let theirs = function.as_ref().is_none_or(|f| *f == l.function);
+                    theirs && (l.minute..l.minute + 60).contains(&t) && now < l.visible_at
+                })
+        };
+        let kept: Vec<(&String, &String)> = stamps
+            .iter()
+            .zip(&values)
+            .filter(|(s, _)| visible(s))
+            .collect();
+        let list = |v: Vec<&String>| -> String {
+            v.iter().map(|x| format!("<member>{x}</member>")).collect()
+        };
+        let rebuilt = format!(
+            "<Timestamps>{}</Timestamps><Values>{}</Values>",
+            list(kept.iter().map(|(s, _)| *s).collect()),
+            list(kept.iter().map(|(_, v)| *v).collect()),
+        );
+        body.replace_range(from..to, &rebuilt);
     }
     let head: Vec<String> = head
         .split("\r\n")

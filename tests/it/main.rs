@@ -25,3 +25,4 @@ mod store;
 mod support;
 mod terminal;
 mod themes;
+mod timing;

@@ -32,7 +32,7 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
                 "{totals}"
             );
         }
-        assert!(s.contains("Functions 61 · sort errors ▼"));
+        assert!(s.contains("Functions 62 · sort errors ▼"));
         assert!(s.contains("Task flow · fleet"));
         assert!(s.contains("━ started") && s.contains("━ errors"), "legend");
         assert!(s.lines().last().unwrap().contains("q quit"), "footer hints");
@@ -197,7 +197,7 @@ fn a_filter_that_matches_nothing_says_how_to_clear_it() {
     }
     let s = screen(&render(&mut app, 80, 24));
     assert!(s.contains("no function matches 'zzzz' (Esc clears the filter)"));
-    assert!(s.contains("filter 'zzzz' 0/61"));
+    assert!(s.contains("filter 'zzzz' 0/62"));
     assert!(s.lines().last().unwrap().contains("/zzzz"));
 }
 

@@ -114,7 +114,7 @@ fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
 
     app.update(Action::Back);
     assert_eq!(app.project, None);
-    assert_eq!(app.figures().order().len(), 61);
+    assert_eq!(app.figures().order().len(), 62);
     let s = screen(&render(&mut app, 160, 48));
     assert!(!s.contains("project identity"));
     assert!(s.contains("Task flow · fleet"));

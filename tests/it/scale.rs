@@ -133,7 +133,7 @@ fn names_too_long_or_far_from_ascii_keep_every_row_in_its_columns() {
             key: FunctionKey::new("us-east-1", name.clone()),
             metric: Metric::Invocations,
             points: vec![(m, Some(7.0))],
-            partial: None,
+            settled: None,
         }));
     }
     let mut app = app_with(store, Window::H1);

@@ -65,6 +65,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "init_p50_ms",
             "init_p99_ms",
             "memory_used_max_mb",
+            "provisional_from",
         ])
     );
     assert_eq!(
@@ -75,7 +76,8 @@ fn the_json_has_exactly_the_documented_shape() {
             "invocations",
             "errors",
             "throttles",
-            "est_cost_usd"
+            "est_cost_usd",
+            "provisional_from"
         ])
     );
     assert_eq!(
@@ -85,9 +87,13 @@ fn the_json_has_exactly_the_documented_shape() {
             "invocations",
             "errors",
             "throttles",
-            "est_cost_usd"
+            "est_cost_usd",
+            "provisional_from"
         ])
     );
+    // The demo plays CloudWatch's timing: the newest minutes of the fleet are provisional, as
+    // long as its slowest function takes to settle: here the whole window.
+    assert_eq!(v["totals"]["provisional_from"], "2026-11-23T02:52:00Z");
     assert_eq!(v["problems"], serde_json::json!([]));
     assert_eq!(
         keys(&v["region_concurrency"][0]),

@@ -33,17 +33,17 @@ fn metric(
     key: &FunctionKey,
     metric: Metric,
     points: &[(Minute, Option<f64>)],
-    partial: Option<Minute>,
+    settled: Option<Minute>,
 ) -> SourceEvent {
     SourceEvent::Metrics(MetricUpdate {
         key: key.clone(),
         metric,
         points: points.to_vec(),
-        partial,
+        settled,
     })
 }
 
-/// One function with 15 complete minutes before t0 and the current minute partial.
+/// One function with 15 complete minutes before t0, settled, and the current minute filling.
 fn one_function() -> (Store, FunctionKey) {
     let mut store = empty_store();
     store.apply(SourceEvent::Inventory {
@@ -56,12 +56,32 @@ fn one_function() -> (Store, FunctionKey) {
     let with = |v: f64| complete.iter().map(|&m| (m, Some(v))).collect::<Vec<_>>();
     let mut inv = with(100.0);
     inv.push((now, Some(40.0)));
-    store.apply(metric(&key, Metric::Invocations, &inv, Some(now)));
-    store.apply(metric(&key, Metric::Errors, &with(5.0), Some(now)));
-    store.apply(metric(&key, Metric::Throttles, &with(0.0), Some(now)));
-    store.apply(metric(&key, Metric::DurationAvg, &with(200.0), Some(now)));
-    store.apply(metric(&key, Metric::DurationP99, &with(900.0), Some(now)));
-    store.apply(metric(&key, Metric::ConcurrencyMax, &with(3.0), Some(now)));
+    store.apply(metric(&key, Metric::Invocations, &inv, Some(now.minus(1))));
+    store.apply(metric(&key, Metric::Errors, &with(5.0), Some(now.minus(1))));
+    store.apply(metric(
+        &key,
+        Metric::Throttles,
+        &with(0.0),
+        Some(now.minus(1)),
+    ));
+    store.apply(metric(
+        &key,
+        Metric::DurationAvg,
+        &with(200.0),
+        Some(now.minus(1)),
+    ));
+    store.apply(metric(
+        &key,
+        Metric::DurationP99,
+        &with(900.0),
+        Some(now.minus(1)),
+    ));
+    store.apply(metric(
+        &key,
+        Metric::ConcurrencyMax,
+        &with(3.0),
+        Some(now.minus(1)),
+    ));
     (store, key)
 }
 
@@ -69,8 +89,13 @@ fn one_function() -> (Store, FunctionKey) {
 fn window_sums_cover_the_complete_minutes_only() {
     let (store, key) = one_function();
     let f = store.function(&key).unwrap();
-    assert!(f.history.is_partial(Minute::of(t0())));
+    assert!(f.history.is_provisional(Minute::of(t0())));
+    assert!(!f.history.is_provisional(Minute::of(t0()).minus(1)));
     let s = function_stats(f, Window::M15.range(t0()));
+    assert_eq!(
+        s.provisional_from, None,
+        "every minute of the window settled"
+    );
     // 15 complete minutes of 100; the partial minute's 40 is left out.
     assert_eq!(s.invocations, Some(1500.0));
     assert_eq!(s.invocations_per_min, Some(100.0));
@@ -156,18 +181,18 @@ fn the_ring_keeps_three_hours_and_evicts_older_minutes() {
 }
 
 #[test]
-fn a_complete_value_replaces_the_partial_one() {
+fn a_complete_value_replaces_the_partial_one_and_settles_it() {
     let (mut store, key) = one_function();
     let now = Minute::of(t0());
     store.apply(metric(
         &key,
         Metric::Invocations,
         &[(now, Some(101.0))],
-        Some(now.plus(1)),
+        Some(now),
     ));
     let f = store.function(&key).unwrap();
-    assert!(!f.history.is_partial(now));
-    assert!(f.history.is_partial(now.plus(1)));
+    assert!(!f.history.is_provisional(now));
+    assert!(f.history.is_provisional(now.plus(1)));
     let s = function_stats(f, Window::M15.range(t0() + Duration::minutes(1)));
     assert_eq!(s.invocations, Some(14.0 * 100.0 + 101.0));
 }
@@ -322,6 +347,7 @@ fn the_regions_own_sums_keep_fleet_totals_fresh_while_rows_off_screen_lag() {
             region: "us-east-1".into(),
             metric: m,
             points: sums(v),
+            settled: None,
         });
     }
     let stats = fleet_stats(&store, Window::M15, t0());
@@ -348,13 +374,56 @@ fn the_regions_own_sums_keep_fleet_totals_fresh_while_rows_off_screen_lag() {
         region: "us-east-1".into(),
         metric: Metric::Invocations,
         points: vec![(now.minus(1), None)],
+        settled: None,
     });
     let stats = fleet_stats(&store, Window::M15, t0());
     assert_eq!(stats.totals.invocations, Some(14.0 * 150.0 + 100.0));
 }
 
+/// A 15-minute job's figures settle 17 minutes late: the minutes after its settled one are
+/// counted (their counts can only grow) and every figure says from which minute it is
+/// provisional, the function's, its project's and the fleet's (where the region's own figures
+/// settle with its slowest function).
 #[test]
-fn a_late_correction_of_an_older_minute_keeps_the_partial_mark() {
+fn provisional_minutes_are_counted_and_marked_on_every_figure() {
+    let (mut store, key) = one_function();
+    let now = Minute::of(t0());
+    let range = Window::M15.range(t0());
+    store.apply(metric(
+        &key,
+        Metric::Errors,
+        &[(now.minus(10), Some(9.0))],
+        Some(now.minus(18)),
+    ));
+    let f = store.function(&key).unwrap();
+    let s = function_stats(f, range);
+    assert_eq!(s.errors, Some(14.0 * 5.0 + 9.0), "counted, not left out");
+    assert_eq!(s.provisional_from, Some(range.first), "the whole window");
+    let stats = fleet_stats(&store, Window::M15, t0());
+    assert_eq!(stats.totals.provisional_from, Some(range.first));
+    assert_eq!(stats.projects[0].provisional_from, Some(range.first));
+    assert_eq!(stats.flow.provisional_from, Some(range.first));
+
+    // Settled again up to the minute before now: nothing provisional in the window.
+    store.apply(metric(&key, Metric::Errors, &[], Some(now.minus(1))));
+    let stats = fleet_stats(&store, Window::M15, t0());
+    assert_eq!(stats.functions[0].provisional_from, None);
+    assert_eq!(stats.totals.provisional_from, None);
+    // The region's own figures include a slower function's: they settle later.
+    store.apply(SourceEvent::RegionSum {
+        region: "us-east-1".into(),
+        metric: Metric::Errors,
+        points: vec![],
+        settled: Some(now.minus(4)),
+    });
+    let stats = fleet_stats(&store, Window::M15, t0());
+    assert_eq!(stats.flow.provisional_from, Some(now.minus(3)));
+    assert_eq!(stats.totals.provisional_from, Some(now.minus(3)));
+    assert_eq!(stats.functions[0].provisional_from, None, "the row's own");
+}
+
+#[test]
+fn a_late_correction_of_an_older_minute_keeps_the_provisional_mark() {
     let (mut store, key) = one_function();
     let now = Minute::of(t0());
     store.apply(metric(
@@ -364,7 +433,7 @@ fn a_late_correction_of_an_older_minute_keeps_the_partial_mark() {
         None,
     ));
     let f = store.function(&key).unwrap();
-    assert!(f.history.is_partial(now));
+    assert!(f.history.is_provisional(now));
     assert_eq!(f.history.get(Metric::Errors, now.minus(5)), Some(6.0));
 }
 

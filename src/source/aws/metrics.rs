@@ -5,8 +5,12 @@
 //!
 //! CloudWatch publishes no datapoint for a minute in which a function did nothing, so a queried
 //! minute without a datapoint is a real zero for sums, and a gap for averages and maxima — but
-//! only once the minute has settled: CloudWatch lags by a minute or two, and a missing recent
-//! datapoint means "not yet", which must never be drawn as a drop.
+//! only once the minute has settled. Lambda stamps a datapoint with the invocation's start and
+//! sends it when the invocation ends ("if your function has a 10-minute timeout, look more than
+//! 10 minutes in the past for accurate metrics", Lambda Developer Guide, *Viewing metrics*), so
+//! each function settles after its own timeout (`plan::settle_minutes`): until then a missing
+//! datapoint means "not yet", which must never be written as a zero, and the values there are
+//! provisional.
 //!
 //! An answer of HTTP 200 can still hold failed queries: each `MetricDataResult` has its own
 //! `StatusCode` (`Complete`, `PartialData`, `InternalError`, `Forbidden`) and `Messages`
@@ -111,16 +115,15 @@ fn minute_of(t: &SmithyTime) -> Minute {
     Minute(t.secs().div_euclid(60))
 }
 
-/// Fetches `stats` of `functions` in `region` over `range`. Minutes up to `settled` are
-/// complete in CloudWatch; `partial` is the still-filling minute, if in range.
+/// Fetches `stats` of `functions` in `region` over `range`. Each function's minutes up to its
+/// own `settled` minute (same index) are complete in CloudWatch; the later ones are provisional.
 pub async fn fetch(
     client: &aws_sdk_cloudwatch::Client,
     region: &str,
     functions: &[String],
+    settled: &[Minute],
     stats: &[Stat],
     range: MinuteRange,
-    settled: Minute,
-    partial: Option<Minute>,
 ) -> Fetched {
     let mut fetched = Fetched::default();
     // Query ids: q<function index>_<stat index>; CloudWatch wants ^[a-z][a-zA-Z0-9_]*$.
@@ -150,8 +153,7 @@ pub async fn fetch(
                         &stats[s],
                         got,
                         range,
-                        settled,
-                        partial,
+                        settled[f],
                     ));
                 }
             }
@@ -394,7 +396,6 @@ fn update(
     values: Option<&HashMap<Minute, f64>>,
     range: MinuteRange,
     settled: Minute,
-    partial: Option<Minute>,
 ) -> MetricUpdate {
     let mut points = Vec::with_capacity(range.len());
     for m in range.iter() {
@@ -410,7 +411,7 @@ fn update(
         key,
         metric: s.metric,
         points,
-        partial,
+        settled: Some(settled),
     }
 }
 
@@ -423,14 +424,7 @@ mod tests {
         let range = MinuteRange::ending_at(Minute(100), 5);
         let values = HashMap::from([(Minute(97), 4.0)]);
         let key = FunctionKey::new("r", "f");
-        let sums = update(
-            key.clone(),
-            &SUMS[0],
-            Some(&values),
-            range,
-            Minute(98),
-            Some(Minute(100)),
-        );
+        let sums = update(key.clone(), &SUMS[0], Some(&values), range, Minute(98));
         assert_eq!(
             sums.points,
             vec![
@@ -440,7 +434,8 @@ mod tests {
             ],
             "99 and 100 are not settled: left alone"
         );
-        let avg = update(key, &SHAPE[0], Some(&values), range, Minute(98), None);
+        assert_eq!(sums.settled, Some(Minute(98)), "99 and 100 are provisional");
+        let avg = update(key, &SHAPE[0], Some(&values), range, Minute(98));
         assert_eq!(avg.points[0], (Minute(96), None));
         assert_eq!(avg.points[1], (Minute(97), Some(4.0)));
     }

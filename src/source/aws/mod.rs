@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod plan;
 pub mod region;
 pub mod reports;
+pub mod server_clock;
 pub mod usage;
 
 use std::time::Duration;
@@ -46,6 +47,8 @@ pub struct Account {
     pub profile: Option<String>,
     /// Every request of every client, for the dashboard's own bill.
     pub usage: usage::UsageCounter,
+    /// AWS's clock, from its answers: what minutes settle against.
+    pub clock: server_clock::ServerClock,
 }
 
 /// Attempts per call (first try included) and the backoff between them.
@@ -130,12 +133,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<Account> {
         .profile
         .clone()
         .or_else(|| std::env::var("AWS_PROFILE").ok());
-    Ok(Account {
-        config,
-        regions,
-        profile,
-        usage: usage::UsageCounter::default(),
-    })
+    Ok(Account::new(config, regions, profile))
 }
 
 fn first_clause(s: &str) -> String {
@@ -148,13 +146,26 @@ fn first_clause(s: &str) -> String {
 }
 
 impl Account {
+    /// An account reached with `config`, watching `regions`.
+    pub fn new(config: SdkConfig, regions: Vec<String>, profile: Option<String>) -> Account {
+        Account {
+            config,
+            regions,
+            profile,
+            usage: usage::UsageCounter::default(),
+            clock: server_clock::ServerClock::default(),
+        }
+    }
+
     /// A CloudWatch Logs client for `region`.
     pub fn logs_client(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
         let mut config = aws_sdk_cloudwatchlogs::config::Builder::from(&self.config)
             .region(Region::new(region.to_string()));
         let overridden = self.config.endpoint_url().is_some()
             || std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS").is_some();
-        config = config.interceptor(usage::CountRequests(self.usage.clone()));
+        config = config
+            .interceptor(usage::CountRequests(self.usage.clone()))
+            .interceptor(server_clock::ReadServerDate(self.clock.clone()));
         if overridden {
             config = config.interceptor(logs::NoHostPrefix);
         }
@@ -189,12 +200,15 @@ impl Account {
                 aws_sdk_lambda::config::Builder::from(&self.config)
                     .region(region.clone())
                     .interceptor(usage::CountRequests(self.usage.clone()))
+                    // The inventory comes first in a poll: its answer sets the clock.
+                    .interceptor(server_clock::ReadServerDate(self.clock.clone()))
                     .build(),
             ),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
                 aws_sdk_cloudwatch::config::Builder::from(&self.config)
                     .region(region.clone())
                     .interceptor(usage::CountRequests(self.usage.clone()))
+                    .interceptor(server_clock::ReadServerDate(self.clock.clone()))
                     .build(),
             ),
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
@@ -224,6 +238,7 @@ impl Account {
                     inventory_every,
                     history_minutes,
                     self.usage.clone(),
+                    self.clock.clone(),
                 )) as Box<dyn Source>
             })
             .collect()

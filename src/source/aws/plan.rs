@@ -26,8 +26,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::metrics::{self, Stat};
 use crate::store::Minute;
 
-/// Minutes CloudWatch may still change after they end.
-pub const SETTLE_MINUTES: i64 = 3;
+pub use crate::source::timing::{SETTLE_MINUTES, settle_minutes};
 /// Minutes before the last settled one asked for again, to pick up late datapoints.
 pub const OVERLAP_MINUTES: i64 = 2;
 /// Errors or throttles this many minutes old or newer make a function hot.
@@ -98,6 +97,8 @@ pub struct Planner {
     watched: HashSet<String>,
     /// The newest minute each function had errors or throttles in.
     failing: HashMap<String, Minute>,
+    /// Minutes each function takes to settle (from its timeout); `SETTLE_MINUTES` if unknown.
+    settle: HashMap<String, i64>,
     /// The next poll sweeps every function's sums.
     sweep: bool,
     swept_at: Option<DateTime<Utc>>,
@@ -112,6 +113,32 @@ pub struct Batch {
 }
 
 impl Planner {
+    /// Takes each function's timeout, which says how late its datapoints can land.
+    pub fn set_timeouts<'a>(&mut self, timeouts: impl IntoIterator<Item = (&'a str, Option<u32>)>) {
+        self.settle = timeouts
+            .into_iter()
+            .map(|(name, t)| (name.to_string(), settle_minutes(t)))
+            .collect();
+    }
+
+    /// The newest minute of `name` that will not change any more at `now`.
+    pub fn settled(&self, name: &str, now: DateTime<Utc>) -> Minute {
+        let lag = self.settle.get(name).copied().unwrap_or(SETTLE_MINUTES);
+        Minute::of(now).minus(lag)
+    }
+
+    /// The newest minute of the region's own figures that will not change any more at `now`:
+    /// they include every function's, so they settle with the slowest.
+    pub fn region_settled(&self, now: DateTime<Utc>) -> Minute {
+        let lag = self
+            .settle
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(SETTLE_MINUTES);
+        Minute::of(now).minus(lag)
+    }
+
     pub fn watch(&mut self, names: impl IntoIterator<Item = String>) {
         self.watched = names.into_iter().collect();
     }
@@ -213,6 +240,7 @@ impl Planner {
         let alive: HashSet<&String> = functions.iter().collect();
         self.fetched.retain(|(_, name), _| alive.contains(name));
         self.failing.retain(|name, _| alive.contains(name));
+        self.settle.retain(|name, _| alive.contains(name));
     }
 }
 

@@ -50,6 +50,8 @@ pub struct RegionSource {
     /// Where the round-robin of REPORT reads goes on.
     report_cursor: usize,
     usage: super::usage::UsageCounter,
+    /// AWS's clock: minutes settle by it, not by the local one.
+    clock: super::server_clock::ServerClock,
 }
 
 impl RegionSource {
@@ -60,6 +62,7 @@ impl RegionSource {
         inventory_every: Duration,
         history_minutes: u32,
         usage: super::usage::UsageCounter,
+        clock: super::server_clock::ServerClock,
     ) -> Self {
         Self {
             name: format!("aws {region}"),
@@ -78,6 +81,7 @@ impl RegionSource {
             reports_read: HashMap::new(),
             report_cursor: 0,
             usage,
+            clock,
         }
     }
 
@@ -129,6 +133,8 @@ impl RegionSource {
             .collect();
         self.functions = functions.iter().map(|f| f.name.clone()).collect();
         self.planner.retain(&self.functions);
+        self.planner
+            .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
         self.inventory_at = Some(now);
         events.push(SourceEvent::Inventory {
             region: self.region.clone(),
@@ -149,18 +155,21 @@ impl RegionSource {
         }
     }
 
-    async fn poll_metrics(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+    async fn poll_metrics(&mut self, local: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
         if self.functions.is_empty() {
             return;
         }
+        // Minutes settle by CloudWatch's clock; problems are stamped with the local one.
+        let now = self.clock.now(local);
         let current = Minute::of(now);
-        let settled = current.minus(SETTLE_MINUTES);
         let batches = self
             .planner
             .plan(&self.functions, now, self.history_minutes);
         self.planner.planned(now);
-        // Errors and throttles in the newest settled minute of the functions asked for this
-        // poll (the hot ones, and any swept): what the region's own figures are compared with.
+        // The newest minute a function that runs at most a minute has settled: where the
+        // region's own errors and throttles are compared with those of the functions asked for
+        // this poll (the hot ones, and any swept).
+        let compared = current.minus(SETTLE_MINUTES);
         let mut explained = 0.0;
         // Failures and requests per problem scope: percentiles fail on their own (some
         // endpoints refuse them) and cost only the p99 column.
@@ -173,14 +182,18 @@ impl RegionSource {
                 first: b.first,
                 last: current,
             };
+            let settled: Vec<Minute> = b
+                .functions
+                .iter()
+                .map(|f| self.planner.settled(f, now))
+                .collect();
             let fetched = metrics::fetch(
                 &self.clients.cloudwatch,
                 &self.region,
                 &b.functions,
+                &settled,
                 b.group.stats(),
                 range,
-                settled,
-                Some(current),
             )
             .await;
             let outcome = outcomes.entry(b.group.scope()).or_default();
@@ -188,12 +201,13 @@ impl RegionSource {
             base_ok &= b.group == Group::P99 || fetched.failures.is_empty();
             outcome.0.extend(fetched.failures);
             for u in &fetched.updates {
+                let settled = self.planner.settled(&u.key.name, now);
                 self.planner.fetched(b.group, &u.key.name, now, settled);
                 if matches!(u.metric, Metric::Errors | Metric::Throttles) {
                     explained += u
                         .points
                         .iter()
-                        .filter(|(m, _)| *m == settled)
+                        .filter(|(m, _)| *m == compared)
                         .filter_map(|(_, v)| *v)
                         .sum::<f64>();
                     let newest = u
@@ -212,9 +226,11 @@ impl RegionSource {
             self.planner.note_failing(&name, newest);
         }
         for (scope, (failures, requests)) in &outcomes {
-            report(self, scope, failures, *requests, now, events);
+            report(self, scope, failures, *requests, local, events);
         }
 
+        // The region's own figures include the slowest function's: they settle with it.
+        let settled = self.planner.region_settled(now);
         let oldest = current.minus(i64::from(self.history_minutes));
         let range = MinuteRange {
             first: self
@@ -230,12 +246,12 @@ impl RegionSource {
                 region_ok = region.failure.is_none();
                 // A function off screen failing shows in the region's figures first.
                 let unexplained =
-                    region.failures.get(&settled).copied().unwrap_or(0.0) > explained + 0.5;
+                    region.failures.get(&compared).copied().unwrap_or(0.0) > explained + 0.5;
                 if unexplained && self.planner.request_sweep(now) {
                     tracing::info!(region = %self.region, "failures off screen: sweeping sums");
                 }
                 match &region.failure {
-                    Some(e) => events.push(self.problem("concurrency", e, now)),
+                    Some(e) => events.push(self.problem("concurrency", e, local)),
                     None => events.push(self.resolved("concurrency")),
                 }
                 events.push(SourceEvent::RegionConcurrency {
@@ -247,22 +263,26 @@ impl RegionSource {
                         region: self.region.clone(),
                         metric,
                         points,
+                        settled: Some(settled),
                     }
                 }));
             }
-            Err(e) => events.push(self.problem("concurrency", &e, now)),
+            Err(e) => events.push(self.problem("concurrency", &e, local)),
         }
 
         if base_ok && region_ok {
             self.settled = Some(settled);
         }
     }
+
     /// Reads the REPORT lines of the next few functions, since each was last read.
-    async fn poll_reports(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+    async fn poll_reports(&mut self, local: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
         if self.functions.is_empty() {
             return;
         }
+        let now = self.clock.now(local);
         let current = Minute::of(now);
+        // A REPORT line is stamped when its invocation ends, and logs land in seconds.
         let settled = current.minus(SETTLE_MINUTES);
         let n = self.functions.len();
         let picked: Vec<String> = (0..REPORT_SCANS_PER_POLL.min(n))
@@ -306,7 +326,7 @@ impl RegionSource {
             }
         }
         match failure {
-            Some(e) => events.push(self.problem("reports", &e, now)),
+            Some(e) => events.push(self.problem("reports", &e, local)),
             None => events.push(self.resolved("reports")),
         }
     }

@@ -72,7 +72,8 @@ pub fn summarize(
                 .iter()
                 .map(|m| (m, f(minutes.get(&m))))
                 .collect(),
-            partial: None,
+            // Stamped at each invocation's end: these say nothing of when metrics settle.
+            settled: None,
         })
     };
     let samples = minutes

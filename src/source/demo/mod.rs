@@ -1,7 +1,10 @@
 //! The embedded demo fleet: a `Source` that needs no AWS account. It plays the fleet of
 //! `fleet` through the model of `traffic` on the live clock, at the cadence a real metrics
 //! poller would have: the first poll fills the whole history, each later one sends the minutes
-//! completed since, and the current minute as partial.
+//! since the last settled one, with CloudWatch's timing (`source::timing`): the current minute
+//! is partial, the two before it are still growing, and a job that runs for minutes lands
+//! when it ends — its newest minutes are unknown until then, and provisional until its timeout
+//! has passed.
 
 pub mod cost;
 pub mod fixture;
@@ -17,6 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
+use super::timing::{SETTLE_MINUTES, settle_minutes};
 use super::{MetricUpdate, Source, SourceEvent};
 use crate::store::{Architecture, FunctionFacts, Metric, Minute};
 pub use fleet::Fleet;
@@ -35,7 +39,7 @@ pub struct DemoSource {
     history_minutes: u32,
     cadence: Duration,
     fleet: Arc<Fleet>,
-    /// The newest complete minute already sent.
+    /// The newest minute already sent settled, for functions that run at most a minute.
     sent_until: Option<Minute>,
     /// The poll being handed over in parts.
     pass: Option<Pass>,
@@ -48,7 +52,11 @@ const FUNCTIONS_PER_PART: usize = 50;
 /// One poll in progress: what it covers and how far it got.
 struct Pass {
     now: DateTime<Utc>,
+    /// The first minute sent of a function that settles in `SETTLE_MINUTES`; slower ones start
+    /// as many minutes earlier as they take longer to settle.
     first: Minute,
+    /// The first minute of the region's figures: the slowest function's.
+    region_first: Minute,
     current: Minute,
     fraction: f64,
     next: usize,
@@ -141,7 +149,7 @@ impl DemoSource {
                 self.begin(now)
             }
         };
-        let minutes = usize::try_from(pass.current.0 - pass.first.0 + 1).unwrap_or(0);
+        let minutes = usize::try_from(pass.current.0 - pass.region_first.0 + 1).unwrap_or(0);
         let fleet = Arc::clone(&self.fleet);
         let mut sums = std::mem::take(&mut pass.region_concurrency);
         for inst in fleet.instances().skip(pass.next).take(FUNCTIONS_PER_PART) {
@@ -162,11 +170,11 @@ impl DemoSource {
                 points: sums
                     .into_iter()
                     .enumerate()
-                    .map(|(i, v)| (pass.first.plus(i as i64), Some(v)))
+                    .map(|(i, v)| (pass.region_first.plus(i as i64), Some(v)))
                     .collect(),
             });
         }
-        self.sent_until = Some(pass.current.minus(1));
+        self.sent_until = Some(pass.current.minus(SETTLE_MINUTES));
         events
     }
 
@@ -206,12 +214,18 @@ impl DemoSource {
     /// first fills the history.
     fn begin(&self, now: DateTime<Utc>) -> Pass {
         let current = Minute::of(now);
+        let oldest = current.minus(i64::from(self.history_minutes));
+        let first = self.sent_until.map_or(oldest, |m| m.plus(1));
+        let slowest = self
+            .fleet
+            .instances()
+            .map(|i| settle_minutes(Some(i.spec.timeout_s)))
+            .max()
+            .unwrap_or(SETTLE_MINUTES);
         Pass {
             now,
-            first: match self.sent_until {
-                Some(m) => m.plus(1),
-                None => current.minus(i64::from(self.history_minutes)),
-            },
+            first,
+            region_first: first.minus(slowest - SETTLE_MINUTES).max(oldest),
             current,
             fraction: f64::from(now.timestamp().rem_euclid(60) as u32) / 60.0,
             next: 0,
@@ -227,33 +241,42 @@ impl DemoSource {
         region_sum: &mut [f64],
         events: &mut Vec<SourceEvent>,
     ) {
-        let (first, current) = (pass.first, pass.current);
+        let current = pass.current;
+        let oldest = current.minus(i64::from(self.history_minutes));
+        let settle = settle_minutes(Some(inst.spec.timeout_s));
+        // Its own provisional minutes are sent again, as CloudWatch is read again.
+        let first = pass.first.minus(settle - SETTLE_MINUTES).max(oldest);
+        let lands = landing_minutes(inst);
         let key = crate::store::FunctionKey::new(inst.region, inst.name);
         let mut points: [Vec<(Minute, Option<f64>)>; Metric::COUNT] = Default::default();
         // The init durations its REPORT lines would give, for the complete minutes.
         let mut samples: Vec<(Minute, f64)> = Vec::new();
         let mut m = first;
-        while m <= current {
+        // Not landed yet: nothing is known of these minutes.
+        while m <= current.minus(lands) {
             let full = self.sample(inst, m);
             if m < current {
                 for n in 0..(full.cold_starts as u64).min(20) {
                     samples.push((m, traffic::init_ms(inst, m.0, self.seed, n).round()));
                 }
             }
-            let s = if m == current {
-                traffic::partial(full, pass.fraction)
-            } else {
-                full
+            let s = match current.0 - m.0 {
+                0 => traffic::partial(full, pass.fraction),
+                // Invocations that ended late in the minute are still landing.
+                1 if lands == 0 => traffic::partial(full, 0.95),
+                _ => full,
             };
             for metric in Metric::ALL {
                 points[metric.index()].push((m, value(&s, metric)));
             }
-            region_sum[(m.0 - first.0) as usize] += s.concurrency_max;
+            if m >= pass.region_first {
+                region_sum[(m.0 - pass.region_first.0) as usize] += s.concurrency_max;
+            }
             m = m.plus(1);
         }
         let covered = crate::store::MinuteRange {
             first,
-            last: current.minus(1),
+            last: current.minus(lands.max(1)),
         };
         events.push(SourceEvent::InitDurations {
             key: key.clone(),
@@ -265,9 +288,20 @@ impl DemoSource {
                 key: key.clone(),
                 metric,
                 points: std::mem::take(&mut points[metric.index()]),
-                partial: Some(current),
+                settled: Some(current.minus(settle)),
             }));
         }
+    }
+}
+
+/// Minutes after its start an invocation's figures land: when it ends, and a minute after.
+/// Request handlers land within their minute.
+fn landing_minutes(inst: Instance) -> i64 {
+    let d = inst.spec.duration_ms;
+    if d < 60_000.0 {
+        0
+    } else {
+        (d / 60_000.0).ceil() as i64 + 1
     }
 }
 

@@ -1,0 +1,155 @@
+//! CloudWatch's timing, through the realistic peer in front of moto: datapoints land when the
+//! invocation they are stamped with ends, and "settled" is a matter of AWS's clock, not the
+//! bastion's. Both follow the Lambda Developer Guide, *Viewing metrics* ("if your function has
+//! a 10-minute timeout, look more than 10 minutes in the past for accurate metrics"), and the
+//! HTTP `Date` header every AWS answer carries (RFC 9110, 6.6.1).
+
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use chrono::Utc;
+use lambdatop::source::aws::Account;
+use lambdatop::store::{FunctionKey, Metric, Minute};
+
+use crate::fault_proxy::FaultProxy;
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
+use crate::pty::Pty;
+use crate::support::{empty_store, line_with};
+
+/// An account reached through `endpoint` with the test credentials, watching `region`.
+fn account(endpoint: &str, region: &str) -> Account {
+    let credentials =
+        aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new(region.to_string()))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .build();
+    Account::new(config, vec![region.to_string()], None)
+}
+
+/// A bastion six minutes fast must not take minutes CloudWatch has not filled for settled
+/// ones: they stay unknown (not zero), are read again, and show their figures once AWS has
+/// them. On the local clock alone, they were written as zeros and never read again.
+#[tokio::test(flavor = "multi_thread")]
+async fn minutes_settle_by_aws_clock_not_the_bastions() {
+    // Shared with `aws::several_regions_are_read_at_once`, which only looks for its own function.
+    let region = "eu-west-3";
+    create_function(region, &Spec::new("skewed-orders")).await;
+    put_metric(region, "skewed-orders", "Invocations", 10.0, STEADY_MINUTES).await;
+    let proxy = FaultProxy::start(&moto::url());
+    // AWS's clock is six minutes behind the bastion's: the last minutes are its future.
+    proxy.set_clock_offset(-360);
+    let account = account(&proxy.url, region);
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    let source = &mut sources[0];
+    let mut store = empty_store();
+    let local = Utc::now();
+    store.apply_all(source.poll(local).await);
+    let key = FunctionKey::new(region, "skewed-orders");
+    let five_ago = Minute::of(local).minus(5);
+    let at = |store: &lambdatop::store::Store, m: Minute| {
+        store
+            .function(&key)
+            .unwrap()
+            .history
+            .get(Metric::Invocations, m)
+    };
+    assert_eq!(at(&store, five_ago), None, "not filled in AWS yet: unknown");
+    assert_eq!(at(&store, Minute::of(local).minus(10)), Some(10.0));
+
+    // Six minutes on, AWS has the minutes: the next poll reads them.
+    proxy.set_clock_offset(0);
+    store.apply_all(source.poll(local + chrono::Duration::minutes(6)).await);
+    assert_eq!(at(&store, five_ago), Some(10.0), "read again once there");
+}
+
+/// The issue's case: a 15-minute job that times out. Its error is stamped with the minute
+/// the run started and lands when it ends. A dashboard left running shows it — in the row,
+/// the header and the task flow — within one poll of it becoming visible. Settling every
+/// function three minutes late wrote that minute as zero errors and never read it again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_late_timeout_of_a_long_job_shows_within_one_poll() {
+    // Shared with `aws::several_regions_are_read_at_once`, whose function has no figures.
+    let region = "us-west-1";
+    create_function(
+        region,
+        &Spec {
+            timeout_s: 900,
+            ..Spec::new("nightly-export")
+        },
+    )
+    .await;
+    create_function(region, &Spec::new("export-api")).await;
+    put_metric(region, "export-api", "Invocations", 20.0, STEADY_MINUTES).await;
+    // The run started ten minutes ago and times out: one invocation, one error, stamped then.
+    let started = 10;
+    put_metric(region, "nightly-export", "Invocations", 1.0, [started]).await;
+    put_metric(region, "nightly-export", "Errors", 1.0, [started]).await;
+    let proxy = FaultProxy::start(&moto::url());
+    let now = Utc::now().timestamp();
+    let minute = now - now.rem_euclid(60) - started * 60;
+    // It lands after the dashboard's first polls have read that minute.
+    let lands = now + 12;
+    proxy.land_late("nightly-export", minute, lands);
+
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(
+        &["--region", region, "--window", "15m", "--interval", "5"],
+        &env,
+        160,
+        48,
+    );
+    let screen = tui
+        .wait_for(Duration::from_secs(40), |s| {
+            line_with(s, "nightly-export").is_some() && line_with(s, "export-api").is_some()
+        })
+        .unwrap_or_else(|s| panic!("fleet never appeared:\n{s}"));
+    assert!(
+        screen
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("0 errors")),
+        "nothing landed yet:\n{screen}"
+    );
+    while Utc::now().timestamp() < lands {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Within one poll (five seconds) and a little for the screen.
+    let screen = tui
+        .wait_for(Duration::from_secs(10), |s| {
+            s.lines().nth(1).is_some_and(|l| l.contains("1 errors"))
+        })
+        .unwrap_or_else(|s| panic!("the late error never showed in the header:\n{s}"));
+    let row = line_with(&screen, "nightly-export").unwrap();
+    assert!(row.contains("100%"), "its row: one run, one error: {row}");
+    // The task flow, on the minute the run started: pick it with `<` and read its figures.
+    let stamp = chrono::DateTime::from_timestamp(minute, 0)
+        .unwrap()
+        .format("%H:%M UTC")
+        .to_string();
+    let mut picked = String::new();
+    for _ in 0..16 {
+        tui.send("<");
+        let before = picked.clone();
+        picked = tui
+            .wait_for(Duration::from_secs(3), |s| {
+                s.contains("▸ ") && line_with(s, "▸ ") != line_with(&before, "▸ ")
+            })
+            .unwrap_or_else(|s| s);
+        if picked.contains(&format!("▸ {stamp}")) {
+            break;
+        }
+    }
+    let cursor = line_with(&picked, &format!("▸ {stamp}")).unwrap_or_else(|| {
+        panic!(
+            "never picked {stamp}:\n{}",
+            picked.lines().rev().take(20).collect::<Vec<_>>().join("\n")
+        )
+    });
+    assert!(cursor.contains("errors 1"), "{cursor}");
+    tui.send("q");
+}
