@@ -16,10 +16,10 @@ use crate::logtext::filter::Pattern;
 use crate::logtext::sanitize::clean_log;
 use crate::settings::Settings;
 use crate::source::aws;
-use crate::source::aws::logs::{is_missing_group, log_group_of};
+use crate::source::aws::logs::log_group_of;
 use crate::source::demo::logs::DemoLogs;
-use crate::source::log_reader::{LogReader, Read};
-use crate::source::logs::{DEDUPE_HORIZON_MS, Dedupe, LogEvent, OVERLAP_MS};
+use crate::source::log_reader::{LogReader, Streamed};
+use crate::source::logs::{Dedupe, LogEvent, OVERLAP_MS};
 use crate::store::{DEFAULT_RETENTION_MINUTES, FunctionKey, Minute};
 
 /// Between polls when following: well inside FilterLogEvents' request quota.
@@ -45,9 +45,15 @@ impl Reader {
         r.len()
     }
 
-    async fn read(&self, from_ms: i64, to_ms: i64) -> Read {
+    /// The lines from `from_ms` to `to_ms`, handed to `emit` in time order as they are read.
+    async fn read_each(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        emit: impl FnMut(Vec<LogEvent>),
+    ) -> Streamed {
         self.logs
-            .read(&self.targets, from_ms, to_ms, self.pattern.as_deref())
+            .read_each(&self.targets, from_ms, to_ms, self.pattern.as_deref(), emit)
             .await
     }
 }
@@ -155,13 +161,12 @@ fn keys(regions: &[String], functions: &[String]) -> Vec<FunctionKey> {
 
 /// One line for the failures of a poll; `None` when only missing log groups of functions that
 /// other regions have were at fault.
-fn describe_failures(read: &Read, reader: &Reader) -> Option<String> {
+fn describe_failures(read: &Streamed, reader: &Reader) -> Option<String> {
     if !reader.aws {
         return None;
     }
     let targets = &reader.targets;
-    let first_real = read.failures.iter().find(|(_, e)| !is_missing_group(e));
-    if let Some((key, e)) = first_real {
+    if let Some((key, e)) = read.failures.first() {
         return Some(format!("{key}: {}", e.message));
     }
     // A function whose log group exists in no region is worth saying.
@@ -169,7 +174,7 @@ fn describe_failures(read: &Read, reader: &Reader) -> Option<String> {
         targets
             .iter()
             .filter(|k| k.name == name)
-            .all(|k| read.failures.iter().any(|(f, _)| f == k))
+            .all(|k| read.missing.contains(k))
     };
     targets
         .iter()
@@ -195,34 +200,59 @@ pub async fn run(settings: &Settings, args: &LogsArgs, clock: SharedClock) -> Re
     let start_ms = now.timestamp_millis() - args.since.as_millis() as i64;
     let mut from_ms = start_ms;
     let mut dedupe = Dedupe::default();
-    let mut first = true;
+    let mut printed = 0usize;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     loop {
         let to_ms = clock.now().timestamp_millis();
-        let read = reader.read(from_ms, to_ms).await;
-        let whole = read.failures.iter().all(|(_, e)| is_missing_group(e));
-        if let Some(problem) = describe_failures(&read, &reader) {
-            // Before anything was printed, a failure is the answer; while following, a warning.
-            if first && read.events.is_empty() {
-                bail!(problem);
-            }
-            eprintln!("lambdatop: {problem}; still trying");
-        }
-        for e in dedupe.fresh(read.events) {
-            let line = format_event(&e, args.format, origin);
-            if let Err(err) = writeln!(out, "{line}") {
-                return super::quiet_broken_pipe(Err(err));
-            }
-        }
-        if let Err(err) = out.flush() {
+        // Lines go out page by page as they are read: memory stays flat however long the span.
+        let mut broken: Option<std::io::Error> = None;
+        // A read meets a line again only where the next one looks back: over the last minute,
+        // or from the last millisecond printed when a page failed. Only those lines are
+        // remembered, so a long first read keeps next to none.
+        let remember_from = to_ms - OVERLAP_MS;
+        let read = reader
+            .read_each(from_ms, to_ms, |batch| {
+                if broken.is_some() {
+                    return;
+                }
+                let newest = batch.last().map_or(remember_from, |e| e.at_ms);
+                for e in batch {
+                    if dedupe.contains(&e.function, &e.event_id) {
+                        continue;
+                    }
+                    dedupe.note(e.at_ms, &e.function, &e.event_id);
+                    if let Err(err) = writeln!(out, "{}", format_event(&e, args.format, origin)) {
+                        broken = Some(err);
+                        return;
+                    }
+                    printed += 1;
+                }
+                if let Err(err) = out.flush() {
+                    broken = Some(err);
+                }
+                dedupe.forget_before(remember_from.min(newest));
+            })
+            .await;
+        if let Some(err) = broken {
             return super::quiet_broken_pipe(Err(err));
         }
-        first = false;
+        if let Some(problem) = describe_failures(&read, &reader) {
+            // Before anything was printed, a failure is the answer; while following, a warning.
+            if printed == 0 {
+                bail!(problem);
+            }
+            let through = time_of(read.through_ms).format("%H:%M:%S UTC");
+            if args.follow {
+                eprintln!("lambdatop: {problem}; lines are whole up to {through}; still trying");
+            } else {
+                bail!("{problem}; the lines above are whole up to {through}");
+            }
+        }
         if !args.follow {
             return Ok(());
         }
-        dedupe.forget_before(to_ms - DEDUPE_HORIZON_MS);
-        from_ms = next_from(from_ms, to_ms, start_ms, whole);
+        from_ms = next_from(from_ms, to_ms, start_ms, &read);
+        dedupe.forget_before(from_ms);
         tokio::select! {
             _ = tokio::time::sleep(FOLLOW_EVERY) => {}
             _ = tokio::signal::ctrl_c() => return Ok(()),
@@ -231,13 +261,13 @@ pub async fn run(settings: &Settings, args: &LogsArgs, clock: SharedClock) -> Re
 }
 
 /// Where the next read of `--follow` starts: a minute behind the end of a read that went
-/// through (CloudWatch Logs ingests late); where the last one started when it failed, so its
-/// span is read again (the lines already printed are not printed twice).
-fn next_from(from_ms: i64, to_ms: i64, start_ms: i64, whole: bool) -> i64 {
-    if whole {
+/// through (CloudWatch Logs ingests late); right after the lines that were whole when one
+/// failed, so the rest is read again (nothing printed twice, nothing skipped).
+fn next_from(from_ms: i64, to_ms: i64, start_ms: i64, read: &Streamed) -> i64 {
+    if read.failures.is_empty() {
         (to_ms - OVERLAP_MS).max(start_ms)
     } else {
-        from_ms
+        (read.through_ms + 1).max(from_ms)
     }
 }
 
@@ -246,12 +276,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_read_that_failed_is_read_again() {
+    fn a_read_that_failed_is_read_again_from_where_its_lines_stopped() {
         let (start, from, to) = (0, 100_000, 200_000);
-        assert_eq!(next_from(from, to, start, true), to - OVERLAP_MS);
-        assert_eq!(next_from(from, to, start, false), from, "nothing skipped");
+        let whole = Streamed {
+            through_ms: to,
+            ..Streamed::default()
+        };
+        assert_eq!(next_from(from, to, start, &whole), to - OVERLAP_MS);
+        let failed = |through_ms| Streamed {
+            failures: vec![(
+                FunctionKey::new("r", "f"),
+                crate::source::aws::errors::AwsError::new(
+                    crate::store::ProblemKind::Throttled,
+                    "Rate exceeded",
+                ),
+            )],
+            through_ms,
+            ..Streamed::default()
+        };
+        assert_eq!(next_from(from, to, start, &failed(150_000)), 150_001);
         assert_eq!(
-            next_from(0, 30_000, 10_000, true),
+            next_from(from, to, start, &failed(from - 1)),
+            from,
+            "nothing read: all of it again"
+        );
+        assert_eq!(
+            next_from(0, 30_000, 10_000, &whole),
             10_000,
             "never before --since"
         );

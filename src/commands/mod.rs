@@ -79,7 +79,10 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
                 .with_scrollback(settings.scrollback as usize),
             sources: vec![
                 Box::new(demo),
-                Box::new(TailSource::new(LogReader::Demo(logs), None)),
+                Box::new(
+                    TailSource::new(LogReader::Demo(logs), None)
+                        .with_scrollback(settings.scrollback as usize),
+                ),
             ],
         });
     }
@@ -100,10 +103,10 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
         .iter()
         .map(|r| (r.clone(), account.logs_client(r)))
         .collect();
-    sources.push(Box::new(TailSource::new(
-        LogReader::Aws(clients),
-        Some(account.usage.clone()),
-    )));
+    sources.push(Box::new(
+        TailSource::new(LogReader::Aws(clients), Some(account.usage.clone()))
+            .with_scrollback(settings.scrollback as usize),
+    ));
     if with_cost {
         let query = cost_query(settings, &account, CostGroupBy::Project, clock.now());
         sources.push(Box::new(CostSource::new(

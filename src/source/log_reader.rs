@@ -2,15 +2,54 @@
 //! fleet or from CloudWatch Logs (`FilterLogEvents`, every page, all functions at once). The
 //! log pane's tail and `lambdatop logs` both read through it; each adds its own pacing and
 //! de-duplication (`logs::Dedupe`).
+//!
+//! `read_each` hands the lines on in time order as pages arrive, holding at most a page of
+//! each function, so memory stays flat however long the span: CloudWatch returns each log
+//! group's events sorted by time, so the lines of every function up to the oldest of their
+//! newest ones read so far are complete and can go.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use super::aws::errors::AwsError;
-use super::aws::logs::filter_events;
+use super::aws::logs::{PageReader, filter_events, is_missing_group};
 use super::demo::logs::DemoLogs;
 use super::logs::LogEvent;
 use crate::logtext::filter::Pattern;
 use crate::store::FunctionKey;
+
+/// How much of the demo's lines are made at once by `read_each`.
+const DEMO_SLICE_MS: i64 = 60_000;
+
+/// One function's read in a `read_each`: its pages, and the lines of them not handed on yet.
+struct Cursor {
+    pages: PageReader,
+    held: VecDeque<LogEvent>,
+    done: bool,
+    /// Its read failed (a missing log group is no failure: no lines).
+    failed: bool,
+}
+
+/// What a `read_each` could not read, and up to when its lines are whole.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    pub failures: Vec<(FunctionKey, AwsError)>,
+    /// Functions without a log group in their region (they never ran there).
+    pub missing: Vec<FunctionKey>,
+    /// Every line up to this millisecond (included) was handed on.
+    pub through_ms: i64,
+}
+
+/// Time order, ties broken by function, stream and id: the order lines are printed in.
+fn sort(events: &mut [LogEvent]) {
+    events.sort_by(|a, b| {
+        (a.at_ms, &a.function, &a.stream, &a.event_id).cmp(&(
+            b.at_ms,
+            &b.function,
+            &b.stream,
+            &b.event_id,
+        ))
+    });
+}
 
 pub enum LogReader {
     Demo(DemoLogs),
@@ -74,6 +113,132 @@ impl LogReader {
                     }
                 }
                 read
+            }
+        }
+    }
+
+    /// The events of `functions` from `from_ms` to `to_ms` (both included) that match
+    /// `pattern`, handed to `emit` in batches in time order (ties by function, stream and id)
+    /// as they are read. A function whose read fails stops the read at the time its lines
+    /// reached: everything before is handed on, and `through_ms` says how far the lines are
+    /// whole. A function without a log group (it never ran) has no lines.
+    pub async fn read_each(
+        &self,
+        functions: &[FunctionKey],
+        from_ms: i64,
+        to_ms: i64,
+        pattern: Option<&str>,
+        mut emit: impl FnMut(Vec<LogEvent>),
+    ) -> Streamed {
+        match self {
+            LogReader::Demo(_) => {
+                // The demo makes its lines a slice of time at a time, a minute of them at most.
+                let mut at = from_ms;
+                while at <= to_ms {
+                    let end = (at + DEMO_SLICE_MS - 1).min(to_ms);
+                    let mut read = self.read(functions, at, end, pattern).await;
+                    sort(&mut read.events);
+                    if !read.events.is_empty() {
+                        emit(read.events);
+                    }
+                    at = end + 1;
+                }
+                Streamed {
+                    through_ms: to_ms,
+                    ..Streamed::default()
+                }
+            }
+            LogReader::Aws(clients) => {
+                let mut cursors: Vec<Cursor> = functions
+                    .iter()
+                    .filter_map(|f| {
+                        let client = clients.get(&f.region)?;
+                        Some(Cursor {
+                            pages: PageReader::new(client, f, from_ms, to_ms, pattern),
+                            held: VecDeque::new(),
+                            done: false,
+                            failed: false,
+                        })
+                    })
+                    .collect();
+                let (mut failures, mut missing) = (Vec::new(), Vec::new());
+                loop {
+                    // Every function holds lines or is read to its end.
+                    let pending = cursors
+                        .iter_mut()
+                        .filter(|c| !c.done && c.held.is_empty())
+                        .map(|c| async move {
+                            let page = c.pages.next().await;
+                            (c, page)
+                        });
+                    for (c, page) in futures::future::join_all(pending).await {
+                        match page {
+                            Some(Ok(events)) => c.held.extend(events),
+                            None => c.done = true,
+                            Some(Err(e)) => {
+                                c.done = true;
+                                if is_missing_group(&e) {
+                                    missing.push(c.pages.function().clone());
+                                } else {
+                                    c.failed = true;
+                                    failures.push((c.pages.function().clone(), e));
+                                }
+                            }
+                        }
+                    }
+                    if cursors.iter().any(|c| c.held.is_empty() && !c.done) {
+                        continue; // an empty page with more to come
+                    }
+                    // A failure stops the read before the millisecond the failed function's
+                    // lines reached (its next page may hold more of that millisecond).
+                    let stop = cursors
+                        .iter()
+                        .filter(|c| c.failed)
+                        .map(|c| c.pages.reached_ms().unwrap_or(from_ms) - 1)
+                        .min();
+                    // Lines up to the oldest newest line of the functions still being read.
+                    let watermark = cursors
+                        .iter()
+                        .filter(|c| !c.done)
+                        .filter_map(|c| c.held.back().map(|e| e.at_ms))
+                        .min()
+                        .unwrap_or(i64::MAX)
+                        .min(stop.unwrap_or(i64::MAX));
+                    let mut batch = Vec::new();
+                    for c in &mut cursors {
+                        while c.held.front().is_some_and(|e| e.at_ms <= watermark) {
+                            batch.extend(c.held.pop_front());
+                        }
+                    }
+                    // A page older than the one before it (never from AWS, which sorts) could
+                    // hold every reader back: hand on what is held rather than wait forever.
+                    if batch.is_empty()
+                        && stop.is_none()
+                        && cursors.iter().all(|c| !c.held.is_empty() || c.done)
+                    {
+                        for c in &mut cursors {
+                            batch.extend(c.held.drain(..));
+                        }
+                    }
+                    if !batch.is_empty() {
+                        sort(&mut batch);
+                        emit(batch);
+                    }
+                    if let Some(stop) = stop {
+                        return Streamed {
+                            failures,
+                            missing,
+                            through_ms: stop,
+                        };
+                    }
+                    if cursors.iter().all(|c| c.done && c.held.is_empty()) {
+                        return Streamed {
+                            failures,
+                            missing,
+                            through_ms: to_ms,
+                        };
+                    }
+                }
             }
         }
     }

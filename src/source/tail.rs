@@ -12,7 +12,7 @@
 //! A read that failed leaves the cursor where it was, so the next poll reads the span again
 //! (at most the last 15 minutes); the pages read before a failure are handed on meanwhile.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::aws::errors::{AwsError, classify};
-use super::aws::logs::{is_missing_group, log_group_arn};
+use super::aws::logs::log_group_arn;
 use super::aws::usage::UsageCounter;
 use super::log_reader::LogReader;
 use super::logs::{DEDUPE_HORIZON_MS, Dedupe, LogEvent, OVERLAP_MS};
@@ -42,6 +42,8 @@ pub struct TailSource {
     reader: LogReader,
     /// The account's request count (AWS only).
     usage: Option<UsageCounter>,
+    /// Lines held of a read at most: the pane's scrollback.
+    keep: usize,
     target: Option<TailTarget>,
     cursor_ms: Option<i64>,
     dedupe: Dedupe,
@@ -177,10 +179,17 @@ async fn live_session(
 }
 
 impl TailSource {
+    /// Holds at most `lines` of a read: what the log pane keeps.
+    pub fn with_scrollback(mut self, lines: usize) -> Self {
+        self.keep = lines.max(1);
+        self
+    }
+
     pub fn new(reader: LogReader, usage: Option<UsageCounter>) -> Self {
         Self {
             reader,
             usage,
+            keep: crate::store::logs::DEFAULT_SCROLLBACK,
             target: None,
             cursor_ms: None,
             dedupe: Dedupe::default(),
@@ -356,8 +365,9 @@ impl TailSource {
     }
 
     /// The target's lines over the span (at most `MAX_TAILED` functions), with CloudWatch's
-    /// event ids, and what failed. A function that never ran has no log group yet: nothing to
-    /// show.
+    /// event ids, and what failed. Only the newest `keep` lines are held while reading (the
+    /// pane shows no more): a first fill of a busy project stays small. A function that never
+    /// ran has no log group yet: nothing to show.
     async fn fetch(
         &self,
         target: &TailTarget,
@@ -365,18 +375,24 @@ impl TailSource {
         to_ms: i64,
     ) -> (Vec<LogEvent>, Vec<String>) {
         let functions = &target.functions[..target.functions.len().min(MAX_TAILED)];
+        let mut kept: VecDeque<LogEvent> = VecDeque::new();
+        let keep = self.keep;
         let read = self
             .reader
-            .read(functions, from_ms, to_ms, target.filter.as_deref())
+            .read_each(
+                functions,
+                from_ms,
+                to_ms,
+                target.filter.as_deref(),
+                |batch| {
+                    kept.extend(batch);
+                    let over = kept.len().saturating_sub(keep);
+                    kept.drain(..over);
+                },
+            )
             .await;
-        let events = read.events;
-        let failures = read
-            .failures
-            .into_iter()
-            .filter(|(_, e)| !is_missing_group(e))
-            .map(|(_, e)| e.message)
-            .collect();
-        (events, failures)
+        let failures = read.failures.into_iter().map(|(_, e)| e.message).collect();
+        (kept.into(), failures)
     }
 }
 

@@ -396,3 +396,89 @@ async fn the_log_pane_reads_a_failed_fill_again_and_keeps_identical_lines_apart(
     assert_eq!(screen.matches("older line").count(), 1, "{screen}");
     assert_eq!(tui.quit(), Some(0));
 }
+
+/// A read of many pages prints each page as it arrives, in time order across streams, and
+/// holds no more than a page (see the README's Performance section for the memory measured).
+/// When a page fails, the lines before it are printed and the one error line says up to when
+/// they are whole. AWS returns a log group's events sorted by time (CloudWatch Logs API
+/// Reference, *FilterLogEvents*); the request asks moto to do the same (`interleaved`).
+#[tokio::test]
+async fn a_long_read_prints_each_page_as_it_arrives_in_time_order() {
+    use crate::fault_proxy::{Fault, FaultProxy};
+    // Shared with `aws::several_regions_are_read_at_once`, which has no logs.
+    let region = "eu-west-3";
+    let base = Utc::now().timestamp_millis() - 20 * 60_000;
+    // 24,000 lines in two streams, alternating in time: five pages of at most 5,000.
+    for (stream, offset) in [("a", 0), ("b", 20)] {
+        let lines: Vec<(i64, String)> = (0..12_000)
+            .map(|i| (base + i * 40 + offset, format!("line {stream}{i}")))
+            .collect();
+        for chunk in lines.chunks(4_000) {
+            put_logs(region, "bulk-fn", stream, chunk).await;
+        }
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    // The second page takes four seconds.
+    proxy.inject_where(
+        "FilterLogEvents",
+        Some("nextToken"),
+        Fault::Slow(Duration::from_secs(4)),
+        Some(1),
+    );
+    let started = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["logs", "bulk-fn", "--since", "30m", "--region", region])
+        .envs(moto::env(&proxy.url))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    let first_at = started.elapsed();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    let done_at = started.elapsed();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        done_at - first_at > Duration::from_secs(3),
+        "the first page printed while the second was read: first line at {first_at:?}, end at {done_at:?}"
+    );
+    let text = first + &rest;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 24_000);
+    let stamps: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
+    assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "in time order");
+    assert!(
+        lines[0].ends_with("line a0") && lines[1].ends_with("line b0"),
+        "streams interleaved"
+    );
+    assert_eq!(proxy.seen("FilterLogEvents"), 5, "one request a page");
+
+    // The second page fails for good: the first is printed, and one line says so.
+    proxy.clear();
+    proxy.inject_where(
+        "FilterLogEvents",
+        Some("nextToken"),
+        Fault::AccessDenied,
+        None,
+    );
+    let out = moto::lambdatop(
+        &proxy.url,
+        &["logs", "bulk-fn", "--since", "30m", "--region", region],
+    );
+    assert!(!out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert_eq!(
+        printed, 5_000,
+        "the first page, printed before the next failed"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("AccessDenied") && err.contains("the lines above are whole up to"),
+        "{err}"
+    );
+}
