@@ -7,7 +7,9 @@
 //! - API economy: requests and billed metrics per one-minute refresh for 1,000 and 10,000
 //!   functions, read off the dashboard's own request counter while the real region source
 //!   polls moto's server (skipped without `LAMBDATOP_TEST_MOTO_URL`; `scripts/bench` starts
-//!   one).
+//!   one);
+//! - `lambdatop logs` over 200,000 lines (30 minutes of a busy function, four streams) read from
+//!   moto's FilterLogEvents: the peak RSS and the time of the real binary (needs moto, too).
 //!
 //! `scripts/bench figures` (or `cargo bench --bench figures` for the first two).
 
@@ -303,6 +305,103 @@ fn api_economy() {
     }
 }
 
+/// Puts `lines` log lines over the 30 minutes before now into `group`, in four streams.
+async fn seed_logs(url: &str, region: &str, group: &str, lines: usize) {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    let config = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+        .region(aws_sdk_cloudwatchlogs::config::Region::new(
+            region.to_string(),
+        ))
+        .endpoint_url(url)
+        .credentials_provider(aws_sdk_cloudwatchlogs::config::Credentials::for_tests())
+        .build();
+    let logs = aws_sdk_cloudwatchlogs::Client::from_conf(config);
+    if logs
+        .create_log_group()
+        .log_group_name(group)
+        .send()
+        .await
+        .is_err()
+    {
+        return; // seeded by an earlier run against the same server
+    }
+    let start = Utc::now().timestamp_millis() - 30 * 60_000;
+    let streams = 4;
+    let per_stream = lines / streams;
+    let step = (30 * 60_000) / per_stream as i64;
+    for s in 0..streams {
+        let stream = format!("2026/12/01/[$LATEST]{s:032x}");
+        logs.create_log_stream()
+            .log_group_name(group)
+            .log_stream_name(&stream)
+            .send()
+            .await
+            .expect("CreateLogStream");
+        let events: Vec<InputLogEvent> = (0..per_stream)
+            .map(|i| {
+                let message = format!(
+                    "{{\"level\":\"INFO\",\"requestId\":\"{s:08x}-{i:08x}\",\"message\":\"order {i} accepted for fulfilment\",\"latencyMs\":{}}}",
+                    i % 250
+                );
+                InputLogEvent::builder()
+                    .timestamp(start + i as i64 * step + s as i64)
+                    .message(message)
+                    .build()
+                    .expect("event")
+            })
+            .collect();
+        for batch in events.chunks(10_000) {
+            logs.put_log_events()
+                .log_group_name(group)
+                .log_stream_name(&stream)
+                .set_log_events(Some(batch.to_vec()))
+                .send()
+                .await
+                .expect("PutLogEvents");
+        }
+    }
+}
+
+fn logs_memory() {
+    println!("\n## `lambdatop logs` over 200,000 lines (moto's FilterLogEvents)");
+    let Ok(url) = std::env::var("LAMBDATOP_TEST_MOTO_URL") else {
+        println!("skipped: set LAMBDATOP_TEST_MOTO_URL (scripts/bench starts moto's server)");
+        return;
+    };
+    let region = "us-west-2";
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(seed_logs(&url, region, "/aws/lambda/bench-orders", 200_000));
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["logs", "bench-orders", "--since", "40m", "--region", region])
+        .env("AWS_ENDPOINT_URL", &url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("/usr/bin/time and the lambdatop binary");
+    let seconds = started.elapsed().as_secs_f64();
+    let lines = out.stdout.iter().filter(|b| **b == b'\n').count();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let peak_kib: u64 = err
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak RSS from /usr/bin/time: {err}"));
+    println!(
+        "{lines} lines printed in {seconds:.1} s; peak RSS {:.1} MiB",
+        peak_kib as f64 / 1024.0
+    );
+    assert_eq!(lines, 200_000, "every line, once");
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a name filter picks sections.
     let filter: Vec<String> = std::env::args()
@@ -318,5 +417,8 @@ fn main() {
     }
     if wanted("api") {
         api_economy();
+    }
+    if wanted("logs") {
+        logs_memory();
     }
 }
