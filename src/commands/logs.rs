@@ -138,14 +138,29 @@ async fn reader(settings: &Settings, args: &LogsArgs, now: DateTime<Utc>) -> Res
         });
     }
     let account = aws::connect(&super::aws_options(settings)).await?;
-    let clients = account
-        .regions
+    let targets = keys(&account.regions, &args.functions);
+    // Where each function logs (a group of its own choosing, JSON lines): its configuration
+    // says. A function it cannot be asked of (not there, not allowed) is read where Lambda
+    // logs by default.
+    let asks = targets
         .iter()
-        .map(|r| (r.clone(), account.logs_client(r)))
-        .collect();
+        .filter(|k| !k.name.starts_with('/'))
+        .map(|k| {
+            let lambda = account.lambda_client(&k.region);
+            async move {
+                let logging = aws::inventory::logging_of_function(&lambda, &k.name).await;
+                (k, logging)
+            }
+        });
+    for (key, logging) in futures::future::join_all(asks).await {
+        match logging {
+            Ok(logging) => account.log_places.know(key, logging),
+            Err(e) => tracing::info!("{key}: no logging configuration ({e}); the default group"),
+        }
+    }
     Ok(Reader {
-        logs: LogReader::Aws(clients),
-        targets: keys(&account.regions, &args.functions),
+        logs: account.log_reader(),
+        targets,
         pattern: args.filter.clone(),
         aws: true,
     })

@@ -98,13 +98,8 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
         Duration::from_secs(settings.inventory_refresh),
         retention,
     );
-    let clients = account
-        .regions
-        .iter()
-        .map(|r| (r.clone(), account.logs_client(r)))
-        .collect();
     sources.push(Box::new(
-        TailSource::new(LogReader::Aws(clients), Some(account.usage.clone()))
+        TailSource::new(account.log_reader(), Some(account.usage.clone()))
             .with_scrollback(settings.scrollback as usize),
     ));
     if with_cost {

@@ -11,7 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::aws::errors::AwsError;
-use super::aws::logs::{PageReader, filter_events, is_missing_group};
+use super::aws::logs::{LogPlaces, PageReader, filter_events, is_missing_group};
 use super::demo::logs::DemoLogs;
 use super::logs::LogEvent;
 use crate::logtext::filter::Pattern;
@@ -53,8 +53,11 @@ fn sort(events: &mut [LogEvent]) {
 
 pub enum LogReader {
     Demo(DemoLogs),
-    /// CloudWatch Logs clients by region.
-    Aws(HashMap<String, aws_sdk_cloudwatchlogs::Client>),
+    /// CloudWatch Logs clients by region, and where each function logs.
+    Aws {
+        clients: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
+        places: LogPlaces,
+    },
 }
 
 /// What one read brought, and which functions it could not read (whole: the events of their
@@ -93,17 +96,16 @@ impl LogReader {
                     failures: Vec::new(),
                 }
             }
-            LogReader::Aws(clients) => {
-                let reads =
-                    futures::future::join_all(
-                        functions.iter().filter_map(|f| {
-                            let client = clients.get(&f.region)?;
-                            Some(async move {
-                                (f, filter_events(client, f, from_ms, to_ms, pattern).await)
-                            })
-                        }),
-                    )
-                    .await;
+            LogReader::Aws { clients, places } => {
+                let reads = futures::future::join_all(functions.iter().filter_map(|f| {
+                    let client = clients.get(&f.region)?;
+                    let place = places.place(f);
+                    Some(async move {
+                        let read = filter_events(client, f, &place, from_ms, to_ms, pattern).await;
+                        (f, read)
+                    })
+                }))
+                .await;
                 let mut read = Read::default();
                 for (f, pages) in reads {
                     // What was read before a page failed still counts.
@@ -148,19 +150,24 @@ impl LogReader {
                     ..Streamed::default()
                 }
             }
-            LogReader::Aws(clients) => {
-                let mut cursors: Vec<Cursor> = functions
-                    .iter()
-                    .filter_map(|f| {
-                        let client = clients.get(&f.region)?;
-                        Some(Cursor {
-                            pages: PageReader::new(client, f, from_ms, to_ms, pattern),
+            LogReader::Aws { clients, places } => {
+                // A function in a shared group is read a day of its streams at a time.
+                let mut cursors: Vec<Cursor> = Vec::new();
+                for f in functions {
+                    let Some(client) = clients.get(&f.region) else {
+                        continue;
+                    };
+                    let place = places.place(f);
+                    for prefix in place.prefixes(from_ms, to_ms) {
+                        let at = (place.group.as_str(), prefix.as_deref());
+                        cursors.push(Cursor {
+                            pages: PageReader::new(client, f, at, from_ms, to_ms, pattern),
                             held: VecDeque::new(),
                             done: false,
                             failed: false,
-                        })
-                    })
-                    .collect();
+                        });
+                    }
+                }
                 let (mut failures, mut missing) = (Vec::new(), Vec::new());
                 loop {
                     // Every function holds lines or is read to its end.
@@ -178,7 +185,9 @@ impl LogReader {
                             Some(Err(e)) => {
                                 c.done = true;
                                 if is_missing_group(&e) {
-                                    missing.push(c.pages.function().clone());
+                                    if !missing.contains(c.pages.function()) {
+                                        missing.push(c.pages.function().clone());
+                                    }
                                 } else {
                                     c.failed = true;
                                     failures.push((c.pages.function().clone(), e));
@@ -243,10 +252,18 @@ impl LogReader {
         }
     }
 
+    /// Where a function's lines are (AWS only).
+    pub fn place(&self, key: &FunctionKey) -> Option<super::aws::logs::LogPlace> {
+        match self {
+            LogReader::Aws { places, .. } => Some(places.place(key)),
+            LogReader::Demo(_) => None,
+        }
+    }
+
     /// The CloudWatch Logs client of a region (AWS only).
     pub fn client(&self, region: &str) -> Option<&aws_sdk_cloudwatchlogs::Client> {
         match self {
-            LogReader::Aws(clients) => clients.get(region),
+            LogReader::Aws { clients, .. } => clients.get(region),
             LogReader::Demo(_) => None,
         }
     }

@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::aws::errors::{AwsError, classify};
+use super::aws::inventory::function_name_of_arn;
 use super::aws::logs::log_group_arn;
 use super::aws::usage::UsageCounter;
 use super::log_reader::LogReader;
@@ -108,10 +109,35 @@ pub fn content_id(stream: &str, at_ms: i64, message: &str) -> String {
     format!("c{at_ms}-{:016x}", h.finish())
 }
 
-/// The function of a Lambda log group, named or given by ARN.
-fn function_of_group(group: &str) -> Option<&str> {
-    let name = group.split("/aws/lambda/").nth(1)?;
-    Some(name.trim_end_matches(":*"))
+/// The function a Live Tail line is of: in a group of its own choosing (possibly shared), the
+/// name its stream carries (`YYYY/MM/DD/NAME[VERSION]GUID`); in its own group, the group's.
+fn function_of<'a>(group: &'a str, stream: &'a str) -> Option<&'a str> {
+    let after_date = stream.splitn(4, '/').nth(3).unwrap_or_default();
+    match after_date.split('[').next() {
+        Some(name) if !name.is_empty() => Some(name),
+        _ => {
+            let name = group.split("/aws/lambda/").nth(1)?;
+            Some(name.trim_end_matches(":*"))
+        }
+    }
+}
+
+/// The ARN of the log group a function's lines are in: its own, or the custom one its
+/// `LoggingConfig` names (in the function's account and region).
+fn group_arn(function_arn: &str, place: Option<&super::aws::logs::LogPlace>) -> Option<String> {
+    match place.filter(|p| p.own_streams.is_some()) {
+        Some(p) => {
+            let parts: Vec<&str> = function_arn.split(':').collect();
+            let [_, partition, _, region, account, ..] = parts.as_slice() else {
+                return None;
+            };
+            Some(format!(
+                "arn:{partition}:logs:{region}:{account}:log-group:{}",
+                p.group
+            ))
+        }
+        None => log_group_arn(function_arn),
+    }
 }
 
 /// One Live Tail session over `arns` (log groups of `region`), until it ends or fails.
@@ -119,6 +145,8 @@ async fn live_session(
     client: aws_sdk_cloudwatchlogs::Client,
     region: String,
     arns: Vec<String>,
+    // A shared group streams other functions' lines too: only these are kept.
+    tailed: std::collections::HashSet<String>,
     filter: Option<String>,
     tx: mpsc::Sender<LiveMsg>,
 ) {
@@ -145,12 +173,16 @@ async fn live_session(
                     .session_results()
                     .iter()
                     .filter_map(|e| {
-                        let name = function_of_group(e.log_group_identifier()?)?;
                         let stream = e.log_stream_name().unwrap_or_default().to_string();
+                        let name = function_of(e.log_group_identifier()?, &stream)?;
+                        if !tailed.contains(name) {
+                            return None;
+                        }
+                        let name = name.to_string();
                         let message = e.message().unwrap_or_default().to_string();
                         let at_ms = e.timestamp()?;
                         Some(LogEvent {
-                            function: crate::store::FunctionKey::new(&region, name),
+                            function: crate::store::FunctionKey::new(&region, &name),
                             at_ms,
                             event_id: content_id(&stream, at_ms, &message),
                             stream,
@@ -288,13 +320,26 @@ impl TailSource {
         if self.live_retry_at_ms.is_some_and(|at| now_ms < at) {
             return;
         }
-        // Log groups by region, from the function ARNs the inventory gave.
+        // Log groups by region, from the function ARNs the inventory gave and where each
+        // function logs (a shared group once).
         let mut by_region: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut tailed: std::collections::HashSet<String> = Default::default();
         for arn in target.function_arns.iter().take(MAX_TAILED) {
-            let (Some(region), Some(group)) = (arn.split(':').nth(3), log_group_arn(arn)) else {
+            let (Some(region), Some(name)) = (arn.split(':').nth(3), function_name_of_arn(arn))
+            else {
                 continue;
             };
-            by_region.entry(region).or_default().push(group);
+            let place = self
+                .reader
+                .place(&crate::store::FunctionKey::new(region, name));
+            let Some(group) = group_arn(arn, place.as_ref()) else {
+                continue;
+            };
+            tailed.insert(name.to_string());
+            let groups = by_region.entry(region).or_default();
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
         }
         if self.live_refused || by_region.is_empty() {
             return;
@@ -309,6 +354,7 @@ impl TailSource {
                     client,
                     region.to_string(),
                     arns,
+                    tailed.clone(),
                     target.filter.clone(),
                     tx.clone(),
                 )))
@@ -365,15 +411,15 @@ impl TailSource {
     }
 
     /// The target's lines over the span (at most `MAX_TAILED` functions), with CloudWatch's
-    /// event ids, and what failed. Only the newest `keep` lines are held while reading (the
-    /// pane shows no more): a first fill of a busy project stays small. A function that never
-    /// ran has no log group yet: nothing to show.
+    /// event ids, what to say of it (failures, and log groups that are not there), and whether
+    /// the read was whole. Only the newest `keep` lines are held while reading (the pane shows
+    /// no more): a first fill of a busy project stays small.
     async fn fetch(
         &self,
         target: &TailTarget,
         from_ms: i64,
         to_ms: i64,
-    ) -> (Vec<LogEvent>, Vec<String>) {
+    ) -> (Vec<LogEvent>, Vec<String>, bool) {
         let functions = &target.functions[..target.functions.len().min(MAX_TAILED)];
         let mut kept: VecDeque<LogEvent> = VecDeque::new();
         let keep = self.keep;
@@ -391,8 +437,18 @@ impl TailSource {
                 },
             )
             .await;
-        let failures = read.failures.into_iter().map(|(_, e)| e.message).collect();
-        (kept.into(), failures)
+        let mut failures: Vec<String> = read.failures.into_iter().map(|(_, e)| e.message).collect();
+        // Not a failure to read again, but the pane must not be silently empty.
+        let missing = read.missing.iter().map(|k| {
+            let group = self
+                .reader
+                .place(k)
+                .map_or_else(|| super::aws::logs::log_group_of(&k.name), |p| p.group);
+            format!("no log group {group} for {} (has it run yet?)", k.name)
+        });
+        let whole = failures.is_empty();
+        failures.extend(missing);
+        (kept.into(), failures, whole)
     }
 }
 
@@ -433,10 +489,9 @@ impl Source for TailSource {
                 }
                 (None, None) => (now_ms - FILL_MS, now_ms),
             };
-            let (events, failures) = self.fetch(&target, from_ms, to_ms).await;
+            let (events, failures, whole) = self.fetch(&target, from_ms, to_ms).await;
             // Marked read only once read whole: a poll cut short, or a read that failed, reads
             // the span again.
-            let whole = failures.is_empty();
             self.done = target.range_ms.is_some() && whole;
             // After the first fill, and again after a session ended (but not if refused).
             if target.range_ms.is_none() && self.live.is_none() {
@@ -482,6 +537,34 @@ mod tests {
     use super::*;
     use crate::source::demo::logs::DemoLogs;
     use crate::store::{FunctionKey, Minute};
+
+    /// Live Tail names a line's group and stream: in a shared group, the stream says whose.
+    #[test]
+    fn a_live_line_is_its_streams_function_in_a_shared_group() {
+        let shared = "arn:aws:logs:eu-west-1:1:log-group:/apps/shop";
+        assert_eq!(
+            function_of(shared, "2026/12/01/shop-cart[$LATEST]0a1b"),
+            Some("shop-cart")
+        );
+        let own = "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/orders-api";
+        assert_eq!(
+            function_of(own, "2026/12/01/[$LATEST]0a1b"),
+            Some("orders-api")
+        );
+        let place = crate::source::aws::logs::LogPlace::of(
+            "shop-cart",
+            &crate::store::Logging {
+                json: false,
+                group: Some("/apps/shop".into()),
+            },
+        );
+        let fn_arn = "arn:aws:lambda:eu-west-1:1:function:shop-cart";
+        assert_eq!(group_arn(fn_arn, Some(&place)).as_deref(), Some(shared));
+        assert_eq!(
+            group_arn(fn_arn, None).as_deref(),
+            Some("arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/shop-cart")
+        );
+    }
 
     #[tokio::test]
     async fn a_minute_is_read_once_and_a_follow_keeps_going() {

@@ -71,6 +71,19 @@ pub struct FunctionFacts {
     pub last_modified: Option<DateTime<Utc>>,
     /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME`, where the inventory gives it.
     pub arn: Option<String>,
+    /// Where and how it logs (Lambda's `LoggingConfig`).
+    pub logging: Logging,
+}
+
+/// Where a function's logs go and in which format: Lambda's `LoggingConfig` (API Reference,
+/// *LoggingConfig*). By default, plain text in `/aws/lambda/NAME`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Logging {
+    /// `LogFormat = JSON`: every line, REPORT included, is a JSON record.
+    pub json: bool,
+    /// A log group of its own choosing, possibly shared with other functions (`None`: the
+    /// default `/aws/lambda/NAME`).
+    pub group: Option<String>,
 }
 
 impl FunctionFacts {

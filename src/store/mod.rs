@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
-pub use function::{Architecture, Function, FunctionFacts, FunctionKey, History};
+pub use function::{Architecture, Function, FunctionFacts, FunctionKey, History, Logging};
 pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};
 pub use problems::{Problem, ProblemKind, Problems};

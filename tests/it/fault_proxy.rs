@@ -54,6 +54,10 @@ struct State {
     failed_queries: Vec<(String, &'static str)>,
     /// The peer's clock ahead of the local one (negative: behind), in seconds.
     clock_offset: i64,
+    /// `LoggingConfig` JSON to add to functions' configurations, by function name.
+    logging: Vec<(String, serde_json::Value)>,
+    /// Apply FilterLogEvents' stream prefix and filter pattern as AWS does.
+    logs_as_aws: bool,
     /// Datapoints not landed yet.
     late: Vec<Late>,
 }
@@ -172,6 +176,30 @@ impl FaultProxy {
         });
     }
 
+    /// Gives `function` a `LoggingConfig` (moto drops it) in ListFunctions and
+    /// GetFunctionConfiguration answers: `format` `JSON` or `Text`, and a custom `group`
+    /// (Lambda API Reference, *LoggingConfig*).
+    pub fn logging_config(&self, function: &str, format: &str, group: Option<&str>) {
+        let default = format!("/aws/lambda/{function}");
+        let config = serde_json::json!({
+            "LogFormat": format,
+            "LogGroup": group.unwrap_or(&default),
+        });
+        self.state
+            .lock()
+            .unwrap()
+            .logging
+            .push((function.to_string(), config));
+    }
+
+    /// Answers FilterLogEvents as AWS does where moto is looser: only the streams that start
+    /// with `logStreamNamePrefix`, and only the lines the filter pattern matches — text terms
+    /// as lambdatop's own matcher reads them, and `{ $.KEY = "VALUE" }` on JSON lines
+    /// (CloudWatch Logs User Guide, *Filter pattern syntax*).
+    pub fn filter_logs_as_aws(&self) {
+        self.state.lock().unwrap().logs_as_aws = true;
+    }
+
     pub fn clear(&self) {
         let mut s = self.state.lock().unwrap();
         s.rules.clear();
@@ -227,7 +255,9 @@ fn operation(head: &str, body: &str) -> &'static str {
         .lines()
         .find(|l| l.to_ascii_lowercase().starts_with("x-amz-target:"))
         .unwrap_or_default();
-    if first.contains("/2015-03-31/functions") {
+    if first.contains("/2015-03-31/functions/") && first.contains("/configuration") {
+        "GetFunctionConfiguration"
+    } else if first.contains("/2015-03-31/functions") {
         "ListFunctions"
     } else if first.contains("/account-settings") {
         "GetAccountSettings"
@@ -448,6 +478,17 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     if offset != 0 {
         response = with_date(&response, offset);
     }
+    let (logging, logs_as_aws) = {
+        let s = state.lock().unwrap();
+        (s.logging.clone(), s.logs_as_aws)
+    };
+    if matches!(op, "ListFunctions" | "GetFunctionConfiguration") && !logging.is_empty() {
+        response = rewrite_json(&response, |v| add_logging(v, &logging));
+    }
+    if op == "FilterLogEvents" && logs_as_aws {
+        let request: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        response = rewrite_json(&response, |v| filter_as_aws(v, &request));
+    }
     let _ = client.write_all(&response).await;
     let _ = client.shutdown().await;
 }
@@ -645,4 +686,76 @@ fn land(response: &[u8], request: &str, offset: i64, late: &[Late]) -> Vec<u8> {
         })
         .collect();
     format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+}
+
+/// The answer with its JSON body changed by `change`; the Content-Length follows.
+fn rewrite_json(response: &[u8], change: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response).to_string();
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text[split + 4..]) else {
+        return response.to_vec();
+    };
+    change(&mut v);
+    let body = v.to_string();
+    let head: Vec<String> = text[..split]
+        .split("\r\n")
+        .map(|l| {
+            if l.to_ascii_lowercase().starts_with("content-length:") {
+                format!("Content-Length: {}", body.len())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+}
+
+/// Adds the `LoggingConfig` of each function named in `logging` to a ListFunctions answer
+/// (`Functions`) or a GetFunctionConfiguration one (the configuration itself).
+fn add_logging(v: &mut serde_json::Value, logging: &[(String, serde_json::Value)]) {
+    let add = |f: &mut serde_json::Value| {
+        let name = f["FunctionName"].as_str().unwrap_or_default().to_string();
+        if let Some((_, config)) = logging.iter().find(|(n, _)| *n == name) {
+            f["LoggingConfig"] = config.clone();
+        }
+    };
+    match v.get_mut("Functions").and_then(|f| f.as_array_mut()) {
+        Some(functions) => functions.iter_mut().for_each(add),
+        None => add(v),
+    }
+}
+
+/// Keeps the events of a FilterLogEvents answer that AWS would give for `request`.
+fn filter_as_aws(v: &mut serde_json::Value, request: &serde_json::Value) {
+    let prefix = request["logStreamNamePrefix"].as_str().unwrap_or_default();
+    let pattern = request["filterPattern"].as_str().unwrap_or_default().trim();
+    // `{ $.KEY = "VALUE" }`, the JSON form this peer knows.
+    let selector = pattern
+        .strip_prefix('{')
+        .and_then(|p| p.strip_suffix('}'))
+        .and_then(|p| p.trim().strip_prefix("$."))
+        .and_then(|p| p.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()));
+    let text = if pattern.is_empty() || selector.is_some() {
+        None
+    } else {
+        lambdatop::logtext::filter::Pattern::parse(pattern).ok()
+    };
+    let keep = |e: &serde_json::Value| {
+        let stream = e["logStreamName"].as_str().unwrap_or_default();
+        let message = e["message"].as_str().unwrap_or_default();
+        if !stream.starts_with(prefix) {
+            return false;
+        }
+        if let Some((key, value)) = &selector {
+            let record: serde_json::Value = serde_json::from_str(message).unwrap_or_default();
+            return record[key.as_str()].as_str() == Some(value.as_str());
+        }
+        text.as_ref().is_none_or(|p| p.matches(message))
+    };
+    if let Some(events) = v.get_mut("events").and_then(|e| e.as_array_mut()) {
+        events.retain(keep);
+    }
 }

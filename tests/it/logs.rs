@@ -482,3 +482,151 @@ async fn a_long_read_prints_each_page_as_it_arrives_in_time_order() {
         "{err}"
     );
 }
+
+/// Functions that log where Lambda's `LoggingConfig` says (API Reference, *LoggingConfig*),
+/// through a peer that gives it (moto drops it) and filters as AWS does: in the JSON format,
+/// whose REPORT is a `platform.report` record a text pattern never matches (Lambda Developer
+/// Guide, *Telemetry API*), and in a custom group shared by two functions, whose streams are
+/// `YYYY/MM/DD/NAME[VERSION]GUID` (*Configuring CloudWatch log groups*). Each shows its own
+/// cold starts, timeouts and memory, and `lambdatop logs` prints only its own lines. Read in
+/// `/aws/lambda/NAME` with the text pattern, all of them were "never ran".
+#[tokio::test]
+async fn functions_are_read_where_and_as_their_logging_config_says() {
+    use crate::fault_proxy::FaultProxy;
+    use crate::moto::put_logs_in;
+    // Shared with `aws::several_regions_are_read_at_once` and the timing tests, which look
+    // only at their own functions.
+    let region = "eu-west-3";
+    for name in ["jsonfmt-fn", "shop-cart", "shop-pay"] {
+        moto::create_function(region, &moto::Spec::new(name)).await;
+        moto::put_metric(region, name, "Invocations", 2.0, moto::STEADY_MINUTES).await;
+    }
+    let minute = |k: i64| {
+        let now = Utc::now().timestamp_millis();
+        now - now.rem_euclid(60_000) - k * 60_000 + 5_000
+    };
+    let day = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap()
+            .format("%Y/%m/%d")
+            .to_string()
+    };
+    let record = |id: &str, init: Option<f64>, used: u32, status: &str| {
+        let init = init
+            .map(|i| format!(",\"initDurationMs\":{i}"))
+            .unwrap_or_default();
+        format!(
+            r#"{{"time":"2026-12-01T00:00:00.000Z","type":"platform.report","record":{{"requestId":"{id}","metrics":{{"durationMs":12.0,"billedDurationMs":12,"memorySizeMB":128,"maxMemoryUsedMB":{used}{init}}},"status":"{status}"}}}}"#
+        )
+    };
+    put_logs_in(
+        region,
+        "/aws/lambda/jsonfmt-fn",
+        &format!("{}/[$LATEST]0a1b2c", day(minute(8))),
+        &[
+            (
+                minute(8),
+                r#"{"type":"platform.start","record":{"requestId":"j1"}}"#.into(),
+            ),
+            (minute(8) + 5, record("j1", Some(300.0), 90, "success")),
+            (
+                minute(6),
+                r#"{"level":"ERROR","message":"upstream gone"}"#.into(),
+            ),
+            (minute(6) + 5, record("j2", None, 120, "timeout")),
+        ],
+    )
+    .await;
+    let report = |id: &str, used: u32, init: Option<f64>| {
+        let init = init
+            .map(|i| format!("Init Duration: {i:.2} ms\t"))
+            .unwrap_or_default();
+        format!(
+            "REPORT RequestId: {id}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: {used} MB\t{init}"
+        )
+    };
+    put_logs_in(
+        region,
+        "/apps/shop",
+        &format!("{}/shop-cart[$LATEST]aaaa", day(minute(7))),
+        &[
+            (minute(7), "cart line".into()),
+            (minute(7) + 5, report("c1", 110, Some(400.0))),
+            (minute(6), report("c2", 100, None)),
+        ],
+    )
+    .await;
+    put_logs_in(
+        region,
+        "/apps/shop",
+        &format!("{}/shop-pay[$LATEST]bbbb", day(minute(7))),
+        &[
+            (minute(7), "pay line".into()),
+            (minute(7) + 5, report("p1", 200, Some(700.0))),
+            (minute(5), report("p2", 150, Some(800.0))),
+        ],
+    )
+    .await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.logging_config("jsonfmt-fn", "JSON", None);
+    proxy.logging_config("shop-cart", "Text", Some("/apps/shop"));
+    proxy.logging_config("shop-pay", "Text", Some("/apps/shop"));
+    proxy.filter_logs_as_aws();
+
+    let out = moto::lambdatop(
+        &proxy.url,
+        &[
+            "snapshot", "--format", "json", "--window", "15m", "--region", region,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = |name: &str| {
+        v["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {v}"))
+            .clone()
+    };
+    let json = row("jsonfmt-fn");
+    assert_eq!(json["cold_starts"], 1, "{json}");
+    assert_eq!(json["timeouts"], 1, "{json}");
+    assert_eq!(json["memory_used_max_mb"], 120, "{json}");
+    assert_eq!(json["init_p50_ms"], 300.0, "{json}");
+    let cart = row("shop-cart");
+    assert_eq!(cart["cold_starts"], 1, "only its own streams: {cart}");
+    assert_eq!(cart["memory_used_max_mb"], 110, "{cart}");
+    let pay = row("shop-pay");
+    assert_eq!(pay["cold_starts"], 2, "{pay}");
+    assert_eq!(pay["memory_used_max_mb"], 200, "{pay}");
+    assert!(
+        v["problems"].as_array().unwrap().is_empty(),
+        "{}",
+        v["problems"]
+    );
+
+    let out = moto::lambdatop(
+        &proxy.url,
+        &["logs", "shop-cart", "--since", "30m", "--region", region],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("cart line") && text.contains("RequestId: c2"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("pay line"),
+        "another function's lines: {text}"
+    );
+}

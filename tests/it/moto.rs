@@ -51,8 +51,14 @@ pub fn logs(region: &str) -> aws_sdk_cloudwatchlogs::Client {
 /// Writes `(milliseconds, message)` events to `function`'s log group, stream `stream`
 /// (creating both when needed).
 pub async fn put_logs(region: &str, function: &str, stream: &str, events: &[(i64, String)]) {
+    put_logs_in(region, &format!("/aws/lambda/{function}"), stream, events).await;
+}
+
+/// Writes `(milliseconds, message)` events to log group `group`, stream `stream` (creating
+/// both when needed).
+pub async fn put_logs_in(region: &str, group: &str, stream: &str, events: &[(i64, String)]) {
     let client = logs(region);
-    let group = format!("/aws/lambda/{function}");
+    let group = group.to_string();
     let _ = client
         .create_log_group()
         .log_group_name(&group)
@@ -83,7 +89,7 @@ pub async fn put_logs(region: &str, function: &str, stream: &str, events: &[(i64
         .set_log_events(Some(batch))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("PutLogEvents {function}: {e:?}"));
+        .unwrap_or_else(|e| panic!("PutLogEvents {group}: {e:?}"));
 }
 
 pub fn cloudwatch(region: &str) -> aws_sdk_cloudwatch::Client {

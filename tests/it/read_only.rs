@@ -18,8 +18,12 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 8] = [
+const CALLS: [(&str, &str); 9] = [
     (".list_functions()", "lambda:ListFunctions"),
+    (
+        ".get_function_configuration()",
+        "lambda:GetFunctionConfiguration",
+    ),
     (".get_account_settings()", "lambda:GetAccountSettings"),
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),

@@ -26,6 +26,7 @@ fn facts(region: &str, name: &str, tags: &[(&str, &str)]) -> FunctionFacts {
             .collect::<BTreeMap<_, _>>(),
         last_modified: None,
         arn: None,
+        logging: Default::default(),
     }
 }
 

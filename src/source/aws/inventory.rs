@@ -8,7 +8,7 @@ use aws_sdk_lambda::types::{Architecture as LambdaArch, FunctionConfiguration};
 use chrono::{DateTime, Utc};
 
 use super::errors::{AwsError, classify};
-use crate::store::{Architecture, FunctionFacts};
+use crate::store::{Architecture, FunctionFacts, Logging};
 
 /// Every function of the region, without tags.
 pub async fn list_functions(
@@ -42,7 +42,38 @@ fn facts_of(f: &FunctionConfiguration, region: &str) -> FunctionFacts {
         tags: BTreeMap::new(),
         last_modified: f.last_modified().and_then(parse_last_modified),
         arn: f.function_arn().map(str::to_string),
+        logging: logging_of(f.function_name().unwrap_or_default(), f.logging_config()),
     }
+}
+
+/// What `LoggingConfig` says of function `name`, where it is given (older functions and some
+/// emulators leave it out: plain text in the default group).
+pub fn logging_of(name: &str, config: Option<&aws_sdk_lambda::types::LoggingConfig>) -> Logging {
+    let Some(c) = config else {
+        return Logging::default();
+    };
+    let default = |g: &&str| *g == format!("/aws/lambda/{name}");
+    Logging {
+        json: matches!(c.log_format(), Some(aws_sdk_lambda::types::LogFormat::Json)),
+        group: c
+            .log_group()
+            .filter(|g| !g.is_empty() && !default(g))
+            .map(str::to_string),
+    }
+}
+
+/// How one function logs (GetFunctionConfiguration), for a reader that has no inventory.
+pub async fn logging_of_function(
+    client: &aws_sdk_lambda::Client,
+    name: &str,
+) -> Result<Logging, AwsError> {
+    let f = client
+        .get_function_configuration()
+        .function_name(name)
+        .send()
+        .await
+        .map_err(|e| classify("GetFunctionConfiguration", &e))?;
+    Ok(logging_of(name, f.logging_config()))
 }
 
 /// Lambda writes `2026-11-23T07:45:08.102+0000`; accept RFC 3339 as well.

@@ -8,9 +8,14 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterce
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::{Duration, TimeZone, Utc};
+
 use super::errors::{AwsError, classify};
 use crate::source::logs::LogEvent;
-use crate::store::FunctionKey;
+use crate::store::{FunctionFacts, FunctionKey, Logging};
 
 /// Keeps the SDK from prefixing the host of an overridden endpoint (Live Tail's `streaming-`):
 /// an emulator or a private endpoint answers on the address it was given, as the AWS CLI's
@@ -40,6 +45,97 @@ pub fn log_group_of(function: &str) -> String {
         function.to_string()
     } else {
         format!("/aws/lambda/{function}")
+    }
+}
+
+/// Where a function's lines are read: its log group and, in a group of its own choosing (which
+/// other functions may share), only its own streams, which Lambda names
+/// `YYYY/MM/DD/<function_name>[<function_version>][<execution_environment_GUID>]` (Lambda
+/// Developer Guide, *Configuring CloudWatch log groups*).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogPlace {
+    pub group: String,
+    /// In a custom group: the function whose streams are its own.
+    pub own_streams: Option<String>,
+    /// Lines are JSON records (`LogFormat = JSON`).
+    pub json: bool,
+}
+
+impl LogPlace {
+    /// Where function `name` logs, by its `LoggingConfig`; a `name` that starts with `/` is a
+    /// log group itself.
+    pub fn of(name: &str, logging: &Logging) -> LogPlace {
+        match &logging.group {
+            Some(group) if !name.starts_with('/') => LogPlace {
+                group: group.clone(),
+                own_streams: Some(name.to_string()),
+                json: logging.json,
+            },
+            _ => LogPlace {
+                group: log_group_of(name),
+                own_streams: None,
+                json: logging.json,
+            },
+        }
+    }
+
+    /// The stream-name prefixes a read from `from_ms` to `to_ms` goes through: none in a
+    /// function's own group; in a custom one, the function's streams of each UTC day from the
+    /// day before `from_ms` (an execution environment keeps the day it started in its stream's
+    /// name while it lives) to the day of `to_ms`.
+    pub fn prefixes(&self, from_ms: i64, to_ms: i64) -> Vec<Option<String>> {
+        let Some(name) = &self.own_streams else {
+            return vec![None];
+        };
+        let day = |ms: i64| {
+            Utc.timestamp_millis_opt(ms)
+                .single()
+                .map(|t| t.date_naive())
+        };
+        let (Some(first), Some(last)) = (day(from_ms - 86_400_000), day(to_ms)) else {
+            return vec![None];
+        };
+        let mut out = Vec::new();
+        let mut d = first;
+        while d <= last {
+            out.push(Some(format!("{}/{name}[", d.format("%Y/%m/%d"))));
+            d += Duration::days(1);
+        }
+        out
+    }
+}
+
+/// Where each function logs, as the inventory last said, shared by an account's region sources
+/// (which learn it) and its log readers (which read there).
+#[derive(Debug, Clone, Default)]
+pub struct LogPlaces(Arc<RwLock<HashMap<FunctionKey, Logging>>>);
+
+impl LogPlaces {
+    /// The inventory of a region: how each of its functions logs.
+    pub fn learn(&self, functions: &[FunctionFacts]) {
+        if let Ok(mut m) = self.0.write() {
+            for f in functions {
+                m.insert(f.key(), f.logging.clone());
+            }
+        }
+    }
+
+    /// How one function logs, learnt some other way (GetFunctionConfiguration).
+    pub fn know(&self, key: &FunctionKey, logging: Logging) {
+        if let Ok(mut m) = self.0.write() {
+            m.insert(key.clone(), logging);
+        }
+    }
+
+    /// Where `key`'s lines are: its own group in text until told otherwise.
+    pub fn place(&self, key: &FunctionKey) -> LogPlace {
+        let logging = self
+            .0
+            .read()
+            .ok()
+            .and_then(|m| m.get(key).cloned())
+            .unwrap_or_default();
+        LogPlace::of(&key.name, &logging)
     }
 }
 
@@ -100,6 +196,9 @@ const PAGE_EVENTS: i32 = 5_000;
 pub struct PageReader {
     client: Client,
     function: FunctionKey,
+    group: String,
+    /// Only streams whose names start so (a function's own in a shared group).
+    stream_prefix: Option<String>,
     span: (i64, i64),
     pattern: Option<String>,
     /// Where the next page starts; `None` before the first.
@@ -110,11 +209,13 @@ pub struct PageReader {
 }
 
 impl PageReader {
-    /// A read of `function`'s log group from `start_ms` to `end_ms` (both inclusive), of the
-    /// events that match the CloudWatch filter `pattern` if one is given.
+    /// A read of `function`'s lines in `group` (only the streams named `stream_prefix…` when
+    /// given) from `start_ms` to `end_ms` (both inclusive), of the events that match the
+    /// CloudWatch filter `pattern` if one is given.
     pub fn new(
         client: &Client,
         function: &FunctionKey,
+        (group, stream_prefix): (&str, Option<&str>),
         start_ms: i64,
         end_ms: i64,
         pattern: Option<&str>,
@@ -122,6 +223,8 @@ impl PageReader {
         PageReader {
             client: client.clone(),
             function: function.clone(),
+            group: group.to_string(),
+            stream_prefix: stream_prefix.map(str::to_string),
             span: (start_ms, end_ms),
             pattern: pattern.map(str::to_string),
             next_token: None,
@@ -151,7 +254,8 @@ impl PageReader {
         let sent = self
             .client
             .filter_log_events()
-            .log_group_name(log_group_of(&self.function.name))
+            .log_group_name(&self.group)
+            .set_log_stream_name_prefix(self.stream_prefix.clone())
             .start_time(self.span.0)
             .end_time(self.span.1)
             .set_filter_pattern(self.pattern.clone())
@@ -201,30 +305,68 @@ impl PageReader {
     }
 }
 
-/// Every event of `function`'s log group from `start_ms` to `end_ms` (both inclusive), that
+/// Every event of `function` at `place` from `start_ms` to `end_ms` (both inclusive), that
 /// matches the CloudWatch filter `pattern` if one is given, with CloudWatch's own event ids.
 pub async fn filter_events(
     client: &Client,
     function: &FunctionKey,
+    place: &LogPlace,
     start_ms: i64,
     end_ms: i64,
     pattern: Option<&str>,
 ) -> Pages {
-    let mut reader = PageReader::new(client, function, start_ms, end_ms, pattern);
     let mut out = Vec::new();
-    while let Some(page) = reader.next().await {
-        match page {
-            Ok(events) => out.extend(events),
-            Err(e) => {
-                return Pages {
-                    events: out,
-                    error: Some(e),
-                };
+    for prefix in place.prefixes(start_ms, end_ms) {
+        let at = (place.group.as_str(), prefix.as_deref());
+        let mut reader = PageReader::new(client, function, at, start_ms, end_ms, pattern);
+        while let Some(page) = reader.next().await {
+            match page {
+                Ok(events) => out.extend(events),
+                Err(e) => {
+                    return Pages {
+                        events: out,
+                        error: Some(e),
+                    };
+                }
             }
         }
     }
+    out.sort_by_key(|e| e.at_ms);
     Pages {
         events: out,
         error: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A function in a shared group is read through its own streams, a day of them at a time,
+    /// from the day before the span (an environment's stream keeps the day it started).
+    #[test]
+    fn a_shared_group_is_read_by_each_days_streams_of_the_function() {
+        let shared = Logging {
+            json: false,
+            group: Some("/apps/shop".into()),
+        };
+        let place = LogPlace::of("shop-cart", &shared);
+        assert_eq!(place.group, "/apps/shop");
+        let noon = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+        let ms = noon.timestamp_millis();
+        assert_eq!(
+            place.prefixes(ms - 600_000, ms),
+            vec![
+                Some("2026/11/30/shop-cart[".to_string()),
+                Some("2026/12/01/shop-cart[".to_string())
+            ]
+        );
+        let own = LogPlace::of("orders-api", &Logging::default());
+        assert_eq!(own.group, "/aws/lambda/orders-api");
+        assert_eq!(own.prefixes(ms - 600_000, ms), vec![None]);
+        assert_eq!(
+            LogPlace::of("/custom/group", &shared).group,
+            "/custom/group"
+        );
     }
 }

@@ -49,6 +49,8 @@ pub struct Account {
     pub usage: usage::UsageCounter,
     /// AWS's clock, from its answers: what minutes settle against.
     pub clock: server_clock::ServerClock,
+    /// Where each function logs, as the inventory says.
+    pub log_places: logs::LogPlaces,
 }
 
 /// Attempts per call (first try included) and the backoff between them.
@@ -154,6 +156,7 @@ impl Account {
             profile,
             usage: usage::UsageCounter::default(),
             clock: server_clock::ServerClock::default(),
+            log_places: logs::LogPlaces::default(),
         }
     }
 
@@ -187,23 +190,40 @@ impl Account {
         )
     }
 
+    /// A log reader over every watched region, reading where each function logs.
+    pub fn log_reader(&self) -> crate::source::log_reader::LogReader {
+        crate::source::log_reader::LogReader::Aws {
+            clients: self
+                .regions
+                .iter()
+                .map(|r| (r.clone(), self.logs_client(r)))
+                .collect(),
+            places: self.log_places.clone(),
+        }
+    }
+
     /// The endpoint every request goes to, when overridden.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.config.endpoint_url()
+    }
+
+    /// A Lambda client for `region`, counting its requests and reading AWS's clock.
+    pub fn lambda_client(&self, r: &str) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::from_conf(
+            aws_sdk_lambda::config::Builder::from(&self.config)
+                .region(Region::new(r.to_string()))
+                .interceptor(usage::CountRequests(self.usage.clone()))
+                // The inventory comes first in a poll: its answer sets the clock.
+                .interceptor(server_clock::ReadServerDate(self.clock.clone()))
+                .build(),
+        )
     }
 
     /// The clients of one region, each counting its requests.
     pub fn clients(&self, r: &str) -> Clients {
         let region = Region::new(r.to_string());
         Clients {
-            lambda: aws_sdk_lambda::Client::from_conf(
-                aws_sdk_lambda::config::Builder::from(&self.config)
-                    .region(region.clone())
-                    .interceptor(usage::CountRequests(self.usage.clone()))
-                    // The inventory comes first in a poll: its answer sets the clock.
-                    .interceptor(server_clock::ReadServerDate(self.clock.clone()))
-                    .build(),
-            ),
+            lambda: self.lambda_client(r),
             cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
                 aws_sdk_cloudwatch::config::Builder::from(&self.config)
                     .region(region.clone())
@@ -237,8 +257,11 @@ impl Account {
                     cadence,
                     inventory_every,
                     history_minutes,
-                    self.usage.clone(),
-                    self.clock.clone(),
+                    region::Shared {
+                        usage: self.usage.clone(),
+                        clock: self.clock.clone(),
+                        places: self.log_places.clone(),
+                    },
                 )) as Box<dyn Source>
             })
             .collect()

@@ -29,6 +29,14 @@ const REPORT_SCANS_PER_POLL: usize = 10;
 /// How far back the first read of a function's REPORT lines goes.
 const REPORT_FIRST_MINUTES: i64 = 15;
 
+/// What an account's region sources share: the request count, AWS's clock, and where each
+/// function logs.
+pub struct Shared {
+    pub usage: super::usage::UsageCounter,
+    pub clock: super::server_clock::ServerClock,
+    pub places: super::logs::LogPlaces,
+}
+
 pub struct RegionSource {
     name: String,
     region: String,
@@ -52,6 +60,8 @@ pub struct RegionSource {
     usage: super::usage::UsageCounter,
     /// AWS's clock: minutes settle by it, not by the local one.
     clock: super::server_clock::ServerClock,
+    /// Where each function logs: learnt from the inventory, read by every log reader.
+    places: super::logs::LogPlaces,
 }
 
 impl RegionSource {
@@ -61,9 +71,13 @@ impl RegionSource {
         cadence: Duration,
         inventory_every: Duration,
         history_minutes: u32,
-        usage: super::usage::UsageCounter,
-        clock: super::server_clock::ServerClock,
+        shared: Shared,
     ) -> Self {
+        let Shared {
+            usage,
+            clock,
+            places,
+        } = shared;
         Self {
             name: format!("aws {region}"),
             region: region.to_string(),
@@ -82,6 +96,7 @@ impl RegionSource {
             report_cursor: 0,
             usage,
             clock,
+            places,
         }
     }
 
@@ -132,6 +147,7 @@ impl RegionSource {
             })
             .collect();
         self.functions = functions.iter().map(|f| f.name.clone()).collect();
+        self.places.learn(&functions);
         self.planner.retain(&self.functions);
         self.planner
             .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
@@ -297,14 +313,16 @@ impl RegionSource {
                 last: current,
             };
             let key = crate::store::FunctionKey::new(&self.region, name);
+            let place = self.places.place(&key);
             let logs = &self.clients.logs;
             async move {
                 let read = super::logs::filter_events(
                     logs,
                     &key,
+                    &place,
                     first.start_ms(),
                     now.timestamp_millis(),
-                    Some(super::reports::PATTERN),
+                    Some(super::reports::pattern(place.json)),
                 )
                 .await
                 // A part of the REPORT lines would undercount: whole reads only.
@@ -320,8 +338,20 @@ impl RegionSource {
                     events.extend(super::reports::summarize(&key, &lines, range, settled));
                     self.reports_read.insert(key.name, settled);
                 }
-                // Never ran, so never logged: nothing to read yet.
-                Err(e) if super::logs::is_missing_group(&e) => {}
+                // In its own group: never ran, so never logged; nothing to read yet. A group
+                // its configuration names should be there: its figures cannot be read.
+                Err(e) if super::logs::is_missing_group(&e) => {
+                    let place = self.places.place(&key);
+                    if place.own_streams.is_some() {
+                        failure = Some(AwsError::new(
+                            crate::store::ProblemKind::Service,
+                            format!(
+                                "no log group {} (named in {}'s logging configuration)",
+                                place.group, key.name
+                            ),
+                        ));
+                    }
+                }
                 Err(e) => failure = Some(e),
             }
         }

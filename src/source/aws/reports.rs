@@ -13,6 +13,15 @@ use crate::store::{FunctionKey, Metric, Minute, MinuteRange};
 
 /// The filter pattern for REPORT lines and the runtimes' timeout lines.
 pub const PATTERN: &str = "?\"REPORT RequestId\" ?\"Task timed out\"";
+/// The same in the JSON log format: the `platform.report` record, whose `status` says
+/// `timeout` (Lambda Developer Guide, *Telemetry API* `platform.report`). A text pattern never
+/// matches a JSON record's `type`, so each format needs its own.
+pub const JSON_PATTERN: &str = "{ $.type = \"platform.report\" }";
+
+/// The pattern for a function's REPORT records in its log format.
+pub fn pattern(json: bool) -> &'static str {
+    if json { JSON_PATTERN } else { PATTERN }
+}
 
 #[derive(Default)]
 struct MinuteFigures {

@@ -114,6 +114,7 @@ impl DemoSource {
                 "arn:aws:lambda:{}:123456789012:function:{}",
                 inst.region, inst.name
             )),
+            logging: Default::default(),
         }
     }
 
