@@ -493,6 +493,28 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     let _ = client.shutdown().await;
 }
 
+/// Where the data of query `id` is in a GetMetricData answer: from its `<Timestamps` to the end
+/// of its `<Values>` (either may be empty, `<Values/>`), and the end of its status, all before
+/// the next query's `<Id>`.
+fn data_span(body: &str, id: &str) -> Option<(usize, usize, usize)> {
+    let at = body.find(&format!("<Id>{id}</Id>"))?;
+    let end = body[at + 4..]
+        .find("<Id>")
+        .map(|i| at + 4 + i)
+        .or_else(|| body.find("</MetricDataResults>"))
+        .unwrap_or(body.len());
+    let result = &body[at..end];
+    let from = at + result.find("<Timestamps")?;
+    let values_end = at + result
+        .find("</Values>")
+        .map(|i| i + "</Values>".len())
+        .or_else(|| result.find("<Values/>").map(|i| i + "<Values/>".len()))?;
+    let status_end = result
+        .find("</StatusCode>")
+        .map_or(values_end, |i| at + i + "</StatusCode>".len());
+    (from < values_end).then_some((from, values_end, status_end))
+}
+
 /// Moto's GetMetricData answer with the queries of `failed` turned into failures: their
 /// timestamps and values emptied, their `StatusCode` set, a `Messages` entry added. The
 /// Content-Length follows the new body.
@@ -504,15 +526,7 @@ fn fail_queries(response: &[u8], failed: &[(String, &'static str)]) -> Vec<u8> {
     let (head, body) = (&text[..split], &text[split + 4..]);
     let mut body = body.to_string();
     for (id, status) in failed {
-        let Some(at) = body.find(&format!("<Id>{id}</Id>")) else {
-            continue;
-        };
-        let (Some(from), Some(to)) = (
-            body[at..].find("<Timestamps>").map(|i| at + i),
-            body[at..]
-                .find("</StatusCode>")
-                .map(|i| at + i + "</StatusCode>".len()),
-        ) else {
+        let Some((from, _, to)) = data_span(&body, id) else {
             continue;
         };
         let failure = format!(
@@ -624,15 +638,7 @@ fn land(response: &[u8], request: &str, offset: i64, late: &[Late]) -> Vec<u8> {
     let now = chrono::Utc::now().timestamp();
     let peer = now + offset;
     for (id, function) in functions_of_queries(request) {
-        let Some(at) = body.find(&format!("<Id>{id}</Id>")) else {
-            continue;
-        };
-        let (Some(from), Some(to)) = (
-            body[at..].find("<Timestamps>").map(|i| at + i),
-            body[at..]
-                .find("</Values>")
-                .map(|i| at + i + "</Values>".len()),
-        ) else {
+        let Some((from, to, _)) = data_span(&body, &id) else {
             continue;
         };
         let section = &body[from..to];
