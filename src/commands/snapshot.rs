@@ -82,6 +82,8 @@ pub struct FunctionRow {
     /// The first minute whose figures may still grow (CloudWatch is still adding to it: a
     /// function settles after its timeout), RFC 3339; `null` when the window is all settled.
     pub provisional_from: Option<String>,
+    /// When its figures were last read, RFC 3339 (`null`: not yet).
+    pub figures_read_at: Option<String>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
@@ -159,6 +161,10 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             init_p99_ms: round(s.init_p99_ms, 2),
             memory_used_max_mb: whole(s.memory_used_max_mb),
             provisional_from: minute(s.provisional_from),
+            figures_read_at: f
+                .history
+                .read_at
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
         })
         .collect();
     functions.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));

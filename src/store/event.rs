@@ -77,6 +77,15 @@ pub enum SourceEvent {
     LogsReset,
     /// Whether the lines streaming in are a sample (Live Tail above 500 events a second).
     LogsSampled(bool),
+    /// A poll read these functions' figures at `at`; `whole`: every figure of the region was
+    /// read, its own included. What the data's age is told from: a poll where most requests
+    /// failed leaves the age growing.
+    FiguresRead {
+        region: String,
+        functions: Vec<String>,
+        whole: bool,
+        at: DateTime<Utc>,
+    },
     /// Cost Explorer's month to date (fresh, or from the disk cache).
     Cost(Box<CostReport>),
     /// The dashboard's own requests to AWS so far (running totals).

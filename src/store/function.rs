@@ -107,6 +107,8 @@ pub struct History {
     /// The newest minute whose figures will not change any more: the ones after it are
     /// provisional (their counts may still grow). `None`: no source said.
     pub settled: Option<Minute>,
+    /// When its figures were last read (`None`: not yet, or by a source that does not say).
+    pub read_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Init durations of cold starts (ms), by minute, oldest first: percentiles need samples.
     /// The minute is kept in 32 bits (epoch minutes fit until the year 6053), so that a
     /// sample takes 8 bytes, not 16: thousands of functions keep hundreds each.
@@ -118,6 +120,7 @@ impl History {
         Self {
             series: std::array::from_fn(|_| Series::new(capacity)),
             settled: None,
+            read_at: None,
             init_samples: std::collections::VecDeque::new(),
         }
     }

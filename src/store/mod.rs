@@ -94,6 +94,8 @@ pub struct RegionState {
     pub sums: [Series; 3],
     /// The newest minute of the region's own figures that will not change any more.
     pub settled: Option<Minute>,
+    /// When a poll last read every figure of the region.
+    pub read_at: Option<DateTime<Utc>>,
 }
 
 /// The sums a region reports of itself.
@@ -190,17 +192,35 @@ impl Store {
             concurrency: Series::new(capacity),
             sums: std::array::from_fn(|_| Series::new(capacity)),
             settled: None,
+            read_at: None,
         })
     }
 
-    /// The oldest of the sources' last successful polls: the age of the data on screen.
+    /// The age of the data on screen: the oldest of the sources' last successful polls and of
+    /// the regions' last whole reads (a poll can succeed in part: its region's age grows).
     pub fn data_as_of(&self) -> Option<DateTime<Utc>> {
         let mut oldest = None;
         for s in self.sources.values() {
             let t = s.last_success?;
             oldest = Some(oldest.map_or(t, |o: DateTime<Utc>| o.min(t)));
         }
+        for r in self.regions.values() {
+            if let (Some(t), Some(o)) = (r.read_at, oldest) {
+                oldest = Some(o.min(t));
+            }
+        }
         oldest
+    }
+
+    /// When each region's figures were last read whole, oldest first.
+    pub fn region_ages(&self) -> Vec<(&str, Option<DateTime<Utc>>)> {
+        let mut ages: Vec<(&str, Option<DateTime<Utc>>)> = self
+            .regions
+            .iter()
+            .map(|(r, s)| (r.as_str(), s.read_at))
+            .collect();
+        ages.sort_by_key(|(_, at)| *at);
+        ages
     }
 
     /// True while any source is still on its first load.
@@ -344,6 +364,23 @@ impl Store {
             SourceEvent::LogsReset => {
                 self.logs.clear();
                 Changed::Logs
+            }
+            SourceEvent::FiguresRead {
+                region,
+                functions,
+                whole,
+                at,
+            } => {
+                for name in functions {
+                    let key = FunctionKey::new(&region, name);
+                    if let Some(&i) = self.index.get(&key) {
+                        self.functions[i].history.read_at = Some(at);
+                    }
+                }
+                if whole {
+                    self.region_state(region).read_at = Some(at);
+                }
+                Changed::Status
             }
             SourceEvent::LogsSampled(sampled) => {
                 self.logs.set_sampled(sampled);

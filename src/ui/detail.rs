@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::chart::{self, Series};
 use super::format;
 use super::theme::Theme;
-use crate::store::health::{Breach, timeout_in_sight};
+use crate::store::health::{Breach, is_stale, timeout_in_sight};
 use crate::store::{Function, Metric};
 use crate::view::{DetailView, View};
 
@@ -53,7 +53,20 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
                 format::age((v.now - at).num_seconds())
             )
         });
+    let read = f.history.read_at.map(|at| (v.now - at).num_seconds());
+    let read_style = if read.is_some_and(|secs| is_stale(secs, v.interval_secs)) {
+        t.warn
+    } else {
+        t.text
+    };
     let config: Vec<(&str, String, ratatui::style::Style)> = vec![
+        (
+            "figures",
+            read.map_or(format::UNKNOWN.into(), |secs| {
+                format!("read {} ago", format::age(secs))
+            }),
+            read_style,
+        ),
         ("region", facts.region.clone(), t.text),
         ("project", f.project.clone(), t.text),
         (

@@ -12,7 +12,7 @@ use super::format;
 use super::table::{self, ColSpec};
 use super::text::{short_region, truncate};
 use super::theme::Theme;
-use crate::store::health::Breach;
+use crate::store::health::{Breach, is_stale};
 use crate::store::window::{FleetStats, FunctionStats};
 use crate::store::{Function, Metric, MinuteRange};
 use crate::view::{SortColumn, TableDrawn, View};
@@ -316,13 +316,25 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
             let s = &stats.functions[i];
             let breach = Breach::of(s, v.thresholds);
             let mut style = if breach.any() { t.breach_row } else { t.text };
+            // A row whose figures were last read polls ago says how old they are.
+            let lag = f
+                .history
+                .read_at
+                .map(|at| (v.now - at).num_seconds())
+                .filter(|secs| is_stale(*secs, v.interval_secs));
+            if lag.is_some() {
+                style = style.patch(t.muted);
+            }
             if Some(offset + n) == table.selected {
                 style = style.patch(t.selected);
             }
-            Row::new(
-                cols.iter()
-                    .map(|(c, w)| cell(c.col, *w, f, s, breach, stats, t)),
-            )
+            Row::new(cols.iter().map(|(c, w)| match (c.col, lag) {
+                (Col::Name, Some(secs)) => Cell::from(truncate(
+                    &format!("{} ({} old)", f.facts.name, format::age(secs)),
+                    usize::from(*w),
+                )),
+                _ => cell(c.col, *w, f, s, breach, stats, t),
+            }))
             .style(style)
         });
     let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w)).collect();

@@ -106,7 +106,20 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
                 t.header
             };
             let a = format::age(secs);
-            part(format!("data {a} old"), a, style)
+            // Several regions, one behind: which.
+            let behind = store
+                .region_ages()
+                .first()
+                .filter(|(_, read)| store.region_ages().len() > 1 && *read == Some(at))
+                .map(|(r, _)| *r);
+            match behind.filter(|_| is_stale(secs, v.interval_secs)) {
+                Some(region) => part(
+                    format!("data {a} old in {region}"),
+                    format!("{a} {}", crate::ui::text::short_region(region)),
+                    style,
+                ),
+                None => part(format!("data {a} old"), a, style),
+            }
         }
         None => part("no data yet".into(), "no data", t.warn),
     };

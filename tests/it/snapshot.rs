@@ -66,6 +66,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "init_p99_ms",
             "memory_used_max_mb",
             "provisional_from",
+            "figures_read_at",
         ])
     );
     assert_eq!(

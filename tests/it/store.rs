@@ -472,3 +472,36 @@ fn only_what_figures_come_from_makes_views_recompute() {
     ));
     assert!(store.version() > before);
 }
+
+/// The header's age is the oldest of the sources' polls and the regions' whole reads: a
+/// region whose last polls failed in part is named, its age counting, while the other region
+/// and the poller itself are fresh.
+#[test]
+fn the_header_names_the_region_whose_figures_are_behind() {
+    let (mut store, _) = one_function();
+    let now = t0();
+    store.apply(SourceEvent::Status {
+        source: "aws us-east-1".into(),
+        state: LoadingState::Loaded,
+        at: now,
+    });
+    for (region, at) in [
+        ("us-east-1", now - Duration::minutes(6)),
+        ("eu-west-1", now),
+    ] {
+        store.apply(SourceEvent::FiguresRead {
+            region: region.into(),
+            functions: vec!["orders-api".into()],
+            whole: true,
+            at,
+        });
+    }
+    assert_eq!(store.data_as_of(), Some(now - Duration::minutes(6)));
+    let mut app = crate::support::app_with(store, Window::M15);
+    app.set_now(now);
+    let s = crate::support::screen(&crate::support::render(&mut app, 160, 48));
+    let header = s.lines().next().unwrap();
+    assert!(header.contains("data 6m old in us-east-1"), "{header}");
+    let row = crate::support::line_with(&s, "orders-api").unwrap();
+    assert!(row.contains("orders-api (6m old)"), "{row}");
+}

@@ -153,3 +153,52 @@ async fn a_late_timeout_of_a_long_job_shows_within_one_poll() {
     assert!(cursor.contains("errors 1"), "{cursor}");
     tui.send("q");
 }
+
+/// A poll in which a query failed is no fresh read: the region's age and the failed
+/// function's keep counting, while the functions read are fresh. Before, any poll that
+/// brought some data said `data <1m old`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
+    // Shared: it looks at the ages of the functions of this region, whoever made them.
+    let region = "eu-west-3";
+    for name in ["fresh-orders", "fresh-payments"] {
+        create_function(region, &Spec::new(name)).await;
+        put_metric(region, name, "Invocations", 5.0, STEADY_MINUTES).await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    // The first function's invocations fail inside a good answer.
+    proxy.fail_query("q0_0", "InternalError");
+    let account = account(&proxy.url, region);
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    let source = &mut sources[0];
+    let mut store = empty_store();
+    let t1 = Utc::now();
+    store.apply_all(source.poll(t1).await);
+    assert_eq!(store.region_ages(), vec![(region, None)], "not read whole");
+    let unread: Vec<&str> = store
+        .functions()
+        .iter()
+        .filter(|f| f.history.read_at.is_none())
+        .map(|f| f.facts.name.as_str())
+        .collect();
+    assert_eq!(unread.len(), 1, "only the failed one: {unread:?}");
+    assert!(
+        store
+            .functions()
+            .iter()
+            .filter(|f| f.history.read_at == Some(t1))
+            .count()
+            >= 1
+    );
+
+    proxy.clear();
+    let t2 = t1 + chrono::Duration::minutes(1);
+    store.apply_all(source.poll(t2).await);
+    assert_eq!(store.region_ages(), vec![(region, Some(t2))]);
+    assert!(
+        store
+            .functions()
+            .iter()
+            .all(|f| f.history.read_at == Some(t2))
+    );
+}

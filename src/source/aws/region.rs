@@ -193,6 +193,8 @@ impl RegionSource {
         // The newest minute each function failed in, among what this poll read.
         let mut failing: HashMap<String, Option<Minute>> = HashMap::new();
         let mut base_ok = true;
+        // The functions whose sums this poll read: their rows' figures are this fresh.
+        let mut read: Vec<String> = Vec::new();
         for b in &batches {
             let range = MinuteRange {
                 first: b.first,
@@ -217,6 +219,9 @@ impl RegionSource {
             base_ok &= b.group == Group::P99 || fetched.failures.is_empty();
             outcome.0.extend(fetched.failures);
             for u in &fetched.updates {
+                if b.group == Group::Sums && u.metric == Metric::Invocations {
+                    read.push(u.key.name.clone());
+                }
                 let settled = self.planner.settled(&u.key.name, now);
                 self.planner.fetched(b.group, &u.key.name, now, settled);
                 if matches!(u.metric, Metric::Errors | Metric::Throttles) {
@@ -289,6 +294,12 @@ impl RegionSource {
         if base_ok && region_ok {
             self.settled = Some(settled);
         }
+        events.push(SourceEvent::FiguresRead {
+            region: self.region.clone(),
+            functions: read,
+            whole: base_ok && region_ok,
+            at: local,
+        });
     }
 
     /// Reads the REPORT lines of the next few functions, since each was last read.

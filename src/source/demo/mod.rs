@@ -176,6 +176,23 @@ impl DemoSource {
             });
         }
         self.sent_until = Some(pass.current.minus(SETTLE_MINUTES));
+        let mut by_region: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for inst in fleet.instances() {
+            by_region
+                .entry(inst.region)
+                .or_default()
+                .push(inst.name.to_string());
+        }
+        events.extend(
+            by_region
+                .into_iter()
+                .map(|(region, functions)| SourceEvent::FiguresRead {
+                    region: region.to_string(),
+                    functions,
+                    whole: true,
+                    at: pass.now,
+                }),
+        );
         events
     }
 
