@@ -505,10 +505,11 @@ fn data_span(body: &str, id: &str) -> Option<(usize, usize, usize)> {
         .unwrap_or(body.len());
     let result = &body[at..end];
     let from = at + result.find("<Timestamps")?;
-    let values_end = at + result
-        .find("</Values>")
-        .map(|i| i + "</Values>".len())
-        .or_else(|| result.find("<Values/>").map(|i| i + "<Values/>".len()))?;
+    let values_end = at
+        + result
+            .find("</Values>")
+            .map(|i| i + "</Values>".len())
+            .or_else(|| result.find("<Values/>").map(|i| i + "<Values/>".len()))?;
     let status_end = result
         .find("</StatusCode>")
         .map_or(values_end, |i| at + i + "</StatusCode>".len());

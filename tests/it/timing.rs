@@ -202,3 +202,78 @@ async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
             .all(|f| f.history.read_at == Some(t2))
     );
 }
+
+/// REPORT reads are bounded: a read folds at most `LINES_PER_READ` lines and stops at the last
+/// minute it read whole; the minutes after it stay unknown (never a count made from part of
+/// their lines) until the function's next turn reads on from there.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_functions_report_read_stops_at_a_whole_minute_and_reads_on() {
+    use lambdatop::source::aws::report_reads::LINES_PER_READ;
+    // Shared: it looks only at its own function.
+    let region = "eu-west-3";
+    create_function(region, &Spec::new("report-heavy")).await;
+    let now = Utc::now();
+    let this_minute = now.timestamp_millis() - now.timestamp_millis().rem_euclid(60_000);
+    let per_minute: usize = 3_125;
+    let minutes: Vec<i64> = (5..=12).collect();
+    let lines: Vec<(i64, String)> = minutes
+        .iter()
+        .flat_map(|k| {
+            (0..per_minute).map(move |i| {
+                (
+                    this_minute - k * 60_000 + i as i64 * 10,
+                    format!(
+                        "REPORT RequestId: r{k}-{i}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 100.00 ms\t"
+                    ),
+                )
+            })
+        })
+        .collect();
+    assert!(lines.len() > LINES_PER_READ);
+    for chunk in lines.chunks(5_000) {
+        crate::moto::put_logs(region, "report-heavy", "2026/12/01/[$LATEST]heavy", chunk).await;
+    }
+    let account = account(&moto::url(), region);
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    let mut store = empty_store();
+    store.apply_all(sources[0].poll(now).await);
+    let key = FunctionKey::new(region, "report-heavy");
+    let cold = |store: &lambdatop::store::Store, k: i64| {
+        store
+            .function(&key)
+            .unwrap()
+            .history
+            .get(Metric::ColdStarts, Minute::of(now).minus(k))
+    };
+    // The round-robin reaches it within a few polls (other functions share the region).
+    let mut polls = 0;
+    while cold(&store, 12).is_none() && polls < 10 {
+        store.apply_all(sources[1].poll(now).await);
+        polls += 1;
+    }
+    assert_eq!(
+        cold(&store, 12),
+        Some(per_minute as f64),
+        "whole minutes counted"
+    );
+    assert_eq!(cold(&store, 5), None, "past the cut: unknown, not a part");
+    let read: usize = minutes
+        .iter()
+        .filter(|k| cold(&store, **k).is_some())
+        .count();
+    assert!(
+        read < minutes.len() && read * per_minute <= LINES_PER_READ,
+        "{read} minutes"
+    );
+
+    // Its next turn reads on from the cut.
+    for _ in 0..10 {
+        if cold(&store, 5).is_some() {
+            break;
+        }
+        store.apply_all(sources[1].poll(now).await);
+    }
+    for k in &minutes {
+        assert_eq!(cold(&store, *k), Some(per_minute as f64), "{k} minutes ago");
+    }
+}

@@ -108,23 +108,61 @@ impl LogPlace {
 /// Where each function logs, as the inventory last said, shared by an account's region sources
 /// (which learn it) and its log readers (which read there).
 #[derive(Debug, Clone, Default)]
-pub struct LogPlaces(Arc<RwLock<HashMap<FunctionKey, Logging>>>);
+pub struct LogPlaces(Arc<RwLock<Places>>);
+
+#[derive(Debug, Default)]
+struct Places {
+    by_function: HashMap<FunctionKey, Logging>,
+    /// Regions whose inventory was asked for at least once, answered or not.
+    asked: std::collections::HashSet<String>,
+}
 
 impl LogPlaces {
-    /// The inventory of a region: how each of its functions logs.
-    pub fn learn(&self, functions: &[FunctionFacts]) {
-        if let Ok(mut m) = self.0.write() {
+    /// The inventory of `region`: its functions and how each logs (the ones gone are
+    /// forgotten).
+    pub fn learn(&self, region: &str, functions: &[FunctionFacts]) {
+        if let Ok(mut p) = self.0.write() {
+            p.by_function.retain(|k, _| k.region != region);
             for f in functions {
-                m.insert(f.key(), f.logging.clone());
+                p.by_function.insert(f.key(), f.logging.clone());
             }
         }
     }
 
     /// How one function logs, learnt some other way (GetFunctionConfiguration).
     pub fn know(&self, key: &FunctionKey, logging: Logging) {
-        if let Ok(mut m) = self.0.write() {
-            m.insert(key.clone(), logging);
+        if let Ok(mut p) = self.0.write() {
+            p.by_function.insert(key.clone(), logging);
         }
+    }
+
+    /// `region`'s inventory was asked for (answered or not): readers need wait no longer.
+    pub fn asked(&self, region: &str) {
+        if let Ok(mut p) = self.0.write() {
+            p.asked.insert(region.to_string());
+        }
+    }
+
+    /// Whether `region`'s inventory was asked for.
+    pub fn was_asked(&self, region: &str) -> bool {
+        self.0.read().is_ok_and(|p| p.asked.contains(region))
+    }
+
+    /// The functions of `region` the inventory gave, by name.
+    pub fn functions_of(&self, region: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .0
+            .read()
+            .map(|p| {
+                p.by_function
+                    .keys()
+                    .filter(|k| k.region == region)
+                    .map(|k| k.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
     }
 
     /// Where `key`'s lines are: its own group in text until told otherwise.
@@ -133,7 +171,7 @@ impl LogPlaces {
             .0
             .read()
             .ok()
-            .and_then(|m| m.get(key).cloned())
+            .and_then(|p| p.by_function.get(key).cloned())
             .unwrap_or_default();
         LogPlace::of(&key.name, &logging)
     }

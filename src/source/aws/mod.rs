@@ -16,6 +16,7 @@ pub mod logs;
 pub mod metrics;
 pub mod plan;
 pub mod region;
+pub mod report_reads;
 pub mod reports;
 pub mod server_clock;
 pub mod usage;
@@ -237,34 +238,43 @@ impl Account {
                     .interceptor(usage::CountRequests(self.usage.clone()))
                     .build(),
             ),
-            logs: self.logs_client(r),
         }
     }
 
-    /// One source per region, each polled in its own task.
+    /// Two sources per region, each polled in its own task: inventory and metrics, and the
+    /// REPORT reads (so that reading logs never delays a metrics poll).
     pub fn sources(
         &self,
         cadence: Duration,
         inventory_every: Duration,
         history_minutes: u32,
     ) -> Vec<Box<dyn Source>> {
-        self.regions
-            .iter()
-            .map(|r| {
-                Box::new(RegionSource::new(
-                    r,
-                    self.clients(r),
-                    cadence,
-                    inventory_every,
-                    history_minutes,
-                    region::Shared {
-                        usage: self.usage.clone(),
-                        clock: self.clock.clone(),
-                        places: self.log_places.clone(),
-                    },
-                )) as Box<dyn Source>
-            })
-            .collect()
+        let shared = region::Shared {
+            usage: self.usage.clone(),
+            clock: self.clock.clone(),
+            places: self.log_places.clone(),
+        };
+        let mut sources: Vec<Box<dyn Source>> = Vec::new();
+        for r in &self.regions {
+            sources.push(Box::new(RegionSource::new(
+                r,
+                self.clients(r),
+                cadence,
+                inventory_every,
+                history_minutes,
+                shared.clone(),
+            )));
+        }
+        for r in &self.regions {
+            sources.push(Box::new(report_reads::ReportSource::new(
+                r,
+                self.logs_client(r),
+                shared.clone(),
+                cadence,
+                history_minutes,
+            )));
+        }
+        sources
     }
 }
 

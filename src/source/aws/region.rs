@@ -3,7 +3,9 @@
 //! screen or failing, the rest less often) — the first poll fills the whole history, later ones
 //! ask each function only for the minutes since its last settled one, with an overlap so late
 //! datapoints are corrected. Each part that fails is reported under its own scope (inventory,
-//! tags, metrics, p99) and clears when it works again; the other parts go on.
+//! tags, metrics, p99) and clears when it works again; the other parts go on. The REPORT reads
+//! of the region are a source of their own (`report_reads`), which learns the functions from
+//! this one through `LogPlaces`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -21,16 +23,20 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
-    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
 
-/// Functions whose REPORT lines are read each poll.
-const REPORT_SCANS_PER_POLL: usize = 10;
-/// How far back the first read of a function's REPORT lines goes.
-const REPORT_FIRST_MINUTES: i64 = 15;
+/// Says the region's inventory was asked for when it goes (after the functions are learnt).
+struct Asked<'a>(&'a super::logs::LogPlaces, &'a str);
+
+impl Drop for Asked<'_> {
+    fn drop(&mut self) {
+        self.0.asked(self.1);
+    }
+}
 
 /// What an account's region sources share: the request count, AWS's clock, and where each
 /// function logs.
+#[derive(Clone)]
 pub struct Shared {
     pub usage: super::usage::UsageCounter,
     pub clock: super::server_clock::ServerClock,
@@ -53,10 +59,6 @@ pub struct RegionSource {
     /// Which functions' metrics each poll asks for.
     planner: super::plan::Planner,
     limit_asked: bool,
-    /// Per function, the newest settled minute whose REPORT lines were read.
-    reports_read: HashMap<String, Minute>,
-    /// Where the round-robin of REPORT reads goes on.
-    report_cursor: usize,
     usage: super::usage::UsageCounter,
     /// AWS's clock: minutes settle by it, not by the local one.
     clock: super::server_clock::ServerClock,
@@ -92,8 +94,6 @@ impl RegionSource {
             settled: None,
             planner: super::plan::Planner::default(),
             limit_asked: false,
-            reports_read: HashMap::new(),
-            report_cursor: 0,
             usage,
             clock,
             places,
@@ -124,7 +124,10 @@ impl RegionSource {
         if !due {
             return;
         }
-        let functions = match inventory::list_functions(&self.clients.lambda, &self.region).await {
+        let listed = inventory::list_functions(&self.clients.lambda, &self.region).await;
+        // Answered or not: the REPORT reads of the region need wait no longer.
+        let _asked = Asked(&self.places, &self.region);
+        let functions = match listed {
             Ok(f) => f,
             Err(e) => {
                 events.push(self.problem("inventory", &e, now));
@@ -147,7 +150,7 @@ impl RegionSource {
             })
             .collect();
         self.functions = functions.iter().map(|f| f.name.clone()).collect();
-        self.places.learn(&functions);
+        self.places.learn(&self.region, &functions);
         self.planner.retain(&self.functions);
         self.planner
             .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
@@ -301,87 +304,6 @@ impl RegionSource {
             at: local,
         });
     }
-
-    /// Reads the REPORT lines of the next few functions, since each was last read.
-    async fn poll_reports(&mut self, local: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
-        if self.functions.is_empty() {
-            return;
-        }
-        let now = self.clock.now(local);
-        let current = Minute::of(now);
-        // A REPORT line is stamped when its invocation ends, and logs land in seconds.
-        let settled = current.minus(SETTLE_MINUTES);
-        let n = self.functions.len();
-        let picked: Vec<String> = (0..REPORT_SCANS_PER_POLL.min(n))
-            .map(|k| self.functions[(self.report_cursor + k) % n].clone())
-            .collect();
-        self.report_cursor = (self.report_cursor + picked.len()) % n;
-        let history = self.history_minutes;
-        let reads = futures::future::join_all(picked.iter().map(|name| {
-            let first = report_read_from(self.reports_read.get(name).copied(), current, history);
-            let range = MinuteRange {
-                first,
-                last: current,
-            };
-            let key = crate::store::FunctionKey::new(&self.region, name);
-            let place = self.places.place(&key);
-            let logs = &self.clients.logs;
-            async move {
-                let read = super::logs::filter_events(
-                    logs,
-                    &key,
-                    &place,
-                    first.start_ms(),
-                    now.timestamp_millis(),
-                    Some(super::reports::pattern(place.json)),
-                )
-                .await
-                // A part of the REPORT lines would undercount: whole reads only.
-                .whole();
-                (key, range, read)
-            }
-        }))
-        .await;
-        let mut failure = None;
-        for (key, range, read) in reads {
-            match read {
-                Ok(lines) => {
-                    events.extend(super::reports::summarize(&key, &lines, range, settled));
-                    self.reports_read.insert(key.name, settled);
-                }
-                // In its own group: never ran, so never logged; nothing to read yet. A group
-                // its configuration names should be there: its figures cannot be read.
-                Err(e) if super::logs::is_missing_group(&e) => {
-                    let place = self.places.place(&key);
-                    if place.own_streams.is_some() {
-                        failure = Some(AwsError::new(
-                            crate::store::ProblemKind::Service,
-                            format!(
-                                "no log group {} (named in {}'s logging configuration)",
-                                place.group, key.name
-                            ),
-                        ));
-                    }
-                }
-                Err(e) => failure = Some(e),
-            }
-        }
-        match failure {
-            Some(e) => events.push(self.problem("reports", &e, local)),
-            None => events.push(self.resolved("reports")),
-        }
-    }
-}
-
-/// Where a function's REPORT read starts: a little before where its last one settled, or 15
-/// minutes back the first time — and never before the history kept, however long ago the last
-/// read was (on a big fleet each function's turn comes round hours apart).
-fn report_read_from(last: Option<Minute>, current: Minute, history_minutes: u32) -> Minute {
-    let oldest = current.minus(i64::from(history_minutes));
-    last.map_or(current.minus(REPORT_FIRST_MINUTES), |m| {
-        m.minus(OVERLAP_MINUTES - 1)
-    })
-    .max(oldest)
 }
 
 /// Raises one problem for the failed requests of a scope, or clears it when all worked.
@@ -426,7 +348,6 @@ impl Source for RegionSource {
             let mut events = Vec::new();
             self.poll_inventory(now, &mut events).await;
             self.poll_metrics(now, &mut events).await;
-            self.poll_reports(now, &mut events).await;
             events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
             events
         })
@@ -439,28 +360,5 @@ impl Source for RegionSource {
     fn watch(&mut self, on_screen: &[crate::store::FunctionKey]) {
         let mine = on_screen.iter().filter(|k| k.region == self.region);
         self.planner.watch(mine.map(|k| k.name.clone()));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_report_read_never_reaches_before_the_history_kept() {
-        let now = Minute(1_000_000);
-        assert_eq!(
-            report_read_from(None, now, 180),
-            now.minus(REPORT_FIRST_MINUTES)
-        );
-        assert_eq!(
-            report_read_from(Some(now.minus(10)), now, 180),
-            now.minus(10 + OVERLAP_MINUTES - 1)
-        );
-        // Last read sixteen hours ago: only the three hours the store keeps.
-        assert_eq!(
-            report_read_from(Some(now.minus(960)), now, 180),
-            now.minus(180)
-        );
     }
 }

@@ -46,63 +46,84 @@ pub fn summarize(
     range: MinuteRange,
     settled: Minute,
 ) -> Vec<SourceEvent> {
-    let mut minutes: BTreeMap<Minute, MinuteFigures> = BTreeMap::new();
-    for e in events {
-        let m = Minute::of_ms(e.at_ms);
-        if !range.contains(m) || m > settled {
-            continue;
-        }
-        let fig = minutes.entry(m).or_default();
-        if let Some(r) = report::parse(&e.message) {
-            if let Some(init) = r.init_ms {
-                fig.cold += 1.0;
-                fig.inits.push(init);
-                fig.init_max = Some(fig.init_max.map_or(init, |x: f64| x.max(init)));
+    let mut fold = Fold::default();
+    fold.add(events);
+    fold.finish(key, range, settled)
+}
+
+/// REPORT figures folded page by page, so a read holds a page of lines, not all of them.
+#[derive(Default)]
+pub struct Fold {
+    minutes: BTreeMap<Minute, MinuteFigures>,
+}
+
+impl Fold {
+    /// Folds in a page of REPORT and timeout lines.
+    pub fn add(&mut self, events: &[LogEvent]) {
+        for e in events {
+            let fig = self.minutes.entry(Minute::of_ms(e.at_ms)).or_default();
+            if let Some(r) = report::parse(&e.message) {
+                if let Some(init) = r.init_ms {
+                    fig.cold += 1.0;
+                    fig.inits.push(init);
+                    fig.init_max = Some(fig.init_max.map_or(init, |x: f64| x.max(init)));
+                }
+                if let Some(used) = r.max_memory_mb.map(f64::from) {
+                    fig.memory_max = Some(fig.memory_max.map_or(used, |x: f64| x.max(used)));
+                }
+                if r.timed_out {
+                    fig.timed_out.insert(r.request_id);
+                }
+            } else if let Some(id) = timed_out_request(&e.message) {
+                fig.timed_out.insert(id.to_string());
             }
-            if let Some(used) = r.max_memory_mb.map(f64::from) {
-                fig.memory_max = Some(fig.memory_max.map_or(used, |x: f64| x.max(used)));
-            }
-            if r.timed_out {
-                fig.timed_out.insert(r.request_id);
-            }
-        } else if let Some(id) = timed_out_request(&e.message) {
-            fig.timed_out.insert(id.to_string());
         }
     }
-    let settled_range = MinuteRange {
-        first: range.first,
-        last: range.last.min(settled),
-    };
-    let series = |metric: Metric, f: &dyn Fn(Option<&MinuteFigures>) -> Option<f64>| {
-        SourceEvent::Metrics(MetricUpdate {
-            key: key.clone(),
-            metric,
-            points: settled_range
-                .iter()
-                .map(|m| (m, f(minutes.get(&m))))
-                .collect(),
-            // Stamped at each invocation's end: these say nothing of when metrics settle.
-            settled: None,
-        })
-    };
-    let samples = minutes
-        .iter()
-        .flat_map(|(m, fig)| fig.inits.iter().map(move |v| (*m, *v)))
-        .collect();
-    vec![
-        // Read and silent: no cold start, no timeout.
-        series(Metric::ColdStarts, &|f| Some(f.map_or(0.0, |f| f.cold))),
-        series(Metric::Timeouts, &|f| {
-            Some(f.map_or(0.0, |f| f.timed_out.len() as f64))
-        }),
-        series(Metric::InitDurationMax, &|f| f.and_then(|f| f.init_max)),
-        series(Metric::MemoryUsedMax, &|f| f.and_then(|f| f.memory_max)),
-        SourceEvent::InitDurations {
-            key: key.clone(),
-            covered: settled_range,
-            samples,
-        },
-    ]
+
+    /// The store events of the minutes of `range` up to `settled`: every line of them read.
+    pub fn finish(
+        self,
+        key: &FunctionKey,
+        range: MinuteRange,
+        settled: Minute,
+    ) -> Vec<SourceEvent> {
+        let minutes = self.minutes;
+        let settled_range = MinuteRange {
+            first: range.first,
+            last: range.last.min(settled),
+        };
+        let series = |metric: Metric, f: &dyn Fn(Option<&MinuteFigures>) -> Option<f64>| {
+            SourceEvent::Metrics(MetricUpdate {
+                key: key.clone(),
+                metric,
+                points: settled_range
+                    .iter()
+                    .map(|m| (m, f(minutes.get(&m))))
+                    .collect(),
+                // Stamped at each invocation's end: these say nothing of when metrics settle.
+                settled: None,
+            })
+        };
+        let samples = minutes
+            .iter()
+            .filter(|(m, _)| settled_range.contains(**m))
+            .flat_map(|(m, fig)| fig.inits.iter().map(move |v| (*m, *v)))
+            .collect();
+        vec![
+            // Read and silent: no cold start, no timeout.
+            series(Metric::ColdStarts, &|f| Some(f.map_or(0.0, |f| f.cold))),
+            series(Metric::Timeouts, &|f| {
+                Some(f.map_or(0.0, |f| f.timed_out.len() as f64))
+            }),
+            series(Metric::InitDurationMax, &|f| f.and_then(|f| f.init_max)),
+            series(Metric::MemoryUsedMax, &|f| f.and_then(|f| f.memory_max)),
+            SourceEvent::InitDurations {
+                key: key.clone(),
+                covered: settled_range,
+                samples,
+            },
+        ]
+    }
 }
 
 #[cfg(test)]
