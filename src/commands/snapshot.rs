@@ -84,6 +84,8 @@ pub struct FunctionRow {
     pub provisional_from: Option<String>,
     /// When its figures were last read, RFC 3339 (`null`: not yet).
     pub figures_read_at: Option<String>,
+    /// SnapStart restores (REPORT lines with a Restore Duration), apart from cold starts.
+    pub restores: Option<u64>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
@@ -161,6 +163,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             init_p99_ms: round(s.init_p99_ms, 2),
             memory_used_max_mb: whole(s.memory_used_max_mb),
             provisional_from: minute(s.provisional_from),
+            restores: whole(s.restores),
             figures_read_at: f
                 .history
                 .read_at

@@ -3,7 +3,8 @@
 //! Max Memory Used: 75 MB Init Duration: 118.45 ms [Status: timeout]` (fields separated by tabs,
 //! or spaces once copied around) and in the JSON log format's `platform.report` record; and
 //! the `Task timed out after N seconds` line. From them come cold starts (an Init Duration),
-//! init times, memory headroom and timeouts.
+//! SnapStart restores (a `Restore Duration` in place of an Init Duration: a snapshot resumed,
+//! counted apart), init times, memory headroom and timeouts.
 
 use serde::Deserialize;
 
@@ -16,6 +17,9 @@ pub struct Report {
     pub max_memory_mb: Option<u32>,
     /// Present on a cold start.
     pub init_ms: Option<f64>,
+    /// Present when a SnapStart snapshot was restored for it (Lambda Developer Guide,
+    /// *Monitoring for Lambda SnapStart*).
+    pub restore_ms: Option<f64>,
     pub timed_out: bool,
 }
 
@@ -33,7 +37,10 @@ impl Report {
     }
 }
 
-const LABELS: [&str; 7] = [
+// The longer labels first: one that contains another wins where both match.
+const LABELS: [&str; 9] = [
+    "Billed Restore Duration:",
+    "Restore Duration:",
     "RequestId:",
     "Billed Duration:",
     "Init Duration:",
@@ -81,6 +88,7 @@ pub fn parse(message: &str) -> Option<Report> {
         memory_mb: number("Memory Size:").map(|v| v as u32),
         max_memory_mb: number("Max Memory Used:").map(|v| v as u32),
         init_ms: number("Init Duration:"),
+        restore_ms: number("Restore Duration:"),
         timed_out: value("Status:").is_some_and(|s| s.starts_with("timeout")),
     })
 }
@@ -111,6 +119,7 @@ struct JsonMetrics {
     #[serde(rename = "maxMemoryUsedMB")]
     max_memory_used_mb: Option<u32>,
     init_duration_ms: Option<f64>,
+    restore_duration_ms: Option<f64>,
 }
 
 /// A duration a line may claim: a hostile or broken line's negative one would drag the
@@ -131,6 +140,7 @@ fn parse_json(m: &str) -> Option<Report> {
         memory_mb: e.record.metrics.memory_size_mb,
         max_memory_mb: e.record.metrics.max_memory_used_mb,
         init_ms: e.record.metrics.init_duration_ms.and_then(sane),
+        restore_ms: e.record.metrics.restore_duration_ms.and_then(sane),
         timed_out: e.record.status.as_deref() == Some("timeout"),
     })
 }
@@ -143,6 +153,22 @@ pub fn is_timeout(message: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A SnapStart function's REPORT has a Restore Duration instead of an Init Duration: no
+    /// cold start, and the labels that contain `Duration:` do not hide the real one.
+    #[test]
+    fn a_snapstart_restore_is_no_cold_start() {
+        let text = "REPORT RequestId: r1\tDuration: 20.50 ms\tBilled Duration: 21 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tRestore Duration: 474.16 ms\tBilled Restore Duration: 101 ms\t";
+        let r = parse(text).unwrap();
+        assert_eq!(r.duration_ms, 20.5);
+        assert_eq!(r.billed_ms, Some(21.0));
+        assert_eq!(r.restore_ms, Some(474.16));
+        assert!(!r.cold_start());
+        let json = r#"{"type":"platform.report","record":{"requestId":"r2","metrics":{"durationMs":20.5,"restoreDurationMs":474.16},"status":"success"}}"#;
+        let r = parse(json).unwrap();
+        assert_eq!(r.restore_ms, Some(474.16));
+        assert!(!r.cold_start());
+    }
 
     #[test]
     fn a_cold_start_report_with_tabs() {

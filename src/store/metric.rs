@@ -25,10 +25,13 @@ pub enum Metric {
     InitDurationMax,
     /// The most memory any invocation used in the minute, in MB (REPORT Max Memory Used).
     MemoryUsedMax,
+    /// Invocations that resumed a SnapStart snapshot (REPORT lines with a Restore Duration):
+    /// no cold start, counted apart.
+    Restores,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 10] = [
+    pub const ALL: [Metric; 11] = [
         Metric::Invocations,
         Metric::Errors,
         Metric::Throttles,
@@ -39,6 +42,7 @@ impl Metric {
         Metric::Timeouts,
         Metric::InitDurationMax,
         Metric::MemoryUsedMax,
+        Metric::Restores,
     ];
     pub const COUNT: usize = Self::ALL.len();
 

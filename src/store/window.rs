@@ -131,6 +131,8 @@ pub struct FunctionStats {
     pub est_cost_usd: Option<f64>,
     /// From REPORT lines: cold starts, timeouts, init percentiles, peak memory.
     pub cold_starts: Option<f64>,
+    /// SnapStart restores: no cold start, counted apart.
+    pub restores: Option<f64>,
     pub timeouts: Option<f64>,
     pub init_p50_ms: Option<f64>,
     pub init_p99_ms: Option<f64>,
@@ -202,6 +204,7 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
     s.est_cost_usd = estimate(f, s.invocations, s.duration_avg_ms);
     for m in range.iter() {
         s.cold_starts = add(s.cold_starts, h.get(Metric::ColdStarts, m));
+        s.restores = add(s.restores, h.get(Metric::Restores, m));
         s.timeouts = add(s.timeouts, h.get(Metric::Timeouts, m));
         s.memory_used_max_mb = max(s.memory_used_max_mb, h.get(Metric::MemoryUsedMax, m));
     }

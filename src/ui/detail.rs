@@ -153,10 +153,16 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
         (
             "cold starts",
             format!(
-                "{} · init p50 {} · p99 {}",
+                "{} · init p50 {} · p99 {}{}",
                 format::count(s.cold_starts),
                 format::millis(s.init_p50_ms),
-                format::millis(s.init_p99_ms)
+                format::millis(s.init_p99_ms),
+                // SnapStart resumes a snapshot instead: said only where it happened.
+                match s.restores {
+                    Some(n) if n > 0.0 =>
+                        format!(" · {} SnapStart restores", format::count(Some(n))),
+                    _ => String::new(),
+                }
             ),
             t.text,
         ),

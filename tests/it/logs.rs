@@ -329,6 +329,11 @@ async fn report_lines_give_cold_starts_init_times_memory_and_timeouts() {
             ),
             (minute(4) + 10, report("e", 150, None, "Status: timeout")),
             (minute(4) + 20, "INFO not a report".into()),
+            // SnapStart resumed a snapshot: a restore, no cold start.
+            (
+                minute(3) - 30_000,
+                "REPORT RequestId: f\tDuration: 9.00 ms\tBilled Duration: 9 ms\tMemory Size: 256 MB\tMax Memory Used: 90 MB\tRestore Duration: 474.16 ms\tBilled Restore Duration: 101 ms\t".into(),
+            ),
         ],
     )
     .await;
@@ -346,7 +351,8 @@ async fn report_lines_give_cold_starts_init_times_memory_and_timeouts() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let f = &v["functions"][0];
     assert_eq!(f["name"], "reporting-fn");
-    assert_eq!(f["cold_starts"], 3);
+    assert_eq!(f["cold_starts"], 3, "a SnapStart restore is no cold start");
+    assert_eq!(f["restores"], 1);
     assert_eq!(f["timeouts"], 1, "a timeout's two lines count once");
     assert_eq!(f["init_p50_ms"], 500.0);
     assert_eq!(f["init_p99_ms"], 900.0);

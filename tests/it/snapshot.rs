@@ -67,6 +67,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "memory_used_max_mb",
             "provisional_from",
             "figures_read_at",
+            "restores",
         ])
     );
     assert_eq!(

@@ -26,6 +26,7 @@ pub fn pattern(json: bool) -> &'static str {
 #[derive(Default)]
 struct MinuteFigures {
     cold: f64,
+    restores: f64,
     init_max: Option<f64>,
     memory_max: Option<f64>,
     inits: Vec<f64>,
@@ -63,6 +64,9 @@ impl Fold {
         for e in events {
             let fig = self.minutes.entry(Minute::of_ms(e.at_ms)).or_default();
             if let Some(r) = report::parse(&e.message) {
+                if r.restore_ms.is_some() {
+                    fig.restores += 1.0;
+                }
                 if let Some(init) = r.init_ms {
                     fig.cold += 1.0;
                     fig.inits.push(init);
@@ -122,6 +126,7 @@ impl Fold {
                 covered: settled_range,
                 samples,
             },
+            series(Metric::Restores, &|f| Some(f.map_or(0.0, |f| f.restores))),
         ]
     }
 }
