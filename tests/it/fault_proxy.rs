@@ -58,6 +58,10 @@ struct State {
     logging: Vec<(String, serde_json::Value)>,
     /// Apply FilterLogEvents' stream prefix and filter pattern as AWS does.
     logs_as_aws: bool,
+    /// Requests a second an operation is answered, beyond which it is throttled.
+    rate_limits: Vec<(&'static str, usize)>,
+    /// When each rate-limited request was answered.
+    answered_at: Vec<(&'static str, std::time::Instant)>,
     /// Datapoints not landed yet.
     late: Vec<Late>,
 }
@@ -200,10 +204,22 @@ impl FaultProxy {
         self.state.lock().unwrap().logs_as_aws = true;
     }
 
+    /// Throttles `operation` beyond `per_second` requests a second, as AWS's request quotas do
+    /// (FilterLogEvents: 5 a second per account and region by default, CloudWatch Logs User
+    /// Guide, *CloudWatch Logs quotas*).
+    pub fn rate_limit(&self, operation: &'static str, per_second: usize) {
+        self.state
+            .lock()
+            .unwrap()
+            .rate_limits
+            .push((operation, per_second));
+    }
+
     pub fn clear(&self) {
         let mut s = self.state.lock().unwrap();
         s.rules.clear();
         s.failed_queries.clear();
+        s.rate_limits.clear();
     }
 
     pub fn set_down(&self, down: bool) {
@@ -387,12 +403,24 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
                     .as_ref()
                     .is_none_or(|n| body.contains(n.as_str()))
         });
-        let fault = hit.map(|r| {
+        let mut fault = hit.map(|r| {
             if let Some(n) = r.remaining.as_mut() {
                 *n -= 1;
             }
             r.fault
         });
+        // Over the quota: throttled, as a rate-limited service answers.
+        if let Some(&(_, limit)) = s.rate_limits.iter().find(|(o, _)| *o == op) {
+            let now = std::time::Instant::now();
+            s.answered_at
+                .retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(1));
+            let recent = s.answered_at.iter().filter(|(o, _)| *o == op).count();
+            if fault.is_none() && recent >= limit {
+                fault = Some(Fault::Throttle);
+            } else {
+                s.answered_at.push((op, now));
+            }
+        }
         if fault.is_some() {
             s.injected.push(op);
         }

@@ -463,6 +463,20 @@ async fn a_long_read_prints_each_page_as_it_arrives_in_time_order() {
     );
     assert_eq!(proxy.seen("FilterLogEvents"), 5, "one request a page");
 
+    // Above FilterLogEvents' request quota, pages are throttled, retried and all printed.
+    proxy.rate_limit("FilterLogEvents", 2);
+    let out = moto::lambdatop(
+        &proxy.url,
+        &["logs", "bulk-fn", "--since", "30m", "--region", region],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 24_000);
+    assert!(proxy.injected("FilterLogEvents") > 0, "the quota was met");
+
     // The second page fails for good: the first is printed, and one line says so.
     proxy.clear();
     proxy.inject_where(

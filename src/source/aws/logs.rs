@@ -226,6 +226,8 @@ impl Pages {
 /// of that keeps a long read under 40 MiB resident, for twice the requests (a day of a busy
 /// function is still a few hundred).
 const PAGE_EVENTS: i32 = 5_000;
+/// Waits (1 s, 2 s, 4 s) for a throttled page before it fails.
+const THROTTLED_WAITS: u32 = 3;
 
 /// The pages of one FilterLogEvents read, one at a time: CloudWatch returns a log group's
 /// events sorted by timestamp ("The returned log events are sorted by event timestamp", API
@@ -288,27 +290,40 @@ impl PageReader {
             return None;
         }
         let asked = self.next_token.take();
-        #[allow(deprecated)] // `interleaved`: see below
-        let sent = self
-            .client
-            .filter_log_events()
-            .log_group_name(&self.group)
-            .set_log_stream_name_prefix(self.stream_prefix.clone())
-            .start_time(self.span.0)
-            .end_time(self.span.1)
-            .set_filter_pattern(self.pattern.clone())
-            // AWS interleaves streams whatever this says (the parameter is ignored since 2019);
-            // a peer that honours it sorts by time as AWS does.
-            .interleaved(true)
-            .limit(PAGE_EVENTS)
-            .set_next_token(asked.clone())
-            .send()
-            .await;
-        let page = match sent {
-            Ok(page) => page,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(classify("FilterLogEvents", &e)));
+        // FilterLogEvents has a small request quota (5 a second per account and region, shared
+        // with every other reader): when the SDK's own retries were not enough, wait a little
+        // longer each time before giving up on the page.
+        let mut attempt = 0;
+        let page = loop {
+            #[allow(deprecated)] // `interleaved`: see below
+            let sent = self
+                .client
+                .filter_log_events()
+                .log_group_name(&self.group)
+                .set_log_stream_name_prefix(self.stream_prefix.clone())
+                .start_time(self.span.0)
+                .end_time(self.span.1)
+                .set_filter_pattern(self.pattern.clone())
+                // AWS interleaves streams whatever this says (the parameter is ignored since
+                // 2019); a peer that honours it sorts by time as AWS does.
+                .interleaved(true)
+                .limit(PAGE_EVENTS)
+                .set_next_token(asked.clone())
+                .send()
+                .await;
+            match sent {
+                Ok(page) => break page,
+                Err(e) => {
+                    let e = classify("FilterLogEvents", &e);
+                    attempt += 1;
+                    if e.kind == crate::store::ProblemKind::Throttled && attempt <= THROTTLED_WAITS
+                    {
+                        tokio::time::sleep(std::time::Duration::from_millis(500 << attempt)).await;
+                        continue;
+                    }
+                    self.done = true;
+                    return Some(Err(e));
+                }
             }
         };
         // The paginator's rule: the last page has no token, or the one it was asked with.
