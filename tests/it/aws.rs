@@ -465,3 +465,28 @@ async fn a_query_that_failed_inside_a_good_answer_is_unknown_not_zero() {
     assert_eq!(orders["errors"], (5.0 * minutes) as u64, "{orders}");
     assert!(problem_messages(&v).is_empty(), "{v}");
 }
+
+/// An answer too big for one page comes as `PartialData` with a `NextToken`: the query is not
+/// failed, its datapoints continue on the next page (CloudWatch API Reference,
+/// *GetMetricData*). Every minute is read, from both pages, and no problem is raised.
+#[tokio::test]
+async fn a_query_answered_in_two_pages_is_read_whole() {
+    // No function of another test lives here (the resilience test only meets refusals).
+    let region = "ap-southeast-5";
+    create_function(region, &Spec::new("paged-api")).await;
+    put_metric(region, "paged-api", "Invocations", 10.0, STEADY_MINUTES).await;
+    let proxy = FaultProxy::start(&moto::url());
+    // q0_0: the first function's first statistic, Invocations.
+    proxy.page_query("q0_0");
+    let v = snapshot_json(&proxy.url, region, &[]);
+    let paged = function(&v, "paged-api");
+    let minutes = STEADY_MINUTES.count() as u64;
+    assert_eq!(paged["invocations"], 10 * minutes, "{paged}");
+    assert!(problem_messages(&v).is_empty(), "{v}");
+    let second_pages = proxy
+        .bodies("GetMetricData")
+        .iter()
+        .filter(|b| b.contains("NextToken=peer-more"))
+        .count();
+    assert!(second_pages >= 1, "the next page was asked for");
+}

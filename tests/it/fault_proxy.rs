@@ -52,6 +52,9 @@ struct State {
     answers: Vec<(&'static str, String)>,
     /// GetMetricData query ids answered with this status instead of their data.
     failed_queries: Vec<(String, &'static str)>,
+    /// GetMetricData query ids answered in two pages: `PartialData` and a `NextToken`, then
+    /// the rest.
+    paged_queries: Vec<String>,
     /// The peer's clock ahead of the local one (negative: behind), in seconds.
     clock_offset: i64,
     /// `LoggingConfig` JSON to add to functions' configurations, by function name.
@@ -215,10 +218,24 @@ impl FaultProxy {
             .push((operation, per_second));
     }
 
+    /// Answers the GetMetricData query `id` in two pages, as CloudWatch does when an answer
+    /// is too big for one: the first half of its datapoints with `StatusCode` `PartialData`
+    /// and a `NextToken`, the rest (`Complete`) when asked with that token (CloudWatch API
+    /// Reference, *GetMetricData*: "PartialData ... retrieve additional data points by using
+    /// the NextToken").
+    pub fn page_query(&self, id: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .paged_queries
+            .push(id.to_string());
+    }
+
     pub fn clear(&self) {
         let mut s = self.state.lock().unwrap();
         s.rules.clear();
         s.failed_queries.clear();
+        s.paged_queries.clear();
         s.rate_limits.clear();
     }
 
@@ -501,6 +518,10 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
         }
         if offset != 0 || !late.is_empty() {
             response = land(&response, &body, offset, &late);
+        }
+        let paged = state.lock().unwrap().paged_queries.clone();
+        if !paged.is_empty() {
+            response = page_queries(&response, &paged, body.contains("NextToken=peer-more"));
         }
     }
     if offset != 0 {
@@ -793,4 +814,63 @@ fn filter_as_aws(v: &mut serde_json::Value, request: &serde_json::Value) {
     if let Some(events) = v.get_mut("events").and_then(|e| e.as_array_mut()) {
         events.retain(keep);
     }
+}
+
+/// Moto's GetMetricData answer as one of two pages for the queries of `paged`: their first half
+/// of datapoints as `PartialData` with a `NextToken` (`second == false`), or the other half,
+/// `Complete`.
+fn page_queries(response: &[u8], paged: &[String], second: bool) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response).to_string();
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let (head, mut body) = (text[..split].to_string(), text[split + 4..].to_string());
+    for id in paged {
+        let Some((from, to, status_end)) = data_span(&body, id) else {
+            continue;
+        };
+        let section = body[from..to].to_string();
+        let items = |tag: &str| -> Vec<String> {
+            let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+            let (Some(a), Some(b)) = (section.find(&open), section.find(&close)) else {
+                return Vec::new();
+            };
+            section[a + open.len()..b]
+                .split("</member>")
+                .filter_map(|m| m.trim().strip_prefix("<member>"))
+                .map(str::to_string)
+                .collect()
+        };
+        let (stamps, values) = (items("Timestamps"), items("Values"));
+        let half = stamps.len() / 2;
+        let range = if second { half..stamps.len() } else { 0..half };
+        let list = |v: &[String]| -> String {
+            v.iter().map(|x| format!("<member>{x}</member>")).collect()
+        };
+        let status = if second { "Complete" } else { "PartialData" };
+        let rebuilt = format!(
+            "<Timestamps>{}</Timestamps><Values>{}</Values><StatusCode>{status}</StatusCode>",
+            list(&stamps[range.clone()]),
+            list(&values[range]),
+        );
+        body.replace_range(from..status_end, &rebuilt);
+    }
+    if !second {
+        body = body.replacen(
+            "</MetricDataResults>",
+            "</MetricDataResults><NextToken>peer-more</NextToken>",
+            1,
+        );
+    }
+    let head: Vec<String> = head
+        .split("\r\n")
+        .map(|l| {
+            if l.to_ascii_lowercase().starts_with("content-length:") {
+                format!("Content-Length: {}", body.len())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
 }
