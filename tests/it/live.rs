@@ -194,3 +194,51 @@ async fn the_log_pane_follows_a_function_on_aws_and_filters() {
     assert!(screen.contains("ERROR bad thing"));
     assert_eq!(tui.quit(), Some(0));
 }
+
+/// The log pane of a function that logs to a group shared with another (its `LoggingConfig`,
+/// given by the test peer since moto drops it): its own lines, none of the other's, and
+/// none of the "never ran" of a reader that looked in `/aws/lambda/NAME`.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_pane_reads_a_function_in_a_shared_group() {
+    use crate::fault_proxy::FaultProxy;
+    // Shared with other tests: the fleet is narrowed to these functions with the filter.
+    let region = "eu-west-3";
+    create_function(region, &Spec::new("pane-cart")).await;
+    create_function(region, &Spec::new("pane-pay")).await;
+    let now = chrono::Utc::now();
+    let day = now.format("%Y/%m/%d");
+    let ms = now.timestamp_millis() - 60_000;
+    for (name, line) in [
+        ("pane-cart", "INFO cart checked out"),
+        ("pane-pay", "INFO pay captured"),
+    ] {
+        crate::moto::put_logs_in(
+            region,
+            "/apps/pane",
+            &format!("{day}/{name}[$LATEST]0123abcd"),
+            &[(ms, line.to_string())],
+        )
+        .await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.logging_config("pane-cart", "Text", Some("/apps/pane"));
+    proxy.logging_config("pane-pay", "Text", Some("/apps/pane"));
+    proxy.filter_logs_as_aws();
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region], &env, 120, 36);
+    tui.wait_for(WAIT, |s| s.contains("pane-cart"))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send("/pane-cart\r");
+    tui.wait_for(WAIT, |s| s.contains("filter 'pane-cart'"))
+        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
+    tui.send("l");
+    let screen = tui
+        .wait_for(WAIT, |s| {
+            s.contains("Logs · pane-cart") && s.contains("INFO cart checked out")
+        })
+        .unwrap_or_else(|s| panic!("no logs:\n{s}"));
+    assert!(!screen.contains("INFO pay captured"), "{screen}");
+    assert!(!screen.contains("no log group"), "{screen}");
+    assert_eq!(tui.quit(), Some(0));
+}
