@@ -13,7 +13,7 @@ use std::collections::{HashMap, VecDeque};
 use super::aws::errors::AwsError;
 use super::aws::logs::{LogPlaces, PageReader, filter_events, is_missing_group};
 use super::demo::logs::DemoLogs;
-use super::logs::LogEvent;
+use super::logs::{LogEvent, sort};
 use crate::logtext::filter::Pattern;
 use crate::store::FunctionKey;
 
@@ -37,18 +37,6 @@ pub struct Streamed {
     pub missing: Vec<FunctionKey>,
     /// Every line up to this millisecond (included) was handed on.
     pub through_ms: i64,
-}
-
-/// Time order, ties broken by function, stream and id: the order lines are printed in.
-fn sort(events: &mut [LogEvent]) {
-    events.sort_by(|a, b| {
-        (a.at_ms, &a.function, &a.stream, &a.event_id).cmp(&(
-            b.at_ms,
-            &b.function,
-            &b.stream,
-            &b.event_id,
-        ))
-    });
 }
 
 pub enum LogReader {

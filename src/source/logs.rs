@@ -22,17 +22,22 @@ pub struct Dedupe {
     order: VecDeque<(i64, FunctionKey, String)>,
 }
 
+/// Time order, ties broken by function, stream and id: the order lines are shown in.
+pub fn sort(events: &mut [LogEvent]) {
+    events.sort_by(|a, b| {
+        (a.at_ms, &a.function, &a.stream, &a.event_id).cmp(&(
+            b.at_ms,
+            &b.function,
+            &b.stream,
+            &b.event_id,
+        ))
+    });
+}
+
 impl Dedupe {
     /// The events of `batch` not seen before, oldest first (ties broken by function, stream and id).
     pub fn fresh(&mut self, mut batch: Vec<LogEvent>) -> Vec<LogEvent> {
-        batch.sort_by(|a, b| {
-            (a.at_ms, &a.function, &a.stream, &a.event_id).cmp(&(
-                b.at_ms,
-                &b.function,
-                &b.stream,
-                &b.event_id,
-            ))
-        });
+        sort(&mut batch);
         let mut out = Vec::with_capacity(batch.len());
         let mut in_batch: BTreeSet<(FunctionKey, String)> = BTreeSet::new();
         for e in batch {

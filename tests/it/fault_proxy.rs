@@ -584,17 +584,7 @@ fn fail_queries(response: &[u8], failed: &[(String, &'static str)]) -> Vec<u8> {
         );
         body.replace_range(from..to, &failure);
     }
-    let head: Vec<String> = head
-        .split("\r\n")
-        .map(|l| {
-            if l.to_ascii_lowercase().starts_with("content-length:") {
-                format!("Content-Length: {}", body.len())
-            } else {
-                l.to_string()
-            }
-        })
-        .collect();
-    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+    with_body(head, &body)
 }
 
 /// The epoch seconds of now on the peer's clock.
@@ -692,19 +682,7 @@ fn land(response: &[u8], request: &str, offset: i64, late: &[Late]) -> Vec<u8> {
             continue;
         };
         let section = &body[from..to];
-        let items = |tag: &str| -> Vec<String> {
-            let open = format!("<{tag}>");
-            let close = format!("</{tag}>");
-            let (Some(a), Some(b)) = (section.find(&open), section.find(&close)) else {
-                return Vec::new();
-            };
-            section[a + open.len()..b]
-                .split("</member>")
-                .filter_map(|m| m.trim().strip_prefix("<member>"))
-                .map(str::to_string)
-                .collect()
-        };
-        let (stamps, values) = (items("Timestamps"), items("Values"));
+        let (stamps, values) = (members(section, "Timestamps"), members(section, "Values"));
         let visible = |stamp: &str| {
             let Ok(t) = chrono::DateTime::parse_from_rfc3339(stamp) else {
                 return true;
@@ -731,17 +709,7 @@ fn land(response: &[u8], request: &str, offset: i64, late: &[Late]) -> Vec<u8> {
         );
         body.replace_range(from..to, &rebuilt);
     }
-    let head: Vec<String> = head
-        .split("\r\n")
-        .map(|l| {
-            if l.to_ascii_lowercase().starts_with("content-length:") {
-                format!("Content-Length: {}", body.len())
-            } else {
-                l.to_string()
-            }
-        })
-        .collect();
-    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+    with_body(&head, &body)
 }
 
 /// The answer with its JSON body changed by `change`; the Content-Length follows.
@@ -755,17 +723,7 @@ fn rewrite_json(response: &[u8], change: impl FnOnce(&mut serde_json::Value)) ->
     };
     change(&mut v);
     let body = v.to_string();
-    let head: Vec<String> = text[..split]
-        .split("\r\n")
-        .map(|l| {
-            if l.to_ascii_lowercase().starts_with("content-length:") {
-                format!("Content-Length: {}", body.len())
-            } else {
-                l.to_string()
-            }
-        })
-        .collect();
-    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+    with_body(&text[..split], &body)
 }
 
 /// Adds the `LoggingConfig` of each function named in `logging` to a ListFunctions answer
@@ -830,18 +788,7 @@ fn page_queries(response: &[u8], paged: &[String], second: bool) -> Vec<u8> {
             continue;
         };
         let section = body[from..to].to_string();
-        let items = |tag: &str| -> Vec<String> {
-            let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
-            let (Some(a), Some(b)) = (section.find(&open), section.find(&close)) else {
-                return Vec::new();
-            };
-            section[a + open.len()..b]
-                .split("</member>")
-                .filter_map(|m| m.trim().strip_prefix("<member>"))
-                .map(str::to_string)
-                .collect()
-        };
-        let (stamps, values) = (items("Timestamps"), items("Values"));
+        let (stamps, values) = (members(&section, "Timestamps"), members(&section, "Values"));
         let half = stamps.len() / 2;
         let range = if second { half..stamps.len() } else { 0..half };
         let list = |v: &[String]| -> String {
@@ -862,6 +809,11 @@ fn page_queries(response: &[u8], paged: &[String], second: bool) -> Vec<u8> {
             1,
         );
     }
+    with_body(&head, &body)
+}
+
+/// An answer of `head` with `body`, its Content-Length following the body.
+fn with_body(head: &str, body: &str) -> Vec<u8> {
     let head: Vec<String> = head
         .split("\r\n")
         .map(|l| {
@@ -873,4 +825,17 @@ fn page_queries(response: &[u8], paged: &[String], second: bool) -> Vec<u8> {
         })
         .collect();
     format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
+}
+
+/// The `<member>`s of a query's `<Timestamps>` or `<Values>` (none when it is empty).
+fn members(section: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let (Some(a), Some(b)) = (section.find(&open), section.find(&close)) else {
+        return Vec::new();
+    };
+    section[a + open.len()..b]
+        .split("</member>")
+        .filter_map(|m| m.trim().strip_prefix("<member>"))
+        .map(str::to_string)
+        .collect()
 }

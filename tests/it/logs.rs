@@ -24,6 +24,22 @@ fn assert_inert(out: &str) {
     }
 }
 
+/// `lambdatop snapshot` of `region` over 15 minutes, as JSON; it must succeed.
+fn snapshot_15m(endpoint: &str, region: &str) -> serde_json::Value {
+    let out = moto::lambdatop(
+        endpoint,
+        &[
+            "snapshot", "--format", "json", "--window", "15m", "--region", region,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
@@ -337,18 +353,7 @@ async fn report_lines_give_cold_starts_init_times_memory_and_timeouts() {
         ],
     )
     .await;
-    let out = moto::lambdatop(
-        &moto::url(),
-        &[
-            "snapshot", "--format", "json", "--window", "15m", "--region", region,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = snapshot_15m(&moto::url(), region);
     let f = &v["functions"][0];
     assert_eq!(f["name"], "reporting-fn");
     assert_eq!(f["cold_starts"], 3, "a SnapStart restore is no cold start");
@@ -593,18 +598,7 @@ async fn functions_are_read_where_and_as_their_logging_config_says() {
     proxy.logging_config("shop-pay", "Text", Some("/apps/shop"));
     proxy.filter_logs_as_aws();
 
-    let out = moto::lambdatop(
-        &proxy.url,
-        &[
-            "snapshot", "--format", "json", "--window", "15m", "--region", region,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = snapshot_15m(&proxy.url, region);
     let row = |name: &str| {
         v["functions"]
             .as_array()
