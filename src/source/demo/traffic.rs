@@ -152,6 +152,11 @@ pub fn sample(seed: u64, inst: Instance, m: i64, start: i64, history: i64) -> Sa
     if let Behaviour::ThrottleEpisode { limit, .. } = s.behaviour {
         concurrency = concurrency.min(limit);
     }
+    // A job that runs for minutes: the minute's starts are what runs (Little's law over one
+    // minute would count each run once for every minute it lasts).
+    if avg >= 60_000.0 {
+        concurrency = concurrency.min(accepted.max(1.0));
+    }
     let before = demand(seed, inst, m - 1, start) * avg / 60_000.0 * peak_factor;
     let churn = (concurrency * 0.02 + unit(seed, inst.id, m, CHURN)).floor();
     let mut cold = (concurrency - before.ceil()).max(0.0) + churn;
