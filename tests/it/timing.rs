@@ -58,6 +58,13 @@ async fn minutes_settle_by_aws_clock_not_the_bastions() {
             .get(Metric::Invocations, m)
     };
     assert_eq!(at(&store, five_ago), None, "not filled in AWS yet: unknown");
+    // Provisional from the minute after AWS's settled one, not the bastion's.
+    let aws_now = local - chrono::Duration::minutes(6);
+    let settled = store.function(&key).unwrap().history.settled;
+    assert!(
+        settled.is_some_and(|s| s.0.abs_diff(Minute::of(aws_now).minus(3).0) <= 1),
+        "{settled:?}"
+    );
     assert_eq!(at(&store, Minute::of(local).minus(10)), Some(10.0));
 
     // Six minutes on, AWS has the minutes: the next poll reads them.
