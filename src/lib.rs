@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod logging;
 pub mod logtext;
+pub mod private;
 pub mod settings;
 pub mod source;
 pub mod store;

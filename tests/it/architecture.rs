@@ -11,10 +11,11 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("logtext", &[]),
     ("clock", &[]),
     ("terminal", &[]),
-    ("logging", &[]),
+    ("private", &[]),
+    ("logging", &["private"]),
     ("store", &["logtext"]),
     ("view", &["store"]),
-    ("source", &["store", "logtext", "clock"]),
+    ("source", &["store", "logtext", "clock", "private"]),
     ("ui", &["view", "store"]),
     (
         "app",

@@ -12,6 +12,7 @@ mod live_tail;
 mod logs;
 mod moto;
 mod panes;
+mod private_files;
 mod projects;
 mod properties;
 mod pty;

@@ -102,18 +102,16 @@ impl CostCache {
         age >= chrono::Duration::zero() && age.to_std().is_ok_and(|a| a < self.ttl)
     }
 
-    /// Keeps `report` for `key`: written aside, then renamed, so a reader never sees half.
+    /// Keeps `report` for `key`: written aside, then renamed, so a reader never sees half —
+    /// and the owner's only, as an account's bill is (`private`).
     pub fn save(&self, key: &CacheKey, report: &CostReport) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        crate::private::dir(&self.dir)?;
         let entry = Entry {
             key: key.clone(),
             report: report.clone(),
         };
         let text = serde_json::to_string_pretty(&entry).map_err(std::io::Error::other)?;
-        let path = self.path(key);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, &path)
+        crate::private::write(&self.path(key), &text)
     }
 }
 
