@@ -81,7 +81,7 @@ pub struct CostReport {
     /// The fleet's cost per day.
     pub daily_usd: Vec<f64>,
     pub total_usd: f64,
-    /// Month-end cost: the month to date plus Cost Explorer's forecast of the rest.
+    /// Month-end cost: the days before today plus Cost Explorer's forecast from today on.
     pub forecast_usd: Option<f64>,
     /// Why there is no forecast, when there is none.
     pub forecast_problem: Option<String>,
@@ -94,6 +94,16 @@ impl CostReport {
     /// Seconds since Cost Explorer answered.
     pub fn age_s(&self, now: DateTime<Utc>) -> i64 {
         (now - self.fetched_at).num_seconds().max(0)
+    }
+
+    /// What the days before `day` cost, whole days as Cost Explorer has them.
+    pub fn before(&self, day: NaiveDate) -> f64 {
+        self.days
+            .iter()
+            .zip(&self.daily_usd)
+            .filter(|(d, _)| **d < day)
+            .map(|(_, usd)| usd)
+            .sum()
     }
 
     pub fn group(&self, key: &str) -> Option<&CostGroup> {

@@ -118,12 +118,6 @@ async fn seed(region: &str, tag: &str) {
     put_metric(region, "legacy-cron", "Duration", 50.0, STEADY_MINUTES).await;
 }
 
-/// Whether the month has days left after today, so a forecast is asked for.
-fn forecast_asked() -> bool {
-    let today = Utc::now().date_naive();
-    today.succ_opt().unwrap().month() == today.month()
-}
-
 #[tokio::test]
 async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate() {
     let region = "eu-north-1";
@@ -173,12 +167,26 @@ async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate()
     );
     let total = alpha + beta + untagged;
     assert!(close(&v["total_usd"], total), "{v:#}");
-    let forecast = if forecast_asked() {
-        total + 12.5
-    } else {
-        total
-    };
-    assert!(close(&v["forecast_usd"], forecast), "{v:#}");
+    // The forecast is asked from today (GetCostForecast takes a start of the current date),
+    // and adds to the whole days before it: today is in one or the other, never in neither.
+    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let before_today: f64 = [
+        (&days[0], 1.25 + 0.75 + 0.10),
+        (days.last().unwrap(), 2.50 + 0.25 + 0.20),
+    ]
+    .iter()
+    .take(days.len())
+    .filter(|(d, _)| **d < today)
+    .map(|(_, usd)| usd)
+    .sum();
+    assert!(close(&v["forecast_usd"], before_today + 12.5), "{v:#}");
+    let asked = proxy.bodies("GetCostForecast");
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0].contains(&format!("\"Start\":\"{today}\"")),
+        "{}",
+        asked[0]
+    );
     assert_eq!(v["cache_age_s"], 0);
     assert_eq!(v["groups"][0]["key"], "alpha", "largest bill first");
 
@@ -215,7 +223,7 @@ async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate()
         usage["requests"].as_u64().unwrap() as usize,
         proxy.seen_total()
     );
-    let ce_requests = 1 + usize::from(forecast_asked());
+    let ce_requests = 2;
     let metrics = usage["metrics_requested"].as_u64().unwrap();
     assert_eq!(metrics, 6, "two daily sums for each of three functions");
     assert!(

@@ -58,8 +58,12 @@ pub async fn lookup(
     }
     match cost_explorer::month_to_date(client, query.group_by, &query.tag, now).await {
         Ok(mut report) => {
-            match cost_explorer::rest_of_month(client, now).await {
-                Ok(rest) => report.forecast_usd = Some(report.total_usd + rest.unwrap_or(0.0)),
+            match cost_explorer::from_today(client, now).await {
+                // The days before today, billed, and the forecast of the rest from today on.
+                Ok(rest) => {
+                    let billed = report.before(now.date_naive());
+                    report.forecast_usd = Some(billed + rest.unwrap_or(0.0));
+                }
                 // A young account has no forecast yet: a note, not an incident.
                 Err(e) => report.forecast_problem = Some(e.message),
             }

@@ -143,21 +143,20 @@ pub async fn month_to_date(
     })
 }
 
-/// The Lambda service's forecast cost from tomorrow to the end of the month; `Ok(None)` on
-/// the month's last day, when nothing is left to forecast.
-pub async fn rest_of_month(
+/// The Lambda service's forecast cost from today to the end of the month. Today, not
+/// tomorrow: the month to date ends with Cost Explorer's last refresh, part way through today,
+/// so a forecast from tomorrow left up to a day in neither (and on the month's last day, none
+/// at all). GetCostForecast takes a start of today ("must be equal to or later than the
+/// current date", API Reference, *GetCostForecast*).
+pub async fn from_today(
     client: &aws_sdk_costexplorer::Client,
     now: DateTime<Utc>,
 ) -> Result<Option<f64>, AwsError> {
     let today = now.date_naive();
-    let (_, tomorrow) = cost::month_to_date(today);
     let end = cost::month_end(today);
-    if tomorrow >= end {
-        return Ok(None);
-    }
     let out = client
         .get_cost_forecast()
-        .time_period(interval(tomorrow, end)?)
+        .time_period(interval(today, end)?)
         .metric(Metric::UnblendedCost)
         .granularity(Granularity::Monthly)
         .filter(lambda_only())
