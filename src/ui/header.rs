@@ -107,10 +107,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             };
             let a = format::age(secs);
             // Several regions, one behind: which.
-            let behind = store
-                .region_ages()
+            let ages = store.region_ages();
+            let behind = ages
                 .first()
-                .filter(|(_, read)| store.region_ages().len() > 1 && *read == Some(at))
+                .filter(|(_, read)| ages.len() > 1 && *read == Some(at))
                 .map(|(r, _)| *r);
             match behind.filter(|_| is_stale(secs, v.interval_secs)) {
                 Some(region) => part(
