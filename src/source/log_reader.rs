@@ -11,7 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::aws::errors::AwsError;
-use super::aws::logs::{LogPlaces, PageReader, filter_events, is_missing_group};
+use super::aws::logs::{LogPlaces, PageReader, is_missing_group};
 use super::demo::logs::DemoLogs;
 use super::logs::{LogEvent, sort};
 use crate::logtext::filter::Pattern;
@@ -48,65 +48,29 @@ pub enum LogReader {
     },
 }
 
-/// What one read brought, and which functions it could not read (whole: the events of their
-/// pages before the failure are among `events`).
-#[derive(Debug, Default)]
-pub struct Read {
-    pub events: Vec<LogEvent>,
-    pub failures: Vec<(FunctionKey, AwsError)>,
+/// The demo's lines of `functions` from `from_ms` to `to_ms` (both included) that match
+/// `pattern`, as lambdatop understands it (a pattern only CloudWatch does passes everything).
+fn demo_lines(
+    logs: &DemoLogs,
+    functions: &[FunctionKey],
+    from_ms: i64,
+    to_ms: i64,
+    pattern: Option<&str>,
+) -> Vec<LogEvent> {
+    let local = pattern.and_then(|p| Pattern::parse(p).ok());
+    let mut events = Vec::new();
+    for f in functions {
+        events.extend(
+            logs.events(std::slice::from_ref(&f.name), from_ms, to_ms)
+                .into_iter()
+                .filter(|e| e.function == *f)
+                .filter(|e| local.as_ref().is_none_or(|p| p.matches(&e.message))),
+        );
+    }
+    events
 }
 
 impl LogReader {
-    /// The events of `functions` from `from_ms` to `to_ms` (both included) that match
-    /// `pattern`: CloudWatch applies it on AWS; the demo applies the patterns lambdatop
-    /// understands (and passes everything for one only CloudWatch does).
-    pub async fn read(
-        &self,
-        functions: &[FunctionKey],
-        from_ms: i64,
-        to_ms: i64,
-        pattern: Option<&str>,
-    ) -> Read {
-        match self {
-            LogReader::Demo(logs) => {
-                let local = pattern.and_then(|p| Pattern::parse(p).ok());
-                let mut events = Vec::new();
-                for f in functions {
-                    events.extend(
-                        logs.events(std::slice::from_ref(&f.name), from_ms, to_ms)
-                            .into_iter()
-                            .filter(|e| e.function == *f)
-                            .filter(|e| local.as_ref().is_none_or(|p| p.matches(&e.message))),
-                    );
-                }
-                Read {
-                    events,
-                    failures: Vec::new(),
-                }
-            }
-            LogReader::Aws { clients, places } => {
-                let reads = futures::future::join_all(functions.iter().filter_map(|f| {
-                    let client = clients.get(&f.region)?;
-                    let place = places.place(f);
-                    Some(async move {
-                        let read = filter_events(client, f, &place, from_ms, to_ms, pattern).await;
-                        (f, read)
-                    })
-                }))
-                .await;
-                let mut read = Read::default();
-                for (f, pages) in reads {
-                    // What was read before a page failed still counts.
-                    read.events.extend(pages.events);
-                    if let Some(e) = pages.error {
-                        read.failures.push((f.clone(), e));
-                    }
-                }
-                read
-            }
-        }
-    }
-
     /// The events of `functions` from `from_ms` to `to_ms` (both included) that match
     /// `pattern`, handed to `emit` in batches in time order (ties by function, stream and id)
     /// as they are read. A function whose read fails stops the read at the time its lines
@@ -121,15 +85,15 @@ impl LogReader {
         mut emit: impl FnMut(Vec<LogEvent>),
     ) -> Streamed {
         match self {
-            LogReader::Demo(_) => {
+            LogReader::Demo(logs) => {
                 // The demo makes its lines a slice of time at a time, a minute of them at most.
                 let mut at = from_ms;
                 while at <= to_ms {
                     let end = (at + DEMO_SLICE_MS - 1).min(to_ms);
-                    let mut read = self.read(functions, at, end, pattern).await;
-                    sort(&mut read.events);
-                    if !read.events.is_empty() {
-                        emit(read.events);
+                    let mut events = demo_lines(logs, functions, at, end, pattern);
+                    sort(&mut events);
+                    if !events.is_empty() {
+                        emit(events);
                     }
                     at = end + 1;
                 }

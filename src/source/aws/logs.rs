@@ -204,24 +204,6 @@ pub fn is_missing_group(e: &AwsError) -> bool {
     e.message.contains("ResourceNotFoundException")
 }
 
-/// What a read brought: the events of every page read, and the error that stopped it, if one
-/// did (the pages before it are kept: a reader that reads the span again de-duplicates).
-#[derive(Debug, Default)]
-pub struct Pages {
-    pub events: Vec<LogEvent>,
-    pub error: Option<AwsError>,
-}
-
-impl Pages {
-    /// The events, if the read went through to its end.
-    pub fn whole(self) -> Result<Vec<LogEvent>, AwsError> {
-        match self.error {
-            Some(e) => Err(e),
-            None => Ok(self.events),
-        }
-    }
-}
-
 /// Lines a page holds at most. CloudWatch's default (and most) is 10,000 in at most 1 MB; half
 /// of that keeps a long read under 40 MiB resident, for twice the requests (a day of a busy
 /// function is still a few hundred).
@@ -355,39 +337,6 @@ impl PageReader {
             self.reached_ms = Some(self.reached_ms.map_or(newest, |r| r.max(newest)));
         }
         Some(Ok(events))
-    }
-}
-
-/// Every event of `function` at `place` from `start_ms` to `end_ms` (both inclusive), that
-/// matches the CloudWatch filter `pattern` if one is given, with CloudWatch's own event ids.
-pub async fn filter_events(
-    client: &Client,
-    function: &FunctionKey,
-    place: &LogPlace,
-    start_ms: i64,
-    end_ms: i64,
-    pattern: Option<&str>,
-) -> Pages {
-    let mut out = Vec::new();
-    for prefix in place.prefixes(start_ms, end_ms) {
-        let at = (place.group.as_str(), prefix.as_deref());
-        let mut reader = PageReader::new(client, function, at, start_ms, end_ms, pattern);
-        while let Some(page) = reader.next().await {
-            match page {
-                Ok(events) => out.extend(events),
-                Err(e) => {
-                    return Pages {
-                        events: out,
-                        error: Some(e),
-                    };
-                }
-            }
-        }
-    }
-    out.sort_by_key(|e| e.at_ms);
-    Pages {
-        events: out,
-        error: None,
     }
 }
 
