@@ -84,6 +84,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub refresh: bool,
 
+    /// Ask Cost Explorer for every account of the bill (from an Organization's management
+    /// account: the whole organisation) instead of the caller's own account.
+    #[arg(long, global = true)]
+    pub all_accounts: bool,
+
     /// How long a Cost Explorer answer is kept (in the XDG cache directory) and used: 30m, 6h,
     /// 1d.
     #[arg(long, global = true, value_name = "AGE", default_value = "6h", value_parser = parse_age)]

@@ -19,7 +19,7 @@ use crate::source::aws::bill::lookup;
 use crate::source::aws::{self, inventory, metrics};
 use crate::source::demo::Fleet;
 use crate::source::demo::cost as demo_cost;
-use crate::store::cost::{self, CostGroupBy, CostReport, UNTAGGED};
+use crate::store::cost::{self, CostGroupBy, CostReport, CostScope, UNTAGGED};
 use crate::store::pricing::{self, ESTIMATE_LEAVES_OUT, leaves_out};
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
 use crate::ui::format;
@@ -27,13 +27,20 @@ use crate::ui::format;
 #[derive(Debug, Serialize, PartialEq)]
 pub struct CostOutput {
     pub source: SourceKind,
+    /// The caller's account (`sts:GetCallerIdentity`); `null` when AWS could not say.
+    pub account_id: Option<String>,
+    /// What the bill figures cover: accounts, regions, cost metric and charge types.
+    pub scope: Option<CostScope>,
     pub period: Period,
     pub group_by: CostGroupBy,
     /// The project tag grouped by (`project` grouping only).
     pub tag: Option<String>,
     pub groups: Vec<GroupRow>,
-    /// Cost Explorer's month to date; `null` when it could not be read.
+    /// Cost Explorer's month to date: usage at on-demand rates (`scope.record_types`),
+    /// comparable with the estimate; `null` when it could not be read.
     pub total_usd: Option<f64>,
+    /// The same month, every charge type: after Savings Plans, credits and refunds.
+    pub net_total_usd: Option<f64>,
     /// Month-end cost: the month to date plus Cost Explorer's forecast of the rest.
     pub forecast_usd: Option<f64>,
     pub estimate_total_usd: Option<f64>,
@@ -61,6 +68,8 @@ pub struct GroupRow {
     pub key: String,
     pub mtd_usd: Option<f64>,
     pub estimate_usd: Option<f64>,
+    /// Every charge type (see `net_total_usd`).
+    pub net_usd: Option<f64>,
 }
 
 /// To the 1e-8 dollar, without float noise, and never -0.
@@ -69,8 +78,10 @@ fn round(v: f64) -> f64 {
 }
 
 /// Joins Cost Explorer's groups and the estimate's: one row per key, the largest bill first.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     source: SourceKind,
+    account_id: Option<String>,
     group_by: CostGroupBy,
     tag: &str,
     billed: Option<&CostReport>,
@@ -83,25 +94,27 @@ pub fn build(
         .unwrap_or_else(|| cost::month_to_date(now.date_naive()));
     let mut rows: BTreeMap<String, GroupRow> = BTreeMap::new();
     for g in billed.map(|r| r.groups.as_slice()).unwrap_or_default() {
-        rows.entry(g.key.clone()).or_insert_with(|| GroupRow {
+        let r = rows.entry(g.key.clone()).or_insert_with(|| GroupRow {
             key: g.key.clone(),
             mtd_usd: None,
             estimate_usd: None,
+            net_usd: None,
         });
-        if let Some(r) = rows.get_mut(&g.key) {
-            r.mtd_usd = Some(round(r.mtd_usd.unwrap_or(0.0) + g.mtd_usd));
-        }
+        r.mtd_usd = Some(round(r.mtd_usd.unwrap_or(0.0) + g.mtd_usd));
+        r.net_usd = Some(round(r.net_usd.unwrap_or(0.0) + g.net_usd));
     }
     for (key, usd) in estimates.into_iter().flatten() {
         let row = rows.entry(key.clone()).or_insert_with(|| GroupRow {
             key: key.clone(),
             mtd_usd: None,
             estimate_usd: None,
+            net_usd: None,
         });
         row.estimate_usd = Some(round(*usd));
         // Billed by group, yet no bill for this one: it cost nothing so far.
         if billed.is_some() && group_by != CostGroupBy::Function && row.mtd_usd.is_none() {
             row.mtd_usd = Some(0.0);
+            row.net_usd = Some(0.0);
         }
     }
     let mut groups: Vec<GroupRow> = rows.into_values().collect();
@@ -114,6 +127,8 @@ pub fn build(
     });
     CostOutput {
         source,
+        account_id,
+        scope: billed.map(|r| r.scope.clone()),
         period: Period {
             start: start.format("%Y-%m-%d").to_string(),
             end: end.format("%Y-%m-%d").to_string(),
@@ -122,6 +137,7 @@ pub fn build(
         tag: (group_by == CostGroupBy::Project).then(|| tag.to_string()),
         groups,
         total_usd: billed.map(|r| round(r.total_usd)),
+        net_total_usd: billed.map(|r| round(r.net_usd)),
         forecast_usd: billed.and_then(|r| r.forecast_usd).map(round),
         estimate_total_usd: estimates.map(|e| round(e.values().sum())),
         cache_age_s: billed.map(|r| r.age_s(now)),
@@ -146,9 +162,13 @@ pub fn table(c: &CostOutput) -> String {
         (None, _) => "no Cost Explorer figures".to_string(),
     };
     out.push_str(&format!(
-        "{source}Lambda cost {} to {} (month to date) · by {} · {answered}\n\n",
+        "{source}Lambda cost {} to {} (month to date) · by {} · {answered}\n",
         c.period.start, c.period.end, c.group_by
     ));
+    match &c.scope {
+        Some(scope) => out.push_str(&format!("Billed: {}\n\n", scope.words())),
+        None => out.push('\n'),
+    }
     let head = match c.group_by {
         CostGroupBy::Project => "PROJECT",
         CostGroupBy::Function => "FUNCTION",
@@ -162,22 +182,24 @@ pub fn table(c: &CostOutput) -> String {
         .unwrap_or(0)
         .clamp(12, 48);
     out.push_str(&format!(
-        "{head:<width$} {:>14} {:>14}\n",
-        "MONTH TO DATE", "ESTIMATE"
+        "{head:<width$} {:>14} {:>14} {:>14}\n",
+        "MONTH TO DATE", "ESTIMATE", "NET BILLED"
     ));
     for g in &c.groups {
         let key = crate::ui::text::truncate(&g.key, width);
         out.push_str(&format!(
-            "{key:<width$} {:>14} {:>14}\n",
+            "{key:<width$} {:>14} {:>14} {:>14}\n",
             format::usd(g.mtd_usd),
-            format::usd(g.estimate_usd)
+            format::usd(g.estimate_usd),
+            format::usd(g.net_usd)
         ));
     }
     out.push_str(&format!(
-        "{:<width$} {:>14} {:>14}\n",
+        "{:<width$} {:>14} {:>14} {:>14}\n",
         "TOTAL",
         format::usd(c.total_usd),
-        format::usd(c.estimate_total_usd)
+        format::usd(c.estimate_total_usd),
+        format::usd(c.net_total_usd)
     ));
     if let Some(f) = c.forecast_usd {
         out.push_str(&format!(
@@ -186,7 +208,7 @@ pub fn table(c: &CostOutput) -> String {
         ));
     }
     out.push_str(&format!(
-        "\nThe estimate comes from CloudWatch metrics and list prices; it leaves out the {}.",
+        "\nMonth to date is usage at on-demand rates, as the estimate is; net billed is after Savings Plans, credits and refunds.\nThe estimate comes from CloudWatch metrics and list prices; it leaves out the {}.",
         leaves_out()
     ));
     if let Some(u) = &c.api_usage {
@@ -305,6 +327,7 @@ pub fn demo_output(
     }
     let mut out = build(
         SourceKind::Demo,
+        Some(demo_cost::DEMO_ACCOUNT.to_string()),
         group_by,
         "project",
         Some(&billed),
@@ -325,7 +348,7 @@ pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Re
         demo_output(settings.seed, &super::demo_fleet(settings), now, group_by)
     } else {
         let account = aws::connect(&super::aws_options(settings)).await?;
-        let query = super::cost_query(settings, &account, group_by, now);
+        let query = super::cost_query(settings, &account, group_by);
         let client = account.cost_client();
         let mut estimate_problems = Vec::new();
         let (found, estimates) = futures::future::join(
@@ -357,8 +380,13 @@ pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Re
         if found.report.is_none() && estimates.is_none() {
             anyhow::bail!("could not read the account's cost: {}", problems.join("; "));
         }
+        let account_id = match &found.identity {
+            Some(i) => Some(i.account_id.clone()),
+            None => account.who.identity().await.ok().map(|i| i.account_id),
+        };
         let mut out = build(
             SourceKind::Aws,
+            account_id,
             group_by,
             tag,
             found.report.as_ref(),
@@ -406,14 +434,20 @@ mod tests {
             end: d,
             group_by: CostGroupBy::Project,
             tag: Some("project".into()),
+            scope: CostScope::new(
+                cost::Accounts::Only(vec!["123456789012".into()]),
+                &["eu-west-1".into()],
+            ),
             groups: vec![cost::CostGroup {
                 key: UNTAGGED.into(),
                 mtd_usd: 2.5,
                 daily_usd: vec![2.5],
+                net_usd: 2.0,
             }],
             days: vec![d],
             daily_usd: vec![2.5],
             total_usd: 2.5,
+            net_usd: 2.0,
             forecast_usd: Some(9.0),
             forecast_problem: None,
             estimated: false,
@@ -422,6 +456,7 @@ mod tests {
         let est = BTreeMap::from([("pay".to_string(), 1.0)]);
         let c = build(
             SourceKind::Aws,
+            Some("123456789012".into()),
             CostGroupBy::Project,
             "project",
             Some(&billed),
@@ -437,7 +472,16 @@ mod tests {
             (Some(0.0), Some(1.0))
         );
         assert_eq!(c.cache_age_s, Some(300));
+        assert_eq!(c.groups[0].net_usd, Some(2.0));
+        assert_eq!(c.net_total_usd, Some(2.0));
         assert!(table(&c).contains("Cost Explorer asked now"));
+        assert!(
+            table(&c).contains(
+                "Billed: account 123456789012 · eu-west-1 · usage before Savings Plans and credits"
+            ),
+            "{}",
+            table(&c)
+        );
         let cached = CostOutput {
             from_cache: Some(true),
             ..c

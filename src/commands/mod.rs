@@ -15,7 +15,7 @@ use anyhow::{Result, bail};
 use crate::clock::SharedClock;
 use crate::settings::Settings;
 use crate::source::aws::bill::{CostQuery, CostSource};
-use crate::source::aws::bill_cache::{CacheKey, CostCache};
+use crate::source::aws::bill_cache::CostCache;
 use crate::source::aws::{self, AwsOptions};
 use crate::source::demo::logs::DemoLogs;
 use crate::source::demo::{DemoSource, Fleet};
@@ -32,12 +32,7 @@ pub struct Setup {
 }
 
 /// The Cost Explorer lookup the flags describe, for an account.
-pub fn cost_query(
-    settings: &Settings,
-    account: &aws::Account,
-    group_by: CostGroupBy,
-    now: chrono::DateTime<chrono::Utc>,
-) -> CostQuery {
+pub fn cost_query(settings: &Settings, account: &aws::Account, group_by: CostGroupBy) -> CostQuery {
     let endpoint = account
         .endpoint_url()
         .map(str::to_string)
@@ -45,15 +40,12 @@ pub fn cost_query(
         .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
     CostQuery {
         cache: CostCache::new(CostCache::default_dir(), settings.cost_ttl),
-        key: CacheKey {
-            profile: account.profile.clone().unwrap_or_else(|| "default".into()),
-            endpoint,
-            group_by,
-            tag: settings.project_tag.clone(),
-            month: now.format("%Y-%m").to_string(),
-        },
+        endpoint,
         group_by,
         tag: settings.project_tag.clone(),
+        regions: account.regions.clone(),
+        all_accounts: settings.all_accounts,
+        who: account.who.clone(),
     }
 }
 
@@ -103,7 +95,7 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
             .with_scrollback(settings.scrollback as usize),
     ));
     if with_cost {
-        let query = cost_query(settings, &account, CostGroupBy::Project, clock.now());
+        let query = cost_query(settings, &account, CostGroupBy::Project);
         sources.push(Box::new(CostSource::new(
             account.cost_client(),
             query,

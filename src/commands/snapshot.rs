@@ -20,6 +20,10 @@ use crate::ui::text::truncate;
 pub struct Snapshot {
     pub generated_at: String,
     pub source: SourceKind,
+    /// The caller's account (`sts:GetCallerIdentity`); `null` when AWS could not say.
+    pub account_id: Option<String>,
+    /// The account's alias, where `iam:ListAccountAliases` is allowed.
+    pub account_alias: Option<String>,
     pub window_minutes: u32,
     pub regions: Vec<String>,
     pub functions: Vec<FunctionRow>,
@@ -188,6 +192,8 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
     Snapshot {
         generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         source: store.session().kind,
+        account_id: store.identity().map(|i| i.account_id.clone()),
+        account_alias: store.identity().and_then(|i| i.alias.clone()),
         window_minutes: window.minutes(),
         regions: store.session().regions.clone(),
         functions,
@@ -256,8 +262,14 @@ pub fn table(s: &Snapshot) -> String {
         SourceKind::Demo => "DEMO fleet",
         SourceKind::Aws => "AWS",
     };
+    let account = s
+        .account_id
+        .as_deref()
+        .filter(|_| s.source == SourceKind::Aws)
+        .map(|id| format!("account {id} · "))
+        .unwrap_or_default();
     out.push_str(&format!(
-        "{source} · {} · last {} min to {} · {}\n\n",
+        "{source} · {account}{} · last {} min to {} · {}\n\n",
         s.regions.join(", "),
         s.window_minutes,
         s.generated_at,

@@ -57,13 +57,88 @@ pub fn month_at_rate(per_hour: Option<f64>, today: NaiveDate) -> Option<f64> {
     per_hour.map(|h| h * hours_in_month(today))
 }
 
+/// The cost metric asked for: what Cost Explorer's console shows by default, each charge on
+/// the day it is incurred.
+pub const COST_METRIC: &str = "UnblendedCost";
+
+/// Charge types that are usage at its on-demand rate, whatever pays for it: what a list-price
+/// estimate is comparable with. The others (Savings Plan negation and fees, credits, refunds,
+/// tax) make the net figure.
+pub const USAGE_RECORD_TYPES: [&str; 3] = ["Usage", "SavingsPlanCoveredUsage", "DiscountedUsage"];
+
+/// Whose bill the question covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Accounts {
+    /// `"all"`: every account the caller's bill covers (from an Organization's management
+    /// account, the whole organisation), as `--all-accounts` asks.
+    All(AllAccounts),
+    /// These linked accounts only (the caller's, by default).
+    Only(Vec<String>),
+}
+
+/// The word `"all"` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllAccounts {
+    All,
+}
+
+/// What a bill figure covers: said in `cost` JSON and in the pane's frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostScope {
+    pub accounts: Accounts,
+    /// The watched regions: the bill of other regions is not asked for.
+    pub regions: Vec<String>,
+    pub cost_metric: String,
+    /// The charge types the month-to-date figures count; the net figures count every type.
+    pub record_types: Vec<String>,
+}
+
+impl CostScope {
+    /// The caller's own account (or every account) in `regions`, usage at on-demand rates.
+    pub fn new(accounts: Accounts, regions: &[String]) -> Self {
+        let mut regions = regions.to_vec();
+        regions.sort();
+        Self {
+            accounts,
+            regions,
+            cost_metric: COST_METRIC.to_string(),
+            record_types: USAGE_RECORD_TYPES.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    /// In words, for the pane's frame and the table's title: "account 123456789012 ·
+    /// eu-west-1 · usage before Savings Plans and credits".
+    pub fn words(&self) -> String {
+        format!(
+            "{} · {} · usage before Savings Plans and credits",
+            self.accounts_in_words(),
+            self.regions.join(", ")
+        )
+    }
+
+    /// "account 123456789012", or "every account of the bill".
+    pub fn accounts_in_words(&self) -> String {
+        match &self.accounts {
+            Accounts::All(_) => "every account of the bill".to_string(),
+            Accounts::Only(ids) if ids.len() == 1 => format!("account {}", ids[0]),
+            Accounts::Only(ids) => format!("accounts {}", ids.join(", ")),
+        }
+    }
+}
+
 /// One group's share of the month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CostGroup {
     pub key: String,
+    /// Usage at on-demand rates (`CostScope::record_types`).
     pub mtd_usd: f64,
     /// Day by day, aligned with `CostReport::days`.
     pub daily_usd: Vec<f64>,
+    /// Every charge type: usage less Savings Plans, credits and refunds, plus fees and tax.
+    #[serde(default)]
+    pub net_usd: f64,
 }
 
 /// One answer of Cost Explorer, as cached and as shown.
@@ -75,12 +150,16 @@ pub struct CostReport {
     pub group_by: CostGroupBy,
     /// The tag grouped by, for `Project`.
     pub tag: Option<String>,
+    /// What the question covered.
+    pub scope: CostScope,
     /// Largest first.
     pub groups: Vec<CostGroup>,
     pub days: Vec<NaiveDate>,
     /// The fleet's cost per day.
     pub daily_usd: Vec<f64>,
     pub total_usd: f64,
+    /// The month to date, every charge type (see `CostGroup::net_usd`).
+    pub net_usd: f64,
     /// Month-end cost: the days before today plus Cost Explorer's forecast from today on.
     pub forecast_usd: Option<f64>,
     /// Why there is no forecast, when there is none.

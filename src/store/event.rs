@@ -86,6 +86,8 @@ pub enum SourceEvent {
         whole: bool,
         at: DateTime<Utc>,
     },
+    /// Whose account the credentials reach.
+    Identity(super::Identity),
     /// Cost Explorer's month to date (fresh, or from the disk cache).
     Cost(Box<CostReport>),
     /// The dashboard's own requests to AWS so far (running totals).

@@ -46,6 +46,17 @@ pub struct Session {
     pub regions: Vec<String>,
 }
 
+/// Whose account the figures are of, as AWS names the caller (`sts:GetCallerIdentity`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Identity {
+    /// Twelve digits: what everything kept per account is keyed by.
+    pub account_id: String,
+    /// The account's alias, where `iam:ListAccountAliases` is allowed.
+    pub alias: Option<String>,
+    /// `aws`, `aws-us-gov` or `aws-cn`.
+    pub partition: String,
+}
+
 /// What applying an event changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Changed {
@@ -78,6 +89,7 @@ pub struct Store {
     logs: logs::LogBuffer,
     api_usage: Option<usage::ApiUsage>,
     cost: Option<cost::CostReport>,
+    identity: Option<Identity>,
     version: u64,
 }
 
@@ -123,6 +135,7 @@ impl Store {
             logs: logs::LogBuffer::new(logs::DEFAULT_SCROLLBACK),
             api_usage: None,
             cost: None,
+            identity: None,
             version: 0,
         }
     }
@@ -178,6 +191,11 @@ impl Store {
     /// Cost Explorer's month to date, once it has answered (or its cache has).
     pub fn cost(&self) -> Option<&cost::CostReport> {
         self.cost.as_ref()
+    }
+
+    /// Whose account this is, once AWS has said (`None` on the demo fleet, and until then).
+    pub fn identity(&self) -> Option<&Identity> {
+        self.identity.as_ref()
     }
 
     /// Region-wide figures, by region.
@@ -395,6 +413,10 @@ impl Store {
                 {
                     self.api_usage = Some(usage);
                 }
+                Changed::Status
+            }
+            SourceEvent::Identity(identity) => {
+                self.identity = Some(identity);
                 Changed::Status
             }
             SourceEvent::Cost(report) => {

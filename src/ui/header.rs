@@ -140,6 +140,21 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         part(session.regions.join(", "), regions, t.header),
         part(format!("profile {profile}"), profile, t.header),
     ];
+    // Whose account: the profile name says nothing of it with exported or role credentials.
+    // (The demo's made-up account would only repeat the DEMO badge.)
+    if let Some(who) = store.identity().filter(|_| session.kind == SourceKind::Aws) {
+        let (long, short) = match &who.alias {
+            Some(alias) => (
+                format!("account {} ({alias})", who.account_id),
+                alias.clone(),
+            ),
+            None => (
+                format!("account {}", who.account_id),
+                who.account_id.clone(),
+            ),
+        };
+        top.push(part(long, short, t.header));
+    }
     if let Some(p) = v.project {
         top.insert(
             1,

@@ -198,7 +198,7 @@ fn render_table(
         .borders(Borders::ALL)
         .border_style(t.border_focused)
         .title(Line::from(title))
-        .title_bottom(bill_line(bill, v, t).right_aligned());
+        .title_bottom(bill_line(bill, v, t, area.width.saturating_sub(2)).right_aligned());
     if stats.projects.is_empty() && bill.is_none_or(|b| b.groups.is_empty()) {
         let text = if v.store.is_loading() {
             "loading the fleet…"
@@ -283,7 +283,7 @@ fn render_table(
 }
 
 /// The bill's state in a line: month to date, forecast, age; or why there is none.
-fn bill_line(bill: Option<&CostReport>, v: &View, t: &Theme) -> Line<'static> {
+fn bill_line(bill: Option<&CostReport>, v: &View, t: &Theme, width: u16) -> Line<'static> {
     let Some(b) = bill else {
         let why = v
             .store
@@ -294,18 +294,50 @@ fn bill_line(bill: Option<&CostReport>, v: &View, t: &Theme) -> Line<'static> {
             .unwrap_or_else(|| " Cost Explorer: not read yet ".to_string());
         return Line::styled(why, t.warn);
     };
-    let mut text = format!(
-        " Cost Explorer {}–{}: {}",
+    // What the figure covers, in words: usage at on-demand rates (what the estimate compares
+    // with), the net after Savings Plans and credits beside it, whose accounts and which
+    // regions. The least needed go first when the frame is narrow.
+    let first = format!(
+        " Cost Explorer {}–{}: usage {}",
         b.start.format("%b %-d"),
         b.end.pred_opt().unwrap_or(b.end).format("%-d"),
-        format::usd(Some(b.total_usd))
+        format::usd(Some(b.total_usd)),
     );
-    match (b.forecast_usd, &b.forecast_problem) {
-        (Some(f), _) => text.push_str(&format!(" · forecast {}", format::usd(Some(f)))),
-        (None, Some(_)) => text.push_str(" · no forecast"),
-        (None, None) => {}
+    let answered = format!("answered {} ago ", format::age(b.age_s(v.now)));
+    let forecast = match (b.forecast_usd, &b.forecast_problem) {
+        (Some(f), _) => format!("forecast {}", format::usd(Some(f))),
+        (None, Some(_)) => "no forecast".into(),
+        (None, None) => String::new(),
+    };
+    // In the order shown; kept by rank (0 first) while they fit.
+    let optional = [
+        (1, format!("net {}", format::usd(Some(b.net_usd)))),
+        (0, forecast),
+        (2, b.scope.accounts_in_words()),
+        (3, b.scope.regions.join(", ")),
+    ];
+    let mut room =
+        usize::from(width).saturating_sub(first.chars().count() + answered.chars().count() + 3);
+    let mut keep = [false; 4];
+    for rank in 0..4 {
+        if let Some(i) = optional.iter().position(|(r, _)| *r == rank) {
+            let n = optional[i].1.chars().count() + 3;
+            if !optional[i].1.is_empty() && n <= room {
+                keep[i] = true;
+                room -= n;
+            }
+        }
     }
-    text.push_str(&format!(" · answered {} ago ", format::age(b.age_s(v.now))));
+    let mut parts = vec![first];
+    parts.extend(
+        optional
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|((_, text), _)| text.clone()),
+    );
+    parts.push(answered);
+    let text = parts.join(" · ");
     let stale = v.store.problems().iter().any(|p| p.source == "cost");
     Line::styled(text, if stale { t.warn } else { t.muted })
 }

@@ -17,8 +17,30 @@ use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
 /// results take turns, and each groups by a tag of its own so its requests differ.
 pub static COST_EXPLORER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Queues one GetCostAndUsage answer: days of `(group key, amount)`.
+/// Queues one GetCostAndUsage answer: days of `(group key, amount)`, each charged as usage.
 pub fn queue_cost_results(days: &[(&str, &[(&str, &str)])]) {
+    let days: Vec<BilledDay> = days
+        .iter()
+        .map(|(day, groups)| {
+            (
+                *day,
+                groups
+                    .iter()
+                    .map(|(k, a)| (vec![*k, "Usage"], *a))
+                    .collect(),
+            )
+        })
+        .collect();
+    queue_cost_answer(None, &days);
+}
+
+/// A day of an answer: the day, and its groups as `(keys, amount)`.
+pub type BilledDay<'a> = (&'a str, Vec<(Vec<&'a str>, &'a str)>);
+
+/// Queues one GetCostAndUsage answer for `account` (moto's default when `None`): days of
+/// `(group keys, amount)`, the keys as AWS gives them for the request's GroupBy (the project or
+/// region, then the charge type, `RECORD_TYPE`).
+pub fn queue_cost_answer(account: Option<&str>, days: &[BilledDay]) {
     let results: Vec<Value> = days
         .iter()
         .map(|(day, groups)| {
@@ -30,14 +52,17 @@ pub fn queue_cost_results(days: &[(&str, &[(&str, &str)])]) {
                 "TimePeriod": {"Start": day, "End": next.format("%Y-%m-%d").to_string()},
                 "Total": {},
                 "Groups": groups.iter().map(|(k, a)| json!({
-                    "Keys": [k],
+                    "Keys": k,
                     "Metrics": {"UnblendedCost": {"Amount": a, "Unit": "USD"}}
                 })).collect::<Vec<_>>(),
                 "Estimated": false
             })
         })
         .collect();
-    let body = json!({"results": [{"ResultsByTime": results, "DimensionValueAttributes": []}]});
+    let mut body = json!({"results": [{"ResultsByTime": results, "DimensionValueAttributes": []}]});
+    if let Some(a) = account {
+        body["account_id"] = json!(a);
+    }
     let (status, text) = moto::http(
         &moto::url(),
         "POST",
@@ -362,7 +387,8 @@ async fn by_region_and_by_function() {
     let region = "us-east-2";
     seed(region, "project").await;
     let _turn = COST_EXPLORER.lock().await;
-    let day: Vec<(&str, &str)> = vec![(region, "2.00"), ("us-east-1", "1.00")];
+    // Only the watched region is asked for, so only it is answered.
+    let day: Vec<(&str, &str)> = vec![(region, "2.00")];
     queue_cost_results(&[(&month_days()[0], &day)]);
     let proxy = FaultProxy::start(&moto::url());
     let cache = cache_dir("region");
@@ -374,13 +400,15 @@ async fn by_region_and_by_function() {
     assert_eq!(v["group_by"], "region");
     assert!(close(&group(&v, region)["mtd_usd"], 2.0), "{v:#}");
     assert!(group(&v, region)["estimate_usd"].as_f64().unwrap() > 0.0);
-    assert!(close(&group(&v, "us-east-1")["mtd_usd"], 1.0));
-    assert_eq!(
-        group(&v, "us-east-1")["estimate_usd"],
-        Value::Null,
-        "not watched"
+    assert_eq!(v["groups"].as_array().unwrap().len(), 1, "{v:#}");
+    assert!(close(&v["total_usd"], 2.0));
+    let asked = proxy.bodies("GetCostAndUsage");
+    assert!(
+        asked[0].contains(&format!(r#"{{"Key":"REGION","Values":["{region}"]}}"#)),
+        "the bill of the watched region only: {}",
+        asked[0]
     );
-    assert!(close(&v["total_usd"], 3.0));
+    assert_eq!(v["scope"]["regions"], json!([region]));
 
     let (f, _) = cost(
         &proxy.url,
@@ -439,4 +467,204 @@ fn the_demo_fleet_has_a_bill_that_adds_up_and_says_it_is_demo() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("--group-by"), "{err}");
+}
+
+/// Credentials of `account` through `sts:AssumeRole` on moto, as env vars: what `aws sts
+/// assume-role` or `aws-vault` would export, with no profile to tell them apart.
+fn assumed(account: &str) -> Vec<(String, String)> {
+    let body = format!(
+        "Action=AssumeRole&Version=2011-06-15&RoleSessionName=oncall&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2Flambdatop-read"
+    );
+    let (status, xml) = moto::http(
+        &moto::url(),
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0",
+            ),
+        ],
+        &body,
+    );
+    assert_eq!(status, 200, "{xml}");
+    let field = |name: &str| {
+        let from = xml.find(&format!("<{name}>")).unwrap() + name.len() + 2;
+        let to = xml[from..].find('<').unwrap() + from;
+        xml[from..to].to_string()
+    };
+    vec![
+        ("AWS_ACCESS_KEY_ID".into(), field("AccessKeyId")),
+        ("AWS_SECRET_ACCESS_KEY".into(), field("SecretAccessKey")),
+        ("AWS_SESSION_TOKEN".into(), field("SessionToken")),
+    ]
+}
+
+/// `iam:CreateAccountAlias` on moto, signed (unchecked) with `access_key`'s account.
+fn create_alias(access_key: &str, alias: &str) {
+    let (status, xml) = moto::http(
+        &moto::url(),
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            (
+                "Authorization",
+                &format!(
+                    "AWS4-HMAC-SHA256 Credential={access_key}/20261201/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0"
+                ),
+            ),
+        ],
+        &format!("Action=CreateAccountAlias&Version=2010-05-08&AccountAlias={alias}"),
+    );
+    assert_eq!(status, 200, "{xml}");
+}
+
+fn cost_as(
+    endpoint: &str,
+    cache: &Path,
+    creds: &[(String, String)],
+    args: &[&str],
+) -> (Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .arg("cost")
+        .args(args)
+        .args(["--format", "json"])
+        .envs(moto::env(endpoint))
+        .envs(creds.iter().cloned())
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "cost failed: {stderr}");
+    (serde_json::from_slice(&out.stdout).expect("JSON"), stderr)
+}
+
+/// Two accounts reached with exported credentials and no profile (the second through
+/// `sts:AssumeRole`) each get their own bill: the cache is keyed by the account id
+/// GetCallerIdentity gives, never by the profile name, and each question is narrowed to its
+/// account (*GetCostAndUsage*: a management account's unfiltered answer covers every linked
+/// account; `LINKED_ACCOUNT` narrows it). The charge types come apart: usage at on-demand rates
+/// beside the net after a Savings Plan (Cost Explorer's `RECORD_TYPE` dimension).
+#[tokio::test]
+async fn two_accounts_never_share_a_cached_bill_and_each_question_is_its_own() {
+    let region = "eu-west-3";
+    let tag = "billto";
+    create_function(
+        region,
+        &Spec {
+            tags: &[(tag, "ledger")],
+            ..Spec::new("two-accounts-ledger")
+        },
+    )
+    .await;
+    let staging = "111111111111";
+    let b = assumed(staging);
+    create_alias(&b[0].1, "staging-payments");
+    let _turn = COST_EXPLORER.lock().await;
+    let day = month_days()[0].clone();
+    let ledger = format!("{tag}$ledger");
+    queue_cost_answer(
+        None,
+        &[(
+            &day,
+            vec![
+                (vec![&ledger, "Usage"], "4.00"),
+                (vec![&ledger, "SavingsPlanCoveredUsage"], "6.00"),
+                (vec![&ledger, "SavingsPlanNegation"], "-6.00"),
+                (vec![&ledger, "Credit"], "-1.00"),
+            ],
+        )],
+    );
+    queue_cost_answer(
+        Some(staging),
+        &[(&day, vec![(vec![&ledger, "Usage"], "0.42")])],
+    );
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.answer(
+        "GetCostForecast",
+        r#"{"Total":{"Amount":"1.0","Unit":"USD"},"ForecastResultsByTime":[]}"#,
+    );
+    let cache = cache_dir("accounts");
+    let args = ["--region", region, "--project-tag", tag];
+
+    let (a, _) = cost_as(&proxy.url, &cache, &[], &args);
+    assert_eq!(a["account_id"], "123456789012", "{a:#}");
+    assert_eq!(a["from_cache"], false);
+    assert!(close(&a["total_usd"], 10.0), "usage, gross: {a:#}");
+    assert!(
+        close(&a["net_total_usd"], 3.0),
+        "after the plan and the credit: {a:#}"
+    );
+    assert!(close(&group(&a, "ledger")["net_usd"], 3.0), "{a:#}");
+    assert_eq!(
+        a["scope"],
+        json!({
+            "accounts": ["123456789012"],
+            "regions": [region],
+            "cost_metric": "UnblendedCost",
+            "record_types": ["Usage", "SavingsPlanCoveredUsage", "DiscountedUsage"]
+        })
+    );
+    let asked = proxy.bodies("GetCostAndUsage");
+    assert!(
+        asked[0].contains(r#"{"Key":"LINKED_ACCOUNT","Values":["123456789012"]}"#)
+            && asked[0].contains(r#"{"Type":"DIMENSION","Key":"RECORD_TYPE"}"#),
+        "{}",
+        asked[0]
+    );
+    let forecast = proxy.bodies("GetCostForecast");
+    assert!(
+        forecast[0].contains(
+            r#""Key":"RECORD_TYPE","Values":["Usage","SavingsPlanCoveredUsage","DiscountedUsage"]"#
+        ),
+        "the forecast is of the same charge types: {}",
+        forecast[0]
+    );
+
+    // The other account, same cache, same (absent) profile: its own question and answer.
+    let (s, _) = cost_as(&proxy.url, &cache, &b, &args);
+    assert_eq!(s["account_id"], staging, "{s:#}");
+    assert_eq!(s["from_cache"], false, "never the first account's answer");
+    assert!(close(&s["total_usd"], 0.42), "{s:#}");
+    assert_eq!(s["scope"]["accounts"], json!([staging]));
+    assert_eq!(proxy.seen("GetCostAndUsage"), 2);
+
+    // Each account's answer is kept apart and comes back for it alone.
+    let (again, _) = cost_as(&proxy.url, &cache, &[], &args);
+    assert_eq!(again["from_cache"], true);
+    assert!(close(&again["total_usd"], 10.0), "{again:#}");
+    let files = std::fs::read_dir(cache.join("lambdatop")).unwrap().count();
+    assert_eq!(files, 2, "one cached bill per account");
+
+    // The whole bill, when asked for: no account filter, and said so.
+    queue_cost_answer(None, &[(&day, vec![(vec![&ledger, "Usage"], "25.00")])]);
+    let (org, _) = cost_as(
+        &proxy.url,
+        &cache,
+        &[],
+        &[&args[..], &["--all-accounts"]].concat(),
+    );
+    assert_eq!(org["scope"]["accounts"], "all", "{org:#}");
+    assert!(close(&org["total_usd"], 25.0), "{org:#}");
+    let asked = proxy.bodies("GetCostAndUsage");
+    assert!(!asked.last().unwrap().contains("LINKED_ACCOUNT"));
+
+    // The snapshot and the header say whose account, with its alias where it has one.
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["snapshot", "--format", "json", "--region", region])
+        .envs(moto::env(&moto::url()))
+        .envs(b.iter().cloned())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(snap["account_id"], staging);
+    assert_eq!(snap["account_alias"], "staging-payments");
+    let _ = std::fs::remove_dir_all(cache);
 }

@@ -306,6 +306,10 @@ fn operation(head: &str, body: &str) -> &'static str {
         "FilterLogEvents"
     } else if body.contains("Action=GetMetricData") {
         "GetMetricData"
+    } else if body.contains("Action=GetCallerIdentity") {
+        "GetCallerIdentity"
+    } else if body.contains("Action=ListAccountAliases") {
+        "ListAccountAliases"
     } else {
         "other"
     }
@@ -351,7 +355,8 @@ fn fault_response(operation: &str, fault: Fault) -> String {
                 body.len()
             );
         }
-        "GetMetricData" => {
+        // The Query protocol's errors (CloudWatch, STS, IAM).
+        "GetMetricData" | "GetCallerIdentity" | "ListAccountAliases" => {
             let code = match fault {
                 Fault::Throttle => "Throttling",
                 Fault::AccessDenied => "AccessDenied",

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 9] = [
+const CALLS: [(&str, &str); 11] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -31,6 +31,8 @@ const CALLS: [(&str, &str); 9] = [
     (".start_live_tail()", "logs:StartLiveTail"),
     (".get_cost_and_usage()", "ce:GetCostAndUsage"),
     (".get_cost_forecast()", "ce:GetCostForecast"),
+    (".get_caller_identity()", "sts:GetCallerIdentity"),
+    (".list_account_aliases()", "iam:ListAccountAliases"),
 ];
 
 #[test]

@@ -29,6 +29,8 @@ fn the_json_has_exactly_the_documented_shape() {
         sorted(vec![
             "generated_at",
             "source",
+            "account_id",
+            "account_alias",
             "window_minutes",
             "regions",
             "functions",
@@ -41,6 +43,10 @@ fn the_json_has_exactly_the_documented_shape() {
     );
     assert_eq!(v["generated_at"], "2026-11-23T03:07:30Z");
     assert_eq!(v["source"], "demo");
+    assert_eq!(
+        v["account_id"], "000000000000",
+        "the demo's made-up account"
+    );
     assert_eq!(v["window_minutes"], 15);
     assert_eq!(
         keys(&v["functions"][0]),

@@ -10,8 +10,10 @@ use futures::future::BoxFuture;
 use super::bill_cache::{CacheKey, CostCache};
 use super::cost_explorer;
 use super::errors::AwsError;
+use super::identity::WhoAmI;
 use crate::source::{Source, SourceEvent};
-use crate::store::cost::{CostGroupBy, CostReport};
+use crate::store::Identity;
+use crate::store::cost::{Accounts, AllAccounts, CostGroupBy, CostReport, CostScope};
 
 /// What a cost lookup gave.
 #[derive(Debug)]
@@ -21,30 +23,78 @@ pub struct Lookup {
     /// Whether Cost Explorer was asked (and billed).
     pub requested: bool,
     pub problem: Option<AwsError>,
+    /// Whose account the credentials reach, where AWS said.
+    pub identity: Option<Identity>,
 }
 
 /// How to look the month up.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CostQuery {
     pub cache: CostCache,
-    pub key: CacheKey,
+    /// The endpoint asked, when overridden: answers of a test server are kept apart.
+    pub endpoint: Option<String>,
     pub group_by: CostGroupBy,
     pub tag: String,
+    /// The watched regions: the bill is asked for these only.
+    pub regions: Vec<String>,
+    /// Every account of the bill (`--all-accounts`) rather than the caller's own.
+    pub all_accounts: bool,
+    pub who: WhoAmI,
+}
+
+impl CostQuery {
+    /// What the question covers, for the caller `identity`.
+    pub fn scope(&self, identity: &Identity) -> CostScope {
+        let accounts = if self.all_accounts {
+            Accounts::All(AllAccounts::All)
+        } else {
+            Accounts::Only(vec![identity.account_id.clone()])
+        };
+        CostScope::new(accounts, &self.regions)
+    }
+
+    fn key(&self, identity: &Identity, now: DateTime<Utc>) -> CacheKey {
+        CacheKey {
+            account_id: identity.account_id.clone(),
+            endpoint: self.endpoint.clone(),
+            scope: self.scope(identity),
+            group_by: self.group_by,
+            tag: self.tag.clone(),
+            // A dashboard left running into a new month asks about the new month.
+            month: now.format("%Y-%m").to_string(),
+        }
+    }
 }
 
 /// The month to date for `query`: from the cache while fresh, unless `force`; else from Cost
-/// Explorer, with the forecast of the rest of the month, kept in the cache.
+/// Explorer, with the forecast of the rest of the month, kept in the cache. Whose account the
+/// credentials reach is asked first: it keys the cache and narrows the question, and without
+/// it Cost Explorer is not asked (the answer could be a whole organisation's).
 pub async fn lookup(
     client: &aws_sdk_costexplorer::Client,
     query: &CostQuery,
     force: bool,
     now: DateTime<Utc>,
 ) -> Lookup {
-    // A dashboard left running into a new month asks about the new month.
-    let key = CacheKey {
-        month: now.format("%Y-%m").to_string(),
-        ..query.key.clone()
+    let identity = match query.who.identity().await {
+        Ok(i) => i,
+        Err(e) => {
+            return Lookup {
+                report: None,
+                requested: false,
+                problem: Some(AwsError::new(
+                    e.kind,
+                    format!(
+                        "cannot tell whose account this is ({}), so its bill is not asked for",
+                        e.message
+                    ),
+                )),
+                identity: None,
+            };
+        }
     };
+    let key = query.key(&identity, now);
+    let scope = key.scope.clone();
     let kept = query.cache.load(&key);
     if !force
         && let Some(r) = &kept
@@ -54,11 +104,12 @@ pub async fn lookup(
             report: kept,
             requested: false,
             problem: None,
+            identity: Some(identity),
         };
     }
-    match cost_explorer::month_to_date(client, query.group_by, &query.tag, now).await {
+    match cost_explorer::month_to_date(client, &scope, query.group_by, &query.tag, now).await {
         Ok(mut report) => {
-            match cost_explorer::from_today(client, now).await {
+            match cost_explorer::from_today(client, &scope, now).await {
                 // The days before today, billed, and the forecast of the rest from today on.
                 Ok(rest) => {
                     let billed = report.before(now.date_naive());
@@ -77,12 +128,14 @@ pub async fn lookup(
                 report: Some(report),
                 requested: true,
                 problem: None,
+                identity: Some(identity),
             }
         }
         Err(e) => Lookup {
             report: kept,
             requested: true,
             problem: Some(e),
+            identity: Some(identity),
         },
     }
 }
@@ -205,20 +258,33 @@ mod tests {
             ))
             .retry_config(aws_sdk_costexplorer::config::retry::RetryConfig::disabled())
             .build();
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(
+                    aws_credential_types::Credentials::new(
+                        "testing", "testing", None, None, "test",
+                    ),
+                ),
+            )
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
         let query = CostQuery {
             cache: CostCache::new(
                 cache.to_path_buf(),
                 std::time::Duration::from_secs(6 * 3600),
             ),
-            key: CacheKey {
-                profile: "test".into(),
-                endpoint: None,
-                group_by: CostGroupBy::Project,
-                tag: "project".into(),
-                month: "2026-11".into(),
-            },
+            endpoint: None,
             group_by: CostGroupBy::Project,
             tag: "project".into(),
+            regions: vec!["eu-west-1".into()],
+            all_accounts: false,
+            who: WhoAmI::new(
+                aws_sdk_sts::Client::new(&sdk),
+                aws_sdk_iam::Client::new(&sdk),
+            ),
         };
         CostSource::new(
             aws_sdk_costexplorer::Client::from_conf(config),

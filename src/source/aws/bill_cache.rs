@@ -1,7 +1,9 @@
 //! Cost Explorer answers kept on disk (the XDG cache directory, `lambdatop/`), so that a
 //! dashboard restarted on a bastion or a `cost` run from a script does not pay $0.01 again:
 //! an answer younger than the TTL (default 6 h; Cost Explorer itself refreshes a few times a
-//! day) is used as it is. One file per account profile, endpoint, grouping and month.
+//! day) is used as it is. One file per account (by id, never by profile name: exported
+//! credentials, `aws-vault`, assumed and instance roles all look like the `default` profile),
+//! endpoint, scope, grouping and month.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,7 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::cost::{CostGroupBy, CostReport};
+use crate::store::cost::{CostGroupBy, CostReport, CostScope};
 
 /// How long an answer is used before Cost Explorer is asked again.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(6 * 3600);
@@ -17,8 +19,11 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(6 * 3600);
 /// What an answer is about: a different one of these is a different file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CacheKey {
-    pub profile: String,
+    /// The caller's account, as `sts:GetCallerIdentity` names it.
+    pub account_id: String,
     pub endpoint: Option<String>,
+    /// Whose bill and which regions were asked about.
+    pub scope: CostScope,
     pub group_by: CostGroupBy,
     pub tag: String,
     /// `2026-11`: last month's answer never stands for this month's.
@@ -28,12 +33,13 @@ pub struct CacheKey {
 impl CacheKey {
     fn file_name(&self) -> String {
         let raw = format!(
-            "cost-{}-{}-{}-{}-{}.json",
-            self.profile,
+            "cost-{}-{}-{}-{}-{}-{:016x}.json",
+            self.account_id,
             self.endpoint.as_deref().unwrap_or("aws"),
             self.group_by,
             self.tag,
-            self.month
+            self.month,
+            scope_hash(&self.scope)
         );
         raw.chars()
             .map(|c| {
@@ -45,6 +51,16 @@ impl CacheKey {
             })
             .collect()
     }
+}
+
+/// A stable short name of a scope (FNV-1a of its JSON): the regions can be many.
+fn scope_hash(scope: &CostScope) -> u64 {
+    serde_json::to_string(scope)
+        .unwrap_or_default()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -118,7 +134,12 @@ impl CostCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::cost::{Accounts, AllAccounts};
     use chrono::{NaiveDate, TimeZone};
+
+    fn scope(account: &str) -> CostScope {
+        CostScope::new(Accounts::Only(vec![account.into()]), &["eu-west-1".into()])
+    }
 
     fn report(at: DateTime<Utc>) -> CostReport {
         let d = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
@@ -127,10 +148,12 @@ mod tests {
             end: d.succ_opt().unwrap(),
             group_by: CostGroupBy::Project,
             tag: Some("project".into()),
+            scope: scope("111111111111"),
             groups: vec![],
             days: vec![d],
             daily_usd: vec![1.5],
             total_usd: 1.5,
+            net_usd: 1.5,
             forecast_usd: None,
             forecast_problem: None,
             estimated: true,
@@ -138,10 +161,11 @@ mod tests {
         }
     }
 
-    fn key(profile: &str) -> CacheKey {
+    fn key(account: &str) -> CacheKey {
         CacheKey {
-            profile: profile.into(),
+            account_id: account.into(),
             endpoint: Some("http://127.0.0.1:5000".into()),
+            scope: scope(account),
             group_by: CostGroupBy::Project,
             tag: "project".into(),
             month: "2026-11".into(),
@@ -158,8 +182,16 @@ mod tests {
         assert_eq!(cache.load(&key("other")), None);
         assert!(
             std::fs::read_dir(&dir).unwrap().count() == 1,
-            "the profile cannot leave the directory"
+            "the key cannot leave the directory"
         );
+        // The same account asked about other regions, or the whole organisation, is another
+        // answer.
+        let wider = CacheKey {
+            scope: CostScope::new(Accounts::All(AllAccounts::All), &["eu-west-1".into()]),
+            ..key("ops/../x")
+        };
+        assert_eq!(cache.load(&wider), None);
+        assert_ne!(wider.file_name(), key("ops/../x").file_name());
         std::fs::write(cache.path(&key("bad")), "{not json").unwrap();
         assert_eq!(cache.load(&key("bad")), None);
         std::fs::remove_dir_all(dir).unwrap();

@@ -1,6 +1,13 @@
 //! Cost Explorer for the AWS Lambda service: GetCostAndUsage for the month to date, daily,
 //! grouped by the project tag or by region, and GetCostForecast for the rest of the month.
-//! Cost Explorer bills $0.01 a request, so callers go through the disk cache (`cost_cache`).
+//! Cost Explorer bills $0.01 a request, so callers go through the disk cache (`bill_cache`).
+//!
+//! The question is narrowed to what the dashboard watches (`CostScope`): the caller's linked
+//! account (from an Organization's management account an unfiltered answer is the whole
+//! organisation's), the watched regions, and each charge type apart (grouped by
+//! `RECORD_TYPE`), so that usage at on-demand rates — what the list-price estimate is
+//! comparable with — and the net figure after Savings Plans, credits and refunds are both
+//! read from one request (*GetCostAndUsage*: up to two GroupBy definitions).
 
 use std::collections::BTreeMap;
 
@@ -12,10 +19,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::errors::{AwsError, classify};
 use crate::store::ProblemKind;
-use crate::store::cost::{self, CostGroup, CostGroupBy, CostReport, UNTAGGED};
-
-/// The cost Cost Explorer's console shows by default.
-const METRIC: &str = "UnblendedCost";
+use crate::store::cost::{
+    self, Accounts, COST_METRIC as METRIC, CostGroup, CostGroupBy, CostReport, CostScope, UNTAGGED,
+    USAGE_RECORD_TYPES,
+};
 /// Cost Explorer's name of the service.
 const SERVICE: &str = "AWS Lambda";
 /// Pages followed at most: a month of days grouped by project fits in one or two.
@@ -29,21 +36,43 @@ fn interval(start: NaiveDate, end: NaiveDate) -> Result<DateInterval, AwsError> 
         .map_err(|e| AwsError::new(ProblemKind::Service, e.to_string()))
 }
 
-fn lambda_only() -> Expression {
+fn dimension(key: Dimension, values: &[String]) -> Expression {
     Expression::builder()
         .dimensions(
             DimensionValues::builder()
-                .key(Dimension::Service)
-                .values(SERVICE)
+                .key(key)
+                .set_values(Some(values.to_vec()))
                 .build(),
         )
         .build()
 }
 
-/// The Lambda service's month to date at `now`, grouped as asked; `tag` names the project
-/// tag. The forecast is asked for separately (`forecast`).
+/// The Lambda service in the scope's accounts and regions; `usage_only` narrows to the usage
+/// charge types (the forecast, which cannot group).
+fn filter(scope: &CostScope, usage_only: bool) -> Expression {
+    let mut all = vec![dimension(Dimension::Service, &[SERVICE.to_string()])];
+    if let Accounts::Only(ids) = &scope.accounts {
+        all.push(dimension(Dimension::LinkedAccount, ids));
+    }
+    if !scope.regions.is_empty() {
+        all.push(dimension(Dimension::Region, &scope.regions));
+    }
+    if usage_only {
+        all.push(dimension(Dimension::RecordType, &scope.record_types));
+    }
+    Expression::builder().set_and(Some(all)).build()
+}
+
+/// Whether a charge type counts as usage. An answer without one (a single grouping) is usage.
+fn is_usage(record_type: Option<&str>) -> bool {
+    record_type.is_none_or(|t| USAGE_RECORD_TYPES.contains(&t))
+}
+
+/// The Lambda service's month to date at `now` over `scope`, grouped as asked; `tag` names
+/// the project tag. The forecast is asked for separately (`from_today`).
 pub async fn month_to_date(
     client: &aws_sdk_costexplorer::Client,
+    scope: &CostScope,
     group_by: CostGroupBy,
     tag: &str,
     now: DateTime<Utc>,
@@ -65,9 +94,16 @@ pub async fn month_to_date(
         // Cost Explorer has no function dimension for Lambda: the total only.
         CostGroupBy::Function => None,
     };
+    let by_record_type = GroupDefinition::builder()
+        .r#type(GroupDefinitionType::Dimension)
+        .key("RECORD_TYPE")
+        .build();
+    let grouping: Vec<GroupDefinition> = grouping.into_iter().chain([by_record_type]).collect();
     let mut days: Vec<NaiveDate> = Vec::new();
     let mut daily: BTreeMap<NaiveDate, f64> = BTreeMap::new();
     let mut groups: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    let mut net: BTreeMap<String, f64> = BTreeMap::new();
+    let mut net_total = 0.0;
     let mut estimated = false;
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -76,8 +112,8 @@ pub async fn month_to_date(
             .time_period(interval(start, end)?)
             .granularity(Granularity::Daily)
             .metrics(METRIC)
-            .filter(lambda_only())
-            .set_group_by(grouping.clone().map(|g| vec![g]))
+            .filter(filter(scope, false))
+            .set_group_by(Some(grouping.clone()))
             .set_next_page_token(token.take())
             .send()
             .await
@@ -93,15 +129,30 @@ pub async fn month_to_date(
                 days.push(day);
             }
             estimated |= r.estimated();
-            let mut day_total = amount(r.total());
+            // Grouped answers leave the day's total empty: it is the sum of its groups.
+            let mut day_total = 0.0;
             for g in r.groups() {
-                let key = group_key(group_by, tag, g.keys().first().map(String::as_str));
+                let keys = g.keys();
+                // The record type is the last key; with a grouping of its own, the first.
+                let (group, record_type) = match (group_by, keys) {
+                    (CostGroupBy::Function, [t, ..]) => (None, Some(t.as_str())),
+                    (_, [k, t, ..]) => (Some(k.as_str()), Some(t.as_str())),
+                    (_, [k]) => (Some(k.as_str()), None),
+                    (_, []) => (None, None),
+                };
+                let key = group.map(|k| group_key(group_by, tag, Some(k)));
                 let usd = amount(g.metrics());
-                *groups.entry(key).or_default().entry(day).or_default() += usd;
-                // Grouped answers leave the day's total empty: it is the sum of its groups.
-                if r.total().is_none_or(|t| t.is_empty()) {
-                    day_total += usd;
+                net_total += usd;
+                if let Some(key) = &key {
+                    *net.entry(key.clone()).or_default() += usd;
                 }
+                if !is_usage(record_type) {
+                    continue;
+                }
+                if let Some(key) = key {
+                    *groups.entry(key).or_default().entry(day).or_default() += usd;
+                }
+                day_total += usd;
             }
             *daily.entry(day).or_default() += day_total;
         }
@@ -111,9 +162,14 @@ pub async fn month_to_date(
         }
     }
     days.sort();
+    // A group with charges but no usage (a credit alone) still shows, at no usage.
+    for key in net.keys() {
+        groups.entry(key.clone()).or_default();
+    }
     let mut groups: Vec<CostGroup> = groups
         .into_iter()
         .map(|(key, by_day)| CostGroup {
+            net_usd: net.get(&key).copied().unwrap_or(0.0),
             key,
             mtd_usd: by_day.values().sum(),
             daily_usd: days
@@ -132,8 +188,10 @@ pub async fn month_to_date(
         end,
         group_by,
         tag: (group_by == CostGroupBy::Project).then(|| tag.to_string()),
+        scope: scope.clone(),
         groups,
         total_usd: daily_usd.iter().sum(),
+        net_usd: net_total,
         days,
         daily_usd,
         forecast_usd: None,
@@ -143,13 +201,15 @@ pub async fn month_to_date(
     })
 }
 
-/// The Lambda service's forecast cost from today to the end of the month. Today, not
+/// The Lambda service's forecast usage over `scope` from today to the end of the month (the
+/// same charge types as the month to date, so the two add up). Today, not
 /// tomorrow: the month to date ends with Cost Explorer's last refresh, part way through today,
 /// so a forecast from tomorrow left up to a day in neither (and on the month's last day, none
 /// at all). GetCostForecast takes a start of today ("must be equal to or later than the
 /// current date", API Reference, *GetCostForecast*).
 pub async fn from_today(
     client: &aws_sdk_costexplorer::Client,
+    scope: &CostScope,
     now: DateTime<Utc>,
 ) -> Result<Option<f64>, AwsError> {
     let today = now.date_naive();
@@ -159,7 +219,7 @@ pub async fn from_today(
         .time_period(interval(today, end)?)
         .metric(Metric::UnblendedCost)
         .granularity(Granularity::Monthly)
-        .filter(lambda_only())
+        .filter(filter(scope, true))
         .send()
         .await
         .map_err(|e| classify("GetCostForecast", &e))?;

@@ -11,6 +11,7 @@ pub mod bill;
 pub mod bill_cache;
 pub mod cost_explorer;
 pub mod errors;
+pub mod identity;
 pub mod inventory;
 pub mod logs;
 pub mod metrics;
@@ -52,6 +53,8 @@ pub struct Account {
     pub clock: server_clock::ServerClock,
     /// Where each function logs, as the inventory says.
     pub log_places: logs::LogPlaces,
+    /// Whose account the credentials reach, asked once.
+    pub who: identity::WhoAmI,
 }
 
 /// Attempts per call (first try included) and the backoff between them.
@@ -151,13 +154,34 @@ fn first_clause(s: &str) -> String {
 impl Account {
     /// An account reached with `config`, watching `regions`.
     pub fn new(config: SdkConfig, regions: Vec<String>, profile: Option<String>) -> Account {
+        let usage = usage::UsageCounter::default();
+        let home = regions.first().map(String::as_str).unwrap_or("us-east-1");
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&config)
+                .region(Region::new(home.to_string()))
+                .interceptor(usage::CountRequests(usage.clone()))
+                .build(),
+        );
+        // IAM is global: one endpoint per partition.
+        let iam_region = match identity::partition_of(home) {
+            "aws-us-gov" => "us-gov-west-1",
+            "aws-cn" => "cn-north-1",
+            _ => "us-east-1",
+        };
+        let iam = aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&config)
+                .region(Region::new(iam_region))
+                .interceptor(usage::CountRequests(usage.clone()))
+                .build(),
+        );
         Account {
             config,
             regions,
             profile,
-            usage: usage::UsageCounter::default(),
+            usage,
             clock: server_clock::ServerClock::default(),
             log_places: logs::LogPlaces::default(),
+            who: identity::WhoAmI::new(sts, iam),
         }
     }
 
@@ -274,6 +298,11 @@ impl Account {
                 history_minutes,
             )));
         }
+        // Whose account: for the header, and for the bill's question and cache.
+        sources.push(Box::new(identity::IdentitySource::new(
+            self.who.clone(),
+            self.usage.clone(),
+        )));
         sources
     }
 }

@@ -198,7 +198,12 @@ impl DemoSource {
 
     /// Every function of every region, its limit, and the month's bill: the first poll's.
     fn inventory(&self, now: DateTime<Utc>) -> Vec<SourceEvent> {
-        let mut events = Vec::new();
+        // Whose account, as GetCallerIdentity would say: a made-up one, named for what it is.
+        let mut events = vec![SourceEvent::Identity(crate::store::Identity {
+            account_id: cost::DEMO_ACCOUNT.to_string(),
+            alias: Some("demo".to_string()),
+            partition: "aws".to_string(),
+        })];
         let mut by_region: BTreeMap<&str, Vec<FunctionFacts>> = BTreeMap::new();
         for inst in self.fleet.instances() {
             by_region
