@@ -20,7 +20,7 @@ use crate::source::aws::{self, inventory, metrics};
 use crate::source::demo::Fleet;
 use crate::source::demo::cost as demo_cost;
 use crate::store::cost::{self, CostGroupBy, CostReport, CostScope, UNTAGGED};
-use crate::store::pricing::{self, ESTIMATE_LEAVES_OUT, leaves_out};
+use crate::store::pricing::{self, MONTH_LEAVES_OUT};
 use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
 use crate::ui::format;
 
@@ -143,7 +143,7 @@ pub fn build(
         cache_age_s: billed.map(|r| r.age_s(now)),
         from_cache: billed.map(|_| false),
         cost_explorer_estimated: billed.map(|r| r.estimated),
-        estimate_leaves_out: ESTIMATE_LEAVES_OUT.to_vec(),
+        estimate_leaves_out: MONTH_LEAVES_OUT.to_vec(),
         problems,
         api_usage: None,
     }
@@ -209,7 +209,7 @@ pub fn table(c: &CostOutput) -> String {
     }
     out.push_str(&format!(
         "\nMonth to date is usage at on-demand rates, as the estimate is; net billed is after Savings Plans, credits and refunds.\nThe estimate comes from CloudWatch metrics and list prices; it leaves out the {}.",
-        leaves_out()
+        pricing::in_words(&MONTH_LEAVES_OUT)
     ));
     if let Some(u) = &c.api_usage {
         out.push_str(&format!(

@@ -1,23 +1,46 @@
-//! The one price table: AWS Lambda on-demand prices used for every cost estimate.
+//! The one price table: AWS Lambda's on-demand list prices, used for every cost estimate.
 //!
-//! Public list prices for requests and compute (GB-seconds) by architecture. The estimate
-//! deliberately leaves out the free tier, provisioned concurrency, ephemeral storage and data
-//! transfer; panes and JSON say "estimate" for that reason.
+//! Requests, compute (GB-seconds, by architecture; the INIT phase is billed as compute since
+//! 1 August 2025) and provisioned concurrency, per region. The estimate is list prices times
+//! what the metrics and REPORT lines show; what it cannot see is said wherever it is shown
+//! (`WINDOW_LEAVES_OUT`, `MONTH_LEAVES_OUT`).
 
 use super::Architecture;
 
-/// What the estimate leaves out, said wherever it is shown.
-pub const ESTIMATE_LEAVES_OUT: [&str; 4] = [
+/// What the window's estimate (panes, `snapshot`) leaves out, said wherever it is shown.
+pub const WINDOW_LEAVES_OUT: [&str; 6] = [
     "free tier",
-    "provisioned concurrency",
-    "ephemeral storage",
+    "volume discounts beyond 6 billion GB-seconds a month",
+    "INIT of cold starts whose REPORT lines were not read",
+    "SnapStart cache and restore charges",
+    "ephemeral storage above 512 MB",
     "data transfer",
 ];
 
-/// "free tier, provisioned concurrency, ephemeral storage and data transfer".
+/// What the month-to-date estimate of `cost` leaves out: it reads CloudWatch's daily sums,
+/// which count neither INIT time nor provisioned environments.
+pub const MONTH_LEAVES_OUT: [&str; 7] = [
+    "free tier",
+    "provisioned concurrency",
+    "INIT duration (not in CloudWatch's metrics)",
+    "volume discounts beyond 6 billion GB-seconds a month",
+    "SnapStart cache and restore charges",
+    "ephemeral storage above 512 MB",
+    "data transfer",
+];
+
+/// "a, b and c".
+pub fn in_words(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The window estimate's omissions in words.
 pub fn leaves_out() -> String {
-    let (last, rest) = ESTIMATE_LEAVES_OUT.split_last().unwrap_or((&"", &[]));
-    format!("{} and {last}", rest.join(", "))
+    in_words(&WINDOW_LEAVES_OUT)
 }
 
 // The dashboard's own requests, at AWS's list prices.
@@ -37,31 +60,117 @@ pub struct RegionPrices {
 }
 
 impl RegionPrices {
+    /// On-demand compute (handler and INIT alike), per GB-second.
     pub fn per_gb_second(&self, arch: Architecture) -> f64 {
         match arch {
             Architecture::Arm64 => self.per_gb_second_arm64,
             Architecture::X86_64 => self.per_gb_second_x86_64,
         }
     }
+
+    /// Provisioned concurrency kept ready, per GB-second configured. The pricing page
+    /// gives it per region at the same ratio to on-demand compute as in US East
+    /// ($0.0000041667 against $0.0000166667 on x86): the ratio is applied.
+    pub fn per_provisioned_gb_second(&self, arch: Architecture) -> f64 {
+        let ratio = match arch {
+            Architecture::Arm64 => 0.000_003_333_4 / STANDARD.per_gb_second_arm64,
+            Architecture::X86_64 => 0.000_004_166_7 / STANDARD.per_gb_second_x86_64,
+        };
+        self.per_gb_second(arch) * ratio
+    }
 }
 
-/// The first tier of the public on-demand price, which most regions share.
+/// The first tier of the public on-demand price in US East (N. Virginia), which most
+/// regions share.
 pub const STANDARD: RegionPrices = RegionPrices {
     per_million_requests: 0.20,
     per_gb_second_x86_64: 0.000_016_666_7,
     per_gb_second_arm64: 0.000_013_333_4,
 };
 
-/// Regions whose price differs from `STANDARD`, by region code.
-const REGIONS: &[(&str, RegionPrices)] = &[];
+const fn at(per_million_requests: f64, x86_64: f64, arm64: f64) -> RegionPrices {
+    RegionPrices {
+        per_million_requests,
+        per_gb_second_x86_64: x86_64,
+        per_gb_second_arm64: arm64,
+    }
+}
 
-/// Prices for a region; regions not listed use the standard price.
+/// Every commercial region where Lambda runs, with its first-tier on-demand prices.
+/// Source: https://aws.amazon.com/lambda/pricing/ (its region selector), as mirrored by the
+/// price table of the AWS Lambda Power Tuning project (`lambda/utils` compute prices, per
+/// GB-second by architecture); read 2026-12-01. The regions that price compute above US
+/// East: Cape Town, Hong Kong, Milan, Bahrain and the UAE. Request prices: Milan's $0.23 a
+/// million from the same public tables; the others' request prices could not be confirmed
+/// there and are taken at US East's $0.20 (README, *Cost*). The China regions bill in CNY and
+/// GovCloud through its own price list: neither is in this table (the standard price stands
+/// for them, as for a region newer than the table).
+const REGIONS: &[(&str, RegionPrices)] = &[
+    ("us-east-1", STANDARD),
+    ("us-east-2", STANDARD),
+    ("us-west-1", STANDARD),
+    ("us-west-2", STANDARD),
+    ("af-south-1", at(0.20, 0.000_022_1, 0.000_017_68)),
+    ("ap-east-1", at(0.20, 0.000_022_92, 0.000_018_3)),
+    ("ap-east-2", STANDARD),
+    ("ap-south-1", STANDARD),
+    ("ap-south-2", STANDARD),
+    ("ap-northeast-1", STANDARD),
+    ("ap-northeast-2", STANDARD),
+    ("ap-northeast-3", STANDARD),
+    ("ap-southeast-1", STANDARD),
+    ("ap-southeast-2", STANDARD),
+    ("ap-southeast-3", STANDARD),
+    ("ap-southeast-4", STANDARD),
+    ("ap-southeast-5", STANDARD),
+    ("ap-southeast-7", STANDARD),
+    ("ca-central-1", STANDARD),
+    ("ca-west-1", STANDARD),
+    ("eu-central-1", STANDARD),
+    ("eu-central-2", STANDARD),
+    ("eu-west-1", STANDARD),
+    ("eu-west-2", STANDARD),
+    ("eu-west-3", STANDARD),
+    ("eu-north-1", STANDARD),
+    ("eu-south-1", at(0.23, 0.000_019_517_2, 0.000_015_613_8)),
+    ("eu-south-2", STANDARD),
+    ("il-central-1", STANDARD),
+    ("me-south-1", at(0.20, 0.000_020_666_7, 0.000_016_533_4)),
+    ("me-central-1", at(0.20, 0.000_020_666_7, 0.000_016_533_4)),
+    ("mx-central-1", STANDARD),
+    ("sa-east-1", STANDARD),
+];
+
+/// Prices for a region; a region not in the table uses the standard price.
 pub fn prices(region: &str) -> RegionPrices {
     REGIONS
         .iter()
         .find(|(code, _)| *code == region)
         .map(|(_, p)| *p)
         .unwrap_or(STANDARD)
+}
+
+/// GB-seconds of `ms` milliseconds on `memory_mb`.
+fn gb_seconds(ms: f64, memory_mb: u32) -> f64 {
+    ms / 1000.0 * f64::from(memory_mb) / 1024.0
+}
+
+/// The INIT phase of cold starts that took `init_ms` in all, billed as compute.
+pub fn init_usd(region: &str, arch: Architecture, memory_mb: u32, init_ms: f64) -> f64 {
+    gb_seconds(init_ms, memory_mb) * prices(region).per_gb_second(arch)
+}
+
+/// `allocated` provisioned environments of `memory_mb` kept ready for `seconds`.
+pub fn provisioned_usd(
+    region: &str,
+    arch: Architecture,
+    memory_mb: u32,
+    allocated: u32,
+    seconds: f64,
+) -> f64 {
+    gb_seconds(seconds * 1000.0, memory_mb)
+        * f64::from(allocated)
+        * prices(region).per_provisioned_gb_second(arch)
 }
 
 /// Estimated on-demand cost of `invocations` requests averaging `avg_duration_ms` on a
@@ -75,8 +184,7 @@ pub fn estimate_usd(
 ) -> f64 {
     let p = prices(region);
     let requests = invocations / 1_000_000.0 * p.per_million_requests;
-    let gb_seconds = avg_duration_ms / 1000.0 * invocations * f64::from(memory_mb) / 1024.0;
-    requests + gb_seconds * p.per_gb_second(arch)
+    requests + gb_seconds(avg_duration_ms * invocations, memory_mb) * p.per_gb_second(arch)
 }
 
 #[cfg(test)]
@@ -87,6 +195,28 @@ mod tests {
     fn one_million_requests_of_one_gb_second_on_x86() {
         let usd = estimate_usd("us-east-1", Architecture::X86_64, 1024, 1e6, 1000.0);
         assert!((usd - (0.20 + 16.6667)).abs() < 1e-6, "{usd}");
+    }
+
+    #[test]
+    fn regions_that_price_above_us_east_cost_more() {
+        let in_ = |r| estimate_usd(r, Architecture::X86_64, 1024, 1e6, 1000.0);
+        assert!((in_("af-south-1") - (0.20 + 22.1)).abs() < 1e-6);
+        assert!(in_("eu-south-1") > in_("eu-west-1") * 1.15);
+        assert_eq!(in_("eu-west-1"), in_("us-east-1"));
+        assert_eq!(in_("not-a-region-1"), in_("us-east-1"));
+        assert_eq!(REGIONS.len(), 33, "every commercial region is listed");
+    }
+
+    #[test]
+    fn init_and_provisioned_concurrency_are_priced() {
+        // One second of INIT on 1 GB: one GB-second of compute.
+        let init = init_usd("us-east-1", Architecture::X86_64, 1024, 1000.0);
+        assert!((init - 0.000_016_666_7).abs() < 1e-12);
+        // Ten 1 GB environments for an hour: 36,000 GB-seconds at $0.0000041667.
+        let pc = provisioned_usd("us-east-1", Architecture::X86_64, 1024, 10, 3600.0);
+        assert!((pc - 36_000.0 * 0.000_004_166_7).abs() < 1e-9, "{pc}");
+        let arm = provisioned_usd("us-east-1", Architecture::Arm64, 1024, 10, 3600.0);
+        assert!((arm - 36_000.0 * 0.000_003_333_4).abs() < 1e-9, "{arm}");
     }
 
     #[test]

@@ -231,6 +231,12 @@ async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate()
         est(120.0, 20.0) + est(12.0, 50.0)
     ));
     assert_eq!(v["estimate_leaves_out"][1], "provisioned concurrency");
+    assert!(
+        v["estimate_leaves_out"]
+            .to_string()
+            .contains("INIT duration"),
+        "{v:#}"
+    );
     assert_eq!(v["problems"], json!([]));
 
     // The request counter matches what reached the wire, operation by operation.
