@@ -11,7 +11,7 @@ use crate::clock::SharedClock;
 use crate::settings::Settings;
 use crate::source::{SourceEvent, SourceKind};
 use crate::store::Window;
-use crate::store::window::{FleetStats, fleet_stats};
+use crate::store::window::{FleetStats, ThrottleCause, fleet_stats};
 use crate::store::{Minute, Store};
 use crate::ui::format;
 use crate::ui::text::truncate;
@@ -58,6 +58,14 @@ pub struct RegionRow {
     pub region: String,
     pub concurrency_max: Option<u64>,
     pub concurrency_limit: Option<u32>,
+    /// Peak executions of functions without a reservation, against what reservations leave
+    /// them (`AccountLimit.UnreservedConcurrentExecutions`): where they throttle.
+    pub unreserved_concurrency_max: Option<u64>,
+    pub unreserved_concurrency_limit: Option<u32>,
+    /// Peak unreserved executions plus every reservation and provisioned allocation
+    /// (`ClaimedAccountConcurrency`), against the account limit.
+    pub claimed_concurrency_max: Option<u64>,
+    pub claimed_concurrency_limit: Option<u32>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -90,6 +98,18 @@ pub struct FunctionRow {
     pub figures_read_at: Option<String>,
     /// SnapStart restores (REPORT lines with a Restore Duration), apart from cold starts.
     pub restores: Option<u64>,
+    /// Its reserved concurrency; `null` when none is reserved or it could not be read.
+    pub reserved_concurrency: Option<u32>,
+    /// Provisioned concurrency allocated over its versions and aliases (0: none); `null` when
+    /// it could not be read.
+    pub provisioned_concurrency: Option<u32>,
+    /// The busiest version's peak share of its provisioned concurrency in use (0 to 1).
+    pub provisioned_utilization_max: Option<f64>,
+    /// Invocations served on demand because provisioned concurrency was all in use.
+    pub spillover_invocations: Option<u64>,
+    /// What its throttles ran into: `"reserved"`, `"account"`, `"provisioned-spillover"`, or
+    /// `null` (no throttles, or no telling).
+    pub throttle_cause: Option<ThrottleCause>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
@@ -168,6 +188,11 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             memory_used_max_mb: whole(s.memory_used_max_mb),
             provisional_from: minute(s.provisional_from),
             restores: whole(s.restores),
+            reserved_concurrency: s.reserved.flatten(),
+            provisioned_concurrency: s.provisioned,
+            provisioned_utilization_max: round(s.provisioned_use_max, 4),
+            spillover_invocations: whole(s.spillover),
+            throttle_cause: s.throttle_cause,
             figures_read_at: f
                 .history
                 .read_at
@@ -222,6 +247,10 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 region: r.region.clone(),
                 concurrency_max: whole(r.concurrency_max),
                 concurrency_limit: r.concurrency_limit,
+                unreserved_concurrency_max: whole(r.unreserved_max),
+                unreserved_concurrency_limit: r.unreserved_limit,
+                claimed_concurrency_max: whole(r.claimed_max),
+                claimed_concurrency_limit: r.concurrency_limit,
             })
             .collect(),
     }

@@ -17,6 +17,22 @@ pub enum SourceKind {
     Aws,
 }
 
+/// A region's concurrency, counted three ways (Lambda Developer Guide, *Monitoring
+/// concurrency*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pool {
+    /// Every function (`ConcurrentExecutions`), against the account limit.
+    All,
+    /// Functions without reserved concurrency (`UnreservedConcurrentExecutions`), against the
+    /// unreserved limit: what they throttle at.
+    Unreserved,
+    /// The unreserved executions plus every reservation and provisioned allocation
+    /// (`ClaimedAccountConcurrency`), against the account limit: above it, nothing more can
+    /// be reserved or provisioned.
+    Claimed,
+}
+
 /// A run of one metric of one function.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricUpdate {
@@ -46,14 +62,20 @@ pub enum SourceEvent {
         message: String,
         at: DateTime<Utc>,
     },
-    /// The account's concurrent-executions limit in a region, where the caller may read it.
+    /// The account's concurrency limits in a region (GetAccountSettings), where the caller
+    /// may read them.
     RegionLimit {
         region: String,
+        /// `AccountLimit.ConcurrentExecutions`.
         concurrency_limit: Option<u32>,
+        /// `AccountLimit.UnreservedConcurrentExecutions`: the limit less every function's
+        /// reserved concurrency, the pool unreserved functions share and throttle against.
+        unreserved_limit: Option<u32>,
     },
-    /// Peak concurrent executions of a region as a whole, minute by minute.
+    /// Peak concurrent executions of a region's pool, minute by minute.
     RegionConcurrency {
         region: String,
+        pool: Pool,
         points: Vec<(Minute, Option<f64>)>,
     },
     /// A region's own sum of invocations, errors or throttles, minute by minute.
@@ -70,6 +92,17 @@ pub enum SourceEvent {
         key: FunctionKey,
         covered: MinuteRange,
         samples: Vec<(Minute, f64)>,
+    },
+    /// A function's reserved concurrency (`None`: none reserved).
+    Reserved {
+        key: FunctionKey,
+        reserved: Option<u32>,
+    },
+    /// A function's provisioned concurrency, allocated over its versions and aliases (0:
+    /// none configured).
+    Provisioned {
+        key: FunctionKey,
+        allocated: u32,
     },
     /// Log events of what is being tailed (possibly seen before: the store keeps each once).
     Logs(Vec<LogEvent>),

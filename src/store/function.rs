@@ -104,6 +104,9 @@ const INIT_SAMPLES: usize = 1024;
 #[derive(Debug, Clone)]
 pub struct History {
     series: [Series; Metric::COUNT],
+    /// `Metric::PROVISIONED`, for the few functions that have provisioned concurrency: most
+    /// never need the room.
+    provisioned: Option<Box<[Series; 2]>>,
     /// The newest minute whose figures will not change any more: the ones after it are
     /// provisional (their counts may still grow). `None`: no source said.
     pub settled: Option<Minute>,
@@ -119,6 +122,7 @@ impl History {
     pub fn new(capacity: usize) -> Self {
         Self {
             series: std::array::from_fn(|_| Series::new(capacity)),
+            provisioned: None,
             settled: None,
             read_at: None,
             init_samples: std::collections::VecDeque::new(),
@@ -155,11 +159,24 @@ impl History {
     }
 
     pub fn series(&self, metric: Metric) -> &Series {
-        &self.series[metric.index()]
+        static NONE: std::sync::LazyLock<Series> = std::sync::LazyLock::new(|| Series::new(1));
+        match metric.provisioned_index() {
+            Some(i) => self.provisioned.as_ref().map_or(&NONE, |p| &p[i]),
+            None => &self.series[metric.index()],
+        }
     }
 
     pub fn series_mut(&mut self, metric: Metric) -> &mut Series {
-        &mut self.series[metric.index()]
+        match metric.provisioned_index() {
+            Some(i) => {
+                let capacity = self.series[0].capacity();
+                &mut self
+                    .provisioned
+                    .get_or_insert_with(|| Box::new(std::array::from_fn(|_| Series::new(capacity))))
+                    [i]
+            }
+            None => &mut self.series[metric.index()],
+        }
     }
 
     pub fn get(&self, metric: Metric, m: Minute) -> Option<f64> {
@@ -172,6 +189,16 @@ impl History {
     }
 }
 
+/// What a function may run at once beyond the account's shared pool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capacity {
+    /// Reserved concurrency: `Some(None)` none reserved, `None` not read (yet).
+    pub reserved: Option<Option<u32>>,
+    /// Provisioned concurrency allocated over its versions and aliases: `Some(0)` none,
+    /// `None` not read (yet).
+    pub provisioned: Option<u32>,
+}
+
 /// One function in the store.
 #[derive(Debug, Clone)]
 pub struct Function {
@@ -179,4 +206,6 @@ pub struct Function {
     /// Derived by the project rule when the facts arrive.
     pub project: String,
     pub history: History,
+    /// Kept across inventories: it is read apart, function by function.
+    pub capacity: Capacity,
 }

@@ -28,6 +28,13 @@ pub enum Metric {
     /// Invocations that resumed a SnapStart snapshot (REPORT lines with a Restore Duration):
     /// no cold start, counted apart.
     Restores,
+    /// The busiest version's or alias's share of its provisioned concurrency in use
+    /// (`ProvisionedConcurrencyUtilization`, Maximum; 0 to 1). Kept only for functions that
+    /// have provisioned concurrency.
+    ProvisionedUtilization,
+    /// Invocations served on demand because provisioned concurrency was all in use
+    /// (`ProvisionedConcurrencySpilloverInvocations`, Sum).
+    Spillover,
 }
 
 impl Metric {
@@ -45,8 +52,15 @@ impl Metric {
         Metric::Restores,
     ];
     pub const COUNT: usize = Self::ALL.len();
+    /// Kept only for functions with provisioned concurrency, beside `ALL`.
+    pub const PROVISIONED: [Metric; 2] = [Metric::ProvisionedUtilization, Metric::Spillover];
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// Where a provisioned-concurrency metric sits among `PROVISIONED`.
+    pub fn provisioned_index(self) -> Option<usize> {
+        Self::PROVISIONED.iter().position(|m| *m == self)
     }
 }

@@ -24,14 +24,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
-pub use function::{Architecture, Function, FunctionFacts, FunctionKey, History, Logging};
+pub use function::{
+    Architecture, Capacity, Function, FunctionFacts, FunctionKey, History, Logging,
+};
 pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};
 pub use problems::{Problem, ProblemKind, Problems};
 pub use series::Series;
 pub use window::Window;
 
-pub use event::{LoadingState, SourceEvent, SourceKind};
+pub use event::{LoadingState, Pool, SourceEvent, SourceKind};
 
 use crate::logtext::sanitize::clean_field;
 
@@ -98,8 +100,14 @@ pub struct Store {
 pub struct RegionState {
     /// The account's concurrent-executions limit, where the caller may read it.
     pub concurrency_limit: Option<u32>,
+    /// The limit less every reservation: what unreserved functions share.
+    pub unreserved_limit: Option<u32>,
     /// Peak concurrent executions of all the region's functions together, per minute.
     pub concurrency: Series,
+    /// Peak executions of the functions without a reservation, per minute.
+    pub unreserved: Series,
+    /// Peak unreserved executions plus every reservation and provisioned allocation.
+    pub claimed: Series,
     /// The region's own invocations, errors and throttles (CloudWatch's figures without a
     /// function dimension), in the order of `REGION_SUMS`: they keep the fleet's totals at
     /// one-minute freshness while functions off screen are asked for less often.
@@ -207,7 +215,10 @@ impl Store {
         let capacity = self.retention_minutes as usize + 1;
         self.regions.entry(region).or_insert_with(|| RegionState {
             concurrency_limit: None,
+            unreserved_limit: None,
             concurrency: Series::new(capacity),
+            unreserved: Series::new(capacity),
+            claimed: Series::new(capacity),
             sums: std::array::from_fn(|_| Series::new(capacity)),
             settled: None,
             read_at: None,
@@ -336,12 +347,24 @@ impl Store {
             SourceEvent::RegionLimit {
                 region,
                 concurrency_limit,
+                unreserved_limit,
             } => {
-                self.region_state(region).concurrency_limit = concurrency_limit;
+                let state = self.region_state(region);
+                state.concurrency_limit = concurrency_limit;
+                state.unreserved_limit = unreserved_limit;
                 Changed::Figures
             }
-            SourceEvent::RegionConcurrency { region, points } => {
-                let series = &mut self.region_state(region).concurrency;
+            SourceEvent::RegionConcurrency {
+                region,
+                pool,
+                points,
+            } => {
+                let state = self.region_state(region);
+                let series = match pool {
+                    Pool::All => &mut state.concurrency,
+                    Pool::Unreserved => &mut state.unreserved,
+                    Pool::Claimed => &mut state.claimed,
+                };
                 for (m, v) in points {
                     series.set(m, v);
                 }
@@ -377,6 +400,20 @@ impl Store {
                 self.functions[i]
                     .history
                     .set_init_samples(covered, &samples);
+                Changed::Figures
+            }
+            SourceEvent::Reserved { key, reserved } => {
+                let Some(&i) = self.index.get(&key) else {
+                    return Changed::Nothing;
+                };
+                self.functions[i].capacity.reserved = Some(reserved);
+                Changed::Figures
+            }
+            SourceEvent::Provisioned { key, allocated } => {
+                let Some(&i) = self.index.get(&key) else {
+                    return Changed::Nothing;
+                };
+                self.functions[i].capacity.provisioned = Some(allocated);
                 Changed::Figures
             }
             SourceEvent::LogsReset => {
@@ -480,6 +517,7 @@ impl Store {
                         facts,
                         project,
                         history: History::new(self.retention_minutes as usize + 1),
+                        capacity: Capacity::default(),
                     });
                 }
             }

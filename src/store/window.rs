@@ -15,7 +15,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::pricing;
-use super::{Function, Metric, Minute, MinuteRange, Store};
+use super::{Function, Metric, Minute, MinuteRange, Pool, Store};
 
 /// A look-back window of whole minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,7 +141,44 @@ pub struct FunctionStats {
     pub memory_used_ratio: Option<f64>,
     /// The first minute of the window whose figures may still grow, if any.
     pub provisional_from: Option<Minute>,
+    /// Reserved concurrency: `Some(None)` none reserved, `None` not read.
+    pub reserved: Option<Option<u32>>,
+    /// Provisioned concurrency allocated (`Some(0)`: none), `None` not read.
+    pub provisioned: Option<u32>,
+    /// The busiest version's peak share of its provisioned concurrency (0 to 1).
+    pub provisioned_use_max: Option<f64>,
+    /// Invocations served on demand because provisioned concurrency was all in use.
+    pub spillover: Option<f64>,
+    /// What its throttles ran into, where it can be told.
+    pub throttle_cause: Option<ThrottleCause>,
 }
+
+/// What a function's throttles ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThrottleCause {
+    /// Its own reserved concurrency: it ran at its cap (or is held at 0).
+    Reserved,
+    /// The account's pool: the region's unreserved (or claimed) concurrency was at its limit.
+    Account,
+    /// Provisioned concurrency was all in use, and the invocations that spilled over to
+    /// on-demand environments were refused.
+    ProvisionedSpillover,
+}
+
+impl ThrottleCause {
+    /// In words, for the detail.
+    pub fn words(self) -> &'static str {
+        match self {
+            ThrottleCause::Reserved => "its reserved concurrency",
+            ThrottleCause::Account => "the account's concurrency pool",
+            ThrottleCause::ProvisionedSpillover => "spillover beyond its provisioned concurrency",
+        }
+    }
+}
+
+/// A pool at this share of its limit is where throttles come from.
+const POOL_FULL: f64 = 0.9;
 
 /// The first minute of `range` after `settled`, if the range reaches past it.
 pub fn provisional_from(settled: Option<Minute>, range: MinuteRange) -> Option<Minute> {
@@ -201,7 +238,18 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         (Some(p99), Some(t)) if t > 0 => Some(p99 / (f64::from(t) * 1000.0)),
         _ => None,
     };
-    s.est_cost_usd = estimate(f, s.invocations, s.duration_avg_ms);
+    for m in range.iter() {
+        s.provisioned_use_max = max(
+            s.provisioned_use_max,
+            h.get(Metric::ProvisionedUtilization, m),
+        );
+        s.spillover = add(s.spillover, h.get(Metric::Spillover, m));
+    }
+    s.reserved = f.capacity.reserved;
+    s.provisioned = f.capacity.provisioned;
+    s.throttle_cause = own_throttle_cause(&s);
+    let inits = h.init_samples(range);
+    s.est_cost_usd = estimate(f, &s, inits.iter().sum(), range);
     for m in range.iter() {
         s.cold_starts = add(s.cold_starts, h.get(Metric::ColdStarts, m));
         s.restores = add(s.restores, h.get(Metric::Restores, m));
@@ -218,18 +266,48 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
     s
 }
 
-fn estimate(f: &Function, invocations: Option<f64>, avg_ms: Option<f64>) -> Option<f64> {
-    let n = invocations?;
-    if n == 0.0 {
-        return Some(0.0);
+/// What a function's throttles ran into as far as its own figures tell: its reserved cap,
+/// or spillover past provisioned concurrency. The account's pool is told from the region's
+/// figures (`fleet_stats`).
+fn own_throttle_cause(s: &FunctionStats) -> Option<ThrottleCause> {
+    if s.throttles.is_none_or(|t| t <= 0.0) {
+        return None;
     }
-    Some(pricing::estimate_usd(
-        &f.facts.region,
-        f.facts.architecture,
-        f.facts.memory_mb?,
-        n,
-        avg_ms?,
-    ))
+    if let Some(Some(cap)) = s.reserved
+        && (cap == 0
+            || s.concurrency_max
+                .is_some_and(|c| c >= f64::from(cap) * POOL_FULL))
+    {
+        return Some(ThrottleCause::Reserved);
+    }
+    if s.provisioned.is_some_and(|p| p > 0) && s.spillover.is_some_and(|n| n > 0.0) {
+        return Some(ThrottleCause::ProvisionedSpillover);
+    }
+    None
+}
+
+/// List prices of what the window shows: requests and duration, the INIT of the cold starts
+/// whose REPORT lines were read (billed as duration since 1 August 2025), and provisioned
+/// concurrency kept ready over the window.
+fn estimate(f: &Function, s: &FunctionStats, init_ms: f64, range: MinuteRange) -> Option<f64> {
+    let n = s.invocations?;
+    let mb = f.facts.memory_mb;
+    let (region, arch) = (f.facts.region.as_str(), f.facts.architecture);
+    let provisioned = match (s.provisioned, mb) {
+        (Some(p), Some(mb)) if p > 0 => {
+            pricing::provisioned_usd(region, arch, mb, p, range.len() as f64 * 60.0)
+        }
+        _ => 0.0,
+    };
+    if n == 0.0 {
+        return Some(provisioned);
+    }
+    let mb = mb?;
+    Some(
+        pricing::estimate_usd(region, arch, mb, n, s.duration_avg_ms?)
+            + pricing::init_usd(region, arch, mb, init_ms)
+            + provisioned,
+    )
 }
 
 /// A project's roll-up over a window.
@@ -261,21 +339,52 @@ pub struct Totals {
     pub provisional_from: Option<Minute>,
 }
 
-/// A region's concurrency over a window, against the account limit.
+/// A region's concurrency over a window, against the account's limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionStats {
     pub region: String,
     pub concurrency_max: Option<f64>,
     pub concurrency_limit: Option<u32>,
+    /// Peak of the pool unreserved functions share, and its limit.
+    pub unreserved_max: Option<f64>,
+    pub unreserved_limit: Option<u32>,
+    /// Peak of what is claimed (unreserved use plus reservations and provisioned
+    /// allocations), against the account limit.
+    pub claimed_max: Option<f64>,
 }
 
 impl RegionStats {
-    /// Peak concurrency as a fraction of the limit.
+    /// Each pool's peak and limit, where both are known.
+    pub fn pools(&self) -> Vec<(Pool, f64, u32)> {
+        [
+            (Pool::All, self.concurrency_max, self.concurrency_limit),
+            (Pool::Unreserved, self.unreserved_max, self.unreserved_limit),
+            (Pool::Claimed, self.claimed_max, self.concurrency_limit),
+        ]
+        .into_iter()
+        .filter_map(|(p, peak, limit)| Some((p, peak?, limit?)))
+        .collect()
+    }
+
+    /// The pool nearest its limit: with most of the limit reserved, unreserved functions
+    /// throttle at a small number while all executions look far from the account limit.
+    pub fn tightest(&self) -> Option<(Pool, f64, u32)> {
+        self.pools()
+            .into_iter()
+            .max_by(|a, b| use_of(a.1, a.2).total_cmp(&use_of(b.1, b.2)))
+    }
+
+    /// Peak use of the tightest pool as a fraction of its limit.
     pub fn utilization(&self) -> Option<f64> {
-        match (self.concurrency_max, self.concurrency_limit) {
-            (Some(c), Some(l)) if l > 0 => Some(c / f64::from(l)),
-            _ => None,
-        }
+        self.tightest().map(|(_, peak, limit)| use_of(peak, limit))
+    }
+}
+
+fn use_of(peak: f64, limit: u32) -> f64 {
+    match limit {
+        0 if peak > 0.0 => f64::INFINITY,
+        0 => 0.0,
+        l => peak / f64::from(l),
     }
 }
 
@@ -374,15 +483,41 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     totals.error_rate = ratio(totals.errors, totals.invocations);
     totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
     totals.provisional_from = flow.provisional_from;
-    let regions = store
+    let regions: Vec<RegionStats> = store
         .region_states()
         .iter()
         .map(|(region, state)| RegionStats {
             region: region.clone(),
             concurrency_max: state.concurrency.values(range).fold(None, max),
             concurrency_limit: state.concurrency_limit,
+            unreserved_max: state.unreserved.values(range).fold(None, max),
+            unreserved_limit: state.unreserved_limit,
+            claimed_max: state.claimed.values(range).fold(None, max),
         })
         .collect();
+    // Throttles not explained by the function itself, in a region whose pool was at its
+    // limit: the account's.
+    let mut functions = functions;
+    for (f, st) in store.functions().iter().zip(functions.iter_mut()) {
+        if st.throttle_cause.is_some() || st.throttles.is_none_or(|t| t <= 0.0) {
+            continue;
+        }
+        // A reservation is the function's own: the account's pool cannot throttle it.
+        if matches!(st.reserved, Some(Some(_))) {
+            continue;
+        }
+        let full = regions
+            .iter()
+            .find(|r| r.region == f.facts.region)
+            .is_some_and(|r| {
+                r.pools()
+                    .iter()
+                    .any(|(_, peak, limit)| *peak >= f64::from(*limit) * POOL_FULL)
+            });
+        if full {
+            st.throttle_cause = Some(ThrottleCause::Account);
+        }
+    }
     FleetStats {
         window,
         range,

@@ -93,6 +93,33 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             t.text,
         ),
         ("modified", deployed, t.text),
+        (
+            "reserved",
+            match s.reserved {
+                Some(Some(0)) => "0: every invocation is throttled".to_string(),
+                Some(Some(n)) => format!("{n} (its own cap, apart from the account's pool)"),
+                Some(None) => "none: shares the account's unreserved pool".to_string(),
+                None => format::UNKNOWN.to_string(),
+            },
+            if s.reserved == Some(Some(0)) {
+                t.error
+            } else {
+                t.text
+            },
+        ),
+        (
+            "provisioned",
+            match s.provisioned {
+                Some(0) => "none".to_string(),
+                Some(n) => format!(
+                    "{n} · peak use {} · {} spilled over",
+                    format::percent(s.provisioned_use_max),
+                    format::count(s.spillover)
+                ),
+                None => format::UNKNOWN.to_string(),
+            },
+            t.text,
+        ),
     ];
     let figures: Vec<(&str, String, ratatui::style::Style)> = vec![
         (
@@ -116,7 +143,10 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
         ),
         (
             "throttles",
-            format::count(s.throttles),
+            match s.throttle_cause {
+                Some(cause) => format!("{} · by {}", format::count(s.throttles), cause.words()),
+                None => format::count(s.throttles),
+            },
             flag(breach.throttles),
         ),
         (

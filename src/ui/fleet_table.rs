@@ -13,7 +13,7 @@ use super::table::{self, ColSpec};
 use super::text::{short_region, truncate};
 use super::theme::Theme;
 use crate::store::health::{Breach, is_stale};
-use crate::store::window::{FleetStats, FunctionStats};
+use crate::store::window::{FleetStats, FunctionStats, ThrottleCause};
 use crate::store::{Function, Metric, MinuteRange};
 use crate::view::{SortColumn, TableDrawn, View};
 
@@ -30,13 +30,14 @@ enum Col {
     P99,
     P99OfTimeout,
     Concurrency,
+    Capacity,
     ColdStarts,
     Memory,
     CostPerHour,
     Trend,
 }
 
-const COLUMNS: [ColSpec<Col>; 15] = [
+const COLUMNS: [ColSpec<Col>; 16] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
@@ -104,6 +105,12 @@ const COLUMNS: [ColSpec<Col>; 15] = [
         priority: 35,
     },
     ColSpec {
+        col: Col::Capacity,
+        title: "CAP",
+        width: 6,
+        priority: 33,
+    },
+    ColSpec {
         col: Col::ColdStarts,
         title: "COLD",
         width: 5,
@@ -158,6 +165,7 @@ fn sort_of(col: Col) -> Option<SortColumn> {
         Col::P99 => Some(SortColumn::DurationP99),
         Col::P99OfTimeout => Some(SortColumn::P99OfTimeout),
         Col::Concurrency => Some(SortColumn::Concurrency),
+        Col::Capacity => None,
         Col::ColdStarts => Some(SortColumn::ColdStarts),
         Col::Memory => Some(SortColumn::MemoryUsed),
         Col::CostPerHour => Some(SortColumn::Cost),
@@ -205,6 +213,15 @@ fn cell(
         Col::P99 => right(format::millis(s.duration_p99_ms), flagged(breach.timeout)),
         Col::P99OfTimeout => right(format::percent(s.p99_of_timeout), flagged(breach.timeout)),
         Col::Concurrency => right(format::count(s.concurrency_max), Style::new()),
+        // Its reserved cap (R) and provisioned environments (P); red when its own cap is what
+        // throttles it, or it is held at 0.
+        Col::Capacity => right(
+            format::capacity(s.reserved.flatten(), s.provisioned),
+            flagged(
+                s.throttle_cause == Some(ThrottleCause::Reserved)
+                    || s.reserved.flatten() == Some(0),
+            ),
+        ),
         Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
         Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
         Col::CostPerHour => right(

@@ -137,9 +137,40 @@ pub fn age(seconds: i64) -> String {
     }
 }
 
+/// A function's own capacity in a few cells: `R50` reserved, `P10` provisioned, `R50P10`
+/// both, empty when it has neither (or they are not known yet).
+pub fn capacity(reserved: Option<u32>, provisioned: Option<u32>) -> String {
+    let mut out = String::new();
+    if let Some(r) = reserved {
+        out.push_str(&format!("R{}", compact(r)));
+    }
+    if let Some(p) = provisioned.filter(|p| *p > 0) {
+        out.push_str(&format!("P{}", compact(p)));
+    }
+    out
+}
+
+/// `950`, `1.2k`, `10k`: short enough for a narrow column.
+fn compact(n: u32) -> String {
+    match n {
+        0..1000 => n.to_string(),
+        1000..10_000 => format!("{:.1}k", f64::from(n) / 1000.0),
+        _ => format!("{}k", n / 1000),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capacity_in_a_few_cells() {
+        assert_eq!(capacity(Some(50), Some(0)), "R50");
+        assert_eq!(capacity(None, Some(10)), "P10");
+        assert_eq!(capacity(Some(1200), Some(10)), "R1.2kP10");
+        assert_eq!(capacity(Some(0), None), "R0");
+        assert_eq!(capacity(None, None), "");
+    }
 
     #[test]
     fn compact_figures() {

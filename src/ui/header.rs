@@ -12,7 +12,7 @@ use ratatui::widgets::Paragraph;
 use super::format;
 use super::theme::Theme;
 use crate::store::health::{is_stale, near_concurrency_limit, throttling};
-use crate::store::{ProblemKind, SourceKind};
+use crate::store::{Pool, ProblemKind, SourceKind};
 use crate::view::View;
 
 /// A piece of a header line with its full and compact wordings.
@@ -190,27 +190,39 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         v.now.date_naive(),
     ));
     let busiest = stats.busiest_region();
+    // The pool nearest its limit: with most of the limit reserved, unreserved functions
+    // throttle at a small number while all executions look far from the account limit.
     let concurrency = busiest.map(|r| {
-        let peak = format::count(r.concurrency_max);
         let style = if near_concurrency_limit(r.utilization()) {
             t.error
         } else {
             t.header
         };
-        match r.concurrency_limit {
-            Some(l) => {
-                let limit = format::count(Some(f64::from(l)));
+        match r.tightest() {
+            Some((pool, peak, limit)) => {
+                let (peak, limit) = (
+                    format::count(Some(peak)),
+                    format::count(Some(f64::from(limit))),
+                );
+                let (long, short) = match pool {
+                    Pool::All => ("peak concurrency", "conc"),
+                    Pool::Unreserved => ("unreserved concurrency", "unres"),
+                    Pool::Claimed => ("claimed concurrency", "claimed"),
+                };
                 part(
-                    format!("peak concurrency {peak} of {limit} in {}", r.region),
-                    format!("conc {peak}/{limit}"),
+                    format!("{long} {peak} of {limit} in {}", r.region),
+                    format!("{short} {peak}/{limit}"),
                     style,
                 )
             }
-            None => part(
-                format!("peak concurrency {peak} in {}", r.region),
-                format!("conc {peak}"),
-                style,
-            ),
+            None => {
+                let peak = format::count(r.concurrency_max);
+                part(
+                    format!("peak concurrency {peak} in {}", r.region),
+                    format!("conc {peak}"),
+                    style,
+                )
+            }
         }
     });
     let mut bottom = vec![

@@ -39,6 +39,14 @@ fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
             theme.text,
         ),
         Line::styled("  – means no data: never read it as zero", theme.muted),
+        Line::styled(
+            "  THROT counts async retries Lambda throttled too, not only refused callers",
+            theme.muted,
+        ),
+        Line::styled(
+            "  CAP: R reserved concurrency (its own cap), P provisioned; red when its cap throttles",
+            theme.muted,
+        ),
     ]
 }
 

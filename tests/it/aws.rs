@@ -167,10 +167,19 @@ async fn a_seeded_account_reads_back_exactly_and_p99_failure_is_a_problem() {
     assert_eq!(v["totals"]["invocations"], (120.0 * minutes) as u64);
 
     assert_eq!(orders["concurrency_max"], 3);
-    // The region as a whole (moto has no GetAccountSettings: the limit is unknown, not 0).
+    // The region as a whole (moto has no GetAccountSettings: the limits are unknown, not 0;
+    // nor does it publish the pools' metrics).
     assert_eq!(
         v["region_concurrency"],
-        serde_json::json!([{"region": region, "concurrency_max": 3, "concurrency_limit": null}])
+        serde_json::json!([{
+            "region": region,
+            "concurrency_max": 3,
+            "concurrency_limit": null,
+            "unreserved_concurrency_max": null,
+            "unreserved_concurrency_limit": null,
+            "claimed_concurrency_max": null,
+            "claimed_concurrency_limit": null
+        }])
     );
 
     let problems = v["problems"].as_array().unwrap();

@@ -48,8 +48,9 @@ struct State {
     bodies: Vec<(&'static str, String)>,
     /// An event-stream body to answer StartLiveTail with, held open like a live session.
     live_tail: Option<Vec<u8>>,
-    /// JSON answers for operations moto does not serve (GetCostForecast), by operation.
-    answers: Vec<(&'static str, String)>,
+    /// JSON answers for operations moto does not serve (GetCostForecast), by operation, and
+    /// for requests whose first line holds a needle (a function's path), where given.
+    answers: Vec<(&'static str, Option<String>, String)>,
     /// GetMetricData query ids answered with this status instead of their data.
     failed_queries: Vec<(String, &'static str)>,
     /// GetMetricData query ids answered in two pages: `PartialData` and a `NextToken`, then
@@ -150,7 +151,17 @@ impl FaultProxy {
             .lock()
             .unwrap()
             .answers
-            .push((operation, json.to_string()));
+            .push((operation, None, json.to_string()));
+    }
+
+    /// Answers `operation` with `json` for requests whose first line (method and path)
+    /// contains `needle`: one function's answer among many. Checked before `answer`'s.
+    pub fn answer_where(&self, operation: &'static str, needle: &str, json: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .answers
+            .insert(0, (operation, Some(needle.to_string()), json.to_string()));
     }
 
     /// Answers the GetMetricData query `id` with `status` (`InternalError`, `Forbidden`,
@@ -290,6 +301,10 @@ fn operation(head: &str, body: &str) -> &'static str {
         .unwrap_or_default();
     if first.contains("/2015-03-31/functions/") && first.contains("/configuration") {
         "GetFunctionConfiguration"
+    } else if first.contains("/functions/") && first.contains("/provisioned-concurrency") {
+        "ListProvisionedConcurrencyConfigs"
+    } else if first.contains("/functions/") && first.contains("/concurrency") {
+        "GetFunctionConcurrency"
     } else if first.contains("/2015-03-31/functions") {
         "ListFunctions"
     } else if first.contains("/account-settings") {
@@ -338,7 +353,10 @@ fn fault_response(operation: &str, fault: Fault) -> String {
         Fault::Drop | Fault::Slow(_) => unreachable!("not an answer"),
     };
     let (content_type, body, extra) = match operation {
-        "ListFunctions" | "GetAccountSettings" => {
+        "ListFunctions"
+        | "GetAccountSettings"
+        | "GetFunctionConcurrency"
+        | "ListProvisionedConcurrencyConfigs" => {
             let status_code = if fault == Fault::Throttle {
                 429
             } else {
@@ -468,10 +486,13 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     }
     let answer = {
         let s = state.lock().unwrap();
+        let line = head.lines().next().unwrap_or_default();
         s.answers
             .iter()
-            .find(|(o, _)| *o == op)
-            .map(|(_, a)| a.clone())
+            .find(|(o, needle, _)| {
+                *o == op && needle.as_ref().is_none_or(|n| line.contains(n.as_str()))
+            })
+            .map(|(_, _, a)| a.clone())
     };
     if let (None, Some(json)) = (fault, answer) {
         let response = format!(

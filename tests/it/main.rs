@@ -3,6 +3,7 @@
 mod app_keys;
 mod architecture;
 mod aws;
+mod capacity;
 mod cli;
 mod cost;
 mod demo;

@@ -218,6 +218,26 @@ pub async fn put_metric(
     value: f64,
     minutes_ago: impl IntoIterator<Item = i64>,
 ) {
+    put_metric_with(
+        region,
+        &[("FunctionName", function)],
+        metric,
+        value,
+        minutes_ago,
+    )
+    .await;
+}
+
+/// Puts `value` of a Lambda metric with `dimensions` (none: the region as a whole; a
+/// function and its `Resource`: a version or alias) at each of `minutes_ago`.
+pub async fn put_metric_with(
+    region: &str,
+    dimensions: &[(&str, &str)],
+    metric: &str,
+    value: f64,
+    minutes_ago: impl IntoIterator<Item = i64>,
+) {
+    let function = dimensions.first().map_or("(region)", |d| d.1);
     let now = Utc::now();
     let this_minute = now.timestamp() - now.timestamp().rem_euclid(60);
     let unit = match metric {
@@ -229,12 +249,12 @@ pub async fn put_metric(
         .map(|k| {
             MetricDatum::builder()
                 .metric_name(metric)
-                .dimensions(
-                    Dimension::builder()
-                        .name("FunctionName")
-                        .value(function)
-                        .build(),
-                )
+                .set_dimensions(Some(
+                    dimensions
+                        .iter()
+                        .map(|(n, v)| Dimension::builder().name(*n).value(*v).build())
+                        .collect(),
+                ))
                 .timestamp(aws_smithy_types::DateTime::from_secs(
                     this_minute - k * 60 + 10,
                 ))

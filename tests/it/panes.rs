@@ -22,13 +22,15 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
         );
         let totals = s.lines().nth(1).unwrap();
         if w == 160 {
+            // Claimed (use plus the demo's reservation and provisioned environments) is
+            // the pool nearest its limit.
             assert!(
-                totals.contains("peak concurrency") && totals.contains("of 1.0k in"),
+                totals.contains("claimed concurrency") && totals.contains("of 1.0k in"),
                 "{totals}"
             );
         } else {
             assert!(
-                totals.contains("conc ") && totals.contains("/1.0k"),
+                totals.contains("claimed ") && totals.contains("/1.0k"),
                 "{totals}"
             );
         }

@@ -18,13 +18,21 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 11] = [
+const CALLS: [(&str, &str); 13] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
         "lambda:GetFunctionConfiguration",
     ),
     (".get_account_settings()", "lambda:GetAccountSettings"),
+    (
+        ".get_function_concurrency()",
+        "lambda:GetFunctionConcurrency",
+    ),
+    (
+        ".list_provisioned_concurrency_configs()",
+        "lambda:ListProvisionedConcurrencyConfigs",
+    ),
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),
     (".filter_log_events()", "logs:FilterLogEvents"),

@@ -74,6 +74,11 @@ fn the_json_has_exactly_the_documented_shape() {
             "provisional_from",
             "figures_read_at",
             "restores",
+            "reserved_concurrency",
+            "provisioned_concurrency",
+            "provisioned_utilization_max",
+            "spillover_invocations",
+            "throttle_cause",
         ])
     );
     assert_eq!(
@@ -105,8 +110,38 @@ fn the_json_has_exactly_the_documented_shape() {
     assert_eq!(v["problems"], serde_json::json!([]));
     assert_eq!(
         keys(&v["region_concurrency"][0]),
-        sorted(vec!["region", "concurrency_max", "concurrency_limit"])
+        sorted(vec![
+            "region",
+            "concurrency_max",
+            "concurrency_limit",
+            "unreserved_concurrency_max",
+            "unreserved_concurrency_limit",
+            "claimed_concurrency_max",
+            "claimed_concurrency_limit",
+        ])
     );
+    // The demo reserves 40 for media-transcode in us-east-1: the rest share 960.
+    assert_eq!(v["region_concurrency"][1]["region"], "us-east-1");
+    assert_eq!(
+        v["region_concurrency"][1]["unreserved_concurrency_limit"],
+        960
+    );
+    let row = |name: &str, region: &str| {
+        v["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name && f["region"] == region)
+            .unwrap()
+            .clone()
+    };
+    let transcode = row("media-transcode", "us-east-1");
+    assert_eq!(transcode["reserved_concurrency"], 40);
+    assert_eq!(transcode["throttle_cause"], "reserved");
+    let charge = row("payments-charge", "us-east-1");
+    assert_eq!(charge["provisioned_concurrency"], 10);
+    assert!(charge["reserved_concurrency"].is_null(), "none reserved");
+    assert!(charge["throttle_cause"].is_null());
     assert_eq!(v["region_concurrency"][0]["region"], "eu-west-1");
     assert_eq!(v["region_concurrency"][0]["concurrency_limit"], 1000);
     assert!(v["api_usage"].is_null(), "the demo fleet costs nothing");
@@ -138,9 +173,15 @@ fn figures_a_source_cannot_give_are_null_not_zero() {
     assert_eq!(digest["est_cost_usd"], 0.0);
 }
 
+/// Requests and duration at list price, the INIT of the cold starts read from REPORT lines
+/// (billed as duration since 1 August 2025, AWS Lambda pricing), and provisioned
+/// concurrency kept ready over the window.
 #[test]
 fn the_estimate_follows_the_price_table() {
-    let snap = build(&demo_store(), Window::M15, t0());
+    let store = demo_store();
+    let snap = build(&store, Window::M15, t0());
+    let range = Window::M15.range(t0());
+    let mut with_init = 0;
     for f in &snap.functions {
         let (Some(n), Some(avg), Some(mem)) = (f.invocations, f.duration_avg_ms, f.memory_mb)
         else {
@@ -151,8 +192,25 @@ fn the_estimate_follows_the_price_table() {
         } else {
             0.000_016_666_7
         };
-        let expected =
-            n as f64 * 0.2e-6 + avg / 1000.0 * n as f64 * f64::from(mem) / 1024.0 * per_gbs;
+        let gb_s = |ms: f64| ms / 1000.0 * f64::from(mem) / 1024.0;
+        let function = store
+            .function(&lambdatop::store::FunctionKey::new(&f.region, &f.name))
+            .unwrap();
+        let init_ms: f64 = function.history.init_samples(range).iter().sum();
+        if init_ms > 0.0 {
+            with_init += 1;
+        }
+        let ready =
+            f.provisioned_concurrency.unwrap_or(0) as f64 * gb_s(range.len() as f64 * 60_000.0);
+        let ready_per_gbs = if f.architecture == "arm64" {
+            0.000_003_333_4
+        } else {
+            0.000_004_166_7
+        };
+        let expected = n as f64 * 0.2e-6
+            + gb_s(avg * n as f64) * per_gbs
+            + gb_s(init_ms) * per_gbs
+            + ready * ready_per_gbs;
         let got = f.est_cost_usd.unwrap();
         // The JSON keeps 6 decimals; the average duration 2.
         assert!(
@@ -161,6 +219,7 @@ fn the_estimate_follows_the_price_table() {
             f.name
         );
     }
+    assert!(with_init > 10, "cold starts' INIT is in the estimate");
     let total: f64 = snap.functions.iter().filter_map(|f| f.est_cost_usd).sum();
     assert!((snap.totals.est_cost_usd.unwrap() - total).abs() < 1e-4);
 }

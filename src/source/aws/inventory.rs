@@ -1,6 +1,7 @@
 //! The inventory of one region: every function (ListFunctions, every page) and the whole
 //! region's tags in a few calls (Resource Groups Tagging GetResources for `lambda:function`,
-//! never one ListTags per function), plus the account's concurrency limit where permitted.
+//! never one ListTags per function). The account's limits and each function's reserved and
+//! provisioned concurrency are read apart (`capacity`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -117,19 +118,6 @@ pub fn function_name_of_arn(arn: &str) -> Option<&str> {
     let mut parts = arn.split(':');
     (parts.nth(5)? == "function").then_some(())?;
     parts.next()
-}
-
-/// The account's concurrent-executions limit in the region, if the caller may read it.
-pub async fn concurrency_limit(client: &aws_sdk_lambda::Client) -> Result<Option<u32>, AwsError> {
-    let out = client
-        .get_account_settings()
-        .send()
-        .await
-        .map_err(|e| classify("GetAccountSettings", &e))?;
-    Ok(out
-        .account_limit()
-        .map(|l| l.concurrent_executions())
-        .and_then(|n| u32::try_from(n).ok()))
 }
 
 #[cfg(test)]

@@ -218,6 +218,120 @@ pub async fn fetch_usage_totals(
     Ok(out)
 }
 
+/// Provisioned-concurrency figures of the functions that have some, per version or alias
+/// (CloudWatch publishes them with the `FunctionName` and `Resource` dimensions, Lambda
+/// Developer Guide, *Types of metrics*): the busiest qualifier's utilization and the sum of
+/// spillover invocations, for each function over `range`.
+pub async fn fetch_provisioned(
+    client: &aws_sdk_cloudwatch::Client,
+    region: &str,
+    functions: &[(String, Vec<String>)],
+    range: MinuteRange,
+    settled: Minute,
+) -> Result<Vec<MetricUpdate>, AwsError> {
+    let query_of = |id: String, name: &str, qualifier: &str, metric: &str, stat: &str| {
+        MetricDataQuery::builder()
+            .id(id)
+            .metric_stat(
+                MetricStat::builder()
+                    .metric(
+                        CwMetric::builder()
+                            .namespace("AWS/Lambda")
+                            .metric_name(metric)
+                            .dimensions(
+                                Dimension::builder()
+                                    .name("FunctionName")
+                                    .value(name)
+                                    .build(),
+                            )
+                            .dimensions(
+                                Dimension::builder()
+                                    .name("Resource")
+                                    .value(qualifier)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .period(60)
+                    .stat(stat)
+                    .build(),
+            )
+            .return_data(true)
+            .build()
+    };
+    let mut queries = Vec::new();
+    let mut of_query: Vec<(usize, bool)> = Vec::new();
+    for (f, (name, qualifiers)) in functions.iter().enumerate() {
+        for q in qualifiers {
+            let n = of_query.len();
+            queries.push(query_of(
+                format!("u{n}"),
+                name,
+                q,
+                "ProvisionedConcurrencyUtilization",
+                "Maximum",
+            ));
+            of_query.push((f, false));
+            let n = of_query.len();
+            queries.push(query_of(
+                format!("u{n}"),
+                name,
+                q,
+                "ProvisionedConcurrencySpilloverInvocations",
+                "Sum",
+            ));
+            of_query.push((f, true));
+        }
+    }
+    let mut updates = Vec::new();
+    let mut per_function: Vec<[HashMap<Minute, f64>; 2]> =
+        vec![Default::default(); functions.len()];
+    let mut failed: Vec<bool> = vec![false; functions.len()];
+    for (batch, offset) in queries.chunks(MAX_QUERIES).zip((0..).step_by(MAX_QUERIES)) {
+        let answer = run(client, batch.to_vec(), range).await?;
+        for (i, &(f, spill)) in of_query.iter().enumerate().skip(offset).take(batch.len()) {
+            let id = format!("u{i}");
+            if answer.failed.contains_key(&id) {
+                failed[f] = true;
+                continue;
+            }
+            for (m, v) in answer.values.get(&id).into_iter().flatten() {
+                let slot = per_function[f][usize::from(spill)].entry(*m).or_default();
+                *slot = if spill { *slot + v } else { slot.max(*v) };
+            }
+        }
+    }
+    for (f, (name, _)) in functions.iter().enumerate() {
+        if failed[f] {
+            continue;
+        }
+        let key = FunctionKey::new(region, name);
+        for (k, metric) in Metric::PROVISIONED.into_iter().enumerate() {
+            let got = &per_function[f][k];
+            let points = range
+                .iter()
+                .filter_map(|m| match got.get(&m) {
+                    // Utilization is a fraction: ".5 indicates that 50 percent of allocated
+                    // provisioned concurrency is in use" (Lambda Developer Guide, *Types of
+                    // metrics*).
+                    Some(v) => Some((m, Some(*v))),
+                    // A settled minute without spillover had none; utilization is unknown.
+                    None if m <= settled && metric == Metric::Spillover => Some((m, Some(0.0))),
+                    None if m <= settled => Some((m, None)),
+                    None => None,
+                })
+                .collect();
+            updates.push(MetricUpdate {
+                key: key.clone(),
+                metric,
+                points,
+                settled: None,
+            });
+        }
+    }
+    Ok(updates)
+}
+
 /// `q3_1` → (3, 1).
 fn parse_id(id: &str) -> Option<(usize, usize)> {
     let (f, s) = id.strip_prefix('q')?.split_once('_')?;
@@ -251,6 +365,10 @@ pub async fn fetch_region(
     };
     let queries = vec![
         region_query("region", "ConcurrentExecutions", "Maximum"),
+        // The pools that throttle: unreserved functions share what reservations leave
+        // (Lambda Developer Guide, *Monitoring concurrency*).
+        region_query("unreserved", "UnreservedConcurrentExecutions", "Maximum"),
+        region_query("claimed", "ClaimedAccountConcurrency", "Maximum"),
         region_query("invocations", "Invocations", "Sum"),
         region_query("errors", "Errors", "Sum"),
         region_query("throttles", "Throttles", "Sum"),
@@ -281,13 +399,15 @@ pub async fn fetch_region(
     };
     Ok(RegionFigures {
         concurrency: points("region"),
+        unreserved: points("unreserved"),
+        claimed: points("claimed"),
         sums: vec![
             (Metric::Invocations, points("invocations")),
             (Metric::Errors, points("errors")),
             (Metric::Throttles, points("throttles")),
         ],
         failures,
-        failure: answer.failure(4),
+        failure: answer.failure(6),
     })
 }
 
@@ -299,6 +419,10 @@ pub type Points = Vec<(Minute, Option<f64>)>;
 pub struct RegionFigures {
     /// Peak concurrent executions.
     pub concurrency: Points,
+    /// Peak executions of functions without reserved concurrency.
+    pub unreserved: Points,
+    /// Peak unreserved executions plus every reservation and provisioned allocation.
+    pub claimed: Points,
     /// Invocations, errors and throttles of all its functions together.
     pub sums: Vec<(Metric, Points)>,
     /// Errors and throttles of all its functions together.

@@ -9,6 +9,7 @@
 
 pub mod bill;
 pub mod bill_cache;
+pub mod capacity;
 pub mod cost_explorer;
 pub mod errors;
 pub mod identity;
@@ -265,8 +266,9 @@ impl Account {
         }
     }
 
-    /// Two sources per region, each polled in its own task: inventory and metrics, and the
-    /// REPORT reads (so that reading logs never delays a metrics poll).
+    /// Three sources per region, each polled in its own task: inventory and metrics, the
+    /// REPORT reads, and the capacity reads (so that neither reading logs nor pacing the
+    /// control plane ever delays a metrics poll); and whose account it is.
     pub fn sources(
         &self,
         cadence: Duration,
@@ -277,6 +279,7 @@ impl Account {
             usage: self.usage.clone(),
             clock: self.clock.clone(),
             places: self.log_places.clone(),
+            capacity: capacity::Registry::default(),
         };
         let mut sources: Vec<Box<dyn Source>> = Vec::new();
         for r in &self.regions {
@@ -296,6 +299,14 @@ impl Account {
                 shared.clone(),
                 cadence,
                 history_minutes,
+            )));
+        }
+        for r in &self.regions {
+            sources.push(Box::new(capacity::CapacitySource::new(
+                r,
+                self.lambda_client(r),
+                shared.capacity.clone(),
+                self.usage.clone(),
             )));
         }
         // Whose account: for the header, and for the bill's question and cache.

@@ -17,7 +17,7 @@ use super::errors::AwsError;
 use super::plan::{Group, OVERLAP_MINUTES, SETTLE_MINUTES};
 use super::{inventory, metrics};
 use crate::source::{Source, SourceEvent};
-use crate::store::{FunctionFacts, Metric, Minute, MinuteRange};
+use crate::store::{FunctionFacts, Metric, Minute, MinuteRange, Pool};
 
 pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
@@ -41,6 +41,8 @@ pub struct Shared {
     pub usage: super::usage::UsageCounter,
     pub clock: super::server_clock::ServerClock,
     pub places: super::logs::LogPlaces,
+    /// The inventory for the capacity reads, and their provisioned concurrency back.
+    pub capacity: super::capacity::Registry,
 }
 
 pub struct RegionSource {
@@ -58,7 +60,10 @@ pub struct RegionSource {
     settled: Option<Minute>,
     /// Which functions' metrics each poll asks for.
     planner: super::plan::Planner,
-    limit_asked: bool,
+    /// What the capacity reads learn from the inventory, and tell of provisioned concurrency.
+    capacity: super::capacity::Registry,
+    /// Newest minute of provisioned-concurrency figures fetched once settled.
+    provisioned_settled: Option<Minute>,
     usage: super::usage::UsageCounter,
     /// AWS's clock: minutes settle by it, not by the local one.
     clock: super::server_clock::ServerClock,
@@ -79,7 +84,8 @@ impl RegionSource {
             usage,
             clock,
             places,
-        } = shared;
+            ..
+        } = shared.clone();
         Self {
             name: format!("aws {region}"),
             region: region.to_string(),
@@ -93,7 +99,8 @@ impl RegionSource {
             tags: HashMap::new(),
             settled: None,
             planner: super::plan::Planner::default(),
-            limit_asked: false,
+            capacity: shared.capacity,
+            provisioned_settled: None,
             usage,
             clock,
             places,
@@ -155,22 +162,59 @@ impl RegionSource {
         self.planner
             .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
         self.inventory_at = Some(now);
+        let listed_facts = functions.clone();
         events.push(SourceEvent::Inventory {
             region: self.region.clone(),
             functions,
         });
-        if !self.limit_asked {
-            self.limit_asked = true;
-            match inventory::concurrency_limit(&self.clients.lambda).await {
-                Ok(limit) => events.push(SourceEvent::RegionLimit {
+        // The limits with every inventory: a quota increase shows without a restart.
+        let limits = match super::capacity::account_limits(&self.clients.lambda).await {
+            Ok(l) => {
+                events.push(SourceEvent::RegionLimit {
                     region: self.region.clone(),
-                    concurrency_limit: limit,
-                }),
-                // "Where permitted": a refusal or an endpoint without the call is no incident.
-                Err(e) => {
-                    tracing::info!(region = %self.region, "no account concurrency limit: {e}")
-                }
+                    concurrency_limit: l.concurrency,
+                    unreserved_limit: l.unreserved,
+                });
+                Some(l)
             }
+            // "Where permitted": a refusal or an endpoint without the call is no incident.
+            Err(e) => {
+                tracing::info!(region = %self.region, "no account concurrency limits: {e}");
+                None
+            }
+        };
+        self.capacity
+            .inventory(&self.region, &listed_facts, limits, now);
+    }
+
+    /// Utilization and spillover of the functions that have provisioned concurrency: few, so
+    /// every poll, since the last settled minute.
+    async fn poll_provisioned(
+        &mut self,
+        current: Minute,
+        settled: Minute,
+        local: DateTime<Utc>,
+        events: &mut Vec<SourceEvent>,
+    ) {
+        let functions = self.capacity.provisioned(&self.region);
+        if functions.is_empty() {
+            return;
+        }
+        let oldest = current.minus(i64::from(self.history_minutes));
+        let range = MinuteRange {
+            first: self
+                .provisioned_settled
+                .map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest)),
+            last: current,
+        };
+        let cw = &self.clients.cloudwatch;
+        match metrics::fetch_provisioned(cw, &self.region, &functions, range, settled).await {
+            Ok(updates) => {
+                self.provisioned_settled = Some(settled);
+                events.extend(updates.into_iter().map(SourceEvent::Metrics));
+                events.push(self.resolved("provisioned"));
+            }
+            Err(e) => events.push(self.problem("provisioned", &e, local)),
         }
     }
 
@@ -249,6 +293,7 @@ impl RegionSource {
         for (name, newest) in failing {
             self.planner.note_failing(&name, newest);
         }
+
         for (scope, (failures, requests)) in &outcomes {
             report(self, scope, failures, *requests, local, events);
         }
@@ -278,10 +323,17 @@ impl RegionSource {
                     Some(e) => events.push(self.problem("concurrency", e, local)),
                     None => events.push(self.resolved("concurrency")),
                 }
-                events.push(SourceEvent::RegionConcurrency {
-                    region: self.region.clone(),
-                    points: region.concurrency,
-                });
+                for (pool, points) in [
+                    (Pool::All, region.concurrency),
+                    (Pool::Unreserved, region.unreserved),
+                    (Pool::Claimed, region.claimed),
+                ] {
+                    events.push(SourceEvent::RegionConcurrency {
+                        region: self.region.clone(),
+                        pool,
+                        points,
+                    });
+                }
                 events.extend(region.sums.into_iter().map(|(metric, points)| {
                     SourceEvent::RegionSum {
                         region: self.region.clone(),
@@ -297,6 +349,7 @@ impl RegionSource {
         if base_ok && region_ok {
             self.settled = Some(settled);
         }
+        self.poll_provisioned(current, settled, local, events).await;
         events.push(SourceEvent::FiguresRead {
             region: self.region.clone(),
             functions: read,
@@ -348,6 +401,9 @@ impl Source for RegionSource {
             let mut events = Vec::new();
             self.poll_inventory(now, &mut events).await;
             self.poll_metrics(now, &mut events).await;
+            // What failed lately is read first by the capacity reads, which wait for this.
+            self.capacity
+                .failing(&self.region, self.planner.first_of_all(now));
             events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
             events
         })

@@ -90,6 +90,14 @@ const fn spec(
 }
 
 impl Spec {
+    /// Its reserved concurrency: the cap a throttle episode runs into.
+    pub fn reserved(&self) -> Option<u32> {
+        match self.behaviour {
+            Behaviour::ThrottleEpisode { limit, .. } => Some(limit as u32),
+            _ => None,
+        }
+    }
+
     const fn errors(mut self, rate: f64) -> Self {
         self.error_rate = rate;
         self
@@ -659,6 +667,22 @@ impl Fleet {
     /// Whether a function of that name runs in some region.
     pub fn knows(&self, name: &str) -> bool {
         self.members.iter().any(|m| m.name == name)
+    }
+}
+
+/// The function that keeps provisioned concurrency warm (in us-east-1, its original only).
+pub const PROVISIONED_FUNCTION: &str = "payments-charge";
+/// How much: the demo bill's provisioned-concurrency line is its cost.
+pub const PROVISIONED: u32 = 10;
+
+impl Instance<'_> {
+    /// Provisioned concurrency allocated to this instance.
+    pub fn provisioned(&self) -> u32 {
+        if self.name == PROVISIONED_FUNCTION && self.region == REGIONS[0] {
+            PROVISIONED
+        } else {
+            0
+        }
     }
 }
 

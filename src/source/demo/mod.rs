@@ -22,7 +22,7 @@ use futures::future::BoxFuture;
 
 use super::timing::{SETTLE_MINUTES, settle_minutes};
 use super::{MetricUpdate, Source, SourceEvent};
-use crate::store::{Architecture, FunctionFacts, Metric, Minute};
+use crate::store::{Architecture, FunctionFacts, Metric, Minute, Pool};
 pub use fleet::Fleet;
 use fleet::Instance;
 pub use traffic::Sample;
@@ -61,7 +61,9 @@ struct Pass {
     fraction: f64,
     next: usize,
     /// The region as a whole: the sum of its functions' peaks, an upper bound as in life.
-    region_concurrency: BTreeMap<String, Vec<f64>>,
+    /// Per region and minute: peak executions of all functions, and of those with a
+    /// reservation (the unreserved pool is the difference).
+    region_concurrency: BTreeMap<String, Vec<[f64; 2]>>,
 }
 
 impl DemoSource {
@@ -156,7 +158,7 @@ impl DemoSource {
         for inst in fleet.instances().skip(pass.next).take(FUNCTIONS_PER_PART) {
             let region_sum = sums
                 .entry(inst.region.to_string())
-                .or_insert_with(|| vec![0.0; minutes]);
+                .or_insert_with(|| vec![[0.0; 2]; minutes]);
             self.function_events(inst, &pass, region_sum, &mut events);
         }
         pass.region_concurrency = sums;
@@ -166,14 +168,33 @@ impl DemoSource {
             return events;
         }
         for (region, sums) in pass.region_concurrency {
-            events.push(SourceEvent::RegionConcurrency {
-                region,
-                points: sums
-                    .into_iter()
+            // Claimed: unreserved use plus every reservation and provisioned allocation.
+            let allocated: u32 = fleet
+                .instances()
+                .filter(|i| i.region == region)
+                .map(|i| i.spec.reserved().unwrap_or(0) + i.provisioned())
+                .sum();
+            let at = |i: usize| pass.region_first.plus(i as i64);
+            let series = |f: &dyn Fn(&[f64; 2]) -> f64| -> Vec<(Minute, Option<f64>)> {
+                sums.iter()
                     .enumerate()
-                    .map(|(i, v)| (pass.region_first.plus(i as i64), Some(v)))
-                    .collect(),
-            });
+                    .map(|(i, v)| (at(i), Some(f(v))))
+                    .collect()
+            };
+            for (pool, points) in [
+                (Pool::All, series(&|v| v[0])),
+                (Pool::Unreserved, series(&|v| v[0] - v[1])),
+                (
+                    Pool::Claimed,
+                    series(&|v| v[0] - v[1] + f64::from(allocated)),
+                ),
+            ] {
+                events.push(SourceEvent::RegionConcurrency {
+                    region: region.clone(),
+                    pool,
+                    points,
+                });
+            }
         }
         self.sent_until = Some(pass.current.minus(SETTLE_MINUTES));
         let mut by_region: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -216,10 +237,30 @@ impl DemoSource {
                 region: region.to_string(),
                 functions,
             });
-            // The account limit, as GetAccountSettings would report it.
+            // What GetFunctionConcurrency and ListProvisionedConcurrencyConfigs would say.
+            for inst in self.fleet.instances().filter(|i| i.region == region) {
+                let key = crate::store::FunctionKey::new(inst.region, inst.name);
+                events.push(SourceEvent::Reserved {
+                    key: key.clone(),
+                    reserved: inst.spec.reserved(),
+                });
+                events.push(SourceEvent::Provisioned {
+                    key,
+                    allocated: inst.provisioned(),
+                });
+            }
+            // The account limits, as GetAccountSettings would report them.
+            let reserved: u32 = self
+                .fleet
+                .instances()
+                .filter(|i| i.region == region)
+                .filter_map(|i| i.spec.reserved())
+                .sum();
+            let limit = self.fleet.concurrency_limit();
             events.push(SourceEvent::RegionLimit {
                 region: region.to_string(),
-                concurrency_limit: Some(self.fleet.concurrency_limit()),
+                concurrency_limit: Some(limit),
+                unreserved_limit: Some(limit.saturating_sub(reserved)),
             });
         }
         events.push(SourceEvent::Cost(Box::new(cost::report(
@@ -261,7 +302,7 @@ impl DemoSource {
         &self,
         inst: Instance,
         pass: &Pass,
-        region_sum: &mut [f64],
+        region_sum: &mut [[f64; 2]],
         events: &mut Vec<SourceEvent>,
     ) {
         let current = pass.current;
@@ -272,6 +313,9 @@ impl DemoSource {
         let lands = landing_minutes(inst);
         let key = crate::store::FunctionKey::new(inst.region, inst.name);
         let mut points: [Vec<(Minute, Option<f64>)>; Metric::COUNT] = Default::default();
+        // Only a function with provisioned concurrency has its figures.
+        let provisioned = inst.provisioned();
+        let mut provisioned_points: [Vec<(Minute, Option<f64>)>; 2] = Default::default();
         // The init durations its REPORT lines would give, for the complete minutes.
         let mut samples: Vec<(Minute, f64)> = Vec::new();
         let mut m = first;
@@ -292,8 +336,17 @@ impl DemoSource {
             for metric in Metric::ALL {
                 points[metric.index()].push((m, value(&s, metric)));
             }
+            if provisioned > 0 {
+                let (use_, spilled) = traffic::provisioned_use(&s, provisioned);
+                provisioned_points[0].push((m, Some(use_)));
+                provisioned_points[1].push((m, Some(spilled)));
+            }
             if m >= pass.region_first {
-                region_sum[(m.0 - pass.region_first.0) as usize] += s.concurrency_max;
+                let sum = &mut region_sum[(m.0 - pass.region_first.0) as usize];
+                sum[0] += s.concurrency_max;
+                if inst.spec.reserved().is_some() {
+                    sum[1] += s.concurrency_max;
+                }
             }
             m = m.plus(1);
         }
@@ -313,6 +366,16 @@ impl DemoSource {
                 points: std::mem::take(&mut points[metric.index()]),
                 settled: Some(current.minus(settle)),
             }));
+        }
+        if provisioned > 0 {
+            for (metric, points) in Metric::PROVISIONED.into_iter().zip(provisioned_points) {
+                events.push(SourceEvent::Metrics(MetricUpdate {
+                    key: key.clone(),
+                    metric,
+                    points,
+                    settled: Some(current.minus(settle)),
+                }));
+            }
         }
     }
 }
@@ -342,6 +405,8 @@ fn value(s: &Sample, metric: Metric) -> Option<f64> {
         Metric::MemoryUsedMax => s.memory_used_mb.filter(|_| s.invocations > 0.0),
         // No SnapStart in the demo fleet.
         Metric::Restores => Some(0.0),
+        // Sent apart, for the one function that has provisioned concurrency.
+        Metric::ProvisionedUtilization | Metric::Spillover => None,
     }
 }
 

@@ -229,3 +229,16 @@ pub fn partial(full: Sample, fraction: f64) -> Sample {
         ..full
     }
 }
+
+/// How a minute's load sits on `provisioned` environments: the share in use at the peak
+/// (0 to 1), and the invocations that spilled over to on-demand ones.
+pub fn provisioned_use(s: &Sample, provisioned: u32) -> (f64, f64) {
+    let p = f64::from(provisioned.max(1));
+    let used = (s.concurrency_max / p).min(1.0);
+    let spilled = if s.concurrency_max > p {
+        (s.invocations * (1.0 - p / s.concurrency_max)).round()
+    } else {
+        0.0
+    };
+    (used, spilled)
+}

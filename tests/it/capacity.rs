@@ -1,0 +1,208 @@
+//! Capacity as AWS enforces it, against moto and the realistic peer: reserved concurrency set
+//! with moto's PutFunctionConcurrency and read with GetFunctionConcurrency; the account's
+//! limits (GetAccountSettings, which moto does not serve) and provisioned concurrency
+//! (ListProvisionedConcurrencyConfigs, likewise) answered by the peer as the Lambda API
+//! Reference documents them (*GetAccountSettings*, *ListProvisionedConcurrencyConfigs*);
+//! the pools' metrics as the Lambda Developer Guide names them (*Monitoring concurrency*:
+//! `UnreservedConcurrentExecutions`, `ClaimedAccountConcurrency`; *Types of metrics*:
+//! `ProvisionedConcurrencyUtilization`, `ProvisionedConcurrencySpilloverInvocations`, per
+//! `FunctionName` and `Resource`).
+
+use chrono::{Duration, Utc};
+use lambdatop::app::{App, AppOptions};
+use lambdatop::source::Source;
+use lambdatop::source::aws::Account;
+use lambdatop::store::window::{ThrottleCause, fleet_stats};
+use lambdatop::store::{FunctionKey, Pool, Window, pricing};
+use lambdatop::ui::theme::Theme;
+
+use crate::fault_proxy::FaultProxy;
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric, put_metric_with};
+use crate::support::{empty_store, screen};
+
+fn account(endpoint: &str, region: &str) -> Account {
+    let credentials =
+        aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .build();
+    Account::new(config, vec![region.to_string()], None)
+}
+
+/// An account with 1,000 concurrent executions of which 900 are reserved: the functions that
+/// share the remaining 100 throttle at 98 while all executions are far from 1,000. The header
+/// shows that pool; each throttling function says what it ran into; provisioned concurrency is
+/// read, costed and its use shown.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
+    let region = "eu-west-3";
+    for name in ["cap-capped", "cap-warm", "cap-shared"] {
+        create_function(region, &Spec::new(name)).await;
+    }
+    moto::lambda(region)
+        .put_function_concurrency()
+        .function_name("cap-capped")
+        .reserved_concurrent_executions(5)
+        .send()
+        .await
+        .expect("PutFunctionConcurrency");
+    for (name, metric, value) in [
+        ("cap-capped", "Invocations", 10.0),
+        ("cap-capped", "Throttles", 3.0),
+        ("cap-capped", "ConcurrentExecutions", 5.0),
+        ("cap-shared", "Invocations", 20.0),
+        ("cap-shared", "Throttles", 2.0),
+        ("cap-shared", "ConcurrentExecutions", 60.0),
+        // No Duration in this region: moto fails percentiles of functions that have some,
+        // and other tests here expect none to fail.
+    ] {
+        put_metric(region, name, metric, value, STEADY_MINUTES).await;
+    }
+    for (metric, value) in [
+        ("UnreservedConcurrentExecutions", 98.0),
+        ("ClaimedAccountConcurrency", 300.0),
+    ] {
+        put_metric_with(region, &[], metric, value, STEADY_MINUTES).await;
+    }
+    let live = [("FunctionName", "cap-warm"), ("Resource", "live")];
+    put_metric_with(
+        region,
+        &live,
+        "ProvisionedConcurrencyUtilization",
+        0.75,
+        STEADY_MINUTES,
+    )
+    .await;
+    put_metric_with(
+        region,
+        &live,
+        "ProvisionedConcurrencySpilloverInvocations",
+        2.0,
+        STEADY_MINUTES,
+    )
+    .await;
+
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.answer(
+        "GetAccountSettings",
+        r#"{"AccountLimit":{"ConcurrentExecutions":1000,"UnreservedConcurrentExecutions":100,
+            "CodeSizeUnzipped":262144000,"CodeSizeZipped":52428800,"TotalCodeSize":80530636800},
+            "AccountUsage":{"FunctionCount":3,"TotalCodeSize":0}}"#,
+    );
+    proxy.answer(
+        "ListProvisionedConcurrencyConfigs",
+        r#"{"ProvisionedConcurrencyConfigs":[]}"#,
+    );
+    proxy.answer_where(
+        "ListProvisionedConcurrencyConfigs",
+        "/functions/cap-warm/",
+        r#"{"ProvisionedConcurrencyConfigs":[{
+            "FunctionArn":"arn:aws:lambda:eu-west-3:123456789012:function:cap-warm:live",
+            "RequestedProvisionedConcurrentExecutions":4,
+            "AvailableProvisionedConcurrentExecutions":4,
+            "AllocatedProvisionedConcurrentExecutions":4,
+            "Status":"READY","LastModified":"2026-11-30T08:00:00+0000"}]}"#,
+    );
+
+    let account = account(&proxy.url, region);
+    let mut sources = account.sources(
+        std::time::Duration::from_secs(60),
+        std::time::Duration::from_secs(300),
+        180,
+    );
+    let find = |sources: &[Box<dyn Source>], name: &str| {
+        sources
+            .iter()
+            .position(|s| s.name() == name)
+            .unwrap_or_else(|| panic!("no source {name}"))
+    };
+    let (metrics, capacity) = (
+        find(&sources, &format!("aws {region}")),
+        find(&sources, &format!("capacity {region}")),
+    );
+    // On screen: these three are read first, whatever else the region holds.
+    let keys: Vec<FunctionKey> = ["cap-capped", "cap-warm", "cap-shared"]
+        .map(|n| FunctionKey::new(region, n))
+        .to_vec();
+    sources[capacity].watch(&keys);
+    let mut store = empty_store();
+    let now = Utc::now();
+    store.apply_all(sources[metrics].poll(now).await);
+    store.apply_all(sources[capacity].poll(now).await);
+    // The next poll reads the provisioned functions' utilization and spillover.
+    store.apply_all(sources[metrics].poll(now + Duration::seconds(60)).await);
+
+    let f = |n: &str| store.function(&FunctionKey::new(region, n)).unwrap();
+    assert_eq!(f("cap-capped").capacity.reserved, Some(Some(5)));
+    assert_eq!(
+        f("cap-shared").capacity.reserved,
+        Some(None),
+        "none reserved"
+    );
+    assert_eq!(f("cap-warm").capacity.provisioned, Some(4));
+    assert_eq!(f("cap-shared").capacity.provisioned, Some(0));
+    assert!(proxy.seen("GetFunctionConcurrency") >= 3);
+
+    let stats = fleet_stats(&store, Window::M15, now + Duration::seconds(60));
+    let of = |n: &str| {
+        let i = store
+            .functions()
+            .iter()
+            .position(|x| x.facts.name == n && x.facts.region == region)
+            .unwrap();
+        stats.functions[i]
+    };
+    assert_eq!(
+        of("cap-capped").throttle_cause,
+        Some(ThrottleCause::Reserved)
+    );
+    assert_eq!(
+        of("cap-shared").throttle_cause,
+        Some(ThrottleCause::Account),
+        "98 of the 100 unreserved"
+    );
+    assert_eq!(of("cap-warm").throttle_cause, None, "no throttles");
+    assert_eq!(of("cap-warm").provisioned_use_max, Some(0.75));
+    assert!(of("cap-warm").spillover.is_some_and(|n| n >= 2.0));
+    // Four 128 MB environments kept ready over the window are in the estimate.
+    let ready = pricing::provisioned_usd(
+        region,
+        Default::default(),
+        128,
+        4,
+        f64::from(Window::M15.minutes()) * 60.0 + 60.0,
+    );
+    assert!(
+        of("cap-warm")
+            .est_cost_usd
+            .is_some_and(|usd| usd >= ready * 0.9),
+        "{:?} against {ready}",
+        of("cap-warm").est_cost_usd
+    );
+    let r = stats.regions.iter().find(|r| r.region == region).unwrap();
+    assert_eq!(r.unreserved_limit, Some(100));
+    assert_eq!(r.tightest().map(|t| t.0), Some(Pool::Unreserved));
+
+    // What the header says: the unreserved pool, not 60 of 1,000.
+    let mut app = App::new(
+        store,
+        Theme::default(),
+        AppOptions {
+            window: Window::M15,
+            ..AppOptions::default()
+        },
+        now + Duration::seconds(60),
+    );
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    lambdatop::app::frame::draw_all(&mut terminal, &mut app).unwrap();
+    let s = screen(&terminal);
+    assert!(
+        s.contains(&format!("unreserved concurrency 98 of 100 in {region}")),
+        "{s}"
+    );
+}
