@@ -351,11 +351,25 @@ pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Re
         let query = super::cost_query(settings, &account, group_by);
         let client = account.cost_client();
         let mut estimate_problems = Vec::new();
+        let bill = async {
+            match &client {
+                Ok(c) => lookup(c, &query, settings.refresh, now).await,
+                // GovCloud: no bill here, and why; the estimate goes on.
+                Err(why) => crate::source::aws::bill::Lookup {
+                    report: None,
+                    requested: false,
+                    problem: None,
+                    identity: None,
+                    note: Some(why.clone()),
+                },
+            }
+        };
         let (found, estimates) = futures::future::join(
-            lookup(&client, &query, settings.refresh, now),
+            bill,
             estimate_aws(&account, group_by, tag, now, &mut estimate_problems),
         )
         .await;
+        problems.extend(found.note.clone());
         if let Some(e) = &found.problem {
             let kept = match &found.report {
                 Some(r) => format!(

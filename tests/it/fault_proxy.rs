@@ -23,6 +23,8 @@ pub enum Fault {
     Throttle,
     AccessDenied,
     ExpiredToken,
+    /// Credentials AWS does not know there: what a region the account has not enabled says.
+    UnrecognizedClient,
     ServerError,
     Drop,
     Slow(Duration),
@@ -124,7 +126,8 @@ impl FaultProxy {
         self.inject_where(operation, None, fault, times);
     }
 
-    /// Like `inject`, only for requests whose body contains `needle`.
+    /// Like `inject`, only for requests whose head (path, headers: the signing region is in
+    /// `Authorization`) or body contains `needle`.
     pub fn inject_where(
         &self,
         operation: &'static str,
@@ -343,6 +346,11 @@ fn fault_response(operation: &str, fault: Fault) -> String {
             "The security token included in the request is expired",
             403,
         ),
+        Fault::UnrecognizedClient => (
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid",
+            403,
+        ),
         Fault::ServerError => {
             let body = "<html><title>500 Internal Server Error</title></html>";
             return format!(
@@ -441,7 +449,7 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
                 && r.remaining != Some(0)
                 && r.body_contains
                     .as_ref()
-                    .is_none_or(|n| body.contains(n.as_str()))
+                    .is_none_or(|n| body.contains(n.as_str()) || head.contains(n.as_str()))
         });
         let mut fault = hit.map(|r| {
             if let Some(n) = r.remaining.as_mut() {

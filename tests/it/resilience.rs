@@ -169,3 +169,38 @@ fn stale_data_shows_its_age_in_the_warning_style_and_keeps_its_rows() {
         assert!(line_with(&s, name).is_some(), "{name} kept:\n{s}");
     }
 }
+
+/// A watched opt-in region the account has not enabled refuses the credentials
+/// (`UnrecognizedClientException`) while every other region takes them. That is said as
+/// what it is, not as expired or bad credentials; the other region goes on (AWS General
+/// Reference, *Managing AWS Regions*: opt-in regions must be enabled before use).
+#[tokio::test]
+async fn an_opt_in_region_not_enabled_is_called_that_not_bad_credentials() {
+    let proxy = FaultProxy::start(&moto::url());
+    // The signing region is in every request's Authorization header.
+    proxy.inject_where(ANY, Some("/il-central-1/"), Fault::UnrecognizedClient, None);
+    let out = moto::lambdatop(
+        &proxy.url,
+        &[
+            "snapshot",
+            "--format",
+            "json",
+            "--region",
+            "eu-west-3,il-central-1",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = v["problems"].to_string();
+    assert!(
+        problems.contains("il-central-1 is an opt-in region this account has not enabled"),
+        "{problems}"
+    );
+    assert!(!problems.contains("credentials"), "{problems}");
+    assert_eq!(v["account_id"], "123456789012", "the caller is known");
+    assert!(proxy.injected("ListFunctions") > 0);
+}

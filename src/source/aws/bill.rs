@@ -25,6 +25,8 @@ pub struct Lookup {
     pub problem: Option<AwsError>,
     /// Whose account the credentials reach, where AWS said.
     pub identity: Option<Identity>,
+    /// Why Cost Explorer was not asked at all, where that is the partition's doing.
+    pub note: Option<String>,
 }
 
 /// How to look the month up.
@@ -90,6 +92,7 @@ pub async fn lookup(
                     ),
                 )),
                 identity: None,
+                note: None,
             };
         }
     };
@@ -105,6 +108,7 @@ pub async fn lookup(
             requested: false,
             problem: None,
             identity: Some(identity),
+            note: None,
         };
     }
     match cost_explorer::month_to_date(client, &scope, query.group_by, &query.tag, now).await {
@@ -129,6 +133,7 @@ pub async fn lookup(
                 requested: true,
                 problem: None,
                 identity: Some(identity),
+                note: None,
             }
         }
         Err(e) => Lookup {
@@ -136,6 +141,7 @@ pub async fn lookup(
             requested: true,
             problem: Some(e),
             identity: Some(identity),
+            note: None,
         },
     }
 }
@@ -147,7 +153,8 @@ const RETRY_AFTER: chrono::Duration = chrono::Duration::minutes(30);
 
 /// Cost Explorer as a dashboard source.
 pub struct CostSource {
-    client: aws_sdk_costexplorer::Client,
+    /// Cost Explorer, or why the partition has none to ask.
+    client: Result<aws_sdk_costexplorer::Client, String>,
     query: CostQuery,
     force_next: bool,
     /// When the answer on screen was fetched, and the first day of its month.
@@ -158,7 +165,7 @@ pub struct CostSource {
 
 impl CostSource {
     pub fn new(
-        client: aws_sdk_costexplorer::Client,
+        client: Result<aws_sdk_costexplorer::Client, String>,
         query: CostQuery,
         force: bool,
         usage: super::usage::UsageCounter,
@@ -174,6 +181,23 @@ impl CostSource {
     }
 
     async fn poll_at(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        let client = match &self.client {
+            Ok(c) => c.clone(),
+            Err(why) => {
+                // Said once: a note on the bill's place, not an incident.
+                if self.failed_at.is_some() {
+                    return Vec::new();
+                }
+                self.failed_at = Some(now);
+                return vec![SourceEvent::Problem {
+                    source: "cost".into(),
+                    scope: "Cost Explorer".into(),
+                    kind: crate::store::ProblemKind::NotSupported,
+                    message: format!("{why}; the metric estimate goes on"),
+                    at: now,
+                }];
+            }
+        };
         let this_month = crate::store::cost::month_to_date(now.date_naive()).0;
         let due = self
             .shown
@@ -184,7 +208,7 @@ impl CostSource {
         if !ask {
             return Vec::new();
         }
-        let found = lookup(&self.client, &self.query, self.force_next, now).await;
+        let found = lookup(&client, &self.query, self.force_next, now).await;
         self.force_next = false;
         let mut events = Vec::new();
         if let Some(r) = found.report {
@@ -287,7 +311,7 @@ mod tests {
             ),
         };
         CostSource::new(
-            aws_sdk_costexplorer::Client::from_conf(config),
+            Ok(aws_sdk_costexplorer::Client::from_conf(config)),
             query,
             false,
             Default::default(),

@@ -25,6 +25,38 @@ pub fn partition_of(region: &str) -> &'static str {
     }
 }
 
+/// Where a partition's global services (IAM, STS's home) answer.
+pub fn home_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-us-gov" => "us-gov-west-1",
+        "aws-cn" => "cn-north-1",
+        _ => "us-east-1",
+    }
+}
+
+/// Regions an account must enable before use ("opt-in" regions, AWS General Reference,
+/// *Managing AWS Regions*). Credentials are refused there until it does, which says nothing
+/// of the credentials themselves.
+pub const OPT_IN_REGIONS: [&str; 17] = [
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+];
+
 /// `arn:aws-us-gov:sts::123456789012:assumed-role/x/y` → `aws-us-gov`.
 fn partition_of_arn(arn: &str) -> Option<&str> {
     arn.split(':').nth(1).filter(|p| !p.is_empty())

@@ -35,6 +35,9 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use super::Source;
 use region::{Clients, RegionSource};
 
+/// Why a GovCloud account has no bill on screen.
+pub const NO_GOVCLOUD_BILL: &str = "Cost Explorer is not asked in AWS GovCloud (US): the bill is kept by the standard account the GovCloud account is linked to (run lambdatop cost with its credentials)";
+
 /// How to reach the account, from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct AwsOptions {
@@ -120,6 +123,16 @@ pub async fn connect(opts: &AwsOptions) -> Result<Account> {
     if let Some(bad) = regions.iter().find(|r| !is_region_code(r)) {
         bail!("'{bad}' is not an AWS region code (e.g. us-east-1)");
     }
+    let partition = identity::partition_of(&regions[0]);
+    if let Some(other) = regions
+        .iter()
+        .find(|r| identity::partition_of(r) != partition)
+    {
+        bail!(
+            "--region mixes partitions ({} and {other}): one set of credentials reaches one; run one lambdatop per partition",
+            regions[0]
+        );
+    }
 
     let Some(provider) = config.credentials_provider() else {
         bail!(
@@ -156,22 +169,19 @@ impl Account {
     /// An account reached with `config`, watching `regions`.
     pub fn new(config: SdkConfig, regions: Vec<String>, profile: Option<String>) -> Account {
         let usage = usage::UsageCounter::default();
-        let home = regions.first().map(String::as_str).unwrap_or("us-east-1");
+        let first = regions.first().map(String::as_str).unwrap_or("us-east-1");
+        // The partition's home region, always enabled: a watched opt-in region that is not
+        // enabled must not hide who the caller is.
+        let home = identity::home_region(identity::partition_of(first));
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&config)
-                .region(Region::new(home.to_string()))
+                .region(Region::new(home))
                 .interceptor(usage::CountRequests(usage.clone()))
                 .build(),
         );
-        // IAM is global: one endpoint per partition.
-        let iam_region = match identity::partition_of(home) {
-            "aws-us-gov" => "us-gov-west-1",
-            "aws-cn" => "cn-north-1",
-            _ => "us-east-1",
-        };
         let iam = aws_sdk_iam::Client::from_conf(
             aws_sdk_iam::config::Builder::from(&config)
-                .region(Region::new(iam_region))
+                .region(Region::new(home))
                 .interceptor(usage::CountRequests(usage.clone()))
                 .build(),
         );
@@ -201,19 +211,33 @@ impl Account {
         aws_sdk_cloudwatchlogs::Client::from_conf(config.build())
     }
 
+    /// The partition of the watched regions: `aws`, `aws-us-gov` or `aws-cn`.
+    pub fn partition(&self) -> &'static str {
+        identity::partition_of(
+            self.regions
+                .first()
+                .map(String::as_str)
+                .unwrap_or("us-east-1"),
+        )
+    }
+
     /// A Cost Explorer client: one endpoint for the partition, in us-east-1 (cn-northwest-1
-    /// for the China regions), whatever regions are watched.
-    pub fn cost_client(&self) -> aws_sdk_costexplorer::Client {
-        let china = self.regions.iter().all(|r| r.starts_with("cn-"));
-        let region = if china { "cn-northwest-1" } else { "us-east-1" };
-        aws_sdk_costexplorer::Client::from_conf(
+    /// for the China regions), whatever regions are watched. GovCloud has none of its own:
+    /// its bill is kept by the standard account it is linked to, which says why.
+    pub fn cost_client(&self) -> Result<aws_sdk_costexplorer::Client, String> {
+        let region = match self.partition() {
+            "aws-us-gov" => return Err(NO_GOVCLOUD_BILL.to_string()),
+            "aws-cn" => "cn-northwest-1",
+            _ => "us-east-1",
+        };
+        Ok(aws_sdk_costexplorer::Client::from_conf(
             aws_sdk_costexplorer::config::Builder::from(&self.config)
                 .region(Region::new(region))
                 // Each attempt is billed: one retry at most.
                 .retry_config(retry_config().with_max_attempts(2))
                 .interceptor(usage::CountRequests(self.usage.clone()))
                 .build(),
-        )
+        ))
     }
 
     /// A log reader over every watched region, reading where each function logs.
@@ -280,6 +304,7 @@ impl Account {
             clock: self.clock.clone(),
             places: self.log_places.clone(),
             capacity: capacity::Registry::default(),
+            who: self.who.clone(),
         };
         let mut sources: Vec<Box<dyn Source>> = Vec::new();
         for r in &self.regions {
@@ -321,6 +346,25 @@ impl Account {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn in_regions(regions: &[&str]) -> Account {
+        let config = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        Account::new(
+            config,
+            regions.iter().map(|r| r.to_string()).collect(),
+            None,
+        )
+    }
+
+    #[test]
+    fn each_partition_asks_its_own_cost_explorer_or_says_why_not() {
+        assert!(in_regions(&["eu-west-1"]).cost_client().is_ok());
+        assert!(in_regions(&["cn-north-1"]).cost_client().is_ok());
+        let gov = in_regions(&["us-gov-west-1"]).cost_client();
+        assert!(gov.is_err_and(|why| why.contains("GovCloud") && why.contains("linked")));
+    }
 
     #[test]
     fn region_codes() {

@@ -43,6 +43,8 @@ pub struct Shared {
     pub places: super::logs::LogPlaces,
     /// The inventory for the capacity reads, and their provisioned concurrency back.
     pub capacity: super::capacity::Registry,
+    /// Whose account: tells a disabled opt-in region from refused credentials.
+    pub who: super::identity::WhoAmI,
 }
 
 pub struct RegionSource {
@@ -64,6 +66,7 @@ pub struct RegionSource {
     capacity: super::capacity::Registry,
     /// Newest minute of provisioned-concurrency figures fetched once settled.
     provisioned_settled: Option<Minute>,
+    who: super::identity::WhoAmI,
     usage: super::usage::UsageCounter,
     /// AWS's clock: minutes settle by it, not by the local one.
     clock: super::server_clock::ServerClock,
@@ -101,6 +104,7 @@ impl RegionSource {
             planner: super::plan::Planner::default(),
             capacity: shared.capacity,
             provisioned_settled: None,
+            who: shared.who,
             usage,
             clock,
             places,
@@ -137,6 +141,7 @@ impl RegionSource {
         let functions = match listed {
             Ok(f) => f,
             Err(e) => {
+                let e = self.explain_refusal(e).await;
                 events.push(self.problem("inventory", &e, now));
                 return;
             }
@@ -185,6 +190,25 @@ impl RegionSource {
         };
         self.capacity
             .inventory(&self.region, &listed_facts, limits, now);
+    }
+
+    /// Credentials refused in an opt-in region while AWS knows the caller elsewhere: the
+    /// region is not enabled for the account, which is no credentials problem.
+    async fn explain_refusal(&self, e: AwsError) -> AwsError {
+        let opt_in = super::identity::OPT_IN_REGIONS.contains(&self.region.as_str());
+        if e.kind != crate::store::ProblemKind::Credentials || !opt_in {
+            return e;
+        }
+        match self.who.identity().await {
+            Ok(_) => AwsError::new(
+                crate::store::ProblemKind::NotSupported,
+                format!(
+                    "{} is an opt-in region this account has not enabled ({}): enable it in the account's settings (AWS Regions) or leave it out of --region",
+                    self.region, e.message
+                ),
+            ),
+            Err(_) => e,
+        }
     }
 
     /// Utilization and spillover of the functions that have provisioned concurrency: few, so
