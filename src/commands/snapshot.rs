@@ -110,9 +110,22 @@ pub struct FunctionRow {
     /// What its throttles ran into: `"reserved"`, `"account"`, `"provisioned-spillover"`, or
     /// `null` (no throttles, or no telling).
     pub throttle_cause: Option<ThrottleCause>,
+    /// The published version its aliases route traffic to, whose memory, architecture and
+    /// timeout the estimate and `p99/timeout` use; `null` when traffic runs on `$LATEST` or it
+    /// could not be read.
+    pub serving: Option<ServingRow>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ServingRow {
+    pub alias: String,
+    pub version: String,
+    pub memory_mb: Option<u32>,
+    pub architecture: &'static str,
+    pub timeout_s: Option<u32>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -193,6 +206,13 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             provisioned_utilization_max: round(s.provisioned_use_max, 4),
             spillover_invocations: whole(s.spillover),
             throttle_cause: s.throttle_cause,
+            serving: f.capacity.serving.clone().flatten().map(|sv| ServingRow {
+                alias: sv.alias,
+                version: sv.version,
+                memory_mb: sv.memory_mb,
+                architecture: sv.architecture.as_str(),
+                timeout_s: sv.timeout_s,
+            }),
             figures_read_at: f
                 .history
                 .read_at

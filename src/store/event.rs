@@ -98,6 +98,12 @@ pub enum SourceEvent {
         key: FunctionKey,
         reserved: Option<u32>,
     },
+    /// The published version a function's aliases route its traffic to (`None`: no alias,
+    /// or one to `$LATEST`).
+    Serving {
+        key: FunctionKey,
+        serving: Option<super::Serving>,
+    },
     /// A function's provisioned concurrency, allocated over its versions and aliases (0:
     /// none configured).
     Provisioned {

@@ -189,14 +189,44 @@ impl History {
     }
 }
 
-/// What a function may run at once beyond the account's shared pool.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The published version that carries a function's traffic through its aliases, with that
+/// version's configuration: what is billed and what times out, where `$LATEST`'s may differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serving {
+    /// The alias that routes to it (the first, by name, of those that do).
+    pub alias: String,
+    pub version: String,
+    pub memory_mb: Option<u32>,
+    pub architecture: Architecture,
+    pub timeout_s: Option<u32>,
+}
+
+/// What a function may run at once beyond the account's shared pool, and what serves it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Capacity {
     /// Reserved concurrency: `Some(None)` none reserved, `None` not read (yet).
     pub reserved: Option<Option<u32>>,
     /// Provisioned concurrency allocated over its versions and aliases: `Some(0)` none,
     /// `None` not read (yet).
     pub provisioned: Option<u32>,
+    /// The version its aliases route to: `Some(None)` none (traffic runs on `$LATEST`), `None`
+    /// not read (yet).
+    pub serving: Option<Option<Serving>>,
+}
+
+impl Function {
+    /// Memory, architecture and timeout of the configuration that carries the traffic: the
+    /// aliased version's where there is one, else `$LATEST`'s.
+    pub fn serving_config(&self) -> (Option<u32>, Architecture, Option<u32>) {
+        match &self.capacity.serving {
+            Some(Some(s)) => (s.memory_mb, s.architecture, s.timeout_s),
+            _ => (
+                self.facts.memory_mb,
+                self.facts.architecture,
+                self.facts.timeout_s,
+            ),
+        }
+    }
 }
 
 /// One function in the store.

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 
 pub use function::{
-    Architecture, Capacity, Function, FunctionFacts, FunctionKey, History, Logging,
+    Architecture, Capacity, Function, FunctionFacts, FunctionKey, History, Logging, Serving,
 };
 pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};
@@ -407,6 +407,17 @@ impl Store {
                     return Changed::Nothing;
                 };
                 self.functions[i].capacity.reserved = Some(reserved);
+                Changed::Figures
+            }
+            SourceEvent::Serving { key, serving } => {
+                let Some(&i) = self.index.get(&key) else {
+                    return Changed::Nothing;
+                };
+                self.functions[i].capacity.serving = Some(serving.map(|mut s| {
+                    s.alias = clean_field(&s.alias);
+                    s.version = clean_field(&s.version);
+                    s
+                }));
                 Changed::Figures
             }
             SourceEvent::Provisioned { key, allocated } => {

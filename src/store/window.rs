@@ -234,7 +234,9 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         .map(|n| n / f64::from(minutes_with_invocations.max(1)));
     s.error_rate = ratio(s.errors, s.invocations);
     s.duration_avg_ms = (weight > 0.0).then(|| weighted_ms / weight);
-    s.p99_of_timeout = match (s.duration_p99_ms, f.facts.timeout_s) {
+    // The configuration that carries the traffic: an aliased version's, where there is one.
+    let (_, _, timeout_s) = f.serving_config();
+    s.p99_of_timeout = match (s.duration_p99_ms, timeout_s) {
         (Some(p99), Some(t)) if t > 0 => Some(p99 / (f64::from(t) * 1000.0)),
         _ => None,
     };
@@ -288,11 +290,12 @@ fn own_throttle_cause(s: &FunctionStats) -> Option<ThrottleCause> {
 
 /// List prices of what the window shows: requests and duration, the INIT of the cold starts
 /// whose REPORT lines were read (billed as duration since 1 August 2025), and provisioned
-/// concurrency kept ready over the window.
+/// concurrency kept ready over the window — at the memory and architecture of the
+/// configuration that carries the traffic.
 fn estimate(f: &Function, s: &FunctionStats, init_ms: f64, range: MinuteRange) -> Option<f64> {
     let n = s.invocations?;
-    let mb = f.facts.memory_mb;
-    let (region, arch) = (f.facts.region.as_str(), f.facts.architecture);
+    let (mb, arch, _) = f.serving_config();
+    let region = f.facts.region.as_str();
     let provisioned = match (s.provisioned, mb) {
         (Some(p), Some(mb)) if p > 0 => {
             pricing::provisioned_usd(region, arch, mb, p, range.len() as f64 * 60.0)

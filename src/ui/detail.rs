@@ -108,6 +108,24 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             },
         ),
         (
+            "serves",
+            match &f.capacity.serving {
+                Some(Some(sv)) => format!(
+                    "version {} via alias {} ({}, {}, {})",
+                    sv.version,
+                    sv.alias,
+                    sv.memory_mb
+                        .map_or(format::UNKNOWN.into(), |m| format!("{m} MB")),
+                    sv.architecture,
+                    sv.timeout_s
+                        .map_or(format::UNKNOWN.into(), |t| format!("{t} s")),
+                ),
+                Some(None) => "$LATEST (no alias to a version)".to_string(),
+                None => format::UNKNOWN.to_string(),
+            },
+            t.text,
+        ),
+        (
             "provisioned",
             match s.provisioned {
                 Some(0) => "none".to_string(),

@@ -41,9 +41,33 @@ fn account(endpoint: &str, region: &str) -> Account {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
     let region = "eu-west-3";
-    for name in ["cap-capped", "cap-warm", "cap-shared"] {
+    for name in ["cap-capped", "cap-warm", "cap-shared", "cap-aliased"] {
         create_function(region, &Spec::new(name)).await;
     }
+    // An alias-based deploy: version 1 at 128 MB serves through `live` while `$LATEST` has
+    // been raised to 1,024 MB.
+    let lambda = moto::lambda(region);
+    let v1 = lambda
+        .publish_version()
+        .function_name("cap-aliased")
+        .send()
+        .await
+        .expect("PublishVersion");
+    lambda
+        .update_function_configuration()
+        .function_name("cap-aliased")
+        .memory_size(1024)
+        .send()
+        .await
+        .expect("UpdateFunctionConfiguration");
+    lambda
+        .create_alias()
+        .function_name("cap-aliased")
+        .name("live")
+        .function_version(v1.version().unwrap())
+        .send()
+        .await
+        .expect("CreateAlias");
     moto::lambda(region)
         .put_function_concurrency()
         .function_name("cap-capped")
@@ -126,7 +150,7 @@ async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
         find(&sources, &format!("capacity {region}")),
     );
     // On screen: these three are read first, whatever else the region holds.
-    let keys: Vec<FunctionKey> = ["cap-capped", "cap-warm", "cap-shared"]
+    let keys: Vec<FunctionKey> = ["cap-capped", "cap-warm", "cap-shared", "cap-aliased"]
         .map(|n| FunctionKey::new(region, n))
         .to_vec();
     sources[capacity].watch(&keys);
@@ -146,7 +170,21 @@ async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
     );
     assert_eq!(f("cap-warm").capacity.provisioned, Some(4));
     assert_eq!(f("cap-shared").capacity.provisioned, Some(0));
-    assert!(proxy.seen("GetFunctionConcurrency") >= 3);
+    assert!(proxy.seen("GetFunctionConcurrency") >= 4);
+    let aliased = f("cap-aliased");
+    assert_eq!(aliased.facts.memory_mb, Some(1024), "$LATEST");
+    let serving = aliased
+        .capacity
+        .serving
+        .clone()
+        .flatten()
+        .expect("an aliased version");
+    assert_eq!(
+        (serving.alias.as_str(), serving.version.as_str()),
+        ("live", "1")
+    );
+    assert_eq!(serving.memory_mb, Some(128), "what the traffic runs on");
+    assert_eq!(f("cap-shared").capacity.serving, Some(None), "no alias");
 
     let stats = fleet_stats(&store, Window::M15, now + Duration::seconds(60));
     let of = |n: &str| {

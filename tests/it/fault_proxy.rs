@@ -308,6 +308,8 @@ fn operation(head: &str, body: &str) -> &'static str {
         "ListProvisionedConcurrencyConfigs"
     } else if first.contains("/functions/") && first.contains("/concurrency") {
         "GetFunctionConcurrency"
+    } else if first.contains("/functions/") && first.contains("/aliases") {
+        "ListAliases"
     } else if first.contains("/2015-03-31/functions") {
         "ListFunctions"
     } else if first.contains("/account-settings") {

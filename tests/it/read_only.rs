@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 13] = [
+const CALLS: [(&str, &str); 14] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -33,6 +33,7 @@ const CALLS: [(&str, &str); 13] = [
         ".list_provisioned_concurrency_configs()",
         "lambda:ListProvisionedConcurrencyConfigs",
     ),
+    (".list_aliases()", "lambda:ListAliases"),
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),
     (".filter_log_events()", "logs:FilterLogEvents"),

@@ -79,6 +79,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "provisioned_utilization_max",
             "spillover_invocations",
             "throttle_cause",
+            "serving",
         ])
     );
     assert_eq!(
@@ -142,6 +143,8 @@ fn the_json_has_exactly_the_documented_shape() {
     assert_eq!(charge["provisioned_concurrency"], 10);
     assert!(charge["reserved_concurrency"].is_null(), "none reserved");
     assert!(charge["throttle_cause"].is_null());
+    assert_eq!(charge["serving"]["alias"], "live");
+    assert!(transcode["serving"].is_null(), "no alias: $LATEST serves");
     assert_eq!(v["region_concurrency"][0]["region"], "eu-west-1");
     assert_eq!(v["region_concurrency"][0]["concurrency_limit"], 1000);
     assert!(v["api_usage"].is_null(), "the demo fleet costs nothing");

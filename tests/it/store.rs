@@ -505,3 +505,37 @@ fn the_header_names_the_region_whose_figures_are_behind() {
     let row = crate::support::line_with(&s, "orders-api").unwrap();
     assert!(row.contains("orders-api (6m old)"), "{row}");
 }
+
+/// With alias-based deploys traffic runs on a published version whose memory, architecture
+/// and timeout can differ from `$LATEST`'s, while the metrics (the `FunctionName` dimension)
+/// cover every version: the estimate and p99/timeout follow the version the aliases route to.
+#[test]
+fn the_aliased_version_is_what_is_billed_and_what_times_out() {
+    let (mut store, key) = one_function();
+    let range = Window::M15.range(t0());
+    let latest = function_stats(store.function(&key).unwrap(), range);
+    store.apply(SourceEvent::Serving {
+        key: key.clone(),
+        serving: Some(lambdatop::store::Serving {
+            alias: "live".into(),
+            version: "7".into(),
+            memory_mb: Some(256),
+            architecture: Architecture::Arm64,
+            timeout_s: Some(3),
+        }),
+    });
+    let f = store.function(&key).unwrap();
+    let served = function_stats(f, range);
+    // 15 minutes of 100 invocations of 200 ms: on 256 MB arm64 now, not 1024 MB x86_64.
+    let n = 1500.0;
+    let expected = n * 0.2e-6 + n * 0.2 * 0.25 * 0.000_013_333_4;
+    assert!(
+        (served.est_cost_usd.unwrap() - expected).abs() < 1e-12,
+        "{:?} vs {expected}",
+        served.est_cost_usd
+    );
+    assert!(served.est_cost_usd < latest.est_cost_usd);
+    // A p99 of 900 ms is 30 % of the version's 3 s timeout (9 % of $LATEST's 10 s).
+    assert!((served.p99_of_timeout.unwrap() - 0.3).abs() < 1e-9);
+    assert!((latest.p99_of_timeout.unwrap() - 0.09).abs() < 1e-9);
+}

@@ -22,7 +22,7 @@ use futures::future::BoxFuture;
 
 use super::errors::{AwsError, classify};
 use crate::source::{Source, SourceEvent};
-use crate::store::{FunctionFacts, FunctionKey, ProblemKind};
+use crate::store::{Architecture, FunctionFacts, FunctionKey, ProblemKind, Serving};
 
 /// Requests a poll may spend on reading functions' capacity (two per function).
 pub const REQUESTS_PER_POLL: usize = 20;
@@ -114,6 +114,69 @@ pub async fn provisioned_of(
     Ok(out)
 }
 
+/// The version a function's aliases route to, and its configuration: ListAliases, then
+/// GetFunctionConfiguration of that version. The version most aliases route to wins (a tie:
+/// the newest); an alias's extra routing weights (a canary) are left to the primary. `None`:
+/// no alias, or aliases to `$LATEST`, whose configuration the inventory has.
+pub async fn serving_of(
+    client: &aws_sdk_lambda::Client,
+    name: &str,
+) -> Result<Option<Serving>, AwsError> {
+    let mut aliases: Vec<(String, String)> = Vec::new();
+    let mut pages = client
+        .list_aliases()
+        .function_name(name)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("ListAliases", &e))?;
+        for a in page.aliases() {
+            if let (Some(alias), Some(version)) = (a.name(), a.function_version()) {
+                aliases.push((alias.to_string(), version.to_string()));
+            }
+        }
+    }
+    let Some(version) = busiest_version(&aliases) else {
+        return Ok(None);
+    };
+    let alias = aliases
+        .iter()
+        .filter(|(_, v)| *v == version)
+        .map(|(a, _)| a.clone())
+        .min()
+        .unwrap_or_default();
+    let c = client
+        .get_function_configuration()
+        .function_name(name)
+        .qualifier(&version)
+        .send()
+        .await
+        .map_err(|e| classify("GetFunctionConfiguration", &e))?;
+    Ok(Some(Serving {
+        alias,
+        version,
+        memory_mb: c.memory_size().and_then(|m| u32::try_from(m).ok()),
+        architecture: match c.architectures().first() {
+            Some(aws_sdk_lambda::types::Architecture::Arm64) => Architecture::Arm64,
+            _ => Architecture::X86_64,
+        },
+        timeout_s: c.timeout().and_then(|t| u32::try_from(t).ok()),
+    }))
+}
+
+/// The published version most aliases route to (a tie: the highest number); none when they
+/// all route to `$LATEST`.
+fn busiest_version(aliases: &[(String, String)]) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (_, v) in aliases.iter().filter(|(_, v)| v != "$LATEST") {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(v, n)| (*n, v.parse::<u64>().unwrap_or(0)))
+        .map(|(v, _)| v.to_string())
+}
+
 /// Which functions' capacity to read next, and what is known of each.
 #[derive(Debug, Default)]
 pub struct CapacityReader {
@@ -201,7 +264,9 @@ impl CapacityReader {
 
     /// Reads the next functions within the poll's budget.
     pub async fn read(&mut self, client: &aws_sdk_lambda::Client, region: &str) -> Read {
-        let per_function = if self.provisioned_unsupported { 1 } else { 2 };
+        // GetFunctionConcurrency, ListProvisionedConcurrencyConfigs and ListAliases (and a
+        // GetFunctionConfiguration where an alias routes to a version).
+        let per_function = if self.provisioned_unsupported { 2 } else { 3 };
         let take = (REQUESTS_PER_POLL / per_function).min(self.queue.len());
         let batch: Vec<String> = self.queue.drain(..take).collect();
         for n in &batch {
@@ -224,7 +289,11 @@ impl CapacityReader {
             } else {
                 None
             };
-            answers.push((name, reserved, provisioned));
+            let started = tokio::time::Instant::now();
+            let serving = serving_of(client, &name).await;
+            let extra = usize::from(matches!(serving, Ok(Some(_))));
+            tokio::time::sleep_until(started + spacing * (1 + extra as u32)).await;
+            answers.push((name, reserved, provisioned, serving));
         }
         let mut events = Vec::new();
         let mut failure = None;
@@ -238,7 +307,7 @@ impl CapacityReader {
                 *failure = Some(e);
             }
         };
-        for (name, reserved, provisioned) in answers {
+        for (name, reserved, provisioned, serving) in answers {
             let key = FunctionKey::new(region, name.clone());
             let mut whole = true;
             match reserved {
@@ -271,6 +340,18 @@ impl CapacityReader {
                     worth(e, &mut failure);
                 }
                 None => {}
+            }
+            match serving {
+                Ok(serving) => events.push(SourceEvent::Serving {
+                    key: FunctionKey::new(region, name.clone()),
+                    serving,
+                }),
+                // An endpoint without aliases: `$LATEST`'s configuration stands.
+                Err(e) if e.kind == ProblemKind::NotSupported => {}
+                Err(e) => {
+                    whole = false;
+                    worth(e, &mut failure);
+                }
             }
             if whole {
                 let modified = self.modified.get(&name).copied().flatten();
@@ -480,6 +561,28 @@ mod tests {
             name: name.into(),
             last_modified: Utc.timestamp_opt(modified, 0).single(),
         }
+    }
+
+    #[test]
+    fn the_version_most_aliases_route_to_serves() {
+        let a = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(a, v)| (a.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(busiest_version(&a(&[("live", "7")])), Some("7".into()));
+        assert_eq!(
+            busiest_version(&a(&[("live", "7"), ("prod", "7"), ("beta", "9")])),
+            Some("7".into())
+        );
+        assert_eq!(
+            busiest_version(&a(&[("a", "9"), ("b", "10")])),
+            Some("10".into()),
+            "a tie: the newest, by number"
+        );
+        assert_eq!(busiest_version(&a(&[("dev", "$LATEST")])), None);
+        assert_eq!(busiest_version(&[]), None);
     }
 
     #[test]

@@ -196,7 +196,11 @@ impl RegionSource {
     /// region is not enabled for the account, which is no credentials problem.
     async fn explain_refusal(&self, e: AwsError) -> AwsError {
         let opt_in = super::identity::OPT_IN_REGIONS.contains(&self.region.as_str());
-        if e.kind != crate::store::ProblemKind::Credentials || !opt_in {
+        // What a disabled region answers; an expired token is the credentials' own doing.
+        let unknown_there = ["UnrecognizedClient", "InvalidClientTokenId"]
+            .iter()
+            .any(|code| e.message.contains(code));
+        if e.kind != crate::store::ProblemKind::Credentials || !opt_in || !unknown_there {
             return e;
         }
         match self.who.identity().await {

@@ -245,9 +245,23 @@ impl DemoSource {
                     reserved: inst.spec.reserved(),
                 });
                 events.push(SourceEvent::Provisioned {
-                    key,
+                    key: key.clone(),
                     allocated: inst.provisioned(),
                 });
+                // The provisioned function takes its traffic through an alias, as such
+                // functions must (provisioned concurrency is set on a version or alias).
+                let serving = (inst.provisioned() > 0).then(|| crate::store::Serving {
+                    alias: "live".to_string(),
+                    version: "42".to_string(),
+                    memory_mb: Some(inst.spec.memory_mb),
+                    architecture: if inst.spec.arm64 {
+                        Architecture::Arm64
+                    } else {
+                        Architecture::X86_64
+                    },
+                    timeout_s: Some(inst.spec.timeout_s),
+                });
+                events.push(SourceEvent::Serving { key, serving });
             }
             // The account limits, as GetAccountSettings would report them.
             let reserved: u32 = self
