@@ -97,8 +97,8 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             "reserved",
             match s.reserved {
                 Some(Some(0)) => "0: every invocation is throttled".to_string(),
-                Some(Some(n)) => format!("{n} (its own cap, apart from the account's pool)"),
-                Some(None) => "none: shares the account's unreserved pool".to_string(),
+                Some(Some(n)) => format!("{n} (its own cap)"),
+                Some(None) => "none".to_string(),
                 None => format::UNKNOWN.to_string(),
             },
             if s.reserved == Some(Some(0)) {
@@ -183,18 +183,24 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
         ),
         (
             "concurrency",
-            match v
-                .store
-                .region_states()
-                .get(&facts.region)
-                .and_then(|r| r.concurrency_limit)
-            {
-                Some(limit) => format!(
+            match (
+                s.reserved.flatten(),
+                v.store
+                    .region_states()
+                    .get(&facts.region)
+                    .and_then(|r| r.concurrency_limit),
+            ) {
+                // Reserved: its cap is what it runs into, not the region's limit.
+                (Some(cap), _) => format!(
+                    "max {} of its {cap} reserved",
+                    format::count(s.concurrency_max)
+                ),
+                (None, Some(limit)) => format!(
                     "max {} of {} in the region",
                     format::count(s.concurrency_max),
                     format::count(Some(f64::from(limit)))
                 ),
-                None => format!("max {}", format::count(s.concurrency_max)),
+                (None, None) => format!("max {}", format::count(s.concurrency_max)),
             },
             t.text,
         ),

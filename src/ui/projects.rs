@@ -139,7 +139,8 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, p: &ProjectsView, t: &The
     let text = if full.chars().count() <= usize::from(area.width) {
         full
     } else {
-        " EST leaves out free tier, provisioned concurrency, storage, transfer".to_string()
+        " EST leaves out free tier, discounts, unread INIT, SnapStart, storage, transfer"
+            .to_string()
     };
     let note = Line::styled(text, t.muted);
     frame.render_widget(Paragraph::new(note), notes_area);

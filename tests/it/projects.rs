@@ -41,7 +41,10 @@ fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
         }
         assert!(s.contains("Cost Explorer Nov 1–23"), "{s}");
         assert!(s.contains("answered 1h ago"));
-        assert!(s.contains("EST") && s.contains("provisioned concurrency"));
+        assert!(
+            s.contains("EST") && s.contains("free tier") && s.contains("INIT"),
+            "{s}"
+        );
         assert!(s.contains("against the fleet"), "the chart");
         insta::assert_snapshot!(format!("projects_{w}x{h}"), s);
     }
