@@ -243,4 +243,20 @@ async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
         s.contains(&format!("unreserved concurrency 98 of 100 in {region}")),
         "{s}"
     );
+
+    // A quota increase shows with the next inventory, without a restart.
+    proxy.answer_where(
+        "GetAccountSettings",
+        "account-settings",
+        r#"{"AccountLimit":{"ConcurrentExecutions":3000,"UnreservedConcurrentExecutions":2100},
+            "AccountUsage":{"FunctionCount":4}}"#,
+    );
+    sources[metrics].forget_cached();
+    app.store
+        .apply_all(sources[metrics].poll(now + Duration::seconds(120)).await);
+    let limits = &app.store.region_states()[region];
+    assert_eq!(
+        (limits.concurrency_limit, limits.unreserved_limit),
+        (Some(3000), Some(2100))
+    );
 }
