@@ -250,7 +250,7 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
     s.reserved = f.capacity.reserved;
     s.provisioned = f.capacity.provisioned;
     s.throttle_cause = own_throttle_cause(&s);
-    let inits = h.init_samples(range);
+    let mut inits = h.init_samples(range);
     s.est_cost_usd = estimate(f, &s, inits.iter().sum(), range);
     for m in range.iter() {
         s.cold_starts = add(s.cold_starts, h.get(Metric::ColdStarts, m));
@@ -258,7 +258,6 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         s.timeouts = add(s.timeouts, h.get(Metric::Timeouts, m));
         s.memory_used_max_mb = max(s.memory_used_max_mb, h.get(Metric::MemoryUsedMax, m));
     }
-    let mut inits = h.init_samples(range);
     s.init_p50_ms = percentile(&mut inits, 50.0);
     s.init_p99_ms = percentile(&mut inits, 99.0);
     s.memory_used_ratio = match (s.memory_used_max_mb, f.facts.memory_mb) {

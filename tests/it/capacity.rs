@@ -11,28 +11,13 @@
 use chrono::{Duration, Utc};
 use lambdatop::app::{App, AppOptions};
 use lambdatop::source::Source;
-use lambdatop::source::aws::Account;
 use lambdatop::store::window::{ThrottleCause, fleet_stats};
 use lambdatop::store::{FunctionKey, Pool, Window, pricing};
 use lambdatop::ui::theme::Theme;
 
 use crate::fault_proxy::FaultProxy;
 use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric, put_metric_with};
-use crate::support::{empty_store, screen};
-
-fn account(endpoint: &str, region: &str) -> Account {
-    let credentials =
-        aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
-    let config = aws_config::SdkConfig::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new(region.to_string()))
-        .credentials_provider(
-            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
-        )
-        .build();
-    Account::new(config, vec![region.to_string()], None)
-}
+use crate::support::{account_at, empty_store, screen};
 
 /// An account with 1,000 concurrent executions of which 900 are reserved: the functions that
 /// share the remaining 100 throttle at 98 while all executions are far from 1,000. The header
@@ -133,7 +118,7 @@ async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
             "Status":"READY","LastModified":"2026-11-30T08:00:00+0000"}]}"#,
     );
 
-    let account = account(&proxy.url, region);
+    let account = account_at(&proxy.url, region);
     let mut sources = account.sources(
         std::time::Duration::from_secs(60),
         std::time::Duration::from_secs(300),

@@ -475,12 +475,9 @@ fn the_demo_fleet_has_a_bill_that_adds_up_and_says_it_is_demo() {
     assert!(err.contains("--group-by"), "{err}");
 }
 
-/// Credentials of `account` through `sts:AssumeRole` on moto, as env vars: what `aws sts
-/// assume-role` or `aws-vault` would export, with no profile to tell them apart.
-fn assumed(account: &str) -> Vec<(String, String)> {
-    let body = format!(
-        "Action=AssumeRole&Version=2011-06-15&RoleSessionName=oncall&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2Flambdatop-read"
-    );
+/// A Query-protocol call to moto's `service`, signed (moto does not check signatures) with
+/// `access_key`, whose account moto takes as the caller's: the XML answer.
+fn moto_query(access_key: &str, service: &str, body: &str) -> String {
     let (status, xml) = moto::http(
         &moto::url(),
         "POST",
@@ -489,12 +486,27 @@ fn assumed(account: &str) -> Vec<(String, String)> {
             ("Content-Type", "application/x-www-form-urlencoded"),
             (
                 "Authorization",
-                "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0",
+                &format!(
+                    "AWS4-HMAC-SHA256 Credential={access_key}/20261201/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
+                ),
             ),
         ],
-        &body,
+        body,
     );
     assert_eq!(status, 200, "{xml}");
+    xml
+}
+
+/// Credentials of `account` through `sts:AssumeRole` on moto, as env vars: what `aws sts
+/// assume-role` or `aws-vault` would export, with no profile to tell them apart.
+fn assumed(account: &str) -> Vec<(String, String)> {
+    let xml = moto_query(
+        "testing",
+        "sts",
+        &format!(
+            "Action=AssumeRole&Version=2011-06-15&RoleSessionName=oncall&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2Flambdatop-read"
+        ),
+    );
     let field = |name: &str| {
         let from = xml.find(&format!("<{name}>")).unwrap() + name.len() + 2;
         let to = xml[from..].find('<').unwrap() + from;
@@ -507,24 +519,13 @@ fn assumed(account: &str) -> Vec<(String, String)> {
     ]
 }
 
-/// `iam:CreateAccountAlias` on moto, signed (unchecked) with `access_key`'s account.
+/// `iam:CreateAccountAlias` on moto, in `access_key`'s account.
 fn create_alias(access_key: &str, alias: &str) {
-    let (status, xml) = moto::http(
-        &moto::url(),
-        "POST",
-        "/",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            (
-                "Authorization",
-                &format!(
-                    "AWS4-HMAC-SHA256 Credential={access_key}/20261201/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0"
-                ),
-            ),
-        ],
+    moto_query(
+        access_key,
+        "iam",
         &format!("Action=CreateAccountAlias&Version=2010-05-08&AccountAlias={alias}"),
     );
-    assert_eq!(status, 200, "{xml}");
 }
 
 fn cost_as(

@@ -92,3 +92,19 @@ pub fn lambdatop_without_aws(args: &[&str]) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// An account reached through `endpoint` with the test credentials, watching `region`: the
+/// sources a test polls itself.
+pub fn account_at(endpoint: &str, region: &str) -> lambdatop::source::aws::Account {
+    let credentials =
+        aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .build();
+    lambdatop::source::aws::Account::new(config, vec![region.to_string()], None)
+}

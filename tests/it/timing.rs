@@ -6,29 +6,13 @@
 
 use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::Utc;
-use lambdatop::source::aws::Account;
 use lambdatop::store::{FunctionKey, Metric, Minute};
 
 use crate::fault_proxy::FaultProxy;
 use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
 use crate::pty::Pty;
-use crate::support::{empty_store, line_with};
-
-/// An account reached through `endpoint` with the test credentials, watching `region`.
-fn account(endpoint: &str, region: &str) -> Account {
-    let credentials =
-        aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
-    let config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new(region.to_string()))
-        .credentials_provider(SharedCredentialsProvider::new(credentials))
-        .build();
-    Account::new(config, vec![region.to_string()], None)
-}
+use crate::support::{account_at, empty_store, line_with};
 
 /// A bastion six minutes fast must not take minutes CloudWatch has not filled for settled
 /// ones: they stay unknown (not zero), are read again, and show their figures once AWS has
@@ -42,7 +26,7 @@ async fn minutes_settle_by_aws_clock_not_the_bastions() {
     let proxy = FaultProxy::start(&moto::url());
     // AWS's clock is six minutes behind the bastion's: the last minutes are its future.
     proxy.set_clock_offset(-360);
-    let account = account(&proxy.url, region);
+    let account = account_at(&proxy.url, region);
     let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
     let source = &mut sources[0];
     let mut store = empty_store();
@@ -175,7 +159,7 @@ async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
     let proxy = FaultProxy::start(&moto::url());
     // The first function's invocations fail inside a good answer.
     proxy.fail_query("q0_0", "InternalError");
-    let account = account(&proxy.url, region);
+    let account = account_at(&proxy.url, region);
     let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
     let source = &mut sources[0];
     let mut store = empty_store();
@@ -240,7 +224,7 @@ async fn a_busy_functions_report_read_stops_at_a_whole_minute_and_reads_on() {
     for chunk in lines.chunks(5_000) {
         crate::moto::put_logs(region, "report-heavy", "2026/12/01/[$LATEST]heavy", chunk).await;
     }
-    let account = account(&moto::url(), region);
+    let account = account_at(&moto::url(), region);
     let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
     let mut store = empty_store();
     store.apply_all(sources[0].poll(now).await);

@@ -230,34 +230,12 @@ pub async fn fetch_provisioned(
     settled: Minute,
 ) -> Result<Vec<MetricUpdate>, AwsError> {
     let query_of = |id: String, name: &str, qualifier: &str, metric: &str, stat: &str| {
-        MetricDataQuery::builder()
-            .id(id)
-            .metric_stat(
-                MetricStat::builder()
-                    .metric(
-                        CwMetric::builder()
-                            .namespace("AWS/Lambda")
-                            .metric_name(metric)
-                            .dimensions(
-                                Dimension::builder()
-                                    .name("FunctionName")
-                                    .value(name)
-                                    .build(),
-                            )
-                            .dimensions(
-                                Dimension::builder()
-                                    .name("Resource")
-                                    .value(qualifier)
-                                    .build(),
-                            )
-                            .build(),
-                    )
-                    .period(60)
-                    .stat(stat)
-                    .build(),
-            )
-            .return_data(true)
-            .build()
+        lambda_query(
+            &id,
+            metric,
+            &[("FunctionName", name), ("Resource", qualifier)],
+            stat,
+        )
     };
     let mut queries = Vec::new();
     let mut of_query: Vec<(usize, bool)> = Vec::new();
@@ -338,31 +316,37 @@ fn parse_id(id: &str) -> Option<(usize, usize)> {
     Some((f.parse().ok()?, s.parse().ok()?))
 }
 
-/// Peak concurrent executions, invocations, errors and throttles of the region as a whole (the
-/// metrics without dimensions), in one request of four queries.
+/// A one-minute query of the Lambda metric `name` with `dimensions` (none: the region as a
+/// whole).
+fn lambda_query(id: &str, name: &str, dimensions: &[(&str, &str)], stat: &str) -> MetricDataQuery {
+    let mut metric = CwMetric::builder()
+        .namespace("AWS/Lambda")
+        .metric_name(name);
+    for (n, v) in dimensions {
+        metric = metric.dimensions(Dimension::builder().name(*n).value(*v).build());
+    }
+    MetricDataQuery::builder()
+        .id(id)
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric.build())
+                .period(60)
+                .stat(stat)
+                .build(),
+        )
+        .return_data(true)
+        .build()
+}
+
+/// Peak concurrent executions (all, unreserved and claimed), invocations, errors and
+/// throttles of the region as a whole (the metrics without dimensions), in one request of six
+/// queries.
 pub async fn fetch_region(
     client: &aws_sdk_cloudwatch::Client,
     range: MinuteRange,
     settled: Minute,
 ) -> Result<RegionFigures, AwsError> {
-    let region_query = |id: &str, name: &str, stat: &str| {
-        MetricDataQuery::builder()
-            .id(id)
-            .metric_stat(
-                MetricStat::builder()
-                    .metric(
-                        CwMetric::builder()
-                            .namespace("AWS/Lambda")
-                            .metric_name(name)
-                            .build(),
-                    )
-                    .period(60)
-                    .stat(stat)
-                    .build(),
-            )
-            .return_data(true)
-            .build()
-    };
+    let region_query = |id: &str, name: &str, stat: &str| lambda_query(id, name, &[], stat);
     let queries = vec![
         region_query("region", "ConcurrentExecutions", "Maximum"),
         // The pools that throttle: unreserved functions share what reservations leave

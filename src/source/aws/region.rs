@@ -87,8 +87,9 @@ impl RegionSource {
             usage,
             clock,
             places,
-            ..
-        } = shared.clone();
+            capacity,
+            who,
+        } = shared;
         Self {
             name: format!("aws {region}"),
             region: region.to_string(),
@@ -102,9 +103,9 @@ impl RegionSource {
             tags: HashMap::new(),
             settled: None,
             planner: super::plan::Planner::default(),
-            capacity: shared.capacity,
+            capacity,
             provisioned_settled: None,
-            who: shared.who,
+            who,
             usage,
             clock,
             places,
@@ -167,21 +168,9 @@ impl RegionSource {
         self.planner
             .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
         self.inventory_at = Some(now);
-        let listed_facts = functions.clone();
-        events.push(SourceEvent::Inventory {
-            region: self.region.clone(),
-            functions,
-        });
         // The limits with every inventory: a quota increase shows without a restart.
         let limits = match super::capacity::account_limits(&self.clients.lambda).await {
-            Ok(l) => {
-                events.push(SourceEvent::RegionLimit {
-                    region: self.region.clone(),
-                    concurrency_limit: l.concurrency,
-                    unreserved_limit: l.unreserved,
-                });
-                Some(l)
-            }
+            Ok(l) => Some(l),
             // "Where permitted": a refusal or an endpoint without the call is no incident.
             Err(e) => {
                 tracing::info!(region = %self.region, "no account concurrency limits: {e}");
@@ -189,7 +178,18 @@ impl RegionSource {
             }
         };
         self.capacity
-            .inventory(&self.region, &listed_facts, limits, now);
+            .inventory(&self.region, &functions, limits, now);
+        events.push(SourceEvent::Inventory {
+            region: self.region.clone(),
+            functions,
+        });
+        if let Some(l) = limits {
+            events.push(SourceEvent::RegionLimit {
+                region: self.region.clone(),
+                concurrency_limit: l.concurrency,
+                unreserved_limit: l.unreserved,
+            });
+        }
     }
 
     /// Credentials refused in an opt-in region while AWS knows the caller elsewhere: the
