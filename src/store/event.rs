@@ -102,7 +102,8 @@ pub enum SourceEvent {
     /// or one to `$LATEST`).
     Serving {
         key: FunctionKey,
-        serving: Option<super::Serving>,
+        /// Boxed: most functions have none, and every event is as large as the largest.
+        serving: Option<Box<super::Serving>>,
     },
     /// A function's provisioned concurrency, allocated over its versions and aliases (0:
     /// none configured).
@@ -161,4 +162,20 @@ pub struct LogEvent {
     /// Unique within a log group; the key for de-duplication.
     pub event_id: String,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every event is as large as the largest variant, and a first poll of 10,000 functions
+    /// holds some 150,000 of them at once: a large variant is boxed.
+    #[test]
+    fn events_stay_small() {
+        assert!(
+            std::mem::size_of::<SourceEvent>() <= 104,
+            "{} bytes",
+            std::mem::size_of::<SourceEvent>()
+        );
+    }
 }

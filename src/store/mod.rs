@@ -413,7 +413,8 @@ impl Store {
                 let Some(&i) = self.index.get(&key) else {
                     return Changed::Nothing;
                 };
-                self.functions[i].capacity.serving = Some(serving.map(|mut s| {
+                self.functions[i].capacity.serving = Some(serving.map(|s| {
+                    let mut s = *s;
                     s.alias = clean_field(&s.alias);
                     s.version = clean_field(&s.version);
                     s

@@ -516,13 +516,13 @@ fn the_aliased_version_is_what_is_billed_and_what_times_out() {
     let latest = function_stats(store.function(&key).unwrap(), range);
     store.apply(SourceEvent::Serving {
         key: key.clone(),
-        serving: Some(lambdatop::store::Serving {
+        serving: Some(Box::new(lambdatop::store::Serving {
             alias: "live".into(),
             version: "7".into(),
             memory_mb: Some(256),
             architecture: Architecture::Arm64,
             timeout_s: Some(3),
-        }),
+        })),
     });
     let f = store.function(&key).unwrap();
     let served = function_stats(f, range);

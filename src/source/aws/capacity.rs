@@ -344,7 +344,7 @@ impl CapacityReader {
             match serving {
                 Ok(serving) => events.push(SourceEvent::Serving {
                     key: FunctionKey::new(region, name.clone()),
-                    serving,
+                    serving: serving.map(Box::new),
                 }),
                 // An endpoint without aliases: `$LATEST`'s configuration stands.
                 Err(e) if e.kind == ProblemKind::NotSupported => {}

@@ -261,7 +261,10 @@ impl DemoSource {
                     },
                     timeout_s: Some(inst.spec.timeout_s),
                 });
-                events.push(SourceEvent::Serving { key, serving });
+                events.push(SourceEvent::Serving {
+                    key,
+                    serving: serving.map(Box::new),
+                });
             }
             // The account limits, as GetAccountSettings would report them.
             let reserved: u32 = self
