@@ -192,6 +192,17 @@ impl RegionSource {
         }
     }
 
+    /// The minutes to read up to `current` for figures settled up to `settled`: the whole
+    /// history the first time, then from the settled minute with an overlap for late
+    /// datapoints.
+    fn since(&self, settled: Option<Minute>, current: Minute) -> MinuteRange {
+        let oldest = current.minus(i64::from(self.history_minutes));
+        MinuteRange {
+            first: settled.map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest)),
+            last: current,
+        }
+    }
+
     /// Credentials refused in an opt-in region while AWS knows the caller elsewhere: the
     /// region is not enabled for the account, which is no credentials problem.
     async fn explain_refusal(&self, e: AwsError) -> AwsError {
@@ -228,13 +239,7 @@ impl RegionSource {
         if functions.is_empty() {
             return;
         }
-        let oldest = current.minus(i64::from(self.history_minutes));
-        let range = MinuteRange {
-            first: self
-                .provisioned_settled
-                .map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest)),
-            last: current,
-        };
+        let range = self.since(self.provisioned_settled, current);
         let cw = &self.clients.cloudwatch;
         match metrics::fetch_provisioned(cw, &self.region, &functions, range, settled).await {
             Ok(updates) => {
@@ -328,13 +333,7 @@ impl RegionSource {
 
         // The region's own figures include the slowest function's: they settle with it.
         let settled = self.planner.region_settled(now);
-        let oldest = current.minus(i64::from(self.history_minutes));
-        let range = MinuteRange {
-            first: self
-                .settled
-                .map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest)),
-            last: current,
-        };
+        let range = self.since(self.settled, current);
         let cw = &self.clients.cloudwatch;
         // The region's own figures settle with the functions': a failed read is read again.
         let mut region_ok = false;
