@@ -16,10 +16,19 @@ pub const INVENTORY_SECS: RangeInclusive<u64> = 10..=86_400;
 /// Log lines the log pane keeps.
 pub const SCROLLBACK_LINES: RangeInclusive<u64> = 100..=1_000_000;
 
+/// `lambdatop --version`: the version and the commit it was built from (named by `build.rs`),
+/// so a binary found on a bastion says which source it is.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LAMBDATOP_BUILD"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "lambdatop",
-    version,
+    version = VERSION,
     about = "A terminal dashboard for AWS Lambda fleets: failures, throttles, latency and cost.",
     long_about = "A terminal dashboard for AWS Lambda fleets, for on-call engineers.\n\n\
         Run `lambdatop --demo` to try it on the embedded demo fleet, no AWS account needed.\n\

@@ -33,9 +33,32 @@ fn help_and_version_exit_zero() {
     for flag in ["--demo", "--seed", "--window", "--project-tag", "snapshot"] {
         assert!(text.contains(flag), "--help mentions {flag}");
     }
-    let version = lambdatop(&["--version"]);
-    assert!(version.status.success());
-    assert!(String::from_utf8_lossy(&version.stdout).starts_with("lambdatop "));
+}
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = lambdatop(&["--version"]);
+    assert!(out.status.success());
+    let version = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
+    // Built from a checkout (as every test run is): HEAD's short hash, `-dirty` when edited.
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let named = match head {
+        Some(commit) => format!("commit {commit}"),
+        None => "commit unknown".to_string(),
+    };
+    let expected = format!("lambdatop {} ({named}", env!("CARGO_PKG_VERSION"));
+    assert!(
+        version.starts_with(&expected),
+        "{version:?} starts {expected:?}"
+    );
+    assert!(version.ends_with(')'), "{version:?}");
+    assert_eq!(lambdatop(&["-V"]).stdout, out.stdout);
 }
 
 #[test]
