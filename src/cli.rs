@@ -153,6 +153,16 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print a shell completion script: `lambdatop completions bash > /etc/bash_completion.d/lambdatop`.
     Completions(CompletionsArgs),
+    /// Write the man pages (lambdatop.1 and one per command) into DIR:
+    /// `lambdatop manpages ~/.local/share/man/man1`.
+    Manpages(ManpagesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManpagesArgs {
+    /// Folder to write the pages into (made if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,7 @@ fn main() -> ExitCode {
             Some(Command::Screenshot(args)) => commands::screenshot::run(&settings, args),
             Some(Command::Config(args)) => commands::print_config(args),
             Some(Command::Completions(args)) => commands::print_completions(args.shell),
+            Some(Command::Manpages(args)) => commands::manpages::write(&args.dir),
         }
     });
     match result {

@@ -4,6 +4,7 @@
 pub mod cost;
 pub mod dashboard;
 pub mod logs;
+pub mod manpages;
 pub mod screenshot;
 pub mod snapshot;
 

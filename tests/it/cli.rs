@@ -62,6 +62,84 @@ fn version_names_the_commit_it_was_built_from() {
 }
 
 #[test]
+fn man_pages_for_the_program_and_each_command() {
+    let dir = std::env::temp_dir().join(format!("lambdatop-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = lambdatop_without_aws(&["manpages", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let page = |name: &str| {
+        let roff =
+            std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // What `man` shows: roff's escaped dash and apostrophe as typed.
+        roff.replace("\\-", "-").replace("\\*(Aq", "'")
+    };
+    let main = page("lambdatop.1");
+    assert!(main.contains(".TH lambdatop 1"), "{main}");
+    for section in [
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+        ".SH KEYS",
+        ".SH FILES",
+        ".SH ENVIRONMENT",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(main.contains(section), "lambdatop.1 has {section}");
+    }
+    for flag in [
+        "--demo",
+        "--profile",
+        "--region",
+        "--endpoint-url",
+        "--window",
+    ] {
+        assert!(main.contains(flag), "lambdatop.1 documents {flag}");
+    }
+    for b in lambdatop::app::keymap::BINDINGS {
+        let text = lambdatop::app::keymap::help_text(b, &Default::default());
+        assert!(main.contains(&text), "lambdatop.1 lists the key '{text}'");
+    }
+    for (command, flag) in [
+        ("snapshot", "--format"),
+        ("logs", "--follow"),
+        ("cost", "--group-by"),
+        ("screenshot", "--all-themes"),
+        ("config", "--print-default"),
+        ("completions", "fish"),
+        ("manpages", "DIR"),
+    ] {
+        let sub = page(&format!("lambdatop-{command}.1"));
+        let title = format!(
+            ".TH lambdatop-{command} 1  \"lambdatop {}",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(
+            sub.contains(&title),
+            "lambdatop-{command}.1 is titled with the version"
+        );
+        assert!(sub.contains(flag), "lambdatop-{command}.1 documents {flag}");
+        assert!(
+            main.contains(&format!("lambdatop-{command}(1)")),
+            "lambdatop.1 names {command}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // A folder that cannot be made: one line, naming it.
+    let out = lambdatop_without_aws(&["manpages", "/proc/self/lambdatop-man"]);
+    let err = one_line_error(&out);
+    assert!(
+        err.contains("cannot write the man pages into /proc/self/lambdatop-man"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_bad_flag_is_one_line_and_exit_2() {
     let out = lambdatop(&["--demo", "--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
