@@ -18,26 +18,31 @@ fn main() {
     println!("cargo:rustc-env=LAMBDATOP_BUILD={described}");
 }
 
-/// `commit 8a35fdc1a2b3, 2026-12-01`, with `-dirty` when tracked files differ from the commit.
+/// What the binary is made of: a change anywhere else (a test, the README) does not make it
+/// `-dirty`, and does not make cargo run this script again.
+const SOURCES: [&str; 5] = ["src", "themes", "Cargo.toml", "Cargo.lock", "build.rs"];
+
+/// `commit 8a35fdc1a2b3, 2026-12-01`, with `-dirty` when the sources differ from the commit.
 fn from_git() -> Option<String> {
     let git_dir = PathBuf::from(git(&["rev-parse", "--absolute-git-dir"])?);
-    // Rerun when the commit moves (HEAD, a branch, packed refs) or the tree changes (index,
-    // sources): a stale name is worse than none.
-    for watched in ["HEAD", "index", "packed-refs", "refs/heads"] {
+    // Rerun when the commit moves (HEAD, a branch, packed refs) or a source changes: a stale
+    // name is worse than none.
+    for watched in ["HEAD", "packed-refs", "refs/heads"] {
         let path = git_dir.join(watched);
         if path.exists() {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
-    for watched in ["src", "Cargo.toml", "Cargo.lock", "build.rs"] {
+    for watched in SOURCES {
         if Path::new(watched).exists() {
             println!("cargo:rerun-if-changed={watched}");
         }
     }
     let commit = git(&["rev-parse", "--short=12", "HEAD"])?;
     let date = git(&["log", "-1", "--format=%cs", "HEAD"])?;
-    let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
-        .is_some_and(|changes| !changes.is_empty());
+    let mut status = vec!["status", "--porcelain", "--untracked-files=no", "--"];
+    status.extend(SOURCES);
+    let dirty = git(&status).is_some_and(|changes| !changes.is_empty());
     let dirty = if dirty { "-dirty" } else { "" };
     Some(format!("commit {commit}{dirty}, {date}"))
 }
