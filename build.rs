@@ -1,8 +1,8 @@
 //! Names the commit the binary is built from, for `lambdatop --version`: a binary copied to a
 //! bastion must say which source it is, and `0.1.0` alone does not.
 //!
-//! The commit comes from git when the source is a checkout, else from `LAMBDATOP_COMMIT` (for
-//! builds from a source archive), else the version says the commit is unknown.
+//! The commit comes from `LAMBDATOP_COMMIT` when it is set (a build from a source archive, which
+//! has no git history), else from git, else the version says the commit is unknown.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,7 +12,7 @@ fn main() {
     let described = std::env::var("LAMBDATOP_COMMIT")
         .ok()
         .filter(|c| !c.trim().is_empty())
-        .map(|c| c.trim().to_owned())
+        .map(|c| format!("commit {}", c.trim()))
         .or_else(from_git)
         .unwrap_or_else(|| "commit unknown".to_owned());
     println!("cargo:rustc-env=LAMBDATOP_BUILD={described}");

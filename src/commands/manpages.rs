@@ -20,9 +20,9 @@ fn write_pages(dir: &Path) -> std::io::Result<()> {
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         page(sub.clone()).generate_to(dir)?;
     }
-    let mut page = Vec::new();
-    main_page(cmd, &mut page)?;
-    std::fs::write(dir.join("lambdatop.1"), page)
+    let mut main = Vec::new();
+    main_page(cmd, &mut main)?;
+    std::fs::write(dir.join("lambdatop.1"), main)
 }
 
 /// clap_mangen's sections, then the ones written here.
