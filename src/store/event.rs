@@ -111,6 +111,12 @@ pub enum SourceEvent {
         key: FunctionKey,
         allocated: u32,
     },
+    /// A region's alarms as last read (DescribeAlarms): they replace what the store had.
+    Alarms {
+        region: String,
+        /// Boxed: every event is as large as the largest.
+        alarms: Box<super::alarms::RegionAlarms>,
+    },
     /// Log events of what is being tailed (possibly seen before: the store keeps each once).
     Logs(Vec<LogEvent>),
     /// The tail follows something new: the lines of the old target go.

@@ -44,6 +44,8 @@ pub struct Breach {
     pub throttles: bool,
     pub timeout: bool,
     pub memory: bool,
+    /// An alarm that watches it is in ALARM.
+    pub alarm: bool,
 }
 
 impl Breach {
@@ -53,11 +55,12 @@ impl Breach {
             throttles: throttling(s.throttles),
             timeout: s.p99_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
             memory: s.memory_used_ratio.is_some_and(|r| r >= t.memory_used),
+            alarm: s.alarms_firing.is_some_and(|n| n > 0),
         }
     }
 
     pub fn any(self) -> bool {
-        self.errors || self.throttles || self.timeout || self.memory
+        self.errors || self.throttles || self.timeout || self.memory || self.alarm
     }
 }
 

@@ -6,6 +6,7 @@
 //! know their cached sort, filter and sums are stale. It imports nothing from sources, the app
 //! or the panes.
 
+pub mod alarms;
 pub mod cost;
 pub mod event;
 mod function;
@@ -92,6 +93,8 @@ pub struct Store {
     api_usage: Option<usage::ApiUsage>,
     cost: Option<cost::CostReport>,
     identity: Option<Identity>,
+    /// Each region's alarms, once read.
+    alarms: BTreeMap<String, alarms::RegionAlarms>,
     version: u64,
 }
 
@@ -144,6 +147,7 @@ impl Store {
             api_usage: None,
             cost: None,
             identity: None,
+            alarms: BTreeMap::new(),
             version: 0,
         }
     }
@@ -204,6 +208,38 @@ impl Store {
     /// Whose account this is, once AWS has said (`None` on the demo fleet, and until then).
     pub fn identity(&self) -> Option<&Identity> {
         self.identity.as_ref()
+    }
+
+    /// Each region's alarms, by region: a region missing has not been read.
+    pub fn alarms(&self) -> &BTreeMap<String, alarms::RegionAlarms> {
+        &self.alarms
+    }
+
+    /// Every alarm known, with its region: those in ALARM first, the newest first; then the
+    /// others by state and name. The alarms view lists them so.
+    pub fn alarm_list(&self) -> Vec<(&str, &alarms::Alarm)> {
+        let mut out: Vec<(&str, &alarms::Alarm)> = self
+            .alarms
+            .iter()
+            .flat_map(|(r, a)| a.alarms.iter().map(move |a| (r.as_str(), a)))
+            .collect();
+        out.sort_by(|(ra, a), (rb, b)| {
+            use std::cmp::Reverse;
+            (a.state, Reverse(a.since), *ra, &a.name).cmp(&(
+                b.state,
+                Reverse(b.since),
+                *rb,
+                &b.name,
+            ))
+        });
+        out
+    }
+
+    /// Every alarm in ALARM, with its region: the newest first.
+    pub fn firing_alarms(&self) -> Vec<(&str, &alarms::Alarm)> {
+        let mut all = self.alarm_list();
+        all.retain(|(_, a)| a.firing());
+        all
     }
 
     /// Region-wide figures, by region.
@@ -427,6 +463,33 @@ impl Store {
                 };
                 self.functions[i].capacity.provisioned = Some(allocated);
                 Changed::Figures
+            }
+            SourceEvent::Alarms { region, alarms } => {
+                let mut alarms = *alarms;
+                for a in &mut alarms.alarms {
+                    a.name = clean_field(&a.name);
+                    a.reason = clean_field(&a.reason);
+                    for f in &mut a.functions {
+                        *f = clean_field(f);
+                    }
+                }
+                for r in &mut alarms.recovered {
+                    r.alarm = clean_field(&r.alarm);
+                    for f in &mut r.functions {
+                        *f = clean_field(f);
+                    }
+                }
+                alarms.sort();
+                let same = self.alarms.get(&region).is_some_and(|old| {
+                    old.alarms == alarms.alarms && old.recovered == alarms.recovered
+                });
+                self.alarms.insert(region, alarms);
+                // Rows sort and breach by their alarms: only a change recomputes the figures.
+                if same {
+                    Changed::Status
+                } else {
+                    Changed::Figures
+                }
             }
             SourceEvent::LogsReset => {
                 self.logs.clear();

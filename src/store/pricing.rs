@@ -46,6 +46,9 @@ pub fn leaves_out() -> String {
 // The dashboard's own requests, at AWS's list prices.
 /// GetMetricData: $0.01 per 1,000 metrics requested.
 pub const USD_PER_METRIC: f64 = 0.01 / 1000.0;
+/// CloudWatch's other API requests (DescribeAlarms, ListMetrics): $0.01 per 1,000 requests,
+/// counted here without the free tier's first million a month, as every estimate is.
+pub const USD_PER_CLOUDWATCH_REQUEST: f64 = 0.01 / 1000.0;
 /// Cost Explorer: $0.01 per API request.
 pub const USD_PER_COST_EXPLORER_REQUEST: f64 = 0.01;
 /// Live Tail: $0.01 per session-minute.

@@ -151,6 +151,8 @@ pub struct FunctionStats {
     pub spillover: Option<f64>,
     /// What its throttles ran into, where it can be told.
     pub throttle_cause: Option<ThrottleCause>,
+    /// Its alarms in ALARM (`None`: its region's alarms could not be read).
+    pub alarms_firing: Option<u16>,
 }
 
 /// What a function's throttles ran into.
@@ -500,6 +502,12 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     // Throttles not explained by the function itself, in a region whose pool was at its
     // limit: the account's.
     let mut functions = functions;
+    for (f, st) in store.functions().iter().zip(functions.iter_mut()) {
+        st.alarms_firing = store
+            .alarms()
+            .get(&f.facts.region)
+            .map(|r| u16::try_from(r.firing_for(&f.facts.name).count()).unwrap_or(u16::MAX));
+    }
     for (f, st) in store.functions().iter().zip(functions.iter_mut()) {
         if st.throttle_cause.is_some() || st.throttles.is_none_or(|t| t <= 0.0) {
             continue;

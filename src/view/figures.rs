@@ -163,7 +163,14 @@ fn sorted_order(store: &Store, stats: &FleetStats, q: &Query) -> Vec<usize> {
     let by_name = |a: usize, b: usize| {
         (&fns[a].facts.name, &fns[a].facts.region).cmp(&(&fns[b].facts.name, &fns[b].facts.region))
     };
+    // The default sort (most errors first) puts what is paging first: rows with an alarm in
+    // ALARM, however few their errors.
+    let paging_first = q.sort == SortColumn::Errors && q.descending;
+    let paging = |i: usize| stats.functions[i].alarms_firing.is_some_and(|n| n > 0);
     order.sort_by(|&a, &b| {
+        if paging_first && paging(a) != paging(b) {
+            return paging(b).cmp(&paging(a));
+        }
         let primary = match q.sort {
             SortColumn::Name => std::cmp::Ordering::Equal,
             SortColumn::Project => fns[a].project.cmp(&fns[b].project),

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 14] = [
+const CALLS: [(&str, &str); 15] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -36,6 +36,7 @@ const CALLS: [(&str, &str); 14] = [
     (".list_aliases()", "lambda:ListAliases"),
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),
+    (".describe_alarms()", "cloudwatch:DescribeAlarms"),
     (".filter_log_events()", "logs:FilterLogEvents"),
     (".start_live_tail()", "logs:StartLiveTail"),
     (".get_cost_and_usage()", "ce:GetCostAndUsage"),

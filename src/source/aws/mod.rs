@@ -7,6 +7,7 @@
 //! Retries (throttling, 5xx, timeouts, dropped connections) use the SDK's standard mode:
 //! exponential backoff with jitter, within a bounded number of attempts and a time budget.
 
+pub mod alarms;
 pub mod bill;
 pub mod bill_cache;
 pub mod capacity;
@@ -269,18 +270,23 @@ impl Account {
         )
     }
 
+    /// A CloudWatch client for `region`, counting its requests and reading AWS's clock.
+    pub fn cloudwatch_client(&self, r: &str) -> aws_sdk_cloudwatch::Client {
+        aws_sdk_cloudwatch::Client::from_conf(
+            aws_sdk_cloudwatch::config::Builder::from(&self.config)
+                .region(Region::new(r.to_string()))
+                .interceptor(usage::CountRequests(self.usage.clone()))
+                .interceptor(server_clock::ReadServerDate(self.clock.clone()))
+                .build(),
+        )
+    }
+
     /// The clients of one region, each counting its requests.
     pub fn clients(&self, r: &str) -> Clients {
         let region = Region::new(r.to_string());
         Clients {
             lambda: self.lambda_client(r),
-            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-                aws_sdk_cloudwatch::config::Builder::from(&self.config)
-                    .region(region.clone())
-                    .interceptor(usage::CountRequests(self.usage.clone()))
-                    .interceptor(server_clock::ReadServerDate(self.clock.clone()))
-                    .build(),
-            ),
+            cloudwatch: self.cloudwatch_client(r),
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
                 aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
                     .region(region)
@@ -290,9 +296,9 @@ impl Account {
         }
     }
 
-    /// Three sources per region, each polled in its own task: inventory and metrics, the
-    /// REPORT reads, and the capacity reads (so that neither reading logs nor pacing the
-    /// control plane ever delays a metrics poll); and whose account it is.
+    /// Four sources per region, each polled in its own task: inventory and metrics, the
+    /// REPORT reads, the capacity reads (so that neither reading logs nor pacing the control
+    /// plane ever delays a metrics poll) and the alarms; and whose account it is.
     pub fn sources(
         &self,
         cadence: Duration,
@@ -331,6 +337,16 @@ impl Account {
                 r,
                 self.lambda_client(r),
                 shared.capacity.clone(),
+                self.usage.clone(),
+            )));
+        }
+        for r in &self.regions {
+            sources.push(Box::new(alarms::AlarmSource::new(
+                r,
+                self.cloudwatch_client(r),
+                cadence,
+                inventory_every,
+                history_minutes,
                 self.usage.clone(),
             )));
         }

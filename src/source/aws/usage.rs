@@ -98,9 +98,12 @@ mod tests {
         c.record("CloudWatch", "GetMetricData", 250);
         c.record("Lambda", "ListFunctions", 0);
         c.record("Cost Explorer", "GetCostAndUsage", 0);
+        c.record("CloudWatch", "DescribeAlarms", 0);
+        c.record("CloudWatch", "DescribeAlarms", 0);
         c.add_live_tail_minutes(3.0);
         let u = c.snapshot();
-        assert_eq!((u.requests(), u.metrics()), (4, 750));
-        assert!((u.est_cost_usd() - (0.0075 + 0.01 + 0.03)).abs() < 1e-12);
+        assert_eq!((u.requests(), u.metrics()), (6, 750));
+        assert_eq!(u.cloudwatch_requests(), 2);
+        assert!((u.est_cost_usd() - (0.0075 + 0.00002 + 0.01 + 0.03)).abs() < 1e-12);
     }
 }
