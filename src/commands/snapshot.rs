@@ -34,6 +34,25 @@ pub struct Snapshot {
     pub region_concurrency: Vec<RegionRow>,
     /// What this run asked of AWS and what that costs (`null` on the demo fleet).
     pub api_usage: Option<ApiUsageRow>,
+    /// The alarms in ALARM in the watched regions, the newest first, whether or not they
+    /// watch a function (`null` when no region's alarms could be read).
+    pub alarms: Option<Vec<AlarmRow>>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct AlarmRow {
+    pub name: String,
+    pub region: String,
+    pub state: &'static str,
+    /// When it went into ALARM, RFC 3339.
+    pub since: Option<String>,
+    pub reason: String,
+    /// The function it watches (the first by name when it watches several; `null`: none).
+    pub function: Option<String>,
+    /// Every function it watches.
+    pub functions: Vec<String>,
+    /// `"metric"` or `"composite"`.
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -114,6 +133,9 @@ pub struct FunctionRow {
     /// timeout the estimate and `p99/timeout` use; `null` when traffic runs on `$LATEST` or it
     /// could not be read.
     pub serving: Option<ServingRow>,
+    /// The names of its alarms in ALARM (`[]`: none; `null`: its region's alarms could not be
+    /// read).
+    pub alarms: Option<Vec<String>>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
@@ -217,6 +239,10 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 .history
                 .read_at
                 .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            alarms: store
+                .alarms()
+                .get(&f.facts.region)
+                .map(|r| r.firing_for(&f.facts.name).map(str::to_string).collect()),
         })
         .collect();
     functions.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));
@@ -273,7 +299,30 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 claimed_concurrency_limit: r.concurrency_limit,
             })
             .collect(),
+        alarms: (!store.alarms().is_empty()).then(|| alarm_rows(store)),
     }
+}
+
+fn alarm_rows(store: &Store) -> Vec<AlarmRow> {
+    store
+        .firing_alarms()
+        .into_iter()
+        .map(|(region, a)| AlarmRow {
+            name: a.name.clone(),
+            region: region.to_string(),
+            state: a.state.as_str(),
+            since: a
+                .since
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            reason: a.reason.clone(),
+            function: a.functions.first().cloned(),
+            functions: a.functions.clone(),
+            kind: match a.kind {
+                crate::store::alarms::AlarmKind::Metric => "metric",
+                crate::store::alarms::AlarmKind::Composite => "composite",
+            },
+        })
+        .collect()
 }
 
 /// What was asked of AWS, as JSON shows it.
@@ -329,6 +378,24 @@ pub fn table(s: &Snapshot) -> String {
             format!("{n} problem{}", if n == 1 { "" } else { "s" })
         }
     ));
+    // What is paging first.
+    if let Some(alarms) = s.alarms.as_ref().filter(|a| !a.is_empty()) {
+        out.push_str(&format!(
+            "{:<32} {:<10} {:<32} {:<20} REASON\n",
+            "ALARM", "REGION", "FUNCTION", "SINCE"
+        ));
+        for a in alarms {
+            out.push_str(&format!(
+                "{:<32} {:<10} {:<32} {:<20} {}\n",
+                truncate(&a.name, 32),
+                a.region,
+                truncate(a.function.as_deref().unwrap_or("–"), 32),
+                a.since.as_deref().unwrap_or("–"),
+                truncate(&a.reason, 100),
+            ));
+        }
+        out.push('\n');
+    }
     out.push_str(&format!(
         "{:<32} {:<10} {:<14} {:>8} {:>7} {:>6} {:>7} {:>7} {:>7} {:>6} {:>5} {:>9}\n",
         "FUNCTION",
