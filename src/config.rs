@@ -55,9 +55,10 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 
 # Keys: an action's keys replace its defaults everywhere (help and footer show them). Actions:
 # quit help window_15m window_1h window_3h refresh command up down page_up page_down top bottom
-# open logs project_logs filter sort sort_reverse next_pane previous_pane projects flow_of
-# minute_earlier minute_later back pause json narrow confirm cancel complete. Keys: x, X,
-# ctrl-x, enter, esc, tab, space, up, down, left, right, pgup, pgdn, home, end, f1-f12.
+# open logs project_logs filter sort sort_reverse next_pane previous_pane projects alarms
+# flow_of minute_earlier minute_later back pause json narrow open_alarm confirm cancel complete.
+# Keys: x, X, ctrl-x, enter, esc, tab, space, up, down, left, right, pgup, pgdn, home, end,
+# f1-f12.
 [keys]
 # projects = "P"
 # down = ["j", "ctrl-n"]

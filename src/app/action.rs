@@ -39,6 +39,10 @@ pub enum Action {
     OpenProjects,
     /// From the projects pane: narrow every pane to the selected project.
     NarrowToProject,
+    /// The alarms view.
+    OpenAlarms,
+    /// From the alarms view: what the selected alarm watches.
+    OpenAlarm,
     /// The `:` command line.
     StartCommand,
     /// In a prompt: keep the filter, run the command.

@@ -1,5 +1,5 @@
 //! The command line on `:`, in the manner of k9s: `:fn NAME`, `:project NAME`, `:region NAME`,
-//! `:theme NAME`, `:logs`, with Tab completing commands and their arguments.
+//! `:alarms`, `:theme NAME`, `:logs`, with Tab completing commands and their arguments.
 
 /// A command typed on the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,13 +11,14 @@ pub enum LineCommand {
     /// Show one region's functions; `None` shows all.
     Region(Option<String>),
     Theme(String),
+    Alarms,
     Logs,
     Help,
     Quit,
 }
 
 /// The commands, with the names they answer to (the first is the one completed to).
-pub const COMMANDS: [(&[&str], &str); 7] = [
+pub const COMMANDS: [(&[&str], &str); 8] = [
     (
         &["fn", "function", "func"],
         "NAME  open a function's detail",
@@ -30,6 +31,7 @@ pub const COMMANDS: [(&[&str], &str); 7] = [
         &["region", "rg"],
         "[NAME]  one region's functions (none: all)",
     ),
+    (&["alarms", "alarm"], "the alarms, those in ALARM first"),
     (&["theme"], "NAME  switch the color theme"),
     (&["logs"], "the selected function's logs"),
     (&["help"], "every key"),
@@ -63,6 +65,7 @@ pub fn parse(line: &str) -> Result<LineCommand, String> {
         "region" => LineCommand::Region(arg),
         "theme" => LineCommand::Theme(need("a theme name")?),
         "logs" => LineCommand::Logs,
+        "alarms" => LineCommand::Alarms,
         "help" => LineCommand::Help,
         _ => LineCommand::Quit,
     })

@@ -22,6 +22,8 @@ pub enum Context {
     Logs,
     /// The projects pane.
     Projects,
+    /// The alarms view.
+    Alarms,
     /// The help overlay, open over any screen.
     Help,
     /// The `/` filter line while it is typed.
@@ -38,6 +40,7 @@ impl Context {
             Context::Detail => "Function detail",
             Context::Logs => "Logs",
             Context::Projects => "Projects",
+            Context::Alarms => "Alarms",
             Context::Help => "Help",
             Context::Filter => "Filter",
             Context::CommandLine => "Command line",
@@ -109,7 +112,7 @@ const fn bind(
     }
 }
 
-use Context::{CommandLine, Dashboard, Detail, Filter, Global, Help, Logs, Projects};
+use Context::{Alarms, CommandLine, Dashboard, Detail, Filter, Global, Help, Logs, Projects};
 
 // One binding a line: the table reads as the help does.
 #[rustfmt::skip]
@@ -121,7 +124,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
     // "refresh": the config file's name for it, kept for the files users have.
     bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
-    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, theme, logs; {complete} completes", Some("command")),
+    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, alarms, theme, logs", Some("command")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
     bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),
@@ -137,6 +140,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("next_pane", &[key(KeyCode::Tab)], "Tab", Action::FocusNext, Dashboard, "next pane", Some("pane")),
     bind("previous_pane", &[key(KeyCode::BackTab)], "Shift-Tab", Action::FocusPrev, Dashboard, "previous pane", None),
     bind("projects", &[ch('p')], "p", Action::OpenProjects, Dashboard, "projects: breakdown and cost; {narrow} there narrows to one", Some("projects")),
+    bind("alarms", &[ch('a')], "a", Action::OpenAlarms, Dashboard, "alarms: those in ALARM first, with why and since when", Some("alarms")),
     bind("flow_of", &[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
     bind("minute_earlier", &[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then {logs}: its logs)", None),
     bind("minute_later", &[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
@@ -164,6 +168,14 @@ pub const BINDINGS: &[Binding] = &[
     bind("sort_reverse", &[ch('S')], "S", Action::SortReverse, Projects, "reverse the sort", None),
     bind("project_logs", &[ch('l')], "l", Action::OpenProjectLogs, Projects, "logs of this project", Some("logs")),
     bind("back", &[key(KeyCode::Esc), ch('p'), key(KeyCode::Backspace)], "Esc p", Action::Back, Projects, "back to the fleet", Some("back")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Alarms, "previous alarm", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Alarms, "next alarm", None),
+    bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Alarms, "page up", None),
+    bind("page_down", &[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Alarms, "page down", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Alarms, "first alarm", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Alarms, "last alarm", None),
+    bind("open_alarm", &[key(KeyCode::Enter)], "Enter", Action::OpenAlarm, Alarms, "the function the alarm watches, else its functions' project", Some("open")),
+    bind("back", &[key(KeyCode::Esc), ch('a'), key(KeyCode::Backspace)], "Esc a", Action::Back, Alarms, "back to the fleet", Some("back")),
     bind("back", &[key(KeyCode::Esc), key(KeyCode::Enter)], "Esc Enter", Action::Back, Help, "close the help", None),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Help, "scroll up", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Help, "scroll down", None),
@@ -426,7 +438,7 @@ pub fn help_text(b: &Binding, user: &UserKeys) -> String {
 /// screens that have one.
 pub fn help_sections(user: &UserKeys) -> Vec<HelpSection> {
     let names = key_names(user);
-    [Global, Dashboard, Detail, Logs, Projects]
+    [Global, Dashboard, Detail, Logs, Projects, Alarms]
         .into_iter()
         .map(|ctx| {
             let mut rows: Vec<(String, String)> = BINDINGS
@@ -460,6 +472,7 @@ pub fn keys_help() -> String {
         Detail,
         Logs,
         Projects,
+        Alarms,
         Help,
         Filter,
         CommandLine,

@@ -5,6 +5,7 @@
 //! `run` drives it all from the terminal and the sources.
 
 pub mod action;
+pub mod alarms;
 pub mod command_line;
 pub mod fleet;
 pub mod flow;
@@ -77,6 +78,7 @@ pub struct App {
     pub fleet: fleet::FleetTable,
     pub flow: flow::TaskFlow,
     pub projects: projects::ProjectsPane,
+    pub alarms: alarms::AlarmsPane,
     pub logs: logs::LogPane,
     figures: Figures,
     /// The keys in words, and the help, as the user has them bound.
@@ -103,6 +105,7 @@ impl App {
             fleet: fleet::FleetTable::default(),
             flow: flow::TaskFlow::default(),
             projects: projects::ProjectsPane::default(),
+            alarms: alarms::AlarmsPane::default(),
             logs: logs::LogPane::default(),
             figures: Figures::default(),
             key_names: keymap::key_names(&options.keys),
@@ -174,7 +177,7 @@ impl App {
         match &self.screen {
             Screen::Detail(k) => keys.insert(0, k.clone()),
             Screen::Logs { target, .. } => keys.extend(target.functions.iter().cloned()),
-            Screen::Dashboard | Screen::Projects => {}
+            Screen::Dashboard | Screen::Projects | Screen::Alarms => {}
         }
         if let Some(k) = &self.fleet.selected
             && !keys.contains(k)
@@ -196,6 +199,7 @@ impl App {
         let before = (
             self.fleet.scroll,
             self.projects.scroll,
+            self.alarms.scroll,
             self.logs.scroll,
             self.mode.clone(),
         );
@@ -206,6 +210,10 @@ impl App {
         if let Some(t) = drawn.projects {
             self.projects.scroll.set_page(t.rows);
             self.keep_project_in_view();
+        }
+        if let Some(t) = drawn.alarms {
+            self.alarms.scroll.set_page(t.rows);
+            self.keep_alarm_in_view();
         }
         if let Some(l) = drawn.logs {
             self.logs.drawn(l);
@@ -219,6 +227,7 @@ impl App {
             != (
                 self.fleet.scroll,
                 self.projects.scroll,
+                self.alarms.scroll,
                 self.logs.scroll,
                 self.mode.clone(),
             )
@@ -237,6 +246,7 @@ impl App {
         }
         self.keep_selection_in_view();
         self.keep_project_in_view();
+        self.keep_alarm_in_view();
         self.logs.follow_store(&self.store, &self.screen);
     }
 }

@@ -5,7 +5,7 @@ use super::mode::Mode;
 use super::{App, Focus, Screen};
 use crate::source::TailTarget;
 use crate::view::{
-    Body, DetailView, FleetTableView, FlowScope, FlowView, Footer, HelpView, LogsView,
+    AlarmsView, Body, DetailView, FleetTableView, FlowScope, FlowView, Footer, HelpView, LogsView,
     ProjectsView, View,
 };
 
@@ -57,6 +57,7 @@ impl App {
                     FlowScope::Project(p) => format!("project {p}"),
                     FlowScope::Function(k) => k.to_string(),
                 },
+                of: self.flow_scope(),
             },
             footer,
             help: match &self.mode {
@@ -89,6 +90,10 @@ impl App {
                 }
                 .into()
             }
+            Screen::Alarms => Body::Alarms(AlarmsView {
+                selected: self.alarms.selected,
+                offset: self.alarms.scroll.offset(),
+            }),
         }
     }
 

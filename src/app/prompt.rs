@@ -156,6 +156,7 @@ impl App {
                 Err(e) => self.message = Some(e),
             },
             LineCommand::Logs => self.update(Action::OpenLogs),
+            LineCommand::Alarms => self.open_alarms(),
             LineCommand::Help => self.update(Action::ToggleHelp),
             LineCommand::Quit => self.update(Action::Quit),
         }

@@ -21,6 +21,8 @@ pub enum Screen {
     },
     /// The projects pane.
     Projects,
+    /// The alarms view: those in ALARM first.
+    Alarms,
 }
 
 impl Screen {
@@ -31,6 +33,7 @@ impl Screen {
             Screen::Detail(_) => Context::Detail,
             Screen::Logs { .. } => Context::Logs,
             Screen::Projects => Context::Projects,
+            Screen::Alarms => Context::Alarms,
         }
     }
 }

@@ -70,11 +70,24 @@ impl App {
     fn on_screen_action(&mut self, action: Action) {
         let in_logs = matches!(self.screen, Screen::Logs { .. });
         let in_projects = self.screen == Screen::Projects;
+        let in_alarms = self.screen == Screen::Alarms;
         match action {
             Action::Quit => self.quit = true,
             Action::Up | Action::Down | Action::Top | Action::Bottom if in_projects => {
                 self.move_project_selection(action)
             }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if in_alarms =>
+            {
+                self.move_alarm_selection(action)
+            }
+            Action::OpenAlarms => self.open_alarms(),
+            Action::OpenAlarm => self.open_alarm(),
             Action::SortNext if in_projects => {
                 self.projects.sort = self.projects.sort.next();
                 self.projects.reversed = false;
@@ -146,7 +159,9 @@ impl App {
     /// else the project.
     fn back(&mut self) {
         match &self.screen {
-            Screen::Detail(_) | Screen::Projects => self.screen = Screen::Dashboard,
+            Screen::Detail(_) | Screen::Projects | Screen::Alarms => {
+                self.screen = Screen::Dashboard
+            }
             Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,
             Screen::Dashboard if !self.fleet.filter.is_empty() => self.fleet.filter.clear(),
             Screen::Dashboard => {

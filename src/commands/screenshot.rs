@@ -26,8 +26,9 @@ use crate::ui::svg;
 use crate::ui::theme::{BUILT_IN, Theme};
 
 /// The views, in the order the README shows them.
-pub const VIEWS: [&str; 7] = [
+pub const VIEWS: [&str; 8] = [
     "fleet",
+    "alarms",
     "task-flow",
     "detail",
     "logs",
@@ -44,6 +45,7 @@ pub fn actions_of(view: &str) -> &'static [Action] {
         "detail" => &[Action::OpenDetail],
         "logs" => &[Action::OpenLogs],
         "projects" => &[Action::OpenProjects],
+        "alarms" => &[Action::OpenAlarms],
         "help" => &[Action::ToggleHelp],
         _ => &[],
     }

@@ -14,25 +14,39 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 use super::theme::Theme;
 use crate::store::{Minute, MinuteRange};
 
-/// The time a chart spans: its minutes, the first still provisional, a picked one.
+/// A moment marked on a chart: an alarm going into ALARM (`firing`), or leaving it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// The minute's index in the range.
+    pub at: usize,
+    pub firing: bool,
+}
+
+/// The time a chart spans: its minutes, the first still provisional, a picked one, and
+/// moments marked.
 #[derive(Debug, Clone, Copy)]
-pub struct Time {
+pub struct Time<'a> {
     pub range: MinuteRange,
     /// Minutes from this one on are drawn as dots.
     pub provisional_from: Option<Minute>,
     /// A vertical line at this minute index (a minute picked on the graph).
     pub marker: Option<usize>,
+    /// Vertical lines where alarms changed state.
+    pub marks: &'a [Mark],
 }
 
-impl Time {
-    pub fn of(range: MinuteRange, provisional_from: Option<Minute>) -> Time {
+impl Time<'static> {
+    pub fn of(range: MinuteRange, provisional_from: Option<Minute>) -> Time<'static> {
         Time {
             range,
             provisional_from,
             marker: None,
+            marks: &[],
         }
     }
+}
 
+impl Time<'_> {
     /// The index of the first provisional minute, if it is in the range.
     fn provisional_index(&self) -> Option<usize> {
         let p = self.provisional_from?;
@@ -95,7 +109,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
     block: Block,
-    time: Time,
+    time: Time<'_>,
     series: &[Series],
     y_label: impl Fn(f64) -> String,
     theme: &Theme,
@@ -135,6 +149,21 @@ pub fn render(
                 );
             }
         }
+    }
+    // Alarm marks, under the picked minute's line.
+    let mark_points: Vec<[(f64, f64); 2]> = time
+        .marks
+        .iter()
+        .map(|m| [(m.at as f64, 0.0), (m.at as f64, ceiling)])
+        .collect();
+    for (m, points) in time.marks.iter().zip(&mark_points) {
+        datasets.push(
+            Dataset::default()
+                .marker(theme.chart_marker)
+                .graph_type(GraphType::Line)
+                .style(if m.firing { theme.error } else { theme.ok })
+                .data(points),
+        );
     }
     let marker_points: Vec<(f64, f64)> = marker
         .map(|x| vec![(x as f64, 0.0), (x as f64, ceiling)])

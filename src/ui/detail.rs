@@ -25,7 +25,8 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t
         let [a, b] = Layout::horizontal([Constraint::Length(52), Constraint::Fill(1)]).areas(area);
         (a, b)
     } else {
-        let [a, b] = Layout::vertical([Constraint::Length(11), Constraint::Fill(1)]).areas(area);
+        // Nine lines of figures (alarms first) inside the border.
+        let [a, b] = Layout::vertical([Constraint::Length(12), Constraint::Fill(1)]).areas(area);
         (a, b)
     };
     render_facts(frame, facts_area, v, d, wide, t);
@@ -139,7 +140,9 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             t.text,
         ),
     ];
+    let alarms = alarms_line(v, f);
     let figures: Vec<(&str, String, ratatui::style::Style)> = vec![
+        ("alarms", alarms, flag(breach.alarm)),
         (
             "invocations",
             format!(
@@ -291,6 +294,42 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             Paragraph::new(figures.iter().map(line).collect::<Vec<_>>()),
             right,
         );
+    }
+}
+
+/// The alarms that watch the function: those in ALARM first, with since when and why.
+fn alarms_line(v: &View, f: &Function) -> String {
+    let Some(region) = v.store.alarms().get(&f.facts.region) else {
+        return format::UNKNOWN.to_string();
+    };
+    let all: Vec<_> = region.of(&f.facts.name).collect();
+    let firing: Vec<_> = all.iter().filter(|a| a.firing()).collect();
+    // The newest of its alarms to leave ALARM lately: the incident just over.
+    let recovered = region
+        .recovered
+        .iter()
+        .rfind(|r| r.functions.contains(&f.facts.name))
+        .map(|r| {
+            format!(
+                "; {} left ALARM {} ago",
+                r.alarm,
+                format::age((v.now - r.at).num_seconds())
+            )
+        })
+        .unwrap_or_default();
+    match (firing.first(), all.len()) {
+        (None, 0) => "none watch it".into(),
+        (None, n) => format!("{n} watch it, none in ALARM{recovered}"),
+        (Some(a), _) => {
+            let since = a.since.map_or(String::new(), |at| {
+                format!(" for {}", format::age((v.now - at).num_seconds()))
+            });
+            let more = match firing.len() {
+                1 => String::new(),
+                n => format!(" (+{} more in ALARM)", n - 1),
+            };
+            format!("▲ {} in ALARM{since}{more}: {}", a.name, a.reason)
+        }
     }
 }
 

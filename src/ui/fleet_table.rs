@@ -22,6 +22,7 @@ enum Col {
     Name,
     Project,
     Region,
+    Alarms,
     InvPerMin,
     Errors,
     ErrorRate,
@@ -37,7 +38,7 @@ enum Col {
     Trend,
 }
 
-const COLUMNS: [ColSpec<Col>; 16] = [
+const COLUMNS: [ColSpec<Col>; 17] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
@@ -55,6 +56,13 @@ const COLUMNS: [ColSpec<Col>; 16] = [
         title: "RGN",
         width: 5,
         priority: 65,
+    },
+    // What is paging; where it does not fit, the name carries a badge instead.
+    ColSpec {
+        col: Col::Alarms,
+        title: "ALM",
+        width: 3,
+        priority: 58,
     },
     ColSpec {
         col: Col::InvPerMin,
@@ -165,7 +173,7 @@ fn sort_of(col: Col) -> Option<SortColumn> {
         Col::P99 => Some(SortColumn::DurationP99),
         Col::P99OfTimeout => Some(SortColumn::P99OfTimeout),
         Col::Concurrency => Some(SortColumn::Concurrency),
-        Col::Capacity => None,
+        Col::Capacity | Col::Alarms => None,
         Col::ColdStarts => Some(SortColumn::ColdStarts),
         Col::Memory => Some(SortColumn::MemoryUsed),
         Col::CostPerHour => Some(SortColumn::Cost),
@@ -205,6 +213,12 @@ fn cell(
             Cell::from(f.facts.region.clone())
         }
         Col::Region => Cell::from(short_region(&f.facts.region)),
+        // Its alarms in ALARM: blank when none, `–` when they could not be read.
+        Col::Alarms => match s.alarms_firing {
+            None => right("–".into(), Style::new()),
+            Some(0) => right(String::new(), Style::new()),
+            Some(n) => right(n.to_string(), t.error),
+        },
         Col::InvPerMin => right(format::count(s.invocations_per_min), Style::new()),
         Col::Errors => right(format::count(s.errors), flagged(breach.errors)),
         Col::ErrorRate => right(format::percent(s.error_rate), flagged(breach.errors)),
@@ -325,6 +339,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
     }));
     let stats = v.figures.stats();
     let fns = v.store.functions();
+    let alarm_column = cols.iter().any(|(c, _)| c.col == Col::Alarms);
     let rows = order[offset..offset + shown]
         .iter()
         .enumerate()
@@ -345,11 +360,16 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
             if Some(offset + n) == table.selected {
                 style = style.patch(t.selected);
             }
+            let badge = !alarm_column && s.alarms_firing.is_some_and(|n| n > 0);
             Row::new(cols.iter().map(|(c, w)| match (c.col, lag) {
                 (Col::Name, Some(secs)) => Cell::from(truncate(
                     &format!("{} ({} old)", f.facts.name, format::age(secs)),
                     usize::from(*w),
                 )),
+                (Col::Name, None) if badge => Cell::from(Line::from(vec![
+                    Span::styled("▲", t.error),
+                    Span::raw(truncate(&f.facts.name, usize::from(*w).saturating_sub(1))),
+                ])),
                 _ => cell(c.col, *w, f, s, breach, stats, t),
             }))
             .style(style)

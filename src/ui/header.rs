@@ -155,6 +155,26 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         };
         top.push(part(long, short, t.header));
     }
+    // What is paging: every alarm in ALARM in the watched regions, once any were read.
+    if !store.alarms().is_empty() {
+        let firing = store
+            .alarms()
+            .values()
+            .map(|r| r.firing().count())
+            .sum::<usize>();
+        top.insert(
+            1,
+            match firing {
+                0 => part("no alarms firing".into(), String::new(), t.ok),
+                1 => part("▲ 1 alarm in ALARM".into(), "▲ 1 alarm", t.error),
+                n => part(
+                    format!("▲ {n} alarms in ALARM"),
+                    format!("▲ {n} alarms"),
+                    t.error,
+                ),
+            },
+        );
+    }
     if let Some(p) = v.project {
         top.insert(
             1,

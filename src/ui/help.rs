@@ -47,6 +47,10 @@ fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
             "  CAP: R reserved concurrency (its own cap), P provisioned; red when its cap throttles",
             theme.muted,
         ),
+        Line::styled(
+            "  ALM: its alarms in ALARM, which highlight it (▲ by the name when narrow)",
+            theme.muted,
+        ),
     ]
 }
 

@@ -3,6 +3,7 @@
 //! color literals (colors come from the theme); the view's cached figures spare them sums. The
 //! panes import the view and the store, never the app.
 
+pub mod alarms;
 pub mod chart;
 pub mod detail;
 pub mod fleet_table;
@@ -58,6 +59,7 @@ pub fn draw(frame: &mut Frame, v: &View, t: &Theme) -> Drawn {
         Body::Detail(d) => detail::render(frame, body, v, d.as_ref(), t),
         Body::Logs(l) => drawn.logs = Some(logs::render(frame, body, v, l, t)),
         Body::Projects(p) => drawn.projects = Some(projects::render(frame, body, v, p, t)),
+        Body::Alarms(a) => drawn.alarms = Some(alarms::render(frame, body, v, a, t)),
     }
     footer::render(frame, footer_area, v, t);
     if let Some(h) = &v.help {

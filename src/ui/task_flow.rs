@@ -8,10 +8,37 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
-use super::chart::{self, Series};
+use super::chart::{self, Mark, Series};
 use super::format;
 use super::theme::Theme;
+use crate::store::alarms::{Transition, transitions};
+use crate::store::{FunctionKey, Minute};
 use crate::view::View;
+use crate::view::figures::FlowScope;
+
+/// The alarm transitions of what the flow adds up: every alarm for the fleet (what paged may
+/// watch no function), those watching the project's or the function's otherwise.
+fn scoped_transitions<'a>(v: &View<'a>) -> Vec<Transition<'a>> {
+    let all = transitions(v.store.alarms().iter().map(|(r, a)| (r.as_str(), a)));
+    let watches = |t: &Transition, keep: &dyn Fn(&FunctionKey) -> bool| {
+        t.functions
+            .iter()
+            .any(|f| keep(&FunctionKey::new(t.region, f)))
+    };
+    match &v.flow.of {
+        FlowScope::Fleet => all,
+        FlowScope::Function(k) => all
+            .into_iter()
+            .filter(|t| watches(t, &|f| f == k))
+            .collect(),
+        FlowScope::Project(p) => {
+            let of_project = |k: &FunctionKey| v.store.function(k).is_some_and(|f| f.project == *p);
+            all.into_iter()
+                .filter(|t| watches(t, &of_project))
+                .collect()
+        }
+    }
+}
 
 /// Below this height one chart carries all four series.
 const SPLIT_HEIGHT: u16 = 16;
@@ -27,16 +54,50 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         .cursor
         .filter(|m| flow.range.contains(*m))
         .map(|m| (m.0 - flow.range.first.0) as usize);
+    // Where alarms went into ALARM and out of it, inside the window.
+    let changes: Vec<Transition> = scoped_transitions(v)
+        .into_iter()
+        .filter(|c| flow.range.contains(Minute::of(c.at)))
+        .collect();
+    let marks: Vec<Mark> = changes
+        .iter()
+        .map(|c| Mark {
+            at: (Minute::of(c.at).0 - flow.range.first.0) as usize,
+            firing: c.firing,
+        })
+        .collect();
+    let mut title = vec![
+        Span::styled(" Task flow ", t.title),
+        Span::styled(
+            format!("· {scope} · per minute, last {} ", v.window),
+            t.muted,
+        ),
+    ];
+    // The newest change, named: the line on the chart says when, this says what.
+    if let Some(c) = changes.last() {
+        let (sign, style) = if c.firing {
+            ("▲", t.error)
+        } else {
+            ("▽", t.ok)
+        };
+        let more = match changes.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        title.push(Span::styled(
+            format!(
+                "· {sign} {} {} {}{more} ",
+                c.alarm,
+                if c.firing { "ALARM" } else { "left ALARM" },
+                c.at.format("%H:%M")
+            ),
+            style,
+        ));
+    }
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(if focused { t.border_focused } else { t.border })
-        .title(Line::from(vec![
-            Span::styled(" Task flow ", t.title),
-            Span::styled(
-                format!("· {scope} · per minute, last {} ", v.window),
-                t.muted,
-            ),
-        ]))
+        .title(Line::from(title))
         .title_bottom(match marker {
             Some(i) => cursor_line(v, i, t),
             None => Line::styled(
@@ -86,6 +147,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let count = |v: f64| format::count(Some(v));
     let time = chart::Time {
         marker,
+        marks: &marks,
         ..chart::Time::of(flow.range, flow.provisional_from)
     };
 

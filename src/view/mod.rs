@@ -47,6 +47,13 @@ pub enum Body<'a> {
     Detail(Option<DetailView<'a>>),
     Logs(LogsView<'a>),
     Projects(ProjectsView),
+    Alarms(AlarmsView),
+}
+
+/// The alarms view's state: the rows are the store's alarm list.
+pub struct AlarmsView {
+    pub selected: usize,
+    pub offset: usize,
 }
 
 pub struct DetailView<'a> {
@@ -76,6 +83,8 @@ pub struct FlowView {
     pub cursor: Option<Minute>,
     /// What the graph adds up, in words: "fleet", "project payments", "f (us-east-1)".
     pub scope: String,
+    /// What the graph adds up.
+    pub of: figures::FlowScope,
 }
 
 /// The projects pane's state.
@@ -179,6 +188,7 @@ pub struct Drawn {
     pub fleet: Option<TableDrawn>,
     pub flow: Option<Rect>,
     pub projects: Option<TableDrawn>,
+    pub alarms: Option<TableDrawn>,
     pub logs: Option<LogsDrawn>,
     pub help: Option<HelpDrawn>,
 }
