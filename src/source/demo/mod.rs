@@ -6,6 +6,7 @@
 //! when it ends — its newest minutes are unknown until then, and provisional until its timeout
 //! has passed.
 
+mod alarms;
 pub mod cost;
 pub mod fixture;
 mod fleet;
@@ -214,6 +215,13 @@ impl DemoSource {
                     at: pass.now,
                 }),
         );
+        // What DescribeAlarms would say at this moment of the story.
+        events.extend(alarms::events(
+            &fleet,
+            self.start,
+            pass.now,
+            self.history_minutes,
+        ));
         events
     }
 

@@ -81,7 +81,7 @@ fn demand(seed: u64, inst: Instance, m: i64, start: i64) -> f64 {
     load.round().max(0.0)
 }
 
-fn is_incident(inst: Instance) -> bool {
+pub(super) fn is_incident(inst: Instance) -> bool {
     inst.name == inst.spec.name && fleet::incident_region(inst.spec) == inst.region
 }
 
