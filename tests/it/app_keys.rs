@@ -193,14 +193,13 @@ fn l_tails_the_selection_and_esc_stops() {
     use lambdatop::store::FunctionKey;
     let mut app = demo_app();
     chars(&mut app, "l");
-    let key = FunctionKey::new("us-east-1", "payments-charge");
+    // The first row: what pages (checkout-api's alarm is in ALARM).
+    let key = FunctionKey::new("eu-west-1", "checkout-api");
     let target = TailTarget {
         functions: vec![key.clone()],
-        label: "payments-charge (us-east-1)".into(),
+        label: "checkout-api (eu-west-1)".into(),
         range_ms: None,
-        function_arns: vec![
-            "arn:aws:lambda:us-east-1:123456789012:function:payments-charge".into(),
-        ],
+        function_arns: vec!["arn:aws:lambda:eu-west-1:123456789012:function:checkout-api".into()],
         filter: None,
     };
     assert!(matches!(&app.screen, Screen::Logs { target: t, from_detail: false } if *t == target));
@@ -221,8 +220,8 @@ fn l_tails_the_selection_and_esc_stops() {
     let Screen::Logs { target, .. } = &app.screen else {
         panic!("L opens the logs");
     };
-    assert_eq!(target.label, "project payments (11 functions)");
-    assert_eq!(target.functions.len(), 11);
+    assert_eq!(target.label, "project checkout (10 functions)");
+    assert_eq!(target.functions.len(), 10);
 }
 
 #[test]

@@ -433,9 +433,12 @@ async fn the_request_counter_matches_the_requests_made() {
         .map(|b| b.matches(".Id=").count())
         .sum();
     assert_eq!(usage["metrics_requested"], queries as u64);
+    // Plus CloudWatch's requests billed one by one (DescribeAlarms), $0.01 per 1,000.
+    let by_request = proxy.seen("DescribeAlarms");
+    assert!(by_request >= 1, "the alarms were read");
     assert!(close(
         &usage["est_cost_usd"],
-        queries as f64 * 0.01 / 1000.0
+        (queries + by_request) as f64 * 0.01 / 1000.0
     ));
 }
 

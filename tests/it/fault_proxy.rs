@@ -70,6 +70,21 @@ struct State {
     answered_at: Vec<(&'static str, std::time::Instant)>,
     /// Datapoints not landed yet.
     late: Vec<Late>,
+    /// Composite alarms (which moto does not serve), added to DescribeAlarms answers.
+    composites: Vec<Composite>,
+}
+
+/// A composite alarm the peer serves, as the CloudWatch API Reference (*CompositeAlarm*)
+/// describes one.
+#[derive(Debug, Clone)]
+pub struct Composite {
+    pub name: String,
+    pub rule: String,
+    /// `ALARM`, `OK` or `INSUFFICIENT_DATA`.
+    pub state: String,
+    pub reason: String,
+    /// `StateTransitionedTimestamp`, RFC 3339.
+    pub since: String,
 }
 
 /// A function's datapoints stamped in one minute, visible from a moment on: an invocation
@@ -165,6 +180,14 @@ impl FaultProxy {
             .unwrap()
             .answers
             .insert(0, (operation, Some(needle.to_string()), json.to_string()));
+    }
+
+    /// Serves `alarm` in DescribeAlarms answers, as CloudWatch does a composite alarm: only to
+    /// requests whose `AlarmTypes` name `CompositeAlarm` ("If you omit this parameter, only
+    /// metric alarms are returned, even if composite alarms exist in the account", *DescribeAlarms*),
+    /// filtered by `StateValue` and `AlarmNames` as the request asks.
+    pub fn composite_alarm(&self, alarm: Composite) {
+        self.state.lock().unwrap().composites.push(alarm);
     }
 
     /// Answers the GetMetricData query `id` with `status` (`InternalError`, `Forbidden`,
@@ -326,6 +349,8 @@ fn operation(head: &str, body: &str) -> &'static str {
         "FilterLogEvents"
     } else if body.contains("Action=GetMetricData") {
         "GetMetricData"
+    } else if body.contains("Action=DescribeAlarms") {
+        "DescribeAlarms"
     } else if body.contains("Action=GetCallerIdentity") {
         "GetCallerIdentity"
     } else if body.contains("Action=ListAccountAliases") {
@@ -569,6 +594,10 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     };
     if matches!(op, "ListFunctions" | "GetFunctionConfiguration") && !logging.is_empty() {
         response = rewrite_json(&response, |v| add_logging(v, &logging));
+    }
+    let composites = state.lock().unwrap().composites.clone();
+    if op == "DescribeAlarms" && !composites.is_empty() {
+        response = add_composites(&response, &body, &composites);
     }
     if op == "FilterLogEvents" && logs_as_aws {
         let request: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
@@ -846,6 +875,60 @@ fn page_queries(response: &[u8], paged: &[String], second: bool) -> Vec<u8> {
         );
     }
     with_body(&head, &body)
+}
+
+/// Moto's DescribeAlarms answer with the composite alarms a CloudWatch answer to `request`
+/// would hold (see `FaultProxy::composite_alarm`).
+fn add_composites(response: &[u8], request: &str, composites: &[Composite]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response);
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let (head, body) = (&text[..split], &text[split + 4..]);
+    let params: Vec<(String, String)> = request
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect();
+    let asked = |prefix: &str| -> Vec<&str> {
+        params
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    if !asked("AlarmTypes.member.").contains(&"CompositeAlarm") {
+        return response.to_vec();
+    }
+    let state = asked("StateValue");
+    let names = asked("AlarmNames.member.");
+    let members: String = composites
+        .iter()
+        .filter(|c| state.is_empty() || state.contains(&c.state.as_str()))
+        .filter(|c| names.is_empty() || names.contains(&c.name.as_str()))
+        .map(|c| {
+            let esc = |s: &str| {
+                s.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;")
+            };
+            format!(
+                "<member><AlarmName>{n}</AlarmName><AlarmArn>arn:aws:cloudwatch:us-east-1:123456789012:alarm:{n}</AlarmArn><AlarmRule>{r}</AlarmRule><StateValue>{s}</StateValue><StateReason>{why}</StateReason><StateUpdatedTimestamp>{t}</StateUpdatedTimestamp><StateTransitionedTimestamp>{t}</StateTransitionedTimestamp></member>",
+                n = esc(&c.name),
+                r = esc(&c.rule),
+                s = c.state,
+                why = esc(&c.reason),
+                t = c.since,
+            )
+        })
+        .collect();
+    let body = body.replacen(
+        "<CompositeAlarms/>",
+        &format!("<CompositeAlarms>{members}</CompositeAlarms>"),
+        1,
+    );
+    with_body(head, &body)
 }
 
 /// An answer of `head` with `body`, its Content-Length following the body.

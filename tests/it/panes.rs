@@ -16,8 +16,9 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
         let s = screen(&render(&mut app, w, h));
         let first = s.lines().next().unwrap();
         assert!(first.contains(" DEMO "), "{first}");
+        // What pages is said second; the window shortens to make room at 80 columns.
         assert!(
-            first.contains("no problems") && first.contains("window 1h"),
+            first.contains("no problems │ ▲ 2 alarm") && first.contains(" 1h"),
             "{first}"
         );
         let totals = s.lines().nth(1).unwrap();
@@ -38,9 +39,12 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
         assert!(s.contains("Task flow · fleet"));
         assert!(s.contains("━ started") && s.contains("━ errors"), "legend");
         assert!(s.lines().last().unwrap().contains("q quit"), "footer hints");
-        // Sorted by errors over the last hour: the bad deploy of payments-charge leads.
+        // Sorted by errors over the last hour, what pages first: checkout-api's alarm is in
+        // ALARM, then the earlier bad deploy of payments-charge leads.
         let first_row = s.lines().nth(4).unwrap();
-        assert!(first_row.contains("payments-charge"), "{first_row}");
+        assert!(first_row.contains("checkout-api"), "{first_row}");
+        let second_row = s.lines().nth(5).unwrap();
+        assert!(second_row.contains("payments-charge"), "{second_row}");
         insta::assert_snapshot!(format!("dashboard_{w}x{h}"), s);
     }
 }
@@ -97,6 +101,8 @@ fn breaching_figures_are_drawn_in_the_error_style() {
 fn the_detail_view_shows_configuration_figures_and_charts() {
     for (w, h) in SIZES {
         let mut app = demo_app();
+        // The second row: checkout-api's alarm puts it first.
+        app.update(Action::Down);
         app.update(Action::OpenDetail);
         assert_eq!(
             app.screen,
@@ -143,6 +149,7 @@ fn help_lists_every_binding_and_scrolls_when_short() {
         Context::Detail,
         Context::Logs,
         Context::Projects,
+        Context::Alarms,
     ];
     for b in lambdatop::app::keymap::BINDINGS {
         if screens.contains(&b.context) {
@@ -206,6 +213,7 @@ fn a_filter_that_matches_nothing_says_how_to_clear_it() {
 #[test]
 fn the_task_flow_follows_the_selection_on_f() {
     let mut app = demo_app();
+    app.update(Action::Down);
     app.update(Action::CycleFlowScope);
     let s = screen(&render(&mut app, 160, 48));
     assert!(
@@ -330,6 +338,7 @@ fn app_with_logs() -> lambdatop::app::App {
     }
     store.apply(SourceEvent::Logs(events));
     let mut app = app_with(store, Window::H1);
+    app.fleet.selected = Some(FunctionKey::new("us-east-1", "payments-charge"));
     app.update(Action::OpenLogs);
     app
 }
@@ -440,4 +449,74 @@ fn a_picked_minute_shows_its_figures_under_the_graph() {
     let i = flow.range.len() - 2;
     let errors = lambdatop::ui::format::count(flow.errors[i]);
     assert!(line.contains(&format!("errors {errors} ")), "{line}");
+}
+
+/// The alarms view (`a`): the demo's bad deploy pages through checkout-api's error alarm and
+/// the composite over it; they come first, with why and since when, before the alarms in OK;
+/// Enter goes to the function the alarm watches.
+#[test]
+fn the_alarms_view_lists_what_pages_first_and_enter_opens_its_function() {
+    for (w, h) in SIZES {
+        let mut app = demo_app();
+        let dashboard = screen(&render(&mut app, w, h));
+        assert!(
+            dashboard.lines().next().unwrap().contains("▲ 2 alarm"),
+            "{dashboard}"
+        );
+        // What pages sorts first, above functions with more errors.
+        let first_row = dashboard.lines().nth(4).unwrap();
+        assert!(first_row.contains("checkout-api"), "{first_row}");
+        app.update(Action::OpenAlarms);
+        let s = screen(&render(&mut app, w, h));
+        assert!(s.contains("Alarms · 2 in ALARM of"), "{s}");
+        let rows: Vec<&str> = s
+            .lines()
+            .filter(|l| l.contains("-errors") || l.contains("checkout-health"))
+            .collect();
+        assert!(
+            rows[0].contains("ALARM") && rows[1].contains("ALARM"),
+            "{s}"
+        );
+        assert!(rows[..2].iter().any(|r| r.contains("checkout-api-errors")));
+        assert!(rows[..2].iter().any(|r| r.contains("checkout-health")));
+        assert!(rows[2..].iter().all(|r| r.contains("OK")), "{s}");
+        if w == 160 {
+            assert!(rows[0].contains("Threshold Crossed"), "{}", rows[0]);
+            assert!(rows[0].contains("eu-west-1"), "{}", rows[0]);
+        }
+        insta::assert_snapshot!(format!("alarms_{w}x{h}"), s);
+        // Enter on the alarm in ALARM that watches checkout-api: its detail.
+        let at = rows
+            .iter()
+            .position(|r| r.contains("checkout-api-errors"))
+            .unwrap();
+        for _ in 0..at {
+            app.update(Action::Down);
+        }
+        app.update(Action::OpenAlarm);
+        assert!(
+            matches!(&app.screen, Screen::Detail(k) if k.name == "checkout-api"),
+            "{:?}",
+            app.screen
+        );
+        let detail = screen(&render(&mut app, w, h));
+        assert!(
+            detail.contains("▲ checkout-api-errors in ALARM"),
+            "{detail}"
+        );
+    }
+}
+
+/// The task flow marks where alarms changed: checkout-api's went into ALARM inside the hour,
+/// payments-charge's left it.
+#[test]
+fn the_task_flow_names_the_newest_alarm_change() {
+    let mut app = demo_app();
+    let s = screen(&render(&mut app, 160, 48));
+    let title = line_with(&s, "Task flow").unwrap();
+    assert!(
+        title.contains("▲ checkout-") && title.contains("ALARM"),
+        "{title}"
+    );
+    assert!(title.contains("more)"), "the recovery too: {title}");
 }

@@ -33,6 +33,7 @@ fn logs_app(n: usize) -> App {
             .collect(),
     ));
     let mut app = app_with(store, Window::H1);
+    app.fleet.selected = Some(key);
     app.update(Action::OpenLogs);
     app
 }

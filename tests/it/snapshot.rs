@@ -39,6 +39,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "problems",
             "region_concurrency",
             "api_usage",
+            "alarms",
         ])
     );
     assert_eq!(v["generated_at"], "2026-11-23T03:07:30Z");
@@ -80,8 +81,32 @@ fn the_json_has_exactly_the_documented_shape() {
             "spillover_invocations",
             "throttle_cause",
             "serving",
+            "alarms",
         ])
     );
+    // What pages: checkout-api's error alarm in eu-west-1, and the composite over it.
+    let alarms = v["alarms"].as_array().unwrap();
+    assert_eq!(alarms.len(), 2, "{alarms:?}");
+    assert_eq!(
+        keys(&alarms[0]),
+        sorted(vec![
+            "name",
+            "region",
+            "state",
+            "since",
+            "reason",
+            "function",
+            "functions",
+            "kind"
+        ])
+    );
+    for a in alarms {
+        assert_eq!(
+            (a["state"].as_str(), a["region"].as_str()),
+            (Some("ALARM"), Some("eu-west-1"))
+        );
+        assert_eq!(a["function"], "checkout-api");
+    }
     assert_eq!(
         keys(&v["projects"][0]),
         sorted(vec![
@@ -136,6 +161,20 @@ fn the_json_has_exactly_the_documented_shape() {
             .unwrap()
             .clone()
     };
+    // A row names its alarms in ALARM; none is `[]`.
+    assert_eq!(
+        row("checkout-api", "eu-west-1")["alarms"],
+        serde_json::json!(["checkout-api-errors", "checkout-health"])
+    );
+    assert_eq!(
+        row("checkout-api", "us-east-1")["alarms"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        row("payments-charge", "us-east-1")["alarms"],
+        serde_json::json!([]),
+        "recovered"
+    );
     let transcode = row("media-transcode", "us-east-1");
     assert_eq!(transcode["reserved_concurrency"], 40);
     assert_eq!(transcode["throttle_cause"], "reserved");
@@ -232,11 +271,19 @@ fn the_table_puts_the_worst_first_and_ends_with_totals() {
     let text = table(&build(&demo_store(), Window::M15, t0()));
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("DEMO fleet · us-east-1, eu-west-1 · last 15 min"));
-    assert!(lines[2].starts_with("FUNCTION"));
+    // What pages comes first: the alarms in ALARM, above the functions.
+    assert!(lines[2].starts_with("ALARM "), "{text}");
+    assert!(lines[3].starts_with("checkout-api-errors") || lines[3].starts_with("checkout-health"));
+    assert!(lines[3].contains("eu-west-1") && lines[3].contains("checkout-api"));
+    let table = lines
+        .iter()
+        .position(|l| l.starts_with("FUNCTION"))
+        .unwrap();
+    assert_eq!(table, 6, "{text}");
     assert!(
-        lines[3].starts_with("checkout-api") && lines[3].contains("eu-west-1"),
+        lines[table + 1].starts_with("checkout-api") && lines[table + 1].contains("eu-west-1"),
         "{}",
-        lines[3]
+        lines[table + 1]
     );
     assert!(lines.iter().any(|l| l.starts_with("TOTAL")));
 }
