@@ -52,6 +52,8 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # p99_of_timeout = 0.8
 # Peak memory as a share of the memory size at or above which it is about to run out (0 to 1).
 # memory_used = 0.9
+# The oldest queued asynchronous event's age, in seconds, above which a function falls behind.
+# async_event_age_s = 30
 
 # Keys: an action's keys replace its defaults everywhere (help and footer show them). Actions:
 # quit help window_15m window_1h window_3h refresh command up down page_up page_down top bottom
@@ -105,6 +107,7 @@ pub struct ThresholdsFile {
     pub error_rate: Option<f64>,
     pub p99_of_timeout: Option<f64>,
     pub memory_used: Option<f64>,
+    pub async_event_age_s: Option<f64>,
 }
 
 /// A config file read: where it was, its text (for line numbers) and its settings.

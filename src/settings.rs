@@ -181,6 +181,16 @@ impl Settings {
             share("error_rate", t.error_rate, &mut th.error_rate)?;
             share("p99_of_timeout", t.p99_of_timeout, &mut th.p99_of_timeout)?;
             share("memory_used", t.memory_used, &mut th.memory_used)?;
+            match t.async_event_age_s {
+                Some(s) if !(s > 0.0 && s <= 21_600.0) => {
+                    return Err(bad(
+                        "async_event_age_s",
+                        "expected seconds above 0 and at most 21600 (six hours, the longest an event waits), e.g. 30",
+                    ));
+                }
+                Some(s) => th.async_event_age_s = s,
+                None => {}
+            }
         }
         let keys = read.file_keys();
         for (action, keys) in keys {

@@ -117,6 +117,12 @@ pub enum SourceEvent {
         /// Boxed: every event is as large as the largest.
         alarms: Box<super::alarms::RegionAlarms>,
     },
+    /// Where a function's failed asynchronous events go (an on-failure destination; `None`:
+    /// none configured).
+    OnFailure {
+        key: FunctionKey,
+        destination: Option<String>,
+    },
     /// Log events of what is being tailed (possibly seen before: the store keeps each once).
     Logs(Vec<LogEvent>),
     /// The tail follows something new: the lines of the old target go.

@@ -73,6 +73,8 @@ pub struct FunctionFacts {
     pub arn: Option<String>,
     /// Where and how it logs (Lambda's `LoggingConfig`).
     pub logging: Logging,
+    /// The queue or topic its failed asynchronous events go to (`DeadLetterConfig.TargetArn`).
+    pub dead_letter: Option<String>,
 }
 
 /// Where a function's logs go and in which format: Lambda's `LoggingConfig` (API Reference,
@@ -107,6 +109,8 @@ pub struct History {
     /// `Metric::PROVISIONED`, for the few functions that have provisioned concurrency: most
     /// never need the room.
     provisioned: Option<Box<[Series; 2]>>,
+    /// `Metric::ASYNC`, for the functions invoked asynchronously, likewise.
+    asynchronous: Option<Box<[Series; 5]>>,
     /// The newest minute whose figures will not change any more: the ones after it are
     /// provisional (their counts may still grow). `None`: no source said.
     pub settled: Option<Minute>,
@@ -123,6 +127,7 @@ impl History {
         Self {
             series: std::array::from_fn(|_| Series::new(capacity)),
             provisioned: None,
+            asynchronous: None,
             settled: None,
             read_at: None,
             init_samples: std::collections::VecDeque::new(),
@@ -160,23 +165,34 @@ impl History {
 
     pub fn series(&self, metric: Metric) -> &Series {
         static NONE: std::sync::LazyLock<Series> = std::sync::LazyLock::new(|| Series::new(1));
-        match metric.provisioned_index() {
-            Some(i) => self.provisioned.as_ref().map_or(&NONE, |p| &p[i]),
-            None => &self.series[metric.index()],
+        if let Some(i) = metric.provisioned_index() {
+            return self.provisioned.as_ref().map_or(&NONE, |p| &p[i]);
         }
+        if let Some(i) = metric.async_index() {
+            return self.asynchronous.as_ref().map_or(&NONE, |a| &a[i]);
+        }
+        &self.series[metric.index()]
+    }
+
+    /// Whether it has ever had asynchronous-invocation figures.
+    pub fn is_async(&self) -> bool {
+        self.asynchronous.is_some()
     }
 
     pub fn series_mut(&mut self, metric: Metric) -> &mut Series {
-        match metric.provisioned_index() {
-            Some(i) => {
-                let capacity = self.series[0].capacity();
-                &mut self
-                    .provisioned
-                    .get_or_insert_with(|| Box::new(std::array::from_fn(|_| Series::new(capacity))))
-                    [i]
-            }
-            None => &mut self.series[metric.index()],
+        let capacity = self.series[0].capacity();
+        let new = || Series::new(capacity);
+        if let Some(i) = metric.provisioned_index() {
+            return &mut self
+                .provisioned
+                .get_or_insert_with(|| Box::new(std::array::from_fn(|_| new())))[i];
         }
+        if let Some(i) = metric.async_index() {
+            return &mut self
+                .asynchronous
+                .get_or_insert_with(|| Box::new(std::array::from_fn(|_| new())))[i];
+        }
+        &mut self.series[metric.index()]
     }
 
     pub fn get(&self, metric: Metric, m: Minute) -> Option<f64> {
@@ -212,6 +228,9 @@ pub struct Capacity {
     /// The version its aliases route to: `Some(None)` none (traffic runs on `$LATEST`), `None`
     /// not read (yet).
     pub serving: Option<Option<Serving>>,
+    /// Where its asynchronous events go when they fail (an on-failure destination of its
+    /// event-invoke configuration): `Some(None)` none, `None` not read (yet).
+    pub on_failure: Option<Option<String>>,
 }
 
 impl Function {

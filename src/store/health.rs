@@ -13,6 +13,9 @@ pub struct Thresholds {
     pub p99_of_timeout: f64,
     /// Peak memory as a fraction of the memory size at or above which it is about to run out.
     pub memory_used: f64,
+    /// The oldest queued asynchronous event's age, in seconds, above which a function falls
+    /// behind.
+    pub async_event_age_s: f64,
 }
 
 impl Default for Thresholds {
@@ -21,6 +24,7 @@ impl Default for Thresholds {
             error_rate: 0.05,
             p99_of_timeout: 0.8,
             memory_used: 0.9,
+            async_event_age_s: 30.0,
         }
     }
 }
@@ -46,6 +50,10 @@ pub struct Breach {
     pub memory: bool,
     /// An alarm that watches it is in ALARM.
     pub alarm: bool,
+    /// Asynchronous events were lost.
+    pub async_lost: bool,
+    /// The oldest queued asynchronous event waited longer than the threshold.
+    pub async_age: bool,
 }
 
 impl Breach {
@@ -56,11 +64,21 @@ impl Breach {
             timeout: s.p99_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
             memory: s.memory_used_ratio.is_some_and(|r| r >= t.memory_used),
             alarm: s.alarms_firing.is_some_and(|n| n > 0),
+            async_lost: s.async_lost().is_some_and(|n| n > 0.0),
+            async_age: s
+                .async_age_max_ms
+                .is_some_and(|ms| ms > t.async_event_age_s * 1000.0),
         }
     }
 
     pub fn any(self) -> bool {
-        self.errors || self.throttles || self.timeout || self.memory || self.alarm
+        self.errors
+            || self.throttles
+            || self.timeout
+            || self.memory
+            || self.alarm
+            || self.async_lost
+            || self.async_age
     }
 }
 

@@ -35,6 +35,19 @@ pub enum Metric {
     /// Invocations served on demand because provisioned concurrency was all in use
     /// (`ProvisionedConcurrencySpilloverInvocations`, Sum).
     Spillover,
+    /// Events queued for asynchronous invocation (`AsyncEventsReceived`, Sum). This and the
+    /// next four are kept only for the functions that are invoked asynchronously.
+    AsyncReceived,
+    /// The oldest event's time in the queue when it was read, in milliseconds
+    /// (`AsyncEventAge`, Maximum).
+    AsyncAgeMax,
+    /// Events dropped without running: too old, or out of retries (`AsyncEventsDropped`, Sum).
+    AsyncDropped,
+    /// Events that could not be sent to the dead-letter queue (`DeadLetterErrors`, Sum).
+    DeadLetterErrors,
+    /// Events that could not be sent to an on-failure destination
+    /// (`DestinationDeliveryFailures`, Sum).
+    DestinationFailures,
 }
 
 impl Metric {
@@ -59,8 +72,22 @@ impl Metric {
         self as usize
     }
 
+    /// Kept only for functions invoked asynchronously, beside `ALL`.
+    pub const ASYNC: [Metric; 5] = [
+        Metric::AsyncReceived,
+        Metric::AsyncAgeMax,
+        Metric::AsyncDropped,
+        Metric::DeadLetterErrors,
+        Metric::DestinationFailures,
+    ];
+
     /// Where a provisioned-concurrency metric sits among `PROVISIONED`.
     pub fn provisioned_index(self) -> Option<usize> {
         Self::PROVISIONED.iter().position(|m| *m == self)
+    }
+
+    /// Where an asynchronous-invocation metric sits among `ASYNC`.
+    pub fn async_index(self) -> Option<usize> {
+        Self::ASYNC.iter().position(|m| *m == self)
     }
 }

@@ -491,6 +491,14 @@ impl Store {
                     Changed::Figures
                 }
             }
+            SourceEvent::OnFailure { key, destination } => {
+                let Some(&i) = self.index.get(&key) else {
+                    return Changed::Nothing;
+                };
+                self.functions[i].capacity.on_failure =
+                    Some(destination.as_deref().map(clean_field));
+                Changed::Figures
+            }
             SourceEvent::LogsReset => {
                 self.logs.clear();
                 Changed::Logs
@@ -605,6 +613,7 @@ impl Store {
 fn sanitize_facts(facts: &mut FunctionFacts) {
     facts.name = clean_field(&facts.name);
     facts.runtime = facts.runtime.as_deref().map(clean_field);
+    facts.dead_letter = facts.dead_letter.as_deref().map(clean_field);
     facts.tags = std::mem::take(&mut facts.tags)
         .into_iter()
         .map(|(k, v)| (clean_field(&k), clean_field(&v)))

@@ -153,6 +153,28 @@ pub struct FunctionStats {
     pub throttle_cause: Option<ThrottleCause>,
     /// Its alarms in ALARM (`None`: its region's alarms could not be read).
     pub alarms_firing: Option<u16>,
+    /// Asynchronous invocation, for the functions that have any (`None` otherwise): events
+    /// queued, the oldest event's age in the queue, and events lost — dropped, or failed to
+    /// reach the dead-letter queue or the on-failure destination.
+    pub async_received: Option<f64>,
+    pub async_age_max_ms: Option<f64>,
+    pub async_dropped: Option<f64>,
+    pub dead_letter_errors: Option<f64>,
+    pub destination_failures: Option<f64>,
+}
+
+impl FunctionStats {
+    /// Events lost over the window: dropped, plus those that failed to reach the dead-letter
+    /// queue or the on-failure destination (`None`: not invoked asynchronously, or unread).
+    pub fn async_lost(&self) -> Option<f64> {
+        [
+            self.async_dropped,
+            self.dead_letter_errors,
+            self.destination_failures,
+        ]
+        .into_iter()
+        .fold(None, add)
+    }
 }
 
 /// What a function's throttles ran into.
@@ -259,6 +281,18 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         s.restores = add(s.restores, h.get(Metric::Restores, m));
         s.timeouts = add(s.timeouts, h.get(Metric::Timeouts, m));
         s.memory_used_max_mb = max(s.memory_used_max_mb, h.get(Metric::MemoryUsedMax, m));
+    }
+    if h.is_async() {
+        for m in range.iter() {
+            s.async_received = add(s.async_received, h.get(Metric::AsyncReceived, m));
+            s.async_age_max_ms = max(s.async_age_max_ms, h.get(Metric::AsyncAgeMax, m));
+            s.async_dropped = add(s.async_dropped, h.get(Metric::AsyncDropped, m));
+            s.dead_letter_errors = add(s.dead_letter_errors, h.get(Metric::DeadLetterErrors, m));
+            s.destination_failures = add(
+                s.destination_failures,
+                h.get(Metric::DestinationFailures, m),
+            );
+        }
     }
     s.init_p50_ms = percentile(&mut inits, 50.0);
     s.init_p99_ms = percentile(&mut inits, 99.0);

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 15] = [
+const CALLS: [(&str, &str); 17] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -37,6 +37,11 @@ const CALLS: [(&str, &str); 15] = [
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),
     (".describe_alarms()", "cloudwatch:DescribeAlarms"),
+    (".list_metrics()", "cloudwatch:ListMetrics"),
+    (
+        ".list_function_event_invoke_configs()",
+        "lambda:ListFunctionEventInvokeConfigs",
+    ),
     (".filter_log_events()", "logs:FilterLogEvents"),
     (".start_live_tail()", "logs:StartLiveTail"),
     (".get_cost_and_usage()", "ce:GetCostAndUsage"),

@@ -27,6 +27,7 @@ fn facts(region: &str, name: &str, tags: &[(&str, &str)]) -> FunctionFacts {
         last_modified: None,
         arn: None,
         logging: Default::default(),
+        dead_letter: None,
     }
 }
 

@@ -44,6 +44,11 @@ fn facts_of(f: &FunctionConfiguration, region: &str) -> FunctionFacts {
         last_modified: f.last_modified().and_then(parse_last_modified),
         arn: f.function_arn().map(str::to_string),
         logging: logging_of(f.function_name().unwrap_or_default(), f.logging_config()),
+        dead_letter: f
+            .dead_letter_config()
+            .and_then(|d| d.target_arn())
+            .filter(|a| !a.is_empty())
+            .map(str::to_string),
     }
 }
 

@@ -318,7 +318,12 @@ fn parse_id(id: &str) -> Option<(usize, usize)> {
 
 /// A one-minute query of the Lambda metric `name` with `dimensions` (none: the region as a
 /// whole).
-fn lambda_query(id: &str, name: &str, dimensions: &[(&str, &str)], stat: &str) -> MetricDataQuery {
+pub fn lambda_query(
+    id: &str,
+    name: &str,
+    dimensions: &[(&str, &str)],
+    stat: &str,
+) -> MetricDataQuery {
     let mut metric = CwMetric::builder()
         .namespace("AWS/Lambda")
         .metric_name(name);
@@ -418,9 +423,9 @@ pub struct RegionFigures {
 /// One GetMetricData answer, every page: values by query id and minute, and the queries
 /// whose own status says they failed.
 #[derive(Debug, Default)]
-struct Answer {
-    values: HashMap<String, HashMap<Minute, f64>>,
-    failed: HashMap<String, AwsError>,
+pub struct Answer {
+    pub values: HashMap<String, HashMap<Minute, f64>>,
+    pub failed: HashMap<String, AwsError>,
 }
 
 impl Answer {
@@ -465,7 +470,7 @@ fn query_failure(result: &MetricDataResult) -> Option<AwsError> {
 /// One GetMetricData request, every page (the paginator follows `NextToken`, which a
 /// `PartialData` answer carries): values by query id and minute, and what each query's last
 /// status said.
-async fn run(
+pub async fn run(
     client: &aws_sdk_cloudwatch::Client,
     queries: Vec<MetricDataQuery>,
     range: MinuteRange,

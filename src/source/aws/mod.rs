@@ -8,6 +8,7 @@
 //! exponential backoff with jitter, within a bounded number of attempts and a time budget.
 
 pub mod alarms;
+pub mod async_events;
 pub mod bill;
 pub mod bill_cache;
 pub mod capacity;

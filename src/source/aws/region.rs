@@ -66,6 +66,14 @@ pub struct RegionSource {
     capacity: super::capacity::Registry,
     /// Newest minute of provisioned-concurrency figures fetched once settled.
     provisioned_settled: Option<Minute>,
+    /// The functions invoked asynchronously (learnt with the inventory), and the newest
+    /// minute of their queue figures fetched once settled.
+    async_functions: Vec<String>,
+    async_settled: Option<Minute>,
+    /// Where the next inventory goes on reading their event-invoke configurations, and
+    /// whether an inventory has just asked for it.
+    on_failure_next: usize,
+    on_failure_due: bool,
     who: super::identity::WhoAmI,
     usage: super::usage::UsageCounter,
     /// AWS's clock: minutes settle by it, not by the local one.
@@ -105,6 +113,10 @@ impl RegionSource {
             planner: super::plan::Planner::default(),
             capacity,
             provisioned_settled: None,
+            async_functions: Vec::new(),
+            async_settled: None,
+            on_failure_next: 0,
+            on_failure_due: false,
             who,
             usage,
             clock,
@@ -179,6 +191,16 @@ impl RegionSource {
         };
         self.capacity
             .inventory(&self.region, &functions, limits, now);
+        // Which functions are invoked asynchronously: few, so their queue figures are read
+        // every poll.
+        match super::async_events::functions(&self.clients.cloudwatch).await {
+            Ok(names) => {
+                self.async_functions = names;
+                events.push(self.resolved("async"));
+            }
+            Err(e) => events.push(self.problem("async", &e, now)),
+        }
+        self.on_failure_due = true;
         events.push(SourceEvent::Inventory {
             region: self.region.clone(),
             functions,
@@ -248,6 +270,62 @@ impl RegionSource {
                 events.push(self.resolved("provisioned"));
             }
             Err(e) => events.push(self.problem("provisioned", &e, local)),
+        }
+    }
+
+    /// Where the failed events of the functions invoked asynchronously go: a batch each
+    /// inventory, round the list.
+    async fn read_on_failure(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {
+        let n = self.async_functions.len();
+        if n == 0 {
+            return;
+        }
+        let start = self.on_failure_next % n;
+        let batch: Vec<String> = (0..n.min(super::async_events::CONFIGS_PER_INVENTORY))
+            .map(|i| self.async_functions[(start + i) % n].clone())
+            .collect();
+        self.on_failure_next = start + batch.len();
+        for name in batch {
+            match super::async_events::on_failure_of(&self.clients.lambda, &name).await {
+                Ok(destination) => {
+                    events.push(SourceEvent::OnFailure {
+                        key: crate::store::FunctionKey::new(&self.region, name),
+                        destination,
+                    });
+                    events.push(self.resolved("destinations"));
+                }
+                Err(e) => {
+                    events.push(self.problem("destinations", &e, now));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The queue figures of the functions invoked asynchronously, since the last settled
+    /// minute.
+    async fn poll_async(
+        &mut self,
+        current: Minute,
+        settled: Minute,
+        local: DateTime<Utc>,
+        events: &mut Vec<SourceEvent>,
+    ) {
+        if self.async_functions.is_empty() {
+            return;
+        }
+        let range = self.since(self.async_settled, current);
+        let cw = &self.clients.cloudwatch;
+        let fetched =
+            super::async_events::fetch(cw, &self.region, &self.async_functions, range, settled)
+                .await;
+        match fetched {
+            Ok(updates) => {
+                self.async_settled = Some(settled);
+                events.extend(updates.into_iter().map(SourceEvent::Metrics));
+                events.push(self.resolved("async"));
+            }
+            Err(e) => events.push(self.problem("async", &e, local)),
         }
     }
 
@@ -377,6 +455,7 @@ impl RegionSource {
             self.settled = Some(settled);
         }
         self.poll_provisioned(current, settled, local, events).await;
+        self.poll_async(current, settled, local, events).await;
         events.push(SourceEvent::FiguresRead {
             region: self.region.clone(),
             functions: read,
@@ -427,6 +506,9 @@ impl Source for RegionSource {
         Box::pin(async move {
             let mut events = Vec::new();
             self.poll_inventory(now, &mut events).await;
+            if std::mem::take(&mut self.on_failure_due) {
+                self.read_on_failure(now, &mut events).await;
+            }
             self.poll_metrics(now, &mut events).await;
             // What failed lately is read first by the capacity reads, which wait for this.
             self.capacity
