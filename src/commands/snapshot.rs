@@ -136,6 +136,18 @@ pub struct FunctionRow {
     /// The names of its alarms in ALARM (`[]`: none; `null`: its region's alarms could not be
     /// read).
     pub alarms: Option<Vec<String>>,
+    /// Asynchronous invocation over the window, for functions invoked asynchronously (null
+    /// for the others): events dropped, the oldest event's age in the queue, events that
+    /// could not reach the dead-letter queue or the on-failure destination.
+    pub async_events_received: Option<u64>,
+    pub async_events_dropped: Option<u64>,
+    pub async_event_age_max_ms: Option<f64>,
+    pub dead_letter_errors: Option<u64>,
+    pub destination_delivery_failures: Option<u64>,
+    /// Where failed asynchronous events go: the dead-letter queue or topic
+    /// (`DeadLetterConfig`), and the on-failure destination (null: none, or not read).
+    pub dead_letter_target: Option<String>,
+    pub on_failure_destination: Option<String>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
@@ -239,6 +251,13 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 .history
                 .read_at
                 .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            async_events_received: whole(s.async_received),
+            async_events_dropped: whole(s.async_dropped),
+            async_event_age_max_ms: round(s.async_age_max_ms, 2),
+            dead_letter_errors: whole(s.dead_letter_errors),
+            destination_delivery_failures: whole(s.destination_failures),
+            dead_letter_target: f.facts.dead_letter.clone(),
+            on_failure_destination: f.capacity.on_failure.clone().flatten(),
             alarms: store
                 .alarms()
                 .get(&f.facts.region)

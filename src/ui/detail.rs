@@ -141,7 +141,7 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
         ),
     ];
     let alarms = alarms_line(v, f);
-    let figures: Vec<(&str, String, ratatui::style::Style)> = vec![
+    let mut figures: Vec<(&str, String, ratatui::style::Style)> = vec![
         ("alarms", alarms, flag(breach.alarm)),
         (
             "invocations",
@@ -245,6 +245,16 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             t.text,
         ),
     ];
+    if f.history.is_async() {
+        figures.insert(
+            3,
+            (
+                "async",
+                async_line(s, f),
+                flag(breach.async_lost || breach.async_age),
+            ),
+        );
+    }
     let line = |(k, v, style): &(&str, String, ratatui::style::Style)| {
         Line::from(vec![
             Span::styled(format!("{k:>12} "), t.muted),
@@ -295,6 +305,43 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             right,
         );
     }
+}
+
+/// Asynchronous invocation: events queued, lost (and how), the oldest event's wait, and where
+/// failed events go.
+fn async_line(s: &crate::store::window::FunctionStats, f: &Function) -> String {
+    let name = |arn: &str| arn.rsplit(':').next().unwrap_or(arn).to_string();
+    let mut lost = Vec::new();
+    for (n, what) in [
+        (s.async_dropped, "dropped"),
+        (s.dead_letter_errors, "DLQ errors"),
+        (s.destination_failures, "destination failures"),
+    ] {
+        if n.is_some_and(|n| n > 0.0) {
+            lost.push(format!("{} {what}", format::count(n)));
+        }
+    }
+    let lost = match lost.is_empty() {
+        true => format!("lost {}", format::count(s.async_lost())),
+        false => format!("lost {}", lost.join(", ")),
+    };
+    let dlq = f.facts.dead_letter.as_deref().map(name);
+    let on_failure = match &f.capacity.on_failure {
+        Some(Some(d)) => Some(name(d)),
+        Some(None) => None,
+        None => Some(format::UNKNOWN.to_string()),
+    };
+    let goes = match (dlq, on_failure) {
+        (None, None) => "no DLQ, no on-failure destination".to_string(),
+        (Some(q), None) => format!("DLQ {q}"),
+        (None, Some(d)) => format!("on failure → {d}"),
+        (Some(q), Some(d)) => format!("DLQ {q}, on failure → {d}"),
+    };
+    format!(
+        "{} received · {lost} · oldest {} · {goes}",
+        format::count(s.async_received),
+        format::millis(s.async_age_max_ms),
+    )
 }
 
 /// The alarms that watch the function: those in ALARM first, with since when and why.
@@ -361,19 +408,32 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
     let count = |v: f64| format::count(Some(v));
     let ms = |v: f64| format::millis(Some(v));
     let time = chart::Time::of(range, provisional_from);
-    chart::render(
-        frame,
-        a,
-        block("Invocations", t),
-        time,
-        &[Series {
-            name: "invocations",
-            style: t.chart_started,
-            values: &invocations,
-        }],
-        count,
-        t,
-    );
+    let mut started = vec![Series {
+        name: "invocations",
+        style: t.chart_started,
+        values: &invocations,
+    }];
+    // Invoked asynchronously: the events queued against those dropped.
+    let (received, dropped) = (values(Metric::AsyncReceived), values(Metric::AsyncDropped));
+    let asynchronous = f.history.is_async();
+    if asynchronous {
+        started.push(Series {
+            name: "events received",
+            style: t.chart_completed,
+            values: &received,
+        });
+        started.push(Series {
+            name: "dropped",
+            style: t.chart_errors,
+            values: &dropped,
+        });
+    }
+    let title = if asynchronous {
+        "Invocations and async events"
+    } else {
+        "Invocations"
+    };
+    chart::render(frame, a, block(title, t), time, &started, count, t);
     chart::render(
         frame,
         b,

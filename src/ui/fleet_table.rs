@@ -32,13 +32,15 @@ enum Col {
     P99OfTimeout,
     Concurrency,
     Capacity,
+    AsyncLost,
+    AsyncAge,
     ColdStarts,
     Memory,
     CostPerHour,
     Trend,
 }
 
-const COLUMNS: [ColSpec<Col>; 17] = [
+const COLUMNS: [ColSpec<Col>; 19] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
@@ -118,6 +120,20 @@ const COLUMNS: [ColSpec<Col>; 17] = [
         width: 6,
         priority: 33,
     },
+    // Asynchronous events lost, and the oldest one's wait: blank for functions not invoked
+    // asynchronously.
+    ColSpec {
+        col: Col::AsyncLost,
+        title: "LOST",
+        width: 5,
+        priority: 55,
+    },
+    ColSpec {
+        col: Col::AsyncAge,
+        title: "AGE",
+        width: 5,
+        priority: 32,
+    },
     ColSpec {
         col: Col::ColdStarts,
         title: "COLD",
@@ -150,8 +166,9 @@ const NAME_MAX: u16 = 34;
 /// point), then the region, the project and the sparkline; the name takes what is left.
 fn fit(width: u16) -> Vec<(&'static ColSpec<Col>, u16)> {
     let grow = [
-        (Col::Name, NAME_MAX),
+        (Col::Name, 28),
         (Col::Region, 10),
+        (Col::Name, NAME_MAX),
         (Col::Project, 16),
         (Col::Trend, u16::MAX),
         (Col::Name, u16::MAX),
@@ -173,7 +190,7 @@ fn sort_of(col: Col) -> Option<SortColumn> {
         Col::P99 => Some(SortColumn::DurationP99),
         Col::P99OfTimeout => Some(SortColumn::P99OfTimeout),
         Col::Concurrency => Some(SortColumn::Concurrency),
-        Col::Capacity | Col::Alarms => None,
+        Col::Capacity | Col::Alarms | Col::AsyncLost | Col::AsyncAge => None,
         Col::ColdStarts => Some(SortColumn::ColdStarts),
         Col::Memory => Some(SortColumn::MemoryUsed),
         Col::CostPerHour => Some(SortColumn::Cost),
@@ -235,6 +252,13 @@ fn cell(
                 s.throttle_cause == Some(ThrottleCause::Reserved)
                     || s.reserved.flatten() == Some(0),
             ),
+        ),
+        Col::AsyncLost if !f.history.is_async() => right(String::new(), Style::new()),
+        Col::AsyncLost => right(format::count(s.async_lost()), flagged(breach.async_lost)),
+        Col::AsyncAge if !f.history.is_async() => right(String::new(), Style::new()),
+        Col::AsyncAge => right(
+            format::millis(s.async_age_max_ms),
+            flagged(breach.async_age),
         ),
         Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
         Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),

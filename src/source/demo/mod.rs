@@ -118,6 +118,13 @@ impl DemoSource {
                 inst.region, inst.name
             )),
             logging: Default::default(),
+            // The media pipeline keeps failed uploads' events in a queue.
+            dead_letter: (inst.spec.project == "media").then(|| {
+                format!(
+                    "arn:aws:sqs:{}:123456789012:media-failed-events",
+                    inst.region
+                )
+            }),
         }
     }
 
@@ -256,6 +263,19 @@ impl DemoSource {
                     key: key.clone(),
                     allocated: inst.provisioned(),
                 });
+                // What ListFunctionEventInvokeConfigs would say: the notifications send their
+                // failed events to a topic.
+                if is_async(inst) {
+                    events.push(SourceEvent::OnFailure {
+                        key: key.clone(),
+                        destination: (inst.spec.project == "notifications").then(|| {
+                            format!(
+                                "arn:aws:sns:{}:123456789012:notifications-failed",
+                                inst.region
+                            )
+                        }),
+                    });
+                }
                 // The provisioned function takes its traffic through an alias, as such
                 // functions must (provisioned concurrency is set on a version or alias).
                 let serving = (inst.provisioned() > 0).then(|| crate::store::Serving {
@@ -341,6 +361,9 @@ impl DemoSource {
         // Only a function with provisioned concurrency has its figures.
         let provisioned = inst.provisioned();
         let mut provisioned_points: [Vec<(Minute, Option<f64>)>; 2] = Default::default();
+        // Only the functions invoked asynchronously have these.
+        let asynchronous = is_async(inst);
+        let mut async_points: [Vec<(Minute, Option<f64>)>; 5] = Default::default();
         // The init durations its REPORT lines would give, for the complete minutes.
         let mut samples: Vec<(Minute, f64)> = Vec::new();
         let mut m = first;
@@ -360,6 +383,11 @@ impl DemoSource {
             };
             for metric in Metric::ALL {
                 points[metric.index()].push((m, value(&s, metric)));
+            }
+            if asynchronous {
+                for (i, v) in async_sample(&s, m).into_iter().enumerate() {
+                    async_points[i].push((m, Some(v)));
+                }
             }
             if provisioned > 0 {
                 let (use_, spilled) = traffic::provisioned_use(&s, provisioned);
@@ -392,6 +420,16 @@ impl DemoSource {
                 settled: Some(current.minus(settle)),
             }));
         }
+        if asynchronous {
+            for (metric, points) in Metric::ASYNC.into_iter().zip(async_points) {
+                events.push(SourceEvent::Metrics(MetricUpdate {
+                    key: key.clone(),
+                    metric,
+                    points,
+                    settled: Some(current.minus(settle)),
+                }));
+            }
+        }
         if provisioned > 0 {
             for (metric, points) in Metric::PROVISIONED.into_iter().zip(provisioned_points) {
                 events.push(SourceEvent::Metrics(MetricUpdate {
@@ -416,6 +454,33 @@ fn landing_minutes(inst: Instance) -> i64 {
     }
 }
 
+/// The demo's functions invoked asynchronously: S3 uploads start the media pipeline, events
+/// the notifications.
+fn is_async(inst: Instance) -> bool {
+    matches!(inst.spec.project, "media" | "notifications")
+}
+
+/// A minute of asynchronous invocation, in the order of `Metric::ASYNC`: every event is run
+/// within a second, until the function throttles; then events wait in the queue (Lambda
+/// retries throttled events for up to six hours, Developer Guide, *How Lambda handles errors
+/// and retries with asynchronous invocation*), and those past the function's maximum event age
+/// are dropped.
+fn async_sample(s: &Sample, m: Minute) -> [f64; 5] {
+    let received = s.invocations + s.throttles;
+    let waiting = s.throttles > 0.0;
+    let age_ms = if waiting {
+        60_000.0 + s.throttles * 40.0
+    } else {
+        120.0 + (m.0.rem_euclid(7) as f64) * 37.0
+    };
+    let dropped = if waiting {
+        (s.throttles * 0.02).round()
+    } else {
+        0.0
+    };
+    [received, age_ms, dropped, 0.0, 0.0]
+}
+
 fn value(s: &Sample, metric: Metric) -> Option<f64> {
     match metric {
         Metric::Invocations => Some(s.invocations),
@@ -430,8 +495,15 @@ fn value(s: &Sample, metric: Metric) -> Option<f64> {
         Metric::MemoryUsedMax => s.memory_used_mb.filter(|_| s.invocations > 0.0),
         // No SnapStart in the demo fleet.
         Metric::Restores => Some(0.0),
-        // Sent apart, for the one function that has provisioned concurrency.
-        Metric::ProvisionedUtilization | Metric::Spillover => None,
+        // Sent apart, for the one function that has provisioned concurrency, and for those
+        // invoked asynchronously.
+        Metric::ProvisionedUtilization
+        | Metric::Spillover
+        | Metric::AsyncReceived
+        | Metric::AsyncAgeMax
+        | Metric::AsyncDropped
+        | Metric::DeadLetterErrors
+        | Metric::DestinationFailures => None,
     }
 }
 
