@@ -433,9 +433,14 @@ async fn the_request_counter_matches_the_requests_made() {
         .map(|b| b.matches(".Id=").count())
         .sum();
     assert_eq!(usage["metrics_requested"], queries as u64);
-    // Plus CloudWatch's requests billed one by one (DescribeAlarms), $0.01 per 1,000.
-    let by_request = proxy.seen("DescribeAlarms");
-    assert!(by_request >= 1, "the alarms were read");
+    // Plus CloudWatch's requests billed one by one (DescribeAlarms, ListMetrics), $0.01 per
+    // 1,000.
+    let by_request = proxy.seen("DescribeAlarms") + proxy.seen("ListMetrics");
+    assert!(proxy.seen("DescribeAlarms") >= 1, "the alarms were read");
+    assert!(
+        proxy.seen("ListMetrics") >= 1,
+        "the async functions were looked for"
+    );
     assert!(close(
         &usage["est_cost_usd"],
         (queries + by_request) as f64 * 0.01 / 1000.0

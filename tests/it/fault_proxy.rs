@@ -72,6 +72,8 @@ struct State {
     late: Vec<Late>,
     /// Composite alarms (which moto does not serve), added to DescribeAlarms answers.
     composites: Vec<Composite>,
+    /// Fields of functions' configurations moto leaves out, by function name.
+    fields: Vec<(String, String, serde_json::Value)>,
 }
 
 /// A composite alarm the peer serves, as the CloudWatch API Reference (*CompositeAlarm*)
@@ -236,6 +238,17 @@ impl FaultProxy {
             .push((function.to_string(), config));
     }
 
+    /// Adds `field` with `value` to `function`'s configuration in ListFunctions and
+    /// GetFunctionConfiguration answers, for what moto accepts but leaves out (Lambda API
+    /// Reference, *FunctionConfiguration*: `DeadLetterConfig`).
+    pub fn configuration_field(&self, function: &str, field: &str, value: serde_json::Value) {
+        self.state
+            .lock()
+            .unwrap()
+            .fields
+            .push((function.to_string(), field.to_string(), value));
+    }
+
     /// Answers FilterLogEvents as AWS does where moto is looser: only the streams that start
     /// with `logStreamNamePrefix`, and only the lines the filter pattern matches — text terms
     /// as lambdatop's own matcher reads them, and `{ $.KEY = "VALUE" }` on JSON lines
@@ -325,7 +338,9 @@ fn operation(head: &str, body: &str) -> &'static str {
         .lines()
         .find(|l| l.to_ascii_lowercase().starts_with("x-amz-target:"))
         .unwrap_or_default();
-    if first.contains("/2015-03-31/functions/") && first.contains("/configuration") {
+    if first.contains("/functions/") && first.contains("/event-invoke-config/list") {
+        "ListFunctionEventInvokeConfigs"
+    } else if first.contains("/2015-03-31/functions/") && first.contains("/configuration") {
         "GetFunctionConfiguration"
     } else if first.contains("/functions/") && first.contains("/provisioned-concurrency") {
         "ListProvisionedConcurrencyConfigs"
@@ -349,6 +364,8 @@ fn operation(head: &str, body: &str) -> &'static str {
         "FilterLogEvents"
     } else if body.contains("Action=GetMetricData") {
         "GetMetricData"
+    } else if body.contains("Action=ListMetrics") {
+        "ListMetrics"
     } else if body.contains("Action=DescribeAlarms") {
         "DescribeAlarms"
     } else if body.contains("Action=GetCallerIdentity") {
@@ -588,12 +605,21 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     if offset != 0 {
         response = with_date(&response, offset);
     }
-    let (logging, logs_as_aws) = {
+    let (logging, logs_as_aws, fields) = {
         let s = state.lock().unwrap();
-        (s.logging.clone(), s.logs_as_aws)
+        (s.logging.clone(), s.logs_as_aws, s.fields.clone())
     };
     if matches!(op, "ListFunctions" | "GetFunctionConfiguration") && !logging.is_empty() {
         response = rewrite_json(&response, |v| add_logging(v, &logging));
+    }
+    if matches!(op, "ListFunctions" | "GetFunctionConfiguration") && !fields.is_empty() {
+        response = rewrite_json(&response, |v| add_fields(v, &fields));
+    }
+    // Moto writes this timestamp as an ISO string; Lambda's REST-JSON answers give it in epoch
+    // seconds (Lambda API Reference, *FunctionEventInvokeConfig*: `LastModified`, a
+    // timestamp), which is what the SDK reads.
+    if op == "ListFunctionEventInvokeConfigs" {
+        response = rewrite_json(&response, epoch_last_modified);
     }
     let composites = state.lock().unwrap().composites.clone();
     if op == "DescribeAlarms" && !composites.is_empty() {
@@ -798,6 +824,38 @@ fn add_logging(v: &mut serde_json::Value, logging: &[(String, serde_json::Value)
         let name = f["FunctionName"].as_str().unwrap_or_default().to_string();
         if let Some((_, config)) = logging.iter().find(|(n, _)| *n == name) {
             f["LoggingConfig"] = config.clone();
+        }
+    };
+    match v.get_mut("Functions").and_then(|f| f.as_array_mut()) {
+        Some(functions) => functions.iter_mut().for_each(add),
+        None => add(v),
+    }
+}
+
+/// Each event-invoke configuration's `LastModified` in epoch seconds.
+fn epoch_last_modified(v: &mut serde_json::Value) {
+    let Some(configs) = v
+        .get_mut("FunctionEventInvokeConfigs")
+        .and_then(|c| c.as_array_mut())
+    else {
+        return;
+    };
+    for c in configs {
+        if let Some(t) = c["LastModified"]
+            .as_str()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        {
+            c["LastModified"] = serde_json::json!(t.timestamp_millis() as f64 / 1000.0);
+        }
+    }
+}
+
+/// Adds each function's extra fields to a ListFunctions or GetFunctionConfiguration answer.
+fn add_fields(v: &mut serde_json::Value, fields: &[(String, String, serde_json::Value)]) {
+    let add = |f: &mut serde_json::Value| {
+        let name = f["FunctionName"].as_str().unwrap_or_default().to_string();
+        for (_, field, value) in fields.iter().filter(|(n, _, _)| *n == name) {
+            f[field.as_str()] = value.clone();
         }
     };
     match v.get_mut("Functions").and_then(|f| f.as_array_mut()) {

@@ -3,6 +3,7 @@
 mod alarms;
 mod app_keys;
 mod architecture;
+mod async_events;
 mod aws;
 mod capacity;
 mod cli;

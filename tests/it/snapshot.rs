@@ -82,6 +82,13 @@ fn the_json_has_exactly_the_documented_shape() {
             "throttle_cause",
             "serving",
             "alarms",
+            "async_events_received",
+            "async_events_dropped",
+            "async_event_age_max_ms",
+            "dead_letter_errors",
+            "destination_delivery_failures",
+            "dead_letter_target",
+            "on_failure_destination",
         ])
     );
     // What pages: checkout-api's error alarm in eu-west-1, and the composite over it.
@@ -175,6 +182,28 @@ fn the_json_has_exactly_the_documented_shape() {
         serde_json::json!([]),
         "recovered"
     );
+    // Invoked asynchronously: media-transcode's throttled events wait past a minute and some
+    // are dropped; a request handler has no such figures.
+    let media = row("media-transcode", "us-east-1");
+    assert!(media["async_events_dropped"].as_u64() > Some(0), "{media}");
+    assert!(
+        media["async_event_age_max_ms"].as_f64() > Some(60_000.0),
+        "{media}"
+    );
+    assert_eq!(media["dead_letter_errors"], 0);
+    assert_eq!(
+        media["dead_letter_target"],
+        "arn:aws:sqs:us-east-1:123456789012:media-failed-events"
+    );
+    let push = row("notifications-push", "us-east-1");
+    assert_eq!(push["async_events_dropped"], 0);
+    assert_eq!(
+        push["on_failure_destination"],
+        "arn:aws:sns:us-east-1:123456789012:notifications-failed"
+    );
+    let charge = row("payments-charge", "us-east-1");
+    assert_eq!(charge["async_events_received"], serde_json::Value::Null);
+    assert_eq!(charge["dead_letter_target"], serde_json::Value::Null);
     let transcode = row("media-transcode", "us-east-1");
     assert_eq!(transcode["reserved_concurrency"], 40);
     assert_eq!(transcode["throttle_cause"], "reserved");
