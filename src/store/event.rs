@@ -117,6 +117,14 @@ pub enum SourceEvent {
         /// Boxed: every event is as large as the largest.
         alarms: Box<super::alarms::RegionAlarms>,
     },
+    /// A region's event-source mappings by function name, as last read (they replace what the
+    /// store had), with their queues' backlog.
+    EventSources {
+        region: String,
+        /// Boxed: every event is as large as the largest.
+        by_function:
+            Box<std::collections::BTreeMap<String, Vec<super::event_sources::EventSource>>>,
+    },
     /// Where a function's failed asynchronous events go (an on-failure destination; `None`:
     /// none configured).
     OnFailure {

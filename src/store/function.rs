@@ -111,6 +111,8 @@ pub struct History {
     provisioned: Option<Box<[Series; 2]>>,
     /// `Metric::ASYNC`, for the functions invoked asynchronously, likewise.
     asynchronous: Option<Box<[Series; 5]>>,
+    /// `Metric::STREAM`, for the functions that read a stream, likewise.
+    streams: Option<Box<[Series; 2]>>,
     /// The newest minute whose figures will not change any more: the ones after it are
     /// provisional (their counts may still grow). `None`: no source said.
     pub settled: Option<Minute>,
@@ -128,6 +130,7 @@ impl History {
             series: std::array::from_fn(|_| Series::new(capacity)),
             provisioned: None,
             asynchronous: None,
+            streams: None,
             settled: None,
             read_at: None,
             init_samples: std::collections::VecDeque::new(),
@@ -171,6 +174,9 @@ impl History {
         if let Some(i) = metric.async_index() {
             return self.asynchronous.as_ref().map_or(&NONE, |a| &a[i]);
         }
+        if let Some(i) = metric.stream_index() {
+            return self.streams.as_ref().map_or(&NONE, |s| &s[i]);
+        }
         &self.series[metric.index()]
     }
 
@@ -190,6 +196,11 @@ impl History {
         if let Some(i) = metric.async_index() {
             return &mut self
                 .asynchronous
+                .get_or_insert_with(|| Box::new(std::array::from_fn(|_| new())))[i];
+        }
+        if let Some(i) = metric.stream_index() {
+            return &mut self
+                .streams
                 .get_or_insert_with(|| Box::new(std::array::from_fn(|_| new())))[i];
         }
         &mut self.series[metric.index()]

@@ -54,6 +54,8 @@ pub struct Breach {
     pub async_lost: bool,
     /// The oldest queued asynchronous event waited longer than the threshold.
     pub async_age: bool,
+    /// An event-source mapping of it stopped or fails.
+    pub event_source: bool,
 }
 
 impl Breach {
@@ -68,6 +70,7 @@ impl Breach {
             async_age: s
                 .async_age_max_ms
                 .is_some_and(|ms| ms > t.async_event_age_s * 1000.0),
+            event_source: s.sources_in_breach.is_some_and(|n| n > 0),
         }
     }
 
@@ -79,6 +82,7 @@ impl Breach {
             || self.alarm
             || self.async_lost
             || self.async_age
+            || self.event_source
     }
 }
 

@@ -48,6 +48,12 @@ pub enum Metric {
     /// Events that could not be sent to an on-failure destination
     /// (`DestinationDeliveryFailures`, Sum).
     DestinationFailures,
+    /// How far behind its stream a function reads: the age of the last record of a batch when
+    /// it was read, in milliseconds (`IteratorAge`, Maximum). This and the next are kept only
+    /// for the functions that read a stream.
+    IteratorAgeMax,
+    /// Records a Kafka consumer has yet to read (`OffsetLag`, Maximum).
+    OffsetLagMax,
 }
 
 impl Metric {
@@ -80,6 +86,14 @@ impl Metric {
         Metric::DeadLetterErrors,
         Metric::DestinationFailures,
     ];
+
+    /// Kept only for functions that read a stream (Kinesis, DynamoDB, Kafka), beside `ALL`.
+    pub const STREAM: [Metric; 2] = [Metric::IteratorAgeMax, Metric::OffsetLagMax];
+
+    /// Where a stream metric sits among `STREAM`.
+    pub fn stream_index(self) -> Option<usize> {
+        Self::STREAM.iter().position(|m| *m == self)
+    }
 
     /// Where a provisioned-concurrency metric sits among `PROVISIONED`.
     pub fn provisioned_index(self) -> Option<usize> {

@@ -9,6 +9,7 @@
 pub mod alarms;
 pub mod cost;
 pub mod event;
+pub mod event_sources;
 mod function;
 pub mod health;
 pub mod logs;
@@ -95,6 +96,8 @@ pub struct Store {
     identity: Option<Identity>,
     /// Each region's alarms, once read.
     alarms: BTreeMap<String, alarms::RegionAlarms>,
+    /// Each region's event-source mappings by function name, once read.
+    event_sources: BTreeMap<String, BTreeMap<String, Vec<event_sources::EventSource>>>,
     version: u64,
 }
 
@@ -148,6 +151,7 @@ impl Store {
             cost: None,
             identity: None,
             alarms: BTreeMap::new(),
+            event_sources: BTreeMap::new(),
             version: 0,
         }
     }
@@ -213,6 +217,31 @@ impl Store {
     /// Each region's alarms, by region: a region missing has not been read.
     pub fn alarms(&self) -> &BTreeMap<String, alarms::RegionAlarms> {
         &self.alarms
+    }
+
+    /// The event-source mappings of `key`: none is `[]`; `None` while its region's mappings
+    /// are unknown.
+    pub fn event_sources_of(&self, key: &FunctionKey) -> Option<&[event_sources::EventSource]> {
+        self.event_sources_in(&key.region, &key.name)
+    }
+
+    /// `event_sources_of` by region and name.
+    pub fn event_sources_in(
+        &self,
+        region: &str,
+        name: &str,
+    ) -> Option<&[event_sources::EventSource]> {
+        let region = self.event_sources.get(region)?;
+        Some(region.get(name).map_or(&[], Vec::as_slice))
+    }
+
+    /// Mappings that stopped or fail, in every region: what the header counts.
+    pub fn event_sources_in_breach(&self) -> usize {
+        self.event_sources
+            .values()
+            .flat_map(|r| r.values().flatten())
+            .filter(|m| m.breach())
+            .count()
     }
 
     /// Every alarm known, with its region: those in ALARM first, the newest first; then the
@@ -490,6 +519,26 @@ impl Store {
                 } else {
                     Changed::Figures
                 }
+            }
+            SourceEvent::EventSources {
+                region,
+                by_function,
+            } => {
+                let mut by_function = *by_function;
+                for m in by_function.values_mut().flatten() {
+                    m.arn = clean_field(&m.arn);
+                    m.state = clean_field(&m.state);
+                    m.state_reason = m.state_reason.as_deref().map(clean_field);
+                    m.last_result = m.last_result.as_deref().map(clean_field);
+                    if let Some((arn, _)) = &mut m.dead_letter {
+                        *arn = clean_field(arn);
+                    }
+                }
+                if self.event_sources.get(&region) == Some(&by_function) {
+                    return Changed::Nothing;
+                }
+                self.event_sources.insert(region, by_function);
+                Changed::Figures
             }
             SourceEvent::OnFailure { key, destination } => {
                 let Some(&i) = self.index.get(&key) else {

@@ -49,6 +49,9 @@ pub const USD_PER_METRIC: f64 = 0.01 / 1000.0;
 /// CloudWatch's other API requests (DescribeAlarms, ListMetrics): $0.01 per 1,000 requests,
 /// counted here without the free tier's first million a month, as every estimate is.
 pub const USD_PER_CLOUDWATCH_REQUEST: f64 = 0.01 / 1000.0;
+/// Amazon SQS: $0.40 per million requests (standard queues), counted without the free tier's
+/// first million a month.
+pub const USD_PER_SQS_REQUEST: f64 = 0.40 / 1_000_000.0;
 /// Cost Explorer: $0.01 per API request.
 pub const USD_PER_COST_EXPLORER_REQUEST: f64 = 0.01;
 /// Live Tail: $0.01 per session-minute.

@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 
 use super::pricing::{
     USD_PER_CLOUDWATCH_REQUEST, USD_PER_COST_EXPLORER_REQUEST, USD_PER_LIVE_TAIL_MINUTE,
-    USD_PER_METRIC,
+    USD_PER_METRIC, USD_PER_SQS_REQUEST,
 };
 
 /// The service name the SDK gives Cost Explorer's operations.
 const COST_EXPLORER: &str = "Cost Explorer";
 /// The service name the SDK gives CloudWatch's operations.
 const CLOUDWATCH: &str = "CloudWatch";
+/// The service name the SDK gives Amazon SQS's operations.
+const SQS: &str = "SQS";
 
 /// Requests of one operation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,12 +60,22 @@ impl ApiUsage {
             .sum()
     }
 
-    /// What these requests cost: billed metrics, CloudWatch's other requests, Cost Explorer
-    /// requests and Live Tail minutes (ListFunctions, GetResources, FilterLogEvents and
-    /// GetAccountSettings are not billed per request).
+    /// Amazon SQS requests (GetQueueUrl, GetQueueAttributes).
+    pub fn sqs_requests(&self) -> u64 {
+        self.operations
+            .iter()
+            .filter(|((service, _), _)| service == SQS)
+            .map(|(_, o)| o.requests)
+            .sum()
+    }
+
+    /// What these requests cost: billed metrics, CloudWatch's other requests, SQS requests,
+    /// Cost Explorer requests and Live Tail minutes (ListFunctions, GetResources,
+    /// FilterLogEvents and GetAccountSettings are not billed per request).
     pub fn est_cost_usd(&self) -> f64 {
         self.metrics() as f64 * USD_PER_METRIC
             + self.cloudwatch_requests() as f64 * USD_PER_CLOUDWATCH_REQUEST
+            + self.sqs_requests() as f64 * USD_PER_SQS_REQUEST
             + self.cost_explorer_requests() as f64 * USD_PER_COST_EXPLORER_REQUEST
             + self.live_tail_minutes * USD_PER_LIVE_TAIL_MINUTE
     }

@@ -161,6 +161,13 @@ pub struct FunctionStats {
     pub async_dropped: Option<f64>,
     pub dead_letter_errors: Option<f64>,
     pub destination_failures: Option<f64>,
+    /// Its event-source mappings that stopped or fail (`None`: its region's mappings could
+    /// not be read).
+    pub sources_in_breach: Option<u16>,
+    /// How far behind its streams it reads: the window's highest `IteratorAge` (ms) and
+    /// Kafka `OffsetLag`, for functions that read a stream.
+    pub iterator_age_max_ms: Option<f64>,
+    pub offset_lag_max: Option<f64>,
 }
 
 impl FunctionStats {
@@ -281,6 +288,10 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         s.restores = add(s.restores, h.get(Metric::Restores, m));
         s.timeouts = add(s.timeouts, h.get(Metric::Timeouts, m));
         s.memory_used_max_mb = max(s.memory_used_max_mb, h.get(Metric::MemoryUsedMax, m));
+    }
+    for m in range.iter() {
+        s.iterator_age_max_ms = max(s.iterator_age_max_ms, h.get(Metric::IteratorAgeMax, m));
+        s.offset_lag_max = max(s.offset_lag_max, h.get(Metric::OffsetLagMax, m));
     }
     if h.is_async() {
         for m in range.iter() {
@@ -541,6 +552,9 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
             .alarms()
             .get(&f.facts.region)
             .map(|r| u16::try_from(r.firing_for(&f.facts.name).count()).unwrap_or(u16::MAX));
+        st.sources_in_breach = store
+            .event_sources_in(&f.facts.region, &f.facts.name)
+            .map(|m| u16::try_from(m.iter().filter(|m| m.breach()).count()).unwrap_or(u16::MAX));
     }
     for (f, st) in store.functions().iter().zip(functions.iter_mut()) {
         if st.throttle_cause.is_some() || st.throttles.is_none_or(|t| t <= 0.0) {

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 17] = [
+const CALLS: [(&str, &str); 20] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -38,6 +38,12 @@ const CALLS: [(&str, &str); 17] = [
     (".get_metric_data()", "cloudwatch:GetMetricData"),
     (".describe_alarms()", "cloudwatch:DescribeAlarms"),
     (".list_metrics()", "cloudwatch:ListMetrics"),
+    (
+        ".list_event_source_mappings()",
+        "lambda:ListEventSourceMappings",
+    ),
+    (".get_queue_url()", "sqs:GetQueueUrl"),
+    (".get_queue_attributes()", "sqs:GetQueueAttributes"),
     (
         ".list_function_event_invoke_configs()",
         "lambda:ListFunctionEventInvokeConfigs",

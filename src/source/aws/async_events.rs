@@ -6,14 +6,14 @@
 //! found with ListMetrics first (`RecentlyActive=PT3H`: metrics with data in the last three
 //! hours, CloudWatch API Reference, *ListMetrics*) rather than asking for every function.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use aws_sdk_cloudwatch::types::{Dimension, DimensionFilter, RecentlyActive};
 
 use super::errors::{AwsError, classify};
-use super::metrics::{MAX_QUERIES, lambda_query, run};
+use super::metrics::fetch_group;
 use crate::source::MetricUpdate;
-use crate::store::{FunctionKey, Metric, Minute, MinuteRange};
+use crate::store::{Metric, Minute, MinuteRange};
 
 /// The CloudWatch names and statistics of `Metric::ASYNC`, in its order.
 const QUERIES: [(&str, &str); 5] = [
@@ -60,60 +60,16 @@ pub async fn fetch(
     range: MinuteRange,
     settled: Minute,
 ) -> Result<Vec<MetricUpdate>, AwsError> {
-    let mut queries = Vec::with_capacity(functions.len() * QUERIES.len());
-    for (f, name) in functions.iter().enumerate() {
-        for (q, (metric, stat)) in QUERIES.iter().enumerate() {
-            queries.push(lambda_query(
-                &format!("a{f}_{q}"),
-                metric,
-                &[("FunctionName", name)],
-                stat,
-            ));
-        }
-    }
-    let mut answers: HashMap<String, HashMap<Minute, f64>> = HashMap::new();
-    let mut failed: BTreeSet<usize> = BTreeSet::new();
-    for batch in queries.chunks(MAX_QUERIES) {
-        let answer = run(client, batch.to_vec(), range).await?;
-        for id in answer.failed.keys() {
-            if let Some(f) = id
-                .strip_prefix('a')
-                .and_then(|r| r.split_once('_'))
-                .and_then(|(f, _)| f.parse().ok())
-            {
-                failed.insert(f);
-            }
-        }
-        answers.extend(answer.values);
-    }
-    let mut updates = Vec::new();
-    for (f, name) in functions.iter().enumerate() {
-        // A query that failed leaves the function's minutes alone, to be read again.
-        if failed.contains(&f) {
-            continue;
-        }
-        let key = FunctionKey::new(region, name.as_str());
-        for (q, metric) in Metric::ASYNC.into_iter().enumerate() {
-            let got = answers.get(&format!("a{f}_{q}"));
-            let sum = metric != Metric::AsyncAgeMax;
-            let points = range
-                .iter()
-                .filter_map(|m| match got.and_then(|g| g.get(&m)) {
-                    Some(v) => Some((m, Some(*v))),
-                    None if m <= settled && sum => Some((m, Some(0.0))),
-                    None if m <= settled => Some((m, None)),
-                    None => None,
-                })
-                .collect();
-            updates.push(MetricUpdate {
-                key: key.clone(),
-                metric,
-                points,
-                settled: None,
-            });
-        }
-    }
-    Ok(updates)
+    fetch_group(
+        client,
+        region,
+        functions,
+        &QUERIES,
+        &Metric::ASYNC,
+        range,
+        settled,
+    )
+    .await
 }
 
 /// Event-invoke configurations read a poll: each is one control-plane request.

@@ -310,6 +310,74 @@ pub async fn fetch_provisioned(
     Ok(updates)
 }
 
+/// Per-function figures of a group of the store's lazily kept metrics (`metrics`, asked as
+/// `queries`: CloudWatch name and statistic, in the same order) over `range`; each function's
+/// minutes up to `settled` are complete: there a missing sum is a zero, a missing maximum
+/// unknown. A function whose query failed is left alone, to be read again.
+pub async fn fetch_group(
+    client: &aws_sdk_cloudwatch::Client,
+    region: &str,
+    functions: &[String],
+    queries: &[(&str, &str)],
+    metrics: &[Metric],
+    range: MinuteRange,
+    settled: Minute,
+) -> Result<Vec<MetricUpdate>, AwsError> {
+    let mut asked = Vec::with_capacity(functions.len() * queries.len());
+    for (f, name) in functions.iter().enumerate() {
+        for (q, (metric, stat)) in queries.iter().enumerate() {
+            asked.push(lambda_query(
+                &format!("g{f}_{q}"),
+                metric,
+                &[("FunctionName", name)],
+                stat,
+            ));
+        }
+    }
+    let mut answers: HashMap<String, HashMap<Minute, f64>> = HashMap::new();
+    let mut failed: Vec<bool> = vec![false; functions.len()];
+    for batch in asked.chunks(MAX_QUERIES) {
+        let answer = run(client, batch.to_vec(), range).await?;
+        for id in answer.failed.keys() {
+            let f = id
+                .strip_prefix('g')
+                .and_then(|r| r.split_once('_'))
+                .and_then(|(f, _)| f.parse::<usize>().ok());
+            if let Some(f) = f.filter(|f| *f < failed.len()) {
+                failed[f] = true;
+            }
+        }
+        answers.extend(answer.values);
+    }
+    let mut updates = Vec::new();
+    for (f, name) in functions.iter().enumerate() {
+        if failed[f] {
+            continue;
+        }
+        let key = FunctionKey::new(region, name.as_str());
+        for (q, (&metric, (_, stat))) in metrics.iter().zip(queries).enumerate() {
+            let got = answers.get(&format!("g{f}_{q}"));
+            let sum = *stat == "Sum";
+            let points = range
+                .iter()
+                .filter_map(|m| match got.and_then(|g| g.get(&m)) {
+                    Some(v) => Some((m, Some(*v))),
+                    None if m <= settled && sum => Some((m, Some(0.0))),
+                    None if m <= settled => Some((m, None)),
+                    None => None,
+                })
+                .collect();
+            updates.push(MetricUpdate {
+                key: key.clone(),
+                metric,
+                points,
+                settled: None,
+            });
+        }
+    }
+    Ok(updates)
+}
+
 /// `q3_1` → (3, 1).
 fn parse_id(id: &str) -> Option<(usize, usize)> {
     let (f, s) = id.strip_prefix('q')?.split_once('_')?;

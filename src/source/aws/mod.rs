@@ -14,6 +14,7 @@ pub mod bill_cache;
 pub mod capacity;
 pub mod cost_explorer;
 pub mod errors;
+pub mod event_sources;
 pub mod identity;
 pub mod inventory;
 pub mod logs;
@@ -282,6 +283,16 @@ impl Account {
         )
     }
 
+    /// An SQS client for `region`, counting its requests.
+    pub fn sqs_client(&self, r: &str) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::from_conf(
+            aws_sdk_sqs::config::Builder::from(&self.config)
+                .region(Region::new(r.to_string()))
+                .interceptor(usage::CountRequests(self.usage.clone()))
+                .build(),
+        )
+    }
+
     /// The clients of one region, each counting its requests.
     pub fn clients(&self, r: &str) -> Clients {
         let region = Region::new(r.to_string());
@@ -297,9 +308,10 @@ impl Account {
         }
     }
 
-    /// Four sources per region, each polled in its own task: inventory and metrics, the
+    /// Five sources per region, each polled in its own task: inventory and metrics, the
     /// REPORT reads, the capacity reads (so that neither reading logs nor pacing the control
-    /// plane ever delays a metrics poll) and the alarms; and whose account it is.
+    /// plane ever delays a metrics poll), the alarms and the event sources; and whose account
+    /// it is.
     pub fn sources(
         &self,
         cadence: Duration,
@@ -345,6 +357,20 @@ impl Account {
             sources.push(Box::new(alarms::AlarmSource::new(
                 r,
                 self.cloudwatch_client(r),
+                cadence,
+                inventory_every,
+                history_minutes,
+                self.usage.clone(),
+            )));
+        }
+        for r in &self.regions {
+            sources.push(Box::new(event_sources::MappingSource::new(
+                r,
+                event_sources::Clients {
+                    lambda: self.lambda_client(r),
+                    sqs: self.sqs_client(r),
+                    cloudwatch: self.cloudwatch_client(r),
+                },
                 cadence,
                 inventory_every,
                 history_minutes,

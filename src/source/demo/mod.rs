@@ -8,6 +8,7 @@
 
 mod alarms;
 pub mod cost;
+mod event_sources;
 pub mod fixture;
 mod fleet;
 pub mod logs;
@@ -222,6 +223,13 @@ impl DemoSource {
                     at: pass.now,
                 }),
         );
+        // What feeds the functions, and whether it still does.
+        events.extend(event_sources::events(
+            &fleet,
+            self.start,
+            pass.now,
+            self.history_minutes,
+        ));
         // What DescribeAlarms would say at this moment of the story.
         events.extend(alarms::events(
             &fleet,
@@ -503,7 +511,9 @@ fn value(s: &Sample, metric: Metric) -> Option<f64> {
         | Metric::AsyncAgeMax
         | Metric::AsyncDropped
         | Metric::DeadLetterErrors
-        | Metric::DestinationFailures => None,
+        | Metric::DestinationFailures
+        | Metric::IteratorAgeMax
+        | Metric::OffsetLagMax => None,
     }
 }
 
