@@ -148,9 +148,33 @@ pub struct FunctionRow {
     /// (`DeadLetterConfig`), and the on-failure destination (null: none, or not read).
     pub dead_letter_target: Option<String>,
     pub on_failure_destination: Option<String>,
+    /// Its event-source mappings (`[]`: none; `null`: its region's could not be read).
+    pub event_sources: Option<Vec<EventSourceRow>>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct EventSourceRow {
+    pub arn: String,
+    /// `"sqs"`, `"kinesis"`, `"dynamodb"`, `"kafka"`, `"mq"`, `"documentdb"` or `"other"`.
+    pub kind: &'static str,
+    pub uuid: String,
+    /// `Enabled`, `Disabled`, `Creating`, …: anything but `Enabled` is not reading.
+    pub state: String,
+    pub state_reason: Option<String>,
+    pub last_processing_result: Option<String>,
+    /// A stream consumer's highest `IteratorAge` over the window (null for queues).
+    pub iterator_age_max_ms: Option<f64>,
+    /// A Kafka consumer's highest `OffsetLag` over the window.
+    pub offset_lag_max: Option<u64>,
+    /// An SQS queue's oldest message's age and messages waiting, now.
+    pub oldest_message_age_s: Option<f64>,
+    pub messages_visible: Option<u64>,
+    /// Its redrive dead-letter queue, and the messages waiting there.
+    pub dead_letter_queue: Option<String>,
+    pub dead_letter_messages_visible: Option<u64>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -258,6 +282,9 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             destination_delivery_failures: whole(s.destination_failures),
             dead_letter_target: f.facts.dead_letter.clone(),
             on_failure_destination: f.capacity.on_failure.clone().flatten(),
+            event_sources: store
+                .event_sources_in(&f.facts.region, &f.facts.name)
+                .map(|ms| ms.iter().map(|m| event_source_row(m, s)).collect()),
             alarms: store
                 .alarms()
                 .get(&f.facts.region)
@@ -319,6 +346,27 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             })
             .collect(),
         alarms: (!store.alarms().is_empty()).then(|| alarm_rows(store)),
+    }
+}
+
+fn event_source_row(
+    m: &crate::store::event_sources::EventSource,
+    s: &crate::store::window::FunctionStats,
+) -> EventSourceRow {
+    let stream = m.kind.is_stream();
+    EventSourceRow {
+        arn: m.arn.clone(),
+        kind: m.kind.as_str(),
+        uuid: m.uuid.clone(),
+        state: m.state.clone(),
+        state_reason: m.state_reason.clone(),
+        last_processing_result: m.last_result.clone(),
+        iterator_age_max_ms: round(s.iterator_age_max_ms.filter(|_| stream), 2),
+        offset_lag_max: whole(s.offset_lag_max.filter(|_| stream)),
+        oldest_message_age_s: m.backlog.as_ref().and_then(|b| b.oldest_age_s),
+        messages_visible: m.backlog.as_ref().and_then(|b| b.visible),
+        dead_letter_queue: m.dead_letter.as_ref().map(|(arn, _)| arn.clone()),
+        dead_letter_messages_visible: m.dead_letter.as_ref().and_then(|(_, b)| b.visible),
     }
 }
 

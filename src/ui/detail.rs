@@ -255,6 +255,20 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             ),
         );
     }
+    let sources = v
+        .store
+        .event_sources_in(&facts.region, &facts.name)
+        .unwrap_or(&[]);
+    if !sources.is_empty() {
+        figures.insert(
+            1,
+            (
+                "sources",
+                sources_summary(sources),
+                flag(breach.event_source),
+            ),
+        );
+    }
     let line = |(k, v, style): &(&str, String, ratatui::style::Style)| {
         Line::from(vec![
             Span::styled(format!("{k:>12} "), t.muted),
@@ -284,6 +298,13 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             Span::styled("        tags ", t.muted),
             Span::styled(tags, t.text),
         ]));
+        // Each event source on a line of its own: what it reads, whether it does, its backlog.
+        for m in sources {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:>12} ", m.kind.as_str()), t.muted),
+                Span::styled(source_line(m, s), flag(m.breach())),
+            ]));
+        }
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
@@ -305,6 +326,62 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             right,
         );
     }
+}
+
+/// The mappings in a few words: how many, and those that stopped or fail.
+fn sources_summary(sources: &[crate::store::event_sources::EventSource]) -> String {
+    let stopped = sources.iter().filter(|m| m.stopped()).count();
+    let failing = sources.iter().filter(|m| m.failing()).count();
+    let mut out = format!(
+        "{} event source{}",
+        sources.len(),
+        if sources.len() == 1 { "" } else { "s" }
+    );
+    if stopped > 0 {
+        out.push_str(&format!(" · {stopped} not reading"));
+    }
+    if failing > 0 {
+        out.push_str(&format!(" · {failing} failing"));
+    }
+    out
+}
+
+/// One mapping: what it reads, its state and last result, and how far behind it is.
+fn source_line(
+    m: &crate::store::event_sources::EventSource,
+    s: &crate::store::window::FunctionStats,
+) -> String {
+    let name = m.arn.rsplit([':', '/']).next().unwrap_or(&m.arn);
+    let mut out = format!("{name} · {}", m.state);
+    if m.stopped()
+        && let Some(why) = &m.state_reason
+    {
+        out.push_str(&format!(" ({why})"));
+    }
+    if let Some(r) = &m.last_result {
+        out.push_str(&format!(" · {r}"));
+    }
+    if let Some(b) = &m.backlog {
+        out.push_str(&format!(
+            " · {} waiting, oldest {}",
+            format::count(b.visible.map(|n| n as f64)),
+            format::millis(b.oldest_age_s.map(|s| s * 1000.0))
+        ));
+    }
+    if let Some((dlq, b)) = &m.dead_letter {
+        let dlq = dlq.rsplit(':').next().unwrap_or(dlq);
+        out.push_str(&format!(
+            " · DLQ {dlq} {}",
+            format::count(b.visible.map(|n| n as f64))
+        ));
+    }
+    if m.kind.is_stream() {
+        out.push_str(&format!(
+            " · iterator age {}",
+            format::millis(s.iterator_age_max_ms)
+        ));
+    }
+    out
 }
 
 /// Asynchronous invocation: events queued, lost (and how), the oldest event's wait, and where

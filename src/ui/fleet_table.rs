@@ -12,9 +12,10 @@ use super::format;
 use super::table::{self, ColSpec};
 use super::text::{short_region, truncate};
 use super::theme::Theme;
+use crate::store::event_sources::EventSource;
 use crate::store::health::{Breach, is_stale};
 use crate::store::window::{FleetStats, FunctionStats, ThrottleCause};
-use crate::store::{Function, Metric, MinuteRange};
+use crate::store::{Function, Metric, MinuteRange, Store};
 use crate::view::{SortColumn, TableDrawn, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,13 +35,14 @@ enum Col {
     Capacity,
     AsyncLost,
     AsyncAge,
+    Sources,
     ColdStarts,
     Memory,
     CostPerHour,
     Trend,
 }
 
-const COLUMNS: [ColSpec<Col>; 19] = [
+const COLUMNS: [ColSpec<Col>; 20] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
@@ -128,6 +130,13 @@ const COLUMNS: [ColSpec<Col>; 19] = [
         width: 5,
         priority: 55,
     },
+    // Its event-source mappings: how many, `off` when one stopped, `fail` when one fails.
+    ColSpec {
+        col: Col::Sources,
+        title: "SRC",
+        width: 4,
+        priority: 54,
+    },
     ColSpec {
         col: Col::AsyncAge,
         title: "AGE",
@@ -190,7 +199,7 @@ fn sort_of(col: Col) -> Option<SortColumn> {
         Col::P99 => Some(SortColumn::DurationP99),
         Col::P99OfTimeout => Some(SortColumn::P99OfTimeout),
         Col::Concurrency => Some(SortColumn::Concurrency),
-        Col::Capacity | Col::Alarms | Col::AsyncLost | Col::AsyncAge => None,
+        Col::Capacity | Col::Alarms | Col::AsyncLost | Col::AsyncAge | Col::Sources => None,
         Col::ColdStarts => Some(SortColumn::ColdStarts),
         Col::Memory => Some(SortColumn::MemoryUsed),
         Col::CostPerHour => Some(SortColumn::Cost),
@@ -210,6 +219,12 @@ fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
     format::bars(&values, usize::from(width))
 }
 
+/// The function's event-source mappings (`None`: its region's could not be read).
+fn sources_of<'a>(f: &Function, store: &'a Store) -> Option<&'a [EventSource]> {
+    store.event_sources_in(&f.facts.region, &f.facts.name)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn cell(
     col: Col,
     width: u16,
@@ -217,6 +232,7 @@ fn cell(
     s: &FunctionStats,
     breach: Breach,
     stats: &FleetStats,
+    store: &Store,
     t: &Theme,
 ) -> Cell<'static> {
     let flagged = |on: bool| if on { t.error } else { Style::new() };
@@ -253,6 +269,16 @@ fn cell(
                     || s.reserved.flatten() == Some(0),
             ),
         ),
+        Col::Sources => {
+            let sources = sources_of(f, store);
+            match sources {
+                None => right("–".into(), Style::new()),
+                Some([]) => right(String::new(), Style::new()),
+                Some(ms) if ms.iter().any(|m| m.stopped()) => right("off".into(), t.error),
+                Some(ms) if ms.iter().any(|m| m.failing()) => right("fail".into(), t.error),
+                Some(ms) => right(ms.len().to_string(), Style::new()),
+            }
+        }
         Col::AsyncLost if !f.history.is_async() => right(String::new(), Style::new()),
         Col::AsyncLost => right(format::count(s.async_lost()), flagged(breach.async_lost)),
         Col::AsyncAge if !f.history.is_async() => right(String::new(), Style::new()),
@@ -394,7 +420,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
                     Span::styled("▲", t.error),
                     Span::raw(truncate(&f.facts.name, usize::from(*w).saturating_sub(1))),
                 ])),
-                _ => cell(c.col, *w, f, s, breach, stats, t),
+                _ => cell(c.col, *w, f, s, breach, stats, v.store, t),
             }))
             .style(style)
         });

@@ -155,6 +155,21 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         };
         top.push(part(long, short, t.header));
     }
+    // Consumers that stopped: a disabled or failing mapping is idle, not healthy.
+    let stopped = store.event_sources_in_breach();
+    if stopped > 0 {
+        top.insert(
+            1,
+            part(
+                format!(
+                    "⏸ {stopped} event source{} stopped or failing",
+                    if stopped == 1 { "" } else { "s" }
+                ),
+                format!("⏸ {stopped} src"),
+                t.error,
+            ),
+        );
+    }
     // What is paging: every alarm in ALARM in the watched regions, once any were read.
     if !store.alarms().is_empty() {
         let firing = store
