@@ -338,7 +338,13 @@ fn operation(head: &str, body: &str) -> &'static str {
         .lines()
         .find(|l| l.to_ascii_lowercase().starts_with("x-amz-target:"))
         .unwrap_or_default();
-    if first.contains("/functions/") && first.contains("/event-invoke-config/list") {
+    if first.contains("/event-source-mappings") {
+        "ListEventSourceMappings"
+    } else if target.contains("AmazonSQS.GetQueueAttributes") {
+        "GetQueueAttributes"
+    } else if target.contains("AmazonSQS.GetQueueUrl") {
+        "GetQueueUrl"
+    } else if first.contains("/functions/") && first.contains("/event-invoke-config/list") {
         "ListFunctionEventInvokeConfigs"
     } else if first.contains("/2015-03-31/functions/") && first.contains("/configuration") {
         "GetFunctionConfiguration"

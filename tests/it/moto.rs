@@ -35,6 +35,17 @@ pub fn lambda(region: &str) -> aws_sdk_lambda::Client {
     )
 }
 
+pub fn sqs(region: &str) -> aws_sdk_sqs::Client {
+    aws_sdk_sqs::Client::from_conf(
+        aws_sdk_sqs::Config::builder()
+            .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
+            .region(aws_sdk_sqs::config::Region::new(region.to_string()))
+            .endpoint_url(url())
+            .credentials_provider(credentials())
+            .build(),
+    )
+}
+
 pub fn logs(region: &str) -> aws_sdk_cloudwatchlogs::Client {
     aws_sdk_cloudwatchlogs::Client::from_conf(
         aws_sdk_cloudwatchlogs::Config::builder()
@@ -237,6 +248,18 @@ pub async fn put_metric_with(
     value: f64,
     minutes_ago: impl IntoIterator<Item = i64>,
 ) {
+    put_metric_in(region, "AWS/Lambda", dimensions, metric, value, minutes_ago).await
+}
+
+/// `put_metric_with` in another namespace (`AWS/SQS`: a queue's figures).
+pub async fn put_metric_in(
+    region: &str,
+    namespace: &str,
+    dimensions: &[(&str, &str)],
+    metric: &str,
+    value: f64,
+    minutes_ago: impl IntoIterator<Item = i64>,
+) {
     let function = dimensions.first().map_or("(region)", |d| d.1);
     let now = Utc::now();
     let this_minute = now.timestamp() - now.timestamp().rem_euclid(60);
@@ -266,7 +289,7 @@ pub async fn put_metric_with(
     for chunk in data.chunks(20) {
         cloudwatch(region)
             .put_metric_data()
-            .namespace("AWS/Lambda")
+            .namespace(namespace)
             .set_metric_data(Some(chunk.to_vec()))
             .send()
             .await

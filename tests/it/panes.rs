@@ -16,11 +16,20 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
         let s = screen(&render(&mut app, w, h));
         let first = s.lines().next().unwrap();
         assert!(first.contains(" DEMO "), "{first}");
-        // What pages is said second; the window shortens to make room at 80 columns.
+        // What pages is said right after the problems, then the consumer that stopped; the
+        // rest shortens to make room at 80 columns.
         assert!(
-            first.contains("no problems │ ▲ 2 alarm") && first.contains(" 1h"),
+            first.contains(" │ ▲ 2 alarm") && first.contains(" │ ⏸ 1 ") && first.contains(" 1h"),
             "{first}"
         );
+        if w == 160 {
+            assert!(
+                first.contains(
+                    "no problems │ ▲ 2 alarms in ALARM │ ⏸ 1 event source stopped or failing"
+                ),
+                "{first}"
+            );
+        }
         let totals = s.lines().nth(1).unwrap();
         if w == 160 {
             // Claimed (use plus the demo's reservation and provisioned environments) is
@@ -58,13 +67,25 @@ fn narrow_terminals_keep_region_and_project_columns() {
     }
     let row = line_with(&s, "payments-charge").unwrap();
     assert!(row.contains("use1") && row.contains("payments"), "{row}");
+    // At 160 columns every column is there (regions short); wider, regions are spelt out.
     let wide = screen(&render(&mut demo_app(), 160, 48));
     let header = line_with(&wide, "FUNCTION").unwrap();
-    for col in ["REGION", "AVG", "CONC", "INVOCATIONS"] {
+    for col in [
+        "RGN",
+        "ALM",
+        "AVG",
+        "CONC",
+        "LOST",
+        "SRC",
+        "AGE",
+        "INVOCATIONS",
+    ] {
         assert!(header.contains(col), "{col} in {header}");
     }
+    let wider = screen(&render(&mut demo_app(), 200, 48));
+    assert!(line_with(&wider, "FUNCTION").unwrap().contains("REGION"));
     assert!(
-        line_with(&wide, "payments-charge")
+        line_with(&wider, "payments-charge")
             .unwrap()
             .contains("us-east-1")
     );

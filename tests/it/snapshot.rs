@@ -89,6 +89,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "destination_delivery_failures",
             "dead_letter_target",
             "on_failure_destination",
+            "event_sources",
         ])
     );
     // What pages: checkout-api's error alarm in eu-west-1, and the composite over it.
@@ -200,6 +201,33 @@ fn the_json_has_exactly_the_documented_shape() {
     assert_eq!(
         push["on_failure_destination"],
         "arn:aws:sns:us-east-1:123456789012:notifications-failed"
+    );
+    // What feeds them: the digest's queue was left disabled; the indexer's stream falls behind.
+    let digest = row("notifications-digest", "eu-west-1");
+    assert_eq!(digest["event_sources"][0]["state"], "Disabled");
+    assert!(digest["event_sources"][0]["messages_visible"].as_u64() > Some(10_000));
+    let indexer = &row("search-indexer", "us-east-1")["event_sources"][0];
+    assert_eq!(indexer["kind"], "dynamodb");
+    assert!(
+        indexer["iterator_age_max_ms"].as_f64() > Some(300_000.0),
+        "{indexer}"
+    );
+    assert_eq!(
+        keys(indexer),
+        sorted(vec![
+            "arn",
+            "kind",
+            "uuid",
+            "state",
+            "state_reason",
+            "last_processing_result",
+            "iterator_age_max_ms",
+            "offset_lag_max",
+            "oldest_message_age_s",
+            "messages_visible",
+            "dead_letter_queue",
+            "dead_letter_messages_visible",
+        ])
     );
     let charge = row("payments-charge", "us-east-1");
     assert_eq!(charge["async_events_received"], serde_json::Value::Null);
