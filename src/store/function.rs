@@ -75,6 +75,31 @@ pub struct FunctionFacts {
     pub logging: Logging,
     /// The queue or topic its failed asynchronous events go to (`DeadLetterConfig.TargetArn`).
     pub dead_letter: Option<String>,
+    /// The deployment package's hash (`CodeSha256`): a new one is new code.
+    pub code_sha256: Option<String>,
+    /// Changes with every update of code or configuration (`RevisionId`).
+    pub revision_id: Option<String>,
+}
+
+/// What a deploy changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeployKind {
+    /// New code (`CodeSha256` changed).
+    Code,
+    /// Configuration only: memory, environment, timeout… (`RevisionId` changed, the code did
+    /// not).
+    Config,
+    /// A `LastModified` inside the history when the function was first seen: what changed
+    /// cannot be told.
+    Unknown,
+}
+
+/// A change to a function, seen by the inventory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deploy {
+    pub at: DateTime<Utc>,
+    pub kind: DeployKind,
 }
 
 /// Where a function's logs go and in which format: Lambda's `LoggingConfig` (API Reference,
@@ -268,4 +293,6 @@ pub struct Function {
     pub history: History,
     /// Kept across inventories: it is read apart, function by function.
     pub capacity: Capacity,
+    /// Its deploys inside the history kept, oldest first.
+    pub deploys: Vec<Deploy>,
 }

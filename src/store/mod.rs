@@ -27,7 +27,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 
 pub use function::{
-    Architecture, Capacity, Function, FunctionFacts, FunctionKey, History, Logging, Serving,
+    Architecture, Capacity, Deploy, DeployKind, Function, FunctionFacts, FunctionKey, History,
+    Logging, Serving,
 };
 pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};
@@ -637,23 +638,59 @@ impl Store {
             facts.region = region.to_string();
             sanitize_facts(&mut facts);
             let project = project::project_of(&facts.name, &facts.tags, &self.project_tag);
+            let kept = chrono::Duration::minutes(i64::from(self.retention_minutes));
             match self.index.get(&facts.key()) {
                 Some(&i) => {
                     let f = &mut self.functions[i];
+                    if let Some(d) = deploy_between(&f.facts, &facts) {
+                        f.deploys.push(d);
+                    }
+                    if let Some(newest) = f.deploys.last().map(|d| d.at) {
+                        f.deploys.retain(|d| newest - d.at <= kept);
+                    }
                     f.facts = facts;
                     f.project = project;
                 }
                 None => {
+                    // A change inside the history kept, before it was first seen.
+                    let deploys = facts
+                        .last_modified
+                        .map(|at| Deploy {
+                            at,
+                            kind: DeployKind::Unknown,
+                        })
+                        .into_iter()
+                        .collect();
                     self.index.insert(facts.key(), self.functions.len());
                     self.functions.push(Function {
                         facts,
                         project,
                         history: History::new(self.retention_minutes as usize + 1),
                         capacity: Capacity::default(),
+                        deploys,
                     });
                 }
             }
         }
+    }
+}
+
+/// The deploy that took a function from `old` to `new`, if its code or configuration
+/// changed: at its new `LastModified`.
+fn deploy_between(old: &FunctionFacts, new: &FunctionFacts) -> Option<Deploy> {
+    let at = new.last_modified?;
+    let code = old.code_sha256.is_some() && old.code_sha256 != new.code_sha256;
+    let changed = old.revision_id != new.revision_id || old.last_modified != new.last_modified;
+    match (code, changed) {
+        (true, _) => Some(Deploy {
+            at,
+            kind: DeployKind::Code,
+        }),
+        (false, true) => Some(Deploy {
+            at,
+            kind: DeployKind::Config,
+        }),
+        _ => None,
     }
 }
 
@@ -663,6 +700,8 @@ fn sanitize_facts(facts: &mut FunctionFacts) {
     facts.name = clean_field(&facts.name);
     facts.runtime = facts.runtime.as_deref().map(clean_field);
     facts.dead_letter = facts.dead_letter.as_deref().map(clean_field);
+    facts.code_sha256 = facts.code_sha256.as_deref().map(clean_field);
+    facts.revision_id = facts.revision_id.as_deref().map(clean_field);
     facts.tags = std::mem::take(&mut facts.tags)
         .into_iter()
         .map(|(k, v)| (clean_field(&k), clean_field(&v)))

@@ -44,6 +44,8 @@ fn facts_of(f: &FunctionConfiguration, region: &str) -> FunctionFacts {
         last_modified: f.last_modified().and_then(parse_last_modified),
         arn: f.function_arn().map(str::to_string),
         logging: logging_of(f.function_name().unwrap_or_default(), f.logging_config()),
+        code_sha256: f.code_sha256().map(str::to_string),
+        revision_id: f.revision_id().map(str::to_string),
         dead_letter: f
             .dead_letter_config()
             .and_then(|d| d.target_arn())

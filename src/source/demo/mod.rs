@@ -119,6 +119,13 @@ impl DemoSource {
                 inst.region, inst.name
             )),
             logging: Default::default(),
+            // A deploy is new code: its hash and revision follow the deploy's minute.
+            code_sha256: Some(format!(
+                "{:016x}{:016x}=",
+                inst.id.wrapping_mul(0x9e37_79b9),
+                deployed
+            )),
+            revision_id: Some(format!("rev-{:x}-{deployed:x}", inst.id)),
             // The media pipeline keeps failed uploads' events in a queue.
             dead_letter: (inst.spec.project == "media").then(|| {
                 format!(
