@@ -150,9 +150,21 @@ pub struct FunctionRow {
     pub on_failure_destination: Option<String>,
     /// Its event-source mappings (`[]`: none; `null`: its region's could not be read).
     pub event_sources: Option<Vec<EventSourceRow>>,
+    /// When its code or configuration last changed, RFC 3339, and its code's hash.
+    pub last_modified: Option<String>,
+    pub code_sha256: Option<String>,
+    /// The changes the inventory saw inside the window, oldest first: `{"at", "kind"}` with
+    /// `kind` `"code"`, `"config"`, or `"unknown"` (a change before it was first seen).
+    pub deploys: Vec<DeployRow>,
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct DeployRow {
+    pub at: String,
+    pub kind: crate::store::DeployKind,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -285,6 +297,20 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             event_sources: store
                 .event_sources_in(&f.facts.region, &f.facts.name)
                 .map(|ms| ms.iter().map(|m| event_source_row(m, s)).collect()),
+            last_modified: f
+                .facts
+                .last_modified
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            code_sha256: f.facts.code_sha256.clone(),
+            deploys: f
+                .deploys
+                .iter()
+                .filter(|d| stats.range.contains(Minute::of(d.at)))
+                .map(|d| DeployRow {
+                    at: d.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    kind: d.kind,
+                })
+                .collect(),
             alarms: store
                 .alarms()
                 .get(&f.facts.region)

@@ -14,12 +14,36 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 use super::theme::Theme;
 use crate::store::{Minute, MinuteRange};
 
-/// A moment marked on a chart: an alarm going into ALARM (`firing`), or leaving it.
+/// What a mark on a chart marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// An alarm went into ALARM.
+    AlarmOn,
+    /// An alarm left ALARM.
+    AlarmOff,
+    /// A deploy: new code, or a configuration change.
+    Deploy,
+}
+
+/// A moment marked on a chart with a vertical line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark {
     /// The minute's index in the range.
     pub at: usize,
-    pub firing: bool,
+    pub kind: MarkKind,
+}
+
+/// Marks of `deploys` inside `range`.
+pub fn deploy_marks(deploys: &[crate::store::Deploy], range: MinuteRange) -> Vec<Mark> {
+    deploys
+        .iter()
+        .map(|d| Minute::of(d.at))
+        .filter(|m| range.contains(*m))
+        .map(|m| Mark {
+            at: (m.0 - range.first.0) as usize,
+            kind: MarkKind::Deploy,
+        })
+        .collect()
 }
 
 /// The time a chart spans: its minutes, the first still provisional, a picked one, and
@@ -161,7 +185,11 @@ pub fn render(
             Dataset::default()
                 .marker(theme.chart_marker)
                 .graph_type(GraphType::Line)
-                .style(if m.firing { theme.error } else { theme.ok })
+                .style(match m.kind {
+                    MarkKind::AlarmOn => theme.error,
+                    MarkKind::AlarmOff => theme.ok,
+                    MarkKind::Deploy => theme.key,
+                })
                 .data(points),
         );
     }

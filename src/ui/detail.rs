@@ -25,8 +25,21 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t
         let [a, b] = Layout::horizontal([Constraint::Length(52), Constraint::Fill(1)]).areas(area);
         (a, b)
     } else {
-        // Nine lines of figures (alarms first) inside the border.
-        let [a, b] = Layout::vertical([Constraint::Length(12), Constraint::Fill(1)]).areas(area);
+        // Ten lines of configuration and figures inside the border, and a line for each
+        // figure only some functions have.
+        let range = v.figures.stats().range;
+        let extra = [
+            f.history.is_async(),
+            v.store
+                .event_sources_in(&f.facts.region, &f.facts.name)
+                .is_some_and(|s| !s.is_empty()),
+            since_deploy(f, range).is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count() as u16;
+        let [a, b] =
+            Layout::vertical([Constraint::Length(12 + extra), Constraint::Fill(1)]).areas(area);
         (a, b)
     };
     render_facts(frame, facts_area, v, d, wide, t);
@@ -255,6 +268,9 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             ),
         );
     }
+    if let Some(line) = since_deploy(f, v.figures.stats().range) {
+        figures.insert(1, ("since deploy", line, t.text));
+    }
     let sources = v
         .store
         .event_sources_in(&facts.region, &facts.name)
@@ -326,6 +342,43 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             right,
         );
     }
+}
+
+/// The error rate and p99 since the newest deploy inside the window, beside those of as long
+/// before it: what the deploy did.
+fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String> {
+    use crate::store::{Minute, MinuteRange};
+    let d = f.deploys.last()?;
+    let at = Minute::of(d.at);
+    if !range.contains(at) || at == range.first {
+        return None;
+    }
+    let after = MinuteRange {
+        first: at,
+        last: range.last,
+    };
+    let span = after.len() as i64;
+    let before = MinuteRange {
+        first: at.minus(span),
+        last: at.minus(1),
+    };
+    let (a, b) = (
+        crate::store::window::function_stats(f, after),
+        crate::store::window::function_stats(f, before),
+    );
+    let kind = match d.kind {
+        crate::store::DeployKind::Code => "code",
+        crate::store::DeployKind::Config => "config",
+        crate::store::DeployKind::Unknown => "change",
+    };
+    Some(format!(
+        "{} {kind}: {} err, p99 {} (was {}, {})",
+        d.at.format("%H:%M"),
+        format::percent(a.error_rate),
+        format::millis(a.duration_p99_ms),
+        format::percent(b.error_rate),
+        format::millis(b.duration_p99_ms),
+    ))
 }
 
 /// The mappings in a few words: how many, and those that stopped or fail.
@@ -484,7 +537,12 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
     };
     let count = |v: f64| format::count(Some(v));
     let ms = |v: f64| format::millis(Some(v));
-    let time = chart::Time::of(range, provisional_from);
+    // Where the function was deployed, on every chart.
+    let marks = chart::deploy_marks(&f.deploys, range);
+    let time = chart::Time {
+        marks: &marks,
+        ..chart::Time::of(range, provisional_from)
+    };
     let mut started = vec![Series {
         name: "invocations",
         style: t.chart_started,

@@ -216,7 +216,23 @@ fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
         .series(Metric::Invocations)
         .values(range)
         .collect();
-    format::bars(&values, usize::from(width))
+    let bars = format::bars(&values, usize::from(width));
+    // The newest deploy in the window, as a line across the bars.
+    let Some(at) = f
+        .deploys
+        .iter()
+        .rev()
+        .map(|d| crate::store::Minute::of(d.at))
+        .find(|m| range.contains(*m))
+    else {
+        return bars;
+    };
+    let mut chars: Vec<char> = bars.chars().collect();
+    let col = (at.0 - range.first.0) as usize * chars.len() / range.len().max(1);
+    if let Some(c) = chars.get_mut(col) {
+        *c = '┃';
+    }
+    chars.into_iter().collect()
 }
 
 /// The function's event-source mappings (`None`: its region's could not be read).

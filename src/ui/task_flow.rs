@@ -8,13 +8,23 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
-use super::chart::{self, Mark, Series};
+use super::chart::{self, Mark, MarkKind, Series};
 use super::format;
 use super::theme::Theme;
 use crate::store::alarms::{Transition, transitions};
 use crate::store::{FunctionKey, Minute};
 use crate::view::View;
 use crate::view::figures::FlowScope;
+
+/// The functions the flow adds up.
+fn scoped_functions<'a>(v: &View<'a>) -> impl Iterator<Item = &'a crate::store::Function> + 'a {
+    let scope = v.flow.of.clone();
+    v.store.functions().iter().filter(move |f| match &scope {
+        FlowScope::Fleet => true,
+        FlowScope::Project(p) => f.project == *p,
+        FlowScope::Function(k) => f.facts.is(k),
+    })
+}
 
 /// The alarm transitions of what the flow adds up: every alarm for the fleet (what paged may
 /// watch no function), those watching the project's or the function's otherwise.
@@ -63,9 +73,18 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         .iter()
         .map(|c| Mark {
             at: (Minute::of(c.at).0 - flow.range.first.0) as usize,
-            firing: c.firing,
+            kind: if c.firing {
+                MarkKind::AlarmOn
+            } else {
+                MarkKind::AlarmOff
+            },
         })
         .collect();
+    // Deploys of what the flow adds up, under the alarms' lines.
+    let deploys: Vec<Mark> = scoped_functions(v)
+        .flat_map(|f| chart::deploy_marks(&f.deploys, flow.range))
+        .collect();
+    let marks: Vec<Mark> = deploys.iter().chain(&marks).copied().collect();
     let mut title = vec![
         Span::styled(" Task flow ", t.title),
         Span::styled(
