@@ -9,6 +9,7 @@ mod capacity;
 mod cli;
 mod cost;
 mod demo;
+mod deploys;
 mod event_sources;
 mod fault_proxy;
 mod live;

@@ -90,6 +90,9 @@ fn the_json_has_exactly_the_documented_shape() {
             "dead_letter_target",
             "on_failure_destination",
             "event_sources",
+            "last_modified",
+            "code_sha256",
+            "deploys",
         ])
     );
     // What pages: checkout-api's error alarm in eu-west-1, and the composite over it.
@@ -229,6 +232,11 @@ fn the_json_has_exactly_the_documented_shape() {
             "dead_letter_messages_visible",
         ])
     );
+    // checkout-api changed 6 minutes before the demo's moment: inside the window.
+    let api = row("checkout-api", "eu-west-1");
+    assert_eq!(api["last_modified"], "2026-11-23T03:01:17Z");
+    assert_eq!(api["deploys"][0]["kind"], "unknown", "{api}");
+    assert!(api["code_sha256"].as_str().is_some());
     let charge = row("payments-charge", "us-east-1");
     assert_eq!(charge["async_events_received"], serde_json::Value::Null);
     assert_eq!(charge["dead_letter_target"], serde_json::Value::Null);

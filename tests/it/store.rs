@@ -28,6 +28,8 @@ fn facts(region: &str, name: &str, tags: &[(&str, &str)]) -> FunctionFacts {
         arn: None,
         logging: Default::default(),
         dead_letter: None,
+        code_sha256: None,
+        revision_id: None,
     }
 }
 
