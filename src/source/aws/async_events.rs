@@ -110,3 +110,119 @@ pub async fn on_failure_of(
     found.sort_by_key(|(unqualified, _)| !unqualified);
     Ok(found.into_iter().next().map(|(_, to)| to))
 }
+
+/// How often a function invoked asynchronously that is neither on screen nor losing events
+/// is read: as the sums of functions off screen are (`plan`), so that watching stays cheap.
+const COLD_EVERY: chrono::Duration = chrono::Duration::minutes(10);
+/// A function that lost events this recently is read every poll.
+const HOT_MINUTES: i64 = 15;
+
+/// Which asynchronous functions a poll reads: those on screen and those losing events every
+/// poll, the others every ten minutes.
+#[derive(Debug, Default)]
+pub struct Plan {
+    watched: BTreeSet<String>,
+    /// The newest minute each lost events in, among what was read.
+    lost_in: std::collections::HashMap<String, Minute>,
+    read_at: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>>,
+    settled: std::collections::HashMap<String, Minute>,
+}
+
+impl Plan {
+    pub fn watch(&mut self, names: impl Iterator<Item = String>) {
+        self.watched = names.collect();
+    }
+
+    /// The functions of `all` due at `now`, and the oldest settled minute among them (`None`:
+    /// one was never read).
+    pub fn due(
+        &self,
+        all: &[String],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> (Vec<String>, Option<Minute>) {
+        let current = Minute::of(now);
+        let hot = |f: &String| {
+            self.watched.contains(f)
+                || self
+                    .lost_in
+                    .get(f)
+                    .is_some_and(|m| current.0 - m.0 <= HOT_MINUTES)
+        };
+        let due: Vec<String> = all
+            .iter()
+            .filter(|f| {
+                hot(f)
+                    || self
+                        .read_at
+                        .get(*f)
+                        .is_none_or(|at| now - *at >= COLD_EVERY)
+            })
+            .cloned()
+            .collect();
+        let oldest = due
+            .iter()
+            .map(|f| self.settled.get(f).copied())
+            .min()
+            .flatten();
+        (due, oldest)
+    }
+
+    /// What a read of `functions` at `now` gave, settled up to `settled`.
+    pub fn read(
+        &mut self,
+        functions: &[String],
+        updates: &[MetricUpdate],
+        now: chrono::DateTime<chrono::Utc>,
+        settled: Minute,
+    ) {
+        for f in functions {
+            self.read_at.insert(f.clone(), now);
+            self.settled.insert(f.clone(), settled);
+        }
+        for u in updates {
+            let lost = matches!(
+                u.metric,
+                Metric::AsyncDropped | Metric::DeadLetterErrors | Metric::DestinationFailures
+            );
+            let newest = u
+                .points
+                .iter()
+                .filter(|(_, v)| lost && v.is_some_and(|x| x > 0.0))
+                .map(|(m, _)| *m)
+                .max();
+            if let Some(m) = newest {
+                let e = self.lost_in.entry(u.key.name.clone()).or_insert(m);
+                *e = (*e).max(m);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn functions_on_screen_or_losing_events_are_read_every_poll_the_others_every_ten_minutes() {
+        let all: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let mut plan = Plan::default();
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 4, 3, 0, 0).unwrap();
+        let (due, oldest) = plan.due(&all, t0);
+        assert_eq!((due.len(), oldest), (3, None), "all, the first time, whole");
+        let lost = MetricUpdate {
+            key: crate::store::FunctionKey::new("r", "b"),
+            metric: Metric::AsyncDropped,
+            points: vec![(Minute::of(t0).minus(3), Some(2.0))],
+            settled: None,
+        };
+        plan.read(&all, &[lost], t0, Minute::of(t0).minus(3));
+        plan.watch(["a".to_string()].into_iter());
+        let later = t0 + chrono::Duration::minutes(1);
+        let (due, oldest) = plan.due(&all, later);
+        assert_eq!(due, ["a", "b"], "on screen, and losing events");
+        assert_eq!(oldest, Some(Minute::of(t0).minus(3)));
+        let (due, _) = plan.due(&all, t0 + chrono::Duration::minutes(10));
+        assert_eq!(due, ["a", "b", "c"], "the rest every ten minutes");
+    }
+}

@@ -69,7 +69,7 @@ pub struct RegionSource {
     /// The functions invoked asynchronously (learnt with the inventory), and the newest
     /// minute of their queue figures fetched once settled.
     async_functions: Vec<String>,
-    async_settled: Option<Minute>,
+    async_plan: super::async_events::Plan,
     /// Where the next inventory goes on reading their event-invoke configurations, and
     /// whether an inventory has just asked for it.
     on_failure_next: usize,
@@ -114,7 +114,7 @@ impl RegionSource {
             capacity,
             provisioned_settled: None,
             async_functions: Vec::new(),
-            async_settled: None,
+            async_plan: Default::default(),
             on_failure_next: 0,
             on_failure_due: false,
             who,
@@ -311,17 +311,17 @@ impl RegionSource {
         local: DateTime<Utc>,
         events: &mut Vec<SourceEvent>,
     ) {
-        if self.async_functions.is_empty() {
+        let now = self.clock.now(local);
+        let (due, oldest) = self.async_plan.due(&self.async_functions, now);
+        if due.is_empty() {
             return;
         }
-        let range = self.since(self.async_settled, current);
+        let range = self.since(oldest, current);
         let cw = &self.clients.cloudwatch;
-        let fetched =
-            super::async_events::fetch(cw, &self.region, &self.async_functions, range, settled)
-                .await;
+        let fetched = super::async_events::fetch(cw, &self.region, &due, range, settled).await;
         match fetched {
             Ok(updates) => {
-                self.async_settled = Some(settled);
+                self.async_plan.read(&due, &updates, now, settled);
                 events.extend(updates.into_iter().map(SourceEvent::Metrics));
                 events.push(self.resolved("async"));
             }
@@ -523,7 +523,12 @@ impl Source for RegionSource {
     }
 
     fn watch(&mut self, on_screen: &[crate::store::FunctionKey]) {
-        let mine = on_screen.iter().filter(|k| k.region == self.region);
-        self.planner.watch(mine.map(|k| k.name.clone()));
+        let mine: Vec<String> = on_screen
+            .iter()
+            .filter(|k| k.region == self.region)
+            .map(|k| k.name.clone())
+            .collect();
+        self.async_plan.watch(mine.iter().cloned());
+        self.planner.watch(mine.into_iter());
     }
 }
