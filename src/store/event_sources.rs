@@ -85,6 +85,19 @@ pub struct EventSource {
 }
 
 impl EventSource {
+    /// The queue, stream or table in a word: `orders` of `arn:aws:sqs:…:orders`, `catalog` of
+    /// `…:table/catalog/stream/…`, `payments-ledger` of `…:stream/payments-ledger`.
+    pub fn name(&self) -> &str {
+        let arn = self.arn.as_str();
+        if let Some((_, rest)) = arn.split_once(":table/") {
+            return rest.split('/').next().unwrap_or(rest);
+        }
+        if let Some((_, rest)) = arn.split_once(":stream/") {
+            return rest.split('/').next().unwrap_or(rest);
+        }
+        arn.rsplit(':').next().unwrap_or(arn)
+    }
+
     /// Not reading: disabled, or on its way to or from it.
     pub fn stopped(&self) -> bool {
         self.state != "Enabled"
@@ -132,6 +145,12 @@ mod tests {
             dead_letter: None,
         };
         assert!(!m.breach());
+        m.arn = "arn:aws:dynamodb:us-east-1:1:table/catalog/stream/2026-09-01T00:00:00.000".into();
+        assert_eq!(m.name(), "catalog");
+        m.arn = "arn:aws:kinesis:us-east-1:1:stream/payments-ledger".into();
+        assert_eq!(m.name(), "payments-ledger");
+        m.arn = "arn:aws:sqs:us-east-1:1:orders".into();
+        assert_eq!(m.name(), "orders");
         m.last_result = Some("PROBLEM: Function call failed".into());
         assert!(m.failing() && m.breach());
         m.last_result = Some("No records processed".into());

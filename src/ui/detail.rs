@@ -404,8 +404,7 @@ fn source_line(
     m: &crate::store::event_sources::EventSource,
     s: &crate::store::window::FunctionStats,
 ) -> String {
-    let name = m.arn.rsplit([':', '/']).next().unwrap_or(&m.arn);
-    let mut out = format!("{name} · {}", m.state);
+    let mut out = format!("{} · {}", m.name(), m.state);
     if m.stopped()
         && let Some(why) = &m.state_reason
     {
@@ -418,7 +417,11 @@ fn source_line(
         out.push_str(&format!(
             " · {} waiting, oldest {}",
             format::count(b.visible.map(|n| n as f64)),
-            format::millis(b.oldest_age_s.map(|s| s * 1000.0))
+            match b.oldest_age_s {
+                None => format::UNKNOWN.to_string(),
+                Some(s) if s < 3600.0 => format::millis(Some(s * 1000.0)),
+                Some(s) => format::age(s as i64),
+            }
         ));
     }
     if let Some((dlq, b)) = &m.dead_letter {

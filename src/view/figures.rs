@@ -164,9 +164,16 @@ fn sorted_order(store: &Store, stats: &FleetStats, q: &Query) -> Vec<usize> {
         (&fns[a].facts.name, &fns[a].facts.region).cmp(&(&fns[b].facts.name, &fns[b].facts.region))
     };
     // The default sort (most errors first) puts what is paging first: rows with an alarm in
-    // ALARM, however few their errors.
+    // ALARM, however few their errors; then consumers that stopped, idle as they look.
     let paging_first = q.sort == SortColumn::Errors && q.descending;
-    let paging = |i: usize| stats.functions[i].alarms_firing.is_some_and(|n| n > 0);
+    let paging = |i: usize| {
+        let s = &stats.functions[i];
+        match (s.alarms_firing, s.sources_in_breach) {
+            (Some(n), _) if n > 0 => 2,
+            (_, Some(n)) if n > 0 => 1,
+            _ => 0,
+        }
+    };
     order.sort_by(|&a, &b| {
         if paging_first && paging(a) != paging(b) {
             return paging(b).cmp(&paging(a));
