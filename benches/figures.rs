@@ -218,10 +218,55 @@ async fn create_functions(url: &str, region: &str, n: usize) {
     }
 }
 
-/// Requests and billed metrics of each one-minute poll of a region of `n` functions, 40 on
-/// screen: the first poll, then each of the hour after it.
-async fn api_economy_of(url: &str, region: &str, n: usize) -> (u64, u64, Vec<(u64, u64)>) {
+/// One function in ten receives asynchronous events: it publishes `AsyncEventsReceived`, so
+/// ListMetrics finds it and its queue figures are read.
+async fn seed_async(url: &str, region: &str, n: usize) {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+    let config = aws_sdk_cloudwatch::Config::builder()
+        .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+        .region(aws_sdk_cloudwatch::config::Region::new(region.to_string()))
+        .endpoint_url(url)
+        .credentials_provider(aws_sdk_cloudwatch::config::Credentials::for_tests())
+        .build();
+    let cw = aws_sdk_cloudwatch::Client::from_conf(config);
+    let now = Utc::now().timestamp();
+    let data: Vec<MetricDatum> = (0..n)
+        .step_by(10)
+        .map(|i| {
+            MetricDatum::builder()
+                .metric_name("AsyncEventsReceived")
+                .dimensions(
+                    Dimension::builder()
+                        .name("FunctionName")
+                        .value(format!("fn-{i:05}"))
+                        .build(),
+                )
+                .timestamp(aws_smithy_types::DateTime::from_secs(now - 120))
+                .value(5.0)
+                .build()
+        })
+        .collect();
+    for chunk in data.chunks(20) {
+        cw.put_metric_data()
+            .namespace("AWS/Lambda")
+            .set_metric_data(Some(chunk.to_vec()))
+            .send()
+            .await
+            .expect("PutMetricData");
+    }
+}
+
+/// What each one-minute poll of a region of `n` functions asks, 40 on screen: the first
+/// poll, then each of the hour after it, as (requests, billed metrics, dollars). Its metrics,
+/// alarms and event sources are polled (the REPORT and capacity reads are sources of their
+/// own, not counted here).
+async fn api_economy_of(
+    url: &str,
+    region: &str,
+    n: usize,
+) -> ((u64, u64, f64), Vec<(u64, u64, f64)>) {
     create_functions(url, region, n).await;
+    seed_async(url, region, n).await;
     let account = lambdatop::source::aws::connect(&lambdatop::source::aws::AwsOptions {
         profile: None,
         regions: vec![region.to_string()],
@@ -229,18 +274,35 @@ async fn api_economy_of(url: &str, region: &str, n: usize) -> (u64, u64, Vec<(u6
     })
     .await
     .expect("connect to moto");
-    let mut source = account
-        .sources(
-            DEFAULT_CADENCE,
-            StdDuration::from_secs(300),
-            DEFAULT_RETENTION_MINUTES,
-        )
-        .remove(0);
+    let mut all = account.sources(
+        DEFAULT_CADENCE,
+        StdDuration::from_secs(300),
+        DEFAULT_RETENTION_MINUTES,
+    );
+    let names = [
+        format!("aws {region}"),
+        format!("alarms {region}"),
+        format!("event sources {region}"),
+    ];
+    let mut others: Vec<Box<dyn lambdatop::source::Source>> = Vec::new();
+    let mut source = None;
+    for s in all.drain(..) {
+        if s.name() == names[0] {
+            source = Some(s);
+        } else if names[1..].iter().any(|n| n == s.name()) {
+            others.push(s);
+        }
+    }
+    let mut source = source.expect("the region's source");
     let start = Utc::now();
     let mut polls = Vec::new();
     let mut before = account.usage.snapshot();
     for minute in 0..=60 {
-        let events = source.poll(start + Duration::minutes(minute)).await;
+        let at = start + Duration::minutes(minute);
+        let events = source.poll(at).await;
+        for o in &mut others {
+            o.poll(at).await;
+        }
         if minute == 0 {
             // The rows on screen, as the app reports them after its first frame.
             let mut names: Vec<String> = events
@@ -265,11 +327,12 @@ async fn api_economy_of(url: &str, region: &str, n: usize) -> (u64, u64, Vec<(u6
         polls.push((
             after.requests() - before.requests(),
             after.metrics() - before.metrics(),
+            after.est_cost_usd() - before.est_cost_usd(),
         ));
         before = after;
     }
-    let (first_requests, first_metrics) = polls[0];
-    (first_requests, first_metrics, polls.split_off(1))
+    let first = polls[0];
+    (first, polls.split_off(1))
 }
 
 fn api_economy() {
@@ -287,20 +350,22 @@ fn api_economy() {
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     for (region, n) in [("eu-west-3", 1_000), ("ap-southeast-2", 10_000)] {
-        let (requests, metrics, rest) = runtime.block_on(api_economy_of(&url, region, n));
+        let ((requests, metrics, _), rest) = runtime.block_on(api_economy_of(&url, region, n));
         let hour = &rest[..];
-        let sum = |f: fn(&(u64, u64)) -> u64| hour.iter().map(f).sum::<u64>();
-        let max = |f: fn(&(u64, u64)) -> u64| hour.iter().map(f).max().unwrap_or(0);
+        let sum = |f: fn(&(u64, u64, f64)) -> u64| hour.iter().map(f).sum::<u64>();
+        let max = |f: fn(&(u64, u64, f64)) -> u64| hour.iter().map(f).max().unwrap_or(0);
         let hour_metrics = sum(|p| p.1);
+        let hour_usd: f64 = hour.iter().map(|p| p.2).sum();
         println!(
-            "{n:>6} functions: first poll {requests} requests / {metrics} metrics; \
-             then per refresh {:.1} requests / {:.0} metrics on average (at most {} / {}); \
-             {hour_metrics} metrics an hour = ${:.2}/h",
+            "{n:>6} functions ({} invoked asynchronously): first poll {requests} requests / \
+             {metrics} metrics; then per refresh {:.1} requests / {:.0} metrics on average (at \
+             most {} / {}); {hour_metrics} metrics and {} requests an hour = ${hour_usd:.2}/h",
+            n.div_ceil(10),
             sum(|p| p.0) as f64 / 60.0,
             hour_metrics as f64 / 60.0,
             max(|p| p.0),
             max(|p| p.1),
-            hour_metrics as f64 * lambdatop::store::pricing::USD_PER_METRIC,
+            sum(|p| p.0),
         );
     }
 }
