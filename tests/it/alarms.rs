@@ -13,8 +13,7 @@ use aws_sdk_cloudwatch::types::{
 use serde_json::Value;
 
 use crate::fault_proxy::{Composite, Fault, FaultProxy};
-use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
-use crate::pty::Pty;
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric, row, snapshot_json};
 use crate::support::line_with;
 
 const REGION: &str = "ap-southeast-4";
@@ -54,30 +53,6 @@ async fn set_state(name: &str, state: StateValue, reason: &str) {
         .send()
         .await
         .expect("SetAlarmState");
-}
-
-fn snapshot(endpoint: &str) -> Value {
-    let out = moto::lambdatop(
-        endpoint,
-        &[
-            "snapshot", "--format", "json", "--window", "15m", "--region", REGION,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "snapshot failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn row<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == name)
-        .unwrap_or_else(|| panic!("{name} in {v}"))
 }
 
 fn names(v: &Value) -> Vec<String> {
@@ -173,7 +148,7 @@ async fn alarms_in_alarm_are_mapped_to_their_functions_shown_and_printed() {
         since: "2026-12-04T01:58:00Z".into(),
     });
 
-    let v = snapshot(&proxy.url);
+    let v = snapshot_json(&proxy.url, REGION, &[]);
     // The top-level list: every alarm in ALARM, watching a function or not.
     let alarms = v["alarms"].as_array().expect("alarms read");
     let by_name = |n: &str| {
@@ -231,14 +206,7 @@ async fn alarms_in_alarm_are_mapped_to_their_functions_shown_and_printed() {
 
     // The same account in a terminal: the header counts them, the rows are marked and come
     // first, `a` lists them, Enter goes to the function.
-    let mut env = moto::env(&proxy.url);
-    env.push(("TERM".into(), "xterm-256color".into()));
-    let mut tui = Pty::spawn(
-        &["--region", REGION, "--window", "15m", "--interval", "5"],
-        &env,
-        120,
-        36,
-    );
+    let mut tui = moto::dashboard(&proxy.url, REGION, 120, 36);
     let wait = Duration::from_secs(40);
     let screen = tui
         .wait_for(wait, |s| {
@@ -290,7 +258,7 @@ async fn alarms_in_alarm_are_mapped_to_their_functions_shown_and_printed() {
 
     // Alarms that cannot be read are unknown, not none; the figures stay.
     proxy.inject("DescribeAlarms", Fault::AccessDenied, None);
-    let v = snapshot(&proxy.url);
+    let v = snapshot_json(&proxy.url, REGION, &[]);
     assert_eq!(v["alarms"], Value::Null, "{}", v["alarms"]);
     assert_eq!(row(&v, "alm-failing")["alarms"], Value::Null);
     assert_eq!(

@@ -13,20 +13,10 @@ use aws_sdk_lambda::types::{DestinationConfig, OnFailure};
 use serde_json::Value;
 
 use crate::fault_proxy::FaultProxy;
-use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
-use crate::pty::Pty;
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric, row, snapshot_json};
 use crate::support::line_with;
 
 const REGION: &str = "ap-southeast-4";
-
-fn row<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == name)
-        .unwrap_or_else(|| panic!("{name} in {v}"))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lost_and_ageing_events_are_read_for_the_functions_that_have_them() {
@@ -62,18 +52,7 @@ async fn lost_and_ageing_events_are_read_for_the_functions_that_have_them() {
         serde_json::json!({ "TargetArn": dlq }),
     );
 
-    let out = moto::lambdatop(
-        &proxy.url,
-        &[
-            "snapshot", "--format", "json", "--window", "15m", "--region", REGION,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = snapshot_json(&proxy.url, REGION, &[]);
     let t = row(&v, "evt-thumbnailer");
     // Twelve minutes of each.
     assert_eq!(t["async_events_received"], 360);
@@ -118,14 +97,7 @@ async fn lost_and_ageing_events_are_read_for_the_functions_that_have_them() {
     );
 
     // In a terminal: the row breaches, with its lost events and the oldest event's wait.
-    let mut env = moto::env(&proxy.url);
-    env.push(("TERM".into(), "xterm-256color".into()));
-    let tui = Pty::spawn(
-        &["--region", REGION, "--window", "15m", "--interval", "5"],
-        &env,
-        160,
-        48,
-    );
+    let tui = moto::dashboard(&proxy.url, REGION, 160, 48);
     let screen = tui
         .wait_for(Duration::from_secs(40), |s| {
             line_with(s, "evt-thumbnailer").is_some_and(|r| r.contains(" 36 "))

@@ -5,30 +5,8 @@
 use serde_json::Value;
 
 use crate::fault_proxy::{Fault, FaultProxy};
-use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
-
-fn snapshot_json(endpoint: &str, region: &str, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "snapshot", "--format", "json", "--window", "15m", "--region", region,
-    ];
-    args.extend_from_slice(extra);
-    let out = moto::lambdatop(endpoint, &args);
-    assert!(
-        out.status.success(),
-        "snapshot failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn function<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == name)
-        .unwrap_or_else(|| panic!("{name} in {v}"))
-}
+use crate::moto::row as function;
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric, snapshot_json};
 
 /// The `problems` of a snapshot, as their messages.
 fn problem_messages(v: &Value) -> Vec<&str> {

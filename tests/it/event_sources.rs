@@ -13,8 +13,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::Value;
 
 use crate::fault_proxy::FaultProxy;
-use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
-use crate::pty::Pty;
+use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric, row, snapshot_json};
 use crate::support::line_with;
 
 const REGION: &str = "ap-southeast-4";
@@ -56,15 +55,6 @@ async fn map(function: &str, queue_arn: &str, enabled: bool) {
         .expect("CreateEventSourceMapping");
 }
 
-fn row<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == name)
-        .unwrap_or_else(|| panic!("{name} in {v}"))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stopped_consumer_breaches_and_each_queue_shows_its_backlog() {
     for name in ["src-worker", "src-paused", "src-idle"] {
@@ -103,18 +93,7 @@ async fn a_stopped_consumer_breaches_and_each_queue_shows_its_backlog() {
     .await;
 
     let proxy = FaultProxy::start(&moto::url());
-    let out = moto::lambdatop(
-        &proxy.url,
-        &[
-            "snapshot", "--format", "json", "--window", "15m", "--region", REGION,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = snapshot_json(&proxy.url, REGION, &[]);
     let worker = &row(&v, "src-worker")["event_sources"];
     assert_eq!(worker.as_array().map(Vec::len), Some(1), "{worker}");
     let m = &worker[0];
@@ -139,14 +118,7 @@ async fn a_stopped_consumer_breaches_and_each_queue_shows_its_backlog() {
 
     // In a terminal: the header counts the stopped consumer, its row says `off` and breaches
     // though it is idle; the detail lists the queue with its backlog.
-    let mut env = moto::env(&proxy.url);
-    env.push(("TERM".into(), "xterm-256color".into()));
-    let mut tui = Pty::spawn(
-        &["--region", REGION, "--window", "15m", "--interval", "5"],
-        &env,
-        160,
-        48,
-    );
+    let mut tui = moto::dashboard(&proxy.url, REGION, 160, 48);
     let screen = tui
         .wait_for(Duration::from_secs(40), |s| {
             s.contains("1 event source stopped or failing")

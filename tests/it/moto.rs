@@ -336,3 +336,42 @@ pub fn env(endpoint: &str) -> Vec<(String, String)> {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect()
 }
+
+/// `lambdatop snapshot --format json --window 15m --region REGION` (and `extra`) against
+/// `endpoint`, which must succeed.
+pub fn snapshot_json(endpoint: &str, region: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "snapshot", "--format", "json", "--window", "15m", "--region", region,
+    ];
+    args.extend_from_slice(extra);
+    let out = lambdatop(endpoint, &args);
+    assert!(
+        out.status.success(),
+        "snapshot failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The row of function `name` in a snapshot's JSON.
+pub fn row<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    v["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {v}"))
+}
+
+/// The live dashboard on `region` through `endpoint`, polling every 5 s, in a `cols`×`rows`
+/// pseudo-terminal.
+pub fn dashboard(endpoint: &str, region: &str, cols: u16, rows: u16) -> crate::pty::Pty {
+    let mut env = env(endpoint);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    crate::pty::Pty::spawn(
+        &["--region", region, "--window", "15m", "--interval", "5"],
+        &env,
+        cols,
+        rows,
+    )
+}
