@@ -88,6 +88,8 @@ pub struct App {
     drawn: Drawn,
     now: DateTime<Utc>,
     outbox: Vec<Control>,
+    /// The function whose detail last asked for its versions (`None`: no detail open).
+    inspected: Option<FunctionKey>,
     quit: bool,
 }
 
@@ -114,6 +116,7 @@ impl App {
             drawn: Drawn::default(),
             now,
             outbox: Vec::new(),
+            inspected: None,
             quit: false,
         };
         app.recompute();
@@ -248,5 +251,14 @@ impl App {
         self.keep_project_in_view();
         self.keep_alarm_in_view();
         self.logs.follow_store(&self.store, &self.screen);
+        // A detail that opens asks for the function's versions and aliases, once.
+        match &self.screen {
+            Screen::Detail(k) if self.inspected.as_ref() != Some(k) => {
+                self.outbox.push(Control::Inspect(k.clone()));
+                self.inspected = Some(k.clone());
+            }
+            Screen::Detail(_) => {}
+            _ => self.inspected = None,
+        }
     }
 }

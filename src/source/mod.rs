@@ -71,6 +71,8 @@ pub enum Control {
     PollNow,
     /// Follow these functions' logs (`None`: stop).
     Tail(Option<TailTarget>),
+    /// Read this function's versions and aliases: its detail is open.
+    Inspect(FunctionKey),
 }
 
 /// A poller: the runner calls `poll` at its cadence and on demand.
@@ -105,7 +107,7 @@ pub trait Source: Send + 'static {
                 self.forget_cached();
                 true
             }
-            Control::Tail(_) => false,
+            Control::Tail(_) | Control::Inspect(_) => false,
         }
     }
 

@@ -528,6 +528,7 @@ impl Source for TailSource {
                 true
             }
             Control::PollNow => true,
+            Control::Inspect(_) => false,
         }
     }
 }

@@ -125,6 +125,11 @@ pub enum SourceEvent {
         by_function:
             Box<std::collections::BTreeMap<String, Vec<super::event_sources::EventSource>>>,
     },
+    /// A function's versions and aliases, and each routed version's figures.
+    Versions {
+        key: FunctionKey,
+        versions: Box<super::versions::Versions>,
+    },
     /// Where a function's failed asynchronous events go (an on-failure destination; `None`:
     /// none configured).
     OnFailure {

@@ -295,4 +295,6 @@ pub struct Function {
     pub capacity: Capacity,
     /// Its deploys inside the history kept, oldest first.
     pub deploys: Vec<Deploy>,
+    /// Its versions and aliases, once its detail asked for them.
+    pub versions: Option<Box<super::versions::Versions>>,
 }

@@ -20,6 +20,7 @@ mod problems;
 pub mod project;
 mod series;
 pub mod usage;
+pub mod versions;
 pub mod window;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -541,6 +542,28 @@ impl Store {
                 self.event_sources.insert(region, by_function);
                 Changed::Figures
             }
+            SourceEvent::Versions { key, versions } => {
+                let Some(&i) = self.index.get(&key) else {
+                    return Changed::Nothing;
+                };
+                let mut versions = versions;
+                for v in &mut versions.versions {
+                    v.version = clean_field(&v.version);
+                    v.code_sha256 = v.code_sha256.as_deref().map(clean_field);
+                }
+                for a in &mut versions.aliases {
+                    a.name = clean_field(&a.name);
+                    for (v, _) in &mut a.routes {
+                        *v = clean_field(v);
+                    }
+                }
+                for e in &mut versions.executed {
+                    e.alias = clean_field(&e.alias);
+                    e.version = clean_field(&e.version);
+                }
+                self.functions[i].versions = Some(versions);
+                Changed::Status
+            }
             SourceEvent::OnFailure { key, destination } => {
                 let Some(&i) = self.index.get(&key) else {
                     return Changed::Nothing;
@@ -668,6 +691,7 @@ impl Store {
                         history: History::new(self.retention_minutes as usize + 1),
                         capacity: Capacity::default(),
                         deploys,
+                        versions: None,
                     });
                 }
             }

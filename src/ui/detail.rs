@@ -321,6 +321,7 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
                 Span::styled(source_line(m, s), flag(m.breach())),
             ]));
         }
+        lines.extend(version_lines(f, v, t));
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
@@ -379,6 +380,75 @@ fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String
         format::percent(b.error_rate),
         format::millis(b.duration_p99_ms),
     ))
+}
+
+/// Its versions, and where each alias routes with each routed version's last hour: read when
+/// the detail opens.
+fn version_lines<'a>(f: &Function, v: &View, t: &Theme) -> Vec<Line<'a>> {
+    let label = |k: &str| Span::styled(format!("{k:>12} "), t.muted);
+    let Some(vs) = &f.versions else {
+        return vec![Line::from(vec![
+            label("versions"),
+            Span::styled("reading…", t.muted),
+        ])];
+    };
+    let mut out = Vec::new();
+    let listed: Vec<String> = vs
+        .versions
+        .iter()
+        .map(|x| match x.last_modified {
+            Some(at) => format!(
+                "{} ({} ago)",
+                x.version,
+                format::age((v.now - at).num_seconds())
+            ),
+            None => x.version.clone(),
+        })
+        .collect();
+    out.push(Line::from(vec![
+        label("versions"),
+        Span::styled(
+            if listed.is_empty() {
+                "none published ($LATEST only)".to_string()
+            } else {
+                listed.join(", ")
+            },
+            t.text,
+        ),
+    ]));
+    for a in &vs.aliases {
+        let routes: Vec<String> = a
+            .routes
+            .iter()
+            .map(|(version, share)| {
+                let figures = vs
+                    .executed
+                    .iter()
+                    .find(|e| e.alias == a.name && e.version == *version)
+                    .map(|e| {
+                        format!(
+                            " ({} inv, {} err, {})",
+                            format::count(e.invocations),
+                            format::percent(e.error_rate()),
+                            format::millis(e.duration_avg_ms)
+                        )
+                    })
+                    .unwrap_or_default();
+                format!("{version} {}{figures}", format::percent(Some(*share)))
+            })
+            .collect();
+        out.push(Line::from(vec![
+            label("alias"),
+            Span::styled(format!("{} → {}", a.name, routes.join(" · ")), t.text),
+        ]));
+    }
+    if !vs.executed.is_empty() {
+        out.push(Line::from(vec![
+            label(""),
+            Span::styled("figures by executed version, last hour", t.muted),
+        ]));
+    }
+    out
 }
 
 /// The mappings in a few words: how many, and those that stopped or fail.

@@ -114,3 +114,124 @@ async fn new_code_and_configuration_changes_are_told_apart() {
         .collect();
     assert_eq!(kinds, ["unknown", "code", "config"], "{row}");
 }
+
+/// The detail of a function behind a weighted alias (a canary: 10 % on the new version) reads
+/// its versions and aliases when it opens (ListVersionsByFunction, ListAliases with
+/// `RoutingConfig.AdditionalVersionWeights`, Lambda API Reference) and splits its errors by
+/// `ExecutedVersion` (the dimension CloudWatch adds to invocations through an alias, Lambda
+/// Developer Guide, *Types of metrics*): the new version fails, the old one does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_detail_splits_errors_by_the_version_an_alias_ran() {
+    use aws_sdk_lambda::types::AliasRoutingConfiguration;
+    use lambdatop::app::{Action, App, AppOptions, Screen};
+    use lambdatop::source::Control;
+    use lambdatop::ui::theme::Theme;
+
+    let region = "ap-southeast-4";
+    create_function(region, &Spec::new("ver-api")).await;
+    let lambda = moto::lambda(region);
+    let v1 = lambda
+        .publish_version()
+        .function_name("ver-api")
+        .send()
+        .await
+        .expect("PublishVersion 1");
+    lambda
+        .update_function_code()
+        .function_name("ver-api")
+        .zip_file(Blob::new(OTHER_ZIP.to_vec()))
+        .send()
+        .await
+        .expect("UpdateFunctionCode");
+    let v2 = lambda
+        .publish_version()
+        .function_name("ver-api")
+        .send()
+        .await
+        .expect("PublishVersion 2");
+    let (v1, v2) = (
+        v1.version().unwrap().to_string(),
+        v2.version().unwrap().to_string(),
+    );
+    lambda
+        .create_alias()
+        .function_name("ver-api")
+        .name("live")
+        .function_version(&v1)
+        .routing_config(
+            AliasRoutingConfiguration::builder()
+                .additional_version_weights(&v2, 0.1)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateAlias");
+    let minutes = 2..=13;
+    for (version, invocations, errors) in [(&v1, 90.0, 0.0), (&v2, 10.0, 4.0)] {
+        let dims = [
+            ("FunctionName", "ver-api"),
+            ("Resource", "ver-api:live"),
+            ("ExecutedVersion", version.as_str()),
+        ];
+        moto::put_metric_with(region, &dims, "Invocations", invocations, minutes.clone()).await;
+        moto::put_metric_with(region, &dims, "Errors", errors, minutes.clone()).await;
+    }
+
+    let account = account_at(&moto::url(), region);
+    let mut sources = account.sources(
+        std::time::Duration::from_secs(60),
+        std::time::Duration::from_secs(300),
+        180,
+    );
+    let now = Utc::now();
+    let mut store = empty_store();
+    for s in sources
+        .iter_mut()
+        .filter(|s| s.name() == format!("aws {region}"))
+    {
+        store.apply_all(s.poll(now).await);
+    }
+    let key = FunctionKey::new(region, "ver-api");
+    let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
+    app.fleet.selected = Some(key.clone());
+    app.update(Action::OpenDetail);
+    assert_eq!(app.screen, Screen::Detail(key.clone()));
+    let controls = app.take_controls();
+    assert!(
+        controls.contains(&Control::Inspect(key.clone())),
+        "{controls:?}"
+    );
+    let versions = sources
+        .iter_mut()
+        .find(|s| s.name() == format!("versions {region}"))
+        .unwrap();
+    assert!(
+        versions.control(&Control::Inspect(key.clone())),
+        "read at once"
+    );
+    app.store.apply_all(versions.poll(now).await);
+    let read = app
+        .store
+        .function(&key)
+        .unwrap()
+        .versions
+        .clone()
+        .expect("versions read");
+    let listed: Vec<&str> = read.versions.iter().map(|v| v.version.as_str()).collect();
+    assert_eq!(listed, [v2.as_str(), v1.as_str()], "the newest first");
+    assert_eq!(read.aliases[0].routes[0].0, v1);
+    assert!((read.aliases[0].routes[1].1 - 0.1).abs() < 1e-9);
+    let of = |v: &str| read.executed.iter().find(|e| e.version == v).unwrap();
+    assert_eq!(of(&v1).errors, Some(0.0));
+    assert_eq!(of(&v2).invocations, Some(120.0));
+    assert_eq!(of(&v2).errors, Some(48.0));
+
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    lambdatop::app::frame::draw_all(&mut terminal, &mut app).unwrap();
+    let s = crate::support::screen(&terminal);
+    assert!(
+        s.contains(&format!("live → {v1} 90% (1.1k inv, 0% err,")),
+        "{s}"
+    );
+    assert!(s.contains(&format!("{v2} 10% (120 inv, 40% err,")), "{s}");
+}

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 20] = [
+const CALLS: [(&str, &str); 21] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -34,6 +34,10 @@ const CALLS: [(&str, &str); 20] = [
         "lambda:ListProvisionedConcurrencyConfigs",
     ),
     (".list_aliases()", "lambda:ListAliases"),
+    (
+        ".list_versions_by_function()",
+        "lambda:ListVersionsByFunction",
+    ),
     (".get_resources()", "tag:GetResources"),
     (".get_metric_data()", "cloudwatch:GetMetricData"),
     (".describe_alarms()", "cloudwatch:DescribeAlarms"),

@@ -25,6 +25,7 @@ pub mod report_reads;
 pub mod reports;
 pub mod server_clock;
 pub mod usage;
+pub mod versions;
 
 use std::time::Duration;
 
@@ -374,6 +375,14 @@ impl Account {
                 cadence,
                 inventory_every,
                 history_minutes,
+                self.usage.clone(),
+            )));
+        }
+        for r in &self.regions {
+            sources.push(Box::new(versions::VersionSource::new(
+                r,
+                self.lambda_client(r),
+                self.cloudwatch_client(r),
                 self.usage.clone(),
             )));
         }

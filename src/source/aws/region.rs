@@ -529,6 +529,6 @@ impl Source for RegionSource {
             .map(|k| k.name.clone())
             .collect();
         self.async_plan.watch(mine.iter().cloned());
-        self.planner.watch(mine.into_iter());
+        self.planner.watch(mine);
     }
 }

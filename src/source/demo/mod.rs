@@ -45,6 +45,8 @@ pub struct DemoSource {
     sent_until: Option<Minute>,
     /// The poll being handed over in parts.
     pass: Option<Pass>,
+    /// A function whose detail opened: its versions go with the next poll.
+    inspect: Option<crate::store::FunctionKey>,
 }
 
 /// Functions a part of a poll covers: a first poll of 10,000 functions' history would
@@ -79,6 +81,7 @@ impl DemoSource {
             fleet: Arc::new(Fleet::default()),
             sent_until: None,
             pass: None,
+            inspect: None,
         }
     }
 
@@ -134,6 +137,50 @@ impl DemoSource {
                 )
             }),
         }
+    }
+
+    /// What ListVersionsByFunction and ListAliases would say of `key`: three published
+    /// versions, the newest deployed when its facts say, and an alias `live`; the function of
+    /// the current bad deploy is mid-canary, a tenth of its traffic still on the version
+    /// before. (The demo models no traffic per version: no figures by executed version.)
+    fn versions(&self, key: crate::store::FunctionKey, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        use crate::store::versions::{Alias, Version, Versions};
+        let Some(inst) = self
+            .fleet
+            .instances()
+            .find(|i| i.region == key.region && i.name == key.name)
+        else {
+            return Vec::new();
+        };
+        let deployed = Minute(traffic::deployed_at_minute(self.seed, inst, self.start.0)).start();
+        let newest = 3 + inst.id % 20;
+        let versions: Vec<Version> = (0..3)
+            .map(|k| Version {
+                version: (newest - k).to_string(),
+                last_modified: Some(deployed - chrono::Duration::days(12 * k as i64)),
+                code_sha256: None,
+            })
+            .collect();
+        let canary = traffic::is_incident(inst)
+            && matches!(inst.spec.behaviour, fleet::Behaviour::BadDeploy { .. });
+        let routes = if canary {
+            vec![(newest.to_string(), 0.9), ((newest - 1).to_string(), 0.1)]
+        } else {
+            vec![(newest.to_string(), 1.0)]
+        };
+        vec![SourceEvent::Versions {
+            key,
+            versions: Box::new(Versions {
+                versions,
+                aliases: vec![Alias {
+                    name: "live".to_string(),
+                    routes,
+                }],
+                executed: Vec::new(),
+                since: now - chrono::Duration::hours(1),
+                read_at: now,
+            }),
+        }]
     }
 
     fn sample(&self, inst: Instance, m: Minute) -> Sample {
@@ -536,8 +583,22 @@ impl Source for DemoSource {
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
         // A part in progress keeps the moment its poll began.
         let now = self.pass.as_ref().map_or(now, |p| p.now);
-        let events = self.part_at(now);
+        let mut events = self.part_at(now);
+        if let Some(key) = self.inspect.take() {
+            events.extend(self.versions(key, now));
+        }
         Box::pin(async move { events })
+    }
+
+    fn control(&mut self, control: &super::Control) -> bool {
+        match control {
+            super::Control::Inspect(k) => {
+                self.inspect = Some(k.clone());
+                true
+            }
+            super::Control::PollNow => true,
+            super::Control::Tail(_) => false,
+        }
     }
 
     fn has_more(&self) -> bool {
