@@ -21,8 +21,10 @@ pub enum MarkKind {
     AlarmOn,
     /// An alarm left ALARM.
     AlarmOff,
-    /// A deploy: new code, or a configuration change.
+    /// A deploy of new code (or of a change of unknown kind).
     Deploy,
+    /// A change of configuration only.
+    ConfigChange,
 }
 
 /// A moment marked on a chart with a vertical line.
@@ -37,11 +39,13 @@ pub struct Mark {
 pub fn deploy_marks(deploys: &[crate::store::Deploy], range: MinuteRange) -> Vec<Mark> {
     deploys
         .iter()
-        .map(|d| Minute::of(d.at))
-        .filter(|m| range.contains(*m))
-        .map(|m| Mark {
-            at: (m.0 - range.first.0) as usize,
-            kind: MarkKind::Deploy,
+        .filter(|d| range.contains(Minute::of(d.at)))
+        .map(|d| Mark {
+            at: (Minute::of(d.at).0 - range.first.0) as usize,
+            kind: match d.kind {
+                crate::store::DeployKind::Config => MarkKind::ConfigChange,
+                _ => MarkKind::Deploy,
+            },
         })
         .collect()
 }
@@ -189,6 +193,7 @@ pub fn render(
                     MarkKind::AlarmOn => theme.error,
                     MarkKind::AlarmOff => theme.ok,
                     MarkKind::Deploy => theme.key,
+                    MarkKind::ConfigChange => theme.muted,
                 })
                 .data(points),
         );

@@ -217,20 +217,28 @@ fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
         .values(range)
         .collect();
     let bars = format::bars(&values, usize::from(width));
-    // The newest deploy in the window, as a line across the bars.
-    let Some(at) = f
+    // The newest deploy in the window, as a line across the bars: heavy for new code, dashed
+    // for configuration only.
+    let Some((at, mark)) = f
         .deploys
         .iter()
         .rev()
-        .map(|d| crate::store::Minute::of(d.at))
-        .find(|m| range.contains(*m))
+        .map(|d| (crate::store::Minute::of(d.at), d.kind))
+        .find(|(m, _)| range.contains(*m))
+        .map(|(m, kind)| {
+            let mark = match kind {
+                crate::store::DeployKind::Config => '┊',
+                _ => '┃',
+            };
+            (m, mark)
+        })
     else {
         return bars;
     };
     let mut chars: Vec<char> = bars.chars().collect();
     let col = (at.0 - range.first.0) as usize * chars.len() / range.len().max(1);
     if let Some(c) = chars.get_mut(col) {
-        *c = '┃';
+        *c = mark;
     }
     chars.into_iter().collect()
 }
@@ -453,6 +461,47 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sparkline_marks_new_code_apart_from_a_configuration_change() {
+        use crate::store::{Deploy, DeployKind, FunctionFacts, History, Minute};
+        let range = MinuteRange {
+            first: Minute(1_000),
+            last: Minute(1_059),
+        };
+        let at = |m: i64| Minute(m).start();
+        let mut f = Function {
+            facts: FunctionFacts::default(),
+            project: String::new(),
+            history: History::new(61),
+            capacity: Default::default(),
+            deploys: vec![Deploy {
+                at: at(1_030),
+                kind: DeployKind::Code,
+            }],
+            versions: None,
+        };
+        let line = sparkline(&f, range, 12);
+        assert_eq!(line.chars().position(|c| c == '┃'), Some(6), "{line}");
+        f.deploys.push(Deploy {
+            at: at(1_054),
+            kind: DeployKind::Config,
+        });
+        let line = sparkline(&f, range, 12);
+        assert_eq!(
+            line.chars().position(|c| c == '┊'),
+            Some(10),
+            "the newest: {line}"
+        );
+        f.deploys = vec![Deploy {
+            at: at(900),
+            kind: DeployKind::Code,
+        }];
+        assert!(
+            !sparkline(&f, range, 12).contains('┃'),
+            "outside the window"
+        );
+    }
 
     #[test]
     fn narrow_tables_drop_the_least_useful_columns() {
