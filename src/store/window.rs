@@ -600,6 +600,8 @@ pub struct Flow {
     /// The first minute whose figures may still grow, if any: charts draw it and the minutes
     /// after it apart.
     pub provisional_from: Option<Minute>,
+    /// The deploys of the functions it adds up, inside the range, oldest first.
+    pub deploys: Vec<super::Deploy>,
 }
 
 impl Flow {
@@ -614,8 +616,15 @@ impl Flow {
             throttles: vec![None; n],
             timeouts: vec![None; n],
             provisional_from: None,
+            deploys: Vec::new(),
         };
         for f in functions {
+            flow.deploys.extend(
+                f.deploys
+                    .iter()
+                    .filter(|d| range.contains(Minute::of(d.at)))
+                    .copied(),
+            );
             let h = &f.history;
             flow.provisional_from =
                 earliest(flow.provisional_from, provisional_from(h.settled, range));
@@ -626,6 +635,7 @@ impl Flow {
                 flow.timeouts[i] = add(flow.timeouts[i], h.get(Metric::Timeouts, m));
             }
         }
+        flow.deploys.sort_by_key(|d| d.at);
         flow.complete();
         flow
     }
@@ -678,7 +688,9 @@ impl Flow {
                 }
             }
             fleet.provisional_from = earliest(fleet.provisional_from, flow.provisional_from);
+            fleet.deploys.extend(flow.deploys);
         }
+        fleet.deploys.sort_by_key(|d| d.at);
         fleet.complete();
         fleet
     }

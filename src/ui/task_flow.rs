@@ -16,16 +16,6 @@ use crate::store::{FunctionKey, Minute};
 use crate::view::View;
 use crate::view::figures::FlowScope;
 
-/// The functions the flow adds up.
-fn scoped_functions<'a>(v: &View<'a>) -> impl Iterator<Item = &'a crate::store::Function> + 'a {
-    let scope = v.flow.of.clone();
-    v.store.functions().iter().filter(move |f| match &scope {
-        FlowScope::Fleet => true,
-        FlowScope::Project(p) => f.project == *p,
-        FlowScope::Function(k) => f.facts.is(k),
-    })
-}
-
 /// The alarm transitions of what the flow adds up: every alarm for the fleet (what paged may
 /// watch no function), those watching the project's or the function's otherwise.
 fn scoped_transitions<'a>(v: &View<'a>) -> Vec<Transition<'a>> {
@@ -81,9 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         })
         .collect();
     // Deploys of what the flow adds up, under the alarms' lines.
-    let deploys: Vec<Mark> = scoped_functions(v)
-        .flat_map(|f| chart::deploy_marks(&f.deploys, flow.range))
-        .collect();
+    let deploys = chart::deploy_marks(&flow.deploys, flow.range);
     let marks: Vec<Mark> = deploys.iter().chain(&marks).copied().collect();
     let mut title = vec![
         Span::styled(" Task flow ", t.title),
