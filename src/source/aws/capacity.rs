@@ -122,20 +122,12 @@ pub async fn serving_of(
     client: &aws_sdk_lambda::Client,
     name: &str,
 ) -> Result<Option<Serving>, AwsError> {
-    let mut aliases: Vec<(String, String)> = Vec::new();
-    let mut pages = client
-        .list_aliases()
-        .function_name(name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| classify("ListAliases", &e))?;
-        for a in page.aliases() {
-            if let (Some(alias), Some(version)) = (a.name(), a.function_version()) {
-                aliases.push((alias.to_string(), version.to_string()));
-            }
-        }
-    }
+    // Each alias by its primary version (the first of its routes).
+    let aliases: Vec<(String, String)> = super::versions::aliases_of(client, name)
+        .await?
+        .into_iter()
+        .filter_map(|a| Some((a.name, a.routes.into_iter().next()?.0)))
+        .collect();
     let Some(version) = busiest_version(&aliases) else {
         return Ok(None);
     };

@@ -285,20 +285,15 @@ pub async fn fetch_provisioned(
         }
         let key = FunctionKey::new(region, name);
         for (k, metric) in Metric::PROVISIONED.into_iter().enumerate() {
-            let got = &per_function[f][k];
-            let points = range
-                .iter()
-                .filter_map(|m| match got.get(&m) {
-                    // Utilization is a fraction: ".5 indicates that 50 percent of allocated
-                    // provisioned concurrency is in use" (Lambda Developer Guide, *Types of
-                    // metrics*).
-                    Some(v) => Some((m, Some(*v))),
-                    // A settled minute without spillover had none; utilization is unknown.
-                    None if m <= settled && metric == Metric::Spillover => Some((m, Some(0.0))),
-                    None if m <= settled => Some((m, None)),
-                    None => None,
-                })
-                .collect();
+            // Utilization is a fraction: ".5 indicates that 50 percent of allocated provisioned
+            // concurrency is in use" (Lambda Developer Guide, *Types of metrics*). A settled
+            // minute without spillover had none; utilization is unknown.
+            let points = settled_points(
+                Some(&per_function[f][k]),
+                range,
+                settled,
+                metric == Metric::Spillover,
+            );
             updates.push(MetricUpdate {
                 key: key.clone(),
                 metric,
@@ -357,16 +352,7 @@ pub async fn fetch_group(
         let key = FunctionKey::new(region, name.as_str());
         for (q, (&metric, (_, stat))) in metrics.iter().zip(queries).enumerate() {
             let got = answers.get(&format!("g{f}_{q}"));
-            let sum = *stat == "Sum";
-            let points = range
-                .iter()
-                .filter_map(|m| match got.and_then(|g| g.get(&m)) {
-                    Some(v) => Some((m, Some(*v))),
-                    None if m <= settled && sum => Some((m, Some(0.0))),
-                    None if m <= settled => Some((m, None)),
-                    None => None,
-                })
-                .collect();
+            let points = settled_points(got, range, settled, *stat == "Sum");
             updates.push(MetricUpdate {
                 key: key.clone(),
                 metric,
@@ -376,6 +362,26 @@ pub async fn fetch_group(
         }
     }
     Ok(updates)
+}
+
+/// The minutes of `range` from what CloudWatch gave (`got`): a settled minute without a
+/// datapoint is a zero for a sum, unknown otherwise; a provisional one without a datapoint is
+/// left alone, as it may still come.
+fn settled_points(
+    got: Option<&HashMap<Minute, f64>>,
+    range: MinuteRange,
+    settled: Minute,
+    sum: bool,
+) -> Vec<(Minute, Option<f64>)> {
+    range
+        .iter()
+        .filter_map(|m| match got.and_then(|g| g.get(&m)) {
+            Some(v) => Some((m, Some(*v))),
+            None if m <= settled && sum => Some((m, Some(0.0))),
+            None if m <= settled => Some((m, None)),
+            None => None,
+        })
+        .collect()
 }
 
 /// `q3_1` → (3, 1).

@@ -51,7 +51,12 @@ async fn versions_of(
     Ok(out)
 }
 
-async fn aliases_of(client: &aws_sdk_lambda::Client, name: &str) -> Result<Vec<Alias>, AwsError> {
+/// Every alias of function `name`, with where it routes: its primary version first, with the
+/// share the additional versions leave it.
+pub async fn aliases_of(
+    client: &aws_sdk_lambda::Client,
+    name: &str,
+) -> Result<Vec<Alias>, AwsError> {
     let mut out = Vec::new();
     let mut pages = client
         .list_aliases()
