@@ -221,13 +221,8 @@ impl Store {
         &self.alarms
     }
 
-    /// The event-source mappings of `key`: none is `[]`; `None` while its region's mappings
-    /// are unknown.
-    pub fn event_sources_of(&self, key: &FunctionKey) -> Option<&[event_sources::EventSource]> {
-        self.event_sources_in(&key.region, &key.name)
-    }
-
-    /// `event_sources_of` by region and name.
+    /// The event-source mappings of function `name` of `region`: none is `[]`; `None` while
+    /// the region's mappings are unknown.
     pub fn event_sources_in(
         &self,
         region: &str,

@@ -21,19 +21,20 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t
     };
     let f = d.function;
     let wide = area.width >= 120;
+    // Worked out once a frame: the layout needs to know whether there is one.
+    let since = since_deploy(f, v.figures.stats().range);
     let (facts_area, charts_area) = if wide {
         let [a, b] = Layout::horizontal([Constraint::Length(52), Constraint::Fill(1)]).areas(area);
         (a, b)
     } else {
         // Ten lines of configuration and figures inside the border, and a line for each
         // figure only some functions have.
-        let range = v.figures.stats().range;
         let extra = [
             f.history.is_async(),
             v.store
                 .event_sources_in(&f.facts.region, &f.facts.name)
                 .is_some_and(|s| !s.is_empty()),
-            since_deploy(f, range).is_some(),
+            since.is_some(),
         ]
         .iter()
         .filter(|x| **x)
@@ -42,11 +43,19 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t
             Layout::vertical([Constraint::Length(12 + extra), Constraint::Fill(1)]).areas(area);
         (a, b)
     };
-    render_facts(frame, facts_area, v, d, wide, t);
+    render_facts(frame, facts_area, v, d, since, wide, t);
     render_charts(frame, charts_area, v, f, t);
 }
 
-fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: bool, t: &Theme) {
+fn render_facts(
+    frame: &mut Frame,
+    area: Rect,
+    v: &View,
+    d: &DetailView,
+    since: Option<String>,
+    wide: bool,
+    t: &Theme,
+) {
     let f = d.function;
     // The figures the table shows, from the same cache.
     let s = &v.figures.stats().functions[d.index];
@@ -268,7 +277,7 @@ fn render_facts(frame: &mut Frame, area: Rect, v: &View, d: &DetailView, wide: b
             ),
         );
     }
-    if let Some(line) = since_deploy(f, v.figures.stats().range) {
+    if let Some(line) = since {
         figures.insert(1, ("since deploy", line, t.text));
     }
     let sources = v

@@ -303,23 +303,14 @@ impl Source for AlarmSource {
             let scope = format!("{} alarms", self.region);
             let mut events = match self.read(now).await {
                 Ok(()) => vec![
-                    SourceEvent::Resolved {
-                        source: self.name.clone(),
-                        scope,
-                    },
+                    super::errors::resolved(&self.name, scope),
                     SourceEvent::Alarms {
                         region: self.region.clone(),
                         alarms: Box::new(self.alarms(now)),
                     },
                 ],
                 // What was read before stays on screen, beside the problem.
-                Err(e) => vec![SourceEvent::Problem {
-                    source: self.name.clone(),
-                    scope,
-                    kind: e.kind,
-                    message: e.message,
-                    at: now,
-                }],
+                Err(e) => vec![e.problem(&self.name, scope, now)],
             };
             events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
             events

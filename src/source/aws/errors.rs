@@ -8,6 +8,9 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::event_stream::RawMessage;
 
+use chrono::{DateTime, Utc};
+
+use crate::source::SourceEvent;
 use crate::store::ProblemKind;
 
 /// A classified failure of one call.
@@ -24,6 +27,25 @@ impl AwsError {
             kind,
             message: message.into(),
         }
+    }
+
+    /// This failure as the problem of `scope` that `source` raises at `at`.
+    pub fn problem(&self, source: &str, scope: String, at: DateTime<Utc>) -> SourceEvent {
+        SourceEvent::Problem {
+            source: source.to_string(),
+            scope,
+            kind: self.kind,
+            message: self.message.clone(),
+            at,
+        }
+    }
+}
+
+/// `source`'s problem of `scope` is over.
+pub fn resolved(source: &str, scope: String) -> SourceEvent {
+    SourceEvent::Resolved {
+        source: source.to_string(),
+        scope,
     }
 }
 

@@ -132,20 +132,11 @@ impl MappingSource {
     }
 
     fn problem(&self, scope: &str, e: AwsError, now: DateTime<Utc>) -> SourceEvent {
-        SourceEvent::Problem {
-            source: self.name.clone(),
-            scope: format!("{} {scope}", self.region),
-            kind: e.kind,
-            message: e.message,
-            at: now,
-        }
+        e.problem(&self.name, format!("{} {scope}", self.region), now)
     }
 
     fn resolved(&self, scope: &str) -> SourceEvent {
-        SourceEvent::Resolved {
-            source: self.name.clone(),
-            scope: format!("{} {scope}", self.region),
-        }
+        super::errors::resolved(&self.name, format!("{} {scope}", self.region))
     }
 
     async fn url(&mut self, arn: &str) -> Result<String, AwsError> {

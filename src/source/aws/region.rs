@@ -125,20 +125,11 @@ impl RegionSource {
     }
 
     fn problem(&self, scope: &str, e: &AwsError, now: DateTime<Utc>) -> SourceEvent {
-        SourceEvent::Problem {
-            source: self.name.clone(),
-            scope: format!("{} {scope}", self.region),
-            kind: e.kind,
-            message: e.message.clone(),
-            at: now,
-        }
+        e.problem(&self.name, format!("{} {scope}", self.region), now)
     }
 
     fn resolved(&self, scope: &str) -> SourceEvent {
-        SourceEvent::Resolved {
-            source: self.name.clone(),
-            scope: format!("{} {scope}", self.region),
-        }
+        super::errors::resolved(&self.name, format!("{} {scope}", self.region))
     }
 
     async fn poll_inventory(&mut self, now: DateTime<Utc>, events: &mut Vec<SourceEvent>) {

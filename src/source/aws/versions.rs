@@ -215,18 +215,9 @@ impl VersionSource {
                     key: FunctionKey::new(&self.region, name),
                     versions: Box::new(v),
                 },
-                SourceEvent::Resolved {
-                    source: self.name.clone(),
-                    scope,
-                },
+                super::errors::resolved(&self.name, scope),
             ],
-            Err(e) => vec![SourceEvent::Problem {
-                source: self.name.clone(),
-                scope,
-                kind: e.kind,
-                message: e.message,
-                at: now,
-            }],
+            Err(e) => vec![e.problem(&self.name, scope, now)],
         };
         events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
         events
