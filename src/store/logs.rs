@@ -2,12 +2,12 @@
 //! touches raw text), classified for highlighting, kept in time order, each event once, and
 //! bounded (the scrollback) so a chatty function cannot eat the bastion's memory.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::FunctionKey;
 use super::event::LogEvent;
-use crate::logtext::report;
 use crate::logtext::sanitize::clean_log;
+use crate::logtext::{errors, report, request_id, structured};
 
 /// Lines kept by default.
 pub const DEFAULT_SCROLLBACK: usize = 10_000;
@@ -34,8 +34,17 @@ impl LineKind {
             LineKind::Timeout
         } else if text.starts_with("REPORT ") || text.contains("\"platform.report\"") {
             LineKind::Report
-        } else if text.starts_with("START RequestId") || text.starts_with("END RequestId") {
+        } else if text.starts_with("START RequestId")
+            || text.starts_with("END RequestId")
+            || text.contains("\"type\":\"platform.")
+        {
             LineKind::Lifecycle
+        } else if let Some(level) = structured::level(text) {
+            match level.as_str() {
+                "ERROR" | "FATAL" | "CRITICAL" | "ALERT" | "EMERGENCY" | "PANIC" => LineKind::Error,
+                "WARN" | "WARNING" => LineKind::Warn,
+                _ => LineKind::Plain,
+            }
         } else if contains_level(text, "ERROR")
             || text.contains("Traceback (most recent call last)")
         {
@@ -48,14 +57,27 @@ impl LineKind {
     }
 }
 
-/// A level word as loggers write it: `ERROR`, `[ERROR]`, `"level":"ERROR"`, `ERROR:`.
+/// Lambda's own lines (START, END, REPORT, INIT_START, `platform.*` events…), which the pane
+/// can hide; a timeout's `Task timed out` line is the function's error and stays.
+pub fn is_platform(text: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "START RequestId",
+        "END RequestId",
+        "REPORT RequestId",
+        "INIT_START ",
+        "INIT_REPORT ",
+        "RESTORE_START ",
+        "RESTORE_REPORT ",
+        "EXTENSION ",
+        "TELEMETRY ",
+        "LOGS ",
+    ];
+    PREFIXES.iter().any(|p| text.starts_with(p)) || text.contains("\"type\":\"platform.")
+}
+
+/// A level word as loggers write it: `ERROR`, `[ERROR]`, `ERROR:`.
 fn contains_level(text: &str, level: &str) -> bool {
-    text.match_indices(level).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + level.len()..].chars().next();
-        let edge = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
-        edge(before) && edge(after)
-    })
+    errors::has_word(text, level)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +91,10 @@ pub struct LogLine {
     /// Bytes of the original left out because the line was too long.
     pub cut_bytes: usize,
     pub kind: LineKind,
+    /// Lambda's own line, not the function's.
+    pub platform: bool,
+    /// The invocation it belongs to: named in the line, else the one open on its stream.
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug)]
@@ -80,7 +106,13 @@ pub struct LogBuffer {
     version: u64,
     /// The lines streaming in are a sample (Live Tail above 500 events a second).
     sampled: bool,
+    /// The request a stream is running (between its START and its END), for the lines that
+    /// do not name theirs: an execution environment runs one request at a time.
+    open: HashMap<String, String>,
 }
+
+/// Streams whose open request is remembered at most (each entry goes at the request's END).
+const MAX_OPEN_STREAMS: usize = 4096;
 
 impl LogBuffer {
     pub fn new(capacity: usize) -> Self {
@@ -90,6 +122,7 @@ impl LogBuffer {
             capacity: capacity.max(1),
             version: 0,
             sampled: false,
+            open: HashMap::new(),
         }
     }
 
@@ -100,11 +133,15 @@ impl LogBuffer {
             return false;
         }
         let clean = clean_log(&e.message, MAX_LINE_CHARS);
+        let stream = crate::logtext::sanitize::clean_field(&e.stream);
+        let request_id = self.request_of(&stream, &clean.text);
         let line = LogLine {
             kind: LineKind::of(&clean.text),
+            platform: is_platform(&clean.text),
+            request_id,
             function: e.function,
             at_ms: e.at_ms,
-            stream: crate::logtext::sanitize::clean_field(&e.stream),
+            stream,
             event_id: e.event_id,
             text: clean.text,
             cut_bytes: clean.cut_bytes,
@@ -124,7 +161,22 @@ impl LogBuffer {
         true
     }
 
-    /// Drops every line, keeping the capacity.
+    /// The request a line is of, keeping track of the one each stream runs.
+    fn request_of(&mut self, stream: &str, text: &str) -> Option<String> {
+        let Some(id) = request_id::request_id(text) else {
+            return self.open.get(stream).cloned();
+        };
+        if text.starts_with("START RequestId") {
+            if self.open.len() >= MAX_OPEN_STREAMS {
+                self.open.clear();
+            }
+            self.open.insert(stream.to_string(), id.to_string());
+        } else if text.starts_with("END RequestId") || text.starts_with("REPORT RequestId") {
+            self.open.remove(stream);
+        }
+        Some(id.to_string())
+    }
+
     /// Whether the lines streaming in are a sample of the real ones.
     pub fn sampled(&self) -> bool {
         self.sampled
@@ -134,7 +186,9 @@ impl LogBuffer {
         self.sampled = sampled;
     }
 
+    /// Drops every line, keeping the capacity.
     pub fn clear(&mut self) {
+        self.open.clear();
         self.lines.clear();
         self.ids.clear();
         self.sampled = false;

@@ -8,10 +8,12 @@
 
 pub mod alarms;
 pub mod cost;
+pub mod error_groups;
 pub mod event;
 pub mod event_sources;
 mod function;
 pub mod health;
+pub mod invocations;
 pub mod logs;
 mod metric;
 mod minute;
