@@ -1,7 +1,7 @@
 //! Panes: pure functions from a read-only `View` (and the theme) to a frame, each returning what
 //! it drew (areas, visible rows) for the app to keep. No I/O, no waiting, no state written, no
 //! color literals (colors come from the theme); the view's cached figures spare them sums. The
-//! panes import the view and the store, never the app.
+//! panes import the view, the store and the text readers (`logtext`), never the app.
 
 pub mod alarms;
 pub mod chart;
@@ -11,6 +11,10 @@ pub mod footer;
 pub mod format;
 pub mod header;
 pub mod help;
+pub mod log_errors;
+pub mod log_invocations;
+pub mod log_line;
+pub mod log_open;
 pub mod logs;
 pub mod projects;
 pub mod svg;
@@ -19,6 +23,7 @@ pub mod task_flow;
 pub mod text;
 pub mod theme;
 pub mod too_small;
+pub mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -58,6 +63,10 @@ pub fn draw(frame: &mut Frame, v: &View, t: &Theme) -> Drawn {
         }
         Body::Detail(d) => detail::render(frame, body, v, d.as_ref(), t),
         Body::Logs(l) => drawn.logs = Some(logs::render(frame, body, v, l, t)),
+        Body::LogErrors(e) => drawn.errors = Some(log_errors::render(frame, body, v, e, t)),
+        Body::LogInvocations(i) => {
+            drawn.invocations = Some(log_invocations::render(frame, body, v, i, t))
+        }
         Body::Projects(p) => drawn.projects = Some(projects::render(frame, body, v, p, t)),
         Body::Alarms(a) => drawn.alarms = Some(alarms::render(frame, body, v, a, t)),
     }

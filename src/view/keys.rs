@@ -38,4 +38,6 @@ pub struct KeyNames {
     /// In a filter being typed: keep it, clear it, move through the rows.
     pub filter_keep: String,
     pub filter_clear: String,
+    /// In the log pane: wrap lines, or cut them.
+    pub wrap: String,
 }

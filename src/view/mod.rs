@@ -46,8 +46,39 @@ pub enum Body<'a> {
     /// A function's detail; `None` when it has left the store.
     Detail(Option<DetailView<'a>>),
     Logs(LogsView<'a>),
+    /// The log pane's errors, grouped by kind.
+    LogErrors(ErrorsView<'a>),
+    /// The log pane's requests.
+    LogInvocations(InvocationsView<'a>),
     Projects(ProjectsView),
     Alarms(AlarmsView),
+}
+
+/// The errors view of the log pane: the groups of the error lines held, worst first.
+pub struct ErrorsView<'a> {
+    /// What is tailed, in words.
+    pub label: &'a str,
+    pub groups: &'a [crate::store::error_groups::ErrorGroup],
+    pub selected: usize,
+    pub offset: usize,
+    /// Lines looked at, and the oldest one's time.
+    pub lines: u64,
+    pub from_ms: Option<i64>,
+    /// Several functions are tailed: each group names its own.
+    pub several: bool,
+}
+
+/// The invocations view of the log pane: the requests of the lines held.
+pub struct InvocationsView<'a> {
+    pub label: &'a str,
+    pub rows: &'a [crate::store::invocations::Invocation],
+    /// Indices into `rows`, in the order shown.
+    pub order: &'a [usize],
+    pub only_failures: bool,
+    pub by_duration: bool,
+    pub selected: usize,
+    pub offset: usize,
+    pub several: bool,
 }
 
 /// The alarms view's state: the rows are the store's alarm list.
@@ -122,6 +153,26 @@ pub struct LogsView<'a> {
     pub pretty_json: bool,
     /// Live Tail sends a sample of the lines, not every one.
     pub sampled: bool,
+    /// Long lines wrap; else they are cut at the edge, `hscroll` columns moved left.
+    pub wrap: bool,
+    pub hscroll: usize,
+    /// START, END, REPORT and `platform.*` lines are left out.
+    pub hide_platform: bool,
+    /// The selected line (an index into `lines`); `None` while following.
+    pub selected: Option<usize>,
+    /// Only the lines of this kind of error (its fingerprint).
+    pub kind: Option<&'a str>,
+    /// Only the lines of this request (its id).
+    pub request: Option<&'a str>,
+    /// A line opened whole, in place of the list.
+    pub opened: Option<OpenedLineView<'a>>,
+}
+
+/// A log line opened whole: the line, its invocation's REPORT if read, the first row shown.
+pub struct OpenedLineView<'a> {
+    pub line: &'a crate::store::logs::LogLine,
+    pub report: Option<&'a str>,
+    pub scroll: usize,
 }
 
 /// The footer's line.
@@ -172,6 +223,8 @@ pub struct LogsDrawn {
     pub rows: usize,
     /// The first line shown (an index into the matching lines).
     pub first: usize,
+    /// A line opened whole: how many rows it has in all.
+    pub opened_rows: usize,
 }
 
 /// The help overlay as drawn.
@@ -190,5 +243,7 @@ pub struct Drawn {
     pub projects: Option<TableDrawn>,
     pub alarms: Option<TableDrawn>,
     pub logs: Option<LogsDrawn>,
+    pub errors: Option<TableDrawn>,
+    pub invocations: Option<TableDrawn>,
     pub help: Option<HelpDrawn>,
 }
