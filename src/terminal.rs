@@ -63,6 +63,33 @@ pub fn restore() {
     );
 }
 
+/// Puts `text` on the clipboard of the terminal the user sits at, through OSC 52, which
+/// terminals (and tmux with `set-clipboard on`) honour over SSH too. Only lambdatop writes
+/// this sequence: the text travels base64-encoded, so nothing in it can act on the terminal.
+pub fn copy_to_clipboard(out: &mut impl io::Write, text: &str) -> io::Result<()> {
+    write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()))?;
+    out.flush()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Restore before the panic message is printed, so it lands on a usable screen.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
@@ -70,4 +97,21 @@ fn install_panic_hook() {
         restore();
         previous(info);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clipboard_gets_base64_in_one_osc_52() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"hello\x1b]"), "aGVsbG8bXQ==");
+        let mut out = Vec::new();
+        copy_to_clipboard(&mut out, "id-1").unwrap();
+        assert_eq!(out, b"\x1b]52;c;aWQtMQ==\x07");
+    }
 }

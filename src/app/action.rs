@@ -32,6 +32,30 @@ pub enum Action {
     TogglePause,
     /// Show JSON log lines indented.
     TogglePrettyJson,
+    /// Wrap long log lines, or cut them at the edge.
+    ToggleWrap,
+    /// Move unwrapped log lines sideways.
+    ScrollLeft,
+    ScrollRight,
+    /// Open the selected log line whole.
+    OpenLine,
+    /// Hide or show Lambda's own lines (START, END, REPORT, `platform.*`).
+    TogglePlatformLines,
+    /// The selected log line, or its request id, to the clipboard.
+    CopyLine,
+    CopyRequestId,
+    /// The log pane's errors, grouped by kind.
+    OpenErrors,
+    /// From the errors view: the lines of the kind selected.
+    OpenErrorKind,
+    /// The log pane's requests.
+    OpenInvocations,
+    /// From the invocations view: the lines of the request selected.
+    OpenRequest,
+    /// In the invocations view: failed requests only, or all.
+    ToggleFailuresOnly,
+    /// A console link to the clipboard: the function, its log group, the request's query.
+    CopyLink,
     /// Move the minute cursor on the task-flow graph.
     CursorLeft,
     CursorRight,

@@ -20,6 +20,10 @@ pub enum Context {
     Detail,
     /// The log pane.
     Logs,
+    /// The log pane's errors, grouped by kind.
+    Errors,
+    /// The log pane's requests.
+    Invocations,
     /// The projects pane.
     Projects,
     /// The alarms view.
@@ -39,6 +43,8 @@ impl Context {
             Context::Dashboard => "Fleet and task flow",
             Context::Detail => "Function detail",
             Context::Logs => "Logs",
+            Context::Errors => "Errors in the logs",
+            Context::Invocations => "Invocations",
             Context::Projects => "Projects",
             Context::Alarms => "Alarms",
             Context::Help => "Help",
@@ -112,7 +118,10 @@ const fn bind(
     }
 }
 
-use Context::{Alarms, CommandLine, Dashboard, Detail, Filter, Global, Help, Logs, Projects};
+use Context::{
+    Alarms, CommandLine, Dashboard, Detail, Errors, Filter, Global, Help, Invocations, Logs,
+    Projects,
+};
 
 // One binding a line: the table reads as the help does.
 #[rustfmt::skip]
@@ -149,16 +158,49 @@ pub const BINDINGS: &[Binding] = &[
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Detail, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Detail, "next function", None),
     bind("logs", &[ch('l')], "l", Action::OpenLogs, Detail, "logs of this function", Some("logs")),
-    bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace), key(KeyCode::Left)], "Esc ←", Action::Back, Logs, "back", Some("back")),
-    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Logs, "scroll up (stops following)", None),
-    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Logs, "scroll down", None),
+    bind("copy_link", &[ch('o')], "o", Action::CopyLink, Detail, "copy the function's console URL (OSC 52)", None),
+    bind("errors", &[ch('e')], "e", Action::OpenErrors, Detail, "errors in its logs by kind, worst first", Some("errors")),
+    bind("invocations", &[ch('i')], "i", Action::OpenInvocations, Detail, "its requests: duration, memory, cold start, how each ended", Some("invocations")),
+    bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace)], "Esc", Action::Back, Logs, "back (from a line opened whole: to the lines)", Some("back")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Logs, "select the line above (stops following)", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Logs, "select the line below (past the newest: follow)", None),
     bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Logs, "page up", None),
     bind("page_down", &[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Logs, "page down", None),
     bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Logs, "oldest line", None),
     bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Logs, "newest line, and follow", Some("follow")),
     bind("pause", &[ch(' ')], "Space", Action::TogglePause, Logs, "pause or resume", Some("pause")),
     bind("filter", &[ch('/')], "/", Action::StartFilter, Logs, "filter lines: ERROR, \"timed out\", ?A ?B, -X", Some("filter")),
-    bind("json", &[ch('J')], "J", Action::TogglePrettyJson, Logs, "indent JSON lines", Some("json")),
+    bind("json", &[ch('J')], "J", Action::TogglePrettyJson, Logs, "indent JSON lines", None),
+    bind("open_line", &[key(KeyCode::Enter)], "Enter", Action::OpenLine, Logs, "open the line whole: JSON indented, its REPORT figures", Some("open")),
+    bind("wrap", &[ch('w')], "w", Action::ToggleWrap, Logs, "wrap long lines, or cut them at the edge", Some("wrap")),
+    bind("scroll_left", &[key(KeyCode::Left)], "←", Action::ScrollLeft, Logs, "unwrapped lines: move left", None),
+    bind("scroll_right", &[key(KeyCode::Right)], "→", Action::ScrollRight, Logs, "unwrapped lines: move right", None),
+    bind("platform_lines", &[ch('p')], "p", Action::TogglePlatformLines, Logs, "hide or show Lambda's START, END and REPORT lines", Some("platform")),
+    bind("copy_line", &[ch('y')], "y", Action::CopyLine, Logs, "copy the line (OSC 52: works over SSH too)", Some("copy")),
+    bind("copy_request_id", &[ch('Y')], "Y", Action::CopyRequestId, Logs, "copy the line's request id", None),
+    bind("copy_link", &[ch('o')], "o", Action::CopyLink, Logs, "copy a console URL: the request's query, else the log group", None),
+    bind("errors", &[ch('e')], "e", Action::OpenErrors, Logs, "errors of these lines by kind, worst first", Some("errors")),
+    bind("invocations", &[ch('i')], "i", Action::OpenInvocations, Logs, "requests: duration, memory, cold start, how each ended", Some("invocations")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Invocations, "previous request", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Invocations, "next request", None),
+    bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Invocations, "page up", None),
+    bind("page_down", &[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Invocations, "page down", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Invocations, "first request", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Invocations, "last request", None),
+    bind("open_request", &[key(KeyCode::Enter)], "Enter", Action::OpenRequest, Invocations, "all of the request's lines ({back} there: back here)", Some("its lines")),
+    bind("failures", &[ch('f')], "f", Action::ToggleFailuresOnly, Invocations, "failed requests only, or all", Some("failures")),
+    bind("sort", &[ch('s')], "s", Action::SortNext, Invocations, "newest first, or slowest first", Some("sort")),
+    bind("copy_request_id", &[ch('Y')], "Y", Action::CopyRequestId, Invocations, "copy the request id", None),
+    bind("back", &[key(KeyCode::Esc), ch('i'), key(KeyCode::Backspace)], "Esc i", Action::Back, Invocations, "back to the lines", Some("back")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Errors, "previous kind", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Errors, "next kind", None),
+    bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Errors, "page up", None),
+    bind("page_down", &[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Errors, "page down", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Errors, "worst kind", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Errors, "last kind", None),
+    bind("open_kind", &[key(KeyCode::Enter)], "Enter", Action::OpenErrorKind, Errors, "the lines of this kind ({back} there: back here)", Some("its lines")),
+    bind("copy_line", &[ch('y')], "y", Action::CopyLine, Errors, "copy the kind's sample", Some("copy")),
+    bind("back", &[key(KeyCode::Esc), ch('e'), key(KeyCode::Backspace)], "Esc e", Action::Back, Errors, "back to the lines", Some("back")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Projects, "previous project", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Projects, "next project", None),
     bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Projects, "first project", None),
@@ -410,6 +452,7 @@ pub fn key_names(user: &UserKeys) -> KeyNames {
         help_down: label(Action::Down, Help, user),
         filter_keep: k(Action::Confirm, Filter),
         filter_clear: k(Action::Cancel, Filter),
+        wrap: k(Action::ToggleWrap, Logs),
     }
 }
 
@@ -436,10 +479,16 @@ pub fn help_text(b: &Binding, user: &UserKeys) -> String {
 
 /// The help's sections: every screen's keys, as the user has them; a filter line under the
 /// screens that have one.
-pub fn help_sections(user: &UserKeys) -> Vec<HelpSection> {
+pub fn help_sections(user: &UserKeys, logs: bool) -> Vec<HelpSection> {
     let names = key_names(user);
-    [Global, Dashboard, Detail, Logs, Projects, Alarms]
-        .into_iter()
+    let contexts: &[Context] = if logs {
+        &[Global, Logs, Errors, Invocations]
+    } else {
+        &[Global, Dashboard, Detail, Projects, Alarms]
+    };
+    contexts
+        .iter()
+        .copied()
         .map(|ctx| {
             let mut rows: Vec<(String, String)> = BINDINGS
                 .iter()
@@ -471,6 +520,8 @@ pub fn keys_help() -> String {
         Dashboard,
         Detail,
         Logs,
+        Errors,
+        Invocations,
         Projects,
         Alarms,
         Help,

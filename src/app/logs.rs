@@ -4,15 +4,40 @@
 
 use std::collections::HashSet;
 
+use super::errors::ErrorKind;
+use super::invocations::Request;
 use super::scroll::Scroll;
-use super::{Action, App, Focus, Screen};
+use super::{Action, App, Focus, LogsPart, Screen};
 use crate::logtext::filter::Pattern;
+use crate::source::aws::console;
+use crate::source::aws::logs::LogPlace;
 use crate::source::{Control, SourceKind, TailTarget};
+use crate::store::logs::LogLine;
 use crate::store::{FunctionKey, Store};
 use crate::view::LogsDrawn;
 
-/// What the matching lines were computed for: the store's lines, the filter, the target.
-type MatchesKey = (u64, String, String);
+/// What the matching lines were computed for: the store's lines, the filter, the target,
+/// whether platform lines are hidden, the kind of error or the request shown.
+type MatchesKey = (
+    u64,
+    String,
+    String,
+    bool,
+    Option<ErrorKind>,
+    Option<Request>,
+);
+
+/// Columns a sideways move of unwrapped lines goes.
+const HSCROLL_STEP: usize = 20;
+
+/// A line opened whole: a copy (the store's lines move as old ones go), its invocation's
+/// REPORT once read, the first row shown.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub line: LogLine,
+    pub report: Option<String>,
+    pub scroll: Scroll,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct LogPane {
@@ -26,6 +51,19 @@ pub struct LogPane {
     pub scroll: Scroll,
     /// Why the typed filter is not applied, if it is not.
     pub filter_error: Option<String>,
+    /// Long lines are cut at the edge instead of wrapped, and moved `hscroll` columns left.
+    pub no_wrap: bool,
+    pub hscroll: usize,
+    /// START, END, REPORT and `platform.*` lines are left out.
+    pub hide_platform: bool,
+    /// The selected line (an index into `lines()`); `None` while following.
+    pub selected: Option<usize>,
+    /// A line opened whole, shown in place of the list.
+    pub opened: Option<Opened>,
+    /// Only the lines of this kind of error (picked in the errors view).
+    pub kind: Option<ErrorKind>,
+    /// Only the lines of this request (picked in the invocations view).
+    pub request: Option<Request>,
     /// Indices into the store's log lines of the lines that match, oldest first.
     matches: Vec<usize>,
     matches_key: Option<MatchesKey>,
@@ -34,10 +72,14 @@ pub struct LogPane {
 }
 
 impl LogPane {
-    /// A new target: follow from the newest line, the typed filter kept.
+    /// A new target: follow from the newest line, the typed filter and the reader's choices
+    /// of layout kept.
     fn restart(&mut self) {
         *self = LogPane {
             filter: std::mem::take(&mut self.filter),
+            pretty_json: self.pretty_json,
+            no_wrap: self.no_wrap,
+            hide_platform: self.hide_platform,
             following: true,
             ..LogPane::default()
         };
@@ -64,41 +106,94 @@ impl LogPane {
     }
 
     pub(super) fn drawn(&mut self, d: LogsDrawn) {
+        if let Some(o) = &mut self.opened {
+            o.scroll.set_len(d.opened_rows);
+            o.scroll.set_page(d.rows);
+            return;
+        }
         self.scroll.set_page(d.rows);
         self.first_drawn = d.first;
+        if !self.following {
+            // The pane moved down to show the selected line whole.
+            self.scroll.set_offset(d.first);
+        }
     }
 
-    /// Moves through the lines: up stops following, down to the end follows again.
-    fn scroll_by(&mut self, action: Action) {
-        if self.following {
-            self.scroll.set_offset(self.first_drawn);
+    /// Moves the selection: the first move up selects the newest line and stops following,
+    /// moving down past the newest follows again.
+    fn move_by(&mut self, action: Action) {
+        if let Some(o) = &mut self.opened {
+            let page = o.scroll.page() as isize;
+            match action {
+                Action::Up => o.scroll.by(-1),
+                Action::Down => o.scroll.by(1),
+                Action::PageUp => o.scroll.by(-page),
+                Action::PageDown => o.scroll.by(page),
+                Action::Top => o.scroll.to_top(),
+                Action::Bottom => o.scroll.to_end(),
+                _ => {}
+            }
+            return;
         }
-        let page = self.scroll.page() as isize;
-        match action {
-            Action::Up => self.scroll.by(-1),
-            Action::PageUp => self.scroll.by(-page),
-            Action::Down => self.scroll.by(1),
-            Action::PageDown => self.scroll.by(page),
-            Action::Top => self.scroll.to_top(),
-            _ => {}
-        }
-        let down = matches!(action, Action::Down | Action::PageDown);
-        self.following =
-            action == Action::Bottom || (self.following && down) || (down && self.scroll.at_end());
+        let len = self.lines().len();
         if action == Action::Bottom {
             self.paused_at = None;
         }
+        if len == 0 {
+            return;
+        }
+        let last = len - 1;
+        let page = self.scroll.page().max(1);
+        // While following, the selection sits just past the newest line.
+        let at = self.selected.map_or(len, |s| s.min(last));
+        let next = match action {
+            Action::Up => Some(if self.selected.is_none() {
+                last
+            } else {
+                at.saturating_sub(1)
+            }),
+            Action::PageUp => Some(at.saturating_sub(page)),
+            Action::Down => (at < last).then(|| at + 1),
+            Action::PageDown => (at + page <= last).then(|| at + page),
+            Action::Top => Some(0),
+            _ => None,
+        };
+        if self.following && next.is_some() {
+            self.scroll.set_offset(self.first_drawn);
+        }
+        self.selected = next;
+        self.following = next.is_none();
+        if let Some(s) = next
+            && s < self.scroll.offset()
+        {
+            self.scroll.set_offset(s);
+        }
+    }
+
+    /// The selected line, else (while following) the newest.
+    fn current<'a>(&self, store: &'a Store) -> Option<&'a LogLine> {
+        let shown = self.lines();
+        let n = self.selected.unwrap_or(shown.len().checked_sub(1)?);
+        store.logs().lines().get(*shown.get(n)?)
     }
 
     /// Recomputes the matching lines when the lines, the filter or the target changed.
-    pub(super) fn follow_store(&mut self, store: &Store, screen: &Screen) {
+    pub(super) fn follow_store(&mut self, store: &Store, screen: &Screen, words: &[String]) {
         let Screen::Logs { target, .. } = screen else {
             return;
         };
+        if let Some(o) = &mut self.opened
+            && o.report.is_none()
+        {
+            o.report = report_of(store, &o.line);
+        }
         let key = (
             store.logs().version(),
             self.filter.clone(),
             target.label.clone(),
+            self.hide_platform,
+            self.kind.clone(),
+            self.request.clone(),
         );
         if self.matches_key.as_ref() == Some(&key) {
             return;
@@ -119,22 +214,198 @@ impl LogPane {
             }
         };
         let wanted: HashSet<&FunctionKey> = target.functions.iter().collect();
+        // The selected line stays selected while lines arrive and old ones go.
+        let selected_id = self
+            .selected
+            .and_then(|n| store.logs().lines().get(*self.matches.get(n)?))
+            .map(|l| (l.at_ms, l.event_id.clone()));
+        let hide = self.hide_platform;
+        let kind = self.kind.as_ref();
+        let request = self.request.as_ref();
         self.matches = store
             .logs()
             .lines()
             .iter()
             .enumerate()
-            .filter(|(_, l)| wanted.contains(&l.function) && pattern.matches(&l.text))
+            .filter(|(_, l)| {
+                wanted.contains(&l.function)
+                    && !(hide && l.platform)
+                    && pattern.matches(&l.text)
+                    && kind.is_none_or(|k| k.matches(l, words))
+                    && request.is_none_or(|r| {
+                        l.function == r.function && l.request_id.as_deref() == Some(r.id.as_str())
+                    })
+            })
             .map(|(i, _)| i)
             .collect();
         self.matches_key = Some(key);
+        if let (Some(_), Some(id)) = (self.selected, selected_id) {
+            let lines = store.logs().lines();
+            let at = self
+                .matches
+                .partition_point(|&i| (lines[i].at_ms, &lines[i].event_id) < (id.0, &id.1));
+            self.selected = Some(at.min(self.matches.len().saturating_sub(1)));
+        }
+        if let Some(s) = self.selected
+            && s >= self.lines().len()
+        {
+            self.selected = self.lines().len().checked_sub(1);
+        }
         self.scroll.set_len(self.lines().len());
     }
 }
 
+/// The REPORT line of `line`'s invocation, if the store holds it.
+fn report_of(store: &Store, line: &LogLine) -> Option<String> {
+    let id = line.request_id.as_deref()?;
+    store
+        .logs()
+        .lines()
+        .iter()
+        .rev()
+        .find(|l| {
+            l.function == line.function
+                && l.text.starts_with("REPORT RequestId")
+                && l.request_id.as_deref() == Some(id)
+        })
+        .map(|l| l.text.clone())
+}
+
 impl App {
     pub(super) fn scroll_logs(&mut self, action: Action) {
-        self.logs.scroll_by(action);
+        self.logs.move_by(action);
+    }
+
+    /// ←/→: unwrapped lines move sideways.
+    pub(super) fn scroll_logs_sideways(&mut self, right: bool) {
+        if !self.logs.no_wrap {
+            self.message = Some(format!(
+                "lines wrap: {} cuts them at the edge, then ←/→ move sideways",
+                self.key_names.wrap
+            ));
+            return;
+        }
+        self.logs.hscroll = if right {
+            (self.logs.hscroll + HSCROLL_STEP).min(crate::store::logs::MAX_LINE_CHARS)
+        } else {
+            self.logs.hscroll.saturating_sub(HSCROLL_STEP)
+        };
+    }
+
+    pub(super) fn toggle_wrap(&mut self) {
+        self.logs.no_wrap = !self.logs.no_wrap;
+        self.logs.hscroll = 0;
+    }
+
+    pub(super) fn toggle_platform_lines(&mut self) {
+        self.logs.hide_platform = !self.logs.hide_platform;
+        self.recompute();
+    }
+
+    /// Enter: the selected line (else the newest) opened whole; Esc closes it.
+    pub(super) fn open_line(&mut self) {
+        let Some(line) = self.logs.current(&self.store).cloned() else {
+            return;
+        };
+        let report = report_of(&self.store, &line);
+        self.logs.opened = Some(Opened {
+            line,
+            report,
+            scroll: Scroll::default(),
+        });
+    }
+
+    /// The line the copy keys act on: the opened one, else the selected, else the newest.
+    fn line_at_hand(&self) -> Option<&LogLine> {
+        match &self.logs.opened {
+            Some(o) => Some(&o.line),
+            None => self.logs.current(&self.store),
+        }
+    }
+
+    /// `y`: the line's text to the clipboard; `Y`: its request id.
+    pub(super) fn copy_line(&mut self, request_id: bool) {
+        let Some(line) = self.line_at_hand() else {
+            self.message = Some("no line to copy".into());
+            return;
+        };
+        let (what, text) = if request_id {
+            match &line.request_id {
+                Some(id) => (format!("request id {id}"), id.clone()),
+                None => {
+                    self.message = Some("this line names no request".into());
+                    return;
+                }
+            }
+        } else {
+            (
+                format!("the line ({} characters)", line.text.chars().count()),
+                line.text.clone(),
+            )
+        };
+        self.copy(what, text);
+    }
+
+    /// `o`: a console link — the request's Logs Insights query, else the log group.
+    pub(super) fn copy_logs_link(&mut self) {
+        let Some(line) = self.line_at_hand().cloned() else {
+            self.message = Some("no line to link to".into());
+            return;
+        };
+        let key = &line.function;
+        let partition = self.partition();
+        let group = self.log_group_of(key);
+        let (what, url) = match &line.request_id {
+            Some(id) => {
+                let age_s = (self.now.timestamp_millis() - line.at_ms).max(0) / 1000;
+                (
+                    format!("Logs Insights URL of request {id}"),
+                    console::insights_url(
+                        &partition,
+                        &key.region,
+                        &group,
+                        &console::request_query(id),
+                        age_s + 15 * 60,
+                    ),
+                )
+            }
+            None => (
+                format!("console URL of {group}"),
+                console::log_group_url(&partition, &key.region, &group),
+            ),
+        };
+        self.copy(what, url);
+    }
+
+    /// `o` in a function's detail: its page in the Lambda console.
+    pub(super) fn copy_function_link(&mut self) {
+        let Screen::Detail(key) = &self.screen else {
+            return;
+        };
+        let url = console::function_url(&self.partition(), &key.region, &key.name);
+        self.copy(format!("console URL of {key}"), url);
+    }
+
+    /// The partition of the account (`aws` until it is known, and on the demo).
+    pub(super) fn partition(&self) -> String {
+        self.store
+            .identity()
+            .map_or_else(|| "aws".to_string(), |i| i.partition.clone())
+    }
+
+    fn log_group_of(&self, key: &FunctionKey) -> String {
+        let logging = self
+            .store
+            .function(key)
+            .map(|f| f.facts.logging.clone())
+            .unwrap_or_default();
+        LogPlace::of(&key.name, &logging).group
+    }
+
+    /// Hands `text` to the terminal's clipboard and says so.
+    pub(super) fn copy(&mut self, what: String, text: String) {
+        self.message = Some(format!("copied {what} to the clipboard (OSC 52)"));
+        self.clipboard = Some(text);
     }
 
     pub(super) fn toggle_pause(&mut self) {
@@ -216,14 +487,31 @@ impl App {
         self.screen = Screen::Logs {
             target,
             from_detail,
+            part: LogsPart::Lines,
         };
     }
 
     /// Leaves the log pane, for the function's detail if it came from there; the tail stops.
+    /// An opened line closes first.
     pub(super) fn close_logs(&mut self) {
+        if self.logs.opened.take().is_some() {
+            return;
+        }
+        if self.logs.kind.take().is_some() {
+            self.open_errors();
+            return;
+        }
+        if self.logs.request.take().is_some() {
+            if let Screen::Logs { part, .. } = &mut self.screen {
+                *part = LogsPart::Invocations;
+            }
+            self.recompute();
+            return;
+        }
         if let Screen::Logs {
             target,
             from_detail,
+            ..
         } = &self.screen
         {
             self.screen = match (from_detail, target.functions.first()) {

@@ -7,10 +7,12 @@
 pub mod action;
 pub mod alarms;
 pub mod command_line;
+pub mod errors;
 pub mod fleet;
 pub mod flow;
 pub mod frame;
 pub mod input;
+pub mod invocations;
 pub mod keymap;
 pub mod logs;
 pub mod mode;
@@ -26,7 +28,7 @@ use chrono::{DateTime, Utc};
 
 pub use action::Action;
 pub use mode::{Mode, Prompt};
-pub use screen::{Focus, Screen};
+pub use screen::{Focus, LogsPart, Screen};
 
 use crate::source::Control;
 use crate::store::health::Thresholds;
@@ -46,6 +48,8 @@ pub struct AppOptions {
     pub fit: (ColorDepth, bool),
     /// How often the sources poll, in seconds: data older than three polls is stale.
     pub interval_secs: u64,
+    /// Words that make a log line an error, beyond the built-in rules.
+    pub error_words: Vec<String>,
 }
 
 impl Default for AppOptions {
@@ -58,6 +62,7 @@ impl Default for AppOptions {
             keys: UserKeys::default(),
             fit: (ColorDepth::TrueColor, false),
             interval_secs: 60,
+            error_words: Vec::new(),
         }
     }
 }
@@ -80,14 +85,19 @@ pub struct App {
     pub projects: projects::ProjectsPane,
     pub alarms: alarms::AlarmsPane,
     pub logs: logs::LogPane,
+    pub errors: errors::ErrorsPane,
+    pub invocations: invocations::InvocationsPane,
     figures: Figures,
     /// The keys in words, and the help, as the user has them bound.
     key_names: KeyNames,
-    help: Vec<HelpSection>,
+    /// The help of the fleet's screens, and of the log pane's.
+    help: [Vec<HelpSection>; 2],
     /// What the panes drew last frame: page sizes and click targets.
     drawn: Drawn,
     now: DateTime<Utc>,
     outbox: Vec<Control>,
+    /// Text to put on the terminal's clipboard (OSC 52), written by the loop.
+    clipboard: Option<String>,
     /// The function whose detail last asked for its versions (`None`: no detail open).
     inspected: Option<FunctionKey>,
     quit: bool,
@@ -109,13 +119,16 @@ impl App {
             projects: projects::ProjectsPane::default(),
             alarms: alarms::AlarmsPane::default(),
             logs: logs::LogPane::default(),
+            errors: errors::ErrorsPane::default(),
+            invocations: invocations::InvocationsPane::default(),
             figures: Figures::default(),
             key_names: keymap::key_names(&options.keys),
-            help: keymap::help_sections(&options.keys),
+            help: [false, true].map(|logs| keymap::help_sections(&options.keys, logs)),
             options,
             drawn: Drawn::default(),
             now,
             outbox: Vec::new(),
+            clipboard: None,
             inspected: None,
             quit: false,
         };
@@ -138,7 +151,7 @@ impl App {
     /// Takes the user's keys: dispatch, help, footer and pane texts follow them.
     pub fn set_keys(&mut self, keys: UserKeys) {
         self.key_names = keymap::key_names(&keys);
-        self.help = keymap::help_sections(&keys);
+        self.help = [false, true].map(|logs| keymap::help_sections(&keys, logs));
         self.options.keys = keys;
     }
 
@@ -153,6 +166,11 @@ impl App {
     /// Orders for the sources, taken once.
     pub fn take_controls(&mut self) -> Vec<Control> {
         std::mem::take(&mut self.outbox)
+    }
+
+    /// Text a key asked to copy, for the loop to hand to the terminal.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard.take()
     }
 
     /// The cached figures: window stats, the rows' order, the task flow.
@@ -221,6 +239,14 @@ impl App {
         if let Some(l) = drawn.logs {
             self.logs.drawn(l);
         }
+        if let Some(t) = drawn.invocations {
+            self.invocations.scroll.set_page(t.rows);
+            self.invocations.scroll.show(self.invocations.selected);
+        }
+        if let Some(t) = drawn.errors {
+            self.errors.scroll.set_page(t.rows);
+            self.errors.scroll.show(self.errors.selected);
+        }
         if let (Some(h), Mode::Help(scroll)) = (drawn.help, &mut self.mode) {
             scroll.set_len(h.rows);
             scroll.set_page(h.visible);
@@ -250,7 +276,12 @@ impl App {
         self.keep_selection_in_view();
         self.keep_project_in_view();
         self.keep_alarm_in_view();
-        self.logs.follow_store(&self.store, &self.screen);
+        self.logs
+            .follow_store(&self.store, &self.screen, &self.options.error_words);
+        self.errors
+            .follow_store(&self.store, &self.screen, &self.options.error_words);
+        self.invocations
+            .follow_store(&self.store, &self.screen, &self.options.error_words);
         // A detail that opens asks for the function's versions and aliases, once.
         match &self.screen {
             Screen::Detail(k) if self.inspected.as_ref() != Some(k) => {

@@ -2,11 +2,11 @@
 //! plain figures and words; they never see the app.
 
 use super::mode::Mode;
-use super::{App, Focus, Screen};
+use super::{App, Focus, LogsPart, Screen};
 use crate::source::TailTarget;
 use crate::view::{
-    AlarmsView, Body, DetailView, FleetTableView, FlowScope, FlowView, Footer, HelpView, LogsView,
-    ProjectsView, View,
+    AlarmsView, Body, DetailView, ErrorsView, FleetTableView, FlowScope, FlowView, Footer,
+    HelpView, InvocationsView, LogsView, OpenedLineView, ProjectsView, View,
 };
 
 impl App {
@@ -62,7 +62,7 @@ impl App {
             footer,
             help: match &self.mode {
                 Mode::Help(scroll) => Some(HelpView {
-                    sections: &self.help,
+                    sections: &self.help[usize::from(matches!(self.screen, Screen::Logs { .. }))],
                     scroll: scroll.offset(),
                 }),
                 _ => None,
@@ -78,6 +78,33 @@ impl App {
                 function: &self.store.functions()[index],
                 index,
             })),
+            Screen::Logs {
+                target,
+                part: LogsPart::Errors,
+                ..
+            } => Body::LogErrors(ErrorsView {
+                label: &target.label,
+                groups: &self.errors.groups,
+                selected: self.errors.selected,
+                offset: self.errors.scroll.offset(),
+                lines: self.errors.lines,
+                from_ms: self.errors.from_ms,
+                several: target.functions.len() > 1,
+            }),
+            Screen::Logs {
+                target,
+                part: LogsPart::Invocations,
+                ..
+            } => Body::LogInvocations(InvocationsView {
+                label: &target.label,
+                rows: &self.invocations.rows,
+                order: &self.invocations.order,
+                only_failures: self.invocations.only_failures,
+                by_duration: self.invocations.by_duration,
+                selected: self.invocations.selected,
+                offset: self.invocations.scroll.offset(),
+                several: target.functions.len() > 1,
+            }),
             Screen::Logs { target, .. } => Body::Logs(self.logs_view(target)),
             Screen::Projects => {
                 let order = self.projects.order(&self.figures, self.store.cost());
@@ -113,6 +140,17 @@ impl App {
             filter_error: l.filter_error.as_deref(),
             pretty_json: l.pretty_json,
             sampled: self.store.logs().sampled(),
+            wrap: !l.no_wrap,
+            hscroll: l.hscroll,
+            hide_platform: l.hide_platform,
+            selected: l.selected,
+            kind: l.kind.as_ref().map(|k| k.fingerprint.as_str()),
+            request: l.request.as_ref().map(|r| r.id.as_str()),
+            opened: l.opened.as_ref().map(|o| OpenedLineView {
+                line: &o.line,
+                report: o.report.as_deref(),
+                scroll: o.scroll.offset(),
+            }),
         }
     }
 }

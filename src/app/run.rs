@@ -102,6 +102,9 @@ pub async fn run(
             _ = sighup.recv() => return Ok(()),
             _ = sigint.recv() => return Ok(()),
         }
+        if let Some(text) = app.take_clipboard() {
+            crate::terminal::copy_to_clipboard(terminal.backend_mut(), &text)?;
+        }
         for control in app.take_controls() {
             for source in &controls {
                 // A source that has stopped needs no orders.

@@ -10,6 +10,18 @@ pub enum Focus {
     Flow,
 }
 
+/// What the log pane shows of the lines it holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogsPart {
+    /// The lines.
+    #[default]
+    Lines,
+    /// Their errors, grouped by kind.
+    Errors,
+    /// Their requests, one row each.
+    Invocations,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
     Dashboard,
@@ -18,6 +30,7 @@ pub enum Screen {
     Logs {
         target: TailTarget,
         from_detail: bool,
+        part: LogsPart,
     },
     /// The projects pane.
     Projects,
@@ -31,6 +44,14 @@ impl Screen {
         match self {
             Screen::Dashboard => Context::Dashboard,
             Screen::Detail(_) => Context::Detail,
+            Screen::Logs {
+                part: LogsPart::Errors,
+                ..
+            } => Context::Errors,
+            Screen::Logs {
+                part: LogsPart::Invocations,
+                ..
+            } => Context::Invocations,
             Screen::Logs { .. } => Context::Logs,
             Screen::Projects => Context::Projects,
             Screen::Alarms => Context::Alarms,

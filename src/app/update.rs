@@ -3,7 +3,7 @@
 
 use super::mode::{Mode, Prompt};
 use super::scroll::Scroll;
-use super::{Action, App, Focus, Screen};
+use super::{Action, App, Focus, LogsPart, Screen};
 use crate::source::Control;
 
 impl App {
@@ -71,6 +71,20 @@ impl App {
         let in_logs = matches!(self.screen, Screen::Logs { .. });
         let in_projects = self.screen == Screen::Projects;
         let in_alarms = self.screen == Screen::Alarms;
+        let in_invocations = matches!(
+            self.screen,
+            Screen::Logs {
+                part: LogsPart::Invocations,
+                ..
+            }
+        );
+        let in_errors = matches!(
+            self.screen,
+            Screen::Logs {
+                part: LogsPart::Errors,
+                ..
+            }
+        );
         match action {
             Action::Quit => self.quit = true,
             Action::Up | Action::Down | Action::Top | Action::Bottom if in_projects => {
@@ -86,6 +100,36 @@ impl App {
             {
                 self.move_alarm_selection(action)
             }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if in_errors =>
+            {
+                self.move_error_selection(action)
+            }
+            Action::Back if in_errors => self.close_errors(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if in_invocations =>
+            {
+                self.move_invocation_selection(action)
+            }
+            Action::Back if in_invocations => self.close_invocations(),
+            Action::SortNext if in_invocations => self.toggle_invocation_sort(),
+            Action::CopyRequestId if in_invocations => self.copy_invocation_id(),
+            Action::OpenInvocations => self.open_invocations(),
+            Action::OpenRequest => self.open_request(),
+            Action::ToggleFailuresOnly => self.toggle_failures_only(),
+            Action::CopyLine if in_errors => self.copy_error_sample(),
+            Action::OpenErrors => self.open_errors(),
+            Action::OpenErrorKind => self.open_error_kind(),
             Action::OpenAlarms => self.open_alarms(),
             Action::OpenAlarm => self.open_alarm(),
             Action::SortNext if in_projects => {
@@ -133,6 +177,15 @@ impl App {
             Action::OpenProjectLogs => self.open_logs(true),
             Action::TogglePause => self.toggle_pause(),
             Action::TogglePrettyJson => self.logs.pretty_json = !self.logs.pretty_json,
+            Action::ToggleWrap => self.toggle_wrap(),
+            Action::ScrollLeft => self.scroll_logs_sideways(false),
+            Action::ScrollRight => self.scroll_logs_sideways(true),
+            Action::OpenLine => self.open_line(),
+            Action::TogglePlatformLines => self.toggle_platform_lines(),
+            Action::CopyLine => self.copy_line(false),
+            Action::CopyRequestId => self.copy_line(true),
+            Action::CopyLink if in_logs => self.copy_logs_link(),
+            Action::CopyLink => self.copy_function_link(),
             Action::CursorLeft | Action::CursorRight => self.move_cursor(action),
             Action::StartFilter => self.mode = Mode::Filter,
             Action::StartCommand => self.mode = Mode::Command(Prompt::default()),
