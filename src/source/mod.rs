@@ -73,6 +73,13 @@ pub enum Control {
     Tail(Option<TailTarget>),
     /// Read this function's versions and aliases: its detail is open.
     Inspect(FunctionKey),
+    /// Read every line of one request of a tailed function (FilterLogEvents with its id),
+    /// around the time its lines held say: its invocation was opened.
+    ReadRequest {
+        function: FunctionKey,
+        request_id: String,
+        around_ms: i64,
+    },
 }
 
 /// A poller: the runner calls `poll` at its cadence and on demand.
@@ -107,7 +114,7 @@ pub trait Source: Send + 'static {
                 self.forget_cached();
                 true
             }
-            Control::Tail(_) | Control::Inspect(_) => false,
+            _ => false,
         }
     }
 

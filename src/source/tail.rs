@@ -68,7 +68,13 @@ pub struct TailSource {
     reset_pending: bool,
     /// Until when the streaming Live Tail sessions were counted on the bill.
     live_counted_ms: Option<i64>,
+    /// A request whose lines are to be read whole, at the next poll.
+    request: Option<(crate::store::FunctionKey, String, i64)>,
 }
+
+/// How far either side of a request's known lines its other lines are looked for: past the
+/// longest a function runs (15 minutes).
+const REQUEST_SPAN_MS: i64 = 16 * 60_000;
 
 /// What a Live Tail session task reports.
 enum LiveMsg {
@@ -236,6 +242,7 @@ impl TailSource {
             sampled_said: false,
             reset_pending: false,
             live_counted_ms: None,
+            request: None,
         }
     }
 
@@ -452,6 +459,37 @@ impl TailSource {
     }
 }
 
+impl TailSource {
+    /// Every line of one request: FilterLogEvents with the request id as a quoted term, over
+    /// the span it can have run in.
+    async fn fetch_request(
+        &self,
+        function: &crate::store::FunctionKey,
+        request_id: &str,
+        around_ms: i64,
+        now_ms: i64,
+    ) -> (Vec<LogEvent>, Vec<String>) {
+        let id: String = request_id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let pattern = format!("\"{id}\"");
+        let mut events = Vec::new();
+        let read = self
+            .reader
+            .read_each(
+                std::slice::from_ref(function),
+                around_ms - REQUEST_SPAN_MS,
+                (around_ms + REQUEST_SPAN_MS).min(now_ms),
+                Some(&pattern),
+                |batch| events.extend(batch),
+            )
+            .await;
+        let failures = read.failures.into_iter().map(|(_, e)| e.message).collect();
+        (events, failures)
+    }
+}
+
 impl Source for TailSource {
     fn name(&self) -> &str {
         "logs"
@@ -466,10 +504,16 @@ impl Source for TailSource {
             let Some(target) = self.target.clone() else {
                 return Vec::new();
             };
+            let now_ms = now.timestamp_millis();
+            if let Some((function, id, around)) = self.request.take()
+                && target.functions.contains(&function)
+            {
+                let (events, failures) = self.fetch_request(&function, &id, around, now_ms).await;
+                return self.hand_on(events, Vec::new(), failures, now);
+            }
             if self.done {
                 return Vec::new();
             }
-            let now_ms = now.timestamp_millis();
             self.count_live_minutes(now_ms);
             let mut streamed = Vec::new();
             let (from_ms, to_ms) = match (target.range_ms, self.cursor_ms) {
@@ -525,6 +569,14 @@ impl Source for TailSource {
                 self.sampled = false;
                 self.sampled_said = false;
                 self.reset_pending = true;
+                true
+            }
+            Control::ReadRequest {
+                function,
+                request_id,
+                around_ms,
+            } => {
+                self.request = Some((function.clone(), request_id.clone(), *around_ms));
                 true
             }
             Control::PollNow => true,

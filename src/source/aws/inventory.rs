@@ -74,14 +74,15 @@ pub fn logging_of(name: &str, config: Option<&aws_sdk_lambda::types::LoggingConf
 pub async fn logging_of_function(
     client: &aws_sdk_lambda::Client,
     name: &str,
-) -> Result<Logging, AwsError> {
+) -> Result<(Logging, Option<DateTime<Utc>>), AwsError> {
     let f = client
         .get_function_configuration()
         .function_name(name)
         .send()
         .await
         .map_err(|e| classify("GetFunctionConfiguration", &e))?;
-    Ok(logging_of(name, f.logging_config()))
+    let last_modified = f.last_modified().and_then(parse_last_modified);
+    Ok((logging_of(name, f.logging_config()), last_modified))
 }
 
 /// Lambda writes `2026-11-23T07:45:08.102+0000`; accept RFC 3339 as well.

@@ -12,6 +12,7 @@ pub mod async_events;
 pub mod bill;
 pub mod bill_cache;
 pub mod capacity;
+pub mod console;
 pub mod cost_explorer;
 pub mod errors;
 pub mod event_sources;

@@ -65,6 +65,19 @@ fn app_line(name: &str, s: &Spec, request: &str, ms: f64) -> String {
     }
 }
 
+/// The error a bad deploy brought: one the function never logged before it.
+fn deploy_error_line(s: &Spec, request: &str) -> String {
+    if s.runtime.starts_with("java") {
+        format!(
+            r#"{{"level":"ERROR","requestId":"{request}","msg":"unhandled exception","errorType":"java.lang.NullPointerException","errorMessage":"Cannot invoke \"Order.total()\" because \"order\" is null","stackTrace":["com.example.Handler.handleRequest(Handler.java:57)"]}}"#
+        )
+    } else {
+        format!(
+            r#"{{"level":"ERROR","requestId":"{request}","msg":"unhandled rejection","errorType":"TypeError","errorMessage":"Cannot read properties of undefined (reading 'currency')","stack":"TypeError: Cannot read properties of undefined (reading 'currency')\n    at priceCart (/var/task/cart.js:57:31)"}}"#
+        )
+    }
+}
+
 fn error_line(s: &Spec, request: &str) -> String {
     if s.runtime.starts_with("python") {
         format!(
@@ -114,6 +127,8 @@ fn minute_events(seed: u64, inst: Instance, m: i64, start: i64, history: i64) ->
                 at.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
                 s.timeout_s
             ));
+        } else if failed && n == timeouts && traffic::deploy_error_rate(inst, m, start) > 0.0 {
+            lines.push(deploy_error_line(s, &request));
         } else if failed {
             lines.push(error_line(s, &request));
         } else {
@@ -169,6 +184,15 @@ impl DemoLogs {
     pub fn with_fleet(mut self, fleet: Arc<Fleet>) -> Self {
         self.fleet = fleet;
         self
+    }
+
+    /// When the demo says the function was last deployed.
+    pub fn deployed_ms(&self, key: &FunctionKey) -> Option<i64> {
+        let inst = self
+            .fleet
+            .instances()
+            .find(|i| i.name == key.name && i.region == key.region)?;
+        Some(traffic::deployed_at_minute(self.seed, inst, self.start) * 60_000)
     }
 
     /// Whether the demo fleet has a function of that name.

@@ -597,7 +597,7 @@ impl Source for DemoSource {
                 true
             }
             super::Control::PollNow => true,
-            super::Control::Tail(_) => false,
+            _ => false,
         }
     }
 

@@ -86,7 +86,7 @@ pub(super) fn is_incident(inst: Instance) -> bool {
 }
 
 /// Extra error rate from a bad deploy: a sharp rise, a plateau, a tail after the rollback.
-fn deploy_error_rate(inst: Instance, m: i64, start: i64) -> f64 {
+pub fn deploy_error_rate(inst: Instance, m: i64, start: i64) -> f64 {
     let Behaviour::BadDeploy { at, lasts, peak } = inst.spec.behaviour else {
         return 0.0;
     };
