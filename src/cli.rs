@@ -143,6 +143,10 @@ pub enum Command {
     Snapshot(SnapshotArgs),
     /// Print functions' logs, safe for the terminal, like `aws logs tail`; --follow keeps going.
     Logs(LogsArgs),
+    /// Print functions' errors grouped by kind (ids, numbers and quoted values set aside), worst
+    /// first: how many, first and last seen, one sample, and whether the kind is new since the
+    /// function's last deploy.
+    Errors(ErrorsArgs),
     /// Print the month's Lambda cost so far from Cost Explorer, grouped, with the forecast and
     /// the estimate from metrics.
     Cost(CostArgs),
@@ -247,6 +251,21 @@ pub struct LogsArgs {
     /// Output format: lines like `aws logs tail`, or one JSON object per line.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub format: LogFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ErrorsArgs {
+    /// Functions whose errors to group (a name, or a log group name starting with /).
+    #[arg(id = "function_names", required = true, value_name = "FUNCTION")]
+    pub functions: Vec<String>,
+
+    /// How far back to read: 30s, 10m, 2h, 1d.
+    #[arg(long, value_name = "AGE", default_value = "1h", value_parser = parse_age)]
+    pub since: std::time::Duration,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -55,10 +55,18 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # The oldest queued asynchronous event's age, in seconds, above which a function falls behind.
 # async_event_age_s = 30
 
+# Reading logs.
+[logs]
+# Words that make a line an error, beyond ERROR and above, timeouts, tracebacks and exceptions
+# (case-sensitive, anywhere in the line).
+# error_words = ["payment declined", "circuit open"]
+
 # Keys: an action's keys replace its defaults everywhere (help and footer show them). Actions:
 # quit help window_15m window_1h window_3h refresh command up down page_up page_down top bottom
 # open logs project_logs filter sort sort_reverse next_pane previous_pane projects alarms
-# flow_of minute_earlier minute_later back pause json narrow open_alarm confirm cancel complete.
+# flow_of minute_earlier minute_later back pause json open_line wrap scroll_left scroll_right
+# platform_lines copy_line copy_request_id copy_link errors open_kind invocations open_request
+# failures narrow open_alarm confirm cancel complete.
 # Keys: x, X, ctrl-x, enter, esc, tab, space, up, down, left, right, pgup, pgdn, home, end,
 # f1-f12.
 [keys]
@@ -81,6 +89,7 @@ pub struct File {
     pub theme: Option<String>,
     pub cost_ttl: Option<String>,
     pub thresholds: Option<ThresholdsFile>,
+    pub logs: Option<LogsFile>,
     pub keys: Option<std::collections::BTreeMap<String, KeySpec>>,
 }
 
@@ -108,6 +117,12 @@ pub struct ThresholdsFile {
     pub p99_of_timeout: Option<f64>,
     pub memory_used: Option<f64>,
     pub async_event_age_s: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsFile {
+    pub error_words: Option<Vec<String>>,
 }
 
 /// A config file read: where it was, its text (for line numbers) and its settings.

@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             None => commands::dashboard::run(&settings, clock).await,
             Some(Command::Snapshot(args)) => commands::snapshot::run(&settings, args, clock).await,
             Some(Command::Logs(args)) => commands::logs::run(&settings, args, clock).await,
+            Some(Command::Errors(args)) => commands::errors::run(&settings, args, clock).await,
             Some(Command::Cost(args)) => commands::cost::run(&settings, args, clock).await,
             Some(Command::Screenshot(args)) => commands::screenshot::run(&settings, args),
             Some(Command::Config(args)) => commands::print_config(args),

@@ -40,6 +40,8 @@ pub struct Settings {
     pub thresholds: Thresholds,
     /// Keys bound in the config file.
     pub keys: UserKeys,
+    /// Words that make a log line an error (config file only).
+    pub error_words: Vec<String>,
     pub log_file: Option<PathBuf>,
 }
 
@@ -67,6 +69,7 @@ impl Settings {
             config: g.config,
             thresholds: Thresholds::default(),
             keys: UserKeys::default(),
+            error_words: Vec::new(),
             log_file: g.log_file,
         }
     }
@@ -191,6 +194,12 @@ impl Settings {
                 Some(s) => th.async_event_age_s = s,
                 None => {}
             }
+        }
+        if let Some(words) = f.logs.as_ref().and_then(|l| l.error_words.as_ref()) {
+            if words.iter().any(|w| w.trim().is_empty()) {
+                return Err(bad("error_words", "expected words, not an empty string"));
+            }
+            self.error_words = words.clone();
         }
         let keys = read.file_keys();
         for (action, keys) in keys {

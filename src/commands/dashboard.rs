@@ -25,6 +25,7 @@ pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
             keys: settings.keys.clone(),
             fit,
             interval_secs: settings.interval,
+            error_words: settings.error_words.clone(),
         },
         clock.now(),
     );

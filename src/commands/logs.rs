@@ -28,12 +28,14 @@ const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 const MAX_CHARS: usize = 1 << 20;
 
 /// The shared log reader over the functions asked for: each name in every region watched.
-struct Reader {
+pub(super) struct Reader {
     logs: LogReader,
-    targets: Vec<FunctionKey>,
+    pub targets: Vec<FunctionKey>,
     pattern: Option<String>,
     /// Whether a function missing from a region is normal (the demo's are in both).
     aws: bool,
+    /// When each function was last deployed (its `LastModified`), where it could be asked.
+    pub deployed_ms: std::collections::HashMap<FunctionKey, i64>,
 }
 
 impl Reader {
@@ -46,7 +48,7 @@ impl Reader {
     }
 
     /// The lines from `from_ms` to `to_ms`, handed to `emit` in time order as they are read.
-    async fn read_each(
+    pub(super) async fn read_each(
         &self,
         from_ms: i64,
         to_ms: i64,
@@ -116,29 +118,42 @@ fn format_event(e: &LogEvent, format: LogFormat, origin: Origin) -> String {
     }
 }
 
-async fn reader(settings: &Settings, args: &LogsArgs, now: DateTime<Utc>) -> Result<Reader> {
+/// The reader of `functions`' logs (filtered by `filter`, if given), on the demo fleet or the
+/// account the flags name.
+pub(super) async fn reader(
+    settings: &Settings,
+    functions: &[String],
+    filter: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Reader> {
     if settings.demo {
         let logs = DemoLogs::new(settings.seed, Minute::of(now), DEFAULT_RETENTION_MINUTES)
             .with_fleet(super::demo_fleet(settings));
-        if let Some(unknown) = args.functions.iter().find(|f| !logs.knows(f)) {
+        if let Some(unknown) = functions.iter().find(|f| !logs.knows(f)) {
             bail!(
                 "the demo fleet has no function '{unknown}' (try checkout-api or payments-charge)"
             );
         }
         // The demo applies the patterns lambdatop itself understands: a bad one is an error.
-        if let Some(p) = &args.filter {
+        if let Some(p) = filter {
             Pattern::parse(p).map_err(anyhow::Error::msg)?;
         }
         let regions = crate::source::demo::DemoSource::regions();
+        let targets = keys(&regions, functions);
+        let deployed_ms = targets
+            .iter()
+            .filter_map(|k| Some((k.clone(), logs.deployed_ms(k)?)))
+            .collect();
         return Ok(Reader {
             logs: LogReader::Demo(logs),
-            targets: keys(&regions, &args.functions),
-            pattern: args.filter.clone(),
+            targets,
+            pattern: filter.map(str::to_string),
             aws: false,
+            deployed_ms,
         });
     }
     let account = aws::connect(&super::aws_options(settings)).await?;
-    let targets = keys(&account.regions, &args.functions);
+    let targets = keys(&account.regions, functions);
     // Where each function logs (a group of its own choosing, JSON lines): its configuration
     // says. A function it cannot be asked of (not there, not allowed) is read where Lambda
     // logs by default.
@@ -152,17 +167,24 @@ async fn reader(settings: &Settings, args: &LogsArgs, now: DateTime<Utc>) -> Res
                 (k, logging)
             }
         });
+    let mut deployed_ms = std::collections::HashMap::new();
     for (key, logging) in futures::future::join_all(asks).await {
         match logging {
-            Ok(logging) => account.log_places.know(key, logging),
+            Ok((logging, last_modified)) => {
+                account.log_places.know(key, logging);
+                if let Some(t) = last_modified {
+                    deployed_ms.insert(key.clone(), t.timestamp_millis());
+                }
+            }
             Err(e) => tracing::info!("{key}: no logging configuration ({e}); the default group"),
         }
     }
     Ok(Reader {
         logs: account.log_reader(),
         targets,
-        pattern: args.filter.clone(),
+        pattern: filter.map(str::to_string),
         aws: true,
+        deployed_ms,
     })
 }
 
@@ -176,7 +198,7 @@ fn keys(regions: &[String], functions: &[String]) -> Vec<FunctionKey> {
 
 /// One line for the failures of a poll; `None` when only missing log groups of functions that
 /// other regions have were at fault.
-fn describe_failures(read: &Streamed, reader: &Reader) -> Option<String> {
+pub(super) fn describe_failures(read: &Streamed, reader: &Reader) -> Option<String> {
     if !reader.aws {
         return None;
     }
@@ -207,7 +229,7 @@ fn describe_failures(read: &Streamed, reader: &Reader) -> Option<String> {
 
 pub async fn run(settings: &Settings, args: &LogsArgs, clock: SharedClock) -> Result<()> {
     let now = clock.now();
-    let reader = reader(settings, args, now).await?;
+    let reader = reader(settings, &args.functions, args.filter.as_deref(), now).await?;
     let origin = Origin {
         functions: args.functions.len() > 1,
         regions: reader.regions() > 1,

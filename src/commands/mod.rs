@@ -3,6 +3,7 @@
 
 pub mod cost;
 pub mod dashboard;
+pub mod errors;
 pub mod logs;
 pub mod manpages;
 pub mod screenshot;
