@@ -202,7 +202,9 @@ fn l_tails_the_selection_and_esc_stops() {
         function_arns: vec!["arn:aws:lambda:eu-west-1:123456789012:function:checkout-api".into()],
         filter: None,
     };
-    assert!(matches!(&app.screen, Screen::Logs { target: t, from_detail: false } if *t == target));
+    assert!(
+        matches!(&app.screen, Screen::Logs { target: t, from_detail: false, .. } if *t == target)
+    );
     assert_eq!(app.take_controls(), [Control::Tail(Some(target))]);
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(app.screen, Screen::Dashboard);

@@ -16,7 +16,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("store", &["logtext"]),
     ("view", &["store"]),
     ("source", &["store", "logtext", "clock", "private"]),
-    ("ui", &["view", "store"]),
+    ("ui", &["view", "store", "logtext"]),
     (
         "app",
         &[

@@ -163,22 +163,39 @@ fn help_lists_every_binding_and_scrolls_when_short() {
     let mut app = demo_app();
     app.update(Action::ToggleHelp);
     let s = screen(&render(&mut app, 160, 48));
-    // Every screen's keys; the help's own and the prompts' keys are in its frame and lines.
+    // Every screen's keys, where they apply: the fleet's screens, then the log pane's; the
+    // help's own and the prompts' keys are in its frame and lines.
     use lambdatop::app::keymap::Context;
-    let screens = [
+    let fleet = [
         Context::Global,
         Context::Dashboard,
         Context::Detail,
-        Context::Logs,
         Context::Projects,
         Context::Alarms,
     ];
+    let logs = [
+        Context::Global,
+        Context::Logs,
+        Context::Errors,
+        Context::Invocations,
+    ];
+    let mut in_logs = demo_app();
+    in_logs.update(Action::OpenLogs);
+    in_logs.update(Action::ToggleHelp);
+    let s_logs = screen(&render(&mut in_logs, 160, 48));
     for b in lambdatop::app::keymap::BINDINGS {
-        if screens.contains(&b.context) {
-            let text = lambdatop::app::keymap::help_text(b, &Default::default());
+        let text = lambdatop::app::keymap::help_text(b, &Default::default());
+        if fleet.contains(&b.context) {
             assert!(s.contains(&text), "help shows '{text}'");
         }
+        if logs.contains(&b.context) {
+            assert!(s_logs.contains(&text), "the log pane's help shows '{text}'");
+        }
     }
+    assert!(
+        !s.contains("indent JSON lines"),
+        "the fleet's help leaves the log pane's keys out"
+    );
     assert!(s.contains("Esc or ? to close") && s.contains("Enter keeps · Esc clears"));
     assert!(s.contains("error rate ≥ 5.0% · any throttle · p99 ≥ 80% of the timeout"));
     insta::assert_snapshot!("help_160x48", s);

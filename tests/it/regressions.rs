@@ -54,17 +54,29 @@ fn in_the_log_pane_g_then_j_and_page_down_move_at_once() {
     chars(&mut app, "g");
     let top = shown_numbers(&screen(&render(&mut app, 80, 24)));
     assert_eq!(top.first(), Some(&0), "g shows the oldest line first");
+    assert_eq!(app.logs.selected, Some(0), "and selects it");
 
     chars(&mut app, "j");
     let after_j = shown_numbers(&screen(&render(&mut app, 80, 24)));
-    assert_eq!(after_j.first(), Some(&1), "j moves one line down at once");
+    assert_eq!(
+        app.logs.selected,
+        Some(1),
+        "j selects the next line at once"
+    );
+    assert_eq!(after_j.first(), Some(&0), "which is in view: nothing moves");
 
     app.handle_key(KeyEvent::from(KeyCode::PageDown));
     let after_page = shown_numbers(&screen(&render(&mut app, 80, 24)));
+    let page = after_j.len();
     assert_eq!(
-        after_page.first(),
-        Some(&(1 + after_j.len())),
-        "PgDn moves a page down at once"
+        app.logs.selected,
+        Some(1 + page),
+        "PgDn selects a page down at once"
+    );
+    assert_eq!(
+        after_page.last(),
+        Some(&(1 + page)),
+        "and the view moves to show it at the bottom"
     );
     let s = screen(&render(&mut app, 80, 24));
     assert!(s.contains("scrolled"), "{s}");
