@@ -49,7 +49,11 @@ pub fn has_word(text: &str, word: &str) -> bool {
 /// (else its message), the first line of a text one (a stack trace's first line names it).
 pub fn error_text(text: &str) -> String {
     if let Some(lead) = structured::lead(text) {
-        return lead.error.or(lead.message).unwrap_or_default();
+        return match (lead.error, lead.message) {
+            // A bare type (`"errorType":"UpstreamError"`) says little without the message.
+            (Some(e), Some(m)) if !e.contains(':') => format!("{e}: {m}"),
+            (e, m) => e.or(m).unwrap_or_default(),
+        };
     }
     if let Some(at) = text.find("Error Type:") {
         return text[at..].trim().to_string();
@@ -180,8 +184,13 @@ fn push_token(out: &mut String, word: &str) {
         }
         let part = &word[from..k];
         let digits = part.bytes().filter(u8::is_ascii_digit).count();
+        let lead_digits = part.bytes().take_while(u8::is_ascii_digit).count();
         if !part.is_empty() && digits == part.len() {
             out.push_str("<n>");
+        } else if lead_digits > 0 && part.len() - lead_digits <= 3 && digits == lead_digits {
+            // A number with its unit: `300ms`, `5s`, `12MB`.
+            out.push_str("<n>");
+            out.push_str(&part[lead_digits..]);
         } else if part.len() >= 6 && digits > 0 && part.bytes().all(|b| b.is_ascii_hexdigit()) {
             out.push_str("<hex>");
         } else if part.len() >= 12 && digits > 0 {
@@ -273,6 +282,10 @@ mod tests {
         assert_eq!(
             fingerprint("req-42 on i-0abc12345def6 via s3"),
             "req-<n> on i-<hex> via s3"
+        );
+        assert_eq!(
+            fingerprint("connect to 10.0.2.22 timed out after 322ms"),
+            fingerprint("connect to 10.0.0.20 timed out after 300ms"),
         );
         assert_ne!(
             fingerprint("TypeError: x is undefined"),

@@ -644,3 +644,135 @@ async fn functions_are_read_where_and_as_their_logging_config_says() {
         "another function's lines: {text}"
     );
 }
+
+/// `lambdatop errors` against moto: error lines that differ only in request ids, order
+/// numbers, addresses and durations fold into one group per kind, worst first, with the right
+/// counts; INFO lines and platform lines are read but not counted as errors.
+#[tokio::test]
+async fn errors_fold_lines_that_differ_in_ids_and_numbers_into_one_group_a_kind() {
+    let region = "ap-southeast-4";
+    let name = "erring-fn";
+    moto::create_function(region, &moto::Spec::new(name)).await;
+    let now = Utc::now().timestamp_millis();
+    let uuid = |i: i64| format!("{:08x}-1f18-48d2-afde-1f188d2fde{:02x}", 0x627e274a + i, i);
+    let mut events = Vec::new();
+    for i in 0..5 {
+        events.push((
+            now - 50 * 60_000 + i * 60_000,
+            format!(
+                r#"{{"level":"ERROR","requestId":"{}","message":"charge failed for order {}","errorType":"UpstreamError"}}"#,
+                uuid(i),
+                41_000 + i * 37
+            ),
+        ));
+    }
+    for i in 0..3 {
+        events.push((
+            now - 30 * 60_000 + i * 1_000,
+            format!(
+                "{}\t{}\tERROR\tInvoke Error \tconnect to 10.0.{i}.{} timed out after {}ms",
+                "2026-12-04T03:05:09.817Z",
+                uuid(10 + i),
+                20 + i,
+                300 + i * 11
+            ),
+        ));
+    }
+    for i in 0..2 {
+        events.push((
+            now - 20 * 60_000 + i * 1_000,
+            format!(
+                "2026-12-04T03:05:{:02}.000Z {} Task timed out after {}.00 seconds",
+                10 + i,
+                uuid(20 + i),
+                3 + i
+            ),
+        ));
+    }
+    for i in 0..4 {
+        events.push((
+            now - 10 * 60_000 + i * 1_000,
+            format!(
+                r#"{{"level":"INFO","requestId":"{}","msg":"ok"}}"#,
+                uuid(30 + i)
+            ),
+        ));
+        events.push((
+            now - 10 * 60_000 + i * 1_000 + 1,
+            format!("END RequestId: {}", uuid(30 + i)),
+        ));
+    }
+    put_logs(region, name, "2026/12/04/[$LATEST]abc", &events).await;
+
+    let out = moto::lambdatop(
+        &moto::url(),
+        &[
+            "errors", name, "--since", "1h", "--region", region, "--format", "json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["functions"], serde_json::json!([name]));
+    assert_eq!(v["lines_read"], 18);
+    assert_eq!(v["error_lines"], 10);
+    let groups = v["groups"].as_array().unwrap();
+    let counts: Vec<u64> = groups
+        .iter()
+        .map(|g| g["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [5, 3, 2], "{groups:#?}");
+    assert!(
+        groups[0]["sample"]
+            .as_str()
+            .unwrap()
+            .contains("charge failed for order")
+    );
+    assert!(
+        groups[1]["sample"]
+            .as_str()
+            .unwrap()
+            .contains("timed out after")
+    );
+    assert!(
+        groups[2]["sample"]
+            .as_str()
+            .unwrap()
+            .contains("Task timed out")
+    );
+    for g in groups {
+        assert_eq!(g["function"], name);
+        assert_eq!(g["region"], region);
+        // The function was created (deployed) after every line: none is new since.
+        assert_eq!(g["new_since_deploy"], false, "{g}");
+        let per: u64 = g["per_interval"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum();
+        assert_eq!(per, g["count"].as_u64().unwrap());
+    }
+    assert!(v["incomplete"].is_null());
+
+    // The table: one row a kind, the counts and the samples readable.
+    let out = moto::lambdatop(
+        &moto::url(),
+        &["errors", name, "--since", "1h", "--region", region],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Errors of erring-fn from "), "{text}");
+    assert!(
+        text.contains("10 error lines of 18 read, 3 kinds"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("charge failed"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.starts_with("erring-fn (ap-southeast-4)"), "{row}");
+    assert!(row.split_whitespace().nth(2) == Some("5"), "{row}");
+}
