@@ -17,7 +17,11 @@ impl App {
             Mode::Help(_) => self.screen.context(),
             _ => self.context(),
         };
-        let hints = super::keymap::hints(context, self.keys());
+        let mut hints = super::keymap::hints(context, self.keys());
+        if self.logs.opened.is_some() && context == super::keymap::Context::Logs {
+            // A line opened whole: only what acts on that line, not on the list.
+            hints.retain(|h| h.global || ["back", "copy"].contains(&h.text));
+        }
         let footer = match &self.mode {
             Mode::Command(p) => Footer::Command {
                 line: &p.line,

@@ -407,7 +407,7 @@ fn the_log_pane_follows_the_newest_lines_and_nothing_reaches_the_terminal() {
                 "a control character reached the screen"
             );
         }
-        assert!(s.lines().last().unwrap().contains("Space pause"));
+        assert!(s.lines().last().unwrap().contains("Enter open"));
         if w == 160 {
             insta::assert_snapshot!("logs_160x48", s);
         }
@@ -558,4 +558,216 @@ fn the_task_flow_names_the_newest_alarm_change() {
         "{title}"
     );
     assert!(title.contains("more)"), "the recovery too: {title}");
+}
+
+/// The demo app with `name`'s (in `region`) last 15 minutes of logs in the store, as the
+/// demo's tail brings them, and the log pane open on it.
+fn app_with_logs_of(region: &str, name: &str) -> lambdatop::app::App {
+    use lambdatop::source::SourceEvent;
+    use lambdatop::source::demo::logs::DemoLogs;
+    let mut store = demo_store();
+    let t0 = crate::support::t0().timestamp_millis();
+    let logs = DemoLogs::new(
+        lambdatop::source::demo::DEFAULT_SEED,
+        lambdatop::store::Minute::of(crate::support::t0()),
+        180,
+    );
+    let events = logs
+        .events(&[name.to_string()], t0 - 15 * 60_000, t0)
+        .into_iter()
+        .filter(|e| e.function.region == region)
+        .collect();
+    store.apply(SourceEvent::Logs(events));
+    let mut app = app_with(store, Window::H1);
+    app.fleet.selected = Some(FunctionKey::new(region, name));
+    app.update(Action::OpenLogs);
+    app
+}
+
+fn enter() -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Enter)
+}
+
+/// Rows of the pane's body that start with a time (a line's first row).
+fn timed_rows(s: &str) -> Vec<&str> {
+    s.lines()
+        .filter(|l| l.starts_with('│') && l[3..].starts_with(|c: char| c.is_ascii_digit()))
+        .collect()
+}
+
+#[test]
+fn the_failing_functions_error_reads_at_80x24_and_a_line_opens_whole() {
+    let mut app = app_with_logs_of("eu-west-1", "checkout-api");
+    let s = screen(&render(&mut app, 80, 24));
+    // The error's text without a key: level, message, error, then the rest, wrapped.
+    assert!(
+        s.contains("03:07:28.235 ERROR request failed · UpstreamError: checkout returned 502"),
+        "{s}"
+    );
+    assert!(
+        s.contains("             requestId=1e0caa8a"),
+        "the rest wraps under the text"
+    );
+    insta::assert_snapshot!("logs_error_80x24", s);
+
+    // w: cut at the edge, → moves the text and keeps the time.
+    app.handle_key(key('w'));
+    let s = screen(&render(&mut app, 80, 24));
+    assert!(s.contains("· not wrapped, from column 1"), "{s}");
+    assert!(!s.contains("│             "), "no continuation rows: {s}");
+    app.handle_key(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Right,
+    ));
+    let s = screen(&render(&mut app, 80, 24));
+    let moved = line_with(&s, "03:07:28.235").unwrap();
+    assert!(!moved.contains("ERROR request failed"), "{moved}");
+    app.handle_key(key('w'));
+
+    // p: START, END and REPORT go; the error stays.
+    app.handle_key(key('p'));
+    let s = screen(&render(&mut app, 80, 24));
+    assert!(s.contains("platform lines hidden"), "{s}");
+    assert!(
+        !s.contains("START RequestId") && !s.contains("REPORT RequestId"),
+        "{s}"
+    );
+    assert!(s.contains("returned 502"));
+    app.handle_key(key('p'));
+
+    // ↑ selects the newest line (the REPORT); Enter opens it with its invocation's figures.
+    app.update(Action::Up);
+    app.handle_key(key('y'));
+    let copied = app.take_clipboard().expect("y copies the selected line");
+    assert!(copied.starts_with("REPORT RequestId: 1e0caa8a"), "{copied}");
+    app.handle_key(key('Y'));
+    assert_eq!(
+        app.take_clipboard().as_deref(),
+        Some("1e0caa8a-eaf5-40df-ae92-eaf50dfe92ef")
+    );
+    app.handle_key(enter());
+    let s = screen(&render(&mut app, 80, 24));
+    assert!(s.contains("┌ Line · checkout-api"), "{s}");
+    assert!(
+        line_with(&s, "request ")
+            .unwrap()
+            .contains("1e0caa8a-eaf5-40df-ae92-eaf50dfe92ef")
+    );
+    assert!(
+        s.contains("duration 194 ms · billed 194 ms · memory 644 of 1024 MB"),
+        "{s}"
+    );
+    let footer = s.lines().last().unwrap();
+    assert!(
+        footer.contains("Esc back") && !footer.contains("filter"),
+        "only the keys that act on the line: {footer}"
+    );
+    insta::assert_snapshot!("log_line_open_80x24", s);
+    app.handle_key(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Esc,
+    ));
+    assert!(screen(&render(&mut app, 80, 24)).contains("┌ Logs · checkout-api"));
+}
+
+#[test]
+fn the_errors_view_groups_the_lines_worst_first_and_flags_the_deploys_new_kind() {
+    let mut app = app_with_logs_of("eu-west-1", "checkout-api");
+    app.handle_key(key('e'));
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(
+        s.contains("┌ Errors · checkout-api (eu-west-1) · 23 error lines of 2 kinds"),
+        "{s}"
+    );
+    let first = line_with(&s, "UpstreamError: checkout returned 502").unwrap();
+    assert!(first.starts_with("│    17 "), "{first}");
+    let second = line_with(&s, "reading 'currency'").unwrap();
+    assert!(
+        second.starts_with("│     6 ") && second.contains(" new TypeError"),
+        "{second}"
+    );
+    assert!(
+        !first.contains(" new "),
+        "the 502s were there before the deploy"
+    );
+    insta::assert_snapshot!("log_errors_160x48", s);
+
+    // Enter on the new kind: only its lines.
+    app.update(Action::Down);
+    app.handle_key(enter());
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains("· only 'TypeError"), "{s}");
+    let rows = timed_rows(&s);
+    assert_eq!(rows.len(), 6, "{s}");
+    assert!(rows.iter().all(|r| r.contains("'currency'")), "{rows:#?}");
+    // Esc: back to the kinds, then to all the lines.
+    app.update(Action::Back);
+    assert!(screen(&render(&mut app, 160, 48)).contains("┌ Errors · "));
+    app.update(Action::Back);
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(
+        s.contains("┌ Logs · checkout-api") && !s.contains("· only"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_invocations_view_lists_requests_filters_failures_sorts_and_reads_one() {
+    let mut app = app_with_logs_of("eu-west-1", "checkout-api");
+    app.handle_key(key('i'));
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(
+        s.contains("┌ Invocations · checkout-api (eu-west-1) · 23 failed of 58 · by start"),
+        "{s}"
+    );
+    let newest = line_with(&s, "1e0caa8a-eaf5-40df-ae92-eaf50dfe92ef").unwrap();
+    assert!(
+        newest.starts_with("│03:07:28.171 error ")
+            && newest.contains("194ms")
+            && newest.contains("644/1024"),
+        "{newest}"
+    );
+    let cold = line_with(&s, "9149f418").unwrap();
+    assert!(
+        cold.contains("274ms"),
+        "the init duration of a cold start: {cold}"
+    );
+
+    // f: failures only; s: the slowest first.
+    app.handle_key(key('f'));
+    app.handle_key(key('s'));
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains("· failures only"), "{s}");
+    let rows: Vec<&str> = timed_rows(&s);
+    assert_eq!(rows.len(), 23, "{s}");
+    assert!(rows.iter().all(|r| r.contains(" error ")), "{rows:#?}");
+    let ms = |r: &str| -> u32 {
+        r.split_whitespace()
+            .nth(2)
+            .unwrap()
+            .trim_end_matches("ms")
+            .parse()
+            .unwrap()
+    };
+    let durations: Vec<u32> = rows.iter().map(|r| ms(r)).collect();
+    assert!(durations.windows(2).all(|w| w[0] >= w[1]), "{durations:?}");
+    insta::assert_snapshot!("log_invocations_160x48", s);
+
+    // Enter: that request's lines, and a read of all of them from CloudWatch Logs.
+    let id = rows[0]
+        .split_whitespace()
+        .find(|w| w.len() == 36 && w.matches('-').count() == 4)
+        .unwrap()
+        .to_string();
+    app.take_controls();
+    app.handle_key(enter());
+    let asked = app.take_controls();
+    assert!(
+        asked.iter().any(|c| matches!(c,
+            lambdatop::source::Control::ReadRequest { request_id, function, .. }
+                if *request_id == id && function.name == "checkout-api")),
+        "{asked:?}"
+    );
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains(&format!("· request {id}")), "{s}");
+    let rows = timed_rows(&s);
+    assert_eq!(rows.len(), 4, "START, the error, END, REPORT: {s}");
 }
