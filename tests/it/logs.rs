@@ -776,3 +776,120 @@ async fn errors_fold_lines_that_differ_in_ids_and_numbers_into_one_group_a_kind(
     assert!(row.starts_with("erring-fn (ap-southeast-4)"), "{row}");
     assert!(row.split_whitespace().nth(2) == Some("5"), "{row}");
 }
+
+/// The log pane's invocations and errors views against moto, in the real binary: requests
+/// are read from START to REPORT (duration, memory, cold start, status), errors fold by kind,
+/// and Enter on a request asks CloudWatch Logs for every line of it — FilterLogEvents with
+/// the request id as a quoted term (CloudWatch Logs User Guide, *Filter pattern syntax*:
+/// "a term in double quotes matches it exactly").
+#[tokio::test(flavor = "multi_thread")]
+async fn the_invocations_and_errors_views_read_moto_and_enter_reads_the_request() {
+    use crate::fault_proxy::FaultProxy;
+    use crate::moto::{Spec, create_function};
+    use crate::pty::Pty;
+
+    // The resilience test's region where every call fails: no other function lives here.
+    let region = "me-central-1";
+    let name = "invoked-fn";
+    create_function(region, &Spec::new(name)).await;
+    let now = Utc::now().timestamp_millis();
+    let ok = "5e1c0a77-0000-4000-8000-00000000000a";
+    let bad = "5e1c0a77-0000-4000-8000-00000000000b";
+    let report = |id: &str, ms: f64, used: u32, init: &str| {
+        format!(
+            "REPORT RequestId: {id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: 128 MB\tMax Memory Used: {used} MB\t{init}",
+            ms.ceil()
+        )
+    };
+    let mut events = vec![
+        (
+            now - 300_000,
+            format!("START RequestId: {ok} Version: $LATEST"),
+        ),
+        (
+            now - 299_990,
+            format!("2026-12-04T03:00:00.000Z\t{ok}\tINFO\thandled"),
+        ),
+        (now - 299_980, format!("END RequestId: {ok}")),
+        (
+            now - 299_970,
+            report(ok, 41.5, 70, "Init Duration: 312.40 ms\t"),
+        ),
+        (
+            now - 120_000,
+            format!("START RequestId: {bad} Version: $LATEST"),
+        ),
+    ];
+    for i in 0..3 {
+        events.push((
+            now - 119_990 + i,
+            format!("2026-12-04T03:03:00.000Z\t{bad}\tERROR\tpayment 77{i} declined by 10.1.0.{i}"),
+        ));
+    }
+    events.push((now - 119_000, format!("END RequestId: {bad}")));
+    events.push((now - 118_990, report(bad, 980.0, 120, "")));
+    put_logs(region, name, "2026/12/04/[$LATEST]inv", &events).await;
+
+    let proxy = FaultProxy::start(&moto::url());
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region, "--interval", "3600"], &env, 160, 40);
+    tui.wait_for(Duration::from_secs(20), |s| {
+        s.contains(name) && !s.contains("loading")
+    })
+    .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send("l");
+    tui.wait_for(Duration::from_secs(30), |s| s.contains("declined by"))
+        .unwrap_or_else(|s| panic!("no lines:\n{s}"));
+
+    tui.send("e");
+    let s = tui
+        .wait_for(Duration::from_secs(10), |s| s.contains("┌ Errors · "))
+        .unwrap_or_else(|s| panic!("no errors view:\n{s}"));
+    assert!(s.contains("3 error lines of 1 kind"), "{s}");
+    tui.send("\x1b");
+    tui.wait_for(Duration::from_secs(10), |s| s.contains("┌ Logs · "))
+        .unwrap_or_else(|s| panic!("Esc did not go back:\n{s}"));
+
+    tui.send("i");
+    let s = tui
+        .wait_for(Duration::from_secs(10), |s| s.contains("┌ Invocations · "))
+        .unwrap_or_else(|s| panic!("no invocations view:\n{s}"));
+    assert!(s.contains("1 failed of 2"), "{s}");
+    let failed = s.lines().find(|l| l.contains(bad)).unwrap();
+    assert!(
+        failed.contains(" error ") && failed.contains("980ms") && failed.contains("120/128"),
+        "{failed}"
+    );
+    let fine = s.lines().find(|l| l.contains(ok)).unwrap();
+    assert!(
+        fine.contains(" ok ") && fine.contains("312ms"),
+        "a cold start's init: {fine}"
+    );
+
+    // The newest (the failed one) is selected: Enter reads all of its lines.
+    let before = proxy.bodies("FilterLogEvents").len();
+    tui.send("\r");
+    let s = tui
+        .wait_for(Duration::from_secs(20), |s| {
+            s.contains(&format!("· request {bad}"))
+        })
+        .unwrap_or_else(|s| panic!("Enter did not narrow to the request:\n{s}"));
+    assert!(!s.contains(&format!("START RequestId: {ok}")), "{s}");
+    assert_eq!(s.matches("declined by").count(), 3, "{s}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let asked = proxy.bodies("FilterLogEvents")[before..]
+            .iter()
+            .any(|b| b.contains(&format!("\\\"{bad}\\\"")));
+        if asked {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the request was not read"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(tui.quit(), Some(0));
+}
