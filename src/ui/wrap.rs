@@ -39,10 +39,11 @@ pub fn wrap(spans: Vec<Span<'_>>, width: usize, indent: usize) -> Vec<Line<'stat
             end += 1;
         }
         // Break after the last space unless the row would lose more than half its width.
-        if end < chars.len() && chars[end].0 != ' ' {
-            if let Some(space) = last_space.filter(|&s| (s - at) * 2 >= width - lead) {
-                end = space + 1;
-            }
+        if end < chars.len()
+            && chars[end].0 != ' '
+            && let Some(space) = last_space.filter(|&s| (s - at) * 2 >= width - lead)
+        {
+            end = space + 1;
         }
         let end = end.max(at + 1).min(chars.len());
         let mut row: Vec<Span<'static>> = Vec::new();
