@@ -61,6 +61,11 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # (case-sensitive, anywhere in the line).
 # error_words = ["payment declined", "circuit open"]
 
+# Logs Insights queries by name, for `:insights NAME` and `lambdatop insights NAME`, beside the
+# built-in cold-starts, slowest, memory and errors (a name here replaces a built-in one).
+[insights.queries]
+# throttled-retries = 'filter @message like /Rate exceeded/ | stats count(*) by bin(5m)'
+
 # Keys: an action's keys replace its defaults everywhere (help and footer show them). Actions:
 # quit help window_15m window_1h window_3h refresh command up down page_up page_down top bottom
 # open logs project_logs filter sort sort_reverse next_pane previous_pane projects alarms
@@ -90,6 +95,7 @@ pub struct File {
     pub cost_ttl: Option<String>,
     pub thresholds: Option<ThresholdsFile>,
     pub logs: Option<LogsFile>,
+    pub insights: Option<InsightsFile>,
     pub keys: Option<std::collections::BTreeMap<String, KeySpec>>,
 }
 
@@ -123,6 +129,12 @@ pub struct ThresholdsFile {
 #[serde(deny_unknown_fields)]
 pub struct LogsFile {
     pub error_words: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsightsFile {
+    pub queries: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A config file read: where it was, its text (for line numbers) and its settings.

@@ -42,6 +42,8 @@ pub struct Settings {
     pub keys: UserKeys,
     /// Words that make a log line an error (config file only).
     pub error_words: Vec<String>,
+    /// Logs Insights queries by name: the built-in ones, and the config file's.
+    pub queries: Vec<(String, String)>,
     pub log_file: Option<PathBuf>,
 }
 
@@ -70,6 +72,7 @@ impl Settings {
             thresholds: Thresholds::default(),
             keys: UserKeys::default(),
             error_words: Vec::new(),
+            queries: crate::store::insights::named_queries(),
             log_file: g.log_file,
         }
     }
@@ -200,6 +203,20 @@ impl Settings {
                 return Err(bad("error_words", "expected words, not an empty string"));
             }
             self.error_words = words.clone();
+        }
+        if let Some(queries) = f.insights.as_ref().and_then(|i| i.queries.as_ref()) {
+            for (name, text) in queries {
+                if name.contains(char::is_whitespace) || text.trim().is_empty() {
+                    return Err(read.error(
+                        crate::ui::text::line_of_key(&read.text, name),
+                        &format!(
+                            "insights.queries.{name}: expected a name without spaces and a query"
+                        ),
+                    ));
+                }
+                self.queries.retain(|(n, _)| n != name);
+                self.queries.push((name.clone(), text.clone()));
+            }
         }
         let keys = read.file_keys();
         for (action, keys) in keys {

@@ -60,6 +60,7 @@ pub struct ApiUsageRow {
     pub requests: u64,
     pub metrics_requested: u64,
     pub live_tail_minutes: f64,
+    pub insights_bytes_scanned: f64,
     pub est_cost_usd: f64,
     pub operations: Vec<OperationRow>,
 }
@@ -424,6 +425,7 @@ pub fn api_usage_row(u: &crate::store::usage::ApiUsage) -> ApiUsageRow {
         requests: u.requests(),
         metrics_requested: u.metrics(),
         live_tail_minutes: (u.live_tail_minutes * 100.0).round() / 100.0,
+        insights_bytes_scanned: u.insights_bytes_scanned,
         est_cost_usd: (u.est_cost_usd() * 1e6).round() / 1e6,
         operations: u
             .operations

@@ -39,6 +39,7 @@ pub struct Streamed {
     pub through_ms: i64,
 }
 
+#[derive(Clone)]
 pub enum LogReader {
     Demo(DemoLogs),
     /// CloudWatch Logs clients by region, and where each function logs.

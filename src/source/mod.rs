@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod demo;
+pub mod insights;
 pub mod log_reader;
 pub mod logs;
 pub mod runner;
@@ -79,6 +80,14 @@ pub enum Control {
         function: FunctionKey,
         request_id: String,
         around_ms: i64,
+    },
+    /// Run a Logs Insights query over the tailed functions' logs from `from_ms` to `to_ms`;
+    /// `seq` numbers the pane's queries, so an old answer never stands for a new one.
+    Insights {
+        seq: u64,
+        query: String,
+        from_ms: i64,
+        to_ms: i64,
     },
 }
 

@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::aws::errors::{AwsError, classify};
+use super::aws::insights::Patience;
 use super::aws::inventory::function_name_of_arn;
 use super::aws::logs::log_group_arn;
 use super::aws::usage::UsageCounter;
@@ -30,6 +31,7 @@ use super::log_reader::LogReader;
 use super::logs::{DEDUPE_HORIZON_MS, Dedupe, LogEvent, OVERLAP_MS};
 use super::{Control, Source, SourceEvent, TailTarget};
 use crate::store::ProblemKind;
+use crate::store::insights::InsightsResult;
 
 pub const CADENCE: Duration = Duration::from_secs(2);
 /// How far back a new target starts.
@@ -70,6 +72,13 @@ pub struct TailSource {
     live_counted_ms: Option<i64>,
     /// A request whose lines are to be read whole, at the next poll.
     request: Option<(crate::store::FunctionKey, String, i64)>,
+    /// A Logs Insights query to start at the next poll: (seq, query, from, to).
+    insights: Option<(u64, String, i64, i64)>,
+    /// Answers of the queries running on tasks of their own (a query can take minutes: the
+    /// tail goes on meanwhile).
+    insights_tx: mpsc::Sender<InsightsResult>,
+    insights_rx: mpsc::Receiver<InsightsResult>,
+    insights_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// How far either side of a request's known lines its other lines are looked for: past the
@@ -224,6 +233,7 @@ impl TailSource {
     }
 
     pub fn new(reader: LogReader, usage: Option<UsageCounter>) -> Self {
+        let (insights_tx, insights_rx) = mpsc::channel(4);
         Self {
             reader,
             usage,
@@ -243,7 +253,58 @@ impl TailSource {
             reset_pending: false,
             live_counted_ms: None,
             request: None,
+            insights: None,
+            insights_tx,
+            insights_rx,
+            insights_task: None,
         }
+    }
+
+    /// Starts the query asked for, if any (a newer one replaces one still running, whose
+    /// answer would be stale), and hands on the answers that came in.
+    fn run_insights(&mut self) -> Vec<SourceEvent> {
+        if let (Some((seq, query, from_ms, to_ms)), Some(target)) =
+            (self.insights.take(), self.target.clone())
+        {
+            if let Some(t) = self.insights_task.take() {
+                t.abort();
+            }
+            let reader = self.reader.clone();
+            let usage = self.usage.clone();
+            let tx = self.insights_tx.clone();
+            self.insights_task = Some(tokio::spawn(async move {
+                // All of a project's functions, not only those tailed: a query takes 50 groups.
+                let functions = target.functions.clone();
+                let (answer, error) = super::insights::query(
+                    &reader,
+                    &functions,
+                    &query,
+                    (from_ms, to_ms),
+                    usage.as_ref(),
+                    Patience::default(),
+                )
+                .await;
+                let _ = tx
+                    .send(InsightsResult {
+                        seq,
+                        query,
+                        label: target.label.clone(),
+                        from_ms,
+                        to_ms,
+                        answer,
+                        error,
+                    })
+                    .await;
+            }));
+        }
+        let mut out = Vec::new();
+        while let Ok(r) = self.insights_rx.try_recv() {
+            out.push(SourceEvent::Insights(Box::new(r)));
+            if let Some(u) = &self.usage {
+                out.push(SourceEvent::ApiUsage(u.snapshot()));
+            }
+        }
+        out
     }
 
     /// Live Tail is billed by the session-minute: count the minutes since the last poll.
@@ -501,6 +562,63 @@ impl Source for TailSource {
 
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
         Box::pin(async move {
+            let mut out = self.run_insights();
+            out.extend(self.poll_lines(now).await);
+            out
+        })
+    }
+
+    fn polls_may_be_cut(&self) -> bool {
+        // Nothing is kept of a poll until its lines are read: a new target need not wait.
+        true
+    }
+
+    fn control(&mut self, control: &Control) -> bool {
+        match control {
+            Control::Tail(target) => {
+                self.target = target.clone();
+                self.cursor_ms = None;
+                self.dedupe = Dedupe::default();
+                self.polled_content = Dedupe::default();
+                self.streamed_content = Dedupe::default();
+                self.done = false;
+                self.live = None;
+                self.live_refused = false;
+                self.live_failures = 0;
+                self.live_retry_at_ms = None;
+                self.sampled = false;
+                self.sampled_said = false;
+                self.reset_pending = true;
+                true
+            }
+            Control::ReadRequest {
+                function,
+                request_id,
+                around_ms,
+            } => {
+                self.request = Some((function.clone(), request_id.clone(), *around_ms));
+                true
+            }
+            Control::Insights {
+                seq,
+                query,
+                from_ms,
+                to_ms,
+            } => {
+                self.insights = Some((*seq, query.clone(), *from_ms, *to_ms));
+                true
+            }
+            Control::PollNow => true,
+            Control::Inspect(_) => false,
+        }
+    }
+}
+
+impl TailSource {
+    /// The lines of this poll: a request asked for, the fill of a new target, or what came
+    /// since the last poll.
+    async fn poll_lines(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        {
             let Some(target) = self.target.clone() else {
                 return Vec::new();
             };
@@ -545,42 +663,6 @@ impl Source for TailSource {
                 self.cursor_ms = Some(to_ms);
             }
             self.hand_on(events, streamed, failures, now)
-        })
-    }
-
-    fn polls_may_be_cut(&self) -> bool {
-        // Nothing is kept of a poll until its lines are read: a new target need not wait.
-        true
-    }
-
-    fn control(&mut self, control: &Control) -> bool {
-        match control {
-            Control::Tail(target) => {
-                self.target = target.clone();
-                self.cursor_ms = None;
-                self.dedupe = Dedupe::default();
-                self.polled_content = Dedupe::default();
-                self.streamed_content = Dedupe::default();
-                self.done = false;
-                self.live = None;
-                self.live_refused = false;
-                self.live_failures = 0;
-                self.live_retry_at_ms = None;
-                self.sampled = false;
-                self.sampled_said = false;
-                self.reset_pending = true;
-                true
-            }
-            Control::ReadRequest {
-                function,
-                request_id,
-                around_ms,
-            } => {
-                self.request = Some((function.clone(), request_id.clone(), *around_ms));
-                true
-            }
-            Control::PollNow => true,
-            Control::Inspect(_) => false,
         }
     }
 }

@@ -142,6 +142,8 @@ pub enum SourceEvent {
     LogsReset,
     /// Whether the lines streaming in are a sample (Live Tail above 500 events a second).
     LogsSampled(bool),
+    /// A Logs Insights query the log pane ran, answered (or failed).
+    Insights(Box<super::insights::InsightsResult>),
     /// A poll read these functions' figures at `at`; `whole`: every figure of the region was
     /// read, its own included. What the data's age is told from: a poll where most requests
     /// failed leaves the age growing.

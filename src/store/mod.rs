@@ -13,6 +13,7 @@ pub mod event;
 pub mod event_sources;
 mod function;
 pub mod health;
+pub mod insights;
 pub mod invocations;
 pub mod logs;
 mod metric;
@@ -95,6 +96,8 @@ pub struct Store {
     sources: BTreeMap<String, SourceStatus>,
     regions: BTreeMap<String, RegionState>,
     logs: logs::LogBuffer,
+    /// The log pane's latest Logs Insights query, once answered.
+    insights: Option<insights::InsightsResult>,
     api_usage: Option<usage::ApiUsage>,
     cost: Option<cost::CostReport>,
     identity: Option<Identity>,
@@ -151,6 +154,7 @@ impl Store {
             sources: BTreeMap::new(),
             regions: BTreeMap::new(),
             logs: logs::LogBuffer::new(logs::DEFAULT_SCROLLBACK),
+            insights: None,
             api_usage: None,
             cost: None,
             identity: None,
@@ -201,6 +205,11 @@ impl Store {
     /// Log lines of what is being tailed, oldest first.
     pub fn logs(&self) -> &logs::LogBuffer {
         &self.logs
+    }
+
+    /// The log pane's latest Logs Insights answer.
+    pub fn insights(&self) -> Option<&insights::InsightsResult> {
+        self.insights.as_ref()
     }
 
     /// What the dashboard has asked of AWS so far (`None` on the demo fleet).
@@ -589,6 +598,13 @@ impl Store {
                     self.region_state(region).read_at = Some(at);
                 }
                 Changed::Status
+            }
+            SourceEvent::Insights(result) => {
+                // Only the newest query's answer is kept: an older one arriving late is stale.
+                if self.insights.as_ref().is_none_or(|r| r.seq <= result.seq) {
+                    self.insights = Some(*result);
+                }
+                Changed::Logs
             }
             SourceEvent::LogsSampled(sampled) => {
                 self.logs.set_sampled(sampled);

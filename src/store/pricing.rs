@@ -56,6 +56,8 @@ pub const USD_PER_SQS_REQUEST: f64 = 0.40 / 1_000_000.0;
 pub const USD_PER_COST_EXPLORER_REQUEST: f64 = 0.01;
 /// Live Tail: $0.01 per session-minute.
 pub const USD_PER_LIVE_TAIL_MINUTE: f64 = 0.01;
+/// Logs Insights: $0.005 per GB of log data scanned.
+pub const USD_PER_INSIGHTS_GB: f64 = 0.005;
 
 /// Prices of one region.
 #[derive(Debug, Clone, Copy, PartialEq)]

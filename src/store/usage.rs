@@ -1,12 +1,13 @@
 //! What the dashboard has asked of AWS so far, as plain running totals: requests by service
-//! and operation, the metrics GetMetricData is billed for, Live Tail minutes, and what they
-//! cost. The AWS interceptor that counts them lives with the AWS source.
+//! and operation, the metrics GetMetricData is billed for, Live Tail minutes, the bytes Logs
+//! Insights scanned, and what they cost. The AWS interceptor that counts them lives with the
+//! AWS source.
 
 use std::collections::BTreeMap;
 
 use super::pricing::{
-    USD_PER_CLOUDWATCH_REQUEST, USD_PER_COST_EXPLORER_REQUEST, USD_PER_LIVE_TAIL_MINUTE,
-    USD_PER_METRIC, USD_PER_SQS_REQUEST,
+    USD_PER_CLOUDWATCH_REQUEST, USD_PER_COST_EXPLORER_REQUEST, USD_PER_INSIGHTS_GB,
+    USD_PER_LIVE_TAIL_MINUTE, USD_PER_METRIC, USD_PER_SQS_REQUEST,
 };
 
 /// The service name the SDK gives Cost Explorer's operations.
@@ -30,6 +31,8 @@ pub struct ApiUsage {
     /// By (service, operation).
     pub operations: BTreeMap<(String, String), OperationUsage>,
     pub live_tail_minutes: f64,
+    /// Bytes Logs Insights queries scanned (their statistics' `bytesScanned`).
+    pub insights_bytes_scanned: f64,
 }
 
 impl ApiUsage {
@@ -70,7 +73,8 @@ impl ApiUsage {
     }
 
     /// What these requests cost: billed metrics, CloudWatch's other requests, SQS requests,
-    /// Cost Explorer requests and Live Tail minutes (ListFunctions, GetResources,
+    /// Cost Explorer requests, Live Tail minutes and the bytes Logs Insights scanned
+    /// (ListFunctions, GetResources,
     /// FilterLogEvents and GetAccountSettings are not billed per request).
     pub fn est_cost_usd(&self) -> f64 {
         self.metrics() as f64 * USD_PER_METRIC
@@ -78,5 +82,6 @@ impl ApiUsage {
             + self.sqs_requests() as f64 * USD_PER_SQS_REQUEST
             + self.cost_explorer_requests() as f64 * USD_PER_COST_EXPLORER_REQUEST
             + self.live_tail_minutes * USD_PER_LIVE_TAIL_MINUTE
+            + self.insights_bytes_scanned / 1e9 * USD_PER_INSIGHTS_GB
     }
 }

@@ -17,6 +17,7 @@ pub mod cost_explorer;
 pub mod errors;
 pub mod event_sources;
 pub mod identity;
+pub mod insights;
 pub mod inventory;
 pub mod logs;
 pub mod metrics;

@@ -36,6 +36,13 @@ impl UsageCounter {
         }
     }
 
+    /// A Logs Insights query's `bytesScanned`, which it is billed by.
+    pub fn add_insights_bytes(&self, bytes: f64) {
+        if let Ok(mut u) = self.0.lock() {
+            u.insights_bytes_scanned += bytes;
+        }
+    }
+
     pub fn add_live_tail_minutes(&self, minutes: f64) {
         if let Ok(mut u) = self.0.lock() {
             u.live_tail_minutes += minutes;
@@ -101,9 +108,10 @@ mod tests {
         c.record("CloudWatch", "DescribeAlarms", 0);
         c.record("CloudWatch", "DescribeAlarms", 0);
         c.add_live_tail_minutes(3.0);
+        c.add_insights_bytes(2e9);
         let u = c.snapshot();
         assert_eq!((u.requests(), u.metrics()), (6, 750));
         assert_eq!(u.cloudwatch_requests(), 2);
-        assert!((u.est_cost_usd() - (0.0075 + 0.00002 + 0.01 + 0.03)).abs() < 1e-12);
+        assert!((u.est_cost_usd() - (0.0075 + 0.00002 + 0.01 + 0.03 + 0.01)).abs() < 1e-12);
     }
 }

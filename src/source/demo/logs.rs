@@ -163,6 +163,7 @@ fn minute_events(seed: u64, inst: Instance, m: i64, start: i64, history: i64) ->
 }
 
 /// Logs of the demo fleet.
+#[derive(Clone)]
 pub struct DemoLogs {
     seed: u64,
     start: i64,
