@@ -54,6 +54,8 @@ pub enum Action {
     OpenRequest,
     /// In the invocations view: failed requests only, or all.
     ToggleFailuresOnly,
+    /// The `:` line with `insights ` typed, for a query or a named one.
+    StartInsights,
     /// A console link to the clipboard: the function, its log group, the request's query.
     CopyLink,
     /// Move the minute cursor on the task-flow graph.

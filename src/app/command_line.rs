@@ -1,5 +1,5 @@
 //! The command line on `:`, in the manner of k9s: `:fn NAME`, `:project NAME`, `:region NAME`,
-//! `:alarms`, `:theme NAME`, `:logs`, with Tab completing commands and their arguments.
+//! `:alarms`, `:theme NAME`, `:logs`, `:insights QUERY|NAME`, with Tab completing commands and their arguments.
 
 /// A command typed on the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,12 +13,14 @@ pub enum LineCommand {
     Theme(String),
     Alarms,
     Logs,
+    /// A Logs Insights query, or a named one, as typed; `None`: the last one again.
+    Insights(Option<String>),
     Help,
     Quit,
 }
 
 /// The commands, with the names they answer to (the first is the one completed to).
-pub const COMMANDS: [(&[&str], &str); 8] = [
+pub const COMMANDS: [(&[&str], &str); 9] = [
     (
         &["fn", "function", "func"],
         "NAME  open a function's detail",
@@ -34,6 +36,10 @@ pub const COMMANDS: [(&[&str], &str); 8] = [
     (&["alarms", "alarm"], "the alarms, those in ALARM first"),
     (&["theme"], "NAME  switch the color theme"),
     (&["logs"], "the selected function's logs"),
+    (
+        &["insights", "in"],
+        "QUERY|NAME  Logs Insights over the logs shown",
+    ),
     (&["help"], "every key"),
     (&["quit", "q"], "quit"),
 ];
@@ -50,6 +56,8 @@ pub fn parse(line: &str) -> Result<LineCommand, String> {
     let Some(verb) = words.next() else {
         return Err(format!("type a command: {}", verbs()));
     };
+    // A query keeps its spacing (a pattern may hold two spaces); other arguments are words.
+    let raw = line.trim_start()[verb.len()..].trim();
     let rest: Vec<&str> = words.collect();
     let arg = (!rest.is_empty()).then(|| rest.join(" "));
     let Some((names, _)) = COMMANDS.iter().find(|(names, _)| names.contains(&verb)) else {
@@ -65,6 +73,7 @@ pub fn parse(line: &str) -> Result<LineCommand, String> {
         "region" => LineCommand::Region(arg),
         "theme" => LineCommand::Theme(need("a theme name")?),
         "logs" => LineCommand::Logs,
+        "insights" => LineCommand::Insights((!raw.is_empty()).then(|| raw.to_string())),
         "alarms" => LineCommand::Alarms,
         "help" => LineCommand::Help,
         _ => LineCommand::Quit,
@@ -78,6 +87,8 @@ pub enum ArgKind {
     Project,
     Region,
     Theme,
+    /// A named Logs Insights query.
+    Query,
     None,
 }
 
@@ -91,6 +102,7 @@ pub fn arg_kind(verb: &str) -> ArgKind {
         Some("project") => ArgKind::Project,
         Some("region") => ArgKind::Region,
         Some("theme") => ArgKind::Theme,
+        Some("insights") => ArgKind::Query,
         _ => ArgKind::None,
     }
 }
@@ -167,6 +179,13 @@ mod tests {
         assert_eq!(parse("project"), Ok(LineCommand::Project(None)));
         assert_eq!(parse("  logs "), Ok(LineCommand::Logs));
         assert_eq!(parse("q"), Ok(LineCommand::Quit));
+        assert_eq!(
+            parse("in filter @message like /a  b/ | limit 5 "),
+            Ok(LineCommand::Insights(Some(
+                "filter @message like /a  b/ | limit 5".into()
+            )))
+        );
+        assert_eq!(parse("insights"), Ok(LineCommand::Insights(None)));
         assert_eq!(parse("fn"), Err(":fn needs a function name".into()));
         assert!(
             parse("deploy x")

@@ -24,6 +24,8 @@ pub enum Context {
     Errors,
     /// The log pane's requests.
     Invocations,
+    /// A Logs Insights query's answer.
+    Insights,
     /// The projects pane.
     Projects,
     /// The alarms view.
@@ -45,6 +47,7 @@ impl Context {
             Context::Logs => "Logs",
             Context::Errors => "Errors in the logs",
             Context::Invocations => "Invocations",
+            Context::Insights => "Logs Insights",
             Context::Projects => "Projects",
             Context::Alarms => "Alarms",
             Context::Help => "Help",
@@ -119,8 +122,8 @@ const fn bind(
 }
 
 use Context::{
-    Alarms, CommandLine, Dashboard, Detail, Errors, Filter, Global, Help, Invocations, Logs,
-    Projects,
+    Alarms, CommandLine, Dashboard, Detail, Errors, Filter, Global, Help, Insights, Invocations,
+    Logs, Projects,
 };
 
 // One binding a line: the table reads as the help does.
@@ -133,7 +136,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
     // "refresh": the config file's name for it, kept for the files users have.
     bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
-    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, alarms, theme, logs", Some("command")),
+    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, alarms, theme, logs, insights", Some("command")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
     bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),
@@ -161,10 +164,12 @@ pub const BINDINGS: &[Binding] = &[
     bind("copy_link", &[ch('o')], "o", Action::CopyLink, Detail, "copy the function's console URL (OSC 52)", None),
     bind("errors", &[ch('e')], "e", Action::OpenErrors, Detail, "errors in its logs by kind, worst first", Some("errors")),
     bind("invocations", &[ch('i')], "i", Action::OpenInvocations, Detail, "its requests: duration, memory, cold start, how each ended", Some("invocations")),
+    bind("insights", &[ch('I')], "I", Action::StartInsights, Detail, "a Logs Insights query over its logs (:insights, Tab: named ones)", None),
     bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace)], "Esc", Action::Back, Logs, "back (from a line opened whole: to the lines)", Some("back")),
     bind("open_line", &[key(KeyCode::Enter)], "Enter", Action::OpenLine, Logs, "open the line whole: JSON indented, its REPORT figures", Some("open")),
     bind("errors", &[ch('e')], "e", Action::OpenErrors, Logs, "errors of these lines by kind, worst first", Some("errors")),
     bind("invocations", &[ch('i')], "i", Action::OpenInvocations, Logs, "requests: duration, memory, cold start, how each ended", Some("invocations")),
+    bind("insights", &[ch('I')], "I", Action::StartInsights, Logs, "a Logs Insights query over these logs (:insights, Tab: named ones)", Some("insights")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Logs, "select the line above (stops following)", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Logs, "select the line below (past the newest: follow)", None),
     bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Logs, "page up", None),
@@ -201,6 +206,15 @@ pub const BINDINGS: &[Binding] = &[
     bind("open_kind", &[key(KeyCode::Enter)], "Enter", Action::OpenErrorKind, Errors, "the lines of this kind ({back} there: back here)", Some("its lines")),
     bind("copy_line", &[ch('y')], "y", Action::CopyLine, Errors, "copy the kind's sample", Some("copy")),
     bind("back", &[key(KeyCode::Esc), ch('e'), key(KeyCode::Backspace)], "Esc e", Action::Back, Errors, "back to the lines", Some("back")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Insights, "previous row", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Insights, "next row", None),
+    bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Insights, "page up", None),
+    bind("page_down", &[key(KeyCode::PageDown), ctrl('f')], "PgDn Ctrl-F", Action::PageDown, Insights, "page down", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Insights, "first row", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Insights, "last row", None),
+    bind("copy_line", &[ch('y')], "y", Action::CopyLine, Insights, "copy the row as field=value (OSC 52)", Some("copy")),
+    bind("insights", &[ch('I')], "I", Action::StartInsights, Insights, "another query (:insights with no query: this one again)", Some("query")),
+    bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace)], "Esc", Action::Back, Insights, "back to the lines", Some("back")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Projects, "previous project", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Projects, "next project", None),
     bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Projects, "first project", None),
@@ -482,7 +496,7 @@ pub fn help_text(b: &Binding, user: &UserKeys) -> String {
 pub fn help_sections(user: &UserKeys, logs: bool) -> Vec<HelpSection> {
     let names = key_names(user);
     let contexts: &[Context] = if logs {
-        &[Global, Logs, Errors, Invocations]
+        &[Global, Logs, Errors, Invocations, Insights]
     } else {
         &[Global, Dashboard, Detail, Projects, Alarms]
     };
@@ -522,6 +536,7 @@ pub fn keys_help() -> String {
         Logs,
         Errors,
         Invocations,
+        Insights,
         Projects,
         Alarms,
         Help,

@@ -12,10 +12,12 @@ pub mod fleet;
 pub mod flow;
 pub mod frame;
 pub mod input;
+pub mod insights;
 pub mod invocations;
 pub mod keymap;
 pub mod logs;
 pub mod mode;
+pub mod options;
 pub mod present;
 pub mod projects;
 pub mod prompt;
@@ -28,44 +30,14 @@ use chrono::{DateTime, Utc};
 
 pub use action::Action;
 pub use mode::{Mode, Prompt};
+pub use options::AppOptions;
 pub use screen::{Focus, LogsPart, Screen};
 
 use crate::source::Control;
-use crate::store::health::Thresholds;
 use crate::store::{FunctionKey, Store, Window};
-use crate::ui::theme::{ColorDepth, Theme};
+use crate::ui::theme::Theme;
 use crate::view::{Drawn, Figures, HelpSection, KeyNames};
 use keymap::{Context, UserKeys};
-
-/// What the app starts with.
-#[derive(Debug, Clone)]
-pub struct AppOptions {
-    pub window: Window,
-    pub thresholds: Thresholds,
-    /// Keys the user bound in the config file.
-    pub keys: UserKeys,
-    /// How themes are fitted to this terminal (colors, block charts), for `:theme`.
-    pub fit: (ColorDepth, bool),
-    /// How often the sources poll, in seconds: data older than three polls is stale.
-    pub interval_secs: u64,
-    /// Words that make a log line an error, beyond the built-in rules.
-    pub error_words: Vec<String>,
-}
-
-impl Default for AppOptions {
-    /// The dashboard's defaults: a one-hour window, the default thresholds and keys, true
-    /// color, one-minute polls.
-    fn default() -> Self {
-        Self {
-            window: Window::H1,
-            thresholds: Thresholds::default(),
-            keys: UserKeys::default(),
-            fit: (ColorDepth::TrueColor, false),
-            interval_secs: 60,
-            error_words: Vec::new(),
-        }
-    }
-}
 
 pub struct App {
     pub store: Store,
@@ -87,6 +59,7 @@ pub struct App {
     pub logs: logs::LogPane,
     pub errors: errors::ErrorsPane,
     pub invocations: invocations::InvocationsPane,
+    pub insights: insights::InsightsPane,
     figures: Figures,
     /// The keys in words, and the help, as the user has them bound.
     key_names: KeyNames,
@@ -121,6 +94,7 @@ impl App {
             logs: logs::LogPane::default(),
             errors: errors::ErrorsPane::default(),
             invocations: invocations::InvocationsPane::default(),
+            insights: insights::InsightsPane::default(),
             figures: Figures::default(),
             key_names: keymap::key_names(&options.keys),
             help: [false, true].map(|logs| keymap::help_sections(&options.keys, logs)),
@@ -243,6 +217,10 @@ impl App {
             self.invocations.scroll.set_page(t.rows);
             self.invocations.scroll.show(self.invocations.selected);
         }
+        if let Some(t) = drawn.insights {
+            self.insights.scroll.set_page(t.rows);
+            self.insights.scroll.show(self.insights.selected);
+        }
         if let Some(t) = drawn.errors {
             self.errors.scroll.set_page(t.rows);
             self.errors.scroll.show(self.errors.selected);
@@ -282,6 +260,9 @@ impl App {
             .follow_store(&self.store, &self.screen, &self.options.error_words);
         self.invocations
             .follow_store(&self.store, &self.screen, &self.options.error_words);
+        let rows = self.insights_answer().and_then(|r| r.answer.as_ref());
+        let rows = rows.map_or(0, |a| a.rows.len());
+        self.insights.follow_rows(rows);
         // A detail that opens asks for the function's versions and aliases, once.
         match &self.screen {
             Screen::Detail(k) if self.inspected.as_ref() != Some(k) => {

@@ -6,7 +6,7 @@ use super::{App, Focus, LogsPart, Screen};
 use crate::source::TailTarget;
 use crate::view::{
     AlarmsView, Body, DetailView, ErrorsView, FleetTableView, FlowScope, FlowView, Footer,
-    HelpView, InvocationsView, LogsView, OpenedLineView, ProjectsView, View,
+    HelpView, InsightsView, InvocationsView, LogsView, OpenedLineView, ProjectsView, View,
 };
 
 impl App {
@@ -108,6 +108,21 @@ impl App {
                 selected: self.invocations.selected,
                 offset: self.invocations.scroll.offset(),
                 several: target.functions.len() > 1,
+            }),
+            Screen::Logs {
+                target,
+                part: LogsPart::Insights,
+                ..
+            } => Body::LogInsights(InsightsView {
+                label: &target.label,
+                asked: &self.insights.asked,
+                query: &self.insights.query,
+                from_ms: self.insights.from_ms,
+                to_ms: self.insights.to_ms,
+                waited_secs: (self.now.timestamp_millis() - self.insights.asked_ms).max(0) / 1000,
+                result: self.insights_answer(),
+                selected: self.insights.selected,
+                offset: self.insights.scroll.offset(),
             }),
             Screen::Logs { target, .. } => Body::Logs(self.logs_view(target)),
             Screen::Projects => {

@@ -10,8 +10,8 @@ use crate::ui::theme::{self, Theme};
 
 /// Characters a filter holds: more is never a name.
 const FILTER_MAX: usize = 64;
-/// Characters the command line holds.
-const LINE_MAX: usize = 80;
+/// Characters the command line holds: room for a Logs Insights query.
+const LINE_MAX: usize = 1000;
 
 impl App {
     /// The filter the screen types into: the log pane's, or the fleet table's.
@@ -95,6 +95,12 @@ impl App {
                 .collect(),
             ArgKind::Region => self.store.regions().into_iter().map(String::from).collect(),
             ArgKind::Theme => theme::names(),
+            ArgKind::Query => self
+                .options
+                .queries
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect(),
             ArgKind::None => Vec::new(),
         }
     }
@@ -156,6 +162,7 @@ impl App {
                 Err(e) => self.message = Some(e),
             },
             LineCommand::Logs => self.update(Action::OpenLogs),
+            LineCommand::Insights(asked) => self.run_insights(asked),
             LineCommand::Alarms => self.open_alarms(),
             LineCommand::Help => self.update(Action::ToggleHelp),
             LineCommand::Quit => self.update(Action::Quit),

@@ -20,6 +20,8 @@ pub enum LogsPart {
     Errors,
     /// Their requests, one row each.
     Invocations,
+    /// A Logs Insights query's answer over their log groups.
+    Insights,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,10 @@ impl Screen {
                 part: LogsPart::Invocations,
                 ..
             } => Context::Invocations,
+            Screen::Logs {
+                part: LogsPart::Insights,
+                ..
+            } => Context::Insights,
             Screen::Logs { .. } => Context::Logs,
             Screen::Projects => Context::Projects,
             Screen::Alarms => Context::Alarms,

@@ -78,6 +78,13 @@ impl App {
                 ..
             }
         );
+        let in_insights = matches!(
+            self.screen,
+            Screen::Logs {
+                part: LogsPart::Insights,
+                ..
+            }
+        );
         let in_errors = matches!(
             self.screen,
             Screen::Logs {
@@ -122,6 +129,24 @@ impl App {
                 self.move_invocation_selection(action)
             }
             Action::Back if in_invocations => self.close_invocations(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if in_insights =>
+            {
+                self.move_insights_selection(action)
+            }
+            Action::Back if in_insights => self.close_insights(),
+            Action::CopyLine if in_insights => self.copy_insights_row(),
+            Action::StartInsights => {
+                self.mode = Mode::Command(Prompt {
+                    line: "insights ".into(),
+                    matches: Vec::new(),
+                })
+            }
             Action::SortNext if in_invocations => self.toggle_invocation_sort(),
             Action::CopyRequestId if in_invocations => self.copy_invocation_id(),
             Action::OpenInvocations => self.open_invocations(),

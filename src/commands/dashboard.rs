@@ -26,6 +26,7 @@ pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
             fit,
             interval_secs: settings.interval,
             error_words: settings.error_words.clone(),
+            queries: settings.queries.clone(),
         },
         clock.now(),
     );

@@ -44,9 +44,19 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             } else {
                 prompt_keys(hints)
             };
+            // A line longer than the footer (a Logs Insights query) shows its end, where
+            // the typing is.
+            let room = usize::from(area.width).saturating_sub(4);
+            let len = line.chars().count();
+            let line = if len > room {
+                let tail: String = line.chars().skip(len - room.saturating_sub(1)).collect();
+                format!("…{tail}")
+            } else {
+                line.to_string()
+            };
             Line::from(vec![
                 Span::styled(" :", t.key),
-                Span::styled(line.to_string(), t.filter),
+                Span::styled(line, t.filter),
                 Span::styled("█", t.filter),
                 Span::styled(hint, t.muted),
             ])

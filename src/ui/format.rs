@@ -43,6 +43,25 @@ pub fn millis(v: Option<f64>) -> String {
     }
 }
 
+/// Bytes in the decimal units AWS bills data in: 512 B, 1.2 kB, 34 MB, 5.6 GB.
+pub fn bytes(v: Option<f64>) -> String {
+    let Some(b) = v else {
+        return UNKNOWN.to_string();
+    };
+    let units = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")];
+    for (size, unit) in units {
+        if b >= size {
+            let n = b / size;
+            return if n < 10.0 {
+                format!("{n:.1} {unit}")
+            } else {
+                format!("{n:.0} {unit}")
+            };
+        }
+    }
+    format!("{b:.0} B")
+}
+
 /// A fraction as a percentage: 0.0123 → "1.2%", 0.5 → "50%".
 pub fn percent(v: Option<f64>) -> String {
     let Some(f) = v else {
@@ -162,6 +181,15 @@ fn compact(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_in_decimal_units_and_unknown_as_a_dash() {
+        assert_eq!(bytes(Some(512.0)), "512 B");
+        assert_eq!(bytes(Some(1_234.0)), "1.2 kB");
+        assert_eq!(bytes(Some(34_000_000.0)), "34 MB");
+        assert_eq!(bytes(Some(5.6e9)), "5.6 GB");
+        assert_eq!(bytes(None), "–");
+    }
 
     #[test]
     fn capacity_in_a_few_cells() {

@@ -12,6 +12,7 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod log_errors;
+pub mod log_insights;
 pub mod log_invocations;
 pub mod log_line;
 pub mod log_open;
@@ -67,6 +68,7 @@ pub fn draw(frame: &mut Frame, v: &View, t: &Theme) -> Drawn {
         Body::LogInvocations(i) => {
             drawn.invocations = Some(log_invocations::render(frame, body, v, i, t))
         }
+        Body::LogInsights(i) => drawn.insights = Some(log_insights::render(frame, body, v, i, t)),
         Body::Projects(p) => drawn.projects = Some(projects::render(frame, body, v, p, t)),
         Body::Alarms(a) => drawn.alarms = Some(alarms::render(frame, body, v, a, t)),
     }

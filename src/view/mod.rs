@@ -50,6 +50,8 @@ pub enum Body<'a> {
     LogErrors(ErrorsView<'a>),
     /// The log pane's requests.
     LogInvocations(InvocationsView<'a>),
+    /// A Logs Insights query over the log pane's groups, and its answer.
+    LogInsights(InsightsView<'a>),
     Projects(ProjectsView),
     Alarms(AlarmsView),
 }
@@ -79,6 +81,22 @@ pub struct InvocationsView<'a> {
     pub selected: usize,
     pub offset: usize,
     pub several: bool,
+}
+
+/// The Logs Insights view of the log pane: the query asked, and its answer once in.
+pub struct InsightsView<'a> {
+    /// What is queried, in words.
+    pub label: &'a str,
+    /// As typed: a query's name, or the query.
+    pub asked: &'a str,
+    pub query: &'a str,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    /// Seconds since it was asked, while no answer is in.
+    pub waited_secs: i64,
+    pub result: Option<&'a crate::store::insights::InsightsResult>,
+    pub selected: usize,
+    pub offset: usize,
 }
 
 /// The alarms view's state: the rows are the store's alarm list.
@@ -245,5 +263,6 @@ pub struct Drawn {
     pub logs: Option<LogsDrawn>,
     pub errors: Option<TableDrawn>,
     pub invocations: Option<TableDrawn>,
+    pub insights: Option<TableDrawn>,
     pub help: Option<HelpDrawn>,
 }

@@ -1,0 +1,140 @@
+//! The log pane's Logs Insights view: `:insights QUERY|NAME` runs a query over the logs of
+//! what the pane shows (a function, a project, a minute picked) for the window, and shows its
+//! answer as a table once the tail hands it in. The queries are numbered, so an answer to an
+//! older one is never shown for a newer.
+
+use super::screen::LogsPart;
+use super::scroll::Scroll;
+use super::{Action, App, Screen};
+use crate::source::Control;
+use crate::store::insights::query_text;
+
+#[derive(Debug, Clone, Default)]
+pub struct InsightsPane {
+    /// The number of the query shown; 0: none asked yet.
+    pub seq: u64,
+    /// What was typed (a name or a query), and the query it stands for.
+    pub asked: String,
+    pub query: String,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    /// When it was asked, for the pane to say how long it has run.
+    pub asked_ms: i64,
+    pub selected: usize,
+    pub scroll: Scroll,
+}
+
+impl InsightsPane {
+    /// Keeps the selection on the rows of the answer shown.
+    pub(super) fn follow_rows(&mut self, rows: usize) {
+        self.scroll.set_len(rows);
+        self.selected = self.selected.min(rows.saturating_sub(1));
+        self.scroll.show(self.selected);
+    }
+}
+
+impl App {
+    /// `:insights QUERY|NAME` (none: the last query again) over the logs shown, or the
+    /// selected function's from the fleet or a detail.
+    pub(super) fn run_insights(&mut self, asked: Option<String>) {
+        let asked = match asked {
+            Some(a) => a,
+            None if self.insights.seq > 0 => self.insights.asked.clone(),
+            None => {
+                let names: Vec<&str> = self
+                    .options
+                    .queries
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                self.message = Some(format!(
+                    ":insights needs a query or one of: {}",
+                    names.join(", ")
+                ));
+                return;
+            }
+        };
+        if !matches!(self.screen, Screen::Logs { .. }) {
+            self.open_logs(false);
+        }
+        let Screen::Logs { target, part, .. } = &mut self.screen else {
+            self.message = Some("no function selected to query the logs of".into());
+            return;
+        };
+        let now_ms = self.now.timestamp_millis();
+        let (from_ms, to_ms) = target
+            .range_ms
+            .unwrap_or((now_ms - i64::from(self.window.minutes()) * 60_000, now_ms));
+        *part = LogsPart::Insights;
+        let query = query_text(&self.options.queries, &asked);
+        self.insights = InsightsPane {
+            seq: self.insights.seq + 1,
+            asked,
+            query: query.clone(),
+            from_ms,
+            to_ms,
+            asked_ms: now_ms,
+            ..InsightsPane::default()
+        };
+        self.outbox.push(Control::Insights {
+            seq: self.insights.seq,
+            query,
+            from_ms,
+            to_ms,
+        });
+        self.recompute();
+    }
+
+    /// The answer to the query shown, once it is in the store.
+    pub fn insights_answer(&self) -> Option<&crate::store::insights::InsightsResult> {
+        self.store
+            .insights()
+            .filter(|r| self.insights.seq > 0 && r.seq == self.insights.seq)
+    }
+
+    pub(super) fn move_insights_selection(&mut self, action: Action) {
+        let rows = self
+            .insights_answer()
+            .and_then(|r| r.answer.as_ref())
+            .map_or(0, |a| a.rows.len());
+        let last = rows.saturating_sub(1);
+        let page = self.insights.scroll.page().max(1);
+        let s = self.insights.selected;
+        self.insights.selected = match action {
+            Action::Up => s.saturating_sub(1),
+            Action::Down => (s + 1).min(last),
+            Action::PageUp => s.saturating_sub(page),
+            Action::PageDown => (s + page).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => s,
+        };
+        self.insights.follow_rows(rows);
+    }
+
+    /// `y` on a row: its fields as `field=value`, tab-separated, as a shell pastes them.
+    pub(super) fn copy_insights_row(&mut self) {
+        let Some(a) = self.insights_answer().and_then(|r| r.answer.as_ref()) else {
+            return;
+        };
+        let Some(row) = a.rows.get(self.insights.selected) else {
+            return;
+        };
+        let text: Vec<String> = a
+            .fields
+            .iter()
+            .zip(row)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(f, v)| format!("{f}={v}"))
+            .collect();
+        self.copy("the row".into(), text.join("\t"));
+    }
+
+    /// Esc: back to the lines.
+    pub(super) fn close_insights(&mut self) {
+        if let Screen::Logs { part, .. } = &mut self.screen {
+            *part = LogsPart::Lines;
+        }
+        self.recompute();
+    }
+}
