@@ -147,6 +147,9 @@ pub enum Command {
     /// first: how many, first and last seen, one sample, and whether the kind is new since the
     /// function's last deploy.
     Errors(ErrorsArgs),
+    /// Run a Logs Insights query (or a named one: cold-starts, slowest, memory, errors) over
+    /// functions' log groups and print its answer, with what it scanned and cost.
+    Insights(InsightsArgs),
     /// Print the month's Lambda cost so far from Cost Explorer, grouped, with the forecast and
     /// the estimate from metrics.
     Cost(CostArgs),
@@ -262,6 +265,34 @@ pub struct ErrorsArgs {
     /// How far back to read: 30s, 10m, 2h, 1d.
     #[arg(long, value_name = "AGE", default_value = "1h", value_parser = parse_age)]
     pub since: std::time::Duration,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct InsightsArgs {
+    /// The query, in the Logs Insights language, or the name of one in the config.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+
+    /// A function whose log group to query (repeat for more).
+    #[arg(
+        id = "query_functions",
+        long = "function",
+        value_name = "FUNCTION",
+        required = true
+    )]
+    pub functions: Vec<String>,
+
+    /// How far back to query: 30s, 10m, 2h, 1d.
+    #[arg(long, value_name = "AGE", default_value = "1h", value_parser = parse_age)]
+    pub since: std::time::Duration,
+
+    /// How long to wait for the answer before printing what it has: 30s, 5m.
+    #[arg(long, value_name = "AGE", default_value = "5m", value_parser = parse_age)]
+    pub wait: std::time::Duration,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -78,6 +78,7 @@ fn main() -> ExitCode {
             Some(Command::Snapshot(args)) => commands::snapshot::run(&settings, args, clock).await,
             Some(Command::Logs(args)) => commands::logs::run(&settings, args, clock).await,
             Some(Command::Errors(args)) => commands::errors::run(&settings, args, clock).await,
+            Some(Command::Insights(args)) => commands::insights::run(&settings, args, clock).await,
             Some(Command::Cost(args)) => commands::cost::run(&settings, args, clock).await,
             Some(Command::Screenshot(args)) => commands::screenshot::run(&settings, args),
             Some(Command::Config(args)) => commands::print_config(args),

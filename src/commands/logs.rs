@@ -29,7 +29,7 @@ const MAX_CHARS: usize = 1 << 20;
 
 /// The shared log reader over the functions asked for: each name in every region watched.
 pub(super) struct Reader {
-    logs: LogReader,
+    pub logs: LogReader,
     pub targets: Vec<FunctionKey>,
     pattern: Option<String>,
     /// Whether a function missing from a region is normal (the demo's are in both).

@@ -4,6 +4,7 @@
 pub mod cost;
 pub mod dashboard;
 pub mod errors;
+pub mod insights;
 pub mod logs;
 pub mod manpages;
 pub mod screenshot;
