@@ -107,6 +107,8 @@ fn man_pages_for_the_program_and_each_command() {
     for (command, flag) in [
         ("snapshot", "--format"),
         ("logs", "--follow"),
+        ("errors", "--since"),
+        ("insights", "--function"),
         ("cost", "--group-by"),
         ("screenshot", "--all-themes"),
         ("config", "--print-default"),

@@ -74,7 +74,14 @@ struct State {
     composites: Vec<Composite>,
     /// Fields of functions' configurations moto leaves out, by function name.
     fields: Vec<(String, String, serde_json::Value)>,
+    /// Answer Logs Insights as AWS does: the first GetQueryResults of a query still running.
+    insights_as_aws: bool,
+    /// Query ids asked for once already.
+    queries_polled: Vec<String>,
 }
+
+/// What the peer says each Logs Insights query scanned, in bytes.
+pub const INSIGHTS_BYTES_SCANNED: f64 = 2.5e9;
 
 /// A composite alarm the peer serves, as the CloudWatch API Reference (*CompositeAlarm*)
 /// describes one.
@@ -257,6 +264,15 @@ impl FaultProxy {
         self.state.lock().unwrap().logs_as_aws = true;
     }
 
+    /// Answers Logs Insights as AWS does where moto does not (CloudWatch Logs API Reference,
+    /// *GetQueryResults*): a query is `Running`, with no results yet, when first asked for;
+    /// `@timestamp` is written `YYYY-MM-DD HH:MM:SS.mmm` in UTC, not in epoch milliseconds; and
+    /// the answer carries `statistics` (`recordsMatched`, `recordsScanned`, `bytesScanned`:
+    /// `INSIGHTS_BYTES_SCANNED` here), which moto leaves out.
+    pub fn insights_as_aws(&self) {
+        self.state.lock().unwrap().insights_as_aws = true;
+    }
+
     /// Throttles `operation` beyond `per_second` requests a second, as AWS's request quotas do
     /// (FilterLogEvents: 5 a second per account and region by default, CloudWatch Logs User
     /// Guide, *CloudWatch Logs quotas*).
@@ -366,6 +382,10 @@ fn operation(head: &str, body: &str) -> &'static str {
         "GetCostAndUsage"
     } else if target.contains("GetCostForecast") {
         "GetCostForecast"
+    } else if target.contains("Logs_20140328.StartQuery") {
+        "StartQuery"
+    } else if target.contains("GetQueryResults") {
+        "GetQueryResults"
     } else if target.contains("FilterLogEvents") {
         "FilterLogEvents"
     } else if body.contains("Action=GetMetricData") {
@@ -552,6 +572,22 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
             })
             .map(|(_, _, a)| a.clone())
     };
+    let answer = answer.or_else(|| {
+        let mut s = state.lock().unwrap();
+        if op != "GetQueryResults" || !s.insights_as_aws {
+            return None;
+        }
+        let request: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        let id = request["queryId"].as_str().unwrap_or_default().to_string();
+        if s.queries_polled.contains(&id) {
+            return None;
+        }
+        s.queries_polled.push(id);
+        Some(
+            r#"{"status":"Running","results":[],"statistics":{"recordsMatched":0.0,"recordsScanned":0.0,"bytesScanned":0.0}}"#
+                .to_string(),
+        )
+    });
     if let (None, Some(json)) = (fault, answer) {
         let response = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
@@ -630,6 +666,9 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     let composites = state.lock().unwrap().composites.clone();
     if op == "DescribeAlarms" && !composites.is_empty() {
         response = add_composites(&response, &body, &composites);
+    }
+    if op == "GetQueryResults" && state.lock().unwrap().insights_as_aws {
+        response = rewrite_json(&response, insights_as_aws);
     }
     if op == "FilterLogEvents" && logs_as_aws {
         let request: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
@@ -871,6 +910,31 @@ fn add_fields(v: &mut serde_json::Value, fields: &[(String, String, serde_json::
 }
 
 /// Keeps the events of a FilterLogEvents answer that AWS would give for `request`.
+/// A GetQueryResults answer of moto's made as AWS writes it: `@timestamp` as a UTC date and
+/// time to the millisecond, and the query's statistics.
+fn insights_as_aws(v: &mut serde_json::Value) {
+    let mut matched = 0.0;
+    if let Some(records) = v["results"].as_array_mut() {
+        matched = records.len() as f64;
+        for field in records
+            .iter_mut()
+            .flat_map(|r| r.as_array_mut().into_iter().flatten())
+        {
+            if field["field"] == "@timestamp"
+                && let Some(ms) = field["value"].as_str().and_then(|s| s.parse::<i64>().ok())
+                && let Some(t) = chrono::DateTime::from_timestamp_millis(ms)
+            {
+                field["value"] = t.format("%Y-%m-%d %H:%M:%S%.3f").to_string().into();
+            }
+        }
+    }
+    v["statistics"] = serde_json::json!({
+        "recordsMatched": matched,
+        "recordsScanned": matched * 4.0,
+        "bytesScanned": INSIGHTS_BYTES_SCANNED,
+    });
+}
+
 fn filter_as_aws(v: &mut serde_json::Value, request: &serde_json::Value) {
     let prefix = request["logStreamNamePrefix"].as_str().unwrap_or_default();
     let pattern = request["filterPattern"].as_str().unwrap_or_default().trim();

@@ -777,13 +777,146 @@ async fn errors_fold_lines_that_differ_in_ids_and_numbers_into_one_group_a_kind(
     assert!(row.split_whitespace().nth(2) == Some("5"), "{row}");
 }
 
-/// The log pane's invocations and errors views against moto, in the real binary: requests
-/// are read from START to REPORT (duration, memory, cold start, status), errors fold by kind,
-/// and Enter on a request asks CloudWatch Logs for every line of it — FilterLogEvents with
-/// the request id as a quoted term (CloudWatch Logs User Guide, *Filter pattern syntax*:
-/// "a term in double quotes matches it exactly").
+/// `lambdatop insights` against moto behind a peer that answers Logs Insights as AWS does
+/// (CloudWatch Logs API Reference, *StartQuery*: times in epoch seconds, the groups by name;
+/// *GetQueryResults*: `Running` with no rows at first, `@timestamp` as `YYYY-MM-DD
+/// HH:MM:SS.mmm`, `statistics.bytesScanned`): the command waits for the answer, prints its
+/// rows in the query's order, and what the scan cost at $0.005 per GB.
+#[tokio::test]
+async fn insights_waits_for_the_query_and_prints_its_rows_scan_and_cost() {
+    use crate::fault_proxy::{FaultProxy, INSIGHTS_BYTES_SCANNED};
+
+    let region = "ap-southeast-4";
+    let name = "queried-fn";
+    moto::create_function(region, &moto::Spec::new(name)).await;
+    let now = Utc::now().timestamp_millis();
+    let events: Vec<(i64, String)> = (0..8)
+        .map(|i| (now - 40 * 60_000 + i * 60_000, format!("step {i} done")))
+        .collect();
+    put_logs(region, name, "2026/12/04/[$LATEST]q", &events).await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.insights_as_aws();
+
+    let query = "fields @timestamp, @message | sort @timestamp desc | limit 5";
+    let out = moto::lambdatop(
+        &proxy.url,
+        &[
+            "insights",
+            query,
+            "--function",
+            name,
+            "--since",
+            "1h",
+            "--region",
+            region,
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["query"], query);
+    assert!(v["name"].is_null());
+    assert_eq!(v["status"], "complete");
+    assert_eq!(v["fields"], serde_json::json!(["@timestamp", "@message"]));
+    let rows = v["rows"].as_array().unwrap();
+    let messages: Vec<&str> = rows.iter().map(|r| r[1].as_str().unwrap()).collect();
+    assert_eq!(
+        messages,
+        [
+            "step 7 done",
+            "step 6 done",
+            "step 5 done",
+            "step 4 done",
+            "step 3 done"
+        ]
+    );
+    let newest = chrono::DateTime::from_timestamp_millis(events[7].0).unwrap();
+    assert_eq!(
+        rows[0][0],
+        newest.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+        "AWS's time format, as AWS writes it"
+    );
+    assert_eq!(v["bytes_scanned"], INSIGHTS_BYTES_SCANNED);
+    assert!(
+        (v["cost_usd"].as_f64().unwrap() - 0.0125).abs() < 1e-9,
+        "{v}"
+    );
+    assert_eq!(v["records_matched"], 5.0);
+    assert!(v["error"].is_null());
+    // It asked again while the query ran, and never stopped it.
+    assert!(proxy.seen("GetQueryResults") >= 2);
+    let start = &proxy.bodies("StartQuery")[0];
+    assert!(
+        start.contains("\"logGroupNames\":[\"/aws/lambda/queried-fn\"]"),
+        "{start}"
+    );
+    assert!(
+        !start.contains("\"limit\""),
+        "the query's own limit stands: {start}"
+    );
+
+    // A named query, as a table; one the account has no log group for says so.
+    let out = moto::lambdatop(
+        &proxy.url,
+        &[
+            "insights",
+            "slowest",
+            "--function",
+            name,
+            "--region",
+            region,
+        ],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.lines().last().unwrap().contains("· complete · ")
+            && text.contains("scanned 2.5 GB ($0.01)"),
+        "{text}"
+    );
+    let start = proxy.bodies("StartQuery").pop().unwrap();
+    assert!(
+        start.contains("sort @duration desc"),
+        "the named query ran: {start}"
+    );
+    let out = moto::lambdatop(
+        &proxy.url,
+        &[
+            "insights",
+            "slowest",
+            "--function",
+            "never-ran",
+            "--region",
+            region,
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no log group to query in ap-southeast-4"),
+        "{err}"
+    );
+}
+
+/// The log pane's invocations, errors and Logs Insights views against moto, in the real
+/// binary: requests are read from START to REPORT (duration, memory, cold start, status),
+/// errors fold by kind, and Enter on a request asks CloudWatch Logs for every line of it —
+/// FilterLogEvents with the request id as a quoted term (CloudWatch Logs User Guide, *Filter
+/// pattern syntax*: "a term in double quotes matches it exactly"). `:insights` runs a query
+/// over the function's group through a peer that answers as AWS does (CloudWatch Logs API
+/// Reference, *GetQueryResults*: `Running` first, then rows and `statistics`), shows the rows,
+/// the scan and its cost, and the dashboard's own bill counts it.
 #[tokio::test(flavor = "multi_thread")]
-async fn the_invocations_and_errors_views_read_moto_and_enter_reads_the_request() {
+async fn the_invocations_errors_and_insights_views_read_moto() {
     use crate::fault_proxy::FaultProxy;
     use crate::moto::{Spec, create_function};
     use crate::pty::Pty;
@@ -831,6 +964,7 @@ async fn the_invocations_and_errors_views_read_moto_and_enter_reads_the_request(
     put_logs(region, name, "2026/12/04/[$LATEST]inv", &events).await;
 
     let proxy = FaultProxy::start(&moto::url());
+    proxy.insights_as_aws();
     let mut env = moto::env(&proxy.url);
     env.push(("TERM".into(), "xterm-256color".into()));
     let mut tui = Pty::spawn(&["--region", region, "--interval", "3600"], &env, 160, 40);
@@ -891,5 +1025,36 @@ async fn the_invocations_and_errors_views_read_moto_and_enter_reads_the_request(
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+
+    // Logs Insights over the function's group, for the window.
+    let api_usd = |s: &str| -> f64 {
+        let at = s.find("requests, $").expect("the API bill in the header") + 11;
+        s[at..].split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let billed_before = api_usd(&tui.text());
+    tui.send(":insights fields @timestamp, @message | sort @timestamp desc | limit 3\r");
+    let s = tui
+        .wait_for(Duration::from_secs(30), |s| {
+            s.contains("┌ Logs Insights · complete · 3 rows · invoked-fn")
+        })
+        .unwrap_or_else(|s| panic!("no Insights answer:\n{s}"));
+    assert!(s.contains("· 3 rows "), "{s}");
+    assert!(s.contains("scanned 2.5 GB ($0.01)"), "{s}");
+    let header = s.lines().position(|l| l.contains("│@timestamp "));
+    let first = &s.lines().nth(header.expect("a header row") + 1).unwrap();
+    assert!(
+        first.contains(&format!("REPORT RequestId: {bad}")),
+        "newest first: {first}"
+    );
+    // $0.0125 more, as the header rounds to the cent.
+    let billed = api_usd(&s) - billed_before;
+    assert!(
+        (0.005..0.02).contains(&billed),
+        "the bill counts the scan: {billed}\n{s}"
+    );
+    assert_eq!(proxy.bodies("StartQuery").len(), 1);
+    tui.send("\x1b");
+    tui.wait_for(Duration::from_secs(10), |s| s.contains("┌ Logs · "))
+        .unwrap_or_else(|s| panic!("Esc did not go back:\n{s}"));
     assert_eq!(tui.quit(), Some(0));
 }

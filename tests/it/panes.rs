@@ -771,3 +771,119 @@ fn the_invocations_view_lists_requests_filters_failures_sorts_and_reads_one() {
     let rows = timed_rows(&s);
     assert_eq!(rows.len(), 4, "START, the error, END, REPORT: {s}");
 }
+
+/// `:insights NAME` over the log pane's function: Tab completes the named queries, the query
+/// goes to the tail with the window's span, the pane says it runs until its own answer (not
+/// an older one) is in, then shows the rows, the scan and its cost; `y` copies a row, Esc
+/// goes back to the lines.
+#[test]
+fn the_insights_view_runs_a_named_query_and_shows_its_answer_at_80x24() {
+    use lambdatop::source::{Control, SourceEvent};
+    use lambdatop::store::insights::{InsightsAnswer, InsightsResult, QueryState};
+    let mut app = app_with_logs_of("eu-west-1", "checkout-api");
+    app.take_controls();
+    for c in ":insights slo".chars() {
+        app.handle_key(key(c));
+    }
+    app.handle_key(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Tab,
+    ));
+    assert_eq!(app.command_line(), Some("insights slowest"));
+    app.handle_key(enter());
+    let asked = app.take_controls();
+    let [
+        Control::Insights {
+            seq,
+            query,
+            from_ms,
+            to_ms,
+        },
+    ] = asked.as_slice()
+    else {
+        panic!("{asked:?}");
+    };
+    assert!(query.contains("sort @duration desc"), "{query}");
+    assert_eq!(*to_ms, crate::support::t0().timestamp_millis());
+    assert_eq!(to_ms - from_ms, 3_600_000, "the window's hour");
+    let s = screen(&render(&mut app, 80, 24));
+    assert!(
+        s.contains("┌ Logs Insights · running 0s · checkout-api (eu-west-1)"),
+        "{s}"
+    );
+    assert!(s.contains("running for 0s"), "{s}");
+
+    let result = |seq: u64, answer: InsightsAnswer| InsightsResult {
+        seq,
+        query: query.clone(),
+        label: "checkout-api (eu-west-1)".into(),
+        from_ms: *from_ms,
+        to_ms: *to_ms,
+        answer: Some(answer),
+        error: None,
+    };
+    // An answer to an older query is not this one's.
+    let stale = InsightsAnswer::empty(QueryState::Complete);
+    app.store
+        .apply(SourceEvent::Insights(Box::new(result(seq - 1, stale))));
+    app.recompute();
+    assert!(screen(&render(&mut app, 80, 24)).contains("running for 0s"));
+
+    let mut a = InsightsAnswer::empty(QueryState::Complete);
+    for i in 0..30 {
+        a.push_record([
+            (
+                "@timestamp",
+                format!("2026-12-04 03:{:02}:00.000", 59 - i).as_str(),
+            ),
+            (
+                "@requestId",
+                format!("7c0ffee0-0000-4000-8000-0000000000{i:02}").as_str(),
+            ),
+            ("@duration", format!("{}", 2900 - i * 40).as_str()),
+            ("usedMB", "612"),
+        ]);
+    }
+    a.bytes_scanned = Some(3.2e8);
+    a.records_matched = Some(30.0);
+    a.records_scanned = Some(1200.0);
+    app.store
+        .apply(SourceEvent::Insights(Box::new(result(*seq, a))));
+    app.recompute();
+    let s = screen(&render(&mut app, 80, 24));
+    assert!(s.contains("complete · 30 rows"), "{s}");
+    assert!(
+        s.contains("scanned 320 MB ($0.0016) · 30 of 1.2k records matched"),
+        "{s}"
+    );
+    assert!(s.contains("│slowest: filter @type = \"REPORT\""), "{s}");
+    let first = line_with(&s, "2026-12-04 03:59:00.000").unwrap();
+    assert!(
+        first.contains("7c0ffee0-0000-4000-8000-000000000000") && first.contains("2900"),
+        "{first}"
+    );
+    insta::assert_snapshot!("log_insights_80x24", s);
+
+    app.handle_key(key('j'));
+    app.handle_key(key('y'));
+    assert_eq!(
+        app.take_clipboard().as_deref(),
+        Some(
+            "@timestamp=2026-12-04 03:58:00.000\t@requestId=7c0ffee0-0000-4000-8000-000000000001\t@duration=2860\tusedMB=612"
+        )
+    );
+    app.handle_key(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Esc,
+    ));
+    assert!(screen(&render(&mut app, 80, 24)).contains("┌ Logs · "));
+
+    // `:insights` alone runs the same query again, as a new one.
+    for c in ":insights".chars() {
+        app.handle_key(key(c));
+    }
+    app.handle_key(enter());
+    let again = app.take_controls();
+    assert!(
+        matches!(again.as_slice(), [Control::Insights { seq: s2, query: q2, .. }] if *s2 == seq + 1 && q2 == query),
+        "{again:?}"
+    );
+}

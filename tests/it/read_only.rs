@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 21] = [
+const CALLS: [(&str, &str); 23] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -54,6 +54,8 @@ const CALLS: [(&str, &str); 21] = [
     ),
     (".filter_log_events()", "logs:FilterLogEvents"),
     (".start_live_tail()", "logs:StartLiveTail"),
+    (".start_query()", "logs:StartQuery"),
+    (".get_query_results()", "logs:GetQueryResults"),
     (".get_cost_and_usage()", "ce:GetCostAndUsage"),
     (".get_cost_forecast()", "ce:GetCostForecast"),
     (".get_caller_identity()", "sts:GetCallerIdentity"),
@@ -110,8 +112,17 @@ fn the_policy_grants_exactly_the_calls_made() {
     let mut needed: Vec<&str> = CALLS.iter().map(|(_, action)| *action).collect();
     needed.sort_unstable();
     assert_eq!(granted, needed);
-    // Live Tail only reads: it streams the log events a group receives.
-    let read_verbs = [":List", ":Get", ":Describe", ":Filter", ":StartLiveTail"];
+    // Live Tail only reads: it streams the log events a group receives. StartQuery reads too:
+    // the Service Authorization Reference gives it the Read access level, and lambdatop never
+    // stops a query (StopQuery).
+    let read_verbs = [
+        ":List",
+        ":Get",
+        ":Describe",
+        ":Filter",
+        ":StartLiveTail",
+        ":StartQuery",
+    ];
     assert!(
         granted
             .iter()
