@@ -106,6 +106,8 @@ pub struct LogBuffer {
     version: u64,
     /// The lines streaming in are a sample (Live Tail above 500 events a second).
     sampled: bool,
+    /// Lines let go to keep the bound, since the last clear: a storm's count, on screen.
+    dropped: u64,
     /// The request a stream is running (between its START and its END), for the lines that
     /// do not name theirs: an execution environment runs one request at a time.
     open: HashMap<String, String>,
@@ -122,6 +124,7 @@ impl LogBuffer {
             capacity: capacity.max(1),
             version: 0,
             sampled: false,
+            dropped: 0,
             open: HashMap::new(),
         }
     }
@@ -156,6 +159,7 @@ impl LogBuffer {
         while self.lines.len() > self.capacity {
             if let Some(old) = self.lines.pop_front() {
                 self.ids.remove(&(old.function, old.event_id));
+                self.dropped += 1;
             }
         }
         true
@@ -186,9 +190,19 @@ impl LogBuffer {
         self.sampled = sampled;
     }
 
+    /// Lines let go, oldest first, to stay within the scrollback.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// Drops every line, keeping the capacity.
     pub fn clear(&mut self) {
         self.open.clear();
+        self.dropped = 0;
         self.lines.clear();
         self.ids.clear();
         self.sampled = false;
@@ -246,6 +260,9 @@ mod tests {
         let kinds: Vec<LineKind> = b.lines().iter().map(|l| l.kind).collect();
         assert_eq!(kinds, [LineKind::Error, LineKind::Timeout, LineKind::Warn]);
         assert!(b.insert(ev(10, "a", "START")), "evicted ids are forgotten");
+        assert_eq!(b.dropped(), 2, "the lines let go are counted");
+        b.clear();
+        assert_eq!(b.dropped(), 0);
     }
 
     #[test]

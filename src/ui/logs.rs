@@ -10,6 +10,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::format;
 use super::log_line::text_rows;
 use super::theme::Theme;
 use super::wrap::{shift, wrap};
@@ -134,6 +135,18 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         )
     } else {
         format!(" {} lines ", shown.len())
+    };
+    // Nothing goes silently: the lines the scrollback let go are counted.
+    let dropped = v.store.logs().dropped();
+    let bottom = if dropped > 0 {
+        format!(
+            "{}· {} older let go (scrollback {}) ",
+            bottom,
+            format::count(Some(dropped as f64)),
+            format::count(Some(v.store.logs().capacity() as f64)),
+        )
+    } else {
+        bottom
     };
     let block = Block::new()
         .borders(Borders::ALL)

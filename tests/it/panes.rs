@@ -887,3 +887,34 @@ fn the_insights_view_runs_a_named_query_and_shows_its_answer_at_80x24() {
         "{again:?}"
     );
 }
+
+/// A storm past the scrollback: the oldest lines go, and the pane's foot counts them, so
+/// nothing is lost silently.
+#[test]
+fn lines_the_scrollback_lets_go_are_counted_on_screen() {
+    use lambdatop::source::SourceEvent;
+    use lambdatop::store::event::LogEvent;
+    let store = demo_store().with_scrollback(100);
+    let mut app = app_with(store, Window::H1);
+    let key = FunctionKey::new("eu-west-1", "checkout-api");
+    app.fleet.selected = Some(key.clone());
+    app.update(Action::OpenLogs);
+    let t0 = crate::support::t0().timestamp_millis();
+    let lines: Vec<LogEvent> = (0..1_250)
+        .map(|i| LogEvent {
+            function: key.clone(),
+            at_ms: t0 - 60_000 + i,
+            stream: "2026/11/23/[$LATEST]s".into(),
+            event_id: format!("{i:08}"),
+            message: format!("line {i}"),
+        })
+        .collect();
+    app.store.apply(SourceEvent::Logs(lines));
+    app.recompute();
+    let s = screen(&render(&mut app, 100, 30));
+    assert!(s.contains("line 1249"), "{s}");
+    assert!(
+        s.contains("100 lines · 1.1k older let go (scrollback 100)"),
+        "{s}"
+    );
+}
