@@ -20,6 +20,9 @@ use crate::store::FunctionKey;
 use crate::terminal::Tui;
 
 const FRAME: Duration = Duration::from_millis(33);
+/// How long events are taken in before a frame is drawn and keys are read again: a storm of
+/// log lines waits in the channel, not the user.
+pub const DRAIN_BUDGET: Duration = Duration::from_millis(10);
 
 /// The app's ends of the sources' channels.
 pub struct Sources {
@@ -86,8 +89,12 @@ pub async fn run(
             },
             Some(event) = events.recv() => {
                 app.store.apply(event);
-                // Drain what else is waiting, then recompute the figures once.
-                while let Ok(event) = events.try_recv() {
+                // Drain what else is waiting (for a frame's share of time at most), then
+                // recompute the figures once.
+                let began = std::time::Instant::now();
+                while began.elapsed() < DRAIN_BUDGET
+                    && let Ok(event) = events.try_recv()
+                {
                     app.store.apply(event);
                 }
                 app.set_now(clock.now());

@@ -34,6 +34,8 @@ use crate::store::ProblemKind;
 use crate::store::insights::InsightsResult;
 
 pub const CADENCE: Duration = Duration::from_secs(2);
+/// Lines handed on in one event at most (a page of FilterLogEvents holds 5,000).
+pub const HAND_ON_LINES: usize = 1_000;
 /// How far back a new target starts.
 const FILL_MS: i64 = 15 * 60_000;
 const MAX_TAILED: usize = TailTarget::MAX_FUNCTIONS;
@@ -367,8 +369,12 @@ impl TailSource {
                 scope: "logs".into(),
             }),
         }
-        if !fresh.is_empty() {
-            out.push(SourceEvent::Logs(fresh));
+        // In parts: the app takes a storm's lines a frame's worth at a time, keys between.
+        let mut fresh = fresh.into_iter().peekable();
+        while fresh.peek().is_some() {
+            out.push(SourceEvent::Logs(
+                fresh.by_ref().take(HAND_ON_LINES).collect(),
+            ));
         }
         // Polling reads every line: only Live Tail samples.
         let sampled = self.sampled && self.live.is_some();
@@ -741,11 +747,15 @@ mod tests {
             filter: None,
         })));
         let filled = tail.poll(now).await;
-        assert!(
-            filled
-                .iter()
-                .any(|e| matches!(e, SourceEvent::Logs(l) if l.len() > lines.len()))
-        );
+        let filled: Vec<&LogEvent> = filled
+            .iter()
+            .filter_map(|e| match e {
+                SourceEvent::Logs(l) => Some(l),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert!(filled.len() > lines.len());
         let again = tail.poll(now + chrono::Duration::seconds(2)).await;
         assert!(
             !again.iter().any(|e| matches!(e, SourceEvent::Logs(_))),
