@@ -380,6 +380,7 @@ impl TailSource {
         let sampled = self.sampled && self.live.is_some();
         if sampled != self.sampled_said {
             self.sampled_said = sampled;
+            tracing::debug!(sampled, "Live Tail's sampling changed");
             out.push(SourceEvent::LogsSampled(sampled));
         }
         if let Some(usage) = &self.usage {
@@ -568,8 +569,10 @@ impl Source for TailSource {
 
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
         Box::pin(async move {
-            let mut out = self.run_insights();
-            out.extend(self.poll_lines(now).await);
+            // The lines first: a poll cut short while they are read loses nothing of a query
+            // (it starts, and its answer is handed on, at the next poll).
+            let mut out = self.poll_lines(now).await;
+            out.extend(self.run_insights());
             out
         })
     }
