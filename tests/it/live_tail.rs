@@ -180,3 +180,65 @@ async fn a_timed_out_session_is_opened_again_and_sampling_is_said() {
     );
     assert_eq!(tui.quit(), Some(0));
 }
+
+/// A storm through Live Tail: ten updates of 500 events (the most an update holds before
+/// CloudWatch samples, CloudWatch Logs API Reference, *LiveTailSessionUpdate*), sampled, at
+/// once, into a scrollback of 2,000 lines. The newest line shows, the keys still answer, and
+/// nothing goes silently: the title says the lines are sampled, the foot holds 2,000 and
+/// counts the 3,000 let go. (How fast, at 5,000 lines a second for a minute: `benches/
+/// log_storm.rs`.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_tail_storm_past_the_scrollback_is_counted_on_screen() {
+    let region = "ap-southeast-4";
+    let name = "storm-fn";
+    create_function(region, &Spec::new(name)).await;
+    let group = format!("arn:aws:logs:{region}:123456789012:log-group:/aws/lambda/{name}");
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut frames = session_start(&group);
+    for update in 0..10 {
+        let results: Vec<serde_json::Value> = (0..500)
+            .map(|i| {
+                let n = update * 500 + i;
+                serde_json::json!({
+                    "logStreamName": format!("2026/12/04/[$LATEST]s{}", n % 10),
+                    "logGroupIdentifier": group,
+                    "message": format!("storm line {n}"),
+                    "timestamp": now - 10_000 + n,
+                    "ingestionTime": now - 9_000 + n,
+                })
+            })
+            .collect();
+        frames.extend(frame(
+            "sessionUpdate",
+            serde_json::json!({"sessionMetadata": {"sampled": true}, "sessionResults": results}),
+        ));
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.serve_live_tail(frames);
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region, "--scrollback", "2000"], &env, 140, 36);
+    tui.wait_for(Duration::from_secs(20), |s| s.contains(name))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send(&format!(":fn {name}\r"));
+    tui.wait_for(Duration::from_secs(10), |s| s.contains("Esc back"))
+        .unwrap_or_else(|s| panic!("no detail:\n{s}"));
+    tui.send("l");
+    let s = tui
+        .wait_for(Duration::from_secs(30), |s| {
+            s.contains("storm line 4999")
+                && s.contains("older let go")
+                && s.contains("sampled: Live Tail shows part")
+        })
+        .unwrap_or_else(|s| panic!("the storm did not arrive:\n{s}"));
+    assert!(s.contains("sampled: Live Tail shows part"), "{s}");
+    assert!(
+        s.contains("2000 lines · 3.0k older let go (scrollback 2.0k)"),
+        "{s}"
+    );
+    tui.send("?");
+    tui.wait_for(Duration::from_secs(10), |s| s.contains("Everywhere"))
+        .unwrap_or_else(|s| panic!("a key after the storm:\n{s}"));
+    tui.send("?");
+    assert_eq!(tui.quit(), Some(0));
+}
