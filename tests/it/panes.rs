@@ -178,6 +178,7 @@ fn help_lists_every_binding_and_scrolls_when_short() {
         Context::Logs,
         Context::Errors,
         Context::Invocations,
+        Context::Insights,
     ];
     let mut in_logs = demo_app();
     in_logs.update(Action::OpenLogs);
