@@ -93,6 +93,19 @@ pub enum SourceEvent {
         covered: MinuteRange,
         samples: Vec<(Minute, f64)>,
     },
+    /// Durations of a function's invocations counted per minute from REPORT lines over
+    /// `covered` (replacing what the store had for those minutes).
+    ReportDurations {
+        key: FunctionKey,
+        covered: MinuteRange,
+        counted: Vec<(Minute, [u32; super::distribution::BUCKETS])>,
+    },
+    /// CloudWatch's percentiles and percentile ranks of a function's durations over a window.
+    DurationStats {
+        key: FunctionKey,
+        /// Boxed: every event is as large as the largest.
+        stats: Box<super::distribution::CloudWatchDurations>,
+    },
     /// A function's reserved concurrency (`None`: none reserved).
     Reserved {
         key: FunctionKey,

@@ -297,4 +297,25 @@ pub struct Function {
     pub deploys: Vec<Deploy>,
     /// Its versions and aliases, once its detail asked for them.
     pub versions: Option<Box<super::versions::Versions>>,
+    /// How long its invocations ran, as far as it was read.
+    pub durations: DurationReads,
+}
+
+/// A function's duration distribution as read: REPORT lines counted by minute, and
+/// CloudWatch's answer over a window. Boxed: most functions have neither.
+#[derive(Debug, Clone, Default)]
+pub struct DurationReads {
+    pub reports: Option<Box<super::distribution::ReportDurations>>,
+    pub cloudwatch: Option<Box<super::distribution::CloudWatchDurations>>,
+}
+
+impl DurationReads {
+    /// The distribution over `range`, from what was read.
+    pub fn over(&self, range: MinuteRange) -> Option<super::distribution::Durations> {
+        super::distribution::Durations::of(
+            self.reports.as_deref(),
+            self.cloudwatch.as_deref(),
+            range,
+        )
+    }
 }

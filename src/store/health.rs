@@ -56,6 +56,8 @@ pub struct Breach {
     pub async_age: bool,
     /// An event-source mapping of it stopped or fails.
     pub event_source: bool,
+    /// Its wait plus p99 duration is over its latency class's budget.
+    pub budget: bool,
 }
 
 impl Breach {
@@ -71,6 +73,7 @@ impl Breach {
                 .async_age_max_ms
                 .is_some_and(|ms| ms > t.async_event_age_s * 1000.0),
             event_source: s.sources_in_breach.is_some_and(|n| n > 0),
+            budget: s.budget_used.is_some_and(|u| u > 1.0),
         }
     }
 
@@ -83,6 +86,7 @@ impl Breach {
             || self.async_lost
             || self.async_age
             || self.event_source
+            || self.budget
     }
 }
 

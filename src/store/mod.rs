@@ -8,6 +8,7 @@
 
 pub mod alarms;
 pub mod cost;
+pub mod distribution;
 pub mod error_groups;
 pub mod event;
 pub mod event_sources;
@@ -15,6 +16,7 @@ mod function;
 pub mod health;
 pub mod insights;
 pub mod invocations;
+pub mod latency;
 pub mod logs;
 mod metric;
 mod minute;
@@ -31,8 +33,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 
 pub use function::{
-    Architecture, Capacity, Deploy, DeployKind, Function, FunctionFacts, FunctionKey, History,
-    Logging, Serving,
+    Architecture, Capacity, Deploy, DeployKind, DurationReads, Function, FunctionFacts,
+    FunctionKey, History, Logging, Serving,
 };
 pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};
@@ -105,6 +107,8 @@ pub struct Store {
     alarms: BTreeMap<String, alarms::RegionAlarms>,
     /// Each region's event-source mappings by function name, once read.
     event_sources: BTreeMap<String, BTreeMap<String, Vec<event_sources::EventSource>>>,
+    /// How functions are sorted into latency classes, and each class's budget.
+    class_rule: latency::ClassRule,
     version: u64,
 }
 
@@ -160,8 +164,19 @@ impl Store {
             identity: None,
             alarms: BTreeMap::new(),
             event_sources: BTreeMap::new(),
+            class_rule: latency::ClassRule::default(),
             version: 0,
         }
+    }
+
+    /// Sorts functions into latency classes by `rule`.
+    pub fn with_classes(mut self, rule: latency::ClassRule) -> Self {
+        self.class_rule = rule;
+        self
+    }
+
+    pub fn class_rule(&self) -> &latency::ClassRule {
+        &self.class_rule
     }
 
     /// Keeps at most `lines` log lines (the log pane's scrollback).
@@ -188,6 +203,11 @@ impl Store {
 
     pub fn functions(&self) -> &[Function] {
         &self.functions
+    }
+
+    fn function_mut(&mut self, key: &FunctionKey) -> Option<&mut Function> {
+        let &i = self.index.get(key)?;
+        self.functions.get_mut(i)
     }
 
     pub fn function(&self, key: &FunctionKey) -> Option<&Function> {
@@ -475,6 +495,28 @@ impl Store {
                     .set_init_samples(covered, &samples);
                 Changed::Figures
             }
+            SourceEvent::ReportDurations {
+                key,
+                covered,
+                counted,
+            } => {
+                let keep = self.retention_minutes as usize + 1;
+                let Some(f) = self.function_mut(&key) else {
+                    return Changed::Nothing;
+                };
+                f.durations
+                    .reports
+                    .get_or_insert_with(Default::default)
+                    .set(covered, &counted, keep);
+                Changed::Figures
+            }
+            SourceEvent::DurationStats { key, stats } => {
+                let Some(f) = self.function_mut(&key) else {
+                    return Changed::Nothing;
+                };
+                f.durations.cloudwatch = Some(stats);
+                Changed::Figures
+            }
             SourceEvent::Reserved { key, reserved } => {
                 let Some(&i) = self.index.get(&key) else {
                     return Changed::Nothing;
@@ -705,6 +747,7 @@ impl Store {
                         capacity: Capacity::default(),
                         deploys,
                         versions: None,
+                        durations: DurationReads::default(),
                     });
                 }
             }

@@ -14,6 +14,8 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use super::distribution::Durations;
+use super::latency::{ClassBy, ClassFacts, ClassRule, LatencyClass};
 use super::pricing;
 use super::{Function, Metric, Minute, MinuteRange, Pool, Store};
 
@@ -168,6 +170,19 @@ pub struct FunctionStats {
     /// Kafka `OffsetLag`, for functions that read a stream.
     pub iterator_age_max_ms: Option<f64>,
     pub offset_lag_max: Option<f64>,
+    /// How long its invocations ran over the window, bucketed on a log scale, where REPORT
+    /// lines or CloudWatch's percentile ranks were read; and its percentiles from the same.
+    pub durations: Option<Durations>,
+    pub duration_p50_ms: Option<f64>,
+    pub duration_p90_ms: Option<f64>,
+    /// Its latency class, and why (set with the fleet's figures).
+    pub latency_class: Option<LatencyClass>,
+    pub class_by: Option<ClassBy>,
+    /// The longest its tasks waited before they ran (the oldest async event or stream
+    /// record), over the window.
+    pub wait_max_ms: Option<f64>,
+    /// Wait plus p99 duration as a share of its class's budget (`None`: its p99 is unknown).
+    pub budget_used: Option<f64>,
 }
 
 impl FunctionStats {
@@ -305,6 +320,10 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
             );
         }
     }
+    s.durations = f.durations.over(range);
+    s.duration_p50_ms = s.durations.and_then(|d| d.p50_ms);
+    s.duration_p90_ms = s.durations.and_then(|d| d.p90_ms);
+    s.wait_max_ms = max(s.async_age_max_ms, s.iterator_age_max_ms);
     s.init_p50_ms = percentile(&mut inits, 50.0);
     s.init_p99_ms = percentile(&mut inits, 99.0);
     s.memory_used_ratio = match (s.memory_used_max_mb, f.facts.memory_mb) {
@@ -372,6 +391,74 @@ pub struct ProjectStats {
     pub est_cost_usd: Option<f64>,
     /// The first minute of the window whose sums may still grow, if any.
     pub provisional_from: Option<Minute>,
+    /// Its functions' duration distributions summed, where any were read.
+    pub durations: Option<Durations>,
+}
+
+/// A latency class's roll-up over a window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassStats {
+    pub class: LatencyClass,
+    pub functions: usize,
+    pub invocations: Option<f64>,
+    pub errors: Option<f64>,
+    /// Its members' invocations as a share of the fleet's.
+    pub share: Option<f64>,
+    /// The members' distributions summed, and the class's p99 from them (never an average
+    /// of the members' p99s).
+    pub durations: Option<Durations>,
+    /// The longest a member's tasks waited.
+    pub wait_max_ms: Option<f64>,
+    /// Members over the class's budget at p99.
+    pub over_budget: usize,
+}
+
+/// Sets `s`'s class from its facts and figures, and how much of the class's budget its wait
+/// plus p99 uses.
+fn classify(f: &Function, s: &mut FunctionStats, triggered: bool, rule: &ClassRule) {
+    let (_, _, timeout_s) = f.serving_config();
+    let facts = ClassFacts {
+        tag: f.facts.tags.get(&rule.tag).map(String::as_str),
+        triggered,
+        median_ms: s.duration_p50_ms.or(s.duration_avg_ms),
+        timeout_s,
+    };
+    let (class, by) = rule.classify(facts);
+    s.latency_class = Some(class);
+    s.class_by = Some(by);
+    // The window's own p99 where the distribution has it, else the worst minute's.
+    let p99 = s.durations.and_then(|d| d.p99_ms).or(s.duration_p99_ms);
+    s.budget_used = p99.map(|p| (p + s.wait_max_ms.unwrap_or(0.0)) / rule.budget_ms(class));
+}
+
+fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
+    let fleet = functions.iter().fold(None, |a, s| add(a, s.invocations));
+    LatencyClass::ALL
+        .into_iter()
+        .filter_map(|class| {
+            let members: Vec<&FunctionStats> = functions
+                .iter()
+                .filter(|s| s.latency_class == Some(class))
+                .collect();
+            if members.is_empty() {
+                return None;
+            }
+            let invocations = members.iter().fold(None, |a, s| add(a, s.invocations));
+            Some(ClassStats {
+                class,
+                functions: members.len(),
+                invocations,
+                errors: members.iter().fold(None, |a, s| add(a, s.errors)),
+                share: ratio(invocations, fleet),
+                durations: Durations::sum(members.iter().filter_map(|s| s.durations.as_ref())),
+                wait_max_ms: members.iter().fold(None, |a, s| max(a, s.wait_max_ms)),
+                over_budget: members
+                    .iter()
+                    .filter(|s| s.budget_used.is_some_and(|u| u > 1.0))
+                    .count(),
+            })
+        })
+        .collect()
 }
 
 /// The whole fleet's roll-up.
@@ -444,6 +531,8 @@ pub struct FleetStats {
     pub range: MinuteRange,
     /// Indexed like `Store::functions`.
     pub functions: Vec<FunctionStats>,
+    /// Each latency class with members, in the order of `LatencyClass::ALL`.
+    pub classes: Vec<ClassStats>,
     /// Sorted by name.
     pub projects: Vec<ProjectStats>,
     pub totals: Totals,
@@ -555,7 +644,12 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         st.sources_in_breach = store
             .event_sources_in(&f.facts.region, &f.facts.name)
             .map(|m| u16::try_from(m.iter().filter(|m| m.breach()).count()).unwrap_or(u16::MAX));
+        let mapped = store
+            .event_sources_in(&f.facts.region, &f.facts.name)
+            .is_some_and(|m| !m.is_empty());
+        classify(f, st, mapped || f.history.is_async(), store.class_rule());
     }
+    let classes = class_stats(&functions);
     for (f, st) in store.functions().iter().zip(functions.iter_mut()) {
         if st.throttle_cause.is_some() || st.throttles.is_none_or(|t| t <= 0.0) {
             continue;
@@ -576,10 +670,20 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
             st.throttle_cause = Some(ThrottleCause::Account);
         }
     }
+    for p in &mut projects {
+        let of_project = store
+            .functions()
+            .iter()
+            .zip(&functions)
+            .filter(|(f, _)| f.project == p.name)
+            .filter_map(|(_, s)| s.durations.as_ref());
+        p.durations = Durations::sum(of_project);
+    }
     FleetStats {
         window,
         range,
         functions,
+        classes,
         projects,
         totals,
         flow,

@@ -1,0 +1,317 @@
+//! How long tasks run (and wait), as distributions on a logarithmic scale: short tasks
+//! dominate a fleet, so linear buckets would put nearly everything in the first one.
+//!
+//! Two sources fill a function's distribution. REPORT lines already read give each
+//! invocation's duration, counted into the buckets minute by minute (exact for the sample
+//! read). For functions whose logs are not read, CloudWatch's own statistics over the window
+//! do: the percentiles `p50`, `p90`, `p99`, `p99.9`, and one percentile rank `PR(a:b)` per
+//! bucket, "the percentage of data points that have a value between a and b", lower bound
+//! exclusive, upper bound inclusive (CloudWatch User Guide, *Statistics definitions*), with
+//! the `SampleCount` that turns shares into counts.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+
+use super::minute::{Minute, MinuteRange};
+
+/// Bucket upper bounds in milliseconds, on a 1-2-5 scale from 1 ms to Lambda's 15-minute
+/// limit: bucket `i` holds values in `(EDGES_MS[i-1], EDGES_MS[i]]`, the first `[0, 1]`.
+pub const EDGES_MS: [f64; 19] = [
+    1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5,
+    5e5, 9e5,
+];
+pub const BUCKETS: usize = EDGES_MS.len();
+
+/// The lower bound of bucket `i` (exclusive), in milliseconds.
+pub fn lower_ms(i: usize) -> f64 {
+    if i == 0 { 0.0 } else { EDGES_MS[i - 1] }
+}
+
+/// The bucket a value falls in; values past the last bound count in the last.
+pub fn bucket_of(ms: f64) -> usize {
+    EDGES_MS
+        .iter()
+        .position(|&e| ms <= e)
+        .unwrap_or(BUCKETS - 1)
+}
+
+/// Counts per bucket (fractional where they come from CloudWatch's shares).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Histogram {
+    pub counts: [f64; BUCKETS],
+}
+
+impl Histogram {
+    pub fn add(&mut self, ms: f64, n: f64) {
+        self.counts[bucket_of(ms)] += n;
+    }
+
+    pub fn merge(&mut self, other: &Histogram) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts) {
+            *a += b;
+        }
+    }
+
+    pub fn total(&self) -> f64 {
+        self.counts.iter().sum()
+    }
+
+    /// The value below which a share `q` (0..=1) of the counts lies, interpolated on the log
+    /// scale inside its bucket: an estimate, as good as the buckets are narrow.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        let total = self.total();
+        if total <= 0.0 {
+            return None;
+        }
+        let target = q.clamp(0.0, 1.0) * total;
+        let mut seen = 0.0;
+        for (i, &n) in self.counts.iter().enumerate() {
+            if n > 0.0 && seen + n >= target {
+                let within = ((target - seen) / n).clamp(0.0, 1.0);
+                let (lo, hi) = (lower_ms(i).max(0.5), EDGES_MS[i]);
+                return Some(lo * (hi / lo).powf(within));
+            }
+            seen += n;
+        }
+        Some(EDGES_MS[BUCKETS - 1])
+    }
+}
+
+/// What CloudWatch said of a function's durations over one period (a window).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloudWatchDurations {
+    /// The minutes the period covered.
+    pub range: MinuteRange,
+    pub read_at: DateTime<Utc>,
+    /// Invocations measured (`Duration`, SampleCount).
+    pub samples: Option<f64>,
+    /// `p50`, `p90`, `p99`, `p99.9`, as CloudWatch computed them (`None`: not answered).
+    pub percentiles: [Option<f64>; 4],
+    /// `PR(lower:upper)` of each bucket, in percent (`None`: not answered).
+    pub shares: [Option<f64>; BUCKETS],
+}
+
+impl CloudWatchDurations {
+    /// Counts from the shares and the sample count, when both were answered.
+    pub fn histogram(&self) -> Option<Histogram> {
+        let n = self.samples?;
+        let mut h = Histogram::default();
+        let mut any = false;
+        for (c, s) in h.counts.iter_mut().zip(self.shares) {
+            if let Some(s) = s {
+                *c = s / 100.0 * n;
+                any = true;
+            }
+        }
+        any.then_some(h)
+    }
+}
+
+/// The percentiles CloudWatch is asked for, in the order of `CloudWatchDurations::percentiles`.
+pub const PERCENTILES: [&str; 4] = ["p50", "p90", "p99", "p99.9"];
+
+/// The percentile-rank statistic of bucket `i`: `PR(:1)`, `PR(1:2)`, … (CloudWatch's syntax:
+/// an empty lower bound is everything up to the upper one).
+pub fn rank_statistic(i: usize) -> String {
+    let fmt = |v: f64| format!("{v}");
+    if i == 0 {
+        format!("PR(:{})", fmt(EDGES_MS[0]))
+    } else if i == BUCKETS - 1 {
+        // Anything past the last bound counts in the last bucket.
+        format!("PR({}:)", fmt(EDGES_MS[i - 1]))
+    } else {
+        format!("PR({}:{})", fmt(EDGES_MS[i - 1]), fmt(EDGES_MS[i]))
+    }
+}
+
+/// REPORT durations counted per minute, only for minutes whose lines were read: oldest first,
+/// at most as many minutes as the history keeps. 80 bytes a minute with lines.
+#[derive(Debug, Clone, Default)]
+pub struct ReportDurations {
+    minutes: VecDeque<(i32, [u32; BUCKETS])>,
+}
+
+impl ReportDurations {
+    /// Makes `counted` the counts of the minutes of `covered` (a read again replaces itself),
+    /// keeping at most `keep` minutes.
+    pub fn set(&mut self, covered: MinuteRange, counted: &[(Minute, [u32; BUCKETS])], keep: usize) {
+        self.minutes
+            .retain(|(m, _)| !covered.contains(Minute(i64::from(*m))));
+        for (m, c) in counted.iter().filter(|(m, _)| covered.contains(*m)) {
+            let Ok(mm) = i32::try_from(m.0) else { continue };
+            let at = self.minutes.partition_point(|(x, _)| *x < mm);
+            self.minutes.insert(at, (mm, *c));
+        }
+        while self.minutes.len() > keep.max(1) {
+            self.minutes.pop_front();
+        }
+    }
+
+    /// The counts of the minutes of `range` (`None`: no minute of it was read).
+    pub fn over(&self, range: MinuteRange) -> Option<Histogram> {
+        let mut h = Histogram::default();
+        let mut any = false;
+        for (m, c) in &self.minutes {
+            if range.contains(Minute(i64::from(*m))) {
+                any = true;
+                for (a, b) in h.counts.iter_mut().zip(c) {
+                    *a += f64::from(*b);
+                }
+            }
+        }
+        any.then_some(h)
+    }
+}
+
+/// Where a distribution's figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DistributionSource {
+    /// REPORT lines read: exact for the invocations read.
+    Reports,
+    /// CloudWatch's percentile and percentile-rank statistics over the window.
+    Cloudwatch,
+}
+
+/// A duration distribution as panes and `snapshot` show it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Durations {
+    pub source: DistributionSource,
+    pub histogram: Histogram,
+    pub p50_ms: Option<f64>,
+    pub p90_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+}
+
+impl Durations {
+    /// The REPORT counts of `range`, where any were read, else CloudWatch's answer for a
+    /// window as long as `range` that ends inside it.
+    pub fn of(
+        reports: Option<&ReportDurations>,
+        cloudwatch: Option<&CloudWatchDurations>,
+        range: MinuteRange,
+    ) -> Option<Durations> {
+        if let Some(h) = reports
+            .and_then(|r| r.over(range))
+            .filter(|h| h.total() > 0.0)
+        {
+            return Some(Durations {
+                source: DistributionSource::Reports,
+                p50_ms: h.quantile(0.5),
+                p90_ms: h.quantile(0.9),
+                p99_ms: h.quantile(0.99),
+                histogram: h,
+            });
+        }
+        let cw =
+            cloudwatch.filter(|c| c.range.len() == range.len() && range.contains(c.range.last))?;
+        let histogram = cw.histogram();
+        let [p50, p90, p99, _] = cw.percentiles;
+        if histogram.is_none() && p50.is_none() {
+            return None;
+        }
+        Some(Durations {
+            source: DistributionSource::Cloudwatch,
+            histogram: histogram.unwrap_or_default(),
+            p50_ms: p50,
+            p90_ms: p90,
+            p99_ms: p99,
+        })
+    }
+
+    /// Several functions' distributions as one: counts add up; the percentiles come from the
+    /// summed counts (percentiles of parts never average into the whole's).
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Durations>) -> Option<Durations> {
+        let mut h = Histogram::default();
+        let mut sources = Vec::new();
+        for d in parts {
+            h.merge(&d.histogram);
+            sources.push(d.source);
+        }
+        if h.total() <= 0.0 {
+            return None;
+        }
+        let source = if sources.iter().all(|s| *s == DistributionSource::Reports) {
+            DistributionSource::Reports
+        } else {
+            DistributionSource::Cloudwatch
+        };
+        Some(Durations {
+            source,
+            p50_ms: h.quantile(0.5),
+            p90_ms: h.quantile(0.9),
+            p99_ms: h.quantile(0.99),
+            histogram: h,
+        })
+    }
+}
+
+/// How long tasks waited before they ran, from the per-minute maxima CloudWatch keeps of it
+/// (`AsyncEventAge`, `IteratorAge`, a queue's oldest message): one count per minute at its
+/// worst wait, so the histogram says how many minutes waited how long.
+pub fn waits(minute_maxima: impl IntoIterator<Item = f64>) -> Option<Histogram> {
+    let mut h = Histogram::default();
+    for ms in minute_maxima {
+        h.add(ms.max(0.0), 1.0);
+    }
+    (h.total() > 0.0).then_some(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_hold_their_upper_bound_and_not_their_lower() {
+        assert_eq!(bucket_of(0.3), 0);
+        assert_eq!(bucket_of(1.0), 0);
+        assert_eq!(bucket_of(1.01), 1);
+        assert_eq!(bucket_of(100.0), 6);
+        assert_eq!(bucket_of(5e6), BUCKETS - 1);
+        assert_eq!(rank_statistic(0), "PR(:1)");
+        assert_eq!(rank_statistic(6), "PR(50:100)");
+        assert_eq!(rank_statistic(BUCKETS - 1), "PR(500000:)");
+    }
+
+    #[test]
+    fn a_quantile_falls_inside_its_bucket() {
+        let mut h = Histogram::default();
+        h.add(30.0, 90.0);
+        h.add(3000.0, 10.0);
+        let p50 = h.quantile(0.5).unwrap();
+        assert!((20.0..=50.0).contains(&p50), "{p50}");
+        let p99 = h.quantile(0.99).unwrap();
+        assert!((2000.0..=5000.0).contains(&p99), "{p99}");
+    }
+
+    #[test]
+    fn shares_become_counts_and_reports_win() {
+        let range = MinuteRange::ending_at(Minute(100), 60);
+        let mut shares = [None; BUCKETS];
+        shares[6] = Some(75.0);
+        shares[9] = Some(25.0);
+        let cw = CloudWatchDurations {
+            range,
+            read_at: Utc::now(),
+            samples: Some(400.0),
+            percentiles: [Some(80.0), Some(700.0), Some(950.0), None],
+            shares,
+        };
+        let d = Durations::of(None, Some(&cw), range).unwrap();
+        assert_eq!(d.source, DistributionSource::Cloudwatch);
+        assert_eq!(d.histogram.counts[6], 300.0);
+        assert_eq!(d.histogram.counts[9], 100.0);
+        assert_eq!(d.p50_ms, Some(80.0), "CloudWatch's own percentile");
+        let mut r = ReportDurations::default();
+        let mut c = [0u32; BUCKETS];
+        c[3] = 5;
+        r.set(range, &[(Minute(99), c)], 180);
+        let d = Durations::of(Some(&r), Some(&cw), range).unwrap();
+        assert_eq!(d.source, DistributionSource::Reports);
+        assert_eq!(d.histogram.total(), 5.0);
+        // A window of another length is not this one's answer.
+        let other = MinuteRange::ending_at(Minute(100), 15);
+        assert!(Durations::of(None, Some(&cw), other).is_none());
+    }
+}
