@@ -225,7 +225,11 @@ impl App {
                     Focus::Flow => Focus::Fleet,
                 }
             }
-            Action::SetWindow(w) => self.window = w,
+            Action::SetWindow(w) => {
+                self.window = w;
+                // Distributions are read over the window: they follow it.
+                self.outbox.push(Control::Window(w.minutes()));
+            }
             Action::CycleFlowScope => self.flow.cycle(),
             Action::ToggleHelp => self.mode = Mode::Help(Scroll::default()),
             Action::PollNow => self.outbox.push(Control::PollNow),

@@ -39,7 +39,9 @@ pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
     let tasks: Vec<_> = setup
         .sources
         .into_iter()
-        .map(|s| {
+        .map(|mut s| {
+            // Distributions are read over the window from the first poll.
+            s.control(&crate::source::Control::Window(window.minutes()));
             let (control_tx, control_rx) = mpsc::unbounded_channel();
             controls.push(control_tx);
             let links = runner::Links {

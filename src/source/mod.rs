@@ -74,6 +74,9 @@ pub enum Control {
     Tail(Option<TailTarget>),
     /// Read this function's versions and aliases: its detail is open.
     Inspect(FunctionKey),
+    /// The window figures are shown over, in minutes: what duration distributions are read
+    /// over.
+    Window(u32),
     /// Read every line of one request of a tailed function (FilterLogEvents with its id),
     /// around the time its lines held say: its invocation was opened.
     ReadRequest {

@@ -618,7 +618,7 @@ impl Source for TailSource {
                 true
             }
             Control::PollNow => true,
-            Control::Inspect(_) => false,
+            Control::Inspect(_) | Control::Window(_) => false,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod bill_cache;
 pub mod capacity;
 pub mod console;
 pub mod cost_explorer;
+pub mod distribution;
 pub mod errors;
 pub mod event_sources;
 pub mod identity;
@@ -377,6 +378,14 @@ impl Account {
                 cadence,
                 inventory_every,
                 history_minutes,
+                self.usage.clone(),
+            )));
+        }
+        for r in &self.regions {
+            sources.push(Box::new(distribution::DistributionSource::new(
+                r,
+                self.cloudwatch_client(r),
+                self.log_places.clone(),
                 self.usage.clone(),
             )));
         }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::logtext::report;
 use crate::source::logs::LogEvent;
 use crate::source::{MetricUpdate, SourceEvent};
+use crate::store::distribution::{BUCKETS, bucket_of};
 use crate::store::{FunctionKey, Metric, Minute, MinuteRange};
 
 /// The filter pattern for REPORT lines and the runtimes' timeout lines.
@@ -31,6 +32,8 @@ struct MinuteFigures {
     memory_max: Option<f64>,
     inits: Vec<f64>,
     timed_out: HashSet<String>,
+    /// Invocations by duration bucket (`store::distribution`).
+    durations: [u32; BUCKETS],
 }
 
 /// The request id of a `… <request id> Task timed out after …` line.
@@ -64,6 +67,8 @@ impl Fold {
         for e in events {
             let fig = self.minutes.entry(Minute::of_ms(e.at_ms)).or_default();
             if let Some(r) = report::parse(&e.message) {
+                let b = &mut fig.durations[bucket_of(r.duration_ms)];
+                *b = b.saturating_add(1);
                 if r.restore_ms.is_some() {
                     fig.restores += 1.0;
                 }
@@ -127,6 +132,17 @@ impl Fold {
                 samples,
             },
             series(Metric::Restores, &|f| Some(f.map_or(0.0, |f| f.restores))),
+            SourceEvent::ReportDurations {
+                key: key.clone(),
+                covered: settled_range,
+                counted: minutes
+                    .iter()
+                    .filter(|(m, f)| {
+                        settled_range.contains(**m) && f.durations.iter().any(|n| *n > 0)
+                    })
+                    .map(|(m, f)| (*m, f.durations))
+                    .collect(),
+            },
         ]
     }
 }
