@@ -559,6 +559,17 @@ pub fn incident_region(spec: &Spec) -> &'static str {
 }
 
 /// Cold start cost of a runtime, in milliseconds.
+/// The latency class a few functions are tagged with, where their figures alone would mislead:
+/// syncs that take about a second are not APIs, and the nightly reconciliation is a batch job
+/// even on the nights it finishes fast.
+pub fn latency_tag(name: &str) -> Option<&'static str> {
+    match name {
+        "identity-user-sync" | "search-synonyms-sync" => Some("background"),
+        "payments-ledger-reconcile" | "payments-payout-batch" => Some("batch"),
+        _ => None,
+    }
+}
+
 pub fn typical_init_ms(runtime: &str) -> f64 {
     match runtime {
         JAVA => 2600.0,

@@ -8,6 +8,7 @@
 
 mod alarms;
 pub mod cost;
+mod durations;
 mod event_sources;
 pub mod fixture;
 mod fleet;
@@ -47,7 +48,16 @@ pub struct DemoSource {
     pass: Option<Pass>,
     /// A function whose detail opened: its versions go with the next poll.
     inspect: Option<crate::store::FunctionKey>,
+    /// The window duration distributions are answered over (the dashboard says which).
+    window_minutes: u32,
+    /// The functions on screen: those whose distributions are asked for, as they would be
+    /// of CloudWatch.
+    watched: Vec<crate::store::FunctionKey>,
 }
+
+/// A fleet this small has every function's distribution read when nothing is on screen
+/// (`snapshot`).
+const DISTRIBUTIONS_OF_ALL_UP_TO: usize = 100;
 
 /// Functions a part of a poll covers: a first poll of 10,000 functions' history would
 /// otherwise sit in memory whole, several times the size of the store it fills.
@@ -82,7 +92,35 @@ impl DemoSource {
             sent_until: None,
             pass: None,
             inspect: None,
+            window_minutes: crate::store::Window::M15.minutes(),
+            watched: Vec::new(),
         }
+    }
+
+    /// What CloudWatch's percentile ranks would say of `inst` over the window at `now`.
+    fn distribution(&self, inst: Instance, now: DateTime<Utc>) -> SourceEvent {
+        let range = durations::window(now, self.window_minutes);
+        let samples = range.iter().map(|m| self.sample(inst, m));
+        SourceEvent::DurationStats {
+            key: crate::store::FunctionKey::new(inst.region, inst.name),
+            stats: Box::new(durations::answer(inst, samples, range, now)),
+        }
+    }
+
+    /// The distributions a poll reads: of the functions on screen, or of every function of a
+    /// small fleet when none is.
+    fn distributions(&self, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        let all = self.watched.is_empty() && self.fleet.len() <= DISTRIBUTIONS_OF_ALL_UP_TO;
+        self.fleet
+            .instances()
+            .filter(|i| {
+                all || self
+                    .watched
+                    .iter()
+                    .any(|k| k.region == i.region && k.name == i.name)
+            })
+            .map(|i| self.distribution(i, now))
+            .collect()
     }
 
     /// Plays `fleet` instead of the cast.
@@ -104,6 +142,10 @@ impl DemoSource {
             ("team".to_string(), format!("{}-team", s.project)),
             ("env".to_string(), "prod".to_string()),
         ]);
+        let mut tags = tags;
+        if let Some(class) = fleet::latency_tag(s.name) {
+            tags.insert("latency-class".to_string(), class.to_string());
+        }
         FunctionFacts {
             name: inst.name.to_string(),
             region: inst.region.to_string(),
@@ -291,6 +333,7 @@ impl DemoSource {
             pass.now,
             self.history_minutes,
         ));
+        events.extend(self.distributions(pass.now));
         events
     }
 
@@ -585,6 +628,13 @@ impl Source for DemoSource {
         let now = self.pass.as_ref().map_or(now, |p| p.now);
         let mut events = self.part_at(now);
         if let Some(key) = self.inspect.take() {
+            if let Some(inst) = self
+                .fleet
+                .instances()
+                .find(|i| i.region == key.region && i.name == key.name)
+            {
+                events.push(self.distribution(inst, now));
+            }
             events.extend(self.versions(key, now));
         }
         Box::pin(async move { events })
@@ -597,8 +647,17 @@ impl Source for DemoSource {
                 true
             }
             super::Control::PollNow => true,
+            super::Control::Window(m) => {
+                let changed = self.window_minutes != *m;
+                self.window_minutes = *m;
+                changed
+            }
             _ => false,
         }
+    }
+
+    fn watch(&mut self, on_screen: &[crate::store::FunctionKey]) {
+        self.watched = on_screen.to_vec();
     }
 
     fn has_more(&self) -> bool {
