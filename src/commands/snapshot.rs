@@ -11,6 +11,8 @@ use crate::clock::SharedClock;
 use crate::settings::Settings;
 use crate::source::{SourceEvent, SourceKind};
 use crate::store::Window;
+use crate::store::distribution::{DistributionSource, EDGES_MS, Histogram};
+use crate::store::latency::{ClassBy, LatencyClass};
 use crate::store::window::{FleetStats, ThrottleCause, fleet_stats};
 use crate::store::{Minute, Store};
 use crate::ui::format;
@@ -37,6 +39,29 @@ pub struct Snapshot {
     /// The alarms in ALARM in the watched regions, the newest first, whether or not they
     /// watch a function (`null` when no region's alarms could be read).
     pub alarms: Option<Vec<AlarmRow>>,
+    /// Each latency class with members: its functions, invocations, errors, p99 (from the
+    /// members' distributions summed; `null` where none was read) and members over budget.
+    pub classes: Vec<ClassRow>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ClassRow {
+    pub class: LatencyClass,
+    pub functions: usize,
+    pub invocations: Option<u64>,
+    pub errors: Option<u64>,
+    pub p99_ms: Option<f64>,
+    pub over_budget: usize,
+    /// Its budget for wait plus run, in milliseconds.
+    pub budget_ms: f64,
+}
+
+/// One bucket of a duration histogram: invocations that took at most `le_ms` (and more than
+/// the bucket before's).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct BucketRow {
+    pub le_ms: f64,
+    pub count: f64,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -160,6 +185,21 @@ pub struct FunctionRow {
     /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
     pub p99_of_timeout: Option<f64>,
+    /// `"real-time"`, `"background"` or `"batch"`, and what told it: `"tag"`, `"trigger"`,
+    /// `"duration"` (its median) or `"timeout"` (nothing else was known).
+    pub latency_class: Option<LatencyClass>,
+    pub latency_class_by: Option<ClassBy>,
+    /// Wait plus p99 duration as a share of the class's budget (over 1: over budget).
+    pub budget_used: Option<f64>,
+    /// Its durations over the window: percentiles and a log-scale histogram, from REPORT lines
+    /// read (`"reports"`) or CloudWatch's percentile ranks (`"cloudwatch"`); null where
+    /// neither could be read.
+    pub duration_p50_ms: Option<f64>,
+    pub duration_p90_ms: Option<f64>,
+    pub duration_source: Option<DistributionSource>,
+    pub duration_histogram: Option<Vec<BucketRow>>,
+    /// The longest its tasks waited to run (oldest async event, stream iterator age).
+    pub wait_max_ms: Option<f64>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -316,6 +356,14 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 .alarms()
                 .get(&f.facts.region)
                 .map(|r| r.firing_for(&f.facts.name).map(str::to_string).collect()),
+            latency_class: s.latency_class,
+            latency_class_by: s.class_by,
+            budget_used: round(s.budget_used, 4),
+            duration_p50_ms: round(s.duration_p50_ms, 2),
+            duration_p90_ms: round(s.duration_p90_ms, 2),
+            duration_source: s.durations.map(|d| d.source),
+            duration_histogram: s.durations.map(|d| histogram_rows(&d.histogram)),
+            wait_max_ms: round(s.wait_max_ms, 2),
         })
         .collect();
     functions.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));
@@ -373,7 +421,32 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             })
             .collect(),
         alarms: (!store.alarms().is_empty()).then(|| alarm_rows(store)),
+        classes: stats
+            .classes
+            .iter()
+            .map(|c| ClassRow {
+                class: c.class,
+                functions: c.functions,
+                invocations: whole(c.invocations),
+                errors: whole(c.errors),
+                p99_ms: round(c.durations.and_then(|d| d.p99_ms), 2),
+                over_budget: c.over_budget,
+                budget_ms: store.class_rule().budget_ms(c.class),
+            })
+            .collect(),
     }
+}
+
+/// A histogram's buckets, counts rounded to a hundredth (CloudWatch's shares give fractions).
+fn histogram_rows(h: &Histogram) -> Vec<BucketRow> {
+    EDGES_MS
+        .iter()
+        .zip(h.counts)
+        .map(|(le, n)| BucketRow {
+            le_ms: *le,
+            count: (n * 100.0).round() / 100.0,
+        })
+        .collect()
 }
 
 fn event_source_row(
@@ -558,6 +631,10 @@ pub fn table(s: &Snapshot) -> String {
 pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
     let window = super::window(settings, Window::M15)?;
     let mut setup = super::setup(settings, &clock, false).await?;
+    // Distributions are read over the window asked for.
+    for source in &mut setup.sources {
+        source.control(&crate::source::Control::Window(window.minutes()));
+    }
     // Every source once, at the same time: regions do not wait for each other.
     let now = clock.now();
     let batches = futures::future::join_all(setup.sources.iter_mut().map(|s| s.poll(now))).await;

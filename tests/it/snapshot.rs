@@ -40,6 +40,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "region_concurrency",
             "api_usage",
             "alarms",
+            "classes",
         ])
     );
     assert_eq!(v["generated_at"], "2026-11-23T03:07:30Z");
@@ -93,6 +94,14 @@ fn the_json_has_exactly_the_documented_shape() {
             "last_modified",
             "code_sha256",
             "deploys",
+            "latency_class",
+            "latency_class_by",
+            "budget_used",
+            "duration_p50_ms",
+            "duration_p90_ms",
+            "duration_source",
+            "duration_histogram",
+            "wait_max_ms",
         ])
     );
     // What pages: checkout-api's error alarm in eu-west-1, and the composite over it.
