@@ -608,9 +608,28 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
         .map(|s| vec![Some(f64::from(s) * 1000.0); range.len()])
         .unwrap_or_default();
 
-    let [top, bottom] = Layout::vertical([Constraint::Ratio(1, 2); 2]).areas(area);
-    let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(top);
-    let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(bottom);
+    // Tall enough: a third row for the distributions; else the duration distribution takes
+    // the concurrency chart's place (its peak is among the figures).
+    let tall = area.height >= 24;
+    let rows = if tall { 3 } else { 2 };
+    let areas = Layout::vertical(vec![Constraint::Ratio(1, rows); rows as usize]).split(area);
+    let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(areas[0]);
+    let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(areas[1]);
+    let stats = v.figures.stats();
+    let fs = v
+        .store
+        .position(&f.facts.key())
+        .and_then(|i| stats.functions.get(i));
+    let (dist, waits) = if tall {
+        let [e, g] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(areas[2]);
+        (e, Some(g))
+    } else {
+        (d, None)
+    };
+    render_distribution(frame, dist, f, fs, t);
+    if let Some(g) = waits {
+        render_waits(frame, g, f, range, t);
+    }
     let block = |title: &str, theme: &Theme| {
         Block::new()
             .borders(Borders::ALL)
@@ -698,17 +717,126 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
         });
     }
     chart::render(frame, c, block("Duration", t), time, &duration, ms, t);
-    chart::render(
+    if tall {
+        chart::render(
+            frame,
+            d,
+            block("Concurrency (max)", t),
+            time,
+            &[Series {
+                name: "concurrent",
+                style: t.chart_concurrency,
+                values: &concurrency,
+            }],
+            count,
+            t,
+        );
+    }
+}
+
+/// The window's durations on log scales, with p50, p90 and p99 marked and the timeout.
+fn render_distribution(
+    frame: &mut Frame,
+    area: Rect,
+    f: &Function,
+    s: Option<&crate::store::window::FunctionStats>,
+    t: &Theme,
+) {
+    use crate::store::distribution::DistributionSource;
+    use crate::ui::histogram::{self, Mark};
+    let d = s.and_then(|s| s.durations);
+    let from = match d.map(|d| d.source) {
+        Some(DistributionSource::Reports) => " · REPORT lines",
+        Some(DistributionSource::Cloudwatch) => " · CloudWatch",
+        None => "",
+    };
+    let figures = d.map_or(String::new(), |d| {
+        format!(
+            " p50 {} p90 {} p99 {}",
+            format::millis(d.p50_ms),
+            format::millis(d.p90_ms),
+            format::millis(d.p99_ms)
+        )
+    });
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(" Durations, log scales ", t.title));
+    let block = if figures.is_empty() {
+        block
+    } else {
+        block.title_bottom(Span::styled(format!("{figures}{from} "), t.muted))
+    };
+    let marks: Vec<Mark> = d
+        .map(|d| {
+            [
+                ("p50", d.p50_ms, t.chart_completed),
+                ("p90", d.p90_ms, t.chart_duration_avg),
+                ("p99", d.p99_ms, t.chart_duration_p99),
+            ]
+            .into_iter()
+            .filter_map(|(label, ms, style)| {
+                Some(Mark {
+                    label,
+                    ms: ms?,
+                    style,
+                })
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    let (_, _, timeout_s) = f.serving_config();
+    histogram::render(
         frame,
-        d,
-        block("Concurrency (max)", t),
-        time,
-        &[Series {
-            name: "concurrent",
-            style: t.chart_concurrency,
-            values: &concurrency,
-        }],
-        count,
+        area,
+        block,
+        d.as_ref().map(|d| &d.histogram),
+        &marks,
+        timeout_s.map(|s| f64::from(s) * 1000.0),
+        "not read yet: opening the detail asks CloudWatch",
+        t,
+    );
+}
+
+/// How long its tasks waited to run, minute by minute at their worst: the oldest async
+/// event, or how far behind its stream it reads.
+fn render_waits(
+    frame: &mut Frame,
+    area: Rect,
+    f: &Function,
+    range: crate::store::MinuteRange,
+    t: &Theme,
+) {
+    use crate::store::distribution::waits;
+    let series = if f.history.is_async() {
+        Some(("async event age", Metric::AsyncAgeMax))
+    } else if f
+        .history
+        .series(Metric::IteratorAgeMax)
+        .values(range)
+        .any(|v| v.is_some())
+    {
+        Some(("stream iterator age", Metric::IteratorAgeMax))
+    } else {
+        None
+    };
+    let h = series.and_then(|(_, m)| waits(f.history.series(m).values(range).flatten()));
+    let title = match series {
+        Some((what, _)) => format!(" Waits, log scales · {what}, minutes at their worst "),
+        None => " Waits ".to_string(),
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(title, t.title));
+    crate::ui::histogram::render(
+        frame,
+        area,
+        block,
+        h.as_ref(),
+        &[],
+        None,
+        "invoked directly: nothing queues before it runs",
         t,
     );
 }

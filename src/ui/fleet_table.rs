@@ -36,13 +36,14 @@ enum Col {
     AsyncLost,
     AsyncAge,
     Sources,
+    Class,
     ColdStarts,
     Memory,
     CostPerHour,
     Trend,
 }
 
-const COLUMNS: [ColSpec<Col>; 20] = [
+const COLUMNS: [ColSpec<Col>; 21] = [
     ColSpec {
         col: Col::Name,
         title: "FUNCTION",
@@ -130,6 +131,14 @@ const COLUMNS: [ColSpec<Col>; 20] = [
         width: 5,
         priority: 55,
     },
+    // Its latency class; red when its wait plus p99 is over the class's budget. The first to
+    // go when the width is short: the projects pane has the classes too.
+    ColSpec {
+        col: Col::Class,
+        title: "CLASS",
+        width: 5,
+        priority: 19,
+    },
     // Its event-source mappings: how many, `off` when one stopped, `fail` when one fails.
     ColSpec {
         col: Col::Sources,
@@ -163,8 +172,8 @@ const COLUMNS: [ColSpec<Col>; 20] = [
     },
     ColSpec {
         col: Col::Trend,
-        title: "INVOCATIONS",
-        width: 12,
+        title: "INV TREND",
+        width: 9,
         priority: 20,
     },
 ];
@@ -199,7 +208,12 @@ fn sort_of(col: Col) -> Option<SortColumn> {
         Col::P99 => Some(SortColumn::DurationP99),
         Col::P99OfTimeout => Some(SortColumn::P99OfTimeout),
         Col::Concurrency => Some(SortColumn::Concurrency),
-        Col::Capacity | Col::Alarms | Col::AsyncLost | Col::AsyncAge | Col::Sources => None,
+        Col::Capacity
+        | Col::Alarms
+        | Col::AsyncLost
+        | Col::AsyncAge
+        | Col::Sources
+        | Col::Class => None,
         Col::ColdStarts => Some(SortColumn::ColdStarts),
         Col::Memory => Some(SortColumn::MemoryUsed),
         Col::CostPerHour => Some(SortColumn::Cost),
@@ -310,6 +324,7 @@ fn cell(
             format::millis(s.async_age_max_ms),
             flagged(breach.async_age),
         ),
+        Col::Class => Cell::from(format::class(s.latency_class)).style(flagged(breach.budget)),
         Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
         Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
         Col::CostPerHour => right(
@@ -480,6 +495,7 @@ mod tests {
                 kind: DeployKind::Code,
             }],
             versions: None,
+            durations: Default::default(),
         };
         let line = sparkline(&f, range, 12);
         assert_eq!(line.chars().position(|c| c == '┃'), Some(6), "{line}");

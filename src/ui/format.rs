@@ -26,6 +26,17 @@ pub fn count(v: Option<f64>) -> String {
     }
 }
 
+/// A latency class in a table cell: `rt`, `bg`, `batch`.
+pub fn class(c: Option<crate::store::latency::LatencyClass>) -> &'static str {
+    use crate::store::latency::LatencyClass;
+    match c {
+        None => UNKNOWN,
+        Some(LatencyClass::RealTime) => "rt",
+        Some(LatencyClass::Background) => "bg",
+        Some(LatencyClass::Batch) => "batch",
+    }
+}
+
 /// 7ms, 350ms, 1.4s, 27s, 4m05s.
 pub fn millis(v: Option<f64>) -> String {
     let Some(ms) = v else {

@@ -11,6 +11,7 @@ pub mod footer;
 pub mod format;
 pub mod header;
 pub mod help;
+pub mod histogram;
 pub mod log_errors;
 pub mod log_insights;
 pub mod log_invocations;

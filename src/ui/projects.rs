@@ -144,8 +144,132 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, p: &ProjectsView, t: &The
     };
     let note = Line::styled(text, t.muted);
     frame.render_widget(Paragraph::new(note), notes_area);
+    // The fleet's workload shape beside its latency classes and the selected project's
+    // durations.
+    let [chart_area, side] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(chart_area);
+    let classes = v.figures.stats().classes.len() as u16;
+    let [classes_area, dist_area] =
+        Layout::vertical([Constraint::Length(classes + 3), Constraint::Fill(1)]).areas(side);
     render_chart(frame, chart_area, v, t);
+    render_classes(frame, classes_area, v, t);
+    render_project_durations(frame, dist_area, v, t);
     drawn
+}
+
+/// Each latency class: its functions, invocations, errors, p99 against its budget, members
+/// over budget, and its share of the fleet's invocations.
+fn render_classes(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
+    let stats = v.figures.stats();
+    let rule = v.store.class_rule();
+    let header = Row::new(
+        [
+            "CLASS", "FNS", "INV", "ERR", "P99", "BUDGET", "OVER", "SHARE",
+        ]
+        .map(|h| {
+            Cell::from(Line::from(h).alignment(if h == "CLASS" {
+                Alignment::Left
+            } else {
+                Alignment::Right
+            }))
+        }),
+    )
+    .style(t.table_header);
+    let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
+    let rows: Vec<Row> = stats
+        .classes
+        .iter()
+        .map(|c| {
+            let budget = rule.budget_ms(c.class);
+            let p99 = c.durations.and_then(|d| d.p99_ms);
+            let over = p99.is_some_and(|p| p > budget) || c.over_budget > 0;
+            Row::new(vec![
+                Cell::from(c.class.as_str()),
+                right(c.functions.to_string()),
+                right(format::count(c.invocations)),
+                right(format::count(c.errors)),
+                right(format::millis(p99)),
+                right(format::millis(Some(budget))),
+                right(c.over_budget.to_string()),
+                right(format::percent(c.share)),
+            ])
+            .style(if over { t.error } else { Style::new() })
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(10),
+            Constraint::Length(4),
+            Constraint::Length(6),
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Length(6),
+            Constraint::Length(4),
+            Constraint::Length(5),
+        ],
+    )
+    .header(header)
+    .block(
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(t.border)
+            .title(Span::styled(" Latency classes ", t.title))
+            .title(Span::styled(" wait + p99 against the budget ", t.muted)),
+    );
+    frame.render_widget(table, area);
+}
+
+/// The selected project's durations: its functions' distributions summed.
+fn render_project_durations(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
+    let stats = v.figures.stats();
+    let selected = v.figures.project_chart().map(|c| c.project.as_str());
+    let d = selected
+        .and_then(|p| stats.projects.iter().find(|s| s.name == p))
+        .and_then(|p| p.durations);
+    let figures = d.map_or(String::new(), |d| {
+        format!(
+            " p50 {} p90 {} p99 {} ",
+            format::millis(d.p50_ms),
+            format::millis(d.p90_ms),
+            format::millis(d.p99_ms)
+        )
+    });
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(
+            format!(" {} durations, log scales ", selected.unwrap_or("project")),
+            t.title,
+        ))
+        .title_bottom(Span::styled(figures, t.muted));
+    let marks: Vec<crate::ui::histogram::Mark> = d
+        .map(|d| {
+            [
+                ("p50", d.p50_ms, t.chart_completed),
+                ("p99", d.p99_ms, t.chart_duration_p99),
+            ]
+            .into_iter()
+            .filter_map(|(label, ms, style)| {
+                Some(crate::ui::histogram::Mark {
+                    label,
+                    ms: ms?,
+                    style,
+                })
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    crate::ui::histogram::render(
+        frame,
+        area,
+        block,
+        d.as_ref().map(|d| &d.histogram),
+        &marks,
+        None,
+        "no distribution read for its functions",
+        t,
+    );
 }
 
 /// Lines of the bill no project of the window has: "(untagged)", deleted projects.
@@ -458,32 +582,67 @@ fn total_row(cols: &[(Col, &str, u16)], v: &View, t: &Theme) -> Row<'static> {
     .style(t.title)
 }
 
+/// Colours for projects, from the theme's chart roles: each theme maps them its own way.
+fn project_palette(t: &Theme) -> [Style; 6] {
+    [
+        t.chart_completed,
+        t.chart_duration_avg,
+        t.chart_duration_p99,
+        t.chart_concurrency,
+        t.chart_throttles,
+        t.chart_limit,
+    ]
+}
+
 fn render_chart(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let stats = v.figures.stats();
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border)
-        .title(Span::styled(" Invocations per minute ", t.title));
+        .title(Span::styled(
+            " Starts per minute against the fleet ",
+            t.title,
+        ));
     let Some(c) = v.figures.project_chart() else {
         chart::placeholder(frame, area, block, "no project selected", t);
         return;
     };
     let block = block.title(Span::styled(
-        format!(" {} against the fleet · last {} ", c.project, stats.window),
+        format!(" {} in bold · last {} ", c.project, stats.window),
         t.muted,
     ));
-    let series = [
-        chart::Series {
-            name: "fleet",
-            style: t.chart_started,
-            values: &c.fleet,
-        },
-        chart::Series {
-            name: &c.project,
-            style: t.chart_completed,
-            values: &c.selected,
-        },
-    ];
+    // The fleet, and as many projects as the legend has room for (the selected one always),
+    // each in its own colour of the theme.
+    let palette = project_palette(t);
+    let room = (usize::from(area.width) / 18).saturating_sub(1);
+    let mut shown: Vec<&(usize, String, Vec<Option<f64>>)> = c
+        .projects
+        .iter()
+        .take(room.clamp(1, palette.len()))
+        .collect();
+    if !shown.iter().any(|p| p.1 == c.project)
+        && let Some(selected) = c.projects.iter().find(|p| p.1 == c.project)
+    {
+        shown.pop();
+        shown.push(selected);
+    }
+    let mut series = vec![chart::Series {
+        name: "fleet",
+        style: t.chart_started,
+        values: &c.fleet,
+    }];
+    for (i, name, values) in shown {
+        let style = palette[i % palette.len()];
+        series.push(chart::Series {
+            name,
+            style: if *name == c.project {
+                style.add_modifier(ratatui::style::Modifier::BOLD)
+            } else {
+                style
+            },
+            values,
+        });
+    }
     let time = chart::Time::of(stats.range, stats.totals.provisional_from);
     chart::render(
         frame,

@@ -158,17 +158,18 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         ..chart::Time::of(flow.range, flow.provisional_from)
     };
 
-    if area.height < SPLIT_HEIGHT {
-        let all = [started, completed, errors, timeouts, throttles];
-        return chart::render(frame, area, block, time, &all, count, t);
-    }
+    // Failures always get an axis of their own: a few hundred errors against 25,000 starts
+    // would sit on the zero line of a shared one. Short panes put them side by side.
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner);
+    let [work, failed] = if area.height < SPLIT_HEIGHT {
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner)
+    } else {
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner)
+    };
     let (both, failures) = ([started, completed], [errors, timeouts, throttles]);
-    chart::render(frame, top, Block::new(), time, &both, count, t);
-    chart::render(frame, bottom, Block::new(), time, &failures, count, t);
+    chart::render(frame, work, Block::new(), time, &both, count, t);
+    chart::render(frame, failed, Block::new(), time, &failures, count, t);
 }
 
 /// The picked minute's figures, and what a key does with it.

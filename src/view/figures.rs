@@ -51,6 +51,9 @@ pub struct ProjectChart {
     pub project: String,
     pub fleet: Vec<Option<f64>>,
     pub selected: Vec<Option<f64>>,
+    /// Every project's starts per minute, busiest first: its index among the projects by name
+    /// (which picks its colour), its name and its series.
+    pub projects: Vec<(usize, String, Vec<Option<f64>>)>,
 }
 
 /// The cached figures.
@@ -107,10 +110,22 @@ impl Figures {
             if self.project_chart.as_ref().is_none_or(|(k, _)| *k != key) {
                 let fleet = stats.flow.started.clone();
                 let mine = store.functions().iter().filter(|f| f.project == project);
+                let mut projects: Vec<(usize, String, Vec<Option<f64>>)> = stats
+                    .projects
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let of = store.functions().iter().filter(|f| f.project == p.name);
+                        (i, p.name.clone(), Flow::of(of, stats.range).started)
+                    })
+                    .collect();
+                let busy = |v: &[Option<f64>]| v.iter().flatten().sum::<f64>();
+                projects.sort_by(|a, b| busy(&b.2).total_cmp(&busy(&a.2)));
                 let chart = ProjectChart {
                     project: project.to_string(),
                     fleet,
                     selected: Flow::of(mine, stats.range).started,
+                    projects,
                 };
                 self.project_chart = Some((key, chart));
             }
