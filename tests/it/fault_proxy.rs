@@ -78,6 +78,9 @@ struct State {
     insights_as_aws: bool,
     /// Query ids asked for once already.
     queries_polled: Vec<String>,
+    /// `Duration` statistics by function, answered as CloudWatch would where moto cannot
+    /// (percentiles and percentile ranks), by statistic name (`p50`, `PR(20:50)`, …).
+    durations: Vec<(String, Vec<(String, f64)>)>,
 }
 
 /// What the peer says each Logs Insights query scanned, in bytes.
@@ -170,6 +173,19 @@ impl FaultProxy {
     /// Answers StartLiveTail with `frames` (an event stream), and keeps the session open.
     pub fn serve_live_tail(&self, frames: Vec<u8>) {
         self.state.lock().unwrap().live_tail = Some(frames);
+    }
+
+    /// Answers GetMetricData's percentile and percentile-rank queries of `function`'s
+    /// `Duration` with these values, one datapoint a period, as CloudWatch computes them from
+    /// the raw datapoints (CloudWatch User Guide, *Statistics definitions*: `pNN`, and
+    /// `PR(a:b)`, the percentage of values in (a, b]). Statistics not given have no datapoint.
+    /// A request with percentiles that names such a function is answered whole by the peer:
+    /// other functions' queries in it fail with `InternalError`, as moto fails them.
+    pub fn seed_durations(&self, function: &str, stats: &[(&str, f64)]) {
+        self.state.lock().unwrap().durations.push((
+            function.to_string(),
+            stats.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        ));
     }
 
     /// Answers `operation` with `json` (AWS JSON 1.1), for what moto does not serve.
@@ -588,6 +604,18 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
                 .to_string(),
         )
     });
+    if fault.is_none() && op == "GetMetricData" {
+        let seeded = state.lock().unwrap().durations.clone();
+        if let Some(xml) = percentiles_answer(&body, &seeded) {
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+                xml.len()
+            );
+            let _ = client.write_all(response.as_bytes()).await;
+            let _ = client.shutdown().await;
+            return;
+        }
+    }
     if let (None, Some(json)) = (fault, answer) {
         let response = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
@@ -776,6 +804,75 @@ fn functions_of_queries(body: &str) -> Vec<(String, Option<String>)> {
         out.push((id.clone(), function));
     }
     out
+}
+
+/// The peer's own answer to a GetMetricData request that asks for percentiles of a function
+/// seeded with them (`None`: not such a request; moto answers it).
+fn percentiles_answer(body: &str, seeded: &[(String, Vec<(String, f64)>)]) -> Option<String> {
+    if seeded.is_empty() {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = body
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect();
+    let param = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+    let queries = functions_of_queries(body);
+    let stat_of = |n: usize| param(&format!("MetricDataQueries.member.{n}.MetricStat.Stat"));
+    let is_percentile = |s: &str| {
+        s.starts_with("PR(")
+            || (s.starts_with('p') && s[1..].starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let asks = (1..=queries.len()).any(|n| stat_of(n).is_some_and(|s| is_percentile(&s)));
+    let names_seeded = queries.iter().any(|(_, f)| {
+        f.as_ref()
+            .is_some_and(|f| seeded.iter().any(|(s, _)| s == f))
+    });
+    if !asks || !names_seeded {
+        return None;
+    }
+    let time = |k: &str| {
+        param(k)
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.timestamp())
+    };
+    let (start, end) = (time("StartTime")?, time("EndTime")?);
+    let mut members = String::new();
+    for (n, (id, function)) in queries.iter().enumerate() {
+        let n = n + 1;
+        let stat = stat_of(n).unwrap_or_default();
+        let period: i64 = param(&format!("MetricDataQueries.member.{n}.MetricStat.Period"))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(60);
+        let values = function
+            .as_ref()
+            .and_then(|f| seeded.iter().find(|(s, _)| s == f))
+            .map(|(_, stats)| stats.iter().find(|(k, _)| *k == stat).map(|(_, v)| *v));
+        let (status, value) = match values {
+            None => ("InternalError", None),
+            Some(v) => ("Complete", v),
+        };
+        let (mut ts, mut vs) = (String::new(), String::new());
+        if let Some(v) = value {
+            let mut t = start;
+            while t < end {
+                let at = chrono::DateTime::from_timestamp(t, 0).unwrap();
+                ts.push_str(&format!(
+                    "<member>{}</member>",
+                    at.format("%Y-%m-%dT%H:%M:%SZ")
+                ));
+                vs.push_str(&format!("<member>{v}</member>"));
+                t += period.max(1);
+            }
+        }
+        members.push_str(&format!(
+            "<member><Id>{id}</Id><Label>Duration</Label><StatusCode>{status}</StatusCode><Timestamps>{ts}</Timestamps><Values>{vs}</Values></member>"
+        ));
+    }
+    Some(format!(
+        "<GetMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><GetMetricDataResult><MetricDataResults>{members}</MetricDataResults><Messages/></GetMetricDataResult><ResponseMetadata><RequestId>peer-percentiles</RequestId></ResponseMetadata></GetMetricDataResponse>"
+    ))
 }
 
 /// Form-encoding undone: `%2F` and `+`.

@@ -6,6 +6,7 @@ mod architecture;
 mod async_events;
 mod aws;
 mod capacity;
+mod classes;
 mod cli;
 mod cost;
 mod demo;

@@ -79,7 +79,8 @@ fn narrow_terminals_keep_region_and_project_columns() {
         "LOST",
         "SRC",
         "AGE",
-        "INVOCATIONS",
+        "CLASS",
+        "INV TREND",
     ] {
         assert!(header.contains(col), "{col} in {header}");
     }
@@ -148,9 +149,16 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
             "Invocations",
             "Errors and throttles",
             "Duration",
-            "Concurrency (max)",
+            "Durations, log scales",
         ] {
             assert!(s.contains(chart), "{chart} at {w}x{h}");
+        }
+        // Tall enough, the distributions get a row of their own beside the waits.
+        if h >= 40 {
+            assert!(
+                s.contains("Concurrency (max)") && s.contains("Waits"),
+                "{s}"
+            );
         }
         assert!(s.contains("━ p99"), "duration legend");
         assert!(s.lines().last().unwrap().contains("Esc back"));
