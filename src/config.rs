@@ -55,6 +55,14 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # The oldest queued asynchronous event's age, in seconds, above which a function falls behind.
 # async_event_age_s = 30
 
+# Latency classes: the tag that names a function's class (real-time, background, batch), and
+# each class's budget for wait plus p99 duration, as ages (30s, 10m, 2h).
+[classes]
+# tag = "latency-class"
+# real_time = "1s"
+# background = "60s"
+# batch = "1h"
+
 # Reading logs.
 [logs]
 # Words that make a line an error, beyond ERROR and above, timeouts, tracebacks and exceptions
@@ -95,6 +103,7 @@ pub struct File {
     pub cost_ttl: Option<String>,
     pub thresholds: Option<ThresholdsFile>,
     pub logs: Option<LogsFile>,
+    pub classes: Option<ClassesFile>,
     pub insights: Option<InsightsFile>,
     pub keys: Option<std::collections::BTreeMap<String, KeySpec>>,
 }
@@ -123,6 +132,15 @@ pub struct ThresholdsFile {
     pub p99_of_timeout: Option<f64>,
     pub memory_used: Option<f64>,
     pub async_event_age_s: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassesFile {
+    pub tag: Option<String>,
+    pub real_time: Option<String>,
+    pub background: Option<String>,
+    pub batch: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -42,6 +42,8 @@ pub struct Settings {
     pub keys: UserKeys,
     /// Words that make a log line an error (config file only).
     pub error_words: Vec<String>,
+    /// The latency-class tag and budgets (config file only).
+    pub classes: crate::store::latency::ClassRule,
     /// Logs Insights queries by name: the built-in ones, and the config file's.
     pub queries: Vec<(String, String)>,
     pub log_file: Option<PathBuf>,
@@ -72,6 +74,7 @@ impl Settings {
             thresholds: Thresholds::default(),
             keys: UserKeys::default(),
             error_words: Vec::new(),
+            classes: crate::store::latency::ClassRule::default(),
             queries: crate::store::insights::named_queries(),
             log_file: g.log_file,
         }
@@ -198,6 +201,27 @@ impl Settings {
                 None => {}
             }
         }
+        if let Some(c) = &f.classes {
+            if let Some(tag) = &c.tag {
+                if tag.trim().is_empty() {
+                    return Err(bad("tag", "expected a tag key, e.g. latency-class"));
+                }
+                self.classes.tag = tag.clone();
+            }
+            for (i, (key, v)) in [
+                ("real_time", &c.real_time),
+                ("background", &c.background),
+                ("batch", &c.batch),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if let Some(v) = v {
+                    let age = crate::cli::parse_age(v).map_err(|e| bad(key, &e))?;
+                    self.classes.budgets_ms[i] = age.as_secs_f64() * 1000.0;
+                }
+            }
+        }
         if let Some(words) = f.logs.as_ref().and_then(|l| l.error_words.as_ref()) {
             if words.iter().any(|w| w.trim().is_empty()) {
                 return Err(bad("error_words", "expected words, not an empty string"));
@@ -257,6 +281,19 @@ mod tests {
         let read = config::parse(PathBuf::from("/etc/lt.toml"), text.to_string())?;
         s.apply_file(&read, &matches)?;
         Ok(s)
+    }
+
+    #[test]
+    fn the_class_tag_and_budgets_come_from_the_config() {
+        let g = parse(
+            &[],
+            "[classes]\ntag = \"tier\"\nreal_time = \"2s\"\nbatch = \"2h\"\n",
+        )
+        .unwrap();
+        assert_eq!(g.classes.tag, "tier");
+        assert_eq!(g.classes.budgets_ms, [2_000.0, 60_000.0, 7_200_000.0]);
+        let e = parse(&[], "[classes]\nbackground = \"soon\"\n").unwrap_err();
+        assert!(e.contains("background") && e.contains("line 2"), "{e}");
     }
 
     #[test]

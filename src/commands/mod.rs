@@ -71,7 +71,8 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
             DemoLogs::new(settings.seed, Minute::of(clock.now()), retention).with_fleet(fleet);
         return Ok(Setup {
             store: Store::new(session, retention, &settings.project_tag)
-                .with_scrollback(settings.scrollback as usize),
+                .with_scrollback(settings.scrollback as usize)
+                .with_classes(settings.classes.clone()),
             sources: vec![
                 Box::new(demo),
                 Box::new(
@@ -108,7 +109,8 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
     }
     Ok(Setup {
         store: Store::new(session, retention, &settings.project_tag)
-            .with_scrollback(settings.scrollback as usize),
+            .with_scrollback(settings.scrollback as usize)
+            .with_classes(settings.classes.clone()),
         sources,
     })
 }
