@@ -67,7 +67,7 @@ impl App {
         match (keys.as_slice(), projects.as_slice()) {
             ([key], _) => {
                 let key = key.clone();
-                self.fleet.selected = Some(key.clone());
+                self.fleet.select(key.clone());
                 self.screen = Screen::Detail(key);
             }
             (_, [project]) => {

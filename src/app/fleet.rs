@@ -13,6 +13,9 @@ pub struct FleetTable {
     pub descending: bool,
     pub filter: String,
     pub selected: Option<FunctionKey>,
+    /// The user picked `selected` (a key, a click, `:fn`, an alarm's Enter): it stays theirs
+    /// while rows re-sort. Until then the selection is the first row, whatever comes in.
+    chosen: bool,
     pub scroll: Scroll,
 }
 
@@ -24,8 +27,17 @@ impl Default for FleetTable {
             descending: true,
             filter: String::new(),
             selected: None,
+            chosen: false,
             scroll: Scroll::default(),
         }
+    }
+}
+
+impl FleetTable {
+    /// Selects `key` as the user's choice.
+    pub fn select(&mut self, key: FunctionKey) {
+        self.selected = Some(key);
+        self.chosen = true;
     }
 }
 
@@ -55,8 +67,9 @@ impl App {
             .selected
             .as_ref()
             .is_some_and(|k| order.iter().any(|&i| fns[i].facts.is(k)));
-        if !still_there {
+        if !still_there || !self.fleet.chosen {
             self.fleet.selected = order.first().map(|&i| fns[i].facts.key());
+            self.fleet.chosen &= still_there;
         }
     }
 
@@ -88,7 +101,7 @@ impl App {
         if let Screen::Detail(_) = self.screen {
             self.screen = Screen::Detail(key.clone());
         }
-        self.fleet.selected = Some(key);
+        self.fleet.select(key);
         self.fleet.scroll.show(next);
     }
 
@@ -101,6 +114,6 @@ impl App {
         if self.fleet.selected.as_ref() == Some(&key) {
             return self.update(super::Action::OpenDetail);
         }
-        self.fleet.selected = Some(key);
+        self.fleet.select(key);
     }
 }

@@ -127,7 +127,7 @@ impl App {
                     .map(|f| f.facts.key());
                 match found {
                     Some(key) => {
-                        self.fleet.selected = Some(key.clone());
+                        self.fleet.select(key.clone());
                         self.screen = Screen::Detail(key);
                     }
                     None => self.message = Some(format!("no function '{name}'")),

@@ -125,7 +125,8 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
     for (w, h) in SIZES {
         let mut app = demo_app();
         // Not the first row: checkout-api's alarm puts it first.
-        app.fleet.selected = Some(FunctionKey::new("us-east-1", "payments-charge"));
+        app.fleet
+            .select(FunctionKey::new("us-east-1", "payments-charge"));
         app.update(Action::OpenDetail);
         assert_eq!(
             app.screen,
@@ -261,7 +262,8 @@ fn a_filter_that_matches_nothing_says_how_to_clear_it() {
 #[test]
 fn the_task_flow_follows_the_selection_on_f() {
     let mut app = demo_app();
-    app.fleet.selected = Some(FunctionKey::new("us-east-1", "payments-charge"));
+    app.fleet
+        .select(FunctionKey::new("us-east-1", "payments-charge"));
     app.update(Action::CycleFlowScope);
     let s = screen(&render(&mut app, 160, 48));
     assert!(
@@ -386,7 +388,8 @@ fn app_with_logs() -> lambdatop::app::App {
     }
     store.apply(SourceEvent::Logs(events));
     let mut app = app_with(store, Window::H1);
-    app.fleet.selected = Some(FunctionKey::new("us-east-1", "payments-charge"));
+    app.fleet
+        .select(FunctionKey::new("us-east-1", "payments-charge"));
     app.update(Action::OpenLogs);
     app
 }
@@ -588,7 +591,7 @@ fn app_with_logs_of(region: &str, name: &str) -> lambdatop::app::App {
         .collect();
     store.apply(SourceEvent::Logs(events));
     let mut app = app_with(store, Window::H1);
-    app.fleet.selected = Some(FunctionKey::new(region, name));
+    app.fleet.select(FunctionKey::new(region, name));
     app.update(Action::OpenLogs);
     app
 }
@@ -906,7 +909,7 @@ fn lines_the_scrollback_lets_go_are_counted_on_screen() {
     let store = demo_store().with_scrollback(100);
     let mut app = app_with(store, Window::H1);
     let key = FunctionKey::new("eu-west-1", "checkout-api");
-    app.fleet.selected = Some(key.clone());
+    app.fleet.select(key.clone());
     app.update(Action::OpenLogs);
     let t0 = crate::support::t0().timestamp_millis();
     let lines: Vec<LogEvent> = (0..1_250)

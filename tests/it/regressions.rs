@@ -3,8 +3,8 @@
 //! error, and a log file that cannot be opened.
 
 use lambdatop::app::{Action, App};
-use lambdatop::source::SourceEvent;
 use lambdatop::source::logs::LogEvent;
+use lambdatop::source::{Source, SourceEvent};
 use lambdatop::store::{FunctionKey, Window};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
@@ -33,7 +33,7 @@ fn logs_app(n: usize) -> App {
             .collect(),
     ));
     let mut app = app_with(store, Window::H1);
-    app.fleet.selected = Some(key);
+    app.fleet.select(key);
     app.update(Action::OpenLogs);
     app
 }
@@ -210,4 +210,36 @@ fn data_is_stale_after_three_polls_of_the_interval() {
         fg, warn,
         "five minutes is three polls past for one-minute polls"
     );
+}
+
+/// The first frame can come while the first poll is half in: the first row then was a function
+/// whose errors had not all arrived. Nobody chose it, so when the rest comes the selection
+/// follows the new first row, and the table does not scroll the worst functions out of view.
+#[test]
+fn a_selection_nobody_made_follows_the_first_row_as_the_data_comes_in() {
+    let mut demo = crate::support::demo_source(lambdatop::source::demo::DEFAULT_SEED, t0());
+    let mut app = app_with(crate::support::empty_store(), Window::H1);
+    app.store.apply_all(demo.part_at(t0()));
+    app.recompute();
+    let early = app.fleet.selected.clone().expect("a first row");
+    while demo.has_more() {
+        app.store.apply_all(demo.part_at(t0()));
+    }
+    app.recompute();
+    let first = app.figures().order()[0];
+    let first = app.store.functions()[first].facts.key();
+    assert_ne!(
+        early, first,
+        "the first part's first row is not the fleet's"
+    );
+    assert_eq!(app.fleet.selected, Some(first));
+    assert_eq!(app.selected_row(), Some(0));
+    // Once the user picks a row, it stays theirs while rows re-sort.
+    app.update(Action::Down);
+    let chosen = app.fleet.selected.clone();
+    app.store
+        .apply_all(demo.events_at(t0() + chrono::Duration::minutes(1)));
+    app.set_now(t0() + chrono::Duration::minutes(1));
+    app.recompute();
+    assert_eq!(app.fleet.selected, chosen);
 }
