@@ -407,8 +407,6 @@ pub struct ClassStats {
     /// The members' distributions summed, and the class's p99 from them (never an average
     /// of the members' p99s).
     pub durations: Option<Durations>,
-    /// The longest a member's tasks waited.
-    pub wait_max_ms: Option<f64>,
     /// Members over the class's budget at p99.
     pub over_budget: usize,
 }
@@ -451,7 +449,6 @@ fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
                 errors: members.iter().fold(None, |a, s| add(a, s.errors)),
                 share: ratio(invocations, fleet),
                 durations: Durations::sum(members.iter().filter_map(|s| s.durations.as_ref())),
-                wait_max_ms: members.iter().fold(None, |a, s| max(a, s.wait_max_ms)),
                 over_budget: members
                     .iter()
                     .filter(|s| s.budget_used.is_some_and(|u| u > 1.0))
@@ -588,8 +585,15 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         .map(|f| function_stats(f, range))
         .collect();
     let mut projects: BTreeMap<&str, ProjectStats> = BTreeMap::new();
+    let mut project_durations: BTreeMap<&str, Vec<&Durations>> = BTreeMap::new();
     let mut totals = Totals::default();
     for (f, s) in store.functions().iter().zip(&functions) {
+        if let Some(d) = &s.durations {
+            project_durations
+                .entry(f.project.as_str())
+                .or_default()
+                .push(d);
+        }
         let p = projects
             .entry(f.project.as_str())
             .or_insert_with(|| ProjectStats {
@@ -610,6 +614,10 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     let mut projects: Vec<ProjectStats> = projects.into_values().collect();
     for p in &mut projects {
         p.error_rate = ratio(p.errors, p.invocations);
+        let parts = project_durations
+            .remove(p.name.as_str())
+            .unwrap_or_default();
+        p.durations = Durations::sum(parts);
     }
     // The fleet's sums from its regions' own figures where they have them: at one-minute
     // freshness even while functions off screen are asked for every ten minutes.
@@ -669,15 +677,6 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         if full {
             st.throttle_cause = Some(ThrottleCause::Account);
         }
-    }
-    for p in &mut projects {
-        let of_project = store
-            .functions()
-            .iter()
-            .zip(&functions)
-            .filter(|(f, _)| f.project == p.name)
-            .filter_map(|(_, s)| s.durations.as_ref());
-        p.durations = Durations::sum(of_project);
     }
     FleetStats {
         window,

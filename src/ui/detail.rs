@@ -742,56 +742,16 @@ fn render_distribution(
     s: Option<&crate::store::window::FunctionStats>,
     t: &Theme,
 ) {
-    use crate::store::distribution::DistributionSource;
-    use crate::ui::histogram::{self, Mark};
-    let d = s.and_then(|s| s.durations);
-    let from = match d.map(|d| d.source) {
-        Some(DistributionSource::Reports) => " · REPORT lines",
-        Some(DistributionSource::Cloudwatch) => " · CloudWatch",
-        None => "",
-    };
-    let figures = d.map_or(String::new(), |d| {
-        format!(
-            " p50 {} p90 {} p99 {}",
-            format::millis(d.p50_ms),
-            format::millis(d.p90_ms),
-            format::millis(d.p99_ms)
-        )
-    });
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Span::styled(" Durations, log scales ", t.title));
-    let block = if figures.is_empty() {
-        block
-    } else {
-        block.title_bottom(Span::styled(format!("{figures}{from} "), t.muted))
-    };
-    let marks: Vec<Mark> = d
-        .map(|d| {
-            [
-                ("p50", d.p50_ms, t.chart_completed),
-                ("p90", d.p90_ms, t.chart_duration_avg),
-                ("p99", d.p99_ms, t.chart_duration_p99),
-            ]
-            .into_iter()
-            .filter_map(|(label, ms, style)| {
-                Some(Mark {
-                    label,
-                    ms: ms?,
-                    style,
-                })
-            })
-            .collect()
-        })
-        .unwrap_or_default();
     let (_, _, timeout_s) = f.serving_config();
-    histogram::render(
+    crate::ui::histogram::render_durations(
         frame,
         area,
         block,
-        d.as_ref().map(|d| &d.histogram),
-        &marks,
+        s.and_then(|s| s.durations.as_ref()),
         timeout_s.map(|s| f64::from(s) * 1000.0),
         "not read yet: opening the detail asks CloudWatch",
         t,

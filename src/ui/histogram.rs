@@ -11,13 +11,59 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::format;
 use super::theme::Theme;
-use crate::store::distribution::{BUCKETS, EDGES_MS, Histogram, bucket_of, lower_ms};
+use crate::store::distribution::{
+    BUCKETS, DistributionSource, Durations, EDGES_MS, Histogram, bucket_of, lower_ms,
+};
 
 /// A value marked under the bars.
 pub struct Mark {
-    pub label: &'static str,
     pub ms: f64,
     pub style: Style,
+}
+
+/// A duration distribution: its histogram with p50, p90 and p99 marked under the bars, the
+/// percentiles and where they come from along the bottom border, `limit` as a line.
+pub fn render_durations(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    d: Option<&Durations>,
+    limit: Option<f64>,
+    empty: &str,
+    t: &Theme,
+) {
+    let Some(d) = d else {
+        return render(frame, area, block, None, &[], limit, empty, t);
+    };
+    let from = match d.source {
+        DistributionSource::Reports => "REPORT lines",
+        DistributionSource::Cloudwatch => "CloudWatch",
+    };
+    let figures = format!(
+        " p50 {} p90 {} p99 {} · {from} ",
+        format::millis(d.p50_ms),
+        format::millis(d.p90_ms),
+        format::millis(d.p99_ms)
+    );
+    let block = block.title_bottom(Span::styled(figures, t.muted));
+    let marks: Vec<Mark> = [
+        (d.p50_ms, t.chart_completed),
+        (d.p90_ms, t.chart_duration_avg),
+        (d.p99_ms, t.chart_duration_p99),
+    ]
+    .into_iter()
+    .filter_map(|(ms, style)| Some(Mark { ms: ms?, style }))
+    .collect();
+    render(
+        frame,
+        area,
+        block,
+        Some(&d.histogram),
+        &marks,
+        limit,
+        empty,
+        t,
+    );
 }
 
 /// The column a value falls in: its bucket's columns, placed inside by the log of the value.

@@ -227,45 +227,18 @@ fn render_project_durations(frame: &mut Frame, area: Rect, v: &View, t: &Theme) 
     let d = selected
         .and_then(|p| stats.projects.iter().find(|s| s.name == p))
         .and_then(|p| p.durations);
-    let figures = d.map_or(String::new(), |d| {
-        format!(
-            " p50 {} p90 {} p99 {} ",
-            format::millis(d.p50_ms),
-            format::millis(d.p90_ms),
-            format::millis(d.p99_ms)
-        )
-    });
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Span::styled(
             format!(" {} durations, log scales ", selected.unwrap_or("project")),
             t.title,
-        ))
-        .title_bottom(Span::styled(figures, t.muted));
-    let marks: Vec<crate::ui::histogram::Mark> = d
-        .map(|d| {
-            [
-                ("p50", d.p50_ms, t.chart_completed),
-                ("p99", d.p99_ms, t.chart_duration_p99),
-            ]
-            .into_iter()
-            .filter_map(|(label, ms, style)| {
-                Some(crate::ui::histogram::Mark {
-                    label,
-                    ms: ms?,
-                    style,
-                })
-            })
-            .collect()
-        })
-        .unwrap_or_default();
-    crate::ui::histogram::render(
+        ));
+    crate::ui::histogram::render_durations(
         frame,
         area,
         block,
-        d.as_ref().map(|d| &d.histogram),
-        &marks,
+        d.as_ref(),
         None,
         "no distribution read for its functions",
         t,

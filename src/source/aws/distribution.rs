@@ -13,12 +13,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_sdk_cloudwatch::types::{Dimension, Metric as CwMetric, MetricDataQuery, MetricStat};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::errors::AwsError;
-use super::metrics::{MAX_QUERIES, run};
+use super::metrics::{MAX_QUERIES, lambda_query_over, run};
 use crate::source::{Control, Source, SourceEvent};
 use crate::store::distribution::{BUCKETS, CloudWatchDurations, PERCENTILES, rank_statistic};
 use crate::store::{FunctionKey, Window};
@@ -123,10 +122,10 @@ impl DistributionSource {
                 .iter()
                 .enumerate()
                 .flat_map(|(f, name)| {
-                    statistics()
-                        .into_iter()
-                        .enumerate()
-                        .map(move |(k, stat)| query(&format!("d{f}_{k}"), name, &stat, period))
+                    statistics().into_iter().enumerate().map(move |(k, stat)| {
+                        let dims = [("FunctionName", name.as_str())];
+                        lambda_query_over(&format!("d{f}_{k}"), "Duration", &dims, &stat, period)
+                    })
                 })
                 .collect();
             let answer = run(&self.cloudwatch, queries, range).await?;
@@ -189,30 +188,6 @@ fn statistics() -> Vec<String> {
     out.extend(PERCENTILES.iter().map(|p| p.to_string()));
     out.extend((0..BUCKETS).map(rank_statistic));
     out
-}
-
-fn query(id: &str, function: &str, stat: &str, period: i32) -> MetricDataQuery {
-    let metric = CwMetric::builder()
-        .namespace("AWS/Lambda")
-        .metric_name("Duration")
-        .dimensions(
-            Dimension::builder()
-                .name("FunctionName")
-                .value(function)
-                .build(),
-        )
-        .build();
-    MetricDataQuery::builder()
-        .id(id)
-        .metric_stat(
-            MetricStat::builder()
-                .metric(metric)
-                .period(period)
-                .stat(stat)
-                .build(),
-        )
-        .return_data(true)
-        .build()
 }
 
 impl Source for DistributionSource {

@@ -88,27 +88,13 @@ pub struct Fetched {
 }
 
 fn query(id: String, function: &str, s: &Stat, period: i32) -> MetricDataQuery {
-    let metric = CwMetric::builder()
-        .namespace("AWS/Lambda")
-        .metric_name(s.cloudwatch_name)
-        .dimensions(
-            Dimension::builder()
-                .name("FunctionName")
-                .value(function)
-                .build(),
-        )
-        .build();
-    MetricDataQuery::builder()
-        .id(id)
-        .metric_stat(
-            MetricStat::builder()
-                .metric(metric)
-                .period(period)
-                .stat(s.statistic)
-                .build(),
-        )
-        .return_data(true)
-        .build()
+    lambda_query_over(
+        &id,
+        s.cloudwatch_name,
+        &[("FunctionName", function)],
+        s.statistic,
+        period,
+    )
 }
 
 fn minute_of(t: &SmithyTime) -> Minute {
@@ -398,6 +384,17 @@ pub fn lambda_query(
     dimensions: &[(&str, &str)],
     stat: &str,
 ) -> MetricDataQuery {
+    lambda_query_over(id, name, dimensions, stat, 60)
+}
+
+/// The same over periods of `period` seconds.
+pub fn lambda_query_over(
+    id: &str,
+    name: &str,
+    dimensions: &[(&str, &str)],
+    stat: &str,
+    period: i32,
+) -> MetricDataQuery {
     let mut metric = CwMetric::builder()
         .namespace("AWS/Lambda")
         .metric_name(name);
@@ -409,7 +406,7 @@ pub fn lambda_query(
         .metric_stat(
             MetricStat::builder()
                 .metric(metric.build())
-                .period(60)
+                .period(period)
                 .stat(stat)
                 .build(),
         )
