@@ -14,7 +14,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use super::distribution::Durations;
+use super::distribution::{self, Durations, Histogram};
 use super::latency::{ClassBy, ClassFacts, ClassRule, LatencyClass};
 use super::pricing;
 use super::{Function, Metric, Minute, MinuteRange, Pool, Store};
@@ -409,6 +409,57 @@ pub struct ClassStats {
     pub durations: Option<Durations>,
     /// Members over the class's budget at p99.
     pub over_budget: usize,
+    /// The longest a member's tasks waited.
+    pub wait_max_ms: Option<f64>,
+    /// Its members' waits summed: function-minutes by how long their tasks waited at worst.
+    pub waits: Option<Histogram>,
+}
+
+/// What a function's tasks wait on, and how long they waited over `range`: minute by minute
+/// at their worst, the oldest async event (`AsyncEventAge`) or how far behind its stream it
+/// reads (`IteratorAge`); for a queue's consumer, its queue's oldest message at the last read
+/// (`ApproximateAgeOfOldestMessage`: one reading, not a history). `None`: nothing queues
+/// before it runs.
+pub fn waits(f: &Function, range: MinuteRange, queue_age_ms: Option<f64>) -> Option<Waits> {
+    let h = &f.history;
+    let series = if h.is_async() {
+        Some(("async event age", Metric::AsyncAgeMax))
+    } else if h
+        .series(Metric::IteratorAgeMax)
+        .values(range)
+        .any(|v| v.is_some())
+    {
+        Some(("stream iterator age", Metric::IteratorAgeMax))
+    } else {
+        None
+    };
+    match (series, queue_age_ms) {
+        (Some((what, m)), _) => Some(Waits {
+            what,
+            histogram: distribution::waits(h.series(m).values(range).flatten())?,
+        }),
+        (None, Some(ms)) => Some(Waits {
+            what: "queue's oldest message, last read",
+            histogram: distribution::waits([ms])?,
+        }),
+        (None, None) => None,
+    }
+}
+
+/// How long a function's tasks waited, and on what.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waits {
+    pub what: &'static str,
+    pub histogram: Histogram,
+}
+
+/// The oldest message of the queues feeding a function, at their last read, in milliseconds.
+pub fn queue_age_ms(sources: Option<&[super::event_sources::EventSource]>) -> Option<f64> {
+    sources?
+        .iter()
+        .filter_map(|m| m.backlog.as_ref()?.oldest_age_s)
+        .map(|s| s * 1000.0)
+        .fold(None, |a, b| max(a, Some(b)))
 }
 
 /// Sets `s`'s class from its facts and figures, and how much of the class's budget its wait
@@ -453,6 +504,8 @@ fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
                     .iter()
                     .filter(|s| s.budget_used.is_some_and(|u| u > 1.0))
                     .count(),
+                wait_max_ms: members.iter().fold(None, |a, s| max(a, s.wait_max_ms)),
+                waits: None,
             })
         })
         .collect()
@@ -652,12 +705,25 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         st.sources_in_breach = store
             .event_sources_in(&f.facts.region, &f.facts.name)
             .map(|m| u16::try_from(m.iter().filter(|m| m.breach()).count()).unwrap_or(u16::MAX));
-        let mapped = store
-            .event_sources_in(&f.facts.region, &f.facts.name)
-            .is_some_and(|m| !m.is_empty());
+        let sources = store.event_sources_in(&f.facts.region, &f.facts.name);
+        let mapped = sources.is_some_and(|m| !m.is_empty());
+        st.wait_max_ms = max(st.wait_max_ms, queue_age_ms(sources));
         classify(f, st, mapped || f.history.is_async(), store.class_rule());
     }
-    let classes = class_stats(&functions);
+    let mut classes = class_stats(&functions);
+    for c in &mut classes {
+        let mut h = Histogram::default();
+        for (f, st) in store.functions().iter().zip(&functions) {
+            if st.latency_class != Some(c.class) {
+                continue;
+            }
+            let sources = store.event_sources_in(&f.facts.region, &f.facts.name);
+            if let Some(w) = waits(f, range, queue_age_ms(sources)) {
+                h.merge(&w.histogram);
+            }
+        }
+        c.waits = (h.total() > 0.0).then_some(h);
+    }
     for (f, st) in store.functions().iter().zip(functions.iter_mut()) {
         if st.throttle_cause.is_some() || st.throttles.is_none_or(|t| t <= 0.0) {
             continue;

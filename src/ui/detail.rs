@@ -628,7 +628,7 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
     };
     render_distribution(frame, dist, f, fs, t);
     if let Some(g) = waits {
-        render_waits(frame, g, f, range, t);
+        render_waits(frame, g, v, f, t);
     }
     let block = |title: &str, theme: &Theme| {
         Block::new()
@@ -758,31 +758,13 @@ fn render_distribution(
     );
 }
 
-/// How long its tasks waited to run, minute by minute at their worst: the oldest async
-/// event, or how far behind its stream it reads.
-fn render_waits(
-    frame: &mut Frame,
-    area: Rect,
-    f: &Function,
-    range: crate::store::MinuteRange,
-    t: &Theme,
-) {
-    use crate::store::distribution::waits;
-    let series = if f.history.is_async() {
-        Some(("async event age", Metric::AsyncAgeMax))
-    } else if f
-        .history
-        .series(Metric::IteratorAgeMax)
-        .values(range)
-        .any(|v| v.is_some())
-    {
-        Some(("stream iterator age", Metric::IteratorAgeMax))
-    } else {
-        None
-    };
-    let h = series.and_then(|(_, m)| waits(f.history.series(m).values(range).flatten()));
-    let title = match series {
-        Some((what, _)) => format!(" Waits, log scales · {what}, minutes at their worst "),
+/// How long its tasks waited to run (`store::window::waits`).
+fn render_waits(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
+    let range = v.figures.stats().range;
+    let sources = v.store.event_sources_in(&f.facts.region, &f.facts.name);
+    let w = crate::store::window::waits(f, range, crate::store::window::queue_age_ms(sources));
+    let title = match &w {
+        Some(w) => format!(" Waits, log scales · {} ", w.what),
         None => " Waits ".to_string(),
     };
     let block = Block::new()
@@ -793,7 +775,7 @@ fn render_waits(
         frame,
         area,
         block,
-        h.as_ref(),
+        w.as_ref().map(|w| &w.histogram),
         &[],
         None,
         "invoked directly: nothing queues before it runs",
