@@ -109,14 +109,18 @@ impl DistributionSource {
         due
     }
 
+    /// Reads `functions`' distributions: the events of those answered whole, and the first
+    /// failure, if any (a function with a failed query keeps what the store had, and is read
+    /// again next poll; the others stand).
     async fn read(
         &self,
         functions: &[String],
         now: DateTime<Utc>,
-    ) -> Result<Vec<SourceEvent>, AwsError> {
+    ) -> (Vec<(String, SourceEvent)>, Option<AwsError>) {
         let range = self.window.range(now);
         let period = i32::try_from(self.window.minutes() * 60).unwrap_or(i32::MAX);
         let mut events = Vec::new();
+        let mut failure = None;
         for batch in functions.chunks(MAX_QUERIES / PER_FUNCTION) {
             let queries = batch
                 .iter()
@@ -128,16 +132,23 @@ impl DistributionSource {
                     })
                 })
                 .collect();
-            let answer = run(&self.cloudwatch, queries, range).await?;
+            let answer = match run(&self.cloudwatch, queries, range).await {
+                Ok(answer) => answer,
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    continue;
+                }
+            };
             for (f, name) in batch.iter().enumerate() {
+                let id = |k: usize| format!("d{f}_{k}");
+                if let Some(e) = (0..PER_FUNCTION).find_map(|k| answer.failed.get(&id(k))) {
+                    failure.get_or_insert_with(|| e.clone());
+                    continue;
+                }
                 let value = |k: usize| {
-                    let id = format!("d{f}_{k}");
-                    if answer.failed.contains_key(&id) {
-                        return None;
-                    }
                     answer
                         .values
-                        .get(&id)
+                        .get(&id(k))
                         .and_then(|v| v.values().next().copied())
                 };
                 // No datapoint for the sample count: nothing ran, so no distribution.
@@ -151,16 +162,14 @@ impl DistributionSource {
                         value(1 + PERCENTILES.len() + i).or(samples.map(|_| 0.0))
                     }),
                 };
-                events.push(SourceEvent::DurationStats {
+                let event = SourceEvent::DurationStats {
                     key: FunctionKey::new(&self.region, name),
                     stats: Box::new(stats),
-                });
-            }
-            if let Some(e) = answer.failed.values().next() {
-                return Err(e.clone());
+                };
+                events.push((name.clone(), event));
             }
         }
-        Ok(events)
+        (events, failure)
     }
 
     async fn poll_at(&mut self, now: DateTime<Utc>) -> Vec<SourceEvent> {
@@ -168,15 +177,15 @@ impl DistributionSource {
         if due.is_empty() {
             return Vec::new();
         }
-        let mut events = match self.read(&due, now).await {
-            Ok(events) => {
-                for name in &due {
-                    self.read.insert(name.clone(), (now, self.window));
-                }
-                events
-            }
-            Err(e) => vec![e.problem(&self.name, format!("{} p99", self.region), now)],
-        };
+        let (read, failure) = self.read(&due, now).await;
+        let mut events = Vec::with_capacity(read.len() + 2);
+        for (name, event) in read {
+            self.read.insert(name, (now, self.window));
+            events.push(event);
+        }
+        if let Some(e) = failure {
+            events.push(e.problem(&self.name, format!("{} p99", self.region), now));
+        }
         events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
         events
     }
