@@ -76,7 +76,7 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 
 # Keys: an action's keys replace its defaults everywhere (help and footer show them). Actions:
 # quit help window_15m window_1h window_3h refresh command up down page_up page_down top bottom
-# open logs project_logs filter sort sort_reverse next_pane previous_pane projects alarms
+# open logs project_logs filter sort sort_reverse next_pane previous_pane projects alarms classes
 # flow_of minute_earlier minute_later back pause json open_line wrap scroll_left scroll_right
 # platform_lines copy_line copy_request_id copy_link errors open_kind invocations open_request
 # failures narrow open_alarm confirm cancel complete.

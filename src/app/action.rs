@@ -65,6 +65,10 @@ pub enum Action {
     OpenProjects,
     /// From the projects pane: narrow every pane to the selected project.
     NarrowToProject,
+    /// The latency classes view.
+    OpenClasses,
+    /// From the classes view: narrow the fleet to the selected class.
+    NarrowToClass,
     /// The alarms view.
     OpenAlarms,
     /// From the alarms view: what the selected alarm watches.

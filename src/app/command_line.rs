@@ -1,5 +1,5 @@
 //! The command line on `:`, in the manner of k9s: `:fn NAME`, `:project NAME`, `:region NAME`,
-//! `:alarms`, `:theme NAME`, `:logs`, `:insights QUERY|NAME`, with Tab completing commands and their arguments.
+//! `:alarms`, `:classes`, `:theme NAME`, `:logs`, `:insights QUERY|NAME`, with Tab completing commands and their arguments.
 
 /// A command typed on the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +12,7 @@ pub enum LineCommand {
     Region(Option<String>),
     Theme(String),
     Alarms,
+    Classes,
     Logs,
     /// A Logs Insights query, or a named one, as typed; `None`: the last one again.
     Insights(Option<String>),
@@ -20,7 +21,7 @@ pub enum LineCommand {
 }
 
 /// The commands, with the names they answer to (the first is the one completed to).
-pub const COMMANDS: [(&[&str], &str); 9] = [
+pub const COMMANDS: [(&[&str], &str); 10] = [
     (
         &["fn", "function", "func"],
         "NAME  open a function's detail",
@@ -34,6 +35,10 @@ pub const COMMANDS: [(&[&str], &str); 9] = [
         "[NAME]  one region's functions (none: all)",
     ),
     (&["alarms", "alarm"], "the alarms, those in ALARM first"),
+    (
+        &["classes", "class"],
+        "the latency classes against their budgets",
+    ),
     (&["theme"], "NAME  switch the color theme"),
     (&["logs"], "the selected function's logs"),
     (
@@ -75,6 +80,7 @@ pub fn parse(line: &str) -> Result<LineCommand, String> {
         "logs" => LineCommand::Logs,
         "insights" => LineCommand::Insights((!raw.is_empty()).then(|| raw.to_string())),
         "alarms" => LineCommand::Alarms,
+        "classes" => LineCommand::Classes,
         "help" => LineCommand::Help,
         _ => LineCommand::Quit,
     })

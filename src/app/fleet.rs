@@ -50,6 +50,7 @@ impl App {
             window: self.window,
             filter: &self.fleet.filter,
             project: self.project.as_deref(),
+            class: self.class,
             chart_project: match self.screen {
                 Screen::Projects => self.projects.selected.as_deref(),
                 _ => None,

@@ -30,6 +30,8 @@ pub enum Context {
     Projects,
     /// The alarms view.
     Alarms,
+    /// The latency classes view.
+    Classes,
     /// The help overlay, open over any screen.
     Help,
     /// The `/` filter line while it is typed.
@@ -50,6 +52,7 @@ impl Context {
             Context::Insights => "Logs Insights",
             Context::Projects => "Projects",
             Context::Alarms => "Alarms",
+            Context::Classes => "Latency classes",
             Context::Help => "Help",
             Context::Filter => "Filter",
             Context::CommandLine => "Command line",
@@ -122,8 +125,8 @@ const fn bind(
 }
 
 use Context::{
-    Alarms, CommandLine, Dashboard, Detail, Errors, Filter, Global, Help, Insights, Invocations,
-    Logs, Projects,
+    Alarms, Classes, CommandLine, Dashboard, Detail, Errors, Filter, Global, Help, Insights,
+    Invocations, Logs, Projects,
 };
 
 // One binding a line: the table reads as the help does.
@@ -153,6 +156,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("previous_pane", &[key(KeyCode::BackTab)], "Shift-Tab", Action::FocusPrev, Dashboard, "previous pane", None),
     bind("projects", &[ch('p')], "p", Action::OpenProjects, Dashboard, "projects: breakdown and cost; {narrow} there narrows to one", Some("projects")),
     bind("alarms", &[ch('a')], "a", Action::OpenAlarms, Dashboard, "alarms: those in ALARM first, with why and since when", Some("alarms")),
+    bind("classes", &[ch('c')], "c", Action::OpenClasses, Dashboard, "latency classes: p99 and waits against each budget", None),
     bind("flow_of", &[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
     bind("minute_earlier", &[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then {logs}: its logs)", None),
     bind("minute_later", &[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
@@ -232,6 +236,12 @@ pub const BINDINGS: &[Binding] = &[
     bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Alarms, "last alarm", None),
     bind("open_alarm", &[key(KeyCode::Enter)], "Enter", Action::OpenAlarm, Alarms, "the function the alarm watches, else its functions' project", Some("open")),
     bind("back", &[key(KeyCode::Esc), ch('a'), key(KeyCode::Backspace)], "Esc a", Action::Back, Alarms, "back to the fleet", Some("back")),
+    bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Classes, "previous class", None),
+    bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Classes, "next class", None),
+    bind("top", &[key(KeyCode::Home), ch('g')], "Home g", Action::Top, Classes, "first class", None),
+    bind("bottom", &[key(KeyCode::End), ch('G')], "End G", Action::Bottom, Classes, "last class", None),
+    bind("narrow", &[key(KeyCode::Enter)], "Enter", Action::NarrowToClass, Classes, "the fleet of this class only ({back} on the fleet widens)", Some("narrow")),
+    bind("back", &[key(KeyCode::Esc), ch('c'), key(KeyCode::Backspace)], "Esc c", Action::Back, Classes, "back to the fleet", Some("back")),
     bind("back", &[key(KeyCode::Esc), key(KeyCode::Enter)], "Esc Enter", Action::Back, Help, "close the help", None),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Help, "scroll up", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Help, "scroll down", None),
@@ -498,7 +508,7 @@ pub fn help_sections(user: &UserKeys, logs: bool) -> Vec<HelpSection> {
     let contexts: &[Context] = if logs {
         &[Global, Logs, Errors, Invocations, Insights]
     } else {
-        &[Global, Dashboard, Detail, Projects, Alarms]
+        &[Global, Dashboard, Detail, Projects, Alarms, Classes]
     };
     contexts
         .iter()
@@ -539,6 +549,7 @@ pub fn keys_help() -> String {
         Insights,
         Projects,
         Alarms,
+        Classes,
         Help,
         Filter,
         CommandLine,

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod alarms;
+mod classes;
 pub mod command_line;
 pub mod errors;
 pub mod fleet;
@@ -50,12 +51,15 @@ pub struct App {
     pub window: Window,
     /// The project every pane is narrowed to, if any.
     pub project: Option<String>,
+    /// The latency class the fleet is narrowed to, if any.
+    pub class: Option<crate::store::latency::LatencyClass>,
     /// A one-line answer (a command's error) shown in the footer until the next key.
     pub message: Option<String>,
     pub fleet: fleet::FleetTable,
     pub flow: flow::TaskFlow,
     pub projects: projects::ProjectsPane,
     pub alarms: alarms::AlarmsPane,
+    pub classes: classes::ClassesPane,
     pub logs: logs::LogPane,
     pub errors: errors::ErrorsPane,
     pub invocations: invocations::InvocationsPane,
@@ -86,11 +90,13 @@ impl App {
             focus: Focus::Fleet,
             window: options.window,
             project: None,
+            class: None,
             message: None,
             fleet: fleet::FleetTable::default(),
             flow: flow::TaskFlow::default(),
             projects: projects::ProjectsPane::default(),
             alarms: alarms::AlarmsPane::default(),
+            classes: classes::ClassesPane::default(),
             logs: logs::LogPane::default(),
             errors: errors::ErrorsPane::default(),
             invocations: invocations::InvocationsPane::default(),
@@ -172,7 +178,7 @@ impl App {
         match &self.screen {
             Screen::Detail(k) => keys.insert(0, k.clone()),
             Screen::Logs { target, .. } => keys.extend(target.functions.iter().cloned()),
-            Screen::Dashboard | Screen::Projects | Screen::Alarms => {}
+            Screen::Dashboard | Screen::Projects | Screen::Alarms | Screen::Classes => {}
         }
         if let Some(k) = &self.fleet.selected
             && !keys.contains(k)

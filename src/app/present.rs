@@ -43,6 +43,7 @@ impl App {
             thresholds: &self.options.thresholds,
             interval_secs: self.options.interval_secs,
             project: self.project.as_deref(),
+            class: self.class,
             body: self.body(),
             fleet: FleetTableView {
                 sort: self.fleet.sort,
@@ -139,6 +140,9 @@ impl App {
             Screen::Alarms => Body::Alarms(AlarmsView {
                 selected: self.alarms.selected,
                 offset: self.alarms.scroll.offset(),
+            }),
+            Screen::Classes => Body::Classes(crate::view::ClassesView {
+                selected: self.classes.selected,
             }),
         }
     }

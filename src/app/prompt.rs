@@ -164,6 +164,7 @@ impl App {
             LineCommand::Logs => self.update(Action::OpenLogs),
             LineCommand::Insights(asked) => self.run_insights(asked),
             LineCommand::Alarms => self.open_alarms(),
+            LineCommand::Classes => self.open_classes(),
             LineCommand::Help => self.update(Action::ToggleHelp),
             LineCommand::Quit => self.update(Action::Quit),
         }

@@ -38,6 +38,8 @@ pub enum Screen {
     Projects,
     /// The alarms view: those in ALARM first.
     Alarms,
+    /// The latency classes: each against its budget, its durations and waits.
+    Classes,
 }
 
 impl Screen {
@@ -61,6 +63,7 @@ impl Screen {
             Screen::Logs { .. } => Context::Logs,
             Screen::Projects => Context::Projects,
             Screen::Alarms => Context::Alarms,
+            Screen::Classes => Context::Classes,
         }
     }
 }

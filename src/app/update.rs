@@ -71,6 +71,7 @@ impl App {
         let in_logs = matches!(self.screen, Screen::Logs { .. });
         let in_projects = self.screen == Screen::Projects;
         let in_alarms = self.screen == Screen::Alarms;
+        let in_classes = self.screen == Screen::Classes;
         let in_invocations = matches!(
             self.screen,
             Screen::Logs {
@@ -97,6 +98,11 @@ impl App {
             Action::Up | Action::Down | Action::Top | Action::Bottom if in_projects => {
                 self.move_project_selection(action)
             }
+            Action::Up | Action::Down | Action::Top | Action::Bottom if in_classes => {
+                self.move_class_selection(action)
+            }
+            Action::OpenClasses => self.open_classes(),
+            Action::NarrowToClass => self.narrow_to_class(),
             Action::Up
             | Action::Down
             | Action::PageUp
@@ -241,11 +247,15 @@ impl App {
     /// else the project.
     fn back(&mut self) {
         match &self.screen {
-            Screen::Detail(_) | Screen::Projects | Screen::Alarms => {
+            Screen::Detail(_) | Screen::Projects | Screen::Alarms | Screen::Classes => {
                 self.screen = Screen::Dashboard
             }
             Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,
             Screen::Dashboard if !self.fleet.filter.is_empty() => self.fleet.filter.clear(),
+            Screen::Dashboard if self.class.is_some() => {
+                self.class = None;
+                self.fleet.scroll.to_top();
+            }
             Screen::Dashboard => {
                 self.project = None;
                 self.fleet.scroll.to_top();

@@ -66,6 +66,17 @@ pub enum ClassBy {
     Timeout,
 }
 
+impl ClassBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassBy::Tag => "tag",
+            ClassBy::Trigger => "trigger",
+            ClassBy::Duration => "duration",
+            ClassBy::Timeout => "timeout",
+        }
+    }
+}
+
 /// The classing rule: the tag that names a class, and each class's budget for wait plus run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassRule {

@@ -358,6 +358,14 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
             t.filter,
         ));
     }
+    if let Some(c) = v.class {
+        let of_class = v.figures.stats().classes.iter().find(|s| s.class == c);
+        let count = of_class.map_or(0, |s| s.functions);
+        title.push(Span::styled(
+            format!("· class {c}: {count} functions "),
+            t.filter,
+        ));
+    }
     if !table.filter.is_empty() || table.filter_editing {
         title.push(Span::styled(
             format!("· filter '{}' {}/{total} ", table.filter, order.len()),

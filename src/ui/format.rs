@@ -37,7 +37,7 @@ pub fn class(c: Option<crate::store::latency::LatencyClass>) -> &'static str {
     }
 }
 
-/// 7ms, 350ms, 1.4s, 27s, 4m05s.
+/// 7ms, 350ms, 1.4s, 27s, 4m05s, 2h14m.
 pub fn millis(v: Option<f64>) -> String {
     let Some(ms) = v else {
         return UNKNOWN.to_string();
@@ -48,9 +48,12 @@ pub fn millis(v: Option<f64>) -> String {
         format!("{:.1}s", ms / 1000.0)
     } else if ms < 60_000.0 {
         format!("{:.0}s", ms / 1000.0)
-    } else {
+    } else if ms < 3_600_000.0 {
         let s = (ms / 1000.0).round() as u64;
         format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        let m = (ms / 60_000.0).round() as u64;
+        format!("{}h{:02}m", m / 60, m % 60)
     }
 }
 
@@ -224,6 +227,8 @@ mod tests {
         assert_eq!(millis(Some(1400.0)), "1.4s");
         assert_eq!(millis(Some(27_400.0)), "27s");
         assert_eq!(millis(Some(245_000.0)), "4m05s");
+        assert_eq!(millis(Some(3_600_000.0)), "1h00m");
+        assert_eq!(millis(Some(8_040_000.0)), "2h14m");
         assert_eq!(percent(Some(0.0123)), "1.2%");
         assert_eq!(percent(Some(0.5)), "50%");
         assert_eq!(usd(Some(1234.4)), "$1,234");

@@ -5,6 +5,7 @@
 
 pub mod alarms;
 pub mod chart;
+pub mod classes;
 pub mod detail;
 pub mod fleet_table;
 pub mod footer;
@@ -72,6 +73,7 @@ pub fn draw(frame: &mut Frame, v: &View, t: &Theme) -> Drawn {
         Body::LogInsights(i) => drawn.insights = Some(log_insights::render(frame, body, v, i, t)),
         Body::Projects(p) => drawn.projects = Some(projects::render(frame, body, v, p, t)),
         Body::Alarms(a) => drawn.alarms = Some(alarms::render(frame, body, v, a, t)),
+        Body::Classes(c) => classes::render(frame, body, v, c, t),
     }
     footer::render(frame, footer_area, v, t);
     if let Some(h) = &v.help {

@@ -144,80 +144,12 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, p: &ProjectsView, t: &The
     };
     let note = Line::styled(text, t.muted);
     frame.render_widget(Paragraph::new(note), notes_area);
-    // The fleet's workload shape beside its latency classes and the selected project's
-    // durations.
-    let [chart_area, side] =
+    // The fleet's workload shape beside the selected project's durations.
+    let [chart_area, dist_area] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(chart_area);
-    let classes = v.figures.stats().classes.len() as u16;
-    let [classes_area, dist_area] =
-        Layout::vertical([Constraint::Length(classes + 3), Constraint::Fill(1)]).areas(side);
     render_chart(frame, chart_area, v, t);
-    render_classes(frame, classes_area, v, t);
     render_project_durations(frame, dist_area, v, t);
     drawn
-}
-
-/// Each latency class: its functions, invocations, errors, p99 against its budget, members
-/// over budget, and its share of the fleet's invocations.
-fn render_classes(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
-    let stats = v.figures.stats();
-    let rule = v.store.class_rule();
-    let header = Row::new(
-        [
-            "CLASS", "FNS", "INV", "ERR", "P99", "BUDGET", "OVER", "SHARE",
-        ]
-        .map(|h| {
-            Cell::from(Line::from(h).alignment(if h == "CLASS" {
-                Alignment::Left
-            } else {
-                Alignment::Right
-            }))
-        }),
-    )
-    .style(t.table_header);
-    let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
-    let rows: Vec<Row> = stats
-        .classes
-        .iter()
-        .map(|c| {
-            let budget = rule.budget_ms(c.class);
-            let p99 = c.durations.and_then(|d| d.p99_ms);
-            let over = p99.is_some_and(|p| p > budget) || c.over_budget > 0;
-            Row::new(vec![
-                Cell::from(c.class.as_str()),
-                right(c.functions.to_string()),
-                right(format::count(c.invocations)),
-                right(format::count(c.errors)),
-                right(format::millis(p99)),
-                right(format::millis(Some(budget))),
-                right(c.over_budget.to_string()),
-                right(format::percent(c.share)),
-            ])
-            .style(if over { t.error } else { Style::new() })
-        })
-        .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(10),
-            Constraint::Length(4),
-            Constraint::Length(6),
-            Constraint::Length(5),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(4),
-            Constraint::Length(5),
-        ],
-    )
-    .header(header)
-    .block(
-        Block::new()
-            .borders(Borders::ALL)
-            .border_style(t.border)
-            .title(Span::styled(" Latency classes ", t.title))
-            .title(Span::styled(" wait + p99 against the budget ", t.muted)),
-    );
-    frame.render_widget(table, area);
 }
 
 /// The selected project's durations: its functions' distributions summed.

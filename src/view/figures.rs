@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::sort::{SortColumn, matches_filter, unknown_last};
+use crate::store::latency::LatencyClass;
 use crate::store::window::{FleetStats, Flow, fleet_stats};
 use crate::store::{FunctionKey, Minute, Store, Window};
 
@@ -29,6 +30,7 @@ struct OrderKey {
     stats: StatsKey,
     filter: String,
     project: Option<String>,
+    class: Option<LatencyClass>,
     sort: SortColumn,
     descending: bool,
 }
@@ -71,6 +73,8 @@ pub struct Query<'a> {
     pub filter: &'a str,
     /// Only this project's functions (the projects pane narrowed to it).
     pub project: Option<&'a str>,
+    /// Only this latency class's functions (the classes view narrowed to it).
+    pub class: Option<LatencyClass>,
     pub sort: SortColumn,
     pub descending: bool,
     pub scope: &'a FlowScope,
@@ -95,6 +99,7 @@ impl Figures {
             stats: stats_key.clone(),
             filter: q.filter.to_string(),
             project: q.project.map(str::to_string),
+            class: q.class,
             sort: q.sort,
             descending: q.descending,
         };
@@ -172,6 +177,8 @@ fn sorted_order(store: &Store, stats: &FleetStats, q: &Query) -> Vec<usize> {
         .filter(|&i| {
             let f = &fns[i];
             q.project.is_none_or(|p| f.project == p)
+                && q.class
+                    .is_none_or(|c| stats.functions[i].latency_class == Some(c))
                 && matches_filter(q.filter, &f.facts.name, &f.project, &f.facts.region)
         })
         .collect();

@@ -30,6 +30,8 @@ pub struct View<'a> {
     pub interval_secs: u64,
     /// The project every pane is narrowed to, if any.
     pub project: Option<&'a str>,
+    /// The latency class the fleet is narrowed to, if any.
+    pub class: Option<crate::store::latency::LatencyClass>,
     pub body: Body<'a>,
     pub fleet: FleetTableView<'a>,
     pub flow: FlowView,
@@ -54,6 +56,13 @@ pub enum Body<'a> {
     LogInsights(InsightsView<'a>),
     Projects(ProjectsView),
     Alarms(AlarmsView),
+    /// The latency classes; the row selected.
+    Classes(ClassesView),
+}
+
+/// The latency classes view's state: the rows are the window's classes with members.
+pub struct ClassesView {
+    pub selected: usize,
 }
 
 /// The errors view of the log pane: the groups of the error lines held, worst first.

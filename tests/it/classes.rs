@@ -144,3 +144,107 @@ async fn a_function_seeded_with_percentile_ranks_gets_the_matching_histogram() {
         v["api_usage"]
     );
 }
+
+fn key(c: char) -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c))
+}
+
+#[test]
+fn the_classes_view_judges_each_class_against_its_budget_and_narrows_the_fleet() {
+    use crate::support::{demo_app, line_with, render, screen};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    let mut app = demo_app();
+    app.handle_key(key('c'));
+    for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+        let s = screen(&render(&mut app, w, h));
+        let real_time = line_with(&s, "│real-time").unwrap_or_else(|| panic!("{s}"));
+        assert!(real_time.contains("1.0s"), "its budget: {real_time}");
+        let background = line_with(&s, "│background").unwrap();
+        assert!(background.contains("1m00s"), "{background}");
+        assert!(line_with(&s, "│batch").unwrap().contains("1h00m"));
+        assert!(s.contains("real-time durations, log scales"), "{s}");
+        assert!(s.contains("real-time waits"), "{s}");
+        // The slowest API first: the fraud score's p99 is over its second.
+        let worst = line_with(&s, "worst against the budget first").unwrap();
+        assert!(worst.contains("over"), "{worst}");
+        let first_member = s
+            .lines()
+            .skip_while(|l| !l.contains("worst against the budget first"))
+            .nth(2)
+            .unwrap();
+        assert!(first_member.contains("payments-fraud-score"), "{s}");
+        insta::assert_snapshot!(format!("classes_{w}x{h}"), s);
+    }
+    // Enter: the fleet of the background class only; Esc widens again.
+    app.handle_key(key('j'));
+    app.handle_key(KeyEvent::from(KeyCode::Enter));
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains("class background: 31 functions"), "{s}");
+    let stats = app.figures().stats();
+    assert!(!app.figures().order().is_empty());
+    for &i in app.figures().order() {
+        assert_eq!(
+            stats.functions[i].latency_class,
+            Some(lambdatop::store::latency::LatencyClass::Background)
+        );
+    }
+    app.handle_key(KeyEvent::from(KeyCode::Esc));
+    assert_eq!(app.figures().order().len(), app.store.functions().len());
+}
+
+/// In a real terminal against moto: opening a function's detail asks CloudWatch for its
+/// percentile ranks (the peer answers them), and the detail draws them on log scales; the
+/// classes view counts it in its class.
+#[tokio::test]
+async fn the_detail_draws_the_ranks_cloudwatch_gave_in_a_real_terminal() {
+    use std::time::Duration;
+    let region = "mx-central-1";
+    let name = "ranked-ui";
+    create_function(
+        region,
+        &Spec {
+            timeout_s: 10,
+            ..Spec::new(name)
+        },
+    )
+    .await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.seed_durations(
+        name,
+        &[
+            ("SampleCount", 2000.0),
+            ("p50", 30.0),
+            ("p90", 90.0),
+            ("p99", 1500.0),
+            ("p99.9", 1900.0),
+            ("PR(20:50)", 70.0),
+            ("PR(50:100)", 25.0),
+            ("PR(1000:2000)", 5.0),
+        ],
+    );
+    let mut tui = moto::dashboard(&proxy.url, region, 160, 48);
+    tui.wait_for(Duration::from_secs(40), |s| s.contains(name))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    tui.send(&format!(":fn {name}\r"));
+    let s = tui
+        .wait_for(Duration::from_secs(40), |s| {
+            s.contains("p50 30ms p90 90ms p99 1.5s · CloudWatch")
+        })
+        .unwrap_or_else(|s| panic!("no distribution in the detail:\n{s}"));
+    assert!(s.contains("Durations, log scales"), "{s}");
+    // Its p99 is over a real-time second: 150 % of the budget, in the classes view.
+    tui.send("\x1b");
+    tui.wait_for(Duration::from_secs(10), |s| {
+        s.contains(" Functions ") && s.contains("Task flow")
+    })
+    .unwrap_or_else(|s| panic!("no fleet after Esc:\n{s}"));
+    tui.send("c");
+    let s = tui
+        .wait_for(Duration::from_secs(20), |s| {
+            s.contains("worst against the budget first") && s.contains(name)
+        })
+        .unwrap_or_else(|s| panic!("no classes view:\n{s}"));
+    let row = crate::support::line_with(&s, name).unwrap();
+    assert!(row.contains("1.5s") && row.contains("150%"), "{row}");
+    assert_eq!(tui.quit(), Some(0));
+}
