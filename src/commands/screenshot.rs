@@ -26,16 +26,22 @@ use crate::ui::svg;
 use crate::ui::theme::{BUILT_IN, Theme};
 
 /// The views, in the order the README shows them.
-pub const VIEWS: [&str; 8] = [
+pub const VIEWS: [&str; 9] = [
     "fleet",
     "alarms",
     "task-flow",
     "detail",
     "logs",
     "projects",
+    "classes",
     "cost",
     "help",
 ];
+
+/// Views drawn at other sizes too (in each theme's folder as `VIEW-WxH.svg`): those whose
+/// layout changes most with the terminal.
+pub const SIZED: [&str; 4] = ["detail", "classes", "projects", "task-flow"];
+pub const OTHER_SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 /// What a user does to get from the dashboard to a view (of `VIEWS`; `cost` is no view of the
 /// dashboard's).
@@ -46,6 +52,7 @@ pub fn actions_of(view: &str) -> &'static [Action] {
         "logs" => &[Action::OpenLogs],
         "projects" => &[Action::OpenProjects],
         "alarms" => &[Action::OpenAlarms],
+        "classes" => &[Action::OpenClasses],
         "help" => &[Action::ToggleHelp],
         _ => &[],
     }
@@ -69,9 +76,14 @@ fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, actions: &[Action]) -> A
     app
 }
 
-/// The frame of one view.
-fn draw(view: &str, seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Buffer> {
-    let (w, h) = SIZE;
+/// The frame of one view at `(w, h)`.
+fn draw(
+    view: &str,
+    (w, h): (u16, u16),
+    seed: u64,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) -> Result<Buffer> {
     let mut terminal = Terminal::new(TestBackend::new(w, h))?;
     if view == "cost" {
         let text = super::cost::table(&super::cost::demo_output(
@@ -108,14 +120,23 @@ fn draw(view: &str, seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Buff
     Ok(terminal.backend().buffer().clone())
 }
 
-/// Every view in `theme`, as (view, SVG).
+/// Every view in `theme` at `SIZE`, then the `SIZED` ones at the `OTHER_SIZES`, as (file
+/// name without `.svg`, SVG).
 pub fn render_all(seed: u64, theme: &Theme, now: DateTime<Utc>) -> Result<Vec<(String, String)>> {
-    VIEWS
-        .iter()
-        .map(|view| {
-            let buffer = draw(view, seed, theme, now)?;
-            let title = format!("lambdatop {view} · {} theme · demo fleet", theme.name);
-            Ok((view.to_string(), svg::render(&buffer, theme, &title)))
+    let main = VIEWS.iter().map(|view| (view.to_string(), *view, SIZE));
+    let sized = SIZED.iter().flat_map(|view| {
+        OTHER_SIZES
+            .iter()
+            .map(move |&(w, h)| (format!("{view}-{w}x{h}"), *view, (w, h)))
+    });
+    main.chain(sized)
+        .map(|(name, view, size)| {
+            let buffer = draw(view, size, seed, theme, now)?;
+            let title = format!(
+                "lambdatop {view} · {}×{} · {} theme · demo fleet",
+                size.0, size.1, theme.name
+            );
+            Ok((name, svg::render(&buffer, theme, &title)))
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 //! to any pane, theme or the demo fleet that alters a picture fails here until they are made
 //! again.
 
-use lambdatop::commands::screenshot::{VIEWS, render_all};
+use lambdatop::commands::screenshot::{OTHER_SIZES, SIZED, VIEWS, render_all};
 use lambdatop::source::demo::DEFAULT_SEED;
 use lambdatop::source::demo::fixture::moment;
 use lambdatop::ui::theme::{BUILT_IN, Theme};
@@ -14,7 +14,7 @@ fn the_committed_screenshots_are_current() {
     for (name, _) in BUILT_IN {
         let theme = Theme::load(name, None).unwrap();
         let drawn = render_all(DEFAULT_SEED, &theme, moment()).unwrap();
-        assert_eq!(drawn.len(), VIEWS.len());
+        assert_eq!(drawn.len(), VIEWS.len() + SIZED.len() * OTHER_SIZES.len());
         for (view, svg) in drawn {
             let path = dir.join(name).join(format!("{view}.svg"));
             match std::fs::read_to_string(&path) {
