@@ -214,5 +214,15 @@ mod tests {
         assert!(
             matches!(&out[4], SourceEvent::InitDurations { samples, .. } if *samples == vec![(Minute(10), 300.5)])
         );
+        // Each REPORT's duration in its bucket: 5 ms in (2, 5], 3000 ms in (2000, 5000]; minute
+        // 13 is not settled, and minute 11 had no REPORT line.
+        let SourceEvent::ReportDurations { counted, .. } = &out[6] else {
+            panic!("{:?}", out[6]);
+        };
+        assert_eq!(counted.len(), 1, "{counted:?}");
+        let (m, c) = counted[0];
+        assert_eq!(m, Minute(10));
+        assert_eq!((c[bucket_of(5.0)], c[bucket_of(3000.0)]), (1, 1));
+        assert_eq!(c.iter().sum::<u32>(), 2);
     }
 }
