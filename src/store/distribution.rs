@@ -262,6 +262,18 @@ pub fn waits(minute_maxima: impl IntoIterator<Item = f64>) -> Option<Histogram> 
 mod tests {
     use super::*;
 
+    /// What the README's Performance section says they cost.
+    #[test]
+    fn what_a_function_keeps_of_its_distributions() {
+        assert_eq!(
+            std::mem::size_of::<(i32, [u32; BUCKETS])>(),
+            80,
+            "a minute of REPORT counts"
+        );
+        let answer = std::mem::size_of::<CloudWatchDurations>();
+        assert!(answer <= 416, "a CloudWatch answer: {answer} B");
+    }
+
     #[test]
     fn buckets_hold_their_upper_bound_and_not_their_lower() {
         assert_eq!(bucket_of(0.3), 0);
