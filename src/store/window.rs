@@ -178,8 +178,8 @@ pub struct FunctionStats {
     /// Its latency class, and why (set with the fleet's figures).
     pub latency_class: Option<LatencyClass>,
     pub class_by: Option<ClassBy>,
-    /// The longest its tasks waited before they ran (the oldest async event or stream
-    /// record), over the window.
+    /// The longest its tasks waited before they ran over the window: the oldest async event,
+    /// stream record, or (set with the fleet's figures) message of the queue feeding it.
     pub wait_max_ms: Option<f64>,
     /// Wait plus p99 duration as a share of its class's budget (`None`: its p99 is unknown).
     pub budget_used: Option<f64>,
