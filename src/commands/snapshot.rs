@@ -198,7 +198,8 @@ pub struct FunctionRow {
     pub duration_p90_ms: Option<f64>,
     pub duration_source: Option<DistributionSource>,
     pub duration_histogram: Option<Vec<BucketRow>>,
-    /// The longest its tasks waited to run (oldest async event, stream iterator age).
+    /// The longest its tasks waited to run (oldest async event, stream iterator age, its
+    /// queue's oldest message).
     pub wait_max_ms: Option<f64>,
 }
 
