@@ -18,6 +18,19 @@ fn right(s: String) -> Cell<'static> {
     Cell::from(Line::from(s).alignment(Alignment::Right))
 }
 
+/// A table's header: figures right-aligned, the `left` columns (names, words) left.
+fn header_row(titles: &[&'static str], left: &[&str], t: &Theme) -> Row<'static> {
+    Row::new(titles.iter().map(|h| {
+        let align = if left.contains(h) {
+            Alignment::Left
+        } else {
+            Alignment::Right
+        };
+        Cell::from(Line::from(*h).alignment(align))
+    }))
+    .style(t.table_header)
+}
+
 fn block<'a>(title: String, t: &Theme) -> Block<'a> {
     Block::new()
         .borders(Borders::ALL)
@@ -69,20 +82,13 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
     ])
     .areas(area);
 
-    let header = Row::new(
-        [
+    let header = header_row(
+        &[
             "CLASS", "BUDGET", "FNS", "INV", "ERR", "ERR%", "P99", "WAIT", "OVER", "SHARE",
-        ]
-        .map(|h| {
-            let align = if h == "CLASS" {
-                Alignment::Left
-            } else {
-                Alignment::Right
-            };
-            Cell::from(Line::from(h).alignment(align))
-        }),
-    )
-    .style(t.table_header);
+        ],
+        &["CLASS"],
+        t,
+    );
     let rows: Vec<Row> = classes
         .iter()
         .enumerate()
@@ -160,17 +166,11 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
     );
 
     let fns = v.store.functions();
-    let header = Row::new(
-        ["FUNCTION", "RGN", "PROJECT", "P99", "WAIT", "USED", "BY"].map(|h| {
-            let align = if matches!(h, "FUNCTION" | "RGN" | "PROJECT" | "BY") {
-                Alignment::Left
-            } else {
-                Alignment::Right
-            };
-            Cell::from(Line::from(h).alignment(align))
-        }),
-    )
-    .style(t.table_header);
+    let header = header_row(
+        &["FUNCTION", "RGN", "PROJECT", "P99", "WAIT", "USED", "BY"],
+        &["FUNCTION", "RGN", "PROJECT", "BY"],
+        t,
+    );
     let name_width = usize::from(list_area.width.saturating_sub(50)).clamp(12, 40);
     let rows: Vec<Row> = members
         .iter()
