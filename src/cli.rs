@@ -74,10 +74,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub functions: Option<u32>,
 
-    /// Look-back window for sums and charts: 15m, 1h, 3h or any number of minutes up to 3h.
-    /// Default: 1h in the dashboard, 15m for `snapshot`.
+    /// Look-back window for sums and charts: 15m, 1h, 3h, 6h, 24h, 7d, up to 63d. Beyond the 3
+    /// hours kept minute by minute it is read at a coarser period (a day by 5 minutes, a week
+    /// by 30). Default: 1h in the dashboard, 15m for `snapshot`.
     #[arg(long, global = true, value_name = "WINDOW")]
     pub window: Option<Window>,
+
+    /// End the window at TIME instead of now: `02:00` (the last time the local clock read it),
+    /// `2026-12-05 02:00` (local), RFC 3339 (`2026-12-05T02:00:00Z`) or a time ago (`-9h`).
+    /// The dashboard's `:at TIME` does the same, and `:at now` comes back.
+    #[arg(long, global = true, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
 
     /// Tag whose value names a function's project (then the CloudFormation stack, then the
     /// name's prefix before the first - or _).

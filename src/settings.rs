@@ -25,6 +25,8 @@ pub struct Settings {
     pub seed: u64,
     pub functions: Option<u32>,
     pub window: Option<Window>,
+    /// Where the window ends, as typed (`None`: now).
+    pub at: Option<String>,
     pub project_tag: String,
     pub interval: u64,
     pub refresh: bool,
@@ -60,6 +62,7 @@ impl Settings {
             seed: g.seed,
             functions: g.functions,
             window: g.window,
+            at: g.at,
             project_tag: g.project_tag,
             interval: g.interval,
             refresh: g.refresh,

@@ -1,5 +1,6 @@
 //! The command line on `:`, in the manner of k9s: `:fn NAME`, `:project NAME`, `:region NAME`,
-//! `:alarms`, `:classes`, `:theme NAME`, `:logs`, `:insights QUERY|NAME`, with Tab completing commands and their arguments.
+//! `:at TIME`, `:alarms`, `:classes`, `:theme NAME`, `:logs`, `:insights QUERY|NAME`, with Tab
+//! completing commands and their arguments.
 
 /// A command typed on the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +11,8 @@ pub enum LineCommand {
     Project(Option<String>),
     /// Show one region's functions; `None` shows all.
     Region(Option<String>),
+    /// End the window at a moment in the past, as typed (`now`: live again).
+    At(String),
     Theme(String),
     Alarms,
     Classes,
@@ -21,7 +24,7 @@ pub enum LineCommand {
 }
 
 /// The commands, with the names they answer to (the first is the one completed to).
-pub const COMMANDS: [(&[&str], &str); 10] = [
+pub const COMMANDS: [(&[&str], &str); 11] = [
     (
         &["fn", "function", "func"],
         "NAME  open a function's detail",
@@ -33,6 +36,10 @@ pub const COMMANDS: [(&[&str], &str); 10] = [
     (
         &["region", "rg"],
         "[NAME]  one region's functions (none: all)",
+    ),
+    (
+        &["at"],
+        "TIME  the window ending then: 02:00, -9h, 2026-12-05 02:00 (now: live)",
     ),
     (&["alarms", "alarm"], "the alarms, those in ALARM first"),
     (
@@ -76,6 +83,7 @@ pub fn parse(line: &str) -> Result<LineCommand, String> {
         "fn" => LineCommand::Function(need("a function name")?),
         "project" => LineCommand::Project(arg),
         "region" => LineCommand::Region(arg),
+        "at" => LineCommand::At(need("a time (02:00, -9h, now)")?),
         "theme" => LineCommand::Theme(need("a theme name")?),
         "logs" => LineCommand::Logs,
         "insights" => LineCommand::Insights((!raw.is_empty()).then(|| raw.to_string())),

@@ -50,13 +50,15 @@ impl App {
         }
     }
 
-    /// Moves the picked minute within the window; the first move picks the newest minute.
+    /// Moves the picked minute (or period, in a long window) within the window; the first
+    /// move picks the newest.
     pub(super) fn move_cursor(&mut self, action: Action) {
         let range = self.figures.stats().range;
+        let period = i64::from(range.period());
         self.focus = super::Focus::Flow;
-        let m = match (self.flow.cursor, action) {
-            (Some(m), Action::CursorLeft) if range.contains(m) => m.minus(1),
-            (Some(m), Action::CursorRight) if range.contains(m) => m.plus(1),
+        let m = match (self.flow.cursor.map(|m| m.floor(range.period())), action) {
+            (Some(m), Action::CursorLeft) if range.contains(m) => m.minus(period),
+            (Some(m), Action::CursorRight) if range.contains(m) => m.plus(period),
             // None yet, or slid out of the window: start from the newest minute.
             _ => range.last,
         };
@@ -79,8 +81,10 @@ impl App {
                 fns.iter().map(|f| f.facts.key()).collect(),
             ),
         };
+        let range = self.figures.stats().range;
+        let m = m.floor(range.period());
         let weight = |k: &FunctionKey| {
-            let h = &self.store.function(k).map(|f| &f.history);
+            let h = &self.store.function(k).map(|f| f.history_over(range));
             let get = |metric| h.and_then(|h| h.get(metric, m)).unwrap_or(0.0);
             (
                 get(Metric::Errors) + get(Metric::Timeouts) + get(Metric::Throttles),
@@ -96,10 +100,21 @@ impl App {
         if keys.is_empty() {
             return None;
         }
+        // A period's logs in a long window: all of its minutes.
+        let last = m.plus(i64::from(range.period()) - 1);
+        let label = if range.period() == 1 {
+            format!("{scope_label} · {} UTC", m.start().format("%H:%M"))
+        } else {
+            format!(
+                "{scope_label} · {}–{} UTC",
+                m.start().format("%H:%M"),
+                last.plus(1).start().format("%H:%M")
+            )
+        };
         Some(TailTarget::minute(
-            format!("{scope_label} · {} UTC", m.start().format("%H:%M")),
+            label,
             keys,
-            m.ms_range(),
+            (m.start_ms(), last.ms_range().1),
         ))
     }
 }

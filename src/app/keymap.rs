@@ -136,10 +136,13 @@ pub const BINDINGS: &[Binding] = &[
     bind("help", &[ch('?')], "?", Action::ToggleHelp, Global, "show or hide this help", Some("help")),
     bind("window_15m", &[ch('1')], "1", Action::SetWindow(Window::M15), Global, "window: last 15 minutes", None),
     bind("window_1h", &[ch('2')], "2", Action::SetWindow(Window::H1), Global, "window: last hour", None),
-    bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", Some("window")),
+    bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", None),
+    bind("window_6h", &[ch('4')], "4", Action::SetWindow(Window::H6), Global, "window: 6 hours, minute by minute", None),
+    bind("window_24h", &[ch('5')], "5", Action::SetWindow(Window::H24), Global, "window: 24 hours, by 5 minutes", None),
+    bind("window_7d", &[ch('6')], "6", Action::SetWindow(Window::D7), Global, "window: 7 days, by 30 minutes (ending at :at TIME in the past)", Some("window")),
     // "refresh": the config file's name for it, kept for the files users have.
     bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
-    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, alarms, theme, logs, insights", Some("command")),
+    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, at, alarms, theme, logs, insights", Some("command")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
     bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),
@@ -417,13 +420,13 @@ pub fn hints(context: Context, user: &UserKeys) -> Vec<Hint> {
     out
 }
 
-/// The first key of a label, for the footer ("q Ctrl-C" → "q"); the window keys read "1-3",
+/// The first key of a label, for the footer ("q Ctrl-C" → "q"); the window keys read "1-6",
 /// and a prompt's ↑ and ↓ read as one ("↑↓ move").
 fn short_label(b: &Binding, user: &UserKeys) -> String {
     let (_, label) = user.keys(b);
     let first = |label: &str| label.split(' ').next().unwrap_or(label).to_string();
     match b.action {
-        Action::SetWindow(_) if user.of(b).is_none() => "1-3".to_string(),
+        Action::SetWindow(_) if user.of(b).is_none() => "1-6".to_string(),
         Action::Down if b.context == Filter => {
             format!("{}{}", first_key(Action::Up, Filter, user), first(label))
         }

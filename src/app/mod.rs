@@ -249,6 +249,9 @@ impl App {
     /// Brings the cached figures and everything that follows them up to date, after the store
     /// or the state changed.
     pub fn recompute(&mut self) {
+        // A long or past window is kept beside the minutes, at its period.
+        let span = self.window.span(self.now, self.store.retention_minutes());
+        self.store.set_span(span);
         self.recompute_figures();
         if self
             .projects

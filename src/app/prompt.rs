@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::command_line::{self, ArgKind, LineCommand};
 use super::mode::Mode;
 use super::{Action, App, Screen};
+use crate::store::Minute;
 use crate::ui::theme::{self, Theme};
 
 /// Characters a filter holds: more is never a name.
@@ -155,6 +156,12 @@ impl App {
                     self.fleet.scroll.to_top();
                 } else {
                     self.message = Some(format!("no functions in region '{r}'"));
+                }
+            }
+            LineCommand::At(text) => {
+                match crate::store::window::parse_moment(&text, self.now(), &chrono::Local) {
+                    Ok(at) => self.set_window(self.window.ending(at.map(Minute::of))),
+                    Err(e) => self.message = Some(e),
                 }
             }
             LineCommand::Theme(name) => match Theme::load(&name, theme::user_dir().as_deref()) {

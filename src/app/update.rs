@@ -5,6 +5,7 @@ use super::mode::{Mode, Prompt};
 use super::scroll::Scroll;
 use super::{Action, App, Focus, LogsPart, Screen};
 use crate::source::Control;
+use crate::store::Window;
 
 impl App {
     /// Applies an action, then brings the figures up to date.
@@ -231,16 +232,20 @@ impl App {
                     Focus::Flow => Focus::Fleet,
                 }
             }
-            Action::SetWindow(w) => {
-                self.window = w;
-                // Distributions are read over the window: they follow it.
-                self.outbox.push(Control::Window(w.minutes()));
-            }
+            // A window in the past keeps its end: 24 hours up to 02:00, then one hour.
+            Action::SetWindow(w) => self.set_window(w.ending(self.window.end())),
             Action::CycleFlowScope => self.flow.cycle(),
             Action::ToggleHelp => self.mode = Mode::Help(Scroll::default()),
             Action::PollNow => self.outbox.push(Control::PollNow),
             Action::Confirm | Action::Cancel | Action::Complete => {}
         }
+    }
+
+    /// Shows `window`: the figures follow, and the sources read what it needs (distributions
+    /// over it; a long or past one at its period).
+    pub(super) fn set_window(&mut self, window: Window) {
+        self.window = window;
+        self.outbox.push(Control::Window(window));
     }
 
     /// Esc: one step back — to the fleet, or on the fleet the minute picked, else the filter,
@@ -256,6 +261,7 @@ impl App {
                 self.class = None;
                 self.fleet.scroll.to_top();
             }
+            Screen::Dashboard if self.window.is_past() => self.set_window(self.window.ending(None)),
             Screen::Dashboard => {
                 self.project = None;
                 self.fleet.scroll.to_top();

@@ -12,7 +12,7 @@ use crate::source::runner;
 use crate::store::Window;
 
 pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
-    let window = super::window(settings, Window::H1)?;
+    let window = super::window(settings, Window::H1, clock.now())?;
     // A bad theme fails before any AWS call.
     let (theme, fit) = super::theme(settings)?;
     let setup = super::setup(settings, &clock, true).await?;
@@ -41,7 +41,7 @@ pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
         .into_iter()
         .map(|mut s| {
             // Distributions are read over the window from the first poll.
-            s.control(&crate::source::Control::Window(window.minutes()));
+            s.control(&crate::source::Control::Window(window));
             let (control_tx, control_rx) = mpsc::unbounded_channel();
             controls.push(control_tx);
             let links = runner::Links {

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
+use chrono::{DateTime, Utc};
 
 use crate::clock::SharedClock;
 use crate::settings::Settings;
@@ -115,16 +116,15 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
     })
 }
 
-/// The window the flags ask for, checked against the history the store keeps.
-pub fn window(settings: &Settings, default: Window) -> Result<Window> {
+/// The window the flags ask for at `now`: `--window` (else `default`), ending at `--at`.
+pub fn window(settings: &Settings, default: Window, now: DateTime<Utc>) -> Result<Window> {
     let w = settings.window.unwrap_or(default);
-    if w.minutes() > DEFAULT_RETENTION_MINUTES {
-        bail!(
-            "window {w} is longer than the {}h of history lambdatop keeps",
-            DEFAULT_RETENTION_MINUTES / 60
-        );
-    }
-    Ok(w)
+    let Some(at) = &settings.at else {
+        return Ok(w);
+    };
+    let end = crate::store::window::parse_moment(at, now, &chrono::Local)
+        .map_err(|e| anyhow::anyhow!("--at: {e}"))?;
+    Ok(w.ending(end.map(Minute::of)))
 }
 
 /// The theme `--theme` names, in its own colors (or none with `--no-color`).

@@ -27,6 +27,12 @@ pub struct Snapshot {
     /// The account's alias, where `iam:ListAccountAliases` is allowed.
     pub account_alias: Option<String>,
     pub window_minutes: u32,
+    /// Where the window ends (RFC 3339): the minute it stops before, now's for a live window,
+    /// a moment in the past with `--at`.
+    pub window_end: String,
+    /// Minutes each of the window's figures was read over: 1 up to 6 hours, then coarser
+    /// (CloudWatch's own sums, averages and percentiles over each period).
+    pub period_minutes: u32,
     pub regions: Vec<String>,
     pub functions: Vec<FunctionRow>,
     pub projects: Vec<ProjectRow>,
@@ -285,6 +291,8 @@ fn round(v: Option<f64>, digits: i32) -> Option<f64> {
 /// The snapshot of `store` over `window` at `now`.
 pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
     let stats: FleetStats = fleet_stats(store, window, now);
+    // Alarms and event sources are read as they are now: null for a window in the past.
+    let present = !window.is_past();
     let mut functions: Vec<FunctionRow> = store
         .functions()
         .iter()
@@ -338,6 +346,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             on_failure_destination: f.capacity.on_failure.clone().flatten(),
             event_sources: store
                 .event_sources_in(&f.facts.region, &f.facts.name)
+                .filter(|_| present)
                 .map(|ms| ms.iter().map(|m| event_source_row(m, s)).collect()),
             last_modified: f
                 .facts
@@ -356,6 +365,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             alarms: store
                 .alarms()
                 .get(&f.facts.region)
+                .filter(|_| present)
                 .map(|r| r.firing_for(&f.facts.name).map(str::to_string).collect()),
             latency_class: s.latency_class,
             latency_class_by: s.class_by,
@@ -388,6 +398,14 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
         account_id: store.identity().map(|i| i.account_id.clone()),
         account_alias: store.identity().and_then(|i| i.alias.clone()),
         window_minutes: window.minutes(),
+        window_end: stats
+            .range
+            .last_minute()
+            .plus(1)
+            .min(Minute::of(now))
+            .start()
+            .to_rfc3339_opts(SecondsFormat::Secs, true),
+        period_minutes: stats.range.period(),
         regions: store.session().regions.clone(),
         functions,
         projects,
@@ -421,7 +439,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 claimed_concurrency_limit: r.concurrency_limit,
             })
             .collect(),
-        alarms: (!store.alarms().is_empty()).then(|| alarm_rows(store)),
+        alarms: (present && !store.alarms().is_empty()).then(|| alarm_rows(store)),
         classes: stats
             .classes
             .iter()
@@ -536,10 +554,14 @@ pub fn table(s: &Snapshot) -> String {
         .map(|id| format!("account {id} · "))
         .unwrap_or_default();
     out.push_str(&format!(
-        "{source} · {account}{} · last {} min to {} · {}\n\n",
+        "{source} · {account}{} · {} min to {}{} · {}\n\n",
         s.regions.join(", "),
         s.window_minutes,
-        s.generated_at,
+        s.window_end,
+        match s.period_minutes {
+            1 => String::new(),
+            p => format!(" by {p} min"),
+        },
         if s.problems.is_empty() {
             "no problems".to_string()
         } else {
@@ -630,11 +652,14 @@ pub fn table(s: &Snapshot) -> String {
 }
 
 pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
-    let window = super::window(settings, Window::M15)?;
+    let window = super::window(settings, Window::M15, clock.now())?;
     let mut setup = super::setup(settings, &clock, false).await?;
+    // A long or past window is kept beside the minutes, at its period.
+    let retention = setup.store.retention_minutes();
+    setup.store.set_span(window.span(clock.now(), retention));
     // Distributions are read over the window asked for.
     for source in &mut setup.sources {
-        source.control(&crate::source::Control::Window(window.minutes()));
+        source.control(&crate::source::Control::Window(window));
     }
     // Every source once, at the same time: regions do not wait for each other.
     let now = clock.now();

@@ -74,9 +74,9 @@ pub enum Control {
     Tail(Option<TailTarget>),
     /// Read this function's versions and aliases: its detail is open.
     Inspect(FunctionKey),
-    /// The window figures are shown over, in minutes: what duration distributions are read
-    /// over.
-    Window(u32),
+    /// The window figures are shown over: what duration distributions are read over, and,
+    /// for a window longer than the minutes kept or in the past, what is read at its period.
+    Window(crate::store::Window),
     /// Read every line of one request of a tailed function (FilterLogEvents with its id),
     /// around the time its lines held say: its invocation was opened.
     ReadRequest {

@@ -205,7 +205,7 @@ impl Durations {
             });
         }
         let cw =
-            cloudwatch.filter(|c| c.range.len() == range.len() && range.contains(c.range.last))?;
+            cloudwatch.filter(|c| c.range.minutes() == range.minutes() && range.contains(c.range.last))?;
         let histogram = cw.histogram();
         let [p50, p90, p99, _] = cw.percentiles;
         if histogram.is_none() && p50.is_none() {

@@ -45,6 +45,15 @@ pub struct MetricUpdate {
     pub settled: Option<Minute>,
 }
 
+/// One of a region's own figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionFigure {
+    /// Peak concurrent executions of a pool.
+    Pool(Pool),
+    /// The region's own sum of invocations, errors or throttles.
+    Sum(Metric),
+}
+
 /// What a source reports.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceEvent {
@@ -54,6 +63,20 @@ pub enum SourceEvent {
         functions: Vec<FunctionFacts>,
     },
     Metrics(MetricUpdate),
+    /// A run of one metric of one function over a long or past window, at its period: kept
+    /// beside the minutes while the store keeps that span, dropped otherwise.
+    SpanMetrics {
+        span: super::Span,
+        update: MetricUpdate,
+    },
+    /// A region's own figure over a long or past window, at its period.
+    SpanRegion {
+        span: super::Span,
+        region: String,
+        figure: RegionFigure,
+        points: Vec<(Minute, Option<f64>)>,
+        settled: Option<Minute>,
+    },
     /// Something the source covers is unavailable: a region, a service, a statistic.
     Problem {
         source: String,

@@ -151,8 +151,13 @@ pub struct History {
 
 impl History {
     pub fn new(capacity: usize) -> Self {
+        Self::with_period(capacity, 1)
+    }
+
+    /// A history of `capacity` buckets of `period` minutes each.
+    pub fn with_period(capacity: usize, period: u32) -> Self {
         Self {
-            series: std::array::from_fn(|_| Series::new(capacity)),
+            series: std::array::from_fn(|_| Series::with_period(capacity, period)),
             provisioned: None,
             asynchronous: None,
             streams: None,
@@ -210,9 +215,26 @@ impl History {
         self.asynchronous.is_some()
     }
 
+    /// Minutes a bucket spans.
+    pub fn period(&self) -> u32 {
+        self.series[0].period()
+    }
+
+    /// Whether its buckets can hold every bucket of `range`: the same period, and none of
+    /// them older than it keeps (a range reaching past its newest bucket only has gaps
+    /// there). Nothing written yet holds nothing.
+    pub fn covers(&self, range: MinuteRange) -> bool {
+        let s = &self.series[0];
+        s.period() == range.period()
+            && s.newest().is_some_and(|newest| {
+                range.first.0 > newest.0 - (s.capacity() as i64) * i64::from(s.period())
+            })
+    }
+
     pub fn series_mut(&mut self, metric: Metric) -> &mut Series {
         let capacity = self.series[0].capacity();
-        let new = || Series::new(capacity);
+        let period = self.series[0].period();
+        let new = || Series::with_period(capacity, period);
         if let Some(i) = metric.provisioned_index() {
             return &mut self
                 .provisioned
@@ -235,9 +257,10 @@ impl History {
         self.series(metric).get(m)
     }
 
-    /// Whether minute `m`'s figures may still change.
+    /// Whether the figures of the bucket starting at `m` may still change.
     pub fn is_provisional(&self, m: Minute) -> bool {
-        self.settled.is_some_and(|s| m > s)
+        let last = m.plus(i64::from(self.period()) - 1);
+        self.settled.is_some_and(|s| last > s)
     }
 }
 
@@ -299,6 +322,32 @@ pub struct Function {
     pub versions: Option<Box<super::versions::Versions>>,
     /// How long its invocations ran, as far as it was read.
     pub durations: DurationReads,
+    /// Its figures over the store's span (a long or past window), at the span's period, once
+    /// read: beside `history`, which keeps the last hours minute by minute.
+    pub span: Option<Box<History>>,
+}
+
+impl Function {
+    /// The history that holds `range`: the minutes kept live where they reach back far
+    /// enough, else the span's buckets where they match, else nothing (every figure
+    /// unknown, never zero).
+    pub fn history_over(&self, range: MinuteRange) -> &History {
+        if self.history.covers(range) {
+            return &self.history;
+        }
+        match &self.span {
+            Some(s) if s.covers(range) => s,
+            _ => History::empty(),
+        }
+    }
+}
+
+impl History {
+    /// A history with nothing in it: every figure unknown.
+    pub fn empty() -> &'static History {
+        static EMPTY: std::sync::LazyLock<History> = std::sync::LazyLock::new(|| History::new(1));
+        &EMPTY
+    }
 }
 
 /// A function's duration distribution as read: REPORT lines counted by minute, and

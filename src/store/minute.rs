@@ -1,5 +1,8 @@
 //! `Minute`: the store's unit of time, whole minutes since the Unix epoch (UTC). CloudWatch
-//! Lambda metrics have one-minute resolution, so every series is keyed by it.
+//! Lambda metrics have one-minute resolution, so every series is keyed by it. A range may step
+//! by a longer *period* (five minutes, an hour…): CloudWatch keeps one-minute data for 15 days
+//! only, and a day drawn minute by minute would not fit a screen. A period's bucket is keyed by
+//! its first minute, aligned to the period since the epoch.
 
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -43,36 +46,90 @@ impl Minute {
     }
 }
 
-/// An inclusive range of minutes, `first..=last`. Empty when `last < first`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Minute {
+    /// The first minute of the `period`-minute bucket that holds this one.
+    pub fn floor(self, period: u32) -> Minute {
+        let p = i64::from(period.max(1));
+        Minute(self.0.div_euclid(p) * p)
+    }
+}
+
+/// An inclusive range of buckets, `first..=last`, `period` minutes each (1: minutes); each
+/// bucket is named by its first minute. Empty when `last < first`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MinuteRange {
     pub first: Minute,
     pub last: Minute,
+    period: u32,
 }
 
 impl MinuteRange {
-    /// The `len` minutes that end with `last`.
-    pub fn ending_at(last: Minute, len: u32) -> Self {
+    /// The minutes from `first` to `last`, both included.
+    pub fn new(first: Minute, last: Minute) -> Self {
         Self {
-            first: last.minus(i64::from(len) - 1),
+            first,
             last,
+            period: 1,
         }
     }
 
+    /// The `len` minutes that end with `last`.
+    pub fn ending_at(last: Minute, len: u32) -> Self {
+        Self::new(last.minus(i64::from(len) - 1), last)
+    }
+
+    /// `len` buckets of `period` minutes, the last of them holding minute `last`.
+    pub fn buckets_ending_at(last: Minute, len: u32, period: u32) -> Self {
+        let period = period.max(1);
+        let last = last.floor(period);
+        Self {
+            first: last.minus((i64::from(len) - 1) * i64::from(period)),
+            last,
+            period,
+        }
+    }
+
+    /// Minutes a bucket spans.
+    pub fn period(&self) -> u32 {
+        self.period
+    }
+
+    /// Buckets in the range.
     pub fn len(&self) -> usize {
-        usize::try_from(self.last.0 - self.first.0 + 1).unwrap_or(0)
+        usize::try_from((self.last.0 - self.first.0).div_euclid(i64::from(self.period)) + 1)
+            .unwrap_or(0)
+    }
+
+    /// Minutes the range spans, its last bucket whole.
+    pub fn minutes(&self) -> i64 {
+        self.len() as i64 * i64::from(self.period)
+    }
+
+    /// The last minute of the last bucket.
+    pub fn last_minute(&self) -> Minute {
+        self.last.plus(i64::from(self.period) - 1)
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Whether minute `m` falls in one of the range's buckets.
     pub fn contains(&self, m: Minute) -> bool {
-        self.first <= m && m <= self.last
+        self.first <= m && m <= self.last_minute()
     }
 
+    /// The buckets' first minutes, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = Minute> + use<> {
-        (self.first.0..=self.last.0).map(Minute)
+        let period = i64::from(self.period);
+        let first = self.first.0;
+        (0..self.len() as i64).map(move |i| Minute(first + i * period))
+    }
+
+    /// Where the bucket holding `m` sits among the range's, if it is one of them.
+    pub fn position(&self, m: Minute) -> Option<usize> {
+        self.contains(m)
+            .then(|| ((m.0 - self.first.0).div_euclid(i64::from(self.period))) as usize)
     }
 }
 
@@ -101,5 +158,22 @@ mod tests {
         assert_eq!(r.len(), 15);
         assert!(r.contains(Minute(86)) && r.contains(Minute(100)) && !r.contains(Minute(101)));
         assert_eq!(r.iter().count(), 15);
+    }
+
+    #[test]
+    fn buckets_of_a_period_are_aligned_and_cover_their_minutes() {
+        let r = MinuteRange::buckets_ending_at(Minute(1003), 4, 5);
+        assert_eq!(r.period(), 5);
+        assert_eq!(r.last, Minute(1000), "the bucket holding 1003 starts at 1000");
+        assert_eq!(r.first, Minute(985));
+        assert_eq!(r.len(), 4);
+        assert_eq!(r.minutes(), 20);
+        assert_eq!(
+            r.iter().collect::<Vec<_>>(),
+            vec![Minute(985), Minute(990), Minute(995), Minute(1000)]
+        );
+        assert!(r.contains(Minute(1004)) && !r.contains(Minute(1005)));
+        assert_eq!(r.position(Minute(993)), Some(1));
+        assert_eq!(r.position(Minute(984)), None);
     }
 }

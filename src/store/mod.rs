@@ -24,6 +24,7 @@ pub mod pricing;
 mod problems;
 pub mod project;
 mod series;
+pub mod span;
 pub mod usage;
 pub mod versions;
 pub mod window;
@@ -40,9 +41,10 @@ pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};
 pub use problems::{Problem, ProblemKind, Problems};
 pub use series::Series;
+pub use span::Span;
 pub use window::Window;
 
-pub use event::{LoadingState, Pool, SourceEvent, SourceKind};
+pub use event::{LoadingState, Pool, RegionFigure, SourceEvent, SourceKind};
 
 use crate::logtext::sanitize::clean_field;
 
@@ -109,6 +111,8 @@ pub struct Store {
     event_sources: BTreeMap<String, BTreeMap<String, Vec<event_sources::EventSource>>>,
     /// How functions are sorted into latency classes, and each class's budget.
     class_rule: latency::ClassRule,
+    /// The long or past window kept beside the minutes, if one is shown.
+    span: Option<Span>,
     version: u64,
 }
 
@@ -133,12 +137,51 @@ pub struct RegionState {
     pub settled: Option<Minute>,
     /// When a poll last read every figure of the region.
     pub read_at: Option<DateTime<Utc>>,
+    /// The same over the store's span, at its period, once read.
+    pub span: Option<Box<RegionState>>,
 }
 
 /// The sums a region reports of itself.
 pub const REGION_SUMS: [Metric; 3] = [Metric::Invocations, Metric::Errors, Metric::Throttles];
 
 impl RegionState {
+    fn new(capacity: usize, period: u32) -> Self {
+        let series = || Series::with_period(capacity, period);
+        RegionState {
+            concurrency_limit: None,
+            unreserved_limit: None,
+            concurrency: series(),
+            unreserved: series(),
+            claimed: series(),
+            sums: std::array::from_fn(|_| series()),
+            settled: None,
+            read_at: None,
+            span: None,
+        }
+    }
+
+    /// The figures that hold `range`: the minutes kept live where they reach back far
+    /// enough, else the span's where it matches, else none (unknown, never zero).
+    pub fn over(&self, range: MinuteRange) -> &RegionState {
+        static EMPTY: std::sync::LazyLock<RegionState> =
+            std::sync::LazyLock::new(|| RegionState::new(1, 1));
+        let holds = |s: &RegionState| {
+            let series = &s.sums[0];
+            series.period() == range.period()
+                && series.newest().is_some_and(|newest| {
+                    range.first.0
+                        > newest.0 - (series.capacity() as i64) * i64::from(series.period())
+                })
+        };
+        if holds(self) {
+            return self;
+        }
+        match &self.span {
+            Some(s) if holds(s) => s,
+            _ => &EMPTY,
+        }
+    }
+
     /// The region's own sum of `metric`, where it has one.
     pub fn sum(&self, metric: Metric) -> Option<&Series> {
         let i = REGION_SUMS.iter().position(|m| *m == metric)?;
@@ -165,8 +208,30 @@ impl Store {
             alarms: BTreeMap::new(),
             event_sources: BTreeMap::new(),
             class_rule: latency::ClassRule::default(),
+            span: None,
             version: 0,
         }
+    }
+
+    /// The long or past window kept beside the minutes (`None`: the minutes suffice).
+    pub fn span(&self) -> Option<Span> {
+        self.span
+    }
+
+    /// Keeps `span` beside the minutes from now on: what was kept of another span goes (a
+    /// window in the past does not move, so its buckets are not the new one's).
+    pub fn set_span(&mut self, span: Option<Span>) {
+        if self.span == span {
+            return;
+        }
+        self.span = span;
+        for f in &mut self.functions {
+            f.span = None;
+        }
+        for r in self.regions.values_mut() {
+            r.span = None;
+        }
+        self.version += 1;
     }
 
     /// Sorts functions into latency classes by `rule`.
@@ -306,16 +371,9 @@ impl Store {
 
     fn region_state(&mut self, region: String) -> &mut RegionState {
         let capacity = self.retention_minutes as usize + 1;
-        self.regions.entry(region).or_insert_with(|| RegionState {
-            concurrency_limit: None,
-            unreserved_limit: None,
-            concurrency: Series::new(capacity),
-            unreserved: Series::new(capacity),
-            claimed: Series::new(capacity),
-            sums: std::array::from_fn(|_| Series::new(capacity)),
-            settled: None,
-            read_at: None,
-        })
+        self.regions
+            .entry(region)
+            .or_insert_with(|| RegionState::new(capacity, 1))
     }
 
     /// The age of the data on screen: the oldest of the sources' last successful polls and of
@@ -417,6 +475,59 @@ impl Store {
                 }
                 let series = history.series_mut(update.metric);
                 for (m, v) in update.points {
+                    series.set(m, v);
+                }
+                Changed::Figures
+            }
+            SourceEvent::SpanMetrics { span, update } => {
+                if self.span != Some(span) {
+                    // Read for a window no longer shown.
+                    return Changed::Nothing;
+                }
+                let Some(&i) = self.index.get(&update.key) else {
+                    return Changed::Nothing;
+                };
+                let history = self.functions[i]
+                    .span
+                    .get_or_insert_with(|| Box::new(History::with_period(span.capacity(), span.period)));
+                if update.settled.is_some() {
+                    history.settled = update.settled;
+                }
+                let series = history.series_mut(update.metric);
+                for (m, v) in update.points {
+                    series.set(m, v);
+                }
+                Changed::Figures
+            }
+            SourceEvent::SpanRegion {
+                span,
+                region,
+                figure,
+                points,
+                settled,
+            } => {
+                if self.span != Some(span) {
+                    return Changed::Nothing;
+                }
+                let state = self
+                    .region_state(region)
+                    .span
+                    .get_or_insert_with(|| Box::new(RegionState::new(span.capacity(), span.period)));
+                if settled.is_some() {
+                    state.settled = settled;
+                }
+                let series = match figure {
+                    RegionFigure::Pool(Pool::All) => &mut state.concurrency,
+                    RegionFigure::Pool(Pool::Unreserved) => &mut state.unreserved,
+                    RegionFigure::Pool(Pool::Claimed) => &mut state.claimed,
+                    RegionFigure::Sum(metric) => {
+                        let Some(i) = REGION_SUMS.iter().position(|m| *m == metric) else {
+                            return Changed::Nothing;
+                        };
+                        &mut state.sums[i]
+                    }
+                };
+                for (m, v) in points {
                     series.set(m, v);
                 }
                 Changed::Figures
@@ -748,6 +859,7 @@ impl Store {
                         deploys,
                         versions: None,
                         durations: DurationReads::default(),
+                        span: None,
                     });
                 }
             }

@@ -7,18 +7,31 @@
 
 use super::minute::{Minute, MinuteRange};
 
+/// No bucket written yet.
+const NONE: i64 = i64::MIN;
+
 #[derive(Debug, Clone)]
 pub struct Series {
     slots: Box<[f32]>,
-    newest: Option<Minute>,
+    /// The newest bucket written, as its index since the epoch (`NONE`: none yet). Kept as
+    /// a bare `i64` so that a series stays 32 bytes: a function keeps a dozen.
+    newest: i64,
+    /// Minutes a bucket spans: 1 for the minutes kept live, more for a long or past window.
+    period: u32,
 }
 
 impl Series {
     pub fn new(capacity: usize) -> Self {
+        Self::with_period(capacity, 1)
+    }
+
+    /// A ring of `capacity` buckets of `period` minutes each.
+    pub fn with_period(capacity: usize, period: u32) -> Self {
         let capacity = capacity.max(1);
         Self {
             slots: vec![f32::NAN; capacity].into_boxed_slice(),
-            newest: None,
+            newest: NONE,
+            period: period.max(1),
         }
     }
 
@@ -26,55 +39,73 @@ impl Series {
         self.slots.len()
     }
 
+    /// Minutes a bucket spans.
+    pub fn period(&self) -> u32 {
+        self.period
+    }
+
+    fn bucket(&self, m: Minute) -> i64 {
+        m.0.div_euclid(i64::from(self.period))
+    }
+
+    fn minute(&self, bucket: i64) -> Minute {
+        Minute(bucket * i64::from(self.period))
+    }
+
+    /// The newest bucket held, by its first minute.
     pub fn newest(&self) -> Option<Minute> {
-        self.newest
+        (self.newest != NONE).then(|| self.minute(self.newest))
     }
 
-    /// The oldest minute still held.
+    /// The oldest bucket still held, by its first minute.
     pub fn oldest(&self) -> Option<Minute> {
-        self.newest.map(|n| n.minus(self.capacity() as i64 - 1))
+        (self.newest != NONE).then(|| self.minute(self.newest - (self.capacity() as i64 - 1)))
     }
 
-    fn slot(&self, m: Minute) -> usize {
-        m.0.rem_euclid(self.capacity() as i64) as usize
+    fn slot(&self, bucket: i64) -> usize {
+        bucket.rem_euclid(self.capacity() as i64) as usize
     }
 
-    /// Records `value` for minute `m` (`None` records a gap). A minute older than the ring
-    /// holds is ignored.
+    /// Records `value` for the bucket holding minute `m` (`None` records a gap). A bucket
+    /// older than the ring holds is ignored.
     pub fn set(&mut self, m: Minute, value: Option<f64>) {
         let stored = value.map_or(f32::NAN, |v| v as f32);
-        match self.newest {
-            Some(newest) if m <= newest => {
-                if m.0 <= newest.0 - self.capacity() as i64 {
-                    return;
-                }
+        let b = self.bucket(m);
+        let capacity = self.capacity() as i64;
+        if self.newest == NONE {
+            self.newest = b;
+        } else if b <= self.newest {
+            if b <= self.newest - capacity {
+                return;
             }
-            Some(newest) => {
-                // Clear the minutes between the old newest and `m`: they are gaps now.
-                let skipped = (m.0 - newest.0 - 1).min(self.capacity() as i64);
-                for k in 0..skipped {
-                    let slot = self.slot(newest.plus(1 + k));
-                    self.slots[slot] = f32::NAN;
-                }
-                self.newest = Some(m);
+        } else {
+            // Clear the buckets between the old newest and `b`: they are gaps now.
+            let skipped = (b - self.newest - 1).min(capacity);
+            for k in 0..skipped {
+                let slot = self.slot(self.newest + 1 + k);
+                self.slots[slot] = f32::NAN;
             }
-            None => self.newest = Some(m),
+            self.newest = b;
         }
-        let slot = self.slot(m);
+        let slot = self.slot(b);
         self.slots[slot] = stored;
     }
 
-    /// The value of minute `m`, or `None` for a gap or a minute outside the ring.
+    /// The value of the bucket holding minute `m`, or `None` for a gap or a bucket outside
+    /// the ring.
     pub fn get(&self, m: Minute) -> Option<f64> {
-        let newest = self.newest?;
-        if m > newest || m.0 <= newest.0 - self.capacity() as i64 {
+        if self.newest == NONE {
             return None;
         }
-        let v = self.slots[self.slot(m)];
+        let b = self.bucket(m);
+        if b > self.newest || b <= self.newest - self.capacity() as i64 {
+            return None;
+        }
+        let v = self.slots[self.slot(b)];
         (!v.is_nan()).then_some(f64::from(v))
     }
 
-    /// Every minute of `range` with its value or gap, oldest first.
+    /// Every bucket of `range` with its value or gap, oldest first.
     pub fn values(&self, range: MinuteRange) -> impl Iterator<Item = Option<f64>> + '_ {
         range.iter().map(move |m| self.get(m))
     }
@@ -136,5 +167,29 @@ mod tests {
         assert_eq!(s.get(Minute(10)), Some(4.0));
         assert_eq!(s.get(Minute(11)), None);
         assert_eq!(s.newest(), Some(Minute(12)));
+    }
+
+    #[test]
+    fn a_series_of_five_minute_buckets_keys_each_by_its_first_minute() {
+        let mut s = Series::with_period(3, 5);
+        s.set(Minute(100), Some(1.0));
+        s.set(Minute(107), Some(2.0));
+        assert_eq!(s.get(Minute(104)), Some(1.0), "104 is in the bucket of 100");
+        assert_eq!(s.get(Minute(105)), Some(2.0));
+        assert_eq!(s.newest(), Some(Minute(105)));
+        s.set(Minute(120), Some(3.0));
+        assert_eq!(s.get(Minute(100)), None, "evicted: three buckets are kept");
+        assert_eq!(s.get(Minute(110)), None, "skipped: a gap");
+        assert_eq!(s.oldest(), Some(Minute(110)));
+        let r = MinuteRange::buckets_ending_at(Minute(124), 3, 5);
+        assert_eq!(
+            s.values(r).collect::<Vec<_>>(),
+            vec![None, None, Some(3.0)]
+        );
+    }
+
+    #[test]
+    fn a_series_stays_32_bytes() {
+        assert_eq!(std::mem::size_of::<Series>(), 32);
     }
 }

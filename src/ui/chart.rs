@@ -41,7 +41,7 @@ pub fn deploy_marks(deploys: &[crate::store::Deploy], range: MinuteRange) -> Vec
         .iter()
         .filter(|d| range.contains(Minute::of(d.at)))
         .map(|d| Mark {
-            at: (Minute::of(d.at).0 - range.first.0) as usize,
+            at: range.position(Minute::of(d.at)).unwrap_or(0),
             kind: match d.kind {
                 crate::store::DeployKind::Config => MarkKind::ConfigChange,
                 _ => MarkKind::Deploy,
@@ -80,7 +80,7 @@ impl Time<'_> {
         let p = self.provisional_from?;
         self.range
             .contains(p)
-            .then(|| (p.0 - self.range.first.0) as usize)
+            .then(|| self.range.position(p).unwrap_or(0))
     }
 }
 
@@ -211,15 +211,26 @@ pub fn render(
         );
     }
     let last = range.len().saturating_sub(1) as f64;
-    let time = |m: crate::store::Minute| m.start().format("%H:%M").to_string();
-    let mid = range.first.plus(range.len() as i64 / 2);
+    // Beyond a day, the day too; beyond a minute a point, how long each is.
+    let day = range.minutes() >= 24 * 60;
+    let time = |m: crate::store::Minute| {
+        let f = if day { "%b %d %H:%M" } else { "%H:%M" };
+        m.start().format(f).to_string()
+    };
+    let per = match range.period() {
+        1 => String::new(),
+        p => format!(", {}", super::format::per_period(p)),
+    };
+    let mid = range
+        .first
+        .plus(range.len() as i64 / 2 * i64::from(range.period()));
     let x_axis = Axis::default()
         .style(theme.axis)
         .bounds([0.0, last.max(1.0)])
         .labels([
             Span::styled(time(range.first), theme.axis),
             Span::styled(time(mid), theme.axis),
-            Span::styled(format!("{} UTC", time(range.last)), theme.axis),
+            Span::styled(format!("{} UTC{per}", time(range.last)), theme.axis),
         ])
         .labels_alignment(Alignment::Right);
     let y_axis = Axis::default()

@@ -131,7 +131,14 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
         Constraint::Length(5),
     ];
     let table = Table::new(rows, widths).header(header).block(
-        block(format!(" Latency classes · last {} ", stats.window), t).title(Span::styled(
+        block(
+            format!(
+                " Latency classes · {} ",
+                format::window(stats.window, stats.range, v.now)
+            ),
+            t,
+        )
+        .title(Span::styled(
             " p99 and waits against each class's budget ",
             t.muted,
         )),

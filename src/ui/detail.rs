@@ -302,7 +302,10 @@ fn render_facts(
     };
     let title = Line::from(vec![
         Span::styled(format!(" {} ", facts.name), t.title),
-        Span::styled(format!("· last {} ", v.window), t.muted),
+        Span::styled(
+            format!("· {} ", format::window(v.window, v.figures.stats().range, v.now)),
+            t.muted,
+        ),
     ]);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -363,15 +366,11 @@ fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String
     if !range.contains(at) || at == range.first {
         return None;
     }
-    let after = MinuteRange {
-        first: at,
-        last: range.last,
-    };
-    let span = after.len() as i64;
-    let before = MinuteRange {
-        first: at.minus(span),
-        last: at.minus(1),
-    };
+    // Bucket by bucket at the window's period: as many before the deploy as after it.
+    let period = range.period();
+    let buckets = u32::try_from(range.len() - range.position(at)?).ok()?;
+    let after = MinuteRange::buckets_ending_at(range.last, buckets, period);
+    let before = MinuteRange::buckets_ending_at(at.floor(period).minus(1), buckets, period);
     let (a, b) = (
         crate::store::window::function_stats(f, after),
         crate::store::window::function_stats(f, before),
@@ -594,8 +593,9 @@ fn alarms_line(v: &View, f: &Function) -> String {
 
 fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
     let range = v.figures.stats().range;
-    let provisional_from = crate::store::window::provisional_from(f.history.settled, range);
-    let values = |m: Metric| -> Vec<Option<f64>> { f.history.series(m).values(range).collect() };
+    let history = f.history_over(range);
+    let provisional_from = crate::store::window::provisional_from(history.settled, range);
+    let values = |m: Metric| -> Vec<Option<f64>> { history.series(m).values(range).collect() };
     let invocations = values(Metric::Invocations);
     let errors = values(Metric::Errors);
     let throttles = values(Metric::Throttles);

@@ -226,7 +226,7 @@ fn sort_of(col: Col) -> Option<SortColumn> {
 /// blank.
 fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
     let values: Vec<Option<f64>> = f
-        .history
+        .history_over(range)
         .series(Metric::Invocations)
         .values(range)
         .collect();
@@ -250,7 +250,7 @@ fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
         return bars;
     };
     let mut chars: Vec<char> = bars.chars().collect();
-    let col = (at.0 - range.first.0) as usize * chars.len() / range.len().max(1);
+    let col = range.position(at).unwrap_or(0) * chars.len() / range.len().max(1);
     if let Some(c) = chars.get_mut(col) {
         *c = mark;
     }
@@ -450,7 +450,8 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
                 .history
                 .read_at
                 .map(|at| (v.now - at).num_seconds())
-                .filter(|secs| is_stale(*secs, v.interval_secs));
+                // A window in the past was read once and does not age.
+                .filter(|secs| !v.window.is_past() && is_stale(*secs, v.interval_secs));
             if lag.is_some() {
                 style = style.patch(t.muted);
             }
@@ -488,10 +489,7 @@ mod tests {
     #[test]
     fn the_sparkline_marks_new_code_apart_from_a_configuration_change() {
         use crate::store::{Deploy, DeployKind, FunctionFacts, History, Minute};
-        let range = MinuteRange {
-            first: Minute(1_000),
-            last: Minute(1_059),
-        };
+        let range = MinuteRange::new(Minute(1_000), Minute(1_059));
         let at = |m: i64| Minute(m).start();
         let mut f = Function {
             facts: FunctionFacts::default(),
@@ -504,6 +502,7 @@ mod tests {
             }],
             versions: None,
             durations: Default::default(),
+            span: None,
         };
         let line = sparkline(&f, range, 12);
         assert_eq!(line.chars().position(|c| c == '┃'), Some(6), "{line}");

@@ -155,6 +155,39 @@ pub fn bars(values: &[Option<f64>], width: usize) -> String {
         .collect()
 }
 
+/// How often a chart's points come: "per minute", "per 5 min", "per hour".
+pub fn per_period(period: u32) -> String {
+    match period {
+        1 => "per minute".to_string(),
+        60 => "per hour".to_string(),
+        p if p % 60 == 0 => format!("per {} h", p / 60),
+        p => format!("per {p} min"),
+    }
+}
+
+/// The window in words, as titles say it: "last 1h" while it ends now, "1h to 02:05 UTC" in the
+/// past (with the day when it is not `now`'s).
+pub fn window(
+    w: crate::store::Window,
+    range: crate::store::MinuteRange,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    if !w.is_past() {
+        return format!("last {w}");
+    }
+    format!("{w} to {}", until(range, now))
+}
+
+/// Where a window in the past ends: "02:05 UTC", or "Dec 04 02:05 UTC" on another day.
+pub fn until(range: crate::store::MinuteRange, now: chrono::DateTime<chrono::Utc>) -> String {
+    let end = range.last_minute().plus(1).start();
+    if end.date_naive() == now.date_naive() {
+        end.format("%H:%M UTC").to_string()
+    } else {
+        end.format("%b %d %H:%M UTC").to_string()
+    }
+}
+
 /// How long ago: <1m, 3m, 2h, 4d. Minutes at the finest: CloudWatch's data comes by the
 /// minute, and an age that ticked every second would redraw an idle screen every second.
 pub fn age(seconds: i64) -> String {

@@ -87,6 +87,12 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         SourceKind::Demo => Span::styled(" DEMO ", t.demo_badge),
         SourceKind::Aws => Span::styled(" AWS ", t.aws_badge),
     });
+    // A window in the past is as plain as DEMO: nothing on screen is happening now.
+    if v.window.is_past() {
+        let until = format::until(v.figures.stats().range, v.now);
+        lead.push(Span::raw(" "));
+        lead.push(Span::styled(format!(" PAST to {until} "), t.past_badge));
+    }
     lead.push(Span::raw(" "));
 
     let problems = store.problems();

@@ -82,7 +82,13 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         Span::styled(format!("· {} ", l.label), t.muted),
     ];
     let state = if l.minute_only {
-        Span::styled("· that minute only ", t.warn)
+        // A long window's period is labelled with its two ends ("05:10–05:15 UTC").
+        let what = if l.label.contains('–') {
+            "period"
+        } else {
+            "minute"
+        };
+        Span::styled(format!("· that {what} only "), t.warn)
     } else if let Some(waiting) = l.paused_waiting {
         Span::styled(format!("· paused, {waiting} new "), t.warn)
     } else if l.top.is_some() {

@@ -214,10 +214,10 @@ fn render_table(
     )];
     title.push(Span::styled(
         format!(
-            "· sort {} {} · last {} ",
+            "· sort {} {} · {} ",
             p.sort.label(),
             if p.reversed { "▲" } else { "▼" },
-            stats.window
+            format::window(stats.window, stats.range, v.now)
         ),
         t.muted,
     ));
@@ -505,7 +505,10 @@ fn render_chart(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         .borders(Borders::ALL)
         .border_style(t.border)
         .title(Span::styled(
-            " Starts per minute against the fleet ",
+            format!(
+                " Starts {} against the fleet ",
+                format::per_period(stats.range.period())
+            ),
             t.title,
         ));
     let Some(c) = v.figures.project_chart() else {
@@ -513,7 +516,11 @@ fn render_chart(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         return;
     };
     let block = block.title(Span::styled(
-        format!(" {} in bold · last {} ", c.project, stats.window),
+        format!(
+            " {} in bold · {} ",
+            c.project,
+            format::window(stats.window, stats.range, v.now)
+        ),
         t.muted,
     ));
     // The fleet, and as many projects as the legend has room for (the selected one always),

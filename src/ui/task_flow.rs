@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         .flow
         .cursor
         .filter(|m| flow.range.contains(*m))
-        .map(|m| (m.0 - flow.range.first.0) as usize);
+        .and_then(|m| flow.range.position(m));
     // Where alarms went into ALARM and out of it, inside the window.
     let changes: Vec<Transition> = scoped_transitions(v)
         .into_iter()
@@ -62,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let marks: Vec<Mark> = changes
         .iter()
         .map(|c| Mark {
-            at: (Minute::of(c.at).0 - flow.range.first.0) as usize,
+            at: flow.range.position(Minute::of(c.at)).unwrap_or(0),
             kind: if c.firing {
                 MarkKind::AlarmOn
             } else {
@@ -76,7 +76,11 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let mut title = vec![
         Span::styled(" Task flow ", t.title),
         Span::styled(
-            format!("· {scope} · per minute, last {} ", v.window),
+            format!(
+                "· {scope} · {}, {} ",
+                format::per_period(flow.range.period()),
+                format::window(v.window, flow.range, v.now)
+            ),
             t.muted,
         ),
     ];
@@ -176,7 +180,12 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
 fn cursor_line(v: &View, i: usize, t: &Theme) -> Line<'static> {
     let flow = v.figures.flow();
     let at = |v: &[Option<f64>]| format::count(v.get(i).copied().flatten());
-    let minute = flow.range.first.plus(i as i64).start().format("%H:%M UTC");
+    let minute = flow
+        .range
+        .first
+        .plus(i as i64 * i64::from(flow.range.period()))
+        .start()
+        .format("%H:%M UTC");
     Line::from(vec![
         Span::styled(format!(" ▸ {minute} "), t.key),
         Span::styled(

@@ -62,6 +62,8 @@ pub struct Theme {
     pub brand: Style,
     pub demo_badge: Style,
     pub aws_badge: Style,
+    /// The badge of a window in the past.
+    pub past_badge: Style,
     pub ok: Style,
     pub warn: Style,
     pub error: Style,
@@ -213,6 +215,7 @@ roles!(
     brand,
     demo_badge,
     aws_badge,
+    past_badge,
     ok,
     warn,
     error,
@@ -336,7 +339,7 @@ impl Theme {
             let extra = match role {
                 "error" | "breach_row" => Modifier::BOLD | Modifier::UNDERLINED,
                 "warn" | "key" | "filter" | "title" | "brand" | "chart_timeouts" => Modifier::BOLD,
-                "selected" | "demo_badge" | "aws_badge" => Modifier::REVERSED | Modifier::BOLD,
+                "selected" | "demo_badge" | "aws_badge" | "past_badge" => Modifier::REVERSED | Modifier::BOLD,
                 "table_header" => Modifier::BOLD | Modifier::UNDERLINED,
                 _ if had_bg => Modifier::REVERSED,
                 _ => Modifier::empty(),

@@ -118,7 +118,8 @@ impl DistributionSource {
         now: DateTime<Utc>,
     ) -> (Vec<(String, SourceEvent)>, Option<AwsError>) {
         let range = self.window.range(now);
-        let period = i32::try_from(self.window.minutes() * 60).unwrap_or(i32::MAX);
+        // One period as long as the window's buckets: one datapoint a statistic.
+        let period = i32::try_from(range.minutes() * 60).unwrap_or(i32::MAX);
         let mut events = Vec::new();
         let mut failure = None;
         for batch in functions.chunks(MAX_QUERIES / PER_FUNCTION) {
@@ -222,8 +223,8 @@ impl Source for DistributionSource {
                 self.inspected = Some(k.name.clone());
                 true
             }
-            Control::Window(m) => {
-                self.window = Window::from_minutes(*m).unwrap_or(self.window);
+            Control::Window(w) => {
+                self.window = *w;
                 false
             }
             _ => false,

@@ -218,10 +218,7 @@ impl MappingSource {
         if queries.is_empty() {
             return Ok(out);
         }
-        let range = MinuteRange {
-            first: current.minus(QUEUE_MINUTES),
-            last: current,
-        };
+        let range = MinuteRange::new(current.minus(QUEUE_MINUTES), current);
         let answer = run(&self.cloudwatch, queries, range).await?;
         for (i, arn) in queues.iter().enumerate() {
             let newest = answer
@@ -314,12 +311,12 @@ impl MappingSource {
         }
         let current = Minute::of(now);
         let oldest = current.minus(i64::from(self.history_minutes));
-        let range = MinuteRange {
-            first: self.streams_settled.map_or(oldest, |s| {
+        let range = MinuteRange::new(
+            self.streams_settled.map_or(oldest, |s| {
                 s.minus(super::plan::OVERLAP_MINUTES - 1).max(oldest)
             }),
-            last: current,
-        };
+            current,
+        );
         let settled = current.minus(super::plan::SETTLE_MINUTES);
         let fetched = fetch_group(
             &self.cloudwatch,

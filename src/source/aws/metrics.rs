@@ -538,9 +538,9 @@ fn query_failure(result: &MetricDataResult) -> Option<AwsError> {
     Some(AwsError::new(kind, message))
 }
 
-/// One GetMetricData request, every page (the paginator follows `NextToken`, which a
-/// `PartialData` answer carries): values by query id and minute, and what each query's last
-/// status said.
+/// One GetMetricData request over `range`'s buckets, every page (the paginator follows
+/// `NextToken`, which a `PartialData` answer carries): values by query id and bucket, and what
+/// each query's last status said.
 pub async fn run(
     client: &aws_sdk_cloudwatch::Client,
     queries: Vec<MetricDataQuery>,
@@ -551,7 +551,7 @@ pub async fn run(
         .get_metric_data()
         .set_metric_data_queries(Some(queries))
         .start_time(SmithyTime::from_secs(range.first.0 * 60))
-        .end_time(SmithyTime::from_secs((range.last.0 + 1) * 60))
+        .end_time(SmithyTime::from_secs((range.last_minute().0 + 1) * 60))
         .scan_by(ScanBy::TimestampAscending)
         .into_paginator()
         .send();
@@ -565,8 +565,9 @@ pub async fn run(
                 None => answer.failed.remove(id),
             };
             let series = answer.values.entry(id.to_string()).or_default();
+            // A datapoint is stamped with its period's start: the bucket it is.
             for (t, v) in result.timestamps().iter().zip(result.values()) {
-                series.insert(minute_of(t), *v);
+                series.insert(minute_of(t).floor(range.period()), *v);
             }
         }
     }

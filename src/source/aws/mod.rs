@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod plan;
 pub mod region;
 pub mod report_reads;
+pub mod span_reads;
 pub mod reports;
 pub mod server_clock;
 pub mod usage;
@@ -379,6 +380,15 @@ impl Account {
                 inventory_every,
                 history_minutes,
                 self.usage.clone(),
+            )));
+        }
+        for r in &self.regions {
+            sources.push(Box::new(span_reads::SpanSource::new(
+                r,
+                self.cloudwatch_client(r),
+                shared.clone(),
+                cadence,
+                history_minutes,
             )));
         }
         for r in &self.regions {

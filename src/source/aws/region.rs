@@ -210,10 +210,10 @@ impl RegionSource {
     /// datapoints.
     fn since(&self, settled: Option<Minute>, current: Minute) -> MinuteRange {
         let oldest = current.minus(i64::from(self.history_minutes));
-        MinuteRange {
-            first: settled.map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest)),
-            last: current,
-        }
+        MinuteRange::new(
+            settled.map_or(oldest, |s| s.minus(OVERLAP_MINUTES - 1).max(oldest)),
+            current,
+        )
     }
 
     /// Credentials refused in an opt-in region while AWS knows the caller elsewhere: the
@@ -345,10 +345,7 @@ impl RegionSource {
         // The functions whose sums this poll read: their rows' figures are this fresh.
         let mut read: Vec<String> = Vec::new();
         for b in &batches {
-            let range = MinuteRange {
-                first: b.first,
-                last: current,
-            };
+            let range = MinuteRange::new(b.first, current);
             let settled: Vec<Minute> = b
                 .functions
                 .iter()

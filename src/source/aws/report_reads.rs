@@ -93,10 +93,7 @@ impl ReportSource {
         let reads = futures::future::join_all(picked.iter().map(|name| {
             let first = read_from(self.read.get(*name).copied(), current, history);
             let key = FunctionKey::new(&self.region, name.as_str());
-            let range = MinuteRange {
-                first,
-                last: settled,
-            };
+            let range = MinuteRange::new(first, settled);
             read_one(&self.logs, &self.places, key, range, now)
         }))
         .await;
@@ -181,10 +178,7 @@ async fn read_one(
     if covered.last < covered.first {
         // Not one minute whole: read again from the same place next turn.
         let events = Vec::new();
-        let covered = MinuteRange {
-            first: range.first,
-            last: range.first.minus(OVERLAP_MINUTES),
-        };
+        let covered = MinuteRange::new(range.first, range.first.minus(OVERLAP_MINUTES));
         return (key, Ok(Read { covered, events }));
     }
     let events = fold.finish(&key, covered, covered.last);

@@ -97,10 +97,7 @@ impl Fold {
         settled: Minute,
     ) -> Vec<SourceEvent> {
         let minutes = self.minutes;
-        let settled_range = MinuteRange {
-            first: range.first,
-            last: range.last.min(settled),
-        };
+        let settled_range = MinuteRange::new(range.first, range.last.min(settled));
         let series = |metric: Metric, f: &dyn Fn(Option<&MinuteFigures>) -> Option<f64>| {
             SourceEvent::Metrics(MetricUpdate {
                 key: key.clone(),

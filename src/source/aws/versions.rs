@@ -190,10 +190,7 @@ impl VersionSource {
         let versions = versions_of(&self.lambda, name).await?;
         let aliases = aliases_of(&self.lambda, name).await?;
         let current = Minute::of(now);
-        let range = MinuteRange {
-            first: current.minus(MINUTES),
-            last: current,
-        };
+        let range = MinuteRange::new(current.minus(MINUTES), current);
         let executed = executed(&self.cloudwatch, name, &aliases, range).await?;
         Ok(Versions {
             versions,

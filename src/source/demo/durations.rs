@@ -103,12 +103,6 @@ pub fn answer(
     }
 }
 
-/// The minutes a window of `minutes` covers at `now`: the dashboard's own.
-pub fn window(now: DateTime<Utc>, minutes: u32) -> MinuteRange {
-    crate::store::Window::from_minutes(minutes)
-        .unwrap_or(crate::store::Window::M15)
-        .range(now)
-}
 
 #[cfg(test)]
 mod tests {

@@ -59,9 +59,7 @@ pub fn demo_of(
     let mut store = empty_store(retention);
     let mut demo = DemoSource::new(seed, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
     // Distributions over the dashboard's own first window.
-    demo.control(&crate::source::Control::Window(
-        crate::store::Window::H1.minutes(),
-    ));
+    demo.control(&crate::source::Control::Window(crate::store::Window::H1));
     // Part by part, as the runner takes it: a big fleet's history never sits whole in memory.
     loop {
         store.apply_all(demo.part_at(now));

@@ -40,6 +40,14 @@ pub enum Behaviour {
     CreepingDuration {
         ms_per_minute: f64,
     },
+    /// A dependency fails from `from` to `until`: `error_rate` more of its requests fail, each
+    /// running `slowdown` times as long while it waits on it.
+    Outage {
+        from: i64,
+        until: i64,
+        error_rate: f64,
+        slowdown: f64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -233,7 +241,15 @@ pub const SPECS: &[Spec] = &[
         15,
         700.0,
         25.0,
-    ),
+    )
+    // The night's incident, outside the three hours kept live: its payment provider timed out
+    // for two hours, eleven to nine hours before the demo starts (`--at -10h`, or window `5`).
+    .behaves(Behaviour::Outage {
+        from: -11 * 60,
+        until: -9 * 60,
+        error_rate: 0.55,
+        slowdown: 40.0,
+    }),
     spec(
         "payments-ledger-writer",
         "payments",

@@ -129,6 +129,10 @@ fn minute_events(seed: u64, inst: Instance, m: i64, start: i64, history: i64) ->
             ));
         } else if failed && n == timeouts && traffic::deploy_error_rate(inst, m, start) > 0.0 {
             lines.push(deploy_error_line(s, &request));
+        } else if failed && traffic::outage_error_rate(inst, m, start) > 0.0 {
+            lines.push(format!(
+                r#"{{"level":"ERROR","requestId":"{request}","msg":"charge notification failed","errorType":"ProviderTimeout","errorMessage":"payment provider did not answer within 10000 ms","retryable":true}}"#
+            ));
         } else if failed {
             lines.push(error_line(s, &request));
         } else {

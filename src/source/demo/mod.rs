@@ -14,6 +14,7 @@ pub mod fixture;
 mod fleet;
 pub mod logs;
 mod noise;
+mod span;
 mod traffic;
 
 use std::collections::BTreeMap;
@@ -48,8 +49,12 @@ pub struct DemoSource {
     pass: Option<Pass>,
     /// A function whose detail opened: its versions go with the next poll.
     inspect: Option<crate::store::FunctionKey>,
-    /// The window duration distributions are answered over (the dashboard says which).
-    window_minutes: u32,
+    /// The window figures are shown over (the dashboard says which): duration distributions
+    /// are answered over it, and a long or past one at its period.
+    window: crate::store::Window,
+    /// The long or past window last answered, and the first bucket the next poll answers
+    /// again (the first that was still filling).
+    span_sent: Option<(crate::store::Span, Minute)>,
     /// The functions on screen: those whose distributions are asked for, as they would be
     /// of CloudWatch.
     watched: Vec<crate::store::FunctionKey>,
@@ -78,6 +83,24 @@ struct Pass {
     /// Per region and minute: peak executions of all functions, and of those with a
     /// reservation (the unreserved pool is the difference).
     region_concurrency: BTreeMap<String, Vec<[f64; 2]>>,
+    /// The long or past window this poll answers, if one is shown and due.
+    span: Option<SpanPass>,
+}
+
+/// A long or past window being answered, part by part like the minutes.
+struct SpanPass {
+    span: crate::store::Span,
+    range: crate::store::MinuteRange,
+    /// The first bucket answered; the minutes from it up to `landed` are read.
+    first: Minute,
+    landed: Minute,
+    /// The figures settled up to this minute: the window's end, or as the minutes settle.
+    settled: Minute,
+    /// The minute the poll is in.
+    current: Minute,
+    /// Per region and minute from `first`: invocations, errors, throttles and the sum of the
+    /// functions' peaks.
+    region: BTreeMap<String, Vec<[f64; 4]>>,
 }
 
 impl DemoSource {
@@ -92,15 +115,17 @@ impl DemoSource {
             sent_until: None,
             pass: None,
             inspect: None,
-            window_minutes: crate::store::Window::M15.minutes(),
+            window: crate::store::Window::M15,
+            span_sent: None,
             watched: Vec::new(),
         }
     }
 
     /// What CloudWatch's percentile ranks would say of `inst` over the window at `now`.
     fn distribution(&self, inst: Instance, now: DateTime<Utc>) -> SourceEvent {
-        let range = durations::window(now, self.window_minutes);
-        let samples = range.iter().map(|m| self.sample(inst, m));
+        let range = self.window.range(now);
+        let last = range.last_minute().min(Minute::of(now).minus(1));
+        let samples = (range.first.0..=last.0).map(|m| self.sample(inst, Minute(m)));
         SourceEvent::DurationStats {
             key: crate::store::FunctionKey::new(inst.region, inst.name),
             stats: Box::new(durations::answer(inst, samples, range, now)),
@@ -265,6 +290,10 @@ impl DemoSource {
                 .entry(inst.region.to_string())
                 .or_insert_with(|| vec![[0.0; 2]; minutes]);
             self.function_events(inst, &pass, region_sum, &mut events);
+            if let Some(mut span) = pass.span.take() {
+                self.span_events(inst, &mut span, &mut events);
+                pass.span = Some(span);
+            }
         }
         pass.region_concurrency = sums;
         pass.next += FUNCTIONS_PER_PART;
@@ -302,6 +331,15 @@ impl DemoSource {
             }
         }
         self.sent_until = Some(pass.current.minus(SETTLE_MINUTES));
+        if let Some(span) = pass.span.take() {
+            // A live window's buckets still filling are answered again; a past one is done.
+            let next = match span.span.end {
+                Some(_) => span.range.last_minute().plus(1),
+                None => span.settled.plus(1).floor(span.range.period()),
+            };
+            self.span_sent = Some((span.span, next));
+            Self::span_region_events(span, &mut events);
+        }
         let mut by_region: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for inst in fleet.instances() {
             by_region
@@ -444,6 +482,115 @@ impl DemoSource {
             fraction: f64::from(now.timestamp().rem_euclid(60) as u32) / 60.0,
             next: 0,
             region_concurrency: BTreeMap::new(),
+            span: self.begin_span(now, slowest),
+        }
+    }
+
+    /// The long or past window a poll at `now` answers: all of it the first time, then (a
+    /// live one) from the first bucket still filling; a window in the past, once.
+    fn begin_span(&self, now: DateTime<Utc>, slowest: i64) -> Option<SpanPass> {
+        let span = self.window.span(now, self.history_minutes)?;
+        let range = self.window.range(now);
+        let current = Minute::of(now);
+        let first = match self.span_sent {
+            Some((sent, next)) if sent == span => next.max(range.first),
+            _ => range.first,
+        };
+        let landed = range.last_minute().min(current.minus(1));
+        if first > landed {
+            return None;
+        }
+        Some(SpanPass {
+            span,
+            range,
+            first,
+            landed,
+            settled: current.minus(slowest).min(range.last_minute()),
+            current,
+            region: BTreeMap::new(),
+        })
+    }
+
+    /// One function's buckets of the window being answered.
+    fn span_events(&self, inst: Instance, pass: &mut SpanPass, events: &mut Vec<SourceEvent>) {
+        let key = crate::store::FunctionKey::new(inst.region, inst.name);
+        let lands = landing_minutes(inst);
+        let landed = pass.landed;
+        let minutes = usize::try_from(pass.landed.0 - pass.first.0 + 1).unwrap_or(0);
+        let region = pass
+            .region
+            .entry(inst.region.to_string())
+            .or_insert_with(|| vec![[0.0; 4]; minutes]);
+        let mut points: [Vec<(Minute, Option<f64>)>; 6] = Default::default();
+        let settle = settle_minutes(Some(inst.spec.timeout_s));
+
+        for b in pass.range.iter().filter(|b| b.plus(i64::from(pass.range.period())) > pass.first) {
+            // A job's minutes land when it ends: until then they are not known.
+            let known = landed.min(pass.current.minus(lands.max(1)));
+            let samples: Vec<Sample> = span::minutes_of(pass.range, b, known)
+                .filter(|m| *m >= pass.first)
+                .map(|m| self.sample(inst, m))
+                .collect();
+            for (m, s) in span::minutes_of(pass.range, b, known)
+                .filter(|m| *m >= pass.first)
+                .zip(&samples)
+            {
+                let sum = &mut region[(m.0 - pass.first.0) as usize];
+                sum[0] += s.invocations;
+                sum[1] += s.errors;
+                sum[2] += s.throttles;
+                sum[3] += s.concurrency_max;
+            }
+            if samples.is_empty() {
+                continue;
+            }
+            for (i, v) in span::bucket(&samples).into_iter().enumerate() {
+                points[i].push((b, v));
+            }
+        }
+        let settled = pass.range.last_minute().min(pass.current.minus(settle));
+        for (metric, points) in span::METRICS.into_iter().zip(points) {
+            events.push(SourceEvent::SpanMetrics {
+                span: pass.span,
+                update: MetricUpdate {
+                    key: key.clone(),
+                    metric,
+                    points,
+                    settled: Some(settled),
+                },
+            });
+        }
+    }
+
+    /// The regions' own buckets of the window answered, once every function was.
+    fn span_region_events(pass: SpanPass, events: &mut Vec<SourceEvent>) {
+        use crate::store::RegionFigure;
+        let period = pass.range.period();
+        for (region, minutes) in pass.region {
+            let mut buckets: BTreeMap<Minute, [f64; 4]> = BTreeMap::new();
+            for (i, v) in minutes.iter().enumerate() {
+                let b = pass.first.plus(i as i64).floor(period);
+                let sum = buckets.entry(b).or_default();
+                for k in 0..3 {
+                    sum[k] += v[k];
+                }
+                sum[3] = sum[3].max(v[3]);
+            }
+            let figures = [
+                RegionFigure::Sum(Metric::Invocations),
+                RegionFigure::Sum(Metric::Errors),
+                RegionFigure::Sum(Metric::Throttles),
+                RegionFigure::Pool(Pool::All),
+            ];
+            for (k, figure) in figures.into_iter().enumerate() {
+                events.push(SourceEvent::SpanRegion {
+                    span: pass.span,
+                    region: region.clone(),
+                    figure,
+                    points: buckets.iter().map(|(b, v)| (*b, Some(v[k]))).collect(),
+                    settled: Some(pass.settled),
+                });
+            }
         }
     }
 
@@ -508,10 +655,7 @@ impl DemoSource {
             }
             m = m.plus(1);
         }
-        let covered = crate::store::MinuteRange {
-            first,
-            last: current.minus(lands.max(1)),
-        };
+        let covered = crate::store::MinuteRange::new(first, current.minus(lands.max(1)));
         events.push(SourceEvent::InitDurations {
             key: key.clone(),
             covered,
@@ -647,9 +791,9 @@ impl Source for DemoSource {
                 true
             }
             super::Control::PollNow => true,
-            super::Control::Window(m) => {
-                let changed = self.window_minutes != *m;
-                self.window_minutes = *m;
+            super::Control::Window(w) => {
+                let changed = self.window != *w;
+                self.window = *w;
                 changed
             }
             _ => false,

@@ -102,6 +102,19 @@ pub fn deploy_error_rate(inst: Instance, m: i64, start: i64) -> f64 {
     }
 }
 
+/// Extra error rate while a dependency is down.
+pub fn outage_error_rate(inst: Instance, m: i64, start: i64) -> f64 {
+    match inst.spec.behaviour {
+        Behaviour::Outage {
+            from,
+            until,
+            error_rate,
+            ..
+        } if is_incident(inst) && (start + from..start + until).contains(&m) => error_rate,
+        _ => 0.0,
+    }
+}
+
 /// When the demo says a function was last deployed.
 pub fn deployed_at_minute(seed: u64, inst: Instance, start: i64) -> i64 {
     match inst.spec.behaviour {
@@ -125,7 +138,13 @@ pub fn sample(seed: u64, inst: Instance, m: i64, start: i64, history: i64) -> Sa
     if let Behaviour::CreepingDuration { ms_per_minute } = s.behaviour
         && is_incident(inst)
     {
-        avg += ms_per_minute * (m - (start - history)) as f64;
+        avg += ms_per_minute * (m - (start - history)).max(0) as f64;
+    }
+    let outage_errors = outage_error_rate(inst, m, start);
+    if outage_errors > 0.0
+        && let Behaviour::Outage { slowdown, .. } = s.behaviour
+    {
+        avg *= slowdown;
     }
     let deploy_errors = deploy_error_rate(inst, m, start);
     if deploy_errors > 0.0 {
@@ -201,7 +220,7 @@ pub fn sample(seed: u64, inst: Instance, m: i64, start: i64, history: i64) -> Sa
         avg = avg.min(timeout_ms * 0.9);
     }
 
-    let rate = s.error_rate + deploy_errors;
+    let rate = s.error_rate + deploy_errors + outage_errors;
     out.errors =
         ((accepted * rate + unit(seed, inst.id, m, ERRORS)).floor() + out.timeouts).min(accepted);
     out.duration_avg_ms = Some(avg.round());

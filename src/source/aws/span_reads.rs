@@ -1,0 +1,393 @@
+//! A long or past window as a source of its own, one per region: GetMetricData at the
+//! window's period over the whole window — invocations, errors and throttles (Sum), duration
+//! (Average and p99) and concurrency (Maximum) of every function, and the region's own sums
+//! and peak — so a day costs what an hour does (GetMetricData bills per metric, not per
+//! datapoint) and the sums are CloudWatch's own over each period, the average weighted by
+//! every invocation, the p99 CloudWatch's percentile of the period (CloudWatch User Guide,
+//! *Statistics definitions*), never an average of minutes.
+//!
+//! A window in the past does not change: it is read once. A live one moves on: the functions
+//! on screen are read again as each period passes (at most every five minutes), the others
+//! every half hour, the region's own figures every period — as the minutes are (`plan`). A
+//! read goes in parts of one request (83 functions), handed on as they come, so a 10,000
+//! function fleet's day never sits in memory whole.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+
+use super::errors::AwsError;
+use super::metrics::{self, MAX_QUERIES, lambda_query_over};
+use super::plan::SETTLE_MINUTES;
+use crate::source::{Control, MetricUpdate, Source, SourceEvent};
+use crate::store::{
+    FunctionKey, Metric, Minute, MinuteRange, Pool, RegionFigure, Span, Window,
+};
+
+/// What a window at a period is read for, per function: name, statistic, the store's metric,
+/// and whether a settled bucket without a datapoint is a zero (a sum) or unknown.
+const STATS: [(&str, &str, Metric, bool); 6] = [
+    ("Invocations", "Sum", Metric::Invocations, true),
+    ("Errors", "Sum", Metric::Errors, true),
+    ("Throttles", "Sum", Metric::Throttles, true),
+    ("Duration", "Average", Metric::DurationAvg, false),
+    ("Duration", "p99", Metric::DurationP99, false),
+    ("ConcurrentExecutions", "Maximum", Metric::ConcurrencyMax, false),
+];
+
+/// The region's own figures (no dimension), read with every pass.
+const REGION: [(&str, &str, RegionFigure); 4] = [
+    ("Invocations", "Sum", RegionFigure::Sum(Metric::Invocations)),
+    ("Errors", "Sum", RegionFigure::Sum(Metric::Errors)),
+    ("Throttles", "Sum", RegionFigure::Sum(Metric::Throttles)),
+    ("ConcurrentExecutions", "Maximum", RegionFigure::Pool(Pool::All)),
+];
+
+/// Functions in one request: each asks `STATS.len()` queries of the 500 a request takes.
+const FUNCTIONS_PER_PART: usize = MAX_QUERIES / STATS.len();
+/// A live window's functions off screen are read again this often.
+const ALL_EVERY: chrono::Duration = chrono::Duration::minutes(30);
+/// A live window's functions on screen, at most this often.
+const WATCHED_EVERY_MIN: chrono::Duration = chrono::Duration::minutes(5);
+/// A function runs up to 15 minutes, and its figures land when it ends: a live window's buckets
+/// newer than this are provisional.
+const SLOWEST_SETTLE: i64 = 15 + SETTLE_MINUTES - 1;
+/// How long the first poll waits for the region's inventory.
+const INVENTORY_WAIT: Duration = Duration::from_secs(45);
+
+pub struct SpanSource {
+    name: String,
+    region: String,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+    places: super::logs::LogPlaces,
+    usage: super::usage::UsageCounter,
+    clock: super::server_clock::ServerClock,
+    cadence: Duration,
+    history_minutes: u32,
+    window: Window,
+    watched: Vec<String>,
+    /// The span being read, and what is left of its pass.
+    pass: Option<Pass>,
+    /// The span read last, and when its functions were (all, and those on screen) and its
+    /// region's figures.
+    read: Option<Read>,
+}
+
+struct Pass {
+    span: Span,
+    range: MinuteRange,
+    now: DateTime<Utc>,
+    settled: Minute,
+    functions: Vec<String>,
+    next: usize,
+    region: bool,
+    /// Whether this pass reads every function (else those on screen).
+    all: bool,
+    failure: Option<AwsError>,
+}
+
+#[derive(Clone, Copy)]
+struct Read {
+    span: Span,
+    all_at: Option<DateTime<Utc>>,
+    watched_at: Option<DateTime<Utc>>,
+    region_at: DateTime<Utc>,
+}
+
+impl SpanSource {
+    pub fn new(
+        region: &str,
+        cloudwatch: aws_sdk_cloudwatch::Client,
+        shared: super::region::Shared,
+        cadence: Duration,
+        history_minutes: u32,
+    ) -> Self {
+        Self {
+            name: format!("aws {region} span"),
+            region: region.to_string(),
+            cloudwatch,
+            places: shared.places,
+            usage: shared.usage,
+            clock: shared.clock,
+            cadence,
+            history_minutes,
+            window: Window::M15,
+            watched: Vec::new(),
+            pass: None,
+            read: None,
+        }
+    }
+
+    /// The pass a poll at `now` starts, if one is due: the whole window when it is new, else
+    /// (a live one) what is due again.
+    async fn begin(&mut self, now: DateTime<Utc>) -> Option<Pass> {
+        let span = self.window.span(now, self.history_minutes)?;
+        let range = self.window.range(now);
+        let period = chrono::Duration::minutes(i64::from(range.period()));
+        let (all, watched, region) = match self.read.filter(|r| r.span == span) {
+            None => (true, false, true),
+            // A window in the past does not change.
+            Some(_) if span.end.is_some() => return None,
+            Some(r) => (
+                r.all_at.is_none_or(|at| now - at >= ALL_EVERY),
+                r.watched_at
+                    .is_none_or(|at| now - at >= period.max(WATCHED_EVERY_MIN)),
+                now - r.region_at >= period,
+            ),
+        };
+        if !all && !watched && !region {
+            return None;
+        }
+        let wait_until = tokio::time::Instant::now() + INVENTORY_WAIT;
+        while !self.places.was_asked(&self.region) && tokio::time::Instant::now() < wait_until {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let functions = if all {
+            self.places.functions_of(&self.region)
+        } else if watched {
+            self.watched.clone()
+        } else {
+            Vec::new()
+        };
+        let current = Minute::of(now);
+        let settled = current.minus(SLOWEST_SETTLE).min(range.last_minute());
+        Some(Pass {
+            span,
+            range,
+            now,
+            settled,
+            functions,
+            next: 0,
+            region: true,
+            all,
+            failure: None,
+        })
+    }
+
+    /// The next part of the pass: the region's figures first, then a request's worth of
+    /// functions.
+    async fn part(&mut self, mut pass: Pass) -> Vec<SourceEvent> {
+        let mut events = Vec::new();
+        if std::mem::take(&mut pass.region) {
+            match self.read_region(&pass).await {
+                Ok(e) => events.extend(e),
+                Err(e) => {
+                    pass.failure.get_or_insert(e);
+                }
+            }
+        }
+        let end = (pass.next + FUNCTIONS_PER_PART).min(pass.functions.len());
+        let batch = &pass.functions[pass.next..end];
+        if !batch.is_empty() {
+            // The functions answered stand; one whose query failed is read with the next pass.
+            match self.read_functions(batch, &pass).await {
+                Ok((e, failed)) => {
+                    events.extend(e);
+                    if let Some(f) = failed {
+                        pass.failure.get_or_insert(f);
+                    }
+                }
+                Err(e) => {
+                    pass.failure.get_or_insert(e);
+                }
+            }
+        }
+        pass.next = end;
+        if pass.next < pass.functions.len() {
+            self.pass = Some(pass);
+        } else {
+            self.finish(pass, &mut events);
+        }
+        events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
+        events
+    }
+
+    /// A pass done: when its parts were read, and its problem raised or cleared.
+    fn finish(&mut self, pass: Pass, events: &mut Vec<SourceEvent>) {
+        let scope = format!("{} span", self.region);
+        match pass.failure {
+            // Read again next poll: nothing is taken as read.
+            Some(e) => events.push(e.problem(&self.name, scope, pass.now)),
+            None => {
+                let mut read = self.read.filter(|r| r.span == pass.span).unwrap_or(Read {
+                    span: pass.span,
+                    all_at: None,
+                    watched_at: None,
+                    region_at: pass.now,
+                });
+                read.region_at = pass.now;
+                if pass.all {
+                    read.all_at = Some(pass.now);
+                }
+                read.watched_at = Some(pass.now);
+                self.read = Some(read);
+                events.push(super::errors::resolved(&self.name, scope));
+            }
+        }
+    }
+
+    async fn read_functions(
+        &self,
+        functions: &[String],
+        pass: &Pass,
+    ) -> Result<(Vec<SourceEvent>, Option<AwsError>), AwsError> {
+        let period = period_secs(pass.range);
+        let queries = functions
+            .iter()
+            .enumerate()
+            .flat_map(|(f, name)| {
+                STATS.iter().enumerate().map(move |(k, (metric, stat, _, _))| {
+                    let dims = [("FunctionName", name.as_str())];
+                    lambda_query_over(&format!("s{f}_{k}"), metric, &dims, stat, period)
+                })
+            })
+            .collect();
+        let answer = metrics::run(&self.cloudwatch, queries, pass.range).await?;
+        let mut failure = None;
+        let mut events = Vec::new();
+        for (f, name) in functions.iter().enumerate() {
+            let id = |k: usize| format!("s{f}_{k}");
+            // A function with a query that failed keeps what the store had.
+            if let Some(e) = (0..STATS.len()).find_map(|k| answer.failed.get(&id(k))) {
+                failure.get_or_insert_with(|| e.clone());
+                continue;
+            }
+            for (k, (_, _, metric, sum)) in STATS.iter().enumerate() {
+                let got = answer.values.get(&id(k));
+                events.push(SourceEvent::SpanMetrics {
+                    span: pass.span,
+                    update: MetricUpdate {
+                        key: FunctionKey::new(&self.region, name),
+                        metric: *metric,
+                        points: points(got, pass.range, pass.settled, *sum),
+                        settled: Some(pass.settled),
+                    },
+                });
+            }
+        }
+        Ok((events, failure))
+    }
+
+    async fn read_region(&self, pass: &Pass) -> Result<Vec<SourceEvent>, AwsError> {
+        let period = period_secs(pass.range);
+        let queries = REGION
+            .iter()
+            .enumerate()
+            .map(|(k, (metric, stat, _))| lambda_query_over(&format!("r{k}"), metric, &[], stat, period))
+            .collect();
+        let answer = metrics::run(&self.cloudwatch, queries, pass.range).await?;
+        let mut events = Vec::new();
+        for (k, (_, stat, figure)) in REGION.iter().enumerate() {
+            let id = format!("r{k}");
+            if let Some(e) = answer.failed.get(&id) {
+                return Err(e.clone());
+            }
+            events.push(SourceEvent::SpanRegion {
+                span: pass.span,
+                region: self.region.clone(),
+                figure: *figure,
+                points: points(answer.values.get(&id), pass.range, pass.settled, *stat == "Sum"),
+                settled: Some(pass.settled),
+            });
+        }
+        Ok(events)
+    }
+}
+
+/// The period of `range`'s buckets, in seconds, as GetMetricData takes it.
+fn period_secs(range: MinuteRange) -> i32 {
+    i32::try_from(i64::from(range.period()) * 60).unwrap_or(i32::MAX)
+}
+
+/// The buckets of `range` from what CloudWatch gave: a settled bucket without a datapoint is
+/// a zero for a sum (nothing ran) and unknown otherwise; one still filling without a datapoint
+/// is left alone, as it may still come.
+fn points(
+    got: Option<&HashMap<Minute, f64>>,
+    range: MinuteRange,
+    settled: Minute,
+    sum: bool,
+) -> Vec<(Minute, Option<f64>)> {
+    let period = i64::from(range.period());
+    range
+        .iter()
+        .filter_map(|b| match got.and_then(|g| g.get(&b)) {
+            Some(v) => Some((b, Some(*v))),
+            None if b.plus(period - 1) <= settled => Some((b, sum.then_some(0.0))),
+            None => None,
+        })
+        .collect()
+}
+
+impl Source for SpanSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn cadence(&self) -> Duration {
+        self.cadence
+    }
+
+    fn poll(&mut self, local: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
+        Box::pin(async move {
+            let pass = match self.pass.take() {
+                Some(p) => Some(p),
+                None => self.begin(self.clock.now(local)).await,
+            };
+            match pass {
+                Some(p) => self.part(p).await,
+                None => Vec::new(),
+            }
+        })
+    }
+
+    fn control(&mut self, control: &Control) -> bool {
+        match control {
+            Control::Window(w) if *w != self.window => {
+                self.window = *w;
+                // A pass of another window is of no use now.
+                self.pass = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn watch(&mut self, on_screen: &[FunctionKey]) {
+        self.watched = on_screen
+            .iter()
+            .filter(|k| k.region == self.region)
+            .map(|k| k.name.clone())
+            .collect();
+    }
+
+    fn has_more(&self) -> bool {
+        self.pass.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_settled_bucket_without_a_datapoint_is_a_zero_sum_and_an_unknown_average() {
+        let range = MinuteRange::buckets_ending_at(Minute(1_019), 4, 5);
+        let got = HashMap::from([(Minute(1_005), 7.0)]);
+        // Settled up to 1,014: the buckets of 1,000, 1,005 and 1,010; 1,015 still fills.
+        let sums = points(Some(&got), range, Minute(1_014), true);
+        assert_eq!(
+            sums,
+            vec![
+                (Minute(1_000), Some(0.0)),
+                (Minute(1_005), Some(7.0)),
+                (Minute(1_010), Some(0.0))
+            ]
+        );
+        let averages = points(Some(&got), range, Minute(1_014), false);
+        assert_eq!(averages[0], (Minute(1_000), None));
+        assert_eq!(averages.len(), 3);
+    }
+}
