@@ -21,12 +21,12 @@ use crate::source::SourceEvent;
 use crate::source::demo::Fleet;
 use crate::source::demo::logs::DemoLogs;
 use crate::store::cost::CostGroupBy;
-use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
+use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Window};
 use crate::ui::svg;
 use crate::ui::theme::{BUILT_IN, Theme};
 
 /// The views, in the order the README shows them.
-pub const VIEWS: [&str; 9] = [
+pub const VIEWS: [&str; 11] = [
     "fleet",
     "alarms",
     "task-flow",
@@ -36,6 +36,8 @@ pub const VIEWS: [&str; 9] = [
     "classes",
     "cost",
     "help",
+    "day",
+    "past",
 ];
 
 /// Views drawn at other sizes too (in each theme's folder as `VIEW-WxH.svg`): those whose
@@ -54,22 +56,39 @@ pub fn actions_of(view: &str) -> &'static [Action] {
         "alarms" => &[Action::OpenAlarms],
         "classes" => &[Action::OpenClasses],
         "help" => &[Action::ToggleHelp],
+        // The night's incident: the window's last minute picked, ready for its logs.
+        "past" => &[Action::FocusNext, Action::CursorLeft],
         _ => &[],
+    }
+}
+
+/// The window a view is drawn over: the last day for `day`, and for `past` the hour that
+/// ended ten hours before `now`, inside the demo's night incident (`:at -10h`).
+pub fn window_of(view: &str, now: DateTime<Utc>) -> Window {
+    match view {
+        "day" => Window::H24,
+        "past" => Window::H1.ending(Some(Minute::of(now - chrono::Duration::hours(10)))),
+        _ => AppOptions::default().window,
     }
 }
 
 /// The terminal the screenshots are drawn in.
 pub const SIZE: (u16, u16) = (120, 40);
 
-pub use crate::source::demo::fixture::{demo_store, moment};
+pub use crate::source::demo::fixture::{demo_store, demo_store_over, moment};
 
-fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, actions: &[Action]) -> App {
+fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, view: &str) -> App {
+    let window = window_of(view, now);
     let mut app = App::new(
-        demo_store(seed, now),
+        demo_store_over(seed, now, window),
         theme.clone(),
-        AppOptions::default(),
+        AppOptions {
+            window,
+            ..AppOptions::default()
+        },
         now,
     );
+    let actions = actions_of(view);
     for a in actions {
         app.update(*a);
     }
@@ -106,7 +125,7 @@ fn draw(
         })?;
         return Ok(terminal.backend().buffer().clone());
     }
-    let mut app = app_at(seed, theme, now, actions_of(view));
+    let mut app = app_at(seed, theme, now, view);
     if let crate::app::Screen::Logs { target, .. } = &app.screen {
         // What the tail would have brought: the last 15 minutes of the function's logs.
         let logs = DemoLogs::new(seed, Minute::of(now), DEFAULT_RETENTION_MINUTES);

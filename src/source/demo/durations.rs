@@ -103,7 +103,6 @@ pub fn answer(
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use super::{DEFAULT_CADENCE, DemoSource, Fleet};
 use crate::source::Source;
 use crate::store::{
-    DEFAULT_RETENTION_MINUTES, LoadingState, Session, SourceEvent, SourceKind, Store,
+    DEFAULT_RETENTION_MINUTES, LoadingState, Session, SourceEvent, SourceKind, Store, Window,
 };
 
 /// 03:07:30 UTC on 2026-11-23: the middle of an on-call night, and of the demo's incidents
@@ -56,10 +56,29 @@ pub fn demo_of(
     now: DateTime<Utc>,
     retention: u32,
 ) -> (DemoSource, Store) {
-    let mut store = empty_store(retention);
-    let mut demo = DemoSource::new(seed, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
     // Distributions over the dashboard's own first window.
-    demo.control(&crate::source::Control::Window(crate::store::Window::H1));
+    demo_over(seed, fleet, now, retention, Window::H1)
+}
+
+/// The demo fleet as its first poll at `now` leaves it for `window`: a long or past one is
+/// kept beside the minutes, at its period.
+pub fn demo_store_over(seed: u64, now: DateTime<Utc>, window: Window) -> Store {
+    let fleet = Arc::new(Fleet::default());
+    demo_over(seed, fleet, now, DEFAULT_RETENTION_MINUTES, window).1
+}
+
+/// `demo_of` for `window`.
+pub fn demo_over(
+    seed: u64,
+    fleet: Arc<Fleet>,
+    now: DateTime<Utc>,
+    retention: u32,
+    window: Window,
+) -> (DemoSource, Store) {
+    let mut store = empty_store(retention);
+    store.set_span(window.span(now, retention));
+    let mut demo = DemoSource::new(seed, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
+    demo.control(&crate::source::Control::Window(window));
     // Part by part, as the runner takes it: a big fleet's history never sits whole in memory.
     loop {
         store.apply_all(demo.part_at(now));

@@ -524,7 +524,11 @@ impl DemoSource {
         let mut points: [Vec<(Minute, Option<f64>)>; 6] = Default::default();
         let settle = settle_minutes(Some(inst.spec.timeout_s));
 
-        for b in pass.range.iter().filter(|b| b.plus(i64::from(pass.range.period())) > pass.first) {
+        for b in pass
+            .range
+            .iter()
+            .filter(|b| b.plus(i64::from(pass.range.period())) > pass.first)
+        {
             // A job's minutes land when it ends: until then they are not known.
             let known = landed.min(pass.current.minus(lands.max(1)));
             let samples: Vec<Sample> = span::minutes_of(pass.range, b, known)
@@ -549,15 +553,15 @@ impl DemoSource {
             }
         }
         let settled = pass.range.last_minute().min(pass.current.minus(settle));
-        for (metric, points) in span::METRICS.into_iter().zip(points) {
+        for (metric, points) in crate::store::SPAN_METRICS.into_iter().zip(points) {
             events.push(SourceEvent::SpanMetrics {
                 span: pass.span,
-                update: MetricUpdate {
+                update: Box::new(MetricUpdate {
                     key: key.clone(),
                     metric,
                     points,
                     settled: Some(settled),
-                },
+                }),
             });
         }
     }

@@ -4,20 +4,9 @@
 //! duration below which 99 % of them ran), never an average of minutes' p99s.
 
 use super::traffic::Sample;
-use crate::store::{Metric, Minute, MinuteRange};
+use crate::store::{Minute, MinuteRange};
 
-/// The metrics a window at a period is read for: what CloudWatch has of every function
-/// (REPORT lines are not read back for days).
-pub const METRICS: [Metric; 6] = [
-    Metric::Invocations,
-    Metric::Errors,
-    Metric::Throttles,
-    Metric::DurationAvg,
-    Metric::DurationP99,
-    Metric::ConcurrencyMax,
-];
-
-/// One bucket's figures, in the order of `METRICS` (`None`: no invocation, so no duration).
+/// One bucket's figures, in the order of `SPAN_METRICS` (`None`: no invocation, so no duration).
 pub fn bucket(samples: &[Sample]) -> [Option<f64>; 6] {
     let sum = |f: fn(&Sample) -> f64| samples.iter().map(f).sum::<f64>();
     let invocations = sum(|s| s.invocations);
@@ -41,9 +30,10 @@ pub fn bucket(samples: &[Sample]) -> [Option<f64>; 6] {
             break;
         }
     }
-    let peak = samples.iter().map(|s| s.concurrency_max).fold(None, |a: Option<f64>, b| {
-        Some(a.map_or(b, |a| a.max(b)))
-    });
+    let peak = samples
+        .iter()
+        .map(|s| s.concurrency_max)
+        .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
     [
         Some(invocations),
         Some(sum(|s| s.errors)),
