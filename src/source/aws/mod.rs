@@ -25,9 +25,9 @@ pub mod metrics;
 pub mod plan;
 pub mod region;
 pub mod report_reads;
-pub mod span_reads;
 pub mod reports;
 pub mod server_clock;
+pub mod span_reads;
 pub mod usage;
 pub mod versions;
 
@@ -313,10 +313,10 @@ impl Account {
         }
     }
 
-    /// Five sources per region, each polled in its own task: inventory and metrics, the
+    /// The sources of each region, each polled in its own task: inventory and metrics, the
     /// REPORT reads, the capacity reads (so that neither reading logs nor pacing the control
-    /// plane ever delays a metrics poll), the alarms and the event sources; and whose account
-    /// it is.
+    /// plane ever delays a metrics poll), the alarms, the event sources, a long or past
+    /// window, the distributions and the versions; and whose account it is.
     pub fn sources(
         &self,
         cadence: Duration,

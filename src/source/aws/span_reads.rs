@@ -9,8 +9,9 @@
 //! A window in the past does not change: it is read once. A live one moves on: the functions
 //! on screen are read again as each period passes (at most every five minutes), the others
 //! every half hour, the region's own figures every period — as the minutes are (`plan`). A
-//! read goes in parts of one request (83 functions), handed on as they come, so a 10,000
-//! function fleet's day never sits in memory whole.
+//! read goes in parts of 100 functions (one request of the base statistics, one of the p99,
+//! which some endpoints refuse), handed on as they come, so a 10,000 function fleet's day never
+//! sits in memory whole.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -22,31 +23,45 @@ use super::errors::AwsError;
 use super::metrics::{self, MAX_QUERIES, lambda_query_over};
 use super::plan::SETTLE_MINUTES;
 use crate::source::{Control, MetricUpdate, Source, SourceEvent};
-use crate::store::{
-    FunctionKey, Metric, Minute, MinuteRange, Pool, RegionFigure, Span, Window,
-};
+use crate::store::{FunctionKey, Metric, Minute, MinuteRange, Pool, RegionFigure, Span, Window};
 
-/// What a window at a period is read for, per function: name, statistic, the store's metric,
-/// and whether a settled bucket without a datapoint is a zero (a sum) or unknown.
-const STATS: [(&str, &str, Metric, bool); 6] = [
+/// A statistic a window at a period is read for, per function: name, statistic, the store's
+/// metric, and whether a settled bucket without a datapoint is a zero (a sum) or unknown.
+type Stat = (&'static str, &'static str, Metric, bool);
+
+/// The base statistics, in one request.
+const BASE: [Stat; 5] = [
     ("Invocations", "Sum", Metric::Invocations, true),
     ("Errors", "Sum", Metric::Errors, true),
     ("Throttles", "Sum", Metric::Throttles, true),
     ("Duration", "Average", Metric::DurationAvg, false),
-    ("Duration", "p99", Metric::DurationP99, false),
-    ("ConcurrentExecutions", "Maximum", Metric::ConcurrencyMax, false),
+    (
+        "ConcurrentExecutions",
+        "Maximum",
+        Metric::ConcurrencyMax,
+        false,
+    ),
 ];
+
+/// The p99 in a request of its own, as the minutes' (`metrics`): some endpoints refuse
+/// percentiles, which must cost the p99 column only.
+const P99: [Stat; 1] = [("Duration", "p99", Metric::DurationP99, false)];
 
 /// The region's own figures (no dimension), read with every pass.
 const REGION: [(&str, &str, RegionFigure); 4] = [
     ("Invocations", "Sum", RegionFigure::Sum(Metric::Invocations)),
     ("Errors", "Sum", RegionFigure::Sum(Metric::Errors)),
     ("Throttles", "Sum", RegionFigure::Sum(Metric::Throttles)),
-    ("ConcurrentExecutions", "Maximum", RegionFigure::Pool(Pool::All)),
+    (
+        "ConcurrentExecutions",
+        "Maximum",
+        RegionFigure::Pool(Pool::All),
+    ),
 ];
 
-/// Functions in one request: each asks `STATS.len()` queries of the 500 a request takes.
-const FUNCTIONS_PER_PART: usize = MAX_QUERIES / STATS.len();
+/// Functions in one part: each asks `BASE.len()` queries of the 500 a request takes (and one
+/// more in the p99's request).
+const FUNCTIONS_PER_PART: usize = MAX_QUERIES / BASE.len();
 /// A live window's functions off screen are read again this often.
 const ALL_EVERY: chrono::Duration = chrono::Duration::minutes(30);
 /// A live window's functions on screen, at most this often.
@@ -86,6 +101,7 @@ struct Pass {
     /// Whether this pass reads every function (else those on screen).
     all: bool,
     failure: Option<AwsError>,
+    p99_failure: Option<AwsError>,
 }
 
 #[derive(Clone, Copy)]
@@ -163,6 +179,7 @@ impl SpanSource {
             region: true,
             all,
             failure: None,
+            p99_failure: None,
         })
     }
 
@@ -182,7 +199,7 @@ impl SpanSource {
         let batch = &pass.functions[pass.next..end];
         if !batch.is_empty() {
             // The functions answered stand; one whose query failed is read with the next pass.
-            match self.read_functions(batch, &pass).await {
+            match self.read_functions(batch, &pass, &BASE).await {
                 Ok((e, failed)) => {
                     events.extend(e);
                     if let Some(f) = failed {
@@ -192,6 +209,18 @@ impl SpanSource {
                 Err(e) => {
                     pass.failure.get_or_insert(e);
                 }
+            }
+            // A p99 refused is said under the region's p99 problem, and not asked again
+            // and again: the window's other figures stand without it.
+            let p99 = match self.read_functions(batch, &pass, &P99).await {
+                Ok((e, failed)) => {
+                    events.extend(e);
+                    failed
+                }
+                Err(e) => Some(e),
+            };
+            if let Some(e) = p99 {
+                pass.p99_failure.get_or_insert(e);
             }
         }
         pass.next = end;
@@ -206,6 +235,11 @@ impl SpanSource {
 
     /// A pass done: when its parts were read, and its problem raised or cleared.
     fn finish(&mut self, pass: Pass, events: &mut Vec<SourceEvent>) {
+        if let Some(e) = &pass.p99_failure {
+            // The region source's name and scope: one line says percentiles fail here.
+            let source = format!("aws {}", self.region);
+            events.push(e.problem(&source, format!("{} p99", self.region), pass.now));
+        }
         let scope = format!("{} span", self.region);
         match pass.failure {
             // Read again next poll: nothing is taken as read.
@@ -228,20 +262,26 @@ impl SpanSource {
         }
     }
 
+    /// `stats` of `functions` over the pass's window: the events of those answered whole, and
+    /// the first failure of the others.
     async fn read_functions(
         &self,
         functions: &[String],
         pass: &Pass,
+        stats: &[Stat],
     ) -> Result<(Vec<SourceEvent>, Option<AwsError>), AwsError> {
         let period = period_secs(pass.range);
         let queries = functions
             .iter()
             .enumerate()
             .flat_map(|(f, name)| {
-                STATS.iter().enumerate().map(move |(k, (metric, stat, _, _))| {
-                    let dims = [("FunctionName", name.as_str())];
-                    lambda_query_over(&format!("s{f}_{k}"), metric, &dims, stat, period)
-                })
+                stats
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, (metric, stat, _, _))| {
+                        let dims = [("FunctionName", name.as_str())];
+                        lambda_query_over(&format!("s{f}_{k}"), metric, &dims, stat, period)
+                    })
             })
             .collect();
         let answer = metrics::run(&self.cloudwatch, queries, pass.range).await?;
@@ -250,20 +290,20 @@ impl SpanSource {
         for (f, name) in functions.iter().enumerate() {
             let id = |k: usize| format!("s{f}_{k}");
             // A function with a query that failed keeps what the store had.
-            if let Some(e) = (0..STATS.len()).find_map(|k| answer.failed.get(&id(k))) {
+            if let Some(e) = (0..stats.len()).find_map(|k| answer.failed.get(&id(k))) {
                 failure.get_or_insert_with(|| e.clone());
                 continue;
             }
-            for (k, (_, _, metric, sum)) in STATS.iter().enumerate() {
+            for (k, (_, _, metric, sum)) in stats.iter().enumerate() {
                 let got = answer.values.get(&id(k));
                 events.push(SourceEvent::SpanMetrics {
                     span: pass.span,
-                    update: MetricUpdate {
+                    update: Box::new(MetricUpdate {
                         key: FunctionKey::new(&self.region, name),
                         metric: *metric,
                         points: points(got, pass.range, pass.settled, *sum),
                         settled: Some(pass.settled),
-                    },
+                    }),
                 });
             }
         }
@@ -275,7 +315,9 @@ impl SpanSource {
         let queries = REGION
             .iter()
             .enumerate()
-            .map(|(k, (metric, stat, _))| lambda_query_over(&format!("r{k}"), metric, &[], stat, period))
+            .map(|(k, (metric, stat, _))| {
+                lambda_query_over(&format!("r{k}"), metric, &[], stat, period)
+            })
             .collect();
         let answer = metrics::run(&self.cloudwatch, queries, pass.range).await?;
         let mut events = Vec::new();
@@ -288,7 +330,12 @@ impl SpanSource {
                 span: pass.span,
                 region: self.region.clone(),
                 figure: *figure,
-                points: points(answer.values.get(&id), pass.range, pass.settled, *stat == "Sum"),
+                points: points(
+                    answer.values.get(&id),
+                    pass.range,
+                    pass.settled,
+                    *stat == "Sum",
+                ),
                 settled: Some(pass.settled),
             });
         }
