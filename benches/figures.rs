@@ -1,7 +1,8 @@
 //! Figures that are counts, not times, printed as a table for the README:
 //!
 //! - memory: the store's heap bytes for 1,000 and 10,000 demo functions with 3 hours of
-//!   history, per function and per function-hour (counted by a global allocator);
+//!   history, per function and per function-hour (counted by a global allocator), and what a
+//!   24-hour and a 7-day window keep beside them;
 //! - terminal output at 160×48: the first frame, a redraw with nothing new (must be 0 bytes),
 //!   the seconds of an idle minute, and a one-minute refresh (what an SSH session carries);
 //! - API economy: requests and billed metrics per one-minute refresh for 1,000 and 10,000
@@ -28,10 +29,10 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use lambdatop::app::frame::{self, Shown};
 use lambdatop::app::{App, AppOptions};
-use lambdatop::source::demo::fixture::{demo_of, moment};
+use lambdatop::source::demo::fixture::{demo_of, demo_over, moment};
 use lambdatop::source::demo::{DEFAULT_CADENCE, DEFAULT_SEED, Fleet};
 use lambdatop::source::{LoadingState, SourceEvent};
-use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey};
+use lambdatop::store::{DEFAULT_RETENTION_MINUTES, FunctionKey, Window};
 use lambdatop::ui::theme::Theme;
 
 /// Counts the bytes the process holds on the heap.
@@ -79,8 +80,38 @@ fn store_bytes(functions: usize, retention: u32) -> usize {
     held
 }
 
+/// Heap bytes a store of `functions` holds for `window` beyond what the same store holds for
+/// the dashboard's first hour: the span kept beside the minutes.
+fn span_bytes(functions: usize, window: Window) -> usize {
+    let fleet = Arc::new(Fleet::sized(Some(functions)));
+    let before = LIVE.load(Ordering::Relaxed);
+    let with = demo_over(
+        DEFAULT_SEED,
+        fleet.clone(),
+        moment(),
+        DEFAULT_RETENTION_MINUTES,
+        window,
+    );
+    let held = LIVE.load(Ordering::Relaxed) - before;
+    drop(with);
+    let before = LIVE.load(Ordering::Relaxed);
+    let without = demo_of(DEFAULT_SEED, fleet, moment(), DEFAULT_RETENTION_MINUTES);
+    let base = LIVE.load(Ordering::Relaxed) - before;
+    drop(without);
+    held.saturating_sub(base)
+}
+
 fn memory() {
     println!("## Memory (store heap bytes, demo fleet)");
+    for (name, window) in [("24 h", Window::H24), ("7 d", Window::D7)] {
+        let functions = 10_000;
+        let span = span_bytes(functions, window);
+        println!(
+            "{functions:>6} functions, a {name} window beside the 3 h of minutes: {:>6.1} MiB more, {:>6} B/function",
+            span as f64 / 1_048_576.0,
+            span / functions
+        );
+    }
     let hour = 60;
     for functions in [1_000, 10_000] {
         let full = store_bytes(functions, DEFAULT_RETENTION_MINUTES);

@@ -75,11 +75,11 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # throttled-retries = 'filter @message like /Rate exceeded/ | stats count(*) by bin(5m)'
 
 # Keys: an action's keys replace its defaults everywhere (help and footer show them). Actions:
-# quit help window_15m window_1h window_3h refresh command up down page_up page_down top bottom
-# open logs project_logs filter sort sort_reverse next_pane previous_pane projects alarms classes
-# flow_of minute_earlier minute_later back pause json open_line wrap scroll_left scroll_right
-# platform_lines copy_line copy_request_id copy_link errors open_kind invocations open_request
-# failures narrow open_alarm confirm cancel complete.
+# quit help window_15m window_1h window_3h window_6h window_24h window_7d refresh command up down
+# page_up page_down top bottom open logs project_logs filter sort sort_reverse next_pane
+# previous_pane projects alarms classes flow_of minute_earlier minute_later back pause json
+# open_line wrap scroll_left scroll_right platform_lines copy_line copy_request_id copy_link errors
+# open_kind invocations open_request failures narrow open_alarm confirm cancel complete.
 # Keys: x, X, ctrl-x, enter, esc, tab, space, up, down, left, right, pgup, pgdn, home, end,
 # f1-f12.
 [keys]

@@ -139,7 +139,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("window_3h", &[ch('3')], "3", Action::SetWindow(Window::H3), Global, "window: last 3 hours", None),
     bind("window_6h", &[ch('4')], "4", Action::SetWindow(Window::H6), Global, "window: 6 hours, minute by minute", None),
     bind("window_24h", &[ch('5')], "5", Action::SetWindow(Window::H24), Global, "window: 24 hours, by 5 minutes", None),
-    bind("window_7d", &[ch('6')], "6", Action::SetWindow(Window::D7), Global, "window: 7 days, by 30 minutes (ending at :at TIME in the past)", Some("window")),
+    bind("window_7d", &[ch('6')], "6", Action::SetWindow(Window::D7), Global, "window: 7 days, by 30 minutes", Some("window")),
     // "refresh": the config file's name for it, kept for the files users have.
     bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
     bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, at, alarms, theme, logs, insights", Some("command")),

@@ -33,6 +33,9 @@ pub struct Snapshot {
     /// Minutes each of the window's figures was read over: 1 up to 6 hours, then coarser
     /// (CloudWatch's own sums, averages and percentiles over each period).
     pub period_minutes: u32,
+    /// Whether the window ends before now (the table says "last" only of one ending now).
+    #[serde(skip)]
+    pub past: bool,
     pub regions: Vec<String>,
     pub functions: Vec<FunctionRow>,
     pub projects: Vec<ProjectRow>,
@@ -406,6 +409,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             .start()
             .to_rfc3339_opts(SecondsFormat::Secs, true),
         period_minutes: stats.range.period(),
+        past: window.is_past(),
         regions: store.session().regions.clone(),
         functions,
         projects,
@@ -554,8 +558,9 @@ pub fn table(s: &Snapshot) -> String {
         .map(|id| format!("account {id} · "))
         .unwrap_or_default();
     out.push_str(&format!(
-        "{source} · {account}{} · {} min to {}{} · {}\n\n",
+        "{source} · {account}{} · {}{} min to {}{} · {}\n\n",
         s.regions.join(", "),
+        if s.past { "" } else { "last " },
         s.window_minutes,
         s.window_end,
         match s.period_minutes {

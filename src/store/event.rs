@@ -67,7 +67,8 @@ pub enum SourceEvent {
     /// beside the minutes while the store keeps that span, dropped otherwise.
     SpanMetrics {
         span: super::Span,
-        update: MetricUpdate,
+        /// Boxed: every event is as large as the largest.
+        update: Box<MetricUpdate>,
     },
     /// A region's own figure over a long or past window, at its period.
     SpanRegion {

@@ -124,6 +124,16 @@ impl FunctionFacts {
     }
 }
 
+/// What a long or past window is read for, of every function: CloudWatch's own figures.
+pub const SPAN_METRICS: [Metric; 6] = [
+    Metric::Invocations,
+    Metric::Errors,
+    Metric::Throttles,
+    Metric::DurationAvg,
+    Metric::DurationP99,
+    Metric::ConcurrencyMax,
+];
+
 /// Init durations kept per function for percentiles: enough for hours of cold starts.
 const INIT_SAMPLES: usize = 1024;
 
@@ -152,6 +162,17 @@ pub struct History {
 impl History {
     pub fn new(capacity: usize) -> Self {
         Self::with_period(capacity, 1)
+    }
+
+    /// A span's history: `capacity` buckets of `period` minutes of what CloudWatch keeps of
+    /// every function (`SPAN_METRICS`); the figures of REPORT lines, which are not read back
+    /// for days, get no room.
+    pub fn span(capacity: usize, period: u32) -> Self {
+        let mut h = Self::with_period(1, period);
+        for m in SPAN_METRICS {
+            h.series[m.index()] = Series::with_period(capacity, period);
+        }
+        h
     }
 
     /// A history of `capacity` buckets of `period` minutes each.
@@ -329,14 +350,15 @@ pub struct Function {
 
 impl Function {
     /// The history that holds `range`: the minutes kept live where they reach back far
-    /// enough, else the span's buckets where they match, else nothing (every figure
-    /// unknown, never zero).
+    /// enough, else the span's buckets where they match; else the minutes for a range of
+    /// minutes (gaps where they have none), else nothing (every figure unknown, never zero).
     pub fn history_over(&self, range: MinuteRange) -> &History {
         if self.history.covers(range) {
             return &self.history;
         }
         match &self.span {
             Some(s) if s.covers(range) => s,
+            _ if range.period() == 1 => &self.history,
             _ => History::empty(),
         }
     }

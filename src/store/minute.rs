@@ -164,7 +164,11 @@ mod tests {
     fn buckets_of_a_period_are_aligned_and_cover_their_minutes() {
         let r = MinuteRange::buckets_ending_at(Minute(1003), 4, 5);
         assert_eq!(r.period(), 5);
-        assert_eq!(r.last, Minute(1000), "the bucket holding 1003 starts at 1000");
+        assert_eq!(
+            r.last,
+            Minute(1000),
+            "the bucket holding 1003 starts at 1000"
+        );
         assert_eq!(r.first, Minute(985));
         assert_eq!(r.len(), 4);
         assert_eq!(r.minutes(), 20);

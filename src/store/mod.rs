@@ -35,7 +35,7 @@ use chrono::{DateTime, Utc};
 
 pub use function::{
     Architecture, Capacity, Deploy, DeployKind, DurationReads, Function, FunctionFacts,
-    FunctionKey, History, Logging, Serving,
+    FunctionKey, History, Logging, SPAN_METRICS, Serving,
 };
 pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};
@@ -161,16 +161,21 @@ impl RegionState {
     }
 
     /// The figures that hold `range`: the minutes kept live where they reach back far
-    /// enough, else the span's where it matches, else none (unknown, never zero).
+    /// enough, else the span's where it holds it; else the minutes for a range of minutes
+    /// (gaps where they have none), else none (unknown, never zero).
     pub fn over(&self, range: MinuteRange) -> &RegionState {
         static EMPTY: std::sync::LazyLock<RegionState> =
             std::sync::LazyLock::new(|| RegionState::new(1, 1));
         let holds = |s: &RegionState| {
-            let series = &s.sums[0];
-            series.period() == range.period()
-                && series.newest().is_some_and(|newest| {
-                    range.first.0
-                        > newest.0 - (series.capacity() as i64) * i64::from(series.period())
+            [&s.concurrency, &s.unreserved, &s.claimed]
+                .into_iter()
+                .chain(&s.sums)
+                .any(|series| {
+                    series.period() == range.period()
+                        && series.newest().is_some_and(|newest| {
+                            range.first.0
+                                > newest.0 - (series.capacity() as i64) * i64::from(series.period())
+                        })
                 })
         };
         if holds(self) {
@@ -178,6 +183,7 @@ impl RegionState {
         }
         match &self.span {
             Some(s) if holds(s) => s,
+            _ if range.period() == 1 => self,
             _ => &EMPTY,
         }
     }
@@ -480,6 +486,7 @@ impl Store {
                 Changed::Figures
             }
             SourceEvent::SpanMetrics { span, update } => {
+                let update = *update;
                 if self.span != Some(span) {
                     // Read for a window no longer shown.
                     return Changed::Nothing;
@@ -489,7 +496,7 @@ impl Store {
                 };
                 let history = self.functions[i]
                     .span
-                    .get_or_insert_with(|| Box::new(History::with_period(span.capacity(), span.period)));
+                    .get_or_insert_with(|| Box::new(History::span(span.capacity(), span.period)));
                 if update.settled.is_some() {
                     history.settled = update.settled;
                 }
@@ -509,10 +516,9 @@ impl Store {
                 if self.span != Some(span) {
                     return Changed::Nothing;
                 }
-                let state = self
-                    .region_state(region)
-                    .span
-                    .get_or_insert_with(|| Box::new(RegionState::new(span.capacity(), span.period)));
+                let state = self.region_state(region).span.get_or_insert_with(|| {
+                    Box::new(RegionState::new(span.capacity(), span.period))
+                });
                 if settled.is_some() {
                     state.settled = settled;
                 }

@@ -182,10 +182,7 @@ mod tests {
         assert_eq!(s.get(Minute(110)), None, "skipped: a gap");
         assert_eq!(s.oldest(), Some(Minute(110)));
         let r = MinuteRange::buckets_ending_at(Minute(124), 3, 5);
-        assert_eq!(
-            s.values(r).collect::<Vec<_>>(),
-            vec![None, None, Some(3.0)]
-        );
+        assert_eq!(s.values(r).collect::<Vec<_>>(), vec![None, None, Some(3.0)]);
     }
 
     #[test]

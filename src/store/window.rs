@@ -58,14 +58,7 @@ impl Window {
     pub const H6: Window = Window::last(6 * 60);
     pub const H24: Window = Window::last(24 * 60);
     pub const D7: Window = Window::last(7 * 24 * 60);
-    pub const PRESETS: [Window; 6] = [
-        Self::M15,
-        Self::H1,
-        Self::H3,
-        Self::H6,
-        Self::H24,
-        Self::D7,
-    ];
+    pub const PRESETS: [Window; 6] = [Self::M15, Self::H1, Self::H3, Self::H6, Self::H24, Self::D7];
 
     const fn last(minutes: u32) -> Window {
         Window { minutes, end: None }
@@ -1083,8 +1076,16 @@ mod tests {
             parse_moment("02:00", now, &east),
             Ok(Some(Utc.with_ymd_and_hms(2026, 12, 5, 0, 0, 0).unwrap()))
         );
-        assert!(p("2027-01-01T00:00:00Z").unwrap_err().contains("in the future"));
-        assert!(p("yesterday").unwrap_err().starts_with("invalid time 'yesterday'"));
+        assert!(
+            p("2027-01-01T00:00:00Z")
+                .unwrap_err()
+                .contains("in the future")
+        );
+        assert!(
+            p("yesterday")
+                .unwrap_err()
+                .starts_with("invalid time 'yesterday'")
+        );
     }
 
     #[test]
@@ -1125,6 +1126,9 @@ mod tests {
         assert_eq!(Window::H1.span(now, 180), None);
         assert_eq!(Window::H3.span(now, 180), None);
         let live_day = Window::H24.span(now, 180).unwrap();
-        assert_eq!((live_day.period, live_day.buckets, live_day.end), (5, 288, None));
+        assert_eq!(
+            (live_day.period, live_day.buckets, live_day.end),
+            (5, 288, None)
+        );
     }
 }

@@ -303,7 +303,10 @@ fn render_facts(
     let title = Line::from(vec![
         Span::styled(format!(" {} ", facts.name), t.title),
         Span::styled(
-            format!("· {} ", format::window(v.window, v.figures.stats().range, v.now)),
+            format!(
+                "· {} ",
+                format::window(v.window, v.figures.stats().range, v.now)
+            ),
             t.muted,
         ),
     ]);

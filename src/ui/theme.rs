@@ -339,7 +339,9 @@ impl Theme {
             let extra = match role {
                 "error" | "breach_row" => Modifier::BOLD | Modifier::UNDERLINED,
                 "warn" | "key" | "filter" | "title" | "brand" | "chart_timeouts" => Modifier::BOLD,
-                "selected" | "demo_badge" | "aws_badge" | "past_badge" => Modifier::REVERSED | Modifier::BOLD,
+                "selected" | "demo_badge" | "aws_badge" | "past_badge" => {
+                    Modifier::REVERSED | Modifier::BOLD
+                }
                 "table_header" => Modifier::BOLD | Modifier::UNDERLINED,
                 _ if had_bg => Modifier::REVERSED,
                 _ => Modifier::empty(),

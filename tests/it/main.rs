@@ -18,6 +18,7 @@ mod live_tail;
 mod logs;
 mod moto;
 mod panes;
+mod past;
 mod private_files;
 mod projects;
 mod properties;

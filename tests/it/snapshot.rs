@@ -32,6 +32,8 @@ fn the_json_has_exactly_the_documented_shape() {
             "account_id",
             "account_alias",
             "window_minutes",
+            "window_end",
+            "period_minutes",
             "regions",
             "functions",
             "projects",
@@ -43,6 +45,9 @@ fn the_json_has_exactly_the_documented_shape() {
             "classes",
         ])
     );
+    // A live window ends at the current minute (the one still filling, left out).
+    assert_eq!(v["window_end"], "2026-11-23T03:07:00Z");
+    assert_eq!(v["period_minutes"], 1);
     assert_eq!(v["generated_at"], "2026-11-23T03:07:30Z");
     assert_eq!(v["source"], "demo");
     assert_eq!(
