@@ -62,9 +62,14 @@ impl App {
             return;
         };
         let now_ms = self.now.timestamp_millis();
-        let (from_ms, to_ms) = target
-            .range_ms
-            .unwrap_or((now_ms - i64::from(self.window.minutes()) * 60_000, now_ms));
+        // The minute picked, else the window: the last minutes, or those of a window past.
+        let (from_ms, to_ms) = target.range_ms.unwrap_or_else(|| match self.window.end() {
+            None => (now_ms - i64::from(self.window.minutes()) * 60_000, now_ms),
+            Some(_) => {
+                let r = self.figures.stats().range;
+                (r.first.start_ms(), r.last_minute().ms_range().1)
+            }
+        });
         *part = LogsPart::Insights;
         let query = query_text(&self.options.queries, &asked);
         self.insights = InsightsPane {

@@ -448,6 +448,22 @@ impl App {
         Some(TailTarget::follow(key.to_string(), vec![key], arns))
     }
 
+    /// In a window in the past, logs to follow are that window's lines instead, read once
+    /// with both ends bounded (as `aws logs tail --since … --until`); nothing of now.
+    fn in_past_window(&self, mut target: TailTarget) -> TailTarget {
+        if target.range_ms.is_some() || !self.window.is_past() {
+            return target;
+        }
+        let r = self.figures.stats().range;
+        target.range_ms = Some((r.first.start_ms(), r.last_minute().ms_range().1));
+        target.label = format!(
+            "{} · {}",
+            target.label,
+            crate::ui::format::window(self.window, r, self.now)
+        );
+        target
+    }
+
     /// The ARNs the inventory gave of `keys`, for the tail to find their log groups.
     fn function_arns(&self, keys: &[FunctionKey]) -> Vec<String> {
         keys.iter()
@@ -478,7 +494,7 @@ impl App {
             (Focus::Flow, Some(m), Screen::Dashboard) => self.minute_target(m),
             _ => self.tail_target(project),
         };
-        let Some(target) = target else {
+        let Some(target) = target.map(|t| self.in_past_window(t)) else {
             return;
         };
         let from_detail = matches!(self.screen, Screen::Detail(_));

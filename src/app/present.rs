@@ -153,7 +153,16 @@ impl App {
             label: &target.label,
             functions: target.functions.len(),
             max_tailed: TailTarget::MAX_FUNCTIONS,
-            minute_only: target.range_ms.is_some(),
+            bounded: target.range_ms.map(|(from, to)| {
+                let window = self.figures.stats().range;
+                match to - from + 1 {
+                    60_000 => "minute",
+                    ms if ms == window.minutes() * 60_000 && from == window.first.start_ms() => {
+                        "window"
+                    }
+                    _ => "period",
+                }
+            }),
             lines: l.lines(),
             paused_waiting: l.paused_at.map(|_| l.waiting()),
             top: l.top(),

@@ -90,8 +90,14 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     // A window in the past is as plain as DEMO: nothing on screen is happening now.
     if v.window.is_past() {
         let until = format::until(v.figures.stats().range, v.now);
+        // Narrow: the time alone (every time on screen is UTC).
+        let badge = if area.width < 120 {
+            format!(" PAST {} ", until.trim_end_matches(" UTC"))
+        } else {
+            format!(" PAST to {until} ")
+        };
         lead.push(Span::raw(" "));
-        lead.push(Span::styled(format!(" PAST to {until} "), t.past_badge));
+        lead.push(Span::styled(badge, t.past_badge));
     }
     lead.push(Span::raw(" "));
 

@@ -81,13 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         Span::styled(" Logs ", t.title),
         Span::styled(format!("· {} ", l.label), t.muted),
     ];
-    let state = if l.minute_only {
-        // A long window's period is labelled with its two ends ("05:10–05:15 UTC").
-        let what = if l.label.contains('–') {
-            "period"
-        } else {
-            "minute"
-        };
+    let state = if let Some(what) = l.bounded {
         Span::styled(format!("· that {what} only "), t.warn)
     } else if let Some(waiting) = l.paused_waiting {
         Span::styled(format!("· paused, {waiting} new "), t.warn)

@@ -162,8 +162,9 @@ pub struct LogsView<'a> {
     /// Functions tailed, and at most how many are read.
     pub functions: usize,
     pub max_tailed: usize,
-    /// Only a picked minute's lines, read once.
-    pub minute_only: bool,
+    /// Only the lines of a span, read once, and which: "minute" (one picked on the task flow),
+    /// "period" (one of a long window's), "window" (a window in the past).
+    pub bounded: Option<&'static str>,
     /// Indices into the store's log lines of the matching lines, oldest first (while paused,
     /// those there when it paused).
     pub lines: &'a [usize],

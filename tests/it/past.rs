@@ -197,3 +197,189 @@ async fn the_dashboard_at_a_night_hour_shows_its_task_flow_and_its_logs() {
         .unwrap_or_else(|s| panic!("never back to now:\n{s}"));
     assert_eq!(tui.quit(), Some(0));
 }
+
+mod panes {
+    //! The past on screen, drawn through `TestBackend` from the demo fleet at its fixed moment:
+    //! the night's incident ten hours before it, and the last day.
+
+    use lambdatop::app::Action;
+    use lambdatop::source::demo::DEFAULT_SEED;
+    use lambdatop::source::demo::fixture::demo_store_over;
+    use lambdatop::store::{Minute, Window};
+
+    use crate::support::{app_with, line_with, render, screen, t0};
+
+    const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+    /// The hour that ended ten hours before the fixture's moment: 17:07 UTC the day before.
+    fn night() -> Window {
+        Window::H1.ending(Some(Minute::of(t0() - chrono::Duration::hours(10))))
+    }
+
+    #[test]
+    fn the_night_hour_is_labelled_past_and_its_failing_function_leads() {
+        for (w, h) in SIZES {
+            let mut app = app_with(demo_store_over(DEFAULT_SEED, t0(), night()), night());
+            let s = screen(&render(&mut app, w, h));
+            let first = s.lines().next().unwrap();
+            let badge = if w < 120 {
+                " PAST Nov 22 17:07 "
+            } else {
+                " PAST to Nov 22 17:07 UTC "
+            };
+            assert!(first.contains(badge), "{first}");
+            // Sorted by errors, the night's incident leads: over half its requests failed.
+            let row = s.lines().nth(4).unwrap();
+            assert!(
+                row.contains("payments-webhook") && row.contains("55%"),
+                "{row}"
+            );
+            let flow = line_with(&s, "Task flow").unwrap();
+            assert!(flow.contains("1h to Nov 22 17:07 UTC"), "{flow}");
+            if w == 160 {
+                assert!(flow.contains("per minute"), "{flow}");
+                // Alarms are read as they are now: the past's column says nothing.
+                assert!(row.contains("   – "), "{row}");
+            }
+            insta::assert_snapshot!(format!("past_night_{w}x{h}"), s);
+            // `l` reads the selected function's lines of that hour, not of now.
+            app.update(Action::OpenLogs);
+            let s = screen(&render(&mut app, w, h));
+            let title = line_with(&s, "Logs ·").unwrap();
+            assert!(
+                title.contains("payments-webhook (us-east-1) · 1h to Nov 22 17:07 UTC"),
+                "{title}"
+            );
+            if w == 160 {
+                assert!(title.contains("that window only"), "{title}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_day_is_drawn_by_five_minutes_and_its_periods_are_picked() {
+        let mut app = app_with(
+            demo_store_over(DEFAULT_SEED, t0(), Window::H24),
+            Window::H24,
+        );
+        let s = screen(&render(&mut app, 160, 48));
+        assert!(!s.contains("PAST"), "the last day ends now");
+        let flow = line_with(&s, "Task flow").unwrap();
+        assert!(flow.contains("per 5 min, last 24h"), "{flow}");
+        assert!(s.contains("per 5 min"), "the time axis says the period");
+        // A day's axis names the days.
+        assert!(s.contains("Nov 22 ") && s.contains("Nov 23 "), "{s}");
+        // The night's failures are in the day's sums: after what pages now (an alarm, a
+        // stopped consumer), payments-webhook's errors lead.
+        let rows: Vec<&str> = s.lines().skip(4).take(3).collect();
+        assert!(rows[2].contains("payments-webhook"), "{rows:?}");
+        // ←: the newest period (03:05, still filling), ← again the one before, five minutes
+        // wide; its logs are those five minutes.
+        app.update(Action::FocusNext);
+        app.update(Action::CursorLeft);
+        app.update(Action::CursorLeft);
+        let s = screen(&render(&mut app, 160, 48));
+        assert!(s.contains("▸ 03:00 UTC"), "{s}");
+        insta::assert_snapshot!("past_day_160x48", s);
+        app.update(Action::OpenLogs);
+        let s = screen(&render(&mut app, 160, 48));
+        assert!(
+            s.contains("03:00–03:05 UTC · that period only"),
+            "{}",
+            s.lines().take(4).collect::<Vec<_>>().join("\n")
+        );
+    }
+
+    #[test]
+    fn at_moves_the_end_keys_keep_it_and_esc_comes_back_to_now() {
+        use lambdatop::source::Control;
+        use ratatui::crossterm::event::{KeyCode, KeyEvent};
+        let mut app = app_with(demo_store_over(DEFAULT_SEED, t0(), Window::H1), Window::H1);
+        let typed = |app: &mut lambdatop::app::App, text: &str| {
+            for c in text.chars() {
+                app.handle_key(KeyEvent::from(KeyCode::Char(c)));
+            }
+        };
+        typed(&mut app, ":at 2026-11-22T17:07:00Z");
+        app.handle_key(KeyEvent::from(KeyCode::Enter));
+        assert_eq!(app.window, night());
+        // The sources are told: they read the night at its period.
+        assert!(app.take_controls().contains(&Control::Window(night())));
+        // `5`: the day up to then.
+        typed(&mut app, "5");
+        assert_eq!(app.window.end(), night().end());
+        assert_eq!(app.window.minutes(), 24 * 60);
+        let s = screen(&render(&mut app, 80, 24));
+        assert!(
+            s.lines().next().unwrap().contains("PAST Nov 22 17:05"),
+            "{s}"
+        );
+        app.handle_key(KeyEvent::from(KeyCode::Esc));
+        assert_eq!(app.window, Window::H24, "Esc: the last day, ending now");
+        // A time to come is refused in the footer; nothing moves.
+        typed(&mut app, ":at 2999-01-01T00:00:00Z");
+        app.handle_key(KeyEvent::from(KeyCode::Enter));
+        assert!(
+            app.message
+                .as_deref()
+                .is_some_and(|m| m.contains("in the future"))
+        );
+        assert_eq!(app.window, Window::H24);
+    }
+}
+
+mod store {
+    //! The span kept beside the minutes.
+
+    use lambdatop::source::MetricUpdate;
+    use lambdatop::store::window::fleet_stats;
+    use lambdatop::store::{FunctionKey, Metric, Minute, SourceEvent, Window};
+
+    use crate::support::{demo_store, t0};
+
+    fn update(span: lambdatop::store::Span, value: f64) -> SourceEvent {
+        let range = Window::H24.range(t0());
+        SourceEvent::SpanMetrics {
+            span,
+            update: Box::new(MetricUpdate {
+                key: FunctionKey::new("us-east-1", "payments-webhook"),
+                metric: Metric::Invocations,
+                points: range.iter().map(|b| (b, Some(value))).collect(),
+                settled: Some(range.last_minute()),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_span_is_kept_while_shown_and_what_comes_for_another_is_dropped() {
+        let mut store = demo_store();
+        let day = Window::H24.span(t0(), store.retention_minutes()).unwrap();
+        assert_eq!((day.period, day.buckets), (5, 288));
+        // Not shown yet: dropped.
+        store.apply(update(day, 10.0));
+        let stats = fleet_stats(&store, Window::H24, t0());
+        let i = store
+            .position(&FunctionKey::new("us-east-1", "payments-webhook"))
+            .unwrap();
+        assert_eq!(stats.functions[i].invocations, None, "unknown, never zero");
+        store.set_span(Some(day));
+        store.apply(update(day, 10.0));
+        let stats = fleet_stats(&store, Window::H24, t0());
+        assert_eq!(
+            stats.functions[i].invocations,
+            Some(2880.0),
+            "sums of the buckets"
+        );
+        assert_eq!(stats.functions[i].invocations_per_min, Some(2.0));
+        // The minutes still answer the live hour, from the ring.
+        let hour = fleet_stats(&store, Window::H1, t0());
+        assert!(hour.functions[i].invocations.unwrap() > 2880.0);
+        // Another span shown: the day's buckets go, and a late answer for it is dropped.
+        let week = Window::D7.span(t0(), store.retention_minutes());
+        store.set_span(week);
+        store.apply(update(day, 10.0));
+        let stats = fleet_stats(&store, Window::H24, t0());
+        assert_eq!(stats.functions[i].invocations, None);
+        assert_eq!(Minute::of(t0()).floor(5), Minute::of(t0()).minus(2));
+    }
+}
