@@ -142,7 +142,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("window_7d", &[ch('6')], "6", Action::SetWindow(Window::D7), Global, "window: 7 days, by 30 minutes", Some("window")),
     // "refresh": the config file's name for it, kept for the files users have.
     bind("refresh", &[ch('r')], "r", Action::PollNow, Global, "poll every source now", None),
-    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, at, alarms, theme, logs, insights", Some("command")),
+    bind("command", &[ch(':')], ":", Action::StartCommand, Global, "commands fn, project, region, at, alarms, logs, insights", Some("command")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Dashboard, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Dashboard, "next function", None),
     bind("page_up", &[key(KeyCode::PageUp), ctrl('b')], "PgUp Ctrl-B", Action::PageUp, Dashboard, "page up", None),
@@ -163,7 +163,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("flow_of", &[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
     bind("minute_earlier", &[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then {logs}: its logs)", None),
     bind("minute_later", &[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
-    bind("back", &[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, else the filter, else the project", None),
+    bind("back", &[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, the filter, the class, the past, the project", None),
     bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace), ch('h'), key(KeyCode::Left)], "Esc ← h", Action::Back, Detail, "back to the fleet", Some("back")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Detail, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Detail, "next function", None),

@@ -189,13 +189,15 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             .values()
             .map(|r| r.firing().count())
             .sum::<usize>();
+        // Alarms are as they are now, whatever the window: say so of a window in the past.
+        let now = if v.window.is_past() { " now" } else { "" };
         top.insert(
             1,
             match firing {
-                0 => part("no alarms firing".into(), String::new(), t.ok),
-                1 => part("▲ 1 alarm in ALARM".into(), "▲ 1 alarm", t.error),
+                0 => part(format!("no alarms firing{now}"), String::new(), t.ok),
+                1 => part(format!("▲ 1 alarm in ALARM{now}"), "▲ 1 alarm", t.error),
                 n => part(
-                    format!("▲ {n} alarms in ALARM"),
+                    format!("▲ {n} alarms in ALARM{now}"),
                     format!("▲ {n} alarms"),
                     t.error,
                 ),
