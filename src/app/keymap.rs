@@ -163,7 +163,7 @@ pub const BINDINGS: &[Binding] = &[
     bind("flow_of", &[ch('f')], "f", Action::CycleFlowScope, Dashboard, "task flow of: fleet, selected project, selected function", Some("flow of")),
     bind("minute_earlier", &[key(KeyCode::Left), ch('<')], "← <", Action::CursorLeft, Dashboard, "task flow: pick an earlier minute (then {logs}: its logs)", None),
     bind("minute_later", &[key(KeyCode::Right), ch('>')], "→ >", Action::CursorRight, Dashboard, "task flow: pick a later minute", None),
-    bind("back", &[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop the minute picked, the filter, the class, the past, the project", None),
+    bind("back", &[key(KeyCode::Esc)], "Esc", Action::Back, Dashboard, "drop, in turn: minute picked, filter, class, past, project", None),
     bind("back", &[key(KeyCode::Esc), key(KeyCode::Backspace), ch('h'), key(KeyCode::Left)], "Esc ← h", Action::Back, Detail, "back to the fleet", Some("back")),
     bind("up", &[key(KeyCode::Up), ch('k')], "↑ k", Action::Up, Detail, "previous function", None),
     bind("down", &[key(KeyCode::Down), ch('j')], "↓ j", Action::Down, Detail, "next function", None),
