@@ -159,8 +159,11 @@ impl App {
                 }
             }
             LineCommand::At(text) => {
-                match crate::store::window::parse_moment(&text, self.now(), &chrono::Local) {
-                    Ok(at) => self.set_window(self.window.ending(at.map(Minute::of))),
+                let now = self.now();
+                let window = crate::store::window::parse_moment(&text, now, &chrono::Local)
+                    .and_then(|at| self.window.ending(at.map(Minute::of)).kept_at(now));
+                match window {
+                    Ok(w) => self.set_window(w),
                     Err(e) => self.message = Some(e),
                 }
             }

@@ -124,7 +124,9 @@ pub fn window(settings: &Settings, default: Window, now: DateTime<Utc>) -> Resul
     };
     let end = crate::store::window::parse_moment(at, now, &chrono::Local)
         .map_err(|e| anyhow::anyhow!("--at: {e}"))?;
-    Ok(w.ending(end.map(Minute::of)))
+    w.ending(end.map(Minute::of))
+        .kept_at(now)
+        .map_err(|e| anyhow::anyhow!("--at: {e}"))
 }
 
 /// The theme `--theme` names, in its own colors (or none with `--no-color`).

@@ -103,6 +103,19 @@ impl Window {
         usd.map(|c| c / self.hours())
     }
 
+    /// The window if CloudWatch still keeps any of it at `now`: its hourly datapoints go after
+    /// 455 days.
+    pub fn kept_at(self, now: DateTime<Utc>) -> Result<Window, String> {
+        let end = self.end.unwrap_or(Minute::of(now));
+        if Minute::of(now).0 - end.0 > 455 * 24 * 60 {
+            return Err(format!(
+                "CloudWatch keeps metrics for 455 days: nothing is left of the window to {}",
+                end.start().format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        Ok(self)
+    }
+
     /// Minutes a bucket of the window spans at `now`.
     pub fn period(self, now: DateTime<Utc>) -> u32 {
         let by_length = PERIODS

@@ -122,6 +122,10 @@ fn a_time_to_come_or_unreadable_is_one_line_of_error() {
     for (at, says) in [
         ("2999-01-01T00:00:00Z", "is in the future"),
         ("yesterday", "invalid time 'yesterday'"),
+        (
+            "2020-01-01T00:00:00Z",
+            "CloudWatch keeps metrics for 455 days",
+        ),
     ] {
         let out = crate::support::lambdatop_without_aws(&["snapshot", "--demo", "--at", at]);
         assert!(!out.status.success());
@@ -381,5 +385,44 @@ mod store {
         let stats = fleet_stats(&store, Window::H24, t0());
         assert_eq!(stats.functions[i].invocations, None);
         assert_eq!(Minute::of(t0()).floor(5), Minute::of(t0()).minus(2));
+    }
+}
+
+mod demo {
+    //! The demo answers a long or past window as GetMetricData at its period would.
+
+    use lambdatop::source::{Control, Source, SourceEvent};
+    use lambdatop::store::{Minute, Window};
+
+    use crate::support::{demo_source, t0};
+
+    fn span_events(events: &[SourceEvent]) -> usize {
+        events
+            .iter()
+            .filter(|e| matches!(e, SourceEvent::SpanMetrics { .. }))
+            .count()
+    }
+
+    #[test]
+    fn a_window_shown_again_is_answered_again_and_a_past_one_once() {
+        let night = Window::H1.ending(Some(Minute::of(t0() - chrono::Duration::hours(10))));
+        let mut demo = demo_source(7, t0());
+        demo.control(&Control::Window(night));
+        assert!(span_events(&demo.events_at(t0())) > 0, "the night, at once");
+        let later = t0() + chrono::Duration::minutes(1);
+        assert_eq!(
+            span_events(&demo.events_at(later)),
+            0,
+            "the past does not change"
+        );
+        demo.control(&Control::Window(Window::H1));
+        assert_eq!(
+            span_events(&demo.events_at(later)),
+            0,
+            "the live hour needs none"
+        );
+        // Back to the night: the store dropped it when the window changed.
+        demo.control(&Control::Window(night));
+        assert!(span_events(&demo.events_at(later)) > 0);
     }
 }

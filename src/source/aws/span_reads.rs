@@ -394,8 +394,10 @@ impl Source for SpanSource {
         match control {
             Control::Window(w) if *w != self.window => {
                 self.window = *w;
-                // A pass of another window is of no use now.
+                // A pass of another window is of no use now, and what was read for one shown
+                // before is gone from the store: a window shown again is read again.
                 self.pass = None;
+                self.read = None;
                 true
             }
             _ => false,

@@ -798,6 +798,10 @@ impl Source for DemoSource {
             super::Control::Window(w) => {
                 let changed = self.window != *w;
                 self.window = *w;
+                // The store keeps one span: a window shown again is answered again.
+                if changed {
+                    self.span_sent = None;
+                }
                 changed
             }
             _ => false,
