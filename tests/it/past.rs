@@ -112,6 +112,19 @@ async fn an_hour_inside_the_night_says_what_happened_then() {
         (&g["invocations"], &g["errors"]),
         (&f["invocations"], &f["errors"])
     );
+    // The past window is read beside what a live snapshot reads, and is on the bill: one
+    // request of the five base statistics of the one function, one of its p99, one of the
+    // region's four figures. (moto refuses percentiles with HTTP 500, which the SDK tries
+    // again, and every try is counted: at least these.)
+    let live = snapshot(&["--window", "1h"]);
+    let usage = |v: &serde_json::Value, k: &str| v["api_usage"][k].as_u64().unwrap();
+    assert!(
+        usage(&v, "metrics_requested") >= usage(&live, "metrics_requested") + 5 + 1 + 4,
+        "{} against {}",
+        v["api_usage"],
+        live["api_usage"]
+    );
+    assert!(usage(&v, "requests") >= usage(&live, "requests") + 3);
     // An hour of the afternoon before: no failure.
     let before = snapshot(&["--window", "1h", "--at", &minutes_ago(900)]);
     assert_eq!(row(&before, NAME)["errors"], 0);
