@@ -23,8 +23,9 @@ use super::{Function, Metric, Minute, MinuteRange, Pool, Store};
 /// A look-back window of whole minutes, ending now (live) or at a moment in the past.
 ///
 /// CloudWatch keeps one-minute datapoints for 15 days, five-minute ones for 63 days and
-/// hourly ones for 455 days (CloudWatch User Guide, *CloudWatch concepts*, "Metrics
-/// retention"), and GetMetricData bills per metric, not per datapoint. So a window is read at
+/// hourly ones for 455 days ("Amazon CloudWatch retains metric data as follows",
+/// CloudWatch API Reference, *GetMetricData*), and GetMetricData bills per metric, not per
+/// datapoint. So a window is read at
 /// the finest period CloudWatch still keeps for its oldest minute, coarsened until it fits
 /// `MAX_BUCKETS`: 6 hours minute by minute, a day by five minutes, a week by half hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,11 +2,11 @@
 //! end in the past, against moto seeded with a day of one-minute data for a function that
 //! failed for two hours in the night.
 //!
-//! CloudWatch keeps one-minute datapoints for 15 days (CloudWatch User Guide, *CloudWatch
-//! concepts*, "Metrics retention"), and GetMetricData returns one datapoint per period of the
-//! query, stamped with the period's start (CloudWatch API Reference, *GetMetricData*,
-//! *MetricStat*: "Period"): a day is read by five minutes, and its sums are the sums of the
-//! minutes. moto answers periods the same way, so the figures must come out exact.
+//! CloudWatch keeps one-minute datapoints for 15 days (CloudWatch API Reference,
+//! *GetMetricData*: "Amazon CloudWatch retains metric data as follows"), and GetMetricData
+//! returns one datapoint per period of the query, stamped with the period's start (*MetricStat*:
+//! "Period"), paging past 100,800 datapoints (`MaxDatapoints`): a day is read by five minutes,
+//! and its sums are the sums of the minutes. moto answers periods the same way, so the figures must come out exact.
 
 use std::time::Duration;
 
