@@ -82,7 +82,8 @@ pub struct GlobalArgs {
 
     /// End the window at TIME instead of now: `02:00` (the last time the local clock read it),
     /// `2026-12-05 02:00` (local), RFC 3339 (`2026-12-05T02:00:00Z`) or a time ago (`-9h`).
-    /// The dashboard's `:at TIME` does the same, and `:at now` comes back.
+    /// The dashboard's `:at TIME` does the same, and `:at now` comes back. `logs`, `errors`
+    /// and `insights` read their `--since` back from it.
     #[arg(long, global = true, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
 

@@ -124,7 +124,8 @@ fn table(o: &Output) -> String {
 pub async fn run(settings: &Settings, args: &ErrorsArgs, clock: SharedClock) -> Result<()> {
     let now = clock.now();
     let reader = super::logs::reader(settings, &args.functions, None, now).await?;
-    let to_ms = now.timestamp_millis();
+    // `--since` back from `--at`, or from now.
+    let to_ms = super::until(settings, now)?.timestamp_millis();
     let from_ms = to_ms - args.since.as_millis() as i64;
     let mut fold = ErrorFold::new(from_ms, to_ms, settings.error_words.clone());
     let read = reader

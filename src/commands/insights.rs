@@ -141,7 +141,8 @@ pub async fn run(settings: &Settings, args: &InsightsArgs, clock: SharedClock) -
     }
     let now = clock.now();
     let reader = super::logs::reader(settings, &args.functions, None, now).await?;
-    let to_ms = now.timestamp_millis();
+    // `--since` back from `--at`, or from now.
+    let to_ms = super::until(settings, now)?.timestamp_millis();
     let from_ms = to_ms - args.since.as_millis() as i64;
     let patience = Patience {
         at_most: args.wait,

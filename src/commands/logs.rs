@@ -229,18 +229,27 @@ pub(super) fn describe_failures(read: &Streamed, reader: &Reader) -> Option<Stri
 
 pub async fn run(settings: &Settings, args: &LogsArgs, clock: SharedClock) -> Result<()> {
     let now = clock.now();
+    // `--since` back from `--at` (as `aws logs tail --since … --until`), or from now.
+    let until = super::until(settings, now)?;
+    if args.follow && until != now {
+        bail!("--follow reads on from now: leave out --at, or --follow to read up to it");
+    }
     let reader = reader(settings, &args.functions, args.filter.as_deref(), now).await?;
     let origin = Origin {
         functions: args.functions.len() > 1,
         regions: reader.regions() > 1,
     };
-    let start_ms = now.timestamp_millis() - args.since.as_millis() as i64;
+    let start_ms = until.timestamp_millis() - args.since.as_millis() as i64;
     let mut from_ms = start_ms;
     let mut dedupe = Dedupe::default();
     let mut printed = 0usize;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     loop {
-        let to_ms = clock.now().timestamp_millis();
+        let to_ms = if settings.at.is_some() {
+            until.timestamp_millis()
+        } else {
+            clock.now().timestamp_millis()
+        };
         // Lines go out page by page as they are read: memory stays flat however long the span.
         let mut broken: Option<std::io::Error> = None;
         // A read meets a line again only where the next one looks back: over the last minute,

@@ -129,6 +129,16 @@ pub fn window(settings: &Settings, default: Window, now: DateTime<Utc>) -> Resul
         .map_err(|e| anyhow::anyhow!("--at: {e}"))
 }
 
+/// Where a span of logs read back ends: `--at`, else `now`.
+pub fn until(settings: &Settings, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let Some(at) = &settings.at else {
+        return Ok(now);
+    };
+    let end = crate::store::window::parse_moment(at, now, &chrono::Local)
+        .map_err(|e| anyhow::anyhow!("--at: {e}"))?;
+    Ok(end.unwrap_or(now))
+}
+
 /// The theme `--theme` names, in its own colors (or none with `--no-color`).
 pub fn theme_unfitted(settings: &Settings) -> Result<crate::ui::theme::Theme> {
     let user_dir = crate::ui::theme::user_dir();

@@ -130,6 +130,46 @@ async fn an_hour_inside_the_night_says_what_happened_then() {
     assert_eq!(row(&before, NAME)["errors"], 0);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_read_their_span_back_from_at() {
+    seeded().await;
+    let at = minutes_ago(640);
+    let end_ms = chrono::DateTime::parse_from_rfc3339(&at)
+        .unwrap()
+        .timestamp_millis();
+    put_logs(
+        REGION,
+        NAME,
+        "2026/12/05/[$LATEST]logs-at",
+        &[
+            (end_ms - 90_000, "inside: provider answered 504".into()),
+            (end_ms + 90_000, "after: the hour that came next".into()),
+        ],
+    )
+    .await;
+    let out = moto::lambdatop(
+        &moto::url(),
+        &[
+            "logs", NAME, "--region", REGION, "--since", "5m", "--at", &at,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("inside: provider answered 504"), "{text}");
+    assert!(!text.contains("after:"), "nothing past --at: {text}");
+    // Following reads on from now: it takes no time in the past.
+    let out = moto::lambdatop(
+        &moto::url(),
+        &["logs", NAME, "--region", REGION, "--at", &at, "--follow"],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--follow reads on from now"));
+}
+
 #[test]
 fn a_time_to_come_or_unreadable_is_one_line_of_error() {
     for (at, says) in [
