@@ -114,12 +114,12 @@ async fn an_hour_inside_the_night_says_what_happened_then() {
     );
     // The past window is read beside what a live snapshot reads, and is on the bill: one
     // request of the five base statistics of the one function, one of its p99, one of the
-    // region's four figures. (moto refuses percentiles with HTTP 500, which the SDK tries
+    // region's six figures (sums and pools). (moto refuses percentiles with HTTP 500, which the SDK tries
     // again, and every try is counted: at least these.)
     let live = snapshot(&["--window", "1h"]);
     let usage = |v: &serde_json::Value, k: &str| v["api_usage"][k].as_u64().unwrap();
     assert!(
-        usage(&v, "metrics_requested") >= usage(&live, "metrics_requested") + 5 + 1 + 4,
+        usage(&v, "metrics_requested") >= usage(&live, "metrics_requested") + 5 + 1 + 6,
         "{} against {}",
         v["api_usage"],
         live["api_usage"]
@@ -321,6 +321,9 @@ mod panes {
         );
         let s = screen(&render(&mut app, 160, 48));
         assert!(!s.contains("PAST"), "the last day ends now");
+        // The region's pools over the day, as over the hour: claimed is nearest its limit.
+        let totals = s.lines().nth(1).unwrap();
+        assert!(totals.contains("claimed concurrency"), "{totals}");
         let flow = line_with(&s, "Task flow").unwrap();
         assert!(flow.contains("per 5 min, last 24h"), "{flow}");
         assert!(s.contains("per 5 min"), "the time axis says the period");

@@ -47,8 +47,9 @@ const BASE: [Stat; 5] = [
 /// percentiles, which must cost the p99 column only.
 const P99: [Stat; 1] = [("Duration", "p99", Metric::DurationP99, false)];
 
-/// The region's own figures (no dimension), read with every pass.
-const REGION: [(&str, &str, RegionFigure); 4] = [
+/// The region's own figures (no dimension), read with every pass: its sums, and the peaks of
+/// its three pools (Lambda Developer Guide, *Monitoring concurrency*).
+const REGION: [(&str, &str, RegionFigure); 6] = [
     ("Invocations", "Sum", RegionFigure::Sum(Metric::Invocations)),
     ("Errors", "Sum", RegionFigure::Sum(Metric::Errors)),
     ("Throttles", "Sum", RegionFigure::Sum(Metric::Throttles)),
@@ -56,6 +57,16 @@ const REGION: [(&str, &str, RegionFigure); 4] = [
         "ConcurrentExecutions",
         "Maximum",
         RegionFigure::Pool(Pool::All),
+    ),
+    (
+        "UnreservedConcurrentExecutions",
+        "Maximum",
+        RegionFigure::Pool(Pool::Unreserved),
+    ),
+    (
+        "ClaimedAccountConcurrency",
+        "Maximum",
+        RegionFigure::Pool(Pool::Claimed),
     ),
 ];
 

@@ -98,9 +98,9 @@ struct SpanPass {
     settled: Minute,
     /// The minute the poll is in.
     current: Minute,
-    /// Per region and minute from `first`: invocations, errors, throttles and the sum of the
-    /// functions' peaks.
-    region: BTreeMap<String, Vec<[f64; 4]>>,
+    /// Per region and minute from `first`: invocations, errors, throttles, the sum of the
+    /// functions' peaks, and of those with a reservation.
+    region: BTreeMap<String, Vec<[f64; 5]>>,
 }
 
 impl DemoSource {
@@ -338,7 +338,7 @@ impl DemoSource {
                 None => span.settled.plus(1).floor(span.range.period()),
             };
             self.span_sent = Some((span.span, next));
-            Self::span_region_events(span, &mut events);
+            self.span_region_events(span, &mut events);
         }
         let mut by_region: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for inst in fleet.instances() {
@@ -520,7 +520,7 @@ impl DemoSource {
         let region = pass
             .region
             .entry(inst.region.to_string())
-            .or_insert_with(|| vec![[0.0; 4]; minutes]);
+            .or_insert_with(|| vec![[0.0; 5]; minutes]);
         let mut points: [Vec<(Minute, Option<f64>)>; 6] = Default::default();
         let settle = settle_minutes(Some(inst.spec.timeout_s));
 
@@ -544,6 +544,9 @@ impl DemoSource {
                 sum[1] += s.errors;
                 sum[2] += s.throttles;
                 sum[3] += s.concurrency_max;
+                if inst.spec.reserved().is_some() {
+                    sum[4] += s.concurrency_max;
+                }
             }
             if samples.is_empty() {
                 continue;
@@ -566,12 +569,21 @@ impl DemoSource {
         }
     }
 
-    /// The regions' own buckets of the window answered, once every function was.
-    fn span_region_events(pass: SpanPass, events: &mut Vec<SourceEvent>) {
+    /// The regions' own buckets of the window answered, once every function was: their sums,
+    /// and the peaks of their three pools as the minutes' are told (`part_at`).
+    fn span_region_events(&self, pass: SpanPass, events: &mut Vec<SourceEvent>) {
         use crate::store::RegionFigure;
         let period = pass.range.period();
         for (region, minutes) in pass.region {
-            let mut buckets: BTreeMap<Minute, [f64; 4]> = BTreeMap::new();
+            // Claimed: unreserved use plus every reservation and provisioned allocation.
+            let allocated: u32 = self
+                .fleet
+                .instances()
+                .filter(|i| i.region == region)
+                .map(|i| i.spec.reserved().unwrap_or(0) + i.provisioned())
+                .sum();
+            // Per bucket: the three sums, the peak of all executions, of the unreserved ones.
+            let mut buckets: BTreeMap<Minute, [f64; 5]> = BTreeMap::new();
             for (i, v) in minutes.iter().enumerate() {
                 let b = pass.first.plus(i as i64).floor(period);
                 let sum = buckets.entry(b).or_default();
@@ -579,19 +591,27 @@ impl DemoSource {
                     sum[k] += v[k];
                 }
                 sum[3] = sum[3].max(v[3]);
+                sum[4] = sum[4].max(v[3] - v[4]);
             }
-            let figures = [
-                RegionFigure::Sum(Metric::Invocations),
-                RegionFigure::Sum(Metric::Errors),
-                RegionFigure::Sum(Metric::Throttles),
-                RegionFigure::Pool(Pool::All),
+            let figures: [(RegionFigure, fn(&[f64; 5], f64) -> f64); 6] = [
+                (RegionFigure::Sum(Metric::Invocations), |v, _| v[0]),
+                (RegionFigure::Sum(Metric::Errors), |v, _| v[1]),
+                (RegionFigure::Sum(Metric::Throttles), |v, _| v[2]),
+                (RegionFigure::Pool(Pool::All), |v, _| v[3]),
+                (RegionFigure::Pool(Pool::Unreserved), |v, _| v[4]),
+                (RegionFigure::Pool(Pool::Claimed), |v, allocated| {
+                    v[4] + allocated
+                }),
             ];
-            for (k, figure) in figures.into_iter().enumerate() {
+            for (figure, value) in figures {
                 events.push(SourceEvent::SpanRegion {
                     span: pass.span,
                     region: region.clone(),
                     figure,
-                    points: buckets.iter().map(|(b, v)| (*b, Some(v[k]))).collect(),
+                    points: buckets
+                        .iter()
+                        .map(|(b, v)| (*b, Some(value(v, f64::from(allocated)))))
+                        .collect(),
                     settled: Some(pass.settled),
                 });
             }
