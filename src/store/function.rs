@@ -274,6 +274,17 @@ impl History {
         &mut self.series[metric.index()]
     }
 
+    /// Writes a run of one metric, and how far it is settled where the source says.
+    pub fn write(&mut self, update: super::event::MetricUpdate) {
+        if update.settled.is_some() {
+            self.settled = update.settled;
+        }
+        let series = self.series_mut(update.metric);
+        for (m, v) in update.points {
+            series.set(m, v);
+        }
+    }
+
     pub fn get(&self, metric: Metric, m: Minute) -> Option<f64> {
         self.series(metric).get(m)
     }

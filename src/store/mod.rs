@@ -475,14 +475,7 @@ impl Store {
                     // Metrics of a function the inventory does not know (yet): nothing to show.
                     return Changed::Nothing;
                 };
-                let history = &mut self.functions[i].history;
-                if update.settled.is_some() {
-                    history.settled = update.settled;
-                }
-                let series = history.series_mut(update.metric);
-                for (m, v) in update.points {
-                    series.set(m, v);
-                }
+                self.functions[i].history.write(update);
                 Changed::Figures
             }
             SourceEvent::SpanMetrics { span, update } => {
@@ -494,16 +487,10 @@ impl Store {
                 let Some(&i) = self.index.get(&update.key) else {
                     return Changed::Nothing;
                 };
-                let history = self.functions[i]
+                self.functions[i]
                     .span
-                    .get_or_insert_with(|| Box::new(History::span(span.capacity(), span.period)));
-                if update.settled.is_some() {
-                    history.settled = update.settled;
-                }
-                let series = history.series_mut(update.metric);
-                for (m, v) in update.points {
-                    series.set(m, v);
-                }
+                    .get_or_insert_with(|| Box::new(History::span(span.capacity(), span.period)))
+                    .write(update);
                 Changed::Figures
             }
             SourceEvent::SpanRegion {

@@ -350,21 +350,21 @@ pub async fn fetch_group(
     Ok(updates)
 }
 
-/// The minutes of `range` from what CloudWatch gave (`got`): a settled minute without a
-/// datapoint is a zero for a sum, unknown otherwise; a provisional one without a datapoint is
-/// left alone, as it may still come.
-fn settled_points(
+/// The minutes (or buckets of a longer period) of `range` from what CloudWatch gave (`got`):
+/// a settled one without a datapoint is a zero for a sum (nothing ran), unknown otherwise; a
+/// provisional one without a datapoint is left alone, as it may still come.
+pub fn settled_points(
     got: Option<&HashMap<Minute, f64>>,
     range: MinuteRange,
     settled: Minute,
     sum: bool,
 ) -> Vec<(Minute, Option<f64>)> {
+    let last_of = |b: Minute| b.plus(i64::from(range.period()) - 1);
     range
         .iter()
-        .filter_map(|m| match got.and_then(|g| g.get(&m)) {
-            Some(v) => Some((m, Some(*v))),
-            None if m <= settled && sum => Some((m, Some(0.0))),
-            None if m <= settled => Some((m, None)),
+        .filter_map(|b| match got.and_then(|g| g.get(&b)) {
+            Some(v) => Some((b, Some(*v))),
+            None if last_of(b) <= settled => Some((b, sum.then_some(0.0))),
             None => None,
         })
         .collect()

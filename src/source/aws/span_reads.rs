@@ -13,14 +13,13 @@
 //! which some endpoints refuse), handed on as they come, so a 10,000 function fleet's day never
 //! sits in memory whole.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::errors::AwsError;
-use super::metrics::{self, MAX_QUERIES, lambda_query_over};
+use super::metrics::{self, MAX_QUERIES, lambda_query_over, settled_points};
 use super::plan::SETTLE_MINUTES;
 use crate::source::{Control, MetricUpdate, Source, SourceEvent};
 use crate::store::{FunctionKey, Metric, Minute, MinuteRange, Pool, RegionFigure, Span, Window};
@@ -312,7 +311,7 @@ impl SpanSource {
                     update: Box::new(MetricUpdate {
                         key: FunctionKey::new(&self.region, name),
                         metric: *metric,
-                        points: points(got, pass.range, pass.settled, *sum),
+                        points: settled_points(got, pass.range, pass.settled, *sum),
                         settled: Some(pass.settled),
                     }),
                 });
@@ -341,7 +340,7 @@ impl SpanSource {
                 span: pass.span,
                 region: self.region.clone(),
                 figure: *figure,
-                points: points(
+                points: settled_points(
                     answer.values.get(&id),
                     pass.range,
                     pass.settled,
@@ -357,26 +356,6 @@ impl SpanSource {
 /// The period of `range`'s buckets, in seconds, as GetMetricData takes it.
 fn period_secs(range: MinuteRange) -> i32 {
     i32::try_from(i64::from(range.period()) * 60).unwrap_or(i32::MAX)
-}
-
-/// The buckets of `range` from what CloudWatch gave: a settled bucket without a datapoint is
-/// a zero for a sum (nothing ran) and unknown otherwise; one still filling without a datapoint
-/// is left alone, as it may still come.
-fn points(
-    got: Option<&HashMap<Minute, f64>>,
-    range: MinuteRange,
-    settled: Minute,
-    sum: bool,
-) -> Vec<(Minute, Option<f64>)> {
-    let period = i64::from(range.period());
-    range
-        .iter()
-        .filter_map(|b| match got.and_then(|g| g.get(&b)) {
-            Some(v) => Some((b, Some(*v))),
-            None if b.plus(period - 1) <= settled => Some((b, sum.then_some(0.0))),
-            None => None,
-        })
-        .collect()
 }
 
 impl Source for SpanSource {
@@ -430,6 +409,8 @@ impl Source for SpanSource {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
@@ -437,7 +418,7 @@ mod tests {
         let range = MinuteRange::buckets_ending_at(Minute(1_019), 4, 5);
         let got = HashMap::from([(Minute(1_005), 7.0)]);
         // Settled up to 1,014: the buckets of 1,000, 1,005 and 1,010; 1,015 still fills.
-        let sums = points(Some(&got), range, Minute(1_014), true);
+        let sums = settled_points(Some(&got), range, Minute(1_014), true);
         assert_eq!(
             sums,
             vec![
@@ -446,7 +427,7 @@ mod tests {
                 (Minute(1_010), Some(0.0))
             ]
         );
-        let averages = points(Some(&got), range, Minute(1_014), false);
+        let averages = settled_points(Some(&got), range, Minute(1_014), false);
         assert_eq!(averages[0], (Minute(1_000), None));
         assert_eq!(averages.len(), 3);
     }
