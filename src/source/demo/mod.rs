@@ -582,8 +582,9 @@ impl DemoSource {
                 .filter(|i| i.region == region)
                 .map(|i| i.spec.reserved().unwrap_or(0) + i.provisioned())
                 .sum();
-            // Per bucket: the three sums, the peak of all executions, of the unreserved ones.
-            let mut buckets: BTreeMap<Minute, [f64; 5]> = BTreeMap::new();
+            // Per bucket: the three sums, the peaks of all executions, of the unreserved ones,
+            // and what is claimed.
+            let mut buckets: BTreeMap<Minute, [f64; 6]> = BTreeMap::new();
             for (i, v) in minutes.iter().enumerate() {
                 let b = pass.first.plus(i as i64).floor(period);
                 let sum = buckets.entry(b).or_default();
@@ -592,26 +593,22 @@ impl DemoSource {
                 }
                 sum[3] = sum[3].max(v[3]);
                 sum[4] = sum[4].max(v[3] - v[4]);
+                sum[5] = sum[4] + f64::from(allocated);
             }
-            let figures: [(RegionFigure, fn(&[f64; 5], f64) -> f64); 6] = [
-                (RegionFigure::Sum(Metric::Invocations), |v, _| v[0]),
-                (RegionFigure::Sum(Metric::Errors), |v, _| v[1]),
-                (RegionFigure::Sum(Metric::Throttles), |v, _| v[2]),
-                (RegionFigure::Pool(Pool::All), |v, _| v[3]),
-                (RegionFigure::Pool(Pool::Unreserved), |v, _| v[4]),
-                (RegionFigure::Pool(Pool::Claimed), |v, allocated| {
-                    v[4] + allocated
-                }),
+            let figures = [
+                RegionFigure::Sum(Metric::Invocations),
+                RegionFigure::Sum(Metric::Errors),
+                RegionFigure::Sum(Metric::Throttles),
+                RegionFigure::Pool(Pool::All),
+                RegionFigure::Pool(Pool::Unreserved),
+                RegionFigure::Pool(Pool::Claimed),
             ];
-            for (figure, value) in figures {
+            for (k, figure) in figures.into_iter().enumerate() {
                 events.push(SourceEvent::SpanRegion {
                     span: pass.span,
                     region: region.clone(),
                     figure,
-                    points: buckets
-                        .iter()
-                        .map(|(b, v)| (*b, Some(value(v, f64::from(allocated)))))
-                        .collect(),
+                    points: buckets.iter().map(|(b, v)| (*b, Some(v[k]))).collect(),
                     settled: Some(pass.settled),
                 });
             }
