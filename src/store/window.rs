@@ -25,9 +25,9 @@ use super::{Function, Metric, Minute, MinuteRange, Pool, Store};
 /// CloudWatch keeps one-minute datapoints for 15 days, five-minute ones for 63 days and
 /// hourly ones for 455 days ("Amazon CloudWatch retains metric data as follows",
 /// CloudWatch API Reference, *GetMetricData*), and GetMetricData bills per metric, not per
-/// datapoint. So a window is read at
-/// the finest period CloudWatch still keeps for its oldest minute, coarsened until it fits
-/// `MAX_BUCKETS`: 6 hours minute by minute, a day by five minutes, a week by half hours.
+/// datapoint. So a window is read at the finest period CloudWatch still keeps for its oldest
+/// minute, coarsened until it fits `MAX_BUCKETS`: 6 hours minute by minute, a day by five
+/// minutes, a week by half hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     minutes: u32,
@@ -82,11 +82,6 @@ impl Window {
     /// The same length, ending at `end` (the minute after its last; `None`: now).
     pub fn ending(self, end: Option<Minute>) -> Window {
         Window { end, ..self }
-    }
-
-    /// The same end, `minutes` long.
-    pub fn with_minutes(self, minutes: u32) -> Window {
-        Window { minutes, ..self }
     }
 
     /// Where a window in the past ends (`None`: it ends now).
