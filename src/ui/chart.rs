@@ -211,15 +211,11 @@ pub fn render(
         );
     }
     let last = range.len().saturating_sub(1) as f64;
-    // Beyond a day, the day too; beyond a minute a point, how long each is.
+    // Beyond a day, the day too.
     let day = range.minutes() >= 24 * 60;
     let time = |m: crate::store::Minute| {
         let f = if day { "%b %d %H:%M" } else { "%H:%M" };
         m.start().format(f).to_string()
-    };
-    let per = match range.period() {
-        1 => String::new(),
-        p => format!(", {}", super::format::per_period(p)),
     };
     let mid = range
         .first
@@ -230,7 +226,7 @@ pub fn render(
         .labels([
             Span::styled(time(range.first), theme.axis),
             Span::styled(time(mid), theme.axis),
-            Span::styled(format!("{} UTC{per}", time(range.last)), theme.axis),
+            Span::styled(format!("{} UTC", time(range.last)), theme.axis),
         ])
         .labels_alignment(Alignment::Right);
     let y_axis = Axis::default()
@@ -248,7 +244,19 @@ pub fn render(
     }
     let [legend_area, plot] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(legend(series, &y_label, provisional, theme), legend_area);
+    let mut legend = legend(series, &y_label, provisional, theme);
+    // A point of a long window is a period of several minutes: the legend, always drawn, says
+    // how long (points of a minute are what every chart has always drawn).
+    if range.period() > 1 {
+        let per = super::format::per_period(range.period());
+        let gap = if legend.to_string().ends_with(' ') {
+            ""
+        } else {
+            "   "
+        };
+        legend.push_span(Span::styled(format!("{gap}{per}"), theme.muted));
+    }
+    frame.render_widget(legend, legend_area);
     // A short chart gives its time axis up to the data: the pane title already says the window.
     let x_axis = if plot.height < 8 {
         Axis::default().bounds([0.0, last.max(1.0)])

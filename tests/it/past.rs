@@ -326,7 +326,8 @@ mod panes {
         assert!(totals.contains("claimed concurrency"), "{totals}");
         let flow = line_with(&s, "Task flow").unwrap();
         assert!(flow.contains("per 5 min, last 24h"), "{flow}");
-        assert!(s.contains("per 5 min"), "the time axis says the period");
+        // Each chart's legend says how long a point is: both of the task flow's.
+        assert_eq!(s.matches("still filling   per 5 min").count(), 2, "{s}");
         // A day's axis names the days.
         assert!(s.contains("Nov 22 ") && s.contains("Nov 23 "), "{s}");
         // The night's failures are in the day's sums: after what pages now (an alarm, a
