@@ -180,12 +180,17 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
 fn cursor_line(v: &View, i: usize, t: &Theme) -> Line<'static> {
     let flow = v.figures.flow();
     let at = |v: &[Option<f64>]| format::count(v.get(i).copied().flatten());
-    let minute = flow
-        .range
-        .first
-        .plus(i as i64 * i64::from(flow.range.period()))
-        .start()
-        .format("%H:%M UTC");
+    let period = i64::from(flow.range.period());
+    let picked = flow.range.first.plus(i as i64 * period);
+    // A long window's point is a period: its two ends.
+    let minute = match period {
+        1 => picked.start().format("%H:%M UTC").to_string(),
+        _ => format!(
+            "{}–{} UTC",
+            picked.start().format("%H:%M"),
+            picked.plus(period).start().format("%H:%M")
+        ),
+    };
     Line::from(vec![
         Span::styled(format!(" ▸ {minute} "), t.key),
         Span::styled(

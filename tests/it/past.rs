@@ -340,7 +340,7 @@ mod panes {
         app.update(Action::CursorLeft);
         app.update(Action::CursorLeft);
         let s = screen(&render(&mut app, 160, 48));
-        assert!(s.contains("▸ 03:00 UTC"), "{s}");
+        assert!(s.contains("▸ 03:00–03:05 UTC "), "{s}");
         insta::assert_snapshot!("past_day_160x48", s);
         app.update(Action::OpenLogs);
         let s = screen(&render(&mut app, 160, 48));
