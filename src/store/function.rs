@@ -124,16 +124,6 @@ impl FunctionFacts {
     }
 }
 
-/// What a long or past window is read for, of every function: CloudWatch's own figures.
-pub const SPAN_METRICS: [Metric; 6] = [
-    Metric::Invocations,
-    Metric::Errors,
-    Metric::Throttles,
-    Metric::DurationAvg,
-    Metric::DurationP99,
-    Metric::ConcurrencyMax,
-];
-
 /// Init durations kept per function for percentiles: enough for hours of cold starts.
 const INIT_SAMPLES: usize = 1024;
 
@@ -165,11 +155,11 @@ impl History {
     }
 
     /// A span's history: `capacity` buckets of `period` minutes of what CloudWatch keeps of
-    /// every function (`SPAN_METRICS`); the figures of REPORT lines, which are not read back
+    /// every function (`Metric::SPAN`); the figures of REPORT lines, which are not read back
     /// for days, get no room.
     pub fn span(capacity: usize, period: u32) -> Self {
         let mut h = Self::with_period(1, period);
-        for m in SPAN_METRICS {
+        for m in Metric::SPAN {
             h.series[m.index()] = Series::with_period(capacity, period);
         }
         h

@@ -71,6 +71,16 @@ impl Metric {
         Metric::Restores,
     ];
     pub const COUNT: usize = Self::ALL.len();
+    /// What a long or past window is read for, of every function: CloudWatch's own figures
+    /// (REPORT lines are not read back for days).
+    pub const SPAN: [Metric; 6] = [
+        Metric::Invocations,
+        Metric::Errors,
+        Metric::Throttles,
+        Metric::DurationAvg,
+        Metric::DurationP99,
+        Metric::ConcurrencyMax,
+    ];
     /// Kept only for functions with provisioned concurrency, beside `ALL`.
     pub const PROVISIONED: [Metric; 2] = [Metric::ProvisionedUtilization, Metric::Spillover];
 

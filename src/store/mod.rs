@@ -35,7 +35,7 @@ use chrono::{DateTime, Utc};
 
 pub use function::{
     Architecture, Capacity, Deploy, DeployKind, DurationReads, Function, FunctionFacts,
-    FunctionKey, History, Logging, SPAN_METRICS, Serving,
+    FunctionKey, History, Logging, Serving,
 };
 pub use metric::Metric;
 pub use minute::{Minute, MinuteRange};

@@ -535,11 +535,7 @@ impl Source for CapacitySource {
     }
 
     fn watch(&mut self, on_screen: &[FunctionKey]) {
-        self.watched = on_screen
-            .iter()
-            .filter(|k| k.region == self.region)
-            .map(|k| k.name.clone())
-            .collect();
+        self.watched = super::names_in(&self.region, on_screen);
     }
 }
 

@@ -232,12 +232,6 @@ impl Source for DistributionSource {
     }
 
     fn watch(&mut self, on_screen: &[FunctionKey]) {
-        self.watched = Some(
-            on_screen
-                .iter()
-                .filter(|k| k.region == self.region)
-                .map(|k| k.name.clone())
-                .collect(),
-        );
+        self.watched = Some(super::names_in(&self.region, on_screen));
     }
 }

@@ -416,6 +416,15 @@ impl Account {
     }
 }
 
+/// The names of the functions of `region` among `on_screen`: what a region's source watches.
+pub fn names_in(region: &str, on_screen: &[crate::store::FunctionKey]) -> Vec<String> {
+    on_screen
+        .iter()
+        .filter(|k| k.region == region)
+        .map(|k| k.name.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

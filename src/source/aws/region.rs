@@ -511,11 +511,7 @@ impl Source for RegionSource {
     }
 
     fn watch(&mut self, on_screen: &[crate::store::FunctionKey]) {
-        let mine: Vec<String> = on_screen
-            .iter()
-            .filter(|k| k.region == self.region)
-            .map(|k| k.name.clone())
-            .collect();
+        let mine = super::names_in(&self.region, on_screen);
         self.async_plan.watch(mine.iter().cloned());
         self.planner.watch(mine);
     }

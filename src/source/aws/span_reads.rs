@@ -395,11 +395,7 @@ impl Source for SpanSource {
     }
 
     fn watch(&mut self, on_screen: &[FunctionKey]) {
-        self.watched = on_screen
-            .iter()
-            .filter(|k| k.region == self.region)
-            .map(|k| k.name.clone())
-            .collect();
+        self.watched = super::names_in(&self.region, on_screen);
     }
 
     fn has_more(&self) -> bool {

@@ -556,7 +556,7 @@ impl DemoSource {
             }
         }
         let settled = pass.range.last_minute().min(pass.current.minus(settle));
-        for (metric, points) in crate::store::SPAN_METRICS.into_iter().zip(points) {
+        for (metric, points) in crate::store::Metric::SPAN.into_iter().zip(points) {
             events.push(SourceEvent::SpanMetrics {
                 span: pass.span,
                 update: Box::new(MetricUpdate {

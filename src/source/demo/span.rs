@@ -6,7 +6,7 @@
 use super::traffic::Sample;
 use crate::store::{Minute, MinuteRange};
 
-/// One bucket's figures, in the order of `SPAN_METRICS` (`None`: no invocation, so no duration).
+/// One bucket's figures, in the order of `Metric::SPAN` (`None`: no invocation, so no duration).
 pub fn bucket(samples: &[Sample]) -> [Option<f64>; 6] {
     let sum = |f: fn(&Sample) -> f64| samples.iter().map(f).sum::<f64>();
     let invocations = sum(|s| s.invocations);
