@@ -108,18 +108,52 @@ struct Pass {
     functions: Vec<String>,
     next: usize,
     region: bool,
-    /// Whether this pass reads every function (else those on screen).
+    /// Whether this pass reads every function, or those on screen (else the region's
+    /// figures alone).
     all: bool,
+    watched: bool,
     failure: Option<AwsError>,
     p99_failure: Option<AwsError>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Read {
     span: Span,
     all_at: Option<DateTime<Utc>>,
     watched_at: Option<DateTime<Utc>>,
     region_at: DateTime<Utc>,
+}
+
+impl Read {
+    /// What of a live window read before is due again at `now`, for periods of `period`:
+    /// every function, those on screen, the region's figures.
+    fn due(&self, now: DateTime<Utc>, period: chrono::Duration) -> (bool, bool, bool) {
+        (
+            self.all_at.is_none_or(|at| now - at >= ALL_EVERY),
+            self.watched_at
+                .is_none_or(|at| now - at >= period.max(WATCHED_EVERY_MIN)),
+            now - self.region_at >= period,
+        )
+    }
+
+    /// What was read once `pass` went through (`before`: what was read of its span before).
+    fn after(before: Option<Read>, pass: &Pass) -> Read {
+        let mut read = before.unwrap_or(Read {
+            span: pass.span,
+            all_at: None,
+            watched_at: None,
+            region_at: pass.now,
+        });
+        read.region_at = pass.now;
+        if pass.all {
+            read.all_at = Some(pass.now);
+        }
+        // A pass of the region's figures alone read no function.
+        if pass.all || pass.watched {
+            read.watched_at = Some(pass.now);
+        }
+        read
+    }
 }
 
 impl SpanSource {
@@ -156,12 +190,7 @@ impl SpanSource {
             None => (true, false, true),
             // A window in the past does not change.
             Some(_) if span.end.is_some() => return None,
-            Some(r) => (
-                r.all_at.is_none_or(|at| now - at >= ALL_EVERY),
-                r.watched_at
-                    .is_none_or(|at| now - at >= period.max(WATCHED_EVERY_MIN)),
-                now - r.region_at >= period,
-            ),
+            Some(r) => r.due(now, period),
         };
         if !all && !watched && !region {
             return None;
@@ -188,6 +217,7 @@ impl SpanSource {
             next: 0,
             region: true,
             all,
+            watched,
             failure: None,
             p99_failure: None,
         })
@@ -255,18 +285,8 @@ impl SpanSource {
             // Read again next poll: nothing is taken as read.
             Some(e) => events.push(e.problem(&self.name, scope, pass.now)),
             None => {
-                let mut read = self.read.filter(|r| r.span == pass.span).unwrap_or(Read {
-                    span: pass.span,
-                    all_at: None,
-                    watched_at: None,
-                    region_at: pass.now,
-                });
-                read.region_at = pass.now;
-                if pass.all {
-                    read.all_at = Some(pass.now);
-                }
-                read.watched_at = Some(pass.now);
-                self.read = Some(read);
+                let before = self.read.filter(|r| r.span == pass.span);
+                self.read = Some(Read::after(before, &pass));
                 events.push(super::errors::resolved(&self.name, scope));
             }
         }
@@ -408,6 +428,43 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    /// A live six hours: the region's figures are due every minute, the functions on screen
+    /// every five, the others every half hour.
+    #[test]
+    fn a_pass_of_the_region_alone_leaves_the_functions_on_screen_due() {
+        let t0 = Utc::now();
+        let minute = chrono::Duration::minutes(1);
+        let span = Span {
+            period: 1,
+            buckets: 360,
+            end: None,
+        };
+        let pass = |now, all, watched| Pass {
+            span,
+            range: MinuteRange::buckets_ending_at(Minute::of(now), 360, 1),
+            now,
+            settled: Minute::of(now),
+            functions: Vec::new(),
+            next: 0,
+            region: false,
+            all,
+            watched,
+            failure: None,
+            p99_failure: None,
+        };
+        let read = Read::after(None, &pass(t0, true, false));
+        assert_eq!(read.due(t0 + minute, minute), (false, false, true));
+        // The region's figures alone, a minute later, then four more minutes.
+        let read = Read::after(Some(read), &pass(t0 + minute, false, false));
+        assert_eq!(read.due(t0 + minute * 5, minute), (false, true, true));
+        let read = Read::after(Some(read), &pass(t0 + minute * 5, false, true));
+        assert_eq!(read.due(t0 + minute * 6, minute), (false, false, true));
+        assert!(
+            read.due(t0 + minute * 30, minute).0,
+            "every function, each half hour"
+        );
+    }
 
     #[test]
     fn a_settled_bucket_without_a_datapoint_is_a_zero_sum_and_an_unknown_average() {
