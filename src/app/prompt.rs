@@ -6,7 +6,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::command_line::{self, ArgKind, LineCommand};
 use super::mode::Mode;
 use super::{Action, App, Screen};
-use crate::store::Minute;
 use crate::ui::theme::{self, Theme};
 
 /// Characters a filter holds: more is never a name.
@@ -159,10 +158,7 @@ impl App {
                 }
             }
             LineCommand::At(text) => {
-                let now = self.now();
-                let window = crate::store::window::parse_moment(&text, now, &chrono::Local)
-                    .and_then(|at| self.window.ending(at.map(Minute::of)).kept_at(now));
-                match window {
+                match self.window.ending_at(&text, self.now(), &chrono::Local) {
                     Ok(w) => self.set_window(w),
                     Err(e) => self.message = Some(e),
                 }

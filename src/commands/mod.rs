@@ -122,10 +122,7 @@ pub fn window(settings: &Settings, default: Window, now: DateTime<Utc>) -> Resul
     let Some(at) = &settings.at else {
         return Ok(w);
     };
-    let end = crate::store::window::parse_moment(at, now, &chrono::Local)
-        .map_err(|e| anyhow::anyhow!("--at: {e}"))?;
-    w.ending(end.map(Minute::of))
-        .kept_at(now)
+    w.ending_at(at, now, &chrono::Local)
         .map_err(|e| anyhow::anyhow!("--at: {e}"))
 }
 

@@ -112,6 +112,18 @@ impl Window {
         Ok(self)
     }
 
+    /// The same length, ending at the moment `text` says (`parse_moment`), if CloudWatch
+    /// still keeps any of it: what `--at` and `:at` do.
+    pub fn ending_at<Tz: chrono::TimeZone>(
+        self,
+        text: &str,
+        now: DateTime<Utc>,
+        tz: &Tz,
+    ) -> Result<Window, String> {
+        let at = parse_moment(text, now, tz)?;
+        self.ending(at.map(Minute::of)).kept_at(now)
+    }
+
     /// Minutes a bucket of the window spans at `now`.
     pub fn period(self, now: DateTime<Utc>) -> u32 {
         let by_length = PERIODS

@@ -66,6 +66,13 @@ fn minutes_ago(minutes: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// Milliseconds since the epoch of an RFC 3339 time.
+fn ms_of(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .timestamp_millis()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_day_window_sums_every_minute_of_the_day_by_five_minutes() {
     seeded().await;
@@ -134,9 +141,7 @@ async fn an_hour_inside_the_night_says_what_happened_then() {
 async fn logs_read_their_span_back_from_at() {
     seeded().await;
     let at = minutes_ago(640);
-    let end_ms = chrono::DateTime::parse_from_rfc3339(&at)
-        .unwrap()
-        .timestamp_millis();
+    let end_ms = ms_of(&at);
     put_logs(
         REGION,
         NAME,
@@ -192,9 +197,7 @@ fn a_time_to_come_or_unreadable_is_one_line_of_error() {
 async fn the_dashboard_at_a_night_hour_shows_its_task_flow_and_its_logs() {
     seeded().await;
     let at = minutes_ago(630);
-    let end_ms = chrono::DateTime::parse_from_rfc3339(&at)
-        .unwrap()
-        .timestamp_millis();
+    let end_ms = ms_of(&at);
     // What the function logged in the window's last minute.
     put_logs(
         REGION,
