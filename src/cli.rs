@@ -52,8 +52,40 @@ pub struct GlobalArgs {
 
     /// AWS profile from the shared config and credentials files (default: AWS_PROFILE, then the
     /// default profile). SSO, web identity and instance roles work through the standard chain.
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Several (repeatable or comma-separated) are several accounts in one view, each with
+    /// its own credentials and regions.
+    #[arg(long, global = true, value_name = "NAME", value_delimiter = ',')]
+    pub profile: Vec<String>,
+
+    /// Accounts to watch by assuming a role in each (--role-name, --role-arn-template), from
+    /// the profile's credentials: repeatable or comma-separated twelve-digit ids. With --demo,
+    /// a number: the demo fleet copied into that many accounts.
+    #[arg(long, global = true, value_name = "ID,…|N", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+
+    /// Accounts to watch as --accounts does, one id a line (`#` comments, a name after the id
+    /// ignored).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub accounts_file: Option<PathBuf>,
+
+    /// Watch every active account of the Organization (organizations:ListAccounts, from the
+    /// management account or a delegated administrator), assuming the role in each.
+    #[arg(long, global = true)]
+    pub org: bool,
+
+    /// The role assumed in each account of --accounts, --accounts-file and --org.
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        default_value = "lambdatop-read"
+    )]
+    pub role_name: String,
+
+    /// The role assumed in each account, as an ARN with {account} for its id:
+    /// arn:aws:iam::{account}:role/team/observer. Instead of --role-name.
+    #[arg(long, global = true, value_name = "ARN", value_parser = parse_role_template)]
+    pub role_arn_template: Option<String>,
 
     /// Region(s) to watch, repeatable or comma-separated; each is polled in its own task.
     /// Default: the profile's or AWS_REGION's region.
@@ -311,6 +343,21 @@ pub struct InsightsArgs {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// A role ARN with `{account}` where each account's id goes.
+pub fn parse_role_template(s: &str) -> Result<String, String> {
+    if !s.starts_with("arn:") || !s.contains(":role/") {
+        return Err(format!(
+            "'{s}' is not a role ARN like arn:aws:iam::{{account}}:role/NAME"
+        ));
+    }
+    if !s.contains("{account}") {
+        return Err(format!(
+            "'{s}' has no {{account}}: every account would assume the same role"
+        ));
+    }
+    Ok(s.to_string())
 }
 
 /// `30s`, `10m`, `2h`, `1d`.

@@ -19,7 +19,15 @@ use crate::store::health::Thresholds;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub demo: bool,
-    pub profile: Option<String>,
+    /// Profiles: none (the default chain), one, or several accounts.
+    pub profiles: Vec<String>,
+    /// Accounts to assume a role in, from `--accounts` and `--accounts-file`.
+    pub accounts: Vec<String>,
+    /// `--demo --accounts N`: the demo fleet in N accounts.
+    pub demo_accounts: Option<u32>,
+    pub org: bool,
+    pub role_name: String,
+    pub role_arn_template: Option<String>,
     pub region: Vec<String>,
     pub endpoint_url: Option<String>,
     pub seed: u64,
@@ -56,7 +64,12 @@ impl Settings {
     pub fn from_flags(g: GlobalArgs) -> Settings {
         Settings {
             demo: g.demo,
-            profile: g.profile,
+            profiles: g.profile,
+            accounts: g.accounts,
+            demo_accounts: None,
+            org: g.org,
+            role_name: g.role_name,
+            role_arn_template: g.role_arn_template,
             region: g.region,
             endpoint_url: g.endpoint_url,
             seed: g.seed,
@@ -86,10 +99,12 @@ impl Settings {
     /// The flags, over the config file (if there is one), over the defaults; one line of
     /// error for a bad file or flags that do not go together.
     pub fn resolve(flags: GlobalArgs, matches: &ArgMatches) -> Result<Settings, String> {
+        let accounts_file = flags.accounts_file.clone();
         let mut s = Settings::from_flags(flags);
         if let Some(read) = config::read(s.config.as_deref())? {
             s.apply_file(&read, matches)?;
         }
+        s.resolve_accounts(accounts_file.as_deref())?;
         // Checked here, not by clap: `--demo` may stand before the subcommand and
         // `--functions` after it, which clap's `requires` does not see across.
         if s.functions.is_some() && !s.demo {
@@ -98,6 +113,62 @@ impl Settings {
             );
         }
         Ok(s)
+    }
+
+    /// `--accounts` read as ids (or, with `--demo`, as a count), and `--accounts-file`'s
+    /// added.
+    fn resolve_accounts(&mut self, file: Option<&std::path::Path>) -> Result<(), String> {
+        if self.demo {
+            if file.is_some() || self.org {
+                return Err(
+                    "--accounts-file and --org reach AWS accounts; the demo takes --accounts N"
+                        .into(),
+                );
+            }
+            match self.accounts.as_slice() {
+                [] => {}
+                [n] => match n.trim().parse::<u32>() {
+                    Ok(n @ 1..=100) => self.demo_accounts = Some(n),
+                    _ => {
+                        return Err(format!(
+                            "--demo --accounts takes a number of accounts from 1 to 100, not '{n}'"
+                        ));
+                    }
+                },
+                _ => return Err("--demo --accounts takes one number (e.g. --accounts 50)".into()),
+            }
+            self.accounts.clear();
+            return Ok(());
+        }
+        if let Some(bad) = self
+            .accounts
+            .iter()
+            .find(|a| !crate::store::account::is_account_id(a.trim()))
+        {
+            return Err(format!(
+                "--accounts: '{bad}' is not an AWS account id (twelve digits)"
+            ));
+        }
+        for a in &mut self.accounts {
+            *a = a.trim().to_string();
+        }
+        if let Some(path) = file {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--accounts-file {shown}: {e}"))?;
+            let ids = crate::store::account::read_accounts_file(&text, &shown)?;
+            if ids.is_empty() {
+                return Err(format!("--accounts-file {shown}: no account id in it"));
+            }
+            self.accounts.extend(ids);
+        }
+        if (!self.accounts.is_empty() || self.org) && self.profiles.len() > 1 {
+            return Err(
+                "roles are assumed from one identity: give one --profile with --accounts or --org"
+                    .into(),
+            );
+        }
+        Ok(())
     }
 
     /// Takes what the file sets and the command line did not.
@@ -117,7 +188,7 @@ impl Settings {
         if let Some(v) = &f.profile
             && set("profile")
         {
-            self.profile = Some(v.clone());
+            self.profiles = v.split(',').map(|p| p.trim().to_string()).collect();
         }
         if let Some(v) = &f.regions
             && set("region")

@@ -53,7 +53,7 @@ impl App {
         let keys: Vec<FunctionKey> = alarm
             .functions
             .iter()
-            .map(|f| FunctionKey::new(*region, f.as_str()))
+            .map(|f| FunctionKey::new(&region.region, f.as_str()).in_account(region.account))
             .filter(|k| self.store.function(k).is_some())
             .collect();
         let mut projects: Vec<&str> = keys

@@ -1,5 +1,5 @@
 //! The command line on `:`, in the manner of k9s: `:fn NAME`, `:project NAME`, `:region NAME`,
-//! `:at TIME`, `:alarms`, `:classes`, `:theme NAME`, `:logs`, `:insights QUERY|NAME`, with Tab
+//! `:account NAME`, `:at TIME`, `:alarms`, `:classes`, `:theme NAME`, `:logs`, `:insights QUERY|NAME`, with Tab
 //! completing commands and their arguments.
 
 /// A command typed on the line.
@@ -11,6 +11,8 @@ pub enum LineCommand {
     Project(Option<String>),
     /// Show one region's functions; `None` shows all.
     Region(Option<String>),
+    /// Narrow to one account (its id or alias); `None` widens.
+    Account(Option<String>),
     /// End the window at a moment in the past, as typed (`now`: live again).
     At(String),
     Theme(String),
@@ -24,7 +26,7 @@ pub enum LineCommand {
 }
 
 /// The commands, with the names they answer to (the first is the one completed to).
-pub const COMMANDS: [(&[&str], &str); 11] = [
+pub const COMMANDS: [(&[&str], &str); 12] = [
     (
         &["fn", "function", "func"],
         "NAME  open a function's detail",
@@ -36,6 +38,10 @@ pub const COMMANDS: [(&[&str], &str); 11] = [
     (
         &["region", "rg"],
         "[NAME]  one region's functions (none: all)",
+    ),
+    (
+        &["account", "acct"],
+        "[ID|ALIAS]  one account's functions (none: all)",
     ),
     (
         &["at"],
@@ -83,6 +89,7 @@ pub fn parse(line: &str) -> Result<LineCommand, String> {
         "fn" => LineCommand::Function(need("a function name")?),
         "project" => LineCommand::Project(arg),
         "region" => LineCommand::Region(arg),
+        "account" => LineCommand::Account(arg),
         "at" => LineCommand::At(need("a time (02:00, -9h, now)")?),
         "theme" => LineCommand::Theme(need("a theme name")?),
         "logs" => LineCommand::Logs,
@@ -100,6 +107,7 @@ pub enum ArgKind {
     Function,
     Project,
     Region,
+    Account,
     Theme,
     /// A named Logs Insights query.
     Query,
@@ -115,6 +123,7 @@ pub fn arg_kind(verb: &str) -> ArgKind {
         Some("fn") => ArgKind::Function,
         Some("project") => ArgKind::Project,
         Some("region") => ArgKind::Region,
+        Some("account") => ArgKind::Account,
         Some("theme") => ArgKind::Theme,
         Some("insights") => ArgKind::Query,
         _ => ArgKind::None,

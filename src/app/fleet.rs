@@ -50,6 +50,7 @@ impl App {
             window: self.window,
             filter: &self.fleet.filter,
             project: self.project.as_deref(),
+            account: self.account,
             class: self.class,
             chart_project: match self.screen {
                 Screen::Projects => self.projects.selected.as_deref(),

@@ -46,7 +46,10 @@ impl App {
             (FlowFollows::Function, Some(f), _) => FlowScope::Function(f.facts.key()),
             // Narrowed to a project: its flow is the whole there is.
             (_, _, Some(p)) => FlowScope::Project(p.clone()),
-            _ => FlowScope::Fleet,
+            _ => match self.account {
+                Some(a) => FlowScope::Account(a),
+                None => FlowScope::Fleet,
+            },
         }
     }
 
@@ -79,6 +82,13 @@ impl App {
             FlowScope::Fleet => (
                 "fleet".to_string(),
                 fns.iter().map(|f| f.facts.key()).collect(),
+            ),
+            FlowScope::Account(a) => (
+                format!("account {a}"),
+                fns.iter()
+                    .filter(|f| f.facts.account == *a)
+                    .map(|f| f.facts.key())
+                    .collect(),
             ),
         };
         let range = self.figures.stats().range;

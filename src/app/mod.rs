@@ -53,6 +53,8 @@ pub struct App {
     pub project: Option<String>,
     /// The latency class the fleet is narrowed to, if any.
     pub class: Option<crate::store::latency::LatencyClass>,
+    /// The account every pane is narrowed to (`:account`), if any.
+    pub account: Option<crate::store::AccountId>,
     /// A one-line answer (a command's error) shown in the footer until the next key.
     pub message: Option<String>,
     pub fleet: fleet::FleetTable,
@@ -91,6 +93,7 @@ impl App {
             window: options.window,
             project: None,
             class: None,
+            account: None,
             message: None,
             fleet: fleet::FleetTable::default(),
             flow: flow::TaskFlow::default(),

@@ -44,6 +44,7 @@ impl App {
             interval_secs: self.options.interval_secs,
             project: self.project.as_deref(),
             class: self.class,
+            account: self.account,
             body: self.body(),
             fleet: FleetTableView {
                 sort: self.fleet.sort,
@@ -60,6 +61,10 @@ impl App {
                 scope: match self.flow_scope() {
                     FlowScope::Fleet => "fleet".to_string(),
                     FlowScope::Project(p) => format!("project {p}"),
+                    FlowScope::Account(a) => format!(
+                        "account {}",
+                        self.store.account_name(a).unwrap_or_else(|| a.to_string())
+                    ),
                     FlowScope::Function(k) => k.to_string(),
                 },
                 of: self.flow_scope(),

@@ -94,6 +94,7 @@ impl App {
                 .map(String::from)
                 .collect(),
             ArgKind::Region => self.store.regions().into_iter().map(String::from).collect(),
+            ArgKind::Account => self.store.account_names(),
             ArgKind::Theme => theme::names(),
             ArgKind::Query => self
                 .options
@@ -157,6 +158,27 @@ impl App {
                     self.message = Some(format!("no functions in region '{r}'"));
                 }
             }
+            LineCommand::Account(None) => {
+                self.account = None;
+                self.screen = Screen::Dashboard;
+                self.fleet.scroll.to_top();
+            }
+            LineCommand::Account(Some(name)) => match self.store.account_named(&name) {
+                Some(a) => {
+                    self.account = Some(a);
+                    self.screen = Screen::Dashboard;
+                    self.fleet.scroll.to_top();
+                }
+                None if self.store.session().accounts.is_empty() => {
+                    self.message = Some(
+                        "one account is watched: --accounts or several --profile watch more".into(),
+                    );
+                }
+                None => {
+                    let names = self.store.account_names().join(", ");
+                    self.message = Some(format!("no account '{name}' (watched: {names})"));
+                }
+            },
             LineCommand::At(text) => {
                 match self.window.ending_at(&text, self.now(), &chrono::Local) {
                     Ok(w) => self.set_window(w),

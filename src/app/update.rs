@@ -263,7 +263,10 @@ impl App {
             }
             Screen::Dashboard if self.window.is_past() => self.set_window(self.window.ending(None)),
             Screen::Dashboard => {
-                self.project = None;
+                // The project first, then the account.
+                if self.project.take().is_none() {
+                    self.account = None;
+                }
                 self.fleet.scroll.to_top();
             }
             Screen::Logs { .. } => self.close_logs(),

@@ -49,6 +49,7 @@ pub fn cost_query(settings: &Settings, account: &aws::Account, group_by: CostGro
         tag: settings.project_tag.clone(),
         regions: account.regions.clone(),
         all_accounts: settings.all_accounts,
+        accounts: None,
         who: account.who.clone(),
     }
 }
@@ -63,6 +64,11 @@ pub fn demo_fleet(settings: &Settings) -> Arc<Fleet> {
 pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) -> Result<Setup> {
     let retention = DEFAULT_RETENTION_MINUTES;
     let cadence = Duration::from_secs(settings.interval);
+    if settings.demo
+        && let Some(n) = settings.demo_accounts
+    {
+        return Ok(demo_accounts(settings, clock, n));
+    }
     if settings.demo {
         let session = crate::source::demo::fixture::session();
         let fleet = demo_fleet(settings);
@@ -83,12 +89,17 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
             ],
         });
     }
+    let many = many(settings);
+    if many.is_many() {
+        return setup_many(settings, &many, with_cost).await;
+    }
     // Real mode: an account or a clear error, never demo data in its place.
     let account = aws::connect(&aws_options(settings)).await?;
     let session = Session {
         kind: SourceKind::Aws,
         profile: account.profile.clone(),
         regions: account.regions.clone(),
+        accounts: Vec::new(),
     };
     let mut sources = account.sources(
         cadence,
@@ -114,6 +125,159 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
             .with_classes(settings.classes.clone()),
         sources,
     })
+}
+
+/// Functions in each demo account of `--demo --accounts N`, unless `--functions` says the
+/// whole: 300 in each of the demo's two regions.
+pub const DEMO_FUNCTIONS_PER_ACCOUNT: usize = 600;
+
+/// The demo fleet in `n` accounts (`--demo --accounts N`): each its own copy of the fleet,
+/// seeded apart, under an id and alias of its own.
+fn demo_accounts(settings: &Settings, clock: &SharedClock, n: u32) -> Setup {
+    use crate::source::SourceEvent;
+    use crate::source::account::InAccount;
+    use crate::source::demo::fixture::demo_account;
+    use crate::store::account::Watched;
+    let retention = DEFAULT_RETENTION_MINUTES;
+    let cadence = Duration::from_secs(settings.interval);
+    let each = settings.functions.map_or(DEMO_FUNCTIONS_PER_ACCOUNT, |f| {
+        (f as usize).div_ceil(n as usize)
+    });
+    let fleet = Arc::new(Fleet::sized(Some(each)));
+    let mut session = crate::source::demo::fixture::session();
+    let mut sources: Vec<Box<dyn Source>> = Vec::new();
+    let mut identities = Vec::new();
+    for i in 0..n {
+        let (id, identity) = demo_account(i);
+        session.accounts.push(Watched {
+            id,
+            regions: session.regions.clone(),
+        });
+        identities.push(SourceEvent::Identity(identity.clone()).in_account(id));
+        let seed = settings.seed.wrapping_add(u64::from(i));
+        let demo = DemoSource::new(seed, clock.now(), retention, cadence)
+            .with_fleet(fleet.clone())
+            .with_identity(identity);
+        let logs =
+            DemoLogs::new(seed, Minute::of(clock.now()), retention).with_fleet(fleet.clone());
+        sources.push(Box::new(InAccount::new(id, Box::new(demo))));
+        sources.push(Box::new(InAccount::new(
+            id,
+            Box::new(
+                TailSource::new(LogReader::Demo(logs), None)
+                    .with_scrollback(settings.scrollback as usize),
+            ),
+        )));
+    }
+    let mut store = Store::new(session, retention, &settings.project_tag)
+        .with_scrollback(settings.scrollback as usize)
+        .with_classes(settings.classes.clone());
+    store.apply_all(identities);
+    Setup { store, sources }
+}
+
+/// Which accounts the flags ask for, and how to reach them.
+pub fn many(settings: &Settings) -> aws::accounts::Many {
+    aws::accounts::Many {
+        profiles: settings.profiles.clone(),
+        accounts: settings.accounts.clone(),
+        org: settings.org,
+        role_name: Some(settings.role_name.clone()),
+        role_arn_template: settings.role_arn_template.clone(),
+    }
+}
+
+/// The store and sources of several accounts: each account's sources as for one, each
+/// naming its account (`source::account::InAccount`), and one problem for each account that
+/// could not be reached.
+async fn setup_many(
+    settings: &Settings,
+    many: &aws::accounts::Many,
+    with_cost: bool,
+) -> Result<Setup> {
+    use crate::source::SourceEvent;
+    use crate::source::account::InAccount;
+    use crate::store::account::Watched;
+    let retention = DEFAULT_RETENTION_MINUTES;
+    let cadence = Duration::from_secs(settings.interval);
+    let reached = aws::accounts::connect_many(&aws_options(settings), many).await?;
+    let mut regions: Vec<String> = Vec::new();
+    let mut watched = Vec::new();
+    let mut sources: Vec<Box<dyn Source>> = Vec::new();
+    for (id, account) in &reached.accounts {
+        for r in &account.regions {
+            if !regions.contains(r) {
+                regions.push(r.clone());
+            }
+        }
+        watched.push(Watched {
+            id: *id,
+            regions: account.regions.clone(),
+        });
+        let mut own = account.sources(
+            cadence,
+            Duration::from_secs(settings.inventory_refresh),
+            retention,
+        );
+        own.push(Box::new(
+            TailSource::new(account.log_reader(), Some(account.usage.clone()))
+                .with_scrollback(settings.scrollback as usize),
+        ));
+        sources.extend(
+            own.into_iter()
+                .map(|s| Box::new(InAccount::new(*id, s)) as Box<dyn Source>),
+        );
+    }
+    let at = chrono::Utc::now();
+    let mut problems = Vec::new();
+    for u in &reached.unreached {
+        if let Some(id) = &u.id {
+            watched.push(Watched {
+                id: *id,
+                regions: regions.clone(),
+            });
+        }
+        let problem = SourceEvent::Problem {
+            source: "accounts".into(),
+            scope: u.label.clone(),
+            kind: u.kind,
+            message: u.message.clone(),
+            at,
+        };
+        problems.push(match &u.id {
+            Some(id) => problem.in_account(*id),
+            None => problem,
+        });
+    }
+    // The bill: asked with the identity the roles were assumed from (an Organization's
+    // management account sees its members'), else the first account's; narrowed to the
+    // accounts watched.
+    if with_cost
+        && let Some(payer) = reached
+            .caller
+            .as_ref()
+            .or(reached.accounts.first().map(|(_, a)| a))
+    {
+        let mut query = cost_query(settings, payer, CostGroupBy::Project);
+        query.accounts = Some(watched.iter().map(|w| w.id.to_string()).collect());
+        sources.push(Box::new(CostSource::new(
+            payer.cost_client(),
+            query,
+            settings.refresh,
+            payer.usage.clone(),
+        )));
+    }
+    let session = Session {
+        kind: SourceKind::Aws,
+        profile: settings.profiles.first().cloned(),
+        regions,
+        accounts: watched,
+    };
+    let mut store = Store::new(session, retention, &settings.project_tag)
+        .with_scrollback(settings.scrollback as usize)
+        .with_classes(settings.classes.clone());
+    store.apply_all(problems);
+    Ok(Setup { store, sources })
 }
 
 /// The window the flags ask for at `now`: `--window` (else `default`), ending at `--at`.
@@ -192,7 +356,7 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
 /// How to reach the account, from the flags.
 pub fn aws_options(settings: &Settings) -> AwsOptions {
     AwsOptions {
-        profile: settings.profile.clone(),
+        profile: settings.profiles.first().cloned(),
         regions: settings.region.clone(),
         endpoint_url: settings.endpoint_url.clone(),
     }

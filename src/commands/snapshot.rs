@@ -14,7 +14,7 @@ use crate::store::Window;
 use crate::store::distribution::{DistributionSource, EDGES_MS, Histogram};
 use crate::store::latency::{ClassBy, LatencyClass};
 use crate::store::window::{FleetStats, ThrottleCause, fleet_stats};
-use crate::store::{Minute, Store};
+use crate::store::{AccountId, Minute, Store};
 use crate::ui::format;
 use crate::ui::text::truncate;
 
@@ -37,6 +37,9 @@ pub struct Snapshot {
     #[serde(skip)]
     pub past: bool,
     pub regions: Vec<String>,
+    /// Added with several accounts: each account watched (one for a session of one set of
+    /// credentials, once AWS has said whose; none on the demo fleet of one account).
+    pub accounts: Vec<AccountRow>,
     pub functions: Vec<FunctionRow>,
     pub projects: Vec<ProjectRow>,
     pub totals: TotalsRow,
@@ -77,6 +80,8 @@ pub struct BucketRow {
 pub struct AlarmRow {
     pub name: String,
     pub region: String,
+    /// Whose account the alarm is in (`null` while the session's one account is unknown).
+    pub account_id: Option<String>,
     pub state: &'static str,
     /// When it went into ALARM, RFC 3339.
     pub since: Option<String>,
@@ -110,6 +115,8 @@ pub struct OperationRow {
 #[derive(Debug, Serialize, PartialEq)]
 pub struct RegionRow {
     pub region: String,
+    /// Whose account's region (`null` while the session's one account is unknown).
+    pub account_id: Option<String>,
     pub concurrency_max: Option<u64>,
     pub concurrency_limit: Option<u32>,
     /// Peak executions of functions without a reservation, against what reservations leave
@@ -126,6 +133,8 @@ pub struct RegionRow {
 pub struct FunctionRow {
     pub name: String,
     pub region: String,
+    /// Whose account (`null` while the session's one account is unknown).
+    pub account_id: Option<String>,
     pub project: String,
     pub runtime: Option<String>,
     pub memory_mb: Option<u32>,
@@ -274,6 +283,19 @@ pub struct TotalsRow {
 pub struct ProblemRow {
     pub source: String,
     pub message: String,
+    /// The account it is of, among several (`null`: the session's, or none in particular).
+    pub account_id: Option<String>,
+}
+
+/// An account watched: its id, alias (where `iam:ListAccountAliases` allows), the regions
+/// watched in it, its functions (`null`: never read) and its open problems.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct AccountRow {
+    pub id: String,
+    pub alias: Option<String>,
+    pub regions: Vec<String>,
+    pub functions: Option<usize>,
+    pub problems: usize,
 }
 
 /// A minute as JSON gives it: the RFC 3339 time it starts.
@@ -303,6 +325,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
         .map(|(f, s)| FunctionRow {
             name: f.facts.name.clone(),
             region: f.facts.region.clone(),
+            account_id: store.account_id(f.facts.account),
             project: f.project.clone(),
             runtime: f.facts.runtime.clone(),
             memory_mb: f.facts.memory_mb,
@@ -348,7 +371,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             dead_letter_target: f.facts.dead_letter.clone(),
             on_failure_destination: f.capacity.on_failure.clone().flatten(),
             event_sources: store
-                .event_sources_in(&f.facts.region, &f.facts.name)
+                .event_sources_in(&f.facts.place(), &f.facts.name)
                 .filter(|_| present)
                 .map(|ms| ms.iter().map(|m| event_source_row(m, s)).collect()),
             last_modified: f
@@ -367,7 +390,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 .collect(),
             alarms: store
                 .alarms()
-                .get(&f.facts.region)
+                .get(&f.facts.place())
                 .filter(|_| present)
                 .map(|r| r.firing_for(&f.facts.name).map(str::to_string).collect()),
             latency_class: s.latency_class,
@@ -380,7 +403,9 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             wait_max_ms: round(s.wait_max_ms, 2),
         })
         .collect();
-    functions.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));
+    functions.sort_by(|a, b| {
+        (&a.name, &a.region, &a.account_id).cmp(&(&b.name, &b.region, &b.account_id))
+    });
     let projects = stats
         .projects
         .iter()
@@ -411,6 +436,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
         period_minutes: stats.range.period(),
         past: window.is_past(),
         regions: store.session().regions.clone(),
+        accounts: account_rows(store),
         functions,
         projects,
         totals: TotalsRow {
@@ -427,6 +453,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             .map(|p| ProblemRow {
                 source: p.source.clone(),
                 message: format!("{}: {}", p.scope, p.message),
+                account_id: (!p.account.is_own()).then(|| p.account.to_string()),
             })
             .collect(),
         api_usage: store.api_usage().map(api_usage_row),
@@ -435,6 +462,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             .iter()
             .map(|r| RegionRow {
                 region: r.region.clone(),
+                account_id: store.account_id(r.account),
                 concurrency_max: whole(r.concurrency_max),
                 concurrency_limit: r.concurrency_limit,
                 unreserved_concurrency_max: whole(r.unreserved_max),
@@ -493,13 +521,58 @@ fn event_source_row(
     }
 }
 
+/// Each account watched, with what it holds and what went wrong in it.
+fn account_rows(store: &Store) -> Vec<AccountRow> {
+    let session = store.session();
+    let watched: Vec<(AccountId, String, Vec<String>)> = if session.accounts.is_empty() {
+        // One set of credentials: the one account, once AWS has said whose.
+        store
+            .identity()
+            .map(|i| {
+                (
+                    AccountId::OWN,
+                    i.account_id.clone(),
+                    session.regions.clone(),
+                )
+            })
+            .into_iter()
+            .collect()
+    } else {
+        session
+            .accounts
+            .iter()
+            .map(|w| (w.id, w.id.to_string(), w.regions.clone()))
+            .collect()
+    };
+    watched
+        .into_iter()
+        .map(|(key, id, regions)| {
+            let problems = store.problems().iter().filter(|p| p.account == key).count();
+            AccountRow {
+                alias: store.identity_of(key).and_then(|i| i.alias.clone()),
+                functions: store.inventoried(key).then(|| {
+                    store
+                        .functions()
+                        .iter()
+                        .filter(|f| f.facts.account == key)
+                        .count()
+                }),
+                problems,
+                regions,
+                id,
+            }
+        })
+        .collect()
+}
+
 fn alarm_rows(store: &Store) -> Vec<AlarmRow> {
     store
         .firing_alarms()
         .into_iter()
-        .map(|(region, a)| AlarmRow {
+        .map(|(place, a)| AlarmRow {
             name: a.name.clone(),
-            region: region.to_string(),
+            region: place.region.clone(),
+            account_id: store.account_id(place.account),
             state: a.state.as_str(),
             since: a
                 .since
@@ -543,7 +616,9 @@ pub fn table(s: &Snapshot) -> String {
         b.errors
             .unwrap_or(0)
             .cmp(&a.errors.unwrap_or(0))
-            .then_with(|| (&a.name, &a.region).cmp(&(&b.name, &b.region)))
+            .then_with(|| {
+                (&a.name, &a.region, &a.account_id).cmp(&(&b.name, &b.region, &b.account_id))
+            })
     });
     let n = |v: Option<u64>| format::count(v.map(|x| x as f64));
     let mut out = String::new();
@@ -551,12 +626,30 @@ pub fn table(s: &Snapshot) -> String {
         SourceKind::Demo => "DEMO fleet",
         SourceKind::Aws => "AWS",
     };
-    let account = s
-        .account_id
-        .as_deref()
-        .filter(|_| s.source == SourceKind::Aws)
-        .map(|id| format!("account {id} · "))
-        .unwrap_or_default();
+    let several = s.accounts.len() > 1;
+    let account = if several {
+        format!("{} accounts · ", s.accounts.len())
+    } else {
+        s.account_id
+            .as_deref()
+            .filter(|_| s.source == SourceKind::Aws)
+            .map(|id| format!("account {id} · "))
+            .unwrap_or_default()
+    };
+    // Among several accounts, each row says whose: the alias where known, else the id.
+    let whose = |id: Option<&str>| -> String {
+        if !several {
+            return String::new();
+        }
+        let name = s
+            .accounts
+            .iter()
+            .find(|a| Some(a.id.as_str()) == id)
+            .and_then(|a| a.alias.as_deref())
+            .or(id)
+            .unwrap_or("–");
+        format!("{:<14} ", truncate(name, 14))
+    };
     out.push_str(&format!(
         "{source} · {account}{} · {}{} min to {}{} · {}\n\n",
         s.regions.join(", "),
@@ -592,6 +685,9 @@ pub fn table(s: &Snapshot) -> String {
         }
         out.push('\n');
     }
+    if several {
+        out.push_str(&format!("{:<14} ", "ACCOUNT"));
+    }
     out.push_str(&format!(
         "{:<32} {:<10} {:<14} {:>8} {:>7} {:>6} {:>7} {:>7} {:>7} {:>6} {:>5} {:>9}\n",
         "FUNCTION",
@@ -609,6 +705,7 @@ pub fn table(s: &Snapshot) -> String {
     ));
     for f in rows {
         let to = f.p99_of_timeout;
+        out.push_str(&whose(f.account_id.as_deref()));
         out.push_str(&format!(
             "{:<32} {:<10} {:<14} {:>8} {:>7} {:>6} {:>7} {:>7} {:>7} {:>6} {:>5} {:>9}\n",
             truncate(&f.name, 32),
@@ -671,9 +768,12 @@ pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -
     let batches = futures::future::join_all(setup.sources.iter_mut().map(|s| s.poll(now))).await;
     // Nothing read at all (a dead network, bad credentials): an error, not an empty fleet.
     let read_nothing = batches.iter().all(|events| {
-        !events
-            .iter()
-            .any(|e| matches!(e, SourceEvent::Inventory { .. } | SourceEvent::Metrics(_)))
+        !events.iter().any(|e| {
+            matches!(
+                e.inner(),
+                SourceEvent::Inventory { .. } | SourceEvent::Metrics(_)
+            )
+        })
     });
     for events in batches {
         setup.store.apply_all(events);

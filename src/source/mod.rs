@@ -2,6 +2,7 @@
 //! data to the app loop. They never touch the terminal and never see the store; a failure is
 //! data too (`SourceEvent::Problem`).
 
+pub mod account;
 pub mod aws;
 pub mod demo;
 pub mod insights;

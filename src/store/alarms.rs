@@ -117,7 +117,7 @@ impl RegionAlarms {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition<'a> {
     pub alarm: &'a str,
-    pub region: &'a str,
+    pub region: &'a super::Place,
     pub functions: &'a [String],
     pub at: DateTime<Utc>,
     pub firing: bool,
@@ -126,7 +126,7 @@ pub struct Transition<'a> {
 /// Every transition the regions' alarms tell of: each firing alarm's move into ALARM, and
 /// each recovery seen.
 pub fn transitions<'a>(
-    regions: impl Iterator<Item = (&'a str, &'a RegionAlarms)>,
+    regions: impl Iterator<Item = (&'a super::Place, &'a RegionAlarms)>,
 ) -> Vec<Transition<'a>> {
     let mut out = Vec::new();
     for (region, r) in regions {

@@ -115,14 +115,15 @@ pub enum SourceEvent {
     InitDurations {
         key: FunctionKey,
         covered: MinuteRange,
-        samples: Vec<(Minute, f64)>,
+        /// A slice, not a `Vec`: every event is as large as the largest.
+        samples: Box<[(Minute, f64)]>,
     },
     /// Durations of a function's invocations counted per minute from REPORT lines over
     /// `covered` (replacing what the store had for those minutes).
     ReportDurations {
         key: FunctionKey,
         covered: MinuteRange,
-        counted: Vec<(Minute, [u32; super::distribution::BUCKETS])>,
+        counted: Box<[(Minute, [u32; super::distribution::BUCKETS])]>,
     },
     /// CloudWatch's percentiles and percentile ranks of a function's durations over a window.
     DurationStats {
@@ -207,6 +208,136 @@ pub enum SourceEvent {
         state: LoadingState,
         at: DateTime<Utc>,
     },
+    /// What a source of one account among several reports: its functions, regions, problems,
+    /// identity and API usage are that account's (`store::account`).
+    InAccount {
+        account: super::account::AccountId,
+        /// Boxed: every event is as large as the largest.
+        event: Box<SourceEvent>,
+    },
+}
+
+impl SourceEvent {
+    /// `self` as a source of `account` reported it (the session's one account: as it is).
+    pub fn in_account(self, account: super::account::AccountId) -> SourceEvent {
+        if account.is_own() {
+            return self;
+        }
+        SourceEvent::InAccount {
+            account,
+            event: Box::new(self),
+        }
+    }
+
+    /// `self` with every function it names, and every source, in `account`.
+    pub fn keyed_in(self, account: super::account::AccountId) -> SourceEvent {
+        let key = |k: FunctionKey| k.in_account(account);
+        let source = |s: String| super::account::source_in(account, &s);
+        match self {
+            SourceEvent::Inventory {
+                region,
+                mut functions,
+            } => {
+                for f in &mut functions {
+                    f.account = account;
+                }
+                SourceEvent::Inventory { region, functions }
+            }
+            SourceEvent::Metrics(mut u) => {
+                u.key = key(u.key);
+                SourceEvent::Metrics(u)
+            }
+            SourceEvent::SpanMetrics { span, mut update } => {
+                update.key = key(update.key);
+                SourceEvent::SpanMetrics { span, update }
+            }
+            SourceEvent::InitDurations {
+                key: k,
+                covered,
+                samples,
+            } => SourceEvent::InitDurations {
+                key: key(k),
+                covered,
+                samples,
+            },
+            SourceEvent::ReportDurations {
+                key: k,
+                covered,
+                counted,
+            } => SourceEvent::ReportDurations {
+                key: key(k),
+                covered,
+                counted,
+            },
+            SourceEvent::DurationStats { key: k, stats } => {
+                SourceEvent::DurationStats { key: key(k), stats }
+            }
+            SourceEvent::Reserved { key: k, reserved } => SourceEvent::Reserved {
+                key: key(k),
+                reserved,
+            },
+            SourceEvent::Serving { key: k, serving } => SourceEvent::Serving {
+                key: key(k),
+                serving,
+            },
+            SourceEvent::Provisioned { key: k, allocated } => SourceEvent::Provisioned {
+                key: key(k),
+                allocated,
+            },
+            SourceEvent::Versions { key: k, versions } => SourceEvent::Versions {
+                key: key(k),
+                versions,
+            },
+            SourceEvent::OnFailure {
+                key: k,
+                destination,
+            } => SourceEvent::OnFailure {
+                key: key(k),
+                destination,
+            },
+            SourceEvent::Logs(mut events) => {
+                for e in &mut events {
+                    e.function.account = account;
+                }
+                SourceEvent::Logs(events)
+            }
+            SourceEvent::Problem {
+                source: s,
+                scope,
+                kind,
+                message,
+                at,
+            } => SourceEvent::Problem {
+                source: source(s),
+                scope,
+                kind,
+                message,
+                at,
+            },
+            SourceEvent::Resolved { source: s, scope } => SourceEvent::Resolved {
+                source: source(s),
+                scope,
+            },
+            SourceEvent::Status {
+                source: s,
+                state,
+                at,
+            } => SourceEvent::Status {
+                source: source(s),
+                state,
+                at,
+            },
+            other => other,
+        }
+    }
+
+    /// What was reported, whatever account it is of.
+    pub fn inner(&self) -> &SourceEvent {
+        match self {
+            SourceEvent::InAccount { event, .. } => event.inner(),
+            e => e,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

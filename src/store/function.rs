@@ -7,6 +7,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::account::{AccountId, Place};
 use super::metric::Metric;
 use super::minute::{Minute, MinuteRange};
 use super::series::Series;
@@ -35,26 +36,46 @@ impl fmt::Display for Architecture {
     }
 }
 
-/// A function is unique by region and name within one account.
+/// A function is unique by account, region and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FunctionKey {
+    /// `OWN` for the one account of a session of one set of credentials (`store::account`).
+    pub account: AccountId,
     pub region: String,
     pub name: String,
 }
 
-/// "name (region)", as panes and messages name a function.
+/// "name (region)", as panes and messages name a function; "name (region, account)" among
+/// several accounts.
 impl std::fmt::Display for FunctionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.name, self.region)
+        if self.account.is_own() {
+            write!(f, "{} ({})", self.name, self.region)
+        } else {
+            write!(f, "{} ({}, {})", self.name, self.region, self.account)
+        }
     }
 }
 
 impl FunctionKey {
+    /// A function of the session's one account.
     pub fn new(region: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
+            account: AccountId::OWN,
             region: region.into(),
             name: name.into(),
         }
+    }
+
+    /// The same function name and region in `account`.
+    pub fn in_account(mut self, account: AccountId) -> Self {
+        self.account = account;
+        self
+    }
+
+    /// The account's region it belongs to.
+    pub fn place(&self) -> Place {
+        Place::new(self.account, &self.region)
     }
 }
 
@@ -63,6 +84,8 @@ impl FunctionKey {
 pub struct FunctionFacts {
     pub name: String,
     pub region: String,
+    /// Whose account, as `FunctionKey::account`.
+    pub account: AccountId,
     pub runtime: Option<String>,
     pub memory_mb: Option<u32>,
     pub architecture: Architecture,
@@ -116,11 +139,16 @@ pub struct Logging {
 impl FunctionFacts {
     /// Whether these are the facts of the function `key` names.
     pub fn is(&self, key: &FunctionKey) -> bool {
-        self.name == key.name && self.region == key.region
+        self.name == key.name && self.region == key.region && self.account == key.account
     }
 
     pub fn key(&self) -> FunctionKey {
-        FunctionKey::new(&self.region, &self.name)
+        FunctionKey::new(&self.region, &self.name).in_account(self.account)
+    }
+
+    /// The account's region it belongs to.
+    pub fn place(&self) -> Place {
+        Place::new(self.account, &self.region)
     }
 }
 

@@ -209,6 +209,14 @@ impl LogBuffer {
         self.version += 1;
     }
 
+    /// Lets go of `account`'s lines only: among several accounts, each account's tail starts
+    /// over on its own.
+    pub fn clear_account(&mut self, account: super::account::AccountId) {
+        self.lines.retain(|l| l.function.account != account);
+        self.ids.retain(|(f, _)| f.account != account);
+        self.version += 1;
+    }
+
     pub fn version(&self) -> u64 {
         self.version
     }

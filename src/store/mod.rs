@@ -6,6 +6,7 @@
 //! know their cached sort, filter and sums are stale. It imports nothing from sources, the app
 //! or the panes.
 
+pub mod account;
 pub mod alarms;
 pub mod cost;
 pub mod distribution;
@@ -33,6 +34,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
+pub use account::{AccountId, Place};
 pub use function::{
     Architecture, Capacity, Deploy, DeployKind, DurationReads, Function, FunctionFacts,
     FunctionKey, History, Logging, Serving,
@@ -57,6 +59,9 @@ pub struct Session {
     pub kind: SourceKind,
     pub profile: Option<String>,
     pub regions: Vec<String>,
+    /// The accounts of a session of several (profiles, or roles assumed in each), those
+    /// that could not be reached included; empty for a session of one set of credentials.
+    pub accounts: Vec<account::Watched>,
 }
 
 /// Whose account the figures are of, as AWS names the caller (`sts:GetCallerIdentity`).
@@ -98,17 +103,23 @@ pub struct Store {
     index: HashMap<FunctionKey, usize>,
     problems: Problems,
     sources: BTreeMap<String, SourceStatus>,
-    regions: BTreeMap<String, RegionState>,
+    regions: BTreeMap<Place, RegionState>,
+    /// The regions whose functions have been listed at least once.
+    inventoried: BTreeSet<Place>,
     logs: logs::LogBuffer,
     /// The log pane's latest Logs Insights query, once answered.
     insights: Option<insights::InsightsResult>,
+    /// Every account's requests together.
     api_usage: Option<usage::ApiUsage>,
+    /// Each account's requests (the session's one account under `OWN`).
+    usage_by_account: BTreeMap<AccountId, usage::ApiUsage>,
     cost: Option<cost::CostReport>,
-    identity: Option<Identity>,
+    /// Whose each account is, once AWS has said (the session's one account under `OWN`).
+    identities: BTreeMap<AccountId, Identity>,
     /// Each region's alarms, once read.
-    alarms: BTreeMap<String, alarms::RegionAlarms>,
+    alarms: BTreeMap<Place, alarms::RegionAlarms>,
     /// Each region's event-source mappings by function name, once read.
-    event_sources: BTreeMap<String, BTreeMap<String, Vec<event_sources::EventSource>>>,
+    event_sources: BTreeMap<Place, BTreeMap<String, Vec<event_sources::EventSource>>>,
     /// How functions are sorted into latency classes, and each class's budget.
     class_rule: latency::ClassRule,
     /// The long or past window kept beside the minutes, if one is shown.
@@ -206,11 +217,13 @@ impl Store {
             problems: Problems::default(),
             sources: BTreeMap::new(),
             regions: BTreeMap::new(),
+            inventoried: BTreeSet::new(),
             logs: logs::LogBuffer::new(logs::DEFAULT_SCROLLBACK),
             insights: None,
             api_usage: None,
+            usage_by_account: BTreeMap::new(),
             cost: None,
-            identity: None,
+            identities: BTreeMap::new(),
             alarms: BTreeMap::new(),
             event_sources: BTreeMap::new(),
             class_rule: latency::ClassRule::default(),
@@ -313,24 +326,90 @@ impl Store {
         self.cost.as_ref()
     }
 
-    /// Whose account this is, once AWS has said (`None` on the demo fleet, and until then).
+    /// Whose account this is, once AWS has said (`None` on the demo fleet, and until then;
+    /// `None` too among several accounts: `identity_of` names each).
     pub fn identity(&self) -> Option<&Identity> {
-        self.identity.as_ref()
+        self.identities.get(&AccountId::OWN)
     }
 
-    /// Each region's alarms, by region: a region missing has not been read.
-    pub fn alarms(&self) -> &BTreeMap<String, alarms::RegionAlarms> {
+    /// Whose `account` is (`OWN`: the session's one account), once AWS has said.
+    pub fn identity_of(&self, account: AccountId) -> Option<&Identity> {
+        self.identities.get(&account)
+    }
+
+    /// The accounts watched, each by its id: those of the session (`Session::accounts`), else
+    /// the one the credentials reach, once known.
+    pub fn account_ids(&self) -> Vec<String> {
+        if !self.session.accounts.is_empty() {
+            return self
+                .session
+                .accounts
+                .iter()
+                .map(|a| a.id.to_string())
+                .collect();
+        }
+        self.identity()
+            .map(|i| vec![i.account_id.clone()])
+            .unwrap_or_default()
+    }
+
+    /// The id of `account` as rows show it: the session's one account is the identity's.
+    pub fn account_id(&self, account: AccountId) -> Option<String> {
+        if account.is_own() {
+            self.identity().map(|i| i.account_id.clone())
+        } else {
+            Some(account.to_string())
+        }
+    }
+
+    /// How `account` is named on screen: its alias where known, else its id (`None` while
+    /// the session's one account is unknown).
+    pub fn account_name(&self, account: AccountId) -> Option<String> {
+        match self.identities.get(&account).and_then(|i| i.alias.clone()) {
+            Some(alias) => Some(alias),
+            None => self.account_id(account),
+        }
+    }
+
+    /// The account of a session of several that `name` names: its id, or its alias.
+    pub fn account_named(&self, name: &str) -> Option<AccountId> {
+        self.session.accounts.iter().map(|w| w.id).find(|&id| {
+            id.to_string() == name
+                || self
+                    .identity_of(id)
+                    .and_then(|i| i.alias.as_deref())
+                    .is_some_and(|alias| alias.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// How each account of a session of several is named: its alias, else its id.
+    pub fn account_names(&self) -> Vec<String> {
+        self.session
+            .accounts
+            .iter()
+            .filter_map(|w| self.account_name(w.id))
+            .collect()
+    }
+
+    /// Whether any region of `account` has had its functions listed: none listed is 0
+    /// functions only then.
+    pub fn inventoried(&self, account: AccountId) -> bool {
+        self.inventoried.iter().any(|p| p.account == account)
+    }
+
+    /// Each region's alarms, by account and region: a region missing has not been read.
+    pub fn alarms(&self) -> &BTreeMap<Place, alarms::RegionAlarms> {
         &self.alarms
     }
 
-    /// The event-source mappings of function `name` of `region`: none is `[]`; `None` while
+    /// The event-source mappings of function `name` of `place`: none is `[]`; `None` while
     /// the region's mappings are unknown.
     pub fn event_sources_in(
         &self,
-        region: &str,
+        place: &Place,
         name: &str,
     ) -> Option<&[event_sources::EventSource]> {
-        let region = self.event_sources.get(region)?;
+        let region = self.event_sources.get(place)?;
         Some(region.get(name).map_or(&[], Vec::as_slice))
     }
 
@@ -343,13 +422,13 @@ impl Store {
             .count()
     }
 
-    /// Every alarm known, with its region: those in ALARM first, the newest first; then the
-    /// others by state and name. The alarms view lists them so.
-    pub fn alarm_list(&self) -> Vec<(&str, &alarms::Alarm)> {
-        let mut out: Vec<(&str, &alarms::Alarm)> = self
+    /// Every alarm known, with its account's region: those in ALARM first, the newest first;
+    /// then the others by state and name. The alarms view lists them so.
+    pub fn alarm_list(&self) -> Vec<(&Place, &alarms::Alarm)> {
+        let mut out: Vec<(&Place, &alarms::Alarm)> = self
             .alarms
             .iter()
-            .flat_map(|(r, a)| a.alarms.iter().map(move |a| (r.as_str(), a)))
+            .flat_map(|(r, a)| a.alarms.iter().map(move |a| (r, a)))
             .collect();
         out.sort_by(|(ra, a), (rb, b)| {
             use std::cmp::Reverse;
@@ -363,19 +442,19 @@ impl Store {
         out
     }
 
-    /// Every alarm in ALARM, with its region: the newest first.
-    pub fn firing_alarms(&self) -> Vec<(&str, &alarms::Alarm)> {
+    /// Every alarm in ALARM, with its account's region: the newest first.
+    pub fn firing_alarms(&self) -> Vec<(&Place, &alarms::Alarm)> {
         let mut all = self.alarm_list();
         all.retain(|(_, a)| a.firing());
         all
     }
 
-    /// Region-wide figures, by region.
-    pub fn region_states(&self) -> &BTreeMap<String, RegionState> {
+    /// Region-wide figures, by account and region.
+    pub fn region_states(&self) -> &BTreeMap<Place, RegionState> {
         &self.regions
     }
 
-    fn region_state(&mut self, region: String) -> &mut RegionState {
+    fn region_state(&mut self, region: Place) -> &mut RegionState {
         let capacity = self.retention_minutes as usize + 1;
         self.regions
             .entry(region)
@@ -398,13 +477,10 @@ impl Store {
         oldest
     }
 
-    /// When each region's figures were last read whole, oldest first.
-    pub fn region_ages(&self) -> Vec<(&str, Option<DateTime<Utc>>)> {
-        let mut ages: Vec<(&str, Option<DateTime<Utc>>)> = self
-            .regions
-            .iter()
-            .map(|(r, s)| (r.as_str(), s.read_at))
-            .collect();
+    /// When each account's region's figures were last read whole, oldest first.
+    pub fn region_ages(&self) -> Vec<(&Place, Option<DateTime<Utc>>)> {
+        let mut ages: Vec<(&Place, Option<DateTime<Utc>>)> =
+            self.regions.iter().map(|(r, s)| (r, s.read_at)).collect();
         ages.sort_by_key(|(_, at)| *at);
         ages
     }
@@ -466,8 +542,27 @@ impl Store {
 
     fn apply_event(&mut self, event: SourceEvent) -> Changed {
         match event {
+            SourceEvent::InAccount { account, event } => {
+                let event = event.keyed_in(account);
+                self.apply_in(account, event)
+            }
+            e => self.apply_in(AccountId::OWN, e),
+        }
+    }
+
+    /// Applies an event of `account` (`OWN`: the session's one account) whose functions and
+    /// sources already name it.
+    fn apply_in(&mut self, account: AccountId, event: SourceEvent) -> Changed {
+        let place = |region: String| Place::new(account, region);
+        match event {
+            SourceEvent::InAccount { account, event } => {
+                let event = event.keyed_in(account);
+                self.apply_in(account, event)
+            }
             SourceEvent::Inventory { region, functions } => {
+                let region = place(region);
                 self.replace_region(&region, functions);
+                self.inventoried.insert(region);
                 Changed::Figures
             }
             SourceEvent::Metrics(update) => {
@@ -503,9 +598,12 @@ impl Store {
                 if self.span != Some(span) {
                     return Changed::Nothing;
                 }
-                let state = self.region_state(region).span.get_or_insert_with(|| {
-                    Box::new(RegionState::new(span.capacity(), span.period))
-                });
+                let state = self
+                    .region_state(place(region))
+                    .span
+                    .get_or_insert_with(|| {
+                        Box::new(RegionState::new(span.capacity(), span.period))
+                    });
                 if settled.is_some() {
                     state.settled = settled;
                 }
@@ -533,6 +631,7 @@ impl Store {
                 at,
             } => {
                 self.problems.raise(Problem {
+                    account,
                     source,
                     scope,
                     kind,
@@ -546,7 +645,7 @@ impl Store {
                 concurrency_limit,
                 unreserved_limit,
             } => {
-                let state = self.region_state(region);
+                let state = self.region_state(place(region));
                 state.concurrency_limit = concurrency_limit;
                 state.unreserved_limit = unreserved_limit;
                 Changed::Figures
@@ -556,7 +655,7 @@ impl Store {
                 pool,
                 points,
             } => {
-                let state = self.region_state(region);
+                let state = self.region_state(place(region));
                 let series = match pool {
                     Pool::All => &mut state.concurrency,
                     Pool::Unreserved => &mut state.unreserved,
@@ -576,7 +675,7 @@ impl Store {
                 let Some(i) = REGION_SUMS.iter().position(|m| *m == metric) else {
                     return Changed::Nothing;
                 };
-                let state = self.region_state(region);
+                let state = self.region_state(place(region));
                 if settled.is_some() {
                     state.settled = settled;
                 }
@@ -663,6 +762,7 @@ impl Store {
                     }
                 }
                 alarms.sort();
+                let region = place(region);
                 let same = self.alarms.get(&region).is_some_and(|old| {
                     old.alarms == alarms.alarms && old.recovered == alarms.recovered
                 });
@@ -688,6 +788,7 @@ impl Store {
                         *arn = clean_field(arn);
                     }
                 }
+                let region = place(region);
                 if self.event_sources.get(&region) == Some(&by_function) {
                     return Changed::Nothing;
                 }
@@ -725,7 +826,12 @@ impl Store {
                 Changed::Figures
             }
             SourceEvent::LogsReset => {
-                self.logs.clear();
+                // Among several accounts, each account's tail resets its own lines only.
+                if account.is_own() {
+                    self.logs.clear();
+                } else {
+                    self.logs.clear_account(account);
+                }
                 Changed::Logs
             }
             SourceEvent::FiguresRead {
@@ -735,13 +841,13 @@ impl Store {
                 at,
             } => {
                 for name in functions {
-                    let key = FunctionKey::new(&region, name);
+                    let key = FunctionKey::new(&region, name).in_account(account);
                     if let Some(&i) = self.index.get(&key) {
                         self.functions[i].history.read_at = Some(at);
                     }
                 }
                 if whole {
-                    self.region_state(region).read_at = Some(at);
+                    self.region_state(place(region)).read_at = Some(at);
                 }
                 Changed::Status
             }
@@ -758,17 +864,19 @@ impl Store {
             }
             SourceEvent::ApiUsage(usage) => {
                 // Sources report the same running count at different moments: keep the newest.
-                if self
-                    .api_usage
-                    .as_ref()
-                    .is_none_or(|u| usage.requests() >= u.requests())
-                {
-                    self.api_usage = Some(usage);
+                let mine = self.usage_by_account.entry(account).or_default();
+                if usage.requests() >= mine.requests() {
+                    *mine = usage;
+                    let mut all = usage::ApiUsage::default();
+                    for u in self.usage_by_account.values() {
+                        all.add(u);
+                    }
+                    self.api_usage = Some(all);
                 }
                 Changed::Status
             }
             SourceEvent::Identity(identity) => {
-                self.identity = Some(identity);
+                self.identities.insert(account, identity);
                 Changed::Status
             }
             SourceEvent::Cost(report) => {
@@ -801,12 +909,18 @@ impl Store {
 
     /// Makes `functions` the whole of `region`: new ones appear, deleted ones leave, the
     /// history of the ones that stay is kept.
-    fn replace_region(&mut self, region: &str, functions: Vec<FunctionFacts>) {
-        let incoming: BTreeSet<FunctionKey> = functions.iter().map(|f| f.key()).collect();
+    fn replace_region(&mut self, place: &Place, functions: Vec<FunctionFacts>) {
+        let incoming: BTreeSet<FunctionKey> = functions
+            .iter()
+            .map(|f| f.key().in_account(place.account))
+            .collect();
         let mut i = 0;
         while i < self.functions.len() {
             let key = self.functions[i].facts.key();
-            if key.region == region && !incoming.contains(&key) {
+            if key.region == place.region
+                && key.account == place.account
+                && !incoming.contains(&key)
+            {
                 self.index.remove(&key);
                 self.functions.swap_remove(i);
                 if let Some(moved) = self.functions.get(i) {
@@ -817,7 +931,8 @@ impl Store {
             }
         }
         for mut facts in functions {
-            facts.region = region.to_string();
+            facts.region = place.region.clone();
+            facts.account = place.account;
             sanitize_facts(&mut facts);
             let project = project::project_of(&facts.name, &facts.tags, &self.project_tag);
             let kept = chrono::Duration::minutes(i64::from(self.retention_minutes));

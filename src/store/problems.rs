@@ -19,6 +19,8 @@ pub enum ProblemKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// The account it is of, among several (`OWN`: the session's one account).
+    pub account: super::account::AccountId,
     pub source: String,
     pub scope: String,
     pub kind: ProblemKind,

@@ -36,6 +36,17 @@ pub struct ApiUsage {
 }
 
 impl ApiUsage {
+    /// Adds `other`'s requests to these: several accounts' bills as one.
+    pub fn add(&mut self, other: &ApiUsage) {
+        for (op, u) in &other.operations {
+            let mine = self.operations.entry(op.clone()).or_default();
+            mine.requests += u.requests;
+            mine.metrics += u.metrics;
+        }
+        self.live_tail_minutes += other.live_tail_minutes;
+        self.insights_bytes_scanned += other.insights_bytes_scanned;
+    }
+
     pub fn requests(&self) -> u64 {
         self.operations.values().map(|o| o.requests).sum()
     }

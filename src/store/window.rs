@@ -18,7 +18,7 @@ use super::distribution::{self, Durations, Histogram};
 use super::latency::{ClassBy, ClassFacts, ClassRule, LatencyClass};
 use super::pricing;
 use super::span::{MAX_BUCKETS, Span};
-use super::{Function, Metric, Minute, MinuteRange, Pool, Store};
+use super::{Function, Metric, Minute, MinuteRange, Place, Pool, Store};
 
 /// A look-back window of whole minutes, ending now (live) or at a moment in the past.
 ///
@@ -703,6 +703,8 @@ pub struct Totals {
 /// A region's concurrency over a window, against the account's limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionStats {
+    /// Whose account (`store::account`: `OWN` for the session's one account).
+    pub account: super::AccountId,
     pub region: String,
     pub concurrency_max: Option<f64>,
     pub concurrency_limit: Option<u32>,
@@ -761,6 +763,9 @@ pub struct FleetStats {
     /// Sorted by name.
     pub projects: Vec<ProjectStats>,
     pub totals: Totals,
+    /// Each account's totals (one for a session of one set of credentials): the header's on
+    /// `:account`, the sums of the account's functions.
+    pub accounts: BTreeMap<super::AccountId, Totals>,
     /// The whole fleet's task flow (`Flow::of_fleet`), which the totals are the sums of.
     pub flow: Flow,
     /// Sorted by region.
@@ -768,9 +773,15 @@ pub struct FleetStats {
 }
 
 impl FleetStats {
-    /// The totals of the fleet, or of one project when narrowed to it.
-    pub fn totals_of(&self, project: Option<&str>) -> Totals {
+    /// The totals of the fleet, or of one project or account when narrowed to it (the
+    /// project's when narrowed to both).
+    pub fn totals_of(&self, project: Option<&str>, account: Option<super::AccountId>) -> Totals {
         let narrowed = project.and_then(|p| self.projects.iter().find(|s| s.name == p));
+        if narrowed.is_none()
+            && let Some(a) = account
+        {
+            return self.accounts.get(&a).cloned().unwrap_or_default();
+        }
         match narrowed {
             Some(p) => Totals {
                 functions: p.functions,
@@ -815,7 +826,15 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     let mut projects: BTreeMap<&str, ProjectStats> = BTreeMap::new();
     let mut project_durations: BTreeMap<&str, Vec<&Durations>> = BTreeMap::new();
     let mut totals = Totals::default();
+    let mut accounts: BTreeMap<super::AccountId, Totals> = BTreeMap::new();
     for (f, s) in store.functions().iter().zip(&functions) {
+        let a = accounts.entry(f.facts.account).or_default();
+        a.functions += 1;
+        a.invocations = add(a.invocations, s.invocations);
+        a.errors = add(a.errors, s.errors);
+        a.throttles = add(a.throttles, s.throttles);
+        a.est_cost_usd = add(a.est_cost_usd, s.est_cost_usd);
+        a.provisional_from = earliest(a.provisional_from, s.provisional_from);
         if let Some(d) = &s.durations {
             project_durations
                 .entry(f.project.as_str())
@@ -856,12 +875,17 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     totals.throttles = sum(&flow.throttles);
     totals.error_rate = ratio(totals.errors, totals.invocations);
     totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
+    for a in accounts.values_mut() {
+        a.error_rate = ratio(a.errors, a.invocations);
+        a.invocations_per_min = a.invocations.map(|n| n / f64::from(window.minutes()));
+    }
     totals.provisional_from = flow.provisional_from;
     let regions: Vec<RegionStats> = store
         .region_states()
         .iter()
-        .map(|(region, state)| RegionStats {
-            region: region.clone(),
+        .map(|(place, state)| RegionStats {
+            account: place.account,
+            region: place.region.clone(),
             concurrency_max: state.over(range).concurrency.values(range).fold(None, max),
             concurrency_limit: state.concurrency_limit,
             unreserved_max: state.over(range).unreserved.values(range).fold(None, max),
@@ -879,14 +903,14 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
             classify(f, st, f.history.is_async(), store.class_rule());
             continue;
         }
+        let place = f.facts.place();
         st.alarms_firing = store
             .alarms()
-            .get(&f.facts.region)
+            .get(&place)
             .map(|r| u16::try_from(r.firing_for(&f.facts.name).count()).unwrap_or(u16::MAX));
-        st.sources_in_breach = store
-            .event_sources_in(&f.facts.region, &f.facts.name)
+        let sources = store.event_sources_in(&place, &f.facts.name);
+        st.sources_in_breach = sources
             .map(|m| u16::try_from(m.iter().filter(|m| m.breach()).count()).unwrap_or(u16::MAX));
-        let sources = store.event_sources_in(&f.facts.region, &f.facts.name);
         let mapped = sources.is_some_and(|m| !m.is_empty());
         st.wait_max_ms = max(st.wait_max_ms, queue_age_ms(sources));
         classify(f, st, mapped || f.history.is_async(), store.class_rule());
@@ -898,7 +922,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
             if st.latency_class != Some(c.class) {
                 continue;
             }
-            let sources = store.event_sources_in(&f.facts.region, &f.facts.name);
+            let sources = store.event_sources_in(&f.facts.place(), &f.facts.name);
             if let Some(w) = waits(f, range, queue_age_ms(sources)) {
                 h.merge(&w.histogram);
             }
@@ -926,6 +950,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         }
     }
     FleetStats {
+        accounts,
         window,
         range,
         functions,
@@ -994,20 +1019,17 @@ impl Flow {
     /// (fresh every poll), else the sum of its functions (some of which are asked for less
     /// often, see `source/aws/plan.rs`).
     pub fn of_fleet(store: &Store, range: MinuteRange) -> Flow {
-        let mut regions: BTreeSet<&str> = store
-            .functions()
-            .iter()
-            .map(|f| f.facts.region.as_str())
-            .collect();
-        regions.extend(store.region_states().keys().map(String::as_str));
+        let mut regions: BTreeSet<Place> =
+            store.functions().iter().map(|f| f.facts.place()).collect();
+        regions.extend(store.region_states().keys().cloned());
         let mut fleet = Flow::of(std::iter::empty(), range);
-        for region in regions {
+        for place in regions {
             let mine = store
                 .functions()
                 .iter()
-                .filter(|f| f.facts.region == region);
+                .filter(|f| f.facts.region == place.region && f.facts.account == place.account);
             let mut flow = Flow::of(mine, range);
-            if let Some(state) = store.region_states().get(region).map(|s| s.over(range)) {
+            if let Some(state) = store.region_states().get(&place).map(|s| s.over(range)) {
                 flow.provisional_from = earliest(
                     flow.provisional_from,
                     provisional_from(state.settled, range),

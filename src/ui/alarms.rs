@@ -157,8 +157,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, a: &AlarmsView, t: &Theme
                         }
                     })),
                     Col::Name => Cell::from(truncate(&alarm.name, width)),
-                    Col::Region if width >= region.len() => Cell::from(region.to_string()),
-                    Col::Region => Cell::from(short_region(region)),
+                    Col::Region if width >= region.region.len() => {
+                        Cell::from(region.region.clone())
+                    }
+                    Col::Region => Cell::from(short_region(&region.region)),
                     Col::Function => Cell::from(truncate(&watches(alarm), width)),
                     Col::Reason => Cell::from(truncate(&alarm.reason, width)).style(t.muted),
                 }

@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t
         let extra = [
             f.history.is_async(),
             v.store
-                .event_sources_in(&f.facts.region, &f.facts.name)
+                .event_sources_in(&f.facts.place(), &f.facts.name)
                 .is_some_and(|s| !s.is_empty()),
             since.is_some(),
         ]
@@ -212,7 +212,7 @@ fn render_facts(
                 s.reserved.flatten(),
                 v.store
                     .region_states()
-                    .get(&facts.region)
+                    .get(&facts.place())
                     .and_then(|r| r.concurrency_limit),
             ) {
                 // Reserved: its cap is what it runs into, not the region's limit.
@@ -282,7 +282,7 @@ fn render_facts(
     }
     let sources = v
         .store
-        .event_sources_in(&facts.region, &facts.name)
+        .event_sources_in(&facts.place(), &facts.name)
         .unwrap_or(&[]);
     if !sources.is_empty() {
         figures.insert(
@@ -560,7 +560,7 @@ fn async_line(s: &crate::store::window::FunctionStats, f: &Function) -> String {
 
 /// The alarms that watch the function: those in ALARM first, with since when and why.
 fn alarms_line(v: &View, f: &Function) -> String {
-    let Some(region) = v.store.alarms().get(&f.facts.region) else {
+    let Some(region) = v.store.alarms().get(&f.facts.place()) else {
         return format::UNKNOWN.to_string();
     };
     let all: Vec<_> = region.of(&f.facts.name).collect();
@@ -764,7 +764,7 @@ fn render_distribution(
 /// How long its tasks waited to run (`store::window::waits`).
 fn render_waits(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
     let range = v.figures.stats().range;
-    let sources = v.store.event_sources_in(&f.facts.region, &f.facts.name);
+    let sources = v.store.event_sources_in(&f.facts.place(), &f.facts.name);
     let w = crate::store::window::waits(f, range, crate::store::window::queue_age_ms(sources));
     let title = match &w {
         Some(w) => format!(" Waits, log scales · {} ", w.what),

@@ -21,6 +21,8 @@ use crate::view::{SortColumn, TableDrawn, View};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
     Name,
+    /// Whose account, among several: the alias where known, else the id.
+    Account,
     Project,
     Region,
     Alarms,
@@ -180,18 +182,37 @@ const COLUMNS: [ColSpec<Col>; 21] = [
 
 const NAME_MAX: u16 = 34;
 
+/// The columns of a session of several accounts: whose account comes after the name, and is
+/// kept before the region (the same function name lives in several accounts).
+static WITH_ACCOUNT: std::sync::LazyLock<Vec<ColSpec<Col>>> = std::sync::LazyLock::new(|| {
+    let mut cols = COLUMNS.to_vec();
+    cols.insert(
+        1,
+        ColSpec {
+            col: Col::Account,
+            title: "ACCOUNT",
+            width: 12,
+            priority: 68,
+        },
+    );
+    cols
+});
+
 /// The columns that fit `width`, with their widths: the name takes spare room first (up to a
-/// point), then the region, the project and the sparkline; the name takes what is left.
-fn fit(width: u16) -> Vec<(&'static ColSpec<Col>, u16)> {
+/// point), then the account (among several), the region, the project and the sparkline; the
+/// name takes what is left.
+fn fit(width: u16, accounts: bool) -> Vec<(&'static ColSpec<Col>, u16)> {
+    let columns: &'static [ColSpec<Col>] = if accounts { &WITH_ACCOUNT } else { &COLUMNS };
     let grow = [
         (Col::Name, 28),
+        (Col::Account, 14),
         (Col::Region, 10),
         (Col::Name, NAME_MAX),
         (Col::Project, 16),
         (Col::Trend, u16::MAX),
         (Col::Name, u16::MAX),
     ];
-    table::fit(&COLUMNS, width, &grow)
+    table::fit(columns, width, &grow)
 }
 
 /// The sort a column shows.
@@ -209,6 +230,7 @@ fn sort_of(col: Col) -> Option<SortColumn> {
         Col::P99OfTimeout => Some(SortColumn::P99OfTimeout),
         Col::Concurrency => Some(SortColumn::Concurrency),
         Col::Capacity
+        | Col::Account
         | Col::Alarms
         | Col::AsyncLost
         | Col::AsyncAge
@@ -259,7 +281,7 @@ fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
 
 /// The function's event-source mappings (`None`: its region's could not be read).
 fn sources_of<'a>(f: &Function, store: &'a Store) -> Option<&'a [EventSource]> {
-    store.event_sources_in(&f.facts.region, &f.facts.name)
+    store.event_sources_in(&f.facts.place(), &f.facts.name)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -280,6 +302,12 @@ fn cell(
     match col {
         Col::Name => Cell::from(truncate(&f.facts.name, usize::from(width))),
         Col::Project => Cell::from(truncate(&f.project, usize::from(width))),
+        Col::Account => Cell::from(truncate(
+            &store
+                .account_name(f.facts.account)
+                .unwrap_or_else(|| "–".into()),
+            usize::from(width),
+        )),
         Col::Region if usize::from(width) >= f.facts.region.len() => {
             Cell::from(f.facts.region.clone())
         }
@@ -358,6 +386,19 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
             t.filter,
         ));
     }
+    if let Some(a) = v.account {
+        let count = v
+            .figures
+            .stats()
+            .accounts
+            .get(&a)
+            .map_or(0, |s| s.functions);
+        let name = v.store.account_name(a).unwrap_or_else(|| a.to_string());
+        title.push(Span::styled(
+            format!("· account {name}: {count} functions "),
+            t.filter,
+        ));
+    }
     if let Some(c) = v.class {
         let of_class = v.figures.stats().classes.iter().find(|s| s.class == c);
         let count = of_class.map_or(0, |s| s.functions);
@@ -414,7 +455,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
     }
 
     let inner_width = area.width.saturating_sub(2);
-    let cols = fit(inner_width);
+    let cols = fit(inner_width, v.store.session().accounts.len() > 1);
     let header = Row::new(cols.iter().map(|(c, w)| {
         let title = match c.col {
             Col::Region if *w >= 9 => "REGION",
@@ -427,7 +468,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
             t.table_header
         };
         let line = Line::from(title);
-        let line = if matches!(c.col, Col::Name | Col::Project | Col::Region | Col::Trend) {
+        let line = if matches!(
+            c.col,
+            Col::Name | Col::Account | Col::Project | Col::Region | Col::Trend
+        ) {
             line
         } else {
             line.alignment(Alignment::Right)
@@ -528,13 +572,21 @@ mod tests {
 
     #[test]
     fn narrow_tables_drop_the_least_useful_columns() {
-        let at80: Vec<Col> = fit(78).iter().map(|(c, _)| c.col).collect();
+        let at80: Vec<Col> = fit(78, false).iter().map(|(c, _)| c.col).collect();
         assert!(at80.contains(&Col::Name) && at80.contains(&Col::ErrorRate));
         assert!(at80.contains(&Col::Region) && at80.contains(&Col::Project));
         assert!(!at80.contains(&Col::Trend));
-        let at160 = fit(158);
+        let at160 = fit(158, false);
         assert_eq!(at160.len(), COLUMNS.len());
         let used: u16 = at160.iter().map(|(_, w)| w).sum::<u16>() + at160.len() as u16 - 1;
         assert_eq!(used, 158);
+    }
+
+    #[test]
+    fn among_several_accounts_the_account_stays_at_80_columns() {
+        let at80: Vec<Col> = fit(78, true).iter().map(|(c, _)| c.col).collect();
+        assert_eq!(&at80[..2], [Col::Name, Col::Account]);
+        assert!(at80.contains(&Col::Region) && at80.contains(&Col::ErrorRate));
+        assert!(!fit(158, false).iter().any(|(c, _)| c.col == Col::Account));
     }
 }

@@ -125,11 +125,22 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
                 .filter(|(_, read)| ages.len() > 1 && *read == Some(at))
                 .map(|(r, _)| *r);
             match behind.filter(|_| is_stale(secs, v.interval_secs)) {
-                Some(region) => part(
-                    format!("data {a} old in {region}"),
-                    format!("{a} {}", crate::ui::text::short_region(region)),
-                    style,
-                ),
+                Some(place) => {
+                    // Among several accounts, whose region it is.
+                    let whose = store
+                        .account_name(place.account)
+                        .filter(|_| !place.account.is_own())
+                        .map(|a| format!("{a} "))
+                        .unwrap_or_default();
+                    part(
+                        format!("data {a} old in {whose}{}", place.region),
+                        format!(
+                            "{a} {whose}{}",
+                            crate::ui::text::short_region(&place.region)
+                        ),
+                        style,
+                    )
+                }
                 None => part(format!("data {a} old"), a, style),
             }
         }
@@ -154,7 +165,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     ];
     // Whose account: the profile name says nothing of it with exported or role credentials.
     // (The demo's made-up account would only repeat the DEMO badge.)
-    if let Some(who) = store.identity().filter(|_| session.kind == SourceKind::Aws) {
+    if session.accounts.len() > 1 {
+        let n = session.accounts.len();
+        top.push(part(format!("{n} accounts"), format!("{n} acct"), t.header));
+    } else if let Some(who) = store.identity().filter(|_| session.kind == SourceKind::Aws) {
         let (long, short) = match &who.alias {
             Some(alias) => (
                 format!("account {} ({alias})", who.account_id),
@@ -204,6 +218,17 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             },
         );
     }
+    if let Some(a) = v.account {
+        let name = store.account_name(a).unwrap_or_else(|| a.to_string());
+        top.insert(
+            1,
+            part(
+                format!("account {name} ({} widens)", v.keys.back),
+                format!("▸{name}"),
+                t.filter,
+            ),
+        );
+    }
     if let Some(p) = v.project {
         top.insert(
             1,
@@ -217,7 +242,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
 
     let stats = v.figures.stats();
     // Narrowed to a project, the figures are the project's.
-    let tot = stats.totals_of(v.project);
+    let tot = stats.totals_of(v.project, v.account);
     let tot = &tot;
     let error_style = if v.thresholds.failing(tot.error_rate) {
         t.error

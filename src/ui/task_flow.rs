@@ -19,11 +19,11 @@ use crate::view::figures::FlowScope;
 /// The alarm transitions of what the flow adds up: every alarm for the fleet (what paged may
 /// watch no function), those watching the project's or the function's otherwise.
 fn scoped_transitions<'a>(v: &View<'a>) -> Vec<Transition<'a>> {
-    let all = transitions(v.store.alarms().iter().map(|(r, a)| (r.as_str(), a)));
+    let all = transitions(v.store.alarms().iter());
     let watches = |t: &Transition, keep: &dyn Fn(&FunctionKey) -> bool| {
         t.functions
             .iter()
-            .any(|f| keep(&FunctionKey::new(t.region, f)))
+            .any(|f| keep(&FunctionKey::new(&t.region.region, f).in_account(t.region.account)))
     };
     match &v.flow.of {
         FlowScope::Fleet => all,
@@ -31,6 +31,7 @@ fn scoped_transitions<'a>(v: &View<'a>) -> Vec<Transition<'a>> {
             .into_iter()
             .filter(|t| watches(t, &|f| f == k))
             .collect(),
+        FlowScope::Account(a) => all.into_iter().filter(|t| t.region.account == *a).collect(),
         FlowScope::Project(p) => {
             let of_project = |k: &FunctionKey| v.store.function(k).is_some_and(|f| f.project == *p);
             all.into_iter()

@@ -14,6 +14,8 @@ use crate::store::{FunctionKey, Minute, Store, Window};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowScope {
     Fleet,
+    /// One account's functions (`:account`).
+    Account(crate::store::AccountId),
     Project(String),
     Function(FunctionKey),
 }
@@ -30,6 +32,7 @@ struct OrderKey {
     stats: StatsKey,
     filter: String,
     project: Option<String>,
+    account: Option<crate::store::AccountId>,
     class: Option<LatencyClass>,
     sort: SortColumn,
     descending: bool,
@@ -73,6 +76,8 @@ pub struct Query<'a> {
     pub filter: &'a str,
     /// Only this project's functions (the projects pane narrowed to it).
     pub project: Option<&'a str>,
+    /// Only this account's functions (`:account`).
+    pub account: Option<crate::store::AccountId>,
     /// Only this latency class's functions (the classes view narrowed to it).
     pub class: Option<LatencyClass>,
     pub sort: SortColumn,
@@ -99,6 +104,7 @@ impl Figures {
             stats: stats_key.clone(),
             filter: q.filter.to_string(),
             project: q.project.map(str::to_string),
+            account: q.account,
             class: q.class,
             sort: q.sort,
             descending: q.descending,
@@ -145,6 +151,9 @@ impl Figures {
             let flow = match q.scope {
                 FlowScope::Fleet => stats.flow.clone(),
                 FlowScope::Project(p) => Flow::of(fns.filter(|f| f.project == *p), stats.range),
+                FlowScope::Account(a) => {
+                    Flow::of(fns.filter(|f| f.facts.account == *a), stats.range)
+                }
                 FlowScope::Function(k) => Flow::of(fns.filter(|f| f.facts.is(k)), stats.range),
             };
             self.flow = Some((flow_key, flow));
@@ -177,6 +186,7 @@ fn sorted_order(store: &Store, stats: &FleetStats, q: &Query) -> Vec<usize> {
         .filter(|&i| {
             let f = &fns[i];
             q.project.is_none_or(|p| f.project == p)
+                && q.account.is_none_or(|a| f.facts.account == a)
                 && q.class
                     .is_none_or(|c| stats.functions[i].latency_class == Some(c))
                 && matches_filter(q.filter, &f.facts.name, &f.project, &f.facts.region)

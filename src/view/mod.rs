@@ -32,6 +32,8 @@ pub struct View<'a> {
     pub project: Option<&'a str>,
     /// The latency class the fleet is narrowed to, if any.
     pub class: Option<crate::store::latency::LatencyClass>,
+    /// The account every pane is narrowed to (`:account`), if any.
+    pub account: Option<crate::store::AccountId>,
     pub body: Body<'a>,
     pub fleet: FleetTableView<'a>,
     pub flow: FlowView,

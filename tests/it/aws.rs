@@ -150,6 +150,7 @@ async fn a_seeded_account_reads_back_exactly_and_p99_failure_is_a_problem() {
     assert_eq!(
         v["region_concurrency"],
         serde_json::json!([{
+            "account_id": "123456789012",
             "region": region,
             "concurrency_max": 3,
             "concurrency_limit": null,

@@ -239,7 +239,8 @@ async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
     sources[metrics].forget_cached();
     app.store
         .apply_all(sources[metrics].poll(now + Duration::seconds(120)).await);
-    let limits = &app.store.region_states()[region];
+    let limits =
+        &app.store.region_states()[&lambdatop::store::Place::new(Default::default(), region)];
     assert_eq!(
         (limits.concurrency_limit, limits.unreserved_limit),
         (Some(3000), Some(2100))

@@ -477,51 +477,9 @@ fn the_demo_fleet_has_a_bill_that_adds_up_and_says_it_is_demo() {
 
 /// A Query-protocol call to moto's `service`, signed (moto does not check signatures) with
 /// `access_key`, whose account moto takes as the caller's: the XML answer.
-fn moto_query(access_key: &str, service: &str, body: &str) -> String {
-    let (status, xml) = moto::http(
-        &moto::url(),
-        "POST",
-        "/",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            (
-                "Authorization",
-                &format!(
-                    "AWS4-HMAC-SHA256 Credential={access_key}/20261201/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
-                ),
-            ),
-        ],
-        body,
-    );
-    assert_eq!(status, 200, "{xml}");
-    xml
-}
-
-/// Credentials of `account` through `sts:AssumeRole` on moto, as env vars: what `aws sts
-/// assume-role` or `aws-vault` would export, with no profile to tell them apart.
-fn assumed(account: &str) -> Vec<(String, String)> {
-    let xml = moto_query(
-        "testing",
-        "sts",
-        &format!(
-            "Action=AssumeRole&Version=2011-06-15&RoleSessionName=oncall&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2Flambdatop-read"
-        ),
-    );
-    let field = |name: &str| {
-        let from = xml.find(&format!("<{name}>")).unwrap() + name.len() + 2;
-        let to = xml[from..].find('<').unwrap() + from;
-        xml[from..to].to_string()
-    };
-    vec![
-        ("AWS_ACCESS_KEY_ID".into(), field("AccessKeyId")),
-        ("AWS_SECRET_ACCESS_KEY".into(), field("SecretAccessKey")),
-        ("AWS_SESSION_TOKEN".into(), field("SessionToken")),
-    ]
-}
-
 /// `iam:CreateAccountAlias` on moto, in `access_key`'s account.
 fn create_alias(access_key: &str, alias: &str) {
-    moto_query(
+    moto::query(
         access_key,
         "iam",
         &format!("Action=CreateAccountAlias&Version=2010-05-08&AccountAlias={alias}"),
@@ -567,7 +525,7 @@ async fn two_accounts_never_share_a_cached_bill_and_each_question_is_its_own() {
     )
     .await;
     let staging = "111111111111";
-    let b = assumed(staging);
+    let b = moto::assumed(staging);
     create_alias(&b[0].1, "staging-payments");
     let _turn = COST_EXPLORER.lock().await;
     let day = month_days()[0].clone();

@@ -410,6 +410,8 @@ fn operation(head: &str, body: &str) -> &'static str {
         "ListMetrics"
     } else if body.contains("Action=DescribeAlarms") {
         "DescribeAlarms"
+    } else if body.contains("Action=AssumeRole") {
+        "AssumeRole"
     } else if body.contains("Action=GetCallerIdentity") {
         "GetCallerIdentity"
     } else if body.contains("Action=ListAccountAliases") {
@@ -468,7 +470,7 @@ fn fault_response(operation: &str, fault: Fault) -> String {
             );
         }
         // The Query protocol's errors (CloudWatch, STS, IAM).
-        "GetMetricData" | "GetCallerIdentity" | "ListAccountAliases" => {
+        "GetMetricData" | "GetCallerIdentity" | "ListAccountAliases" | "AssumeRole" => {
             let code = match fault {
                 Fault::Throttle => "Throttling",
                 Fault::AccessDenied => "AccessDenied",

@@ -1,5 +1,6 @@
 //! lambdatop's integration tests: one binary, so the suite builds and links once.
 
+mod accounts;
 mod alarms;
 mod app_keys;
 mod architecture;

@@ -166,6 +166,50 @@ fn ensure_role() {
     });
 }
 
+/// A Query-protocol request to moto (STS, IAM) signed with `access_key`: moto tells the
+/// account by it.
+pub fn query(access_key: &str, service: &str, body: &str) -> String {
+    let (status, xml) = http(
+        &url(),
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            (
+                "Authorization",
+                &format!(
+                    "AWS4-HMAC-SHA256 Credential={access_key}/20261201/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
+                ),
+            ),
+        ],
+        body,
+    );
+    assert_eq!(status, 200, "{xml}");
+    xml
+}
+
+/// Credentials of `account` through `sts:AssumeRole` on moto, as env vars: what `aws sts
+/// assume-role` or `aws-vault` would export, with no profile to tell them apart.
+pub fn assumed(account: &str) -> Vec<(String, String)> {
+    let xml = query(
+        "testing",
+        "sts",
+        &format!(
+            "Action=AssumeRole&Version=2011-06-15&RoleSessionName=oncall&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2Flambdatop-read"
+        ),
+    );
+    let field = |name: &str| {
+        let from = xml.find(&format!("<{name}>")).unwrap() + name.len() + 2;
+        let to = xml[from..].find('<').unwrap() + from;
+        xml[from..to].to_string()
+    };
+    vec![
+        ("AWS_ACCESS_KEY_ID".into(), field("AccessKeyId")),
+        ("AWS_SECRET_ACCESS_KEY".into(), field("SecretAccessKey")),
+        ("AWS_SESSION_TOKEN".into(), field("SessionToken")),
+    ]
+}
+
 /// A function to create in moto.
 pub struct Spec<'a> {
     pub name: &'a str,
@@ -188,7 +232,7 @@ impl<'a> Spec<'a> {
 }
 
 /// The smallest valid zip archive: an end-of-central-directory record.
-const EMPTY_ZIP: [u8; 22] = [
+pub const EMPTY_ZIP: [u8; 22] = [
     0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ];
 

@@ -35,6 +35,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "window_end",
             "period_minutes",
             "regions",
+            "accounts",
             "functions",
             "projects",
             "totals",
@@ -55,11 +56,24 @@ fn the_json_has_exactly_the_documented_shape() {
         "the demo's made-up account"
     );
     assert_eq!(v["window_minutes"], 15);
+    // The one account, as whose the identity says it is.
+    assert_eq!(
+        v["accounts"],
+        serde_json::json!([{
+            "id": "000000000000",
+            "alias": "demo",
+            "regions": ["us-east-1", "eu-west-1"],
+            "functions": v["functions"].as_array().unwrap().len(),
+            "problems": 0,
+        }])
+    );
+    assert_eq!(v["functions"][0]["account_id"], "000000000000");
     assert_eq!(
         keys(&v["functions"][0]),
         sorted(vec![
             "name",
             "region",
+            "account_id",
             "project",
             "runtime",
             "memory_mb",
@@ -117,6 +131,7 @@ fn the_json_has_exactly_the_documented_shape() {
         sorted(vec![
             "name",
             "region",
+            "account_id",
             "state",
             "since",
             "reason",
@@ -163,6 +178,7 @@ fn the_json_has_exactly_the_documented_shape() {
         keys(&v["region_concurrency"][0]),
         sorted(vec![
             "region",
+            "account_id",
             "concurrency_max",
             "concurrency_limit",
             "unreserved_concurrency_max",

@@ -16,6 +16,7 @@ fn facts(region: &str, name: &str, tags: &[(&str, &str)]) -> FunctionFacts {
     FunctionFacts {
         name: name.into(),
         region: region.into(),
+        account: Default::default(),
         runtime: Some("python3.12".into()),
         memory_mb: Some(1024),
         architecture: Architecture::X86_64,

@@ -165,7 +165,8 @@ async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
     let mut store = empty_store();
     let t1 = Utc::now();
     store.apply_all(source.poll(t1).await);
-    assert_eq!(store.region_ages(), vec![(region, None)], "not read whole");
+    let place = lambdatop::store::Place::new(Default::default(), region);
+    assert_eq!(store.region_ages(), vec![(&place, None)], "not read whole");
     let unread: Vec<&str> = store
         .functions()
         .iter()
@@ -185,7 +186,7 @@ async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
     proxy.clear();
     let t2 = t1 + chrono::Duration::minutes(1);
     store.apply_all(source.poll(t2).await);
-    assert_eq!(store.region_ages(), vec![(region, Some(t2))]);
+    assert_eq!(store.region_ages(), vec![(&place, Some(t2))]);
     assert!(
         store
             .functions()

@@ -41,6 +41,9 @@ pub struct CostQuery {
     pub regions: Vec<String>,
     /// Every account of the bill (`--all-accounts`) rather than the caller's own.
     pub all_accounts: bool,
+    /// The accounts of a session of several, where the bill is narrowed to them instead of
+    /// the caller's own.
+    pub accounts: Option<Vec<String>>,
     pub who: WhoAmI,
 }
 
@@ -50,7 +53,11 @@ impl CostQuery {
         let accounts = if self.all_accounts {
             Accounts::All(AllAccounts::All)
         } else {
-            Accounts::Only(vec![identity.account_id.clone()])
+            Accounts::Only(
+                self.accounts
+                    .clone()
+                    .unwrap_or_else(|| vec![identity.account_id.clone()]),
+            )
         };
         CostScope::new(accounts, &self.regions)
     }
@@ -305,6 +312,7 @@ mod tests {
             tag: "project".into(),
             regions: vec!["eu-west-1".into()],
             all_accounts: false,
+            accounts: None,
             who: WhoAmI::new(
                 aws_sdk_sts::Client::new(&sdk),
                 aws_sdk_iam::Client::new(&sdk),

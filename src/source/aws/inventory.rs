@@ -33,6 +33,7 @@ fn facts_of(f: &FunctionConfiguration, region: &str) -> FunctionFacts {
     FunctionFacts {
         name: f.function_name().unwrap_or_default().to_string(),
         region: region.to_string(),
+        account: Default::default(),
         runtime: f.runtime().map(|r| r.as_str().to_string()),
         memory_mb: f.memory_size().and_then(|m| u32::try_from(m).ok()),
         architecture: match f.architectures().first() {

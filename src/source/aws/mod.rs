@@ -7,6 +7,7 @@
 //! Retries (throttling, 5xx, timeouts, dropped connections) use the SDK's standard mode:
 //! exponential backoff with jitter, within a bounded number of attempts and a time budget.
 
+pub mod accounts;
 pub mod alarms;
 pub mod async_events;
 pub mod bill;
@@ -176,7 +177,16 @@ fn first_clause(s: &str) -> String {
 impl Account {
     /// An account reached with `config`, watching `regions`.
     pub fn new(config: SdkConfig, regions: Vec<String>, profile: Option<String>) -> Account {
-        let usage = usage::UsageCounter::default();
+        Self::counted(config, regions, profile, usage::UsageCounter::default())
+    }
+
+    /// The same, counting its requests in `usage`.
+    pub fn counted(
+        config: SdkConfig,
+        regions: Vec<String>,
+        profile: Option<String>,
+        usage: usage::UsageCounter,
+    ) -> Account {
         let first = regions.first().map(String::as_str).unwrap_or("us-east-1");
         // The partition's home region, always enabled: a watched opt-in region that is not
         // enabled must not hide who the caller is.
@@ -202,6 +212,17 @@ impl Account {
             log_places: logs::LogPlaces::default(),
             who: identity::WhoAmI::new(sts, iam),
         }
+    }
+
+    /// An AWS Organizations client (its one endpoint is in the partition's home region).
+    pub fn organizations_client(&self) -> aws_sdk_organizations::Client {
+        let home = identity::home_region(self.partition());
+        aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&self.config)
+                .region(Region::new(home))
+                .interceptor(usage::CountRequests(self.usage.clone()))
+                .build(),
+        )
     }
 
     /// A CloudWatch Logs client for `region`.

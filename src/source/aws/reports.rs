@@ -110,7 +110,7 @@ impl Fold {
                 settled: None,
             })
         };
-        let samples = minutes
+        let samples: Box<[(Minute, f64)]> = minutes
             .iter()
             .filter(|(m, _)| settled_range.contains(**m))
             .flat_map(|(m, fig)| fig.inits.iter().map(move |v| (*m, *v)))
@@ -209,7 +209,7 @@ mod tests {
             [(Minute(10), Some(90.0)), (Minute(11), None)]
         );
         assert!(
-            matches!(&out[4], SourceEvent::InitDurations { samples, .. } if *samples == vec![(Minute(10), 300.5)])
+            matches!(&out[4], SourceEvent::InitDurations { samples, .. } if **samples == [(Minute(10), 300.5)])
         );
         // Each REPORT's duration in its bucket: 5 ms in (2, 5], 3000 ms in (2000, 5000]; minute
         // 13 is not settled, and minute 11 had no REPORT line.

@@ -36,6 +36,11 @@ impl UsageCounter {
         }
     }
 
+    /// A request made outside the clients' interceptors (an assumed role's credentials).
+    pub fn count(&self, service: &str, operation: &str) {
+        self.record(service, operation, 0);
+    }
+
     /// A Logs Insights query's `bytesScanned`, which it is billed by.
     pub fn add_insights_bytes(&self, bytes: f64) {
         if let Ok(mut u) = self.0.lock() {

@@ -26,7 +26,38 @@ pub fn session() -> Session {
         kind: SourceKind::Demo,
         profile: Some("demo".to_string()),
         regions: DemoSource::regions(),
+        accounts: Vec::new(),
     }
+}
+
+/// The `i`th account of a demo of several: its id and whose it is (a team's, an
+/// environment's), as `sts:GetCallerIdentity` and `iam:ListAccountAliases` would say.
+pub fn demo_account(i: u32) -> (crate::store::AccountId, crate::store::Identity) {
+    const TEAMS: [&str; 10] = [
+        "payments", "search", "media", "identity", "orders", "growth", "data", "edge", "ops",
+        "mobile",
+    ];
+    const ENVS: [&str; 5] = ["prod", "staging", "dev", "sandbox", "shared"];
+    let id = format!("{:012}", 210_000_000_000_u64 + u64::from(i) * 1_111);
+    let n = i as usize;
+    let alias = format!(
+        "{}-{}",
+        TEAMS[n % TEAMS.len()],
+        ENVS[(n / TEAMS.len()) % ENVS.len()]
+    );
+    let alias = if n >= TEAMS.len() * ENVS.len() {
+        format!("{alias}-{}", n / (TEAMS.len() * ENVS.len()) + 1)
+    } else {
+        alias
+    };
+    (
+        crate::store::AccountId::parse(&id).expect("twelve digits"),
+        crate::store::Identity {
+            account_id: id,
+            alias: Some(alias),
+            partition: "aws".into(),
+        },
+    )
 }
 
 /// An empty store for the demo, keeping `retention` minutes.

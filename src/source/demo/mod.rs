@@ -58,6 +58,9 @@ pub struct DemoSource {
     /// The functions on screen: those whose distributions are asked for, as they would be
     /// of CloudWatch.
     watched: Vec<crate::store::FunctionKey>,
+    /// Whose account, as GetCallerIdentity would say: a made-up one, named for what it is
+    /// (one of several in a demo of several accounts).
+    identity: crate::store::Identity,
 }
 
 /// A fleet this small has every function's distribution read when nothing is on screen
@@ -118,6 +121,11 @@ impl DemoSource {
             window: crate::store::Window::M15,
             span_sent: None,
             watched: Vec::new(),
+            identity: crate::store::Identity {
+                account_id: cost::DEMO_ACCOUNT.to_string(),
+                alias: Some("demo".to_string()),
+                partition: "aws".to_string(),
+            },
         }
     }
 
@@ -154,6 +162,12 @@ impl DemoSource {
         self
     }
 
+    /// The demo as account `identity` (a demo of several accounts).
+    pub fn with_identity(mut self, identity: crate::store::Identity) -> Self {
+        self.identity = identity;
+        self
+    }
+
     /// The regions the demo fleet lives in.
     pub fn regions() -> Vec<String> {
         fleet::REGIONS.iter().map(|r| r.to_string()).collect()
@@ -174,6 +188,7 @@ impl DemoSource {
         FunctionFacts {
             name: inst.name.to_string(),
             region: inst.region.to_string(),
+            account: Default::default(),
             runtime: Some(s.runtime.to_string()),
             memory_mb: Some(s.memory_mb),
             architecture: if s.arm64 {
@@ -377,12 +392,7 @@ impl DemoSource {
 
     /// Every function of every region, its limit, and the month's bill: the first poll's.
     fn inventory(&self, now: DateTime<Utc>) -> Vec<SourceEvent> {
-        // Whose account, as GetCallerIdentity would say: a made-up one, named for what it is.
-        let mut events = vec![SourceEvent::Identity(crate::store::Identity {
-            account_id: cost::DEMO_ACCOUNT.to_string(),
-            alias: Some("demo".to_string()),
-            partition: "aws".to_string(),
-        })];
+        let mut events = vec![SourceEvent::Identity(self.identity.clone())];
         let mut by_region: BTreeMap<&str, Vec<FunctionFacts>> = BTreeMap::new();
         for inst in self.fleet.instances() {
             by_region
@@ -680,7 +690,7 @@ impl DemoSource {
         events.push(SourceEvent::InitDurations {
             key: key.clone(),
             covered,
-            samples,
+            samples: samples.into(),
         });
         for metric in Metric::ALL {
             events.push(SourceEvent::Metrics(MetricUpdate {

@@ -1,0 +1,357 @@
+//! Several accounts in one view, against moto's separate state per account behind
+//! `sts:AssumeRole` (a role's credentials see that account's functions, metrics and logs).
+//! The peer in front of moto refuses one account's role as STS does when the role's trust
+//! policy does not name the caller (STS API Reference, *AssumeRole*: "AccessDenied … not
+//! authorized to perform: sts:AssumeRole"); moto itself trusts every caller.
+
+use std::process::Command;
+
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{FunctionCode, Runtime};
+use serde_json::Value;
+
+use crate::fault_proxy::{Fault, FaultProxy};
+use crate::moto::{self, STEADY_MINUTES};
+
+const A: &str = "111111111111";
+const B: &str = "222222222222";
+const DENIED: &str = "333333333333";
+
+/// moto's credentials for `account`, as the SDK takes them.
+fn credentials_of(account: &str) -> aws_credential_types::Credentials {
+    let env = moto::assumed(account);
+    let get = |k: &str| env.iter().find(|(n, _)| n == k).unwrap().1.clone();
+    aws_credential_types::Credentials::new(
+        get("AWS_ACCESS_KEY_ID"),
+        get("AWS_SECRET_ACCESS_KEY"),
+        Some(get("AWS_SESSION_TOKEN")),
+        None,
+        "moto-assumed",
+    )
+}
+
+/// Creates function `name` with `tags` in `account`'s `region`, and its role there.
+async fn create_in(account: &str, region: &str, name: &str, tags: &[(&str, &str)]) {
+    let creds = credentials_of(account);
+    let (status, text) = moto::http(
+        &moto::url(),
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            (
+                "Authorization",
+                &format!(
+                    "AWS4-HMAC-SHA256 Credential={}/20261201/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+                    creds.access_key_id()
+                ),
+            ),
+        ],
+        "Action=CreateRole&Version=2010-05-08&RoleName=lambda-role&AssumeRolePolicyDocument=%7B%7D",
+    );
+    assert!(
+        status == 200 || text.contains("EntityAlreadyExists"),
+        "CreateRole: {text}"
+    );
+    let lambda = aws_sdk_lambda::Client::from_conf(
+        aws_sdk_lambda::Config::builder()
+            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+            .region(aws_sdk_lambda::config::Region::new(region.to_string()))
+            .endpoint_url(moto::url())
+            .credentials_provider(creds)
+            .build(),
+    );
+    let mut req = lambda
+        .create_function()
+        .function_name(name)
+        .runtime(Runtime::Python312)
+        .role(format!("arn:aws:iam::{account}:role/lambda-role"))
+        .handler("app.handler")
+        .code(
+            FunctionCode::builder()
+                .zip_file(Blob::new(moto::EMPTY_ZIP.to_vec()))
+                .build(),
+        );
+    for (k, v) in tags {
+        req = req.tags(*k, *v);
+    }
+    req.send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateFunction {name} in {account}: {e:?}"));
+}
+
+/// Puts `value` of `metric` for `function` in `account`'s `region` at each of `minutes_ago`.
+async fn put_in(account: &str, region: &str, function: &str, metric: &str, value: f64) {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
+    let cloudwatch = aws_sdk_cloudwatch::Client::from_conf(
+        aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatch::config::Region::new(region.to_string()))
+            .endpoint_url(moto::url())
+            .credentials_provider(credentials_of(account))
+            .build(),
+    );
+    let now = chrono::Utc::now().timestamp();
+    let this_minute = now - now.rem_euclid(60);
+    let data: Vec<MetricDatum> = STEADY_MINUTES
+        .map(|k| {
+            MetricDatum::builder()
+                .metric_name(metric)
+                .dimensions(
+                    Dimension::builder()
+                        .name("FunctionName")
+                        .value(function)
+                        .build(),
+                )
+                .timestamp(aws_smithy_types::DateTime::from_secs(
+                    this_minute - k * 60 + 10,
+                ))
+                .value(value)
+                .unit(StandardUnit::Count)
+                .build()
+        })
+        .collect();
+    cloudwatch
+        .put_metric_data()
+        .namespace("AWS/Lambda")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("PutMetricData {function} in {account}: {e:?}"));
+}
+
+/// `lambdatop snapshot --format json` with `args` against `endpoint`, which must succeed.
+fn snapshot(endpoint: &str, env: &[(String, String)], args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["snapshot", "--format", "json", "--window", "15m"])
+        .args(args)
+        .envs(moto::env(endpoint))
+        .envs(env.iter().cloned())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "snapshot failed: {stderr}");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The rows of `name`, by account id.
+fn rows_of<'a>(v: &'a Value, name: &str) -> Vec<(&'a str, &'a Value)> {
+    let mut rows: Vec<(&str, &Value)> = v["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"] == name)
+        .map(|f| (f["account_id"].as_str().unwrap(), f))
+        .collect();
+    rows.sort_by_key(|(id, _)| *id);
+    rows
+}
+
+fn account<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("no account {id} in {}", v["accounts"]))
+}
+
+/// The same function name in two accounts reached by assuming a role in each: two rows, each
+/// under its account, each with its own figures; one project across both; and the account
+/// whose role cannot be assumed is one problem of its own while the others are read.
+#[tokio::test]
+async fn roles_assumed_in_each_account_show_each_accounts_functions_apart() {
+    let region = "eu-west-1";
+    for (account, own) in [(A, "orders-a"), (B, "orders-b")] {
+        create_in(account, region, "checkout", &[("project", "shop")]).await;
+        create_in(account, region, own, &[]).await;
+    }
+    put_in(A, region, "checkout", "Invocations", 10.0).await;
+    put_in(A, region, "checkout", "Errors", 1.0).await;
+    put_in(B, region, "checkout", "Invocations", 20.0).await;
+    put_in(B, region, "checkout", "Errors", 0.0).await;
+
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.inject_where("AssumeRole", Some(DENIED), Fault::AccessDenied, None);
+    let accounts = format!("{A},{B},{DENIED}");
+    let v = snapshot(
+        &proxy.url,
+        &[],
+        &["--region", region, "--accounts", &accounts],
+    );
+
+    let checkout = rows_of(&v, "checkout");
+    assert_eq!(
+        checkout.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        [A, B]
+    );
+    let minutes = STEADY_MINUTES.count() as u64;
+    assert_eq!(checkout[0].1["invocations"], 10 * minutes);
+    assert_eq!(checkout[0].1["errors"], minutes);
+    assert_eq!(checkout[1].1["invocations"], 20 * minutes);
+    assert_eq!(checkout[1].1["errors"], 0);
+    assert_eq!(rows_of(&v, "orders-a")[0].0, A);
+    assert_eq!(rows_of(&v, "orders-b")[0].0, B);
+    assert!(rows_of(&v, "orders-a").len() == 1 && rows_of(&v, "orders-b").len() == 1);
+
+    // One project across both accounts.
+    let shop: Vec<&Value> = v["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"] == "shop")
+        .collect();
+    assert_eq!(shop.len(), 1);
+    assert_eq!(shop[0]["functions"], 2);
+    assert_eq!(shop[0]["invocations"], 30 * minutes);
+
+    // Each account listed; the refused one has no figure, and its one problem.
+    assert_eq!(
+        v["accounts"].as_array().unwrap().len(),
+        3,
+        "{}",
+        v["accounts"]
+    );
+    assert_eq!(account(&v, A)["functions"], 2);
+    assert_eq!(account(&v, A)["problems"], 0);
+    assert_eq!(account(&v, A)["regions"], serde_json::json!([region]));
+    assert_eq!(account(&v, DENIED)["functions"], Value::Null);
+    assert_eq!(account(&v, DENIED)["problems"], 1);
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["account_id"], DENIED);
+    let message = problems[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!(
+            "cannot assume arn:aws:iam::{DENIED}:role/lambdatop-read"
+        )) && message.contains("AccessDenied"),
+        "{message}"
+    );
+    // Each account's requests are on the dashboard's bill, the roles assumed among them.
+    let ops = v["api_usage"]["operations"].as_array().unwrap();
+    let assumed = ops
+        .iter()
+        .find(|o| o["operation"] == "AssumeRole")
+        .expect("AssumeRole on the bill");
+    assert!(assumed["requests"].as_u64().unwrap() >= 2, "{assumed}");
+    let listed = ops
+        .iter()
+        .find(|o| o["operation"] == "ListFunctions")
+        .unwrap();
+    assert_eq!(
+        listed["requests"], 2,
+        "one ListFunctions an account reached"
+    );
+}
+
+/// Several profiles, each its own account: each profile's functions under the id its
+/// credentials reach (GetCallerIdentity), and a profile with no credentials a problem of its
+/// own while the others are read.
+#[tokio::test]
+async fn several_profiles_are_several_accounts() {
+    let region = "ap-northeast-1";
+    let (a, b) = ("444444444444", "555555555555");
+    create_in(a, region, "render", &[]).await;
+    create_in(b, region, "render", &[]).await;
+    let dir = std::env::temp_dir().join(format!("lambdatop-profiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut credentials = String::new();
+    for (profile, account) in [("prod", a), ("staging", b)] {
+        let env = moto::assumed(account);
+        let get = |k: &str| env.iter().find(|(n, _)| n == k).unwrap().1.clone();
+        credentials.push_str(&format!(
+            "[{profile}]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n\n",
+            get("AWS_ACCESS_KEY_ID"),
+            get("AWS_SECRET_ACCESS_KEY"),
+            get("AWS_SESSION_TOKEN")
+        ));
+    }
+    let file = dir.join("credentials");
+    std::fs::write(&file, credentials).unwrap();
+    let env = vec![
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".to_string(),
+            file.to_str().unwrap().to_string(),
+        ),
+        ("AWS_ACCESS_KEY_ID".to_string(), String::new()),
+        ("AWS_SECRET_ACCESS_KEY".to_string(), String::new()),
+    ];
+    let v = snapshot(
+        &moto::url(),
+        &env,
+        &["--region", region, "--profile", "prod,staging,nowhere"],
+    );
+    let render = rows_of(&v, "render");
+    assert_eq!(render.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [a, b]);
+    assert_eq!(account(&v, a)["functions"], 1);
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("profile nowhere"),
+        "{problems:?}"
+    );
+}
+
+/// The dashboard among several accounts, in a real terminal: an ACCOUNT column tells the
+/// same name's rows apart, `:account` narrows every pane to one, `Esc` widens again, and the
+/// account whose role cannot be assumed is counted among the problems.
+#[tokio::test]
+async fn the_dashboard_shows_whose_account_and_narrows_to_one() {
+    let region = "sa-east-1";
+    for account in [A, B] {
+        create_in(account, region, "ingest", &[]).await;
+    }
+    create_in(B, region, "b-reports", &[]).await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.inject_where("AssumeRole", Some(DENIED), Fault::AccessDenied, None);
+    let mut env = moto::env(&proxy.url);
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let accounts = format!("{A},{B},{DENIED}");
+    let mut pty = crate::pty::Pty::spawn(
+        &[
+            "--region",
+            region,
+            "--window",
+            "15m",
+            "--accounts",
+            &accounts,
+        ],
+        &env,
+        120,
+        30,
+    );
+    let wait = std::time::Duration::from_secs(30);
+    let screen = pty
+        .wait_for(wait, |s| {
+            s.contains("ACCOUNT") && s.contains("b-reports") && s.matches("ingest").count() >= 2
+        })
+        .unwrap_or_else(|s| panic!("no ACCOUNT column with both accounts' rows:\n{s}"));
+    for id in [A, B] {
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains("ingest") && l.contains(id)),
+            "no ingest row of {id}:\n{screen}"
+        );
+    }
+    assert!(screen.contains("3 acct"), "{screen}");
+    assert!(screen.contains("⚠ 1 problem"), "{screen}");
+
+    pty.send(&format!(":account {B}\r"));
+    let narrowed = pty
+        .wait_for(wait, |s| s.contains(&format!("account {B}: 2 functions")))
+        .unwrap_or_else(|s| panic!("not narrowed to {B}:\n{s}"));
+    assert!(
+        !narrowed.lines().any(|l| l.contains(A)),
+        "a row of {A} is left:\n{narrowed}"
+    );
+    pty.send("\x1b");
+    pty.wait_for(wait, |s| {
+        s.lines().any(|l| l.contains("ingest") && l.contains(A))
+    })
+    .unwrap_or_else(|s| panic!("Esc did not widen:\n{s}"));
+    pty.quit();
+}
