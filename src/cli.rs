@@ -73,6 +73,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub org: bool,
 
+    /// These credentials are a CloudWatch monitoring account: watch it and every source
+    /// account linked to its sinks (oam:ListSinks, oam:ListAttachedLinks), their metrics and
+    /// logs read through it. With --role-name or --role-arn-template, an account where that
+    /// role can be assumed is read whole; the others show what their metrics know.
+    #[arg(long, global = true)]
+    pub monitoring_account: bool,
+
     /// The role assumed in each account of --accounts, --accounts-file and --org.
     #[arg(
         long,

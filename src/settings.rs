@@ -26,6 +26,10 @@ pub struct Settings {
     /// `--demo --accounts N`: the demo fleet in N accounts.
     pub demo_accounts: Option<u32>,
     pub org: bool,
+    pub monitoring_account: bool,
+    /// Whether --role-name or --role-arn-template was given: a monitoring account's linked
+    /// accounts are then tried with the role.
+    pub roles_given: bool,
     pub role_name: String,
     pub role_arn_template: Option<String>,
     pub region: Vec<String>,
@@ -68,6 +72,8 @@ impl Settings {
             accounts: g.accounts,
             demo_accounts: None,
             org: g.org,
+            monitoring_account: g.monitoring_account,
+            roles_given: g.role_arn_template.is_some(),
             role_name: g.role_name,
             role_arn_template: g.role_arn_template,
             region: g.region,
@@ -104,6 +110,7 @@ impl Settings {
         if let Some(read) = config::read(s.config.as_deref())? {
             s.apply_file(&read, matches)?;
         }
+        s.roles_given |= given(matches, "role_name");
         s.resolve_accounts(accounts_file.as_deref())?;
         // Checked here, not by clap: `--demo` may stand before the subcommand and
         // `--functions` after it, which clap's `requires` does not see across.
@@ -119,9 +126,9 @@ impl Settings {
     /// added.
     fn resolve_accounts(&mut self, file: Option<&std::path::Path>) -> Result<(), String> {
         if self.demo {
-            if file.is_some() || self.org {
+            if file.is_some() || self.org || self.monitoring_account {
                 return Err(
-                    "--accounts-file and --org reach AWS accounts; the demo takes --accounts N"
+                    "--accounts-file, --org and --monitoring-account reach AWS accounts; the demo takes --accounts N"
                         .into(),
                 );
             }
@@ -162,7 +169,15 @@ impl Settings {
             }
             self.accounts.extend(ids);
         }
-        if (!self.accounts.is_empty() || self.org) && self.profiles.len() > 1 {
+        if self.monitoring_account && (self.org || !self.accounts.is_empty()) {
+            return Err(
+                "--monitoring-account finds its linked accounts itself: leave out --accounts and --org"
+                    .into(),
+            );
+        }
+        if (!self.accounts.is_empty() || self.org || self.monitoring_account)
+            && self.profiles.len() > 1
+        {
             return Err(
                 "roles are assumed from one identity: give one --profile with --accounts or --org"
                     .into(),

@@ -152,6 +152,7 @@ fn demo_accounts(settings: &Settings, clock: &SharedClock, n: u32) -> Setup {
         session.accounts.push(Watched {
             id,
             regions: session.regions.clone(),
+            metrics_only: false,
         });
         identities.push(SourceEvent::Identity(identity.clone()).in_account(id));
         let seed = settings.seed.wrapping_add(u64::from(i));
@@ -184,6 +185,8 @@ pub fn many(settings: &Settings) -> aws::accounts::Many {
         org: settings.org,
         role_name: Some(settings.role_name.clone()),
         role_arn_template: settings.role_arn_template.clone(),
+        monitoring: settings.monitoring_account,
+        roles_given: settings.roles_given,
     }
 }
 
@@ -213,6 +216,7 @@ async fn setup_many(
         watched.push(Watched {
             id: *id,
             regions: account.regions.clone(),
+            metrics_only: reached.metrics_only.contains(id),
         });
         let mut own = account.sources(
             cadence,
@@ -235,6 +239,7 @@ async fn setup_many(
             watched.push(Watched {
                 id: *id,
                 regions: regions.clone(),
+                metrics_only: false,
             });
         }
         let problem = SourceEvent::Problem {
@@ -277,6 +282,24 @@ async fn setup_many(
         .with_scrollback(settings.scrollback as usize)
         .with_classes(settings.classes.clone());
     store.apply_all(problems);
+    // What was asked to find the accounts (ListAccounts, ListSinks…) is on the bill too.
+    if let Some(caller) = &reached.caller {
+        store.apply(SourceEvent::ApiUsage(caller.usage.snapshot()));
+    }
+    // A linked account's name is its link's label (its own identity is not asked).
+    let partition = reached
+        .caller
+        .as_ref()
+        .map_or("aws", |c| c.partition())
+        .to_string();
+    store.apply_all(reached.labels.iter().map(|(id, label)| {
+        SourceEvent::Identity(crate::store::Identity {
+            account_id: id.to_string(),
+            alias: Some(label.clone()),
+            partition: partition.clone(),
+        })
+        .in_account(*id)
+    }));
     Ok(Setup { store, sources })
 }
 

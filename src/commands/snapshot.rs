@@ -296,6 +296,9 @@ pub struct AccountRow {
     pub regions: Vec<String>,
     pub functions: Option<usize>,
     pub problems: usize,
+    /// Read through a monitoring account (`--monitoring-account`) without a role in it: its
+    /// functions' metrics and logs only; runtime, memory, tags and capacity are `null`.
+    pub metrics_only: bool,
 }
 
 /// A minute as JSON gives it: the RFC 3339 time it starts.
@@ -524,29 +527,23 @@ fn event_source_row(
 /// Each account watched, with what it holds and what went wrong in it.
 fn account_rows(store: &Store) -> Vec<AccountRow> {
     let session = store.session();
-    let watched: Vec<(AccountId, String, Vec<String>)> = if session.accounts.is_empty() {
+    let watched: Vec<(AccountId, String, Vec<String>, bool)> = if session.accounts.is_empty() {
         // One set of credentials: the one account, once AWS has said whose.
-        store
-            .identity()
-            .map(|i| {
-                (
-                    AccountId::OWN,
-                    i.account_id.clone(),
-                    session.regions.clone(),
-                )
-            })
-            .into_iter()
-            .collect()
+        let one = |i: &crate::store::Identity| {
+            let id = i.account_id.clone();
+            (AccountId::OWN, id, session.regions.clone(), false)
+        };
+        store.identity().map(one).into_iter().collect()
     } else {
         session
             .accounts
             .iter()
-            .map(|w| (w.id, w.id.to_string(), w.regions.clone()))
+            .map(|w| (w.id, w.id.to_string(), w.regions.clone(), w.metrics_only))
             .collect()
     };
     watched
         .into_iter()
-        .map(|(key, id, regions)| {
+        .map(|(key, id, regions, metrics_only)| {
             let problems = store.problems().iter().filter(|p| p.account == key).count();
             AccountRow {
                 alias: store.identity_of(key).and_then(|i| i.alias.clone()),
@@ -560,6 +557,7 @@ fn account_rows(store: &Store) -> Vec<AccountRow> {
                 problems,
                 regions,
                 id,
+                metrics_only,
             }
         })
         .collect()

@@ -74,6 +74,9 @@ impl fmt::Display for Place {
 pub struct Watched {
     pub id: AccountId,
     pub regions: Vec<String>,
+    /// Read through a monitoring account's metrics and logs only: its configuration,
+    /// capacity and alarms are unknown.
+    pub metrics_only: bool,
 }
 
 /// The name a source of `account` goes by among the sources of every account: its problems

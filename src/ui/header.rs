@@ -167,7 +167,13 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     // (The demo's made-up account would only repeat the DEMO badge.)
     if session.accounts.len() > 1 {
         let n = session.accounts.len();
-        top.push(part(format!("{n} accounts"), format!("{n} acct"), t.header));
+        // Accounts read through a monitoring account only: their rows are metrics alone.
+        let metrics = session.accounts.iter().filter(|a| a.metrics_only).count();
+        let full = match metrics {
+            0 => format!("{n} accounts"),
+            m => format!("{n} accounts ({m} metrics only)"),
+        };
+        top.push(part(full, format!("{n} acct"), t.header));
     } else if let Some(who) = store.identity().filter(|_| session.kind == SourceKind::Aws) {
         let (long, short) = match &who.alias {
             Some(alias) => (

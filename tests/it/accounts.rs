@@ -326,17 +326,10 @@ async fn the_dashboard_shows_whose_account_and_narrows_to_one() {
     let wait = std::time::Duration::from_secs(30);
     let screen = pty
         .wait_for(wait, |s| {
-            s.contains("ACCOUNT") && s.contains("b-reports") && s.matches("ingest").count() >= 2
+            let row_of = |id: &str| s.lines().any(|l| l.contains("ingest") && l.contains(id));
+            s.contains("ACCOUNT") && s.contains("b-reports") && row_of(A) && row_of(B)
         })
         .unwrap_or_else(|s| panic!("no ACCOUNT column with both accounts' rows:\n{s}"));
-    for id in [A, B] {
-        assert!(
-            screen
-                .lines()
-                .any(|l| l.contains("ingest") && l.contains(id)),
-            "no ingest row of {id}:\n{screen}"
-        );
-    }
     assert!(screen.contains("3 acct"), "{screen}");
     assert!(screen.contains("⚠ 1 problem"), "{screen}");
 
@@ -354,4 +347,108 @@ async fn the_dashboard_shows_whose_account_and_narrows_to_one() {
     })
     .unwrap_or_else(|s| panic!("Esc did not widen:\n{s}"));
     pty.quit();
+}
+
+/// The monitoring-account path, through the peer (moto serves neither Observability Access
+/// Manager nor linked accounts): the source accounts linked to the caller's sink are found
+/// with `oam:ListSinks` and `oam:ListAttachedLinks`, each one's functions with `ListMetrics`
+/// (`IncludeLinkedAccounts`, `OwningAccount`), and its figures with `GetMetricData` queries
+/// that carry its `AccountId` (CloudWatch API Reference, *ListMetrics*, *MetricDataQuery*;
+/// OAM API Reference, *ListAttachedLinks*). With no role in them, their rows are what the
+/// metrics know: no runtime or memory, and the account says it is read by its metrics only.
+#[tokio::test]
+async fn a_monitoring_account_reads_its_linked_accounts_through_their_metrics() {
+    let region = "ap-northeast-1";
+    let (payments, search) = ("666666666666", "777777777777");
+    create_in(payments, region, "charge", &[]).await;
+    create_in(search, region, "charge", &[]).await;
+    put_in(payments, region, "charge", "Invocations", 10.0).await;
+    put_in(payments, region, "charge", "Errors", 2.0).await;
+    put_in(search, region, "charge", "Invocations", 5.0).await;
+
+    let proxy = FaultProxy::start(&moto::url());
+    let sink = format!("arn:aws:oam:{region}:123456789012:sink/f00d");
+    proxy.answer(
+        "ListSinks",
+        &format!(r#"{{"Items":[{{"Arn":"{sink}","Id":"f00d","Name":"monitoring"}}]}}"#),
+    );
+    proxy.answer(
+        "ListAttachedLinks",
+        &format!(
+            r#"{{"Items":[
+                {{"Label":"payments-prod","LinkArn":"arn:aws:oam:{region}:{payments}:link/a1","ResourceTypes":["AWS::CloudWatch::Metric","AWS::Logs::LogGroup"]}},
+                {{"Label":"search-prod","LinkArn":"arn:aws:oam:{region}:{search}:link/b2","ResourceTypes":["AWS::CloudWatch::Metric"]}},
+                {{"Label":"traces-only","LinkArn":"arn:aws:oam:{region}:888888888888:link/c3","ResourceTypes":["AWS::XRay::Trace"]}}
+            ]}}"#
+        ),
+    );
+    for account in [payments, search] {
+        proxy.link_account(account, credentials_of(account).access_key_id());
+    }
+    let v = snapshot(
+        &proxy.url,
+        &[],
+        &["--region", region, "--monitoring-account"],
+    );
+
+    let charge = rows_of(&v, "charge");
+    assert_eq!(
+        charge.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        [payments, search]
+    );
+    let minutes = STEADY_MINUTES.count() as u64;
+    assert_eq!(charge[0].1["invocations"], 10 * minutes);
+    assert_eq!(charge[0].1["errors"], 2 * minutes);
+    assert_eq!(charge[1].1["invocations"], 5 * minutes);
+    // What the metrics do not hold is unknown, not made up.
+    assert_eq!(charge[0].1["runtime"], Value::Null);
+    assert_eq!(charge[0].1["memory_mb"], Value::Null);
+
+    // The monitoring account itself and the two accounts sharing metrics; not the one that
+    // shares only traces.
+    let ids: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["123456789012", payments, search]);
+    assert_eq!(account(&v, payments)["alias"], "payments-prod");
+    assert_eq!(account(&v, payments)["metrics_only"], true);
+    assert_eq!(account(&v, payments)["functions"], 1);
+    assert_eq!(account(&v, "123456789012")["metrics_only"], false);
+
+    // Every figure of a linked account was asked of the monitoring account by AccountId.
+    let asked = proxy.bodies("GetMetricData");
+    assert!(
+        asked
+            .iter()
+            .any(|b| b.contains(&format!("AccountId={payments}"))),
+        "{asked:?}"
+    );
+    for b in asked.iter().filter(|b| b.contains("AccountId=")) {
+        let ids: std::collections::BTreeSet<&str> = b
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .filter(|(k, _)| k.ends_with(".AccountId"))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(ids.len(), 1, "one account a request: {b}");
+    }
+    let listed = proxy.bodies("ListMetrics");
+    assert!(
+        listed
+            .iter()
+            .any(|b| b.contains("IncludeLinkedAccounts=true")
+                && b.contains(&format!("OwningAccount={search}"))),
+        "{listed:?}"
+    );
+    // What finding them cost is on the bill.
+    let ops = v["api_usage"]["operations"].as_array().unwrap();
+    for op in ["ListSinks", "ListAttachedLinks", "ListMetrics"] {
+        assert!(
+            ops.iter().any(|o| o["operation"] == op),
+            "{op} not on the bill: {ops:?}"
+        );
+    }
 }

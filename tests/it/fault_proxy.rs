@@ -78,6 +78,10 @@ struct State {
     insights_as_aws: bool,
     /// Query ids asked for once already.
     queries_polled: Vec<String>,
+    /// Source accounts linked to the monitoring account the requests come from, each with
+    /// moto credentials of its own: a metric request naming one (`AccountId`,
+    /// `OwningAccount`) is answered from its data.
+    linked: Vec<(String, String)>,
     /// `Duration` statistics by function, answered as CloudWatch would where moto cannot
     /// (percentiles and percentile ranks), by statistic name (`p50`, `PR(20:50)`, …).
     durations: Vec<(String, Vec<(String, f64)>)>,
@@ -289,6 +293,20 @@ impl FaultProxy {
         self.state.lock().unwrap().insights_as_aws = true;
     }
 
+    /// Plays CloudWatch cross-account observability for source account `account` (its data
+    /// in moto under `access_key`): a `GetMetricData` whose queries name its `AccountId`, or
+    /// a `ListMetrics` with `IncludeLinkedAccounts` and its `OwningAccount`, is answered from
+    /// its data, and `ListMetrics` says whose each metric is in `OwningAccounts` (CloudWatch
+    /// API Reference, *ListMetrics*: "a 1:1 mapping between each metric that is returned and
+    /// the ID of the owning account"). moto knows no linked accounts.
+    pub fn link_account(&self, account: &str, access_key: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .linked
+            .push((account.to_string(), access_key.to_string()));
+    }
+
     /// Throttles `operation` beyond `per_second` requests a second, as AWS's request quotas do
     /// (FilterLogEvents: 5 a second per account and region by default, CloudWatch Logs User
     /// Guide, *CloudWatch Logs quotas*).
@@ -388,6 +406,10 @@ fn operation(head: &str, body: &str) -> &'static str {
         "ListAliases"
     } else if first.contains("/2015-03-31/functions") {
         "ListFunctions"
+    } else if first.starts_with("POST /ListSinks") {
+        "ListSinks"
+    } else if first.starts_with("POST /ListAttachedLinks") {
+        "ListAttachedLinks"
     } else if first.contains("/account-settings") {
         "GetAccountSettings"
     } else if target.contains("GetResources") {
@@ -638,6 +660,23 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
         None => {}
     }
 
+    // A linked account's metrics are its own data: the request goes as that account's.
+    let linked = {
+        let s = state.lock().unwrap();
+        s.linked
+            .iter()
+            .find(|(account, _)| {
+                matches!(op, "GetMetricData" | "ListMetrics")
+                    && (body.contains(&format!("AccountId={account}"))
+                        || (body.contains(&format!("OwningAccount={account}"))
+                            && body.contains("IncludeLinkedAccounts=true")))
+            })
+            .cloned()
+    };
+    let head = match &linked {
+        Some((_, key)) => as_account(&head, key),
+        None => head,
+    };
     // Forward, one request per connection, so every response ends with the connection.
     let Ok(mut up) = TcpStream::connect(&upstream).await else {
         return;
@@ -692,6 +731,9 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     // timestamp), which is what the SDK reads.
     if op == "ListFunctionEventInvokeConfigs" {
         response = rewrite_json(&response, epoch_last_modified);
+    }
+    if let (Some((account, _)), "ListMetrics") = (&linked, op) {
+        response = owning_accounts(&response, account);
     }
     let composites = state.lock().unwrap().composites.clone();
     if op == "DescribeAlarms" && !composites.is_empty() {
@@ -1159,6 +1201,41 @@ fn add_composites(response: &[u8], request: &str, composites: &[Composite]) -> V
 }
 
 /// An answer of `head` with `body`, its Content-Length following the body.
+/// `head` signed with `access_key` instead: moto tells the account by it, not by the
+/// signature.
+fn as_account(head: &str, access_key: &str) -> String {
+    head.split("\r\n")
+        .map(|l| match l.find("Credential=") {
+            Some(i) if l.to_ascii_lowercase().starts_with("authorization:") => {
+                let from = i + "Credential=".len();
+                let to = l[from..].find('/').map_or(l.len(), |j| from + j);
+                format!("{}{access_key}{}", &l[..from], &l[to..])
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+/// A `ListMetrics` answer with `OwningAccounts`: `account` for each metric.
+fn owning_accounts(response: &[u8], account: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response);
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let (head, body) = (&text[..split], &text[split + 4..]);
+    let metrics = body.matches("<MetricName>").count();
+    let owners: String = (0..metrics)
+        .map(|_| format!("<member>{account}</member>"))
+        .collect();
+    let body = body.replacen(
+        "</ListMetricsResult>",
+        &format!("<OwningAccounts>{owners}</OwningAccounts></ListMetricsResult>"),
+        1,
+    );
+    with_body(head, &body)
+}
+
 fn with_body(head: &str, body: &str) -> Vec<u8> {
     let head: Vec<String> = head
         .split("\r\n")

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 23] = [
+const CALLS: [(&str, &str); 27] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -60,6 +60,12 @@ const CALLS: [(&str, &str); 23] = [
     (".get_cost_forecast()", "ce:GetCostForecast"),
     (".get_caller_identity()", "sts:GetCallerIdentity"),
     (".list_account_aliases()", "iam:ListAccountAliases"),
+    // Several accounts: the caller assumes the role in each, lists the Organization's, or a
+    // monitoring account's linked ones.
+    ("AssumeRoleProvider::builder(", "sts:AssumeRole"),
+    (".list_accounts()", "organizations:ListAccounts"),
+    (".list_sinks()", "oam:ListSinks"),
+    (".list_attached_links()", "oam:ListAttachedLinks"),
 ];
 
 #[test]
@@ -102,10 +108,11 @@ fn the_policy_grants_exactly_the_calls_made() {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/iam-policy.json")).unwrap();
     let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let mut granted: Vec<&str> = policy["Statement"][0]["Action"]
+    let mut granted: Vec<&str> = policy["Statement"]
         .as_array()
         .unwrap()
         .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
         .map(|a| a.as_str().unwrap())
         .collect();
     granted.sort_unstable();
@@ -115,7 +122,10 @@ fn the_policy_grants_exactly_the_calls_made() {
     // Live Tail only reads: it streams the log events a group receives. StartQuery reads too:
     // the Service Authorization Reference gives it the Read access level, and lambdatop never
     // stops a query (StopQuery).
+    // AssumeRole reads nothing and changes nothing: it hands the caller the read-only role
+    // of another account.
     let read_verbs = [
+        ":AssumeRole",
         ":List",
         ":Get",
         ":Describe",
@@ -128,5 +138,33 @@ fn the_policy_grants_exactly_the_calls_made() {
             .iter()
             .all(|a| read_verbs.iter().any(|v| a.contains(v))),
         "read calls only: {granted:?}"
+    );
+}
+
+/// The role deployed in each account (`deploy/lambdatop-read-role.json`, a CloudFormation
+/// template for a StackSet) grants what lambdatop reads in an account: the policy's first
+/// statement, no more; and only the account named may assume it.
+#[test]
+fn the_role_template_grants_the_policys_reads() {
+    let read = |path: &str| -> serde_json::Value {
+        let text =
+            std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let policy = read("iam-policy.json");
+    let template = read("deploy/lambdatop-read-role.json");
+    let role = &template["Resources"]["LambdatopReadRole"]["Properties"];
+    let granted = &role["Policies"][0]["PolicyDocument"]["Statement"][0]["Action"];
+    assert_eq!(granted, &policy["Statement"][0]["Action"]);
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Action"], "sts:AssumeRole");
+    assert_eq!(
+        trust["Principal"]["AWS"]["Fn::Sub"],
+        "arn:${AWS::Partition}:iam::${TrustedAccountId}:root"
+    );
+    assert_eq!(role["RoleName"]["Ref"], "RoleName");
+    assert_eq!(
+        template["Parameters"]["RoleName"]["Default"],
+        "lambdatop-read"
     );
 }

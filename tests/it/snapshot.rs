@@ -65,6 +65,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "regions": ["us-east-1", "eu-west-1"],
             "functions": v["functions"].as_array().unwrap().len(),
             "problems": 0,
+            "metrics_only": false,
         }])
     );
     assert_eq!(v["functions"][0]["account_id"], "000000000000");

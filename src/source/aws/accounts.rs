@@ -40,12 +40,16 @@ pub struct Many {
     pub role_name: Option<String>,
     /// `--role-arn-template`: the role's ARN with `{account}` for the account's id.
     pub role_arn_template: Option<String>,
+    /// `--monitoring-account`: the caller's linked source accounts, read through it.
+    pub monitoring: bool,
+    /// Whether a role was named: a linked account is then tried with it first.
+    pub roles_given: bool,
 }
 
 impl Many {
     /// Whether more than one set of credentials is asked for.
     pub fn is_many(&self) -> bool {
-        self.profiles.len() > 1 || !self.accounts.is_empty() || self.org
+        self.profiles.len() > 1 || !self.accounts.is_empty() || self.org || self.monitoring
     }
 
     /// The role to assume in `account`, in `partition`.
@@ -78,11 +82,18 @@ pub struct Reached {
     /// The identity everything was reached from, where roles were assumed: what the bill
     /// is asked with (an Organization's management account sees every member's).
     pub caller: Option<Account>,
+    /// The accounts read through a monitoring account's metrics and logs only.
+    pub metrics_only: Vec<AccountId>,
+    /// Names known without asking each account: a linked account's label.
+    pub labels: Vec<(AccountId, String)>,
 }
 
 /// Reaches every account `many` asks for. An error only when none can be tried at all (no
 /// credentials to start from, bad regions, no Organization to list).
 pub async fn connect_many(opts: &AwsOptions, many: &Many) -> Result<Reached> {
+    if many.monitoring {
+        return by_links(opts, many).await;
+    }
     if many.accounts.is_empty() && !many.org {
         return by_profiles(opts, &many.profiles).await;
     }
@@ -134,6 +145,82 @@ pub async fn connect_many(opts: &AwsOptions, many: &Many) -> Result<Reached> {
         accounts,
         unreached,
         caller: Some(caller),
+        metrics_only: Vec::new(),
+        labels: Vec::new(),
+    })
+}
+
+/// The monitoring account itself and every source account linked to its sinks: each read
+/// whole where the role named can be assumed in it, else through the monitoring account's
+/// metrics and logs.
+async fn by_links(opts: &AwsOptions, many: &Many) -> Result<Reached> {
+    let caller = connect(&AwsOptions {
+        profile: many.profiles.first().cloned().or(opts.profile.clone()),
+        ..opts.clone()
+    })
+    .await?;
+    let own = caller.who.identity().await.map_err(|e| {
+        anyhow::anyhow!(
+            "--monitoring-account: cannot tell whose account this is: {}",
+            e.message
+        )
+    })?;
+    let Some(own_id) = AccountId::parse(&own.account_id) else {
+        bail!("--monitoring-account: GetCallerIdentity named no account id");
+    };
+    let clients: Vec<(String, aws_sdk_oam::Client)> = caller
+        .regions
+        .iter()
+        .map(|r| (r.clone(), caller.oam_client(r)))
+        .collect();
+    let links = super::linked::links(&clients).await.map_err(|e| {
+        anyhow::anyhow!("--monitoring-account: cannot list the linked accounts: {e}")
+    })?;
+    if links.is_empty() {
+        bail!(
+            "--monitoring-account: no source account shares its metrics with this account's sinks in {} (oam:ListSinks, oam:ListAttachedLinks)",
+            caller.regions.join(", ")
+        );
+    }
+    let partition = caller.partition();
+    // The monitoring account watched as any other, with a request count of its own.
+    let itself = Account::new(
+        caller.config.clone(),
+        caller.regions.clone(),
+        caller.profile.clone(),
+    );
+    let mut accounts = vec![(own_id, itself)];
+    let mut metrics_only = Vec::new();
+    let mut labels = Vec::new();
+    for link in &links {
+        let Some(id) = AccountId::parse(&link.account) else {
+            continue;
+        };
+        if let Some(label) = &link.label {
+            labels.push((id, label.clone()));
+        }
+        if many.roles_given {
+            let arn = many.role_arn(&link.account, partition);
+            match assume(&caller, &link.account, &arn).await {
+                Ok(mut whole) => {
+                    whole.regions = link.regions.clone();
+                    accounts.push((id, whole));
+                    continue;
+                }
+                Err((_, why)) => {
+                    tracing::info!("{}: metrics only, {arn} not assumed: {why}", link.account)
+                }
+            }
+        }
+        metrics_only.push(id);
+        accounts.push((id, caller.linked_to(link)));
+    }
+    Ok(Reached {
+        accounts,
+        unreached: Vec::new(),
+        caller: Some(caller),
+        metrics_only,
+        labels,
     })
 }
 
@@ -192,6 +279,8 @@ async fn by_profiles(opts: &AwsOptions, profiles: &[String]) -> Result<Reached> 
         accounts,
         unreached,
         caller: None,
+        metrics_only: Vec::new(),
+        labels: Vec::new(),
     })
 }
 

@@ -71,9 +71,15 @@ pub async fn run(
         ));
     }
     let limited = query.text.to_ascii_lowercase().contains("limit ");
-    let started = client
-        .start_query()
-        .set_log_group_names(Some(query.groups.clone()))
+    let request = client.start_query();
+    // A linked account's groups are named by ARN (*StartQuery*: `logGroupIdentifiers`,
+    // which a monitoring account may use for its source accounts' groups).
+    let request = if query.groups.iter().any(|g| g.starts_with("arn:")) {
+        request.set_log_group_identifiers(Some(query.groups.clone()))
+    } else {
+        request.set_log_group_names(Some(query.groups.clone()))
+    };
+    let started = request
         .start_time(query.from_ms.div_euclid(1000))
         // Whole seconds, rounded out: the span's last milliseconds are in it.
         .end_time((query.to_ms + 999).div_euclid(1000))

@@ -66,6 +66,18 @@ impl LogPlace {
     /// log group itself.
     pub fn of(name: &str, logging: &Logging) -> LogPlace {
         match &logging.group {
+            // Its own group named by ARN (a linked account's, read from the monitoring
+            // account): every stream is its own.
+            Some(arn)
+                if arn.starts_with("arn:")
+                    && arn.ends_with(&format!(":log-group:{}", log_group_of(name))) =>
+            {
+                LogPlace {
+                    group: arn.clone(),
+                    own_streams: None,
+                    json: logging.json,
+                }
+            }
             Some(group) if !name.starts_with('/') => LogPlace {
                 group: group.clone(),
                 own_streams: Some(name.to_string()),
@@ -277,11 +289,16 @@ impl PageReader {
         // longer each time before giving up on the page.
         let mut attempt = 0;
         let page = loop {
+            let request = self.client.filter_log_events();
+            // A linked account's group is named by ARN from the monitoring account
+            // (*FilterLogEvents*: `logGroupIdentifier`).
+            let request = if self.group.starts_with("arn:") {
+                request.log_group_identifier(&self.group)
+            } else {
+                request.log_group_name(&self.group)
+            };
             #[allow(deprecated)] // `interleaved`: see below
-            let sent = self
-                .client
-                .filter_log_events()
-                .log_group_name(&self.group)
+            let sent = request
                 .set_log_stream_name_prefix(self.stream_prefix.clone())
                 .start_time(self.span.0)
                 .end_time(self.span.1)

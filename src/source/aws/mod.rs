@@ -21,6 +21,7 @@ pub mod event_sources;
 pub mod identity;
 pub mod insights;
 pub mod inventory;
+pub mod linked;
 pub mod logs;
 pub mod metrics;
 pub mod plan;
@@ -68,6 +69,9 @@ pub struct Account {
     pub log_places: logs::LogPlaces,
     /// Whose account the credentials reach, asked once.
     pub who: identity::WhoAmI,
+    /// A source account linked to the monitoring account whose credentials these are: its
+    /// metrics and logs are read through them (`linked`).
+    pub linked: Option<String>,
 }
 
 /// Attempts per call (first try included) and the backoff between them.
@@ -211,7 +215,30 @@ impl Account {
             clock: server_clock::ServerClock::default(),
             log_places: logs::LogPlaces::default(),
             who: identity::WhoAmI::new(sts, iam),
+            linked: None,
         }
+    }
+
+    /// Source account `link`, read through this monitoring account's credentials: its own
+    /// request count, clock and log places.
+    pub fn linked_to(&self, link: &linked::Link) -> Account {
+        let mut account = Account::new(
+            self.config.clone(),
+            link.regions.clone(),
+            self.profile.clone(),
+        );
+        account.linked = Some(link.account.clone());
+        account
+    }
+
+    /// An Observability Access Manager client for `region`: the monitoring account's sinks.
+    pub fn oam_client(&self, region: &str) -> aws_sdk_oam::Client {
+        aws_sdk_oam::Client::from_conf(
+            aws_sdk_oam::config::Builder::from(&self.config)
+                .region(Region::new(region.to_string()))
+                .interceptor(usage::CountRequests(self.usage.clone()))
+                .build(),
+        )
     }
 
     /// An AWS Organizations client (its one endpoint is in the partition's home region).
@@ -298,15 +325,17 @@ impl Account {
         )
     }
 
-    /// A CloudWatch client for `region`, counting its requests and reading AWS's clock.
+    /// A CloudWatch client for `region`, counting its requests and reading AWS's clock; of a
+    /// linked account, every metric request names it.
     pub fn cloudwatch_client(&self, r: &str) -> aws_sdk_cloudwatch::Client {
-        aws_sdk_cloudwatch::Client::from_conf(
-            aws_sdk_cloudwatch::config::Builder::from(&self.config)
-                .region(Region::new(r.to_string()))
-                .interceptor(usage::CountRequests(self.usage.clone()))
-                .interceptor(server_clock::ReadServerDate(self.clock.clone()))
-                .build(),
-        )
+        let mut config = aws_sdk_cloudwatch::config::Builder::from(&self.config)
+            .region(Region::new(r.to_string()))
+            .interceptor(usage::CountRequests(self.usage.clone()))
+            .interceptor(server_clock::ReadServerDate(self.clock.clone()));
+        if let Some(account) = &self.linked {
+            config = config.interceptor(linked::InLinkedAccount(account.clone()));
+        }
+        aws_sdk_cloudwatch::Client::from_conf(config.build())
     }
 
     /// An SQS client for `region`, counting its requests.
@@ -350,8 +379,31 @@ impl Account {
             places: self.log_places.clone(),
             capacity: capacity::Registry::default(),
             who: self.who.clone(),
+            linked: self.linked.clone(),
         };
         let mut sources: Vec<Box<dyn Source>> = Vec::new();
+        if self.linked.is_some() {
+            // A linked account is what its metrics say: its functions and figures, the long
+            // or past window; the Lambda API and its alarms are the account's own.
+            for r in &self.regions {
+                sources.push(Box::new(RegionSource::new(
+                    r,
+                    self.clients(r),
+                    cadence,
+                    inventory_every,
+                    history_minutes,
+                    shared.clone(),
+                )));
+                sources.push(Box::new(span_reads::SpanSource::new(
+                    r,
+                    self.cloudwatch_client(r),
+                    shared.clone(),
+                    cadence,
+                    history_minutes,
+                )));
+            }
+            return sources;
+        }
         for r in &self.regions {
             sources.push(Box::new(RegionSource::new(
                 r,

@@ -45,6 +45,8 @@ pub struct Shared {
     pub capacity: super::capacity::Registry,
     /// Whose account: tells a disabled opt-in region from refused credentials.
     pub who: super::identity::WhoAmI,
+    /// The source account read through a monitoring account's credentials, if it is one.
+    pub linked: Option<String>,
 }
 
 pub struct RegionSource {
@@ -80,6 +82,9 @@ pub struct RegionSource {
     clock: super::server_clock::ServerClock,
     /// Where each function logs: learnt from the inventory, read by every log reader.
     places: super::logs::LogPlaces,
+    /// The source account read through a monitoring account, if it is one: its functions
+    /// are its metrics' (`linked`).
+    linked: Option<String>,
 }
 
 impl RegionSource {
@@ -97,6 +102,7 @@ impl RegionSource {
             places,
             capacity,
             who,
+            linked,
         } = shared;
         Self {
             name: format!("aws {region}"),
@@ -121,6 +127,7 @@ impl RegionSource {
             usage,
             clock,
             places,
+            linked,
         }
     }
 
@@ -138,6 +145,9 @@ impl RegionSource {
             .is_none_or(|at| now - at >= self.inventory_every);
         if !due {
             return;
+        }
+        if let Some(account) = self.linked.clone() {
+            return self.poll_linked_inventory(&account, now, events).await;
         }
         let listed = inventory::list_functions(&self.clients.lambda, &self.region).await;
         // Answered or not: the REPORT reads of the region need wait no longer.
@@ -203,6 +213,38 @@ impl RegionSource {
                 unreserved_limit: l.unreserved,
             });
         }
+    }
+
+    /// A linked account's inventory: the functions its metrics name, and nothing the Lambda
+    /// API would tell (its configuration is its own account's).
+    async fn poll_linked_inventory(
+        &mut self,
+        account: &str,
+        now: DateTime<Utc>,
+        events: &mut Vec<SourceEvent>,
+    ) {
+        let listed =
+            super::linked::list_functions(&self.clients.cloudwatch, &self.region, account).await;
+        let _asked = Asked(&self.places, &self.region);
+        let functions = match listed {
+            Ok(f) => f,
+            Err(e) => {
+                events.push(self.problem("inventory", &e, now));
+                return;
+            }
+        };
+        events.push(self.resolved("inventory"));
+        self.functions = functions.iter().map(|f| f.name.clone()).collect();
+        self.places.learn(&self.region, &functions);
+        self.planner.retain(&self.functions);
+        // Timeouts unknown: each function settles as late as any may.
+        self.planner
+            .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
+        self.inventory_at = Some(now);
+        events.push(SourceEvent::Inventory {
+            region: self.region.clone(),
+            functions,
+        });
     }
 
     /// The minutes to read up to `current` for figures settled up to `settled`: the whole
