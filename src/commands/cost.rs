@@ -347,7 +347,7 @@ pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Re
     let output = if settings.demo {
         demo_output(settings.seed, &super::demo_fleet(settings), now, group_by)
     } else {
-        let account = aws::connect(&super::aws_options(settings)).await?;
+        let account = super::one_account(settings, "cost").await?;
         let query = super::cost_query(settings, &account, group_by);
         let client = account.cost_client();
         let mut estimate_problems = Vec::new();

@@ -36,6 +36,9 @@ pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
     let (on_screen_tx, on_screen_rx) = watch::channel(Vec::new());
     let cancel = CancellationToken::new();
     let mut controls = Vec::new();
+    // Among several accounts, a bounded number of polls at once.
+    let budget = (app.store.session().accounts.len() > 1)
+        .then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(runner::POLLS_AT_ONCE)));
     let tasks: Vec<_> = setup
         .sources
         .into_iter()
@@ -49,6 +52,7 @@ pub async fn run(settings: &Settings, clock: SharedClock) -> Result<()> {
                 controls: control_rx,
                 on_screen: on_screen_rx.clone(),
                 cancel: cancel.clone(),
+                budget: budget.clone(),
             };
             runner::spawn(s, clock.clone(), links)
         })

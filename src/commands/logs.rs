@@ -152,7 +152,7 @@ pub(super) async fn reader(
             deployed_ms,
         });
     }
-    let account = aws::connect(&super::aws_options(settings)).await?;
+    let account = super::one_account(settings, "logs").await?;
     let targets = keys(&account.regions, functions);
     // Where each function logs (a group of its own choosing, JSON lines): its configuration
     // says. A function it cannot be asked of (not there, not allowed) is read where Lambda

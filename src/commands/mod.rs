@@ -177,6 +177,29 @@ fn demo_accounts(settings: &Settings, clock: &SharedClock, n: u32) -> Setup {
     Setup { store, sources }
 }
 
+/// The one account a command of one account reads (`logs`, `errors`, `insights`, `cost`):
+/// the credentials' own, a single profile's, or the one account of `--accounts` (its role
+/// assumed). Several are refused in one line: a function's name says nothing of whose it is.
+pub async fn one_account(settings: &Settings, command: &str) -> Result<aws::Account> {
+    let many = many(settings);
+    if !many.is_many() {
+        return aws::connect(&aws_options(settings)).await;
+    }
+    if many.org || many.monitoring || many.profiles.len() > 1 || many.accounts.len() > 1 {
+        bail!(
+            "`lambdatop {command}` reads one account: name it with one --profile or one --accounts ID"
+        );
+    }
+    let mut reached = aws::accounts::connect_many(&aws_options(settings), &many).await?;
+    if let Some(u) = reached.unreached.first() {
+        bail!("{}", u.message);
+    }
+    match reached.accounts.pop() {
+        Some((_, account)) => Ok(account),
+        None => bail!("no account reached"),
+    }
+}
+
 /// Which accounts the flags ask for, and how to reach them.
 pub fn many(settings: &Settings) -> aws::accounts::Many {
     aws::accounts::Many {

@@ -761,9 +761,21 @@ pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -
     for source in &mut setup.sources {
         source.control(&crate::source::Control::Window(window));
     }
-    // Every source once, at the same time: regions do not wait for each other.
+    // Every source once, at the same time: regions do not wait for each other. Among several
+    // accounts, a bounded number at once.
     let now = clock.now();
-    let batches = futures::future::join_all(setup.sources.iter_mut().map(|s| s.poll(now))).await;
+    let at_once = if setup.store.session().accounts.len() > 1 {
+        crate::source::runner::POLLS_AT_ONCE
+    } else {
+        setup.sources.len().max(1)
+    };
+    let batches: Vec<Vec<SourceEvent>> = {
+        use futures::StreamExt;
+        futures::stream::iter(setup.sources.iter_mut().map(|s| s.poll(now)))
+            .buffered(at_once)
+            .collect()
+            .await
+    };
     // Nothing read at all (a dead network, bad credentials): an error, not an empty fleet.
     let read_nothing = batches.iter().all(|events| {
         !events.iter().any(|e| {

@@ -17,12 +17,21 @@ use super::{Control, LoadingState, Source, SourceEvent};
 use crate::clock::SharedClock;
 use crate::store::FunctionKey;
 
+/// Polls under way at once, at most, among the sources of several accounts: 50 accounts of
+/// 3 regions are some 1,500 sources, whose first polls would otherwise all start in the same
+/// second. Each account keeps AWS's own request quotas (they are per account and region); the
+/// budget keeps the bastion's connections and the burst of the start bounded.
+pub const POLLS_AT_ONCE: usize = 24;
+
 /// What ties a source to the app loop.
 pub struct Links {
     pub events: mpsc::Sender<SourceEvent>,
     pub controls: mpsc::UnboundedReceiver<Control>,
     pub on_screen: watch::Receiver<Vec<FunctionKey>>,
     pub cancel: CancellationToken,
+    /// The polls under way at once, shared by every source (`None`: no bound). A source whose
+    /// polls an order may cut (the log tail) answers at once and takes none.
+    pub budget: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 pub fn spawn(source: Box<dyn Source>, clock: SharedClock, links: Links) -> JoinHandle<()> {
@@ -92,6 +101,14 @@ async fn poll_once(source: &mut dyn Source, clock: &SharedClock, links: &mut Lin
     {
         return Polled::Gone;
     }
+    // A turn within the shared budget, for the whole poll.
+    let _turn = match (&links.budget, may_be_cut) {
+        (Some(budget), false) => tokio::select! {
+            _ = links.cancel.cancelled() => return Polled::Gone,
+            permit = budget.clone().acquire_owned() => permit.ok(),
+        },
+        _ => None,
+    };
     let started = std::time::Instant::now();
     let (mut brought_data, mut reported_problem) = (false, false);
     loop {
@@ -115,7 +132,8 @@ async fn poll_once(source: &mut dyn Source, clock: &SharedClock, links: &mut Lin
             "poll part finished"
         );
         for event in &batch {
-            match event {
+            // An account's among several: what it reports, whoever's.
+            match event.inner() {
                 SourceEvent::Problem { scope, message, .. } => {
                     tracing::warn!(source = %name, %scope, %message, "problem");
                     reported_problem = true;
@@ -234,7 +252,20 @@ mod tests {
     }
 
     fn start(poll_time: Duration, may_be_cut: bool) -> Running {
-        let seen = Arc::new(Mutex::new(Vec::new()));
+        start_within(
+            poll_time,
+            may_be_cut,
+            None,
+            Arc::new(Mutex::new(Vec::new())),
+        )
+    }
+
+    fn start_within(
+        poll_time: Duration,
+        may_be_cut: bool,
+        budget: Option<Arc<tokio::sync::Semaphore>>,
+        seen: Arc<Mutex<Vec<(Seen, Instant)>>>,
+    ) -> Running {
         let (events, events_rx) = mpsc::channel(16);
         let (controls, controls_rx) = mpsc::unbounded_channel();
         let (on_screen, on_screen_rx) = watch::channel(Vec::new());
@@ -249,6 +280,7 @@ mod tests {
             controls: controls_rx,
             on_screen: on_screen_rx,
             cancel: cancel.clone(),
+            budget,
         };
         spawn(Box::new(source), Arc::new(Fixed), links);
         Running {
@@ -262,6 +294,108 @@ mod tests {
 
     fn tail() -> Control {
         Control::Tail(None)
+    }
+
+    /// An account's source among several reports its problem wrapped in its account: a poll
+    /// that brought nothing but a problem failed (the data's age keeps counting).
+    #[tokio::test(start_paused = true)]
+    async fn an_accounts_poll_with_only_a_problem_failed() {
+        struct Partly;
+        impl Source for Partly {
+            fn name(&self) -> &str {
+                "metrics"
+            }
+            fn cadence(&self) -> Duration {
+                Duration::from_secs(600)
+            }
+            fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
+                Box::pin(async move {
+                    vec![SourceEvent::Problem {
+                        source: "metrics".into(),
+                        scope: "eu-west-1 p99".into(),
+                        kind: crate::store::ProblemKind::Service,
+                        message: "500".into(),
+                        at: now,
+                    }]
+                })
+            }
+        }
+        let account = crate::store::AccountId::parse("111111111111").unwrap();
+        let source = crate::source::account::InAccount::new(account, Box::new(Partly));
+        let (events, mut events_rx) = mpsc::channel(16);
+        let (_controls, controls_rx) = mpsc::unbounded_channel();
+        let (_on_screen, on_screen_rx) = watch::channel(Vec::new());
+        let cancel = CancellationToken::new();
+        let links = Links {
+            events,
+            controls: controls_rx,
+            on_screen: on_screen_rx,
+            cancel: cancel.clone(),
+            budget: None,
+        };
+        spawn(Box::new(source), Arc::new(Fixed), links);
+        let mut states = Vec::new();
+        while states.len() < 2 {
+            if let SourceEvent::Status { source, state, .. } = events_rx.recv().await.unwrap() {
+                assert_eq!(source, "111111111111 metrics");
+                states.push(state);
+            }
+        }
+        assert_eq!(states, [LoadingState::Loading, LoadingState::Failed]);
+        cancel.cancel();
+    }
+
+    /// Among several accounts' sources, no more polls run at once than the budget allows;
+    /// the tail, whose polls an order cuts, does not wait for a turn.
+    #[tokio::test(start_paused = true)]
+    async fn the_shared_budget_bounds_the_polls_under_way() {
+        let budget = Arc::new(tokio::sync::Semaphore::new(2));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let running: Vec<Running> = (0..5)
+            .map(|_| {
+                start_within(
+                    Duration::from_secs(10),
+                    false,
+                    Some(budget.clone()),
+                    seen.clone(),
+                )
+            })
+            .collect();
+        let tail_seen = Arc::new(Mutex::new(Vec::new()));
+        let tail = start_within(
+            Duration::from_secs(10),
+            true,
+            Some(budget.clone()),
+            tail_seen.clone(),
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(
+            tail_seen.lock().unwrap().len(),
+            1,
+            "the tail polls without a turn"
+        );
+        tokio::time::sleep(Duration::from_secs(40)).await;
+        let mut under_way = 0;
+        let mut most = 0;
+        for (s, _) in seen.lock().unwrap().iter() {
+            match s {
+                Seen::PollStarted => under_way += 1,
+                Seen::PollEnded => under_way -= 1,
+                _ => {}
+            }
+            most = most.max(under_way);
+        }
+        assert_eq!(most, 2);
+        let started = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(s, _)| *s == Seen::PollStarted)
+            .count();
+        assert_eq!(started, 5, "every source had its turn");
+        for r in running.iter().chain([&tail]) {
+            r.cancel.cancel();
+        }
     }
 
     /// The tail's case: a new target arrives while a slow read runs; it is carried out at
