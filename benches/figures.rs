@@ -112,6 +112,23 @@ fn memory() {
             span / functions
         );
     }
+    // Several accounts: 50 of 600 functions (as `--demo --accounts 50`).
+    let before = LIVE.load(Ordering::Relaxed);
+    let store = lambdatop::source::demo::fixture::demo_accounts_store(
+        DEFAULT_SEED,
+        50,
+        600,
+        moment(),
+        DEFAULT_RETENTION_MINUTES,
+    );
+    let held = LIVE.load(Ordering::Relaxed) - before;
+    let functions = store.functions().len();
+    drop(store);
+    println!(
+        "{functions:>6} functions in 50 accounts, 3 h: {:>6.1} MiB, {:>6} B/function",
+        held as f64 / 1_048_576.0,
+        held / functions
+    );
     let hour = 60;
     for functions in [1_000, 10_000] {
         let full = store_bytes(functions, DEFAULT_RETENTION_MINUTES);

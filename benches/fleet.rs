@@ -19,7 +19,7 @@ use ratatui::backend::TestBackend;
 
 use lambdatop::app::{App, AppOptions, frame};
 use lambdatop::source::SourceEvent;
-use lambdatop::source::demo::fixture::{demo_of, moment};
+use lambdatop::source::demo::fixture::{demo_accounts_store, demo_of, moment};
 use lambdatop::source::demo::{DEFAULT_SEED, DemoSource, Fleet};
 use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Metric, Store};
 use lambdatop::ui::theme::Theme;
@@ -84,6 +84,25 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
+/// Several accounts at scale: 50 accounts of 600 functions (30,000 functions in all, as
+/// `--demo --accounts 50`), the ACCOUNT column shown. The target scales the 10,000-function
+/// frame linearly at most: 6 ms.
+fn render_accounts(c: &mut Criterion) {
+    let now = moment();
+    let store = demo_accounts_store(DEFAULT_SEED, 50, 600, now, DEFAULT_RETENTION_MINUTES);
+    let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
+    assert_eq!(app.store.functions().len(), 30_000);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
+    c.bench_function(
+        "render/fleet view 30k functions in 50 accounts 160x48",
+        |b| {
+            b.iter(|| {
+                frame::draw_all(&mut terminal, black_box(&mut app)).expect("draw");
+            })
+        },
+    );
+}
+
 fn ingest(c: &mut Criterion) {
     let now = moment();
     let (mut demo, mut store) = big_demo(now);
@@ -100,6 +119,6 @@ fn ingest(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = render, ingest
+    targets = render, render_accounts, ingest
 }
 criterion_main!(benches);

@@ -137,23 +137,17 @@ fn demo_accounts(settings: &Settings, clock: &SharedClock, n: u32) -> Setup {
     use crate::source::SourceEvent;
     use crate::source::account::InAccount;
     use crate::source::demo::fixture::demo_account;
-    use crate::store::account::Watched;
     let retention = DEFAULT_RETENTION_MINUTES;
     let cadence = Duration::from_secs(settings.interval);
     let each = settings.functions.map_or(DEMO_FUNCTIONS_PER_ACCOUNT, |f| {
         (f as usize).div_ceil(n as usize)
     });
     let fleet = Arc::new(Fleet::sized(Some(each)));
-    let mut session = crate::source::demo::fixture::session();
+    let session = crate::source::demo::fixture::accounts_session(n);
     let mut sources: Vec<Box<dyn Source>> = Vec::new();
     let mut identities = Vec::new();
     for i in 0..n {
         let (id, identity) = demo_account(i);
-        session.accounts.push(Watched {
-            id,
-            regions: session.regions.clone(),
-            metrics_only: false,
-        });
         identities.push(SourceEvent::Identity(identity.clone()).in_account(id));
         let seed = settings.seed.wrapping_add(u64::from(i));
         let demo = DemoSource::new(seed, clock.now(), retention, cadence)

@@ -766,6 +766,9 @@ pub struct FleetStats {
     /// Each account's totals (one for a session of one set of credentials): the header's on
     /// `:account`, the sums of the account's functions.
     pub accounts: BTreeMap<super::AccountId, Totals>,
+    /// Among several accounts, each project's share in each account: a project tag shared
+    /// across accounts is one project, broken down by account in the projects pane.
+    pub project_accounts: BTreeMap<(String, super::AccountId), Totals>,
     /// The whole fleet's task flow (`Flow::of_fleet`), which the totals are the sums of.
     pub flow: Flow,
     /// Sorted by region.
@@ -827,7 +830,19 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     let mut project_durations: BTreeMap<&str, Vec<&Durations>> = BTreeMap::new();
     let mut totals = Totals::default();
     let mut accounts: BTreeMap<super::AccountId, Totals> = BTreeMap::new();
+    let mut project_accounts: BTreeMap<(String, super::AccountId), Totals> = BTreeMap::new();
+    let several = store.session().accounts.len() > 1;
     for (f, s) in store.functions().iter().zip(&functions) {
+        if several {
+            let pa = project_accounts
+                .entry((f.project.clone(), f.facts.account))
+                .or_default();
+            pa.functions += 1;
+            pa.invocations = add(pa.invocations, s.invocations);
+            pa.errors = add(pa.errors, s.errors);
+            pa.throttles = add(pa.throttles, s.throttles);
+            pa.est_cost_usd = add(pa.est_cost_usd, s.est_cost_usd);
+        }
         let a = accounts.entry(f.facts.account).or_default();
         a.functions += 1;
         a.invocations = add(a.invocations, s.invocations);
@@ -875,7 +890,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     totals.throttles = sum(&flow.throttles);
     totals.error_rate = ratio(totals.errors, totals.invocations);
     totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
-    for a in accounts.values_mut() {
+    for a in accounts.values_mut().chain(project_accounts.values_mut()) {
         a.error_rate = ratio(a.errors, a.invocations);
         a.invocations_per_min = a.invocations.map(|n| n / f64::from(window.minutes()));
     }
@@ -896,6 +911,9 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     // Throttles not explained by the function itself, in a region whose pool was at its
     // limit: the account's.
     let mut functions = functions;
+    // A region's functions sit together in the store: their place is made once, not once a
+    // function.
+    let mut place = Place::default();
     for (f, st) in store.functions().iter().zip(functions.iter_mut()) {
         // Alarms and event sources are read as they are now: a window in the past says nothing
         // of them rather than lend it the present's.
@@ -903,7 +921,9 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
             classify(f, st, f.history.is_async(), store.class_rule());
             continue;
         }
-        let place = f.facts.place();
+        if place.account != f.facts.account || place.region != f.facts.region {
+            place = f.facts.place();
+        }
         st.alarms_firing = store
             .alarms()
             .get(&place)
@@ -951,6 +971,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     }
     FleetStats {
         accounts,
+        project_accounts,
         window,
         range,
         functions,
@@ -1019,16 +1040,25 @@ impl Flow {
     /// (fresh every poll), else the sum of its functions (some of which are asked for less
     /// often, see `source/aws/plan.rs`).
     pub fn of_fleet(store: &Store, range: MinuteRange) -> Flow {
-        let mut regions: BTreeSet<Place> =
-            store.functions().iter().map(|f| f.facts.place()).collect();
-        regions.extend(store.region_states().keys().cloned());
+        let mut regions: BTreeSet<(super::AccountId, &str)> = store
+            .functions()
+            .iter()
+            .map(|f| (f.facts.account, f.facts.region.as_str()))
+            .collect();
+        regions.extend(
+            store
+                .region_states()
+                .keys()
+                .map(|p| (p.account, p.region.as_str())),
+        );
         let mut fleet = Flow::of(std::iter::empty(), range);
-        for place in regions {
+        for (account, region) in regions {
             let mine = store
                 .functions()
                 .iter()
-                .filter(|f| f.facts.region == place.region && f.facts.account == place.account);
+                .filter(|f| f.facts.region == region && f.facts.account == account);
             let mut flow = Flow::of(mine, range);
+            let place = Place::new(account, region);
             if let Some(state) = store.region_states().get(&place).map(|s| s.over(range)) {
                 flow.provisional_from = earliest(
                     flow.provisional_from,

@@ -15,7 +15,7 @@ use super::theme::Theme;
 use crate::store::{Minute, MinuteRange};
 
 /// What a mark on a chart marks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MarkKind {
     /// An alarm went into ALARM.
     AlarmOn,
@@ -28,7 +28,7 @@ pub enum MarkKind {
 }
 
 /// A moment marked on a chart with a vertical line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Mark {
     /// The minute's index in the range.
     pub at: usize,
@@ -178,13 +178,22 @@ pub fn render(
             }
         }
     }
-    // Alarm marks, under the picked minute's line.
-    let mark_points: Vec<[(f64, f64); 2]> = time
+    // Alarm marks, under the picked minute's line. The same mark twice is one line: a fleet of
+    // many accounts has the same alarm's move in many of them, and each line is a pass over
+    // the canvas. The last of each is kept, as it would have been drawn on top.
+    let mut seen = std::collections::HashSet::new();
+    let mut marks: Vec<&Mark> = time
         .marks
+        .iter()
+        .rev()
+        .filter(|m| seen.insert(**m))
+        .collect();
+    marks.reverse();
+    let mark_points: Vec<[(f64, f64); 2]> = marks
         .iter()
         .map(|m| [(m.at as f64, 0.0), (m.at as f64, ceiling)])
         .collect();
-    for (m, points) in time.marks.iter().zip(&mark_points) {
+    for (m, points) in marks.iter().zip(&mark_points) {
         datasets.push(
             Dataset::default()
                 .marker(theme.chart_marker)

@@ -32,14 +32,16 @@ fn part(full: String, compact: impl Into<String>, style: Style) -> Part {
 
 /// The fullest rendering of `lead` + `parts` that fits `width`: parts turn compact from the
 /// last one backwards, which keeps problems and totals (first) readable longest. A part whose
-/// compact wording is empty leaves the line when compact.
+/// compact wording is empty leaves the line when compact; past that, the last parts leave.
 fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'a> {
     let lead_width: usize = lead.iter().map(|s| s.width()).sum();
     let sep = " │ ";
-    let width_of = |compact_from: usize| -> usize {
+    // The width of the first `kept` parts, compact from `compact_from` on.
+    let width_of = |compact_from: usize, kept: usize| -> usize {
         lead_width
             + parts
                 .iter()
+                .take(kept)
                 .enumerate()
                 .map(|(i, p)| {
                     let text = if i >= compact_from {
@@ -56,11 +58,18 @@ fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'
     };
     let compact_from = (0..=parts.len())
         .rev()
-        .find(|&k| width_of(k) <= usize::from(width))
+        .find(|&k| width_of(k, parts.len()) <= usize::from(width))
         .unwrap_or(0);
+    // Still too wide all compact (a big fleet's figures are longer): the last parts leave
+    // whole rather than be cut mid-word.
+    let mut kept = parts.len();
+    // (`width_of` counts a separator before the first part too, which is not drawn.)
+    while kept > 1 && width_of(compact_from, kept).saturating_sub(3) > usize::from(width) {
+        kept -= 1;
+    }
     let mut spans = lead;
     let mut first = true;
-    for (i, p) in parts.iter().enumerate() {
+    for (i, p) in parts.iter().enumerate().take(kept) {
         let text = if i >= compact_from {
             &p.compact
         } else {
@@ -161,7 +170,16 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             t.header,
         ),
         part(session.regions.join(", "), regions, t.header),
-        part(format!("profile {profile}"), profile, t.header),
+        // Among several accounts the first profile says little: it leaves a narrow line.
+        part(
+            format!("profile {profile}"),
+            if session.accounts.len() > 1 {
+                ""
+            } else {
+                profile
+            },
+            t.header,
+        ),
     ];
     // Whose account: the profile name says nothing of it with exported or role credentials.
     // (The demo's made-up account would only repeat the DEMO badge.)

@@ -148,8 +148,74 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, p: &ProjectsView, t: &The
     let [chart_area, dist_area] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(chart_area);
     render_chart(frame, chart_area, v, t);
-    render_project_durations(frame, dist_area, v, t);
+    // Among several accounts, the selected project's share in each above its durations.
+    if v.store.session().accounts.len() > 1 && dist_area.height >= 10 {
+        let [by_account, durations] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(dist_area);
+        render_project_accounts(frame, by_account, v, t);
+        render_project_durations(frame, durations, v, t);
+    } else {
+        render_project_durations(frame, dist_area, v, t);
+    }
     drawn
+}
+
+/// The selected project's functions, invocations and errors in each account, most errors
+/// first.
+fn render_project_accounts(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
+    let stats = v.figures.stats();
+    let selected = v.figures.project_chart().map(|c| c.project.as_str());
+    let mut rows: Vec<(&crate::store::AccountId, &crate::store::window::Totals)> = stats
+        .project_accounts
+        .iter()
+        .filter(|((p, _), _)| Some(p.as_str()) == selected)
+        .map(|((_, a), tot)| (a, tot))
+        .collect();
+    rows.sort_by(|a, b| {
+        b.1.errors
+            .unwrap_or(0.0)
+            .total_cmp(&a.1.errors.unwrap_or(0.0))
+            .then(a.0.cmp(b.0))
+    });
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(Span::styled(
+            format!(
+                " {} in {} accounts ",
+                selected.unwrap_or("project"),
+                rows.len()
+            ),
+            t.title,
+        ));
+    let header = Row::new(["ACCOUNT", "FNS", "INVOKED", "ERRORS", "ERR%"]).style(t.table_header);
+    let body = rows.iter().map(|(a, tot)| {
+        let name = v.store.account_name(**a).unwrap_or_else(|| a.to_string());
+        let failing = v.thresholds.failing(tot.error_rate);
+        Row::new([
+            Cell::from(super::text::truncate(&name, 16)),
+            right(tot.functions.to_string(), Style::new()),
+            right(format::count(tot.invocations), Style::new()),
+            right(format::count(tot.errors), Style::new()),
+            right(
+                format::percent(tot.error_rate),
+                if failing { t.error } else { Style::new() },
+            ),
+        ])
+    });
+    let table = Table::new(
+        body,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(4),
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(5),
+        ],
+    )
+    .header(header)
+    .block(block);
+    frame.render_widget(table, area);
 }
 
 /// The selected project's durations: its functions' distributions summed.

@@ -452,3 +452,77 @@ async fn a_monitoring_account_reads_its_linked_accounts_through_their_metrics() 
         );
     }
 }
+
+/// The demo in three accounts, drawn off-screen: the ACCOUNT column at 80 and 160 columns,
+/// `:account` narrowing the table, the task flow and the header's totals to one account, and
+/// a project shared by the accounts broken down by account in the projects pane.
+#[test]
+fn several_accounts_on_screen_narrow_to_one_and_break_projects_down() {
+    use crate::support::{app_with, line_with, render, screen, t0};
+    use lambdatop::app::Screen;
+    use lambdatop::source::demo::fixture::{demo_account, demo_accounts_store};
+    use lambdatop::store::{DEFAULT_RETENTION_MINUTES, Window};
+    use lambdatop::ui::format;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+    let store = demo_accounts_store(7, 3, 60, t0(), DEFAULT_RETENTION_MINUTES);
+    let mut app = app_with(store, Window::H1);
+    let type_in = |app: &mut lambdatop::app::App, s: &str| {
+        for c in s.chars() {
+            app.handle_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+    };
+    let (second, identity) = demo_account(1);
+    let alias = identity.alias.clone().unwrap();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&render(&mut app, w, h));
+        assert!(s.contains("ACCOUNT"), "{w}x{h}:\n{s}");
+        assert!(s.contains("3 acct") || s.contains("3 accounts"), "{s}");
+        insta::assert_snapshot!(format!("accounts_{w}x{h}"), s);
+    }
+    let s = screen(&render(&mut app, 160, 48));
+    // checkout-api of eu-west-1 in each of the three accounts: three rows.
+    assert_eq!(
+        s.lines()
+            .filter(|l| l.contains("│checkout-api ") && l.contains("euw1"))
+            .count(),
+        3,
+        "{s}"
+    );
+
+    type_in(&mut app, &format!(":account {alias}"));
+    app.handle_key(KeyEvent::from(KeyCode::Enter));
+    assert_eq!(app.account, Some(second));
+    let s = screen(&render(&mut app, 160, 48));
+    let totals = app.figures().stats().accounts[&second].clone();
+    assert!(
+        s.contains(&format!("account {alias}: {} functions", totals.functions)),
+        "{s}"
+    );
+    assert!(s.contains(&format!("Task flow · account {alias}")), "{s}");
+    // The header's totals are the account's.
+    let second_line = s.lines().nth(1).unwrap();
+    assert!(
+        second_line.contains(&format!("{} errors", format::count(totals.errors))),
+        "{second_line}"
+    );
+    // Its rows only: checkout-api of each of its two regions.
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("│checkout-api ")).collect();
+    assert_eq!(rows.len(), 2, "{s}");
+    assert!(rows.iter().all(|r| r.contains(&alias)), "{rows:?}");
+    app.handle_key(KeyEvent::from(KeyCode::Esc));
+    assert_eq!(app.account, None);
+
+    // The projects pane: a project is one across the accounts, broken down by account.
+    type_in(&mut app, "p");
+    assert_eq!(app.screen, Screen::Projects);
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains("in 3 accounts"), "{s}");
+    let selected = app.figures().project_chart().unwrap().project.clone();
+    let share = app.figures().stats().project_accounts[&(selected.clone(), second)].clone();
+    let row = line_with(&s, &format!("│{}", &alias[..10])).expect("the account's row");
+    assert!(
+        row.contains(&format::count(share.invocations)),
+        "{selected} in {alias}: {row}"
+    );
+}

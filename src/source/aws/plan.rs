@@ -366,6 +366,23 @@ mod tests {
         assert!(p.request_sweep(now + Duration::minutes(3)));
     }
 
+    /// 50 accounts of 3 regions of 200 functions (30,000): each account's region plans its
+    /// own polls, and the 40 rows on screen are hot in whichever account's region they are.
+    /// The README's API cost at that scale.
+    #[test]
+    fn fifty_accounts_of_three_regions_cost_what_their_functions_do() {
+        let quiet = metrics_per_hour(200, 0, 0);
+        // 200 × 3 sums every 10 minutes, 200 × 2 shapes every 15.
+        assert_eq!(quiet, 200 * 3 * 6 + 200 * 2 * 4);
+        let on_screen = metrics_per_hour(200, 40, 0);
+        // The region's own six figures every minute, in each of the 150 regions.
+        let regions = 6 * 60;
+        let metrics = 149 * (quiet + regions) + on_screen + regions;
+        assert_eq!(metrics, 847_360);
+        let usd = metrics as f64 * crate::store::pricing::USD_PER_METRIC;
+        assert!((usd - 8.4736).abs() < 1e-9, "{usd}");
+    }
+
     #[test]
     fn a_small_fleet_is_polled_whole_every_time() {
         assert_eq!(metrics_per_hour(100, 0, 0), 100 * 6 * 60);

@@ -60,6 +60,60 @@ pub fn demo_account(i: u32) -> (crate::store::AccountId, crate::store::Identity)
     )
 }
 
+/// The session of a demo of `n` accounts (`--demo --accounts N`).
+pub fn accounts_session(n: u32) -> Session {
+    let mut s = session();
+    s.accounts = (0..n)
+        .map(|i| crate::store::account::Watched {
+            id: demo_account(i).0,
+            regions: s.regions.clone(),
+            metrics_only: false,
+        })
+        .collect();
+    s
+}
+
+/// A demo of `accounts` accounts of `per_account` functions each, as their first polls at
+/// `now` leave it (the scale benchmarks: 50 accounts × 600 functions).
+pub fn demo_accounts_store(
+    seed: u64,
+    accounts: u32,
+    per_account: usize,
+    now: DateTime<Utc>,
+    retention: u32,
+) -> Store {
+    let fleet = Arc::new(Fleet::sized(Some(per_account)));
+    let mut store = Store::new(
+        accounts_session(accounts),
+        retention,
+        crate::store::project::DEFAULT_PROJECT_TAG,
+    );
+    for i in 0..accounts {
+        let (id, identity) = demo_account(i);
+        let mut demo = DemoSource::new(
+            seed.wrapping_add(u64::from(i)),
+            now,
+            retention,
+            DEFAULT_CADENCE,
+        )
+        .with_fleet(fleet.clone())
+        .with_identity(identity);
+        demo.control(&crate::source::Control::Window(Window::H1));
+        loop {
+            store.apply_all(demo.part_at(now).into_iter().map(|e| e.in_account(id)));
+            if !demo.has_more() {
+                break;
+            }
+        }
+    }
+    store.apply(SourceEvent::Status {
+        source: "demo".into(),
+        state: LoadingState::Loaded,
+        at: now,
+    });
+    store
+}
+
 /// An empty store for the demo, keeping `retention` minutes.
 pub fn empty_store(retention: u32) -> Store {
     Store::new(
