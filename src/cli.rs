@@ -257,7 +257,8 @@ pub struct CostArgs {
     pub format: Format,
 
     /// How to split the month: by the project tag (--project-tag), by function (estimates
-    /// only: Cost Explorer does not split Lambda by function) or by region.
+    /// only: Cost Explorer does not split Lambda by function), by region, or by linked
+    /// account (from a management account, with --all-accounts: each member's bill).
     #[arg(long, value_enum, default_value_t = GroupBy::Project)]
     pub group_by: GroupBy,
 }
@@ -267,6 +268,8 @@ pub enum GroupBy {
     Project,
     Function,
     Region,
+    /// Each linked account's bill (from an Organization's management account).
+    Account,
 }
 
 impl From<GroupBy> for crate::store::cost::CostGroupBy {
@@ -275,6 +278,7 @@ impl From<GroupBy> for crate::store::cost::CostGroupBy {
             GroupBy::Project => Self::Project,
             GroupBy::Function => Self::Function,
             GroupBy::Region => Self::Region,
+            GroupBy::Account => Self::Account,
         }
     }
 }

@@ -173,6 +173,7 @@ pub fn table(c: &CostOutput) -> String {
         CostGroupBy::Project => "PROJECT",
         CostGroupBy::Function => "FUNCTION",
         CostGroupBy::Region => "REGION",
+        CostGroupBy::Account => "ACCOUNT",
     };
     let width = c
         .groups
@@ -232,11 +233,11 @@ pub fn table(c: &CostOutput) -> String {
 fn group_of(
     group_by: CostGroupBy,
     tag: &str,
-    name: &str,
-    region: &str,
+    (name, region, account): (&str, &str, &str),
     tags: Option<&BTreeMap<String, String>>,
 ) -> String {
     match group_by {
+        CostGroupBy::Account => account.to_string(),
         CostGroupBy::Project => tags
             .and_then(|t| t.get(tag))
             .map(|v| clean_field(v.trim()))
@@ -271,6 +272,13 @@ async fn estimate_aws(
         Ok::<_, aws::errors::AwsError>((region, functions, tags, totals))
     }))
     .await;
+    // Grouped by account, the estimate is of the caller's own account (the only one whose
+    // functions it reads).
+    let own = match group_by {
+        CostGroupBy::Account => account.who.identity().await.ok().map(|i| i.account_id),
+        _ => None,
+    }
+    .unwrap_or_default();
     let mut out: BTreeMap<String, f64> = BTreeMap::new();
     let mut any = false;
     for result in regions {
@@ -300,8 +308,7 @@ async fn estimate_aws(
             let key = group_of(
                 group_by,
                 tag,
-                &f.name,
-                region,
+                (&f.name, region, &own),
                 tags.as_ref().and_then(|t| t.get(&f.name)),
             );
             *out.entry(key).or_default() += usd;
@@ -430,11 +437,16 @@ mod tests {
     #[test]
     fn untagged_functions_group_as_cost_explorer_does() {
         let tags = BTreeMap::from([("project".to_string(), " pay ".to_string())]);
-        let g = |t| group_of(CostGroupBy::Project, "project", "f", "eu-west-1", t);
+        let g = |t| group_of(CostGroupBy::Project, "project", ("f", "eu-west-1", "1"), t);
         assert_eq!(g(Some(&tags)), "pay");
         assert_eq!(g(None), UNTAGGED);
         assert_eq!(
-            group_of(CostGroupBy::Function, "project", "f", "eu-west-1", None),
+            group_of(
+                CostGroupBy::Function,
+                "project",
+                ("f", "eu-west-1", "1"),
+                None
+            ),
             "f (eu-west-1)"
         );
     }

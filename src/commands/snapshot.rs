@@ -299,6 +299,9 @@ pub struct AccountRow {
     /// Read through a monitoring account (`--monitoring-account`) without a role in it: its
     /// functions' metrics and logs only; runtime, memory, tags and capacity are `null`.
     pub metrics_only: bool,
+    /// What this run asked of AWS in this account, and what that costs (`null`: nothing).
+    pub api_requests: Option<u64>,
+    pub api_est_cost_usd: Option<f64>,
 }
 
 /// A minute as JSON gives it: the RFC 3339 time it starts.
@@ -558,6 +561,10 @@ fn account_rows(store: &Store) -> Vec<AccountRow> {
                 regions,
                 id,
                 metrics_only,
+                api_requests: store.api_usage_of(key).map(|u| u.requests()),
+                api_est_cost_usd: store
+                    .api_usage_of(key)
+                    .map(|u| (u.est_cost_usd() * 1e6).round() / 1e6),
             }
         })
         .collect()

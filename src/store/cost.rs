@@ -19,6 +19,9 @@ pub enum CostGroupBy {
     /// By function: Cost Explorer cannot split Lambda by function, so only estimates.
     Function,
     Region,
+    /// By linked account (`LINKED_ACCOUNT`): from an Organization's management account
+    /// (`--all-accounts`, or several accounts), each member's bill on a line of its own.
+    Account,
 }
 
 impl fmt::Display for CostGroupBy {
@@ -27,6 +30,7 @@ impl fmt::Display for CostGroupBy {
             CostGroupBy::Project => "project",
             CostGroupBy::Function => "function",
             CostGroupBy::Region => "region",
+            CostGroupBy::Account => "account",
         })
     }
 }

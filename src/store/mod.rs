@@ -321,6 +321,11 @@ impl Store {
         self.api_usage.as_ref()
     }
 
+    /// What the dashboard has asked of AWS in `account` so far (`None`: nothing yet).
+    pub fn api_usage_of(&self, account: AccountId) -> Option<&usage::ApiUsage> {
+        self.usage_by_account.get(&account)
+    }
+
     /// Cost Explorer's month to date, once it has answered (or its cache has).
     pub fn cost(&self) -> Option<&cost::CostReport> {
         self.cost.as_ref()

@@ -227,6 +227,15 @@ async fn roles_assumed_in_each_account_show_each_accounts_functions_apart() {
         )) && message.contains("AccessDenied"),
         "{message}"
     );
+    // Each account reached has its own API bill; the refused one asked nothing.
+    for id in [A, B] {
+        assert!(
+            account(&v, id)["api_requests"].as_u64().unwrap() > 0,
+            "{}",
+            v["accounts"]
+        );
+    }
+    assert_eq!(account(&v, DENIED)["api_requests"], Value::Null);
     // Each account's requests are on the dashboard's bill, the roles assumed among them.
     let ops = v["api_usage"]["operations"].as_array().unwrap();
     let assumed = ops
@@ -300,6 +309,8 @@ async fn several_profiles_are_several_accounts() {
 /// account whose role cannot be assumed is counted among the problems.
 #[tokio::test]
 async fn the_dashboard_shows_whose_account_and_narrows_to_one() {
+    // The dashboard asks Cost Explorer, whose answers moto queues for the whole server.
+    let _turn = crate::cost::COST_EXPLORER.lock().await;
     let region = "sa-east-1";
     for account in [A, B] {
         create_in(account, region, "ingest", &[]).await;
@@ -524,5 +535,78 @@ fn several_accounts_on_screen_narrow_to_one_and_break_projects_down() {
     assert!(
         row.contains(&format::count(share.invocations)),
         "{selected} in {alias}: {row}"
+    );
+}
+
+/// From an Organization's management account, the bill by linked account: Cost Explorer
+/// grouped by `LINKED_ACCOUNT` (and, as every question, by `RECORD_TYPE`: *GetCostAndUsage*
+/// takes up to two GroupBy definitions), each member's month on a line of its own.
+#[tokio::test]
+async fn the_management_account_bills_each_linked_account_apart() {
+    use crate::cost::{BilledDay, COST_EXPLORER, month_days, queue_cost_answer};
+    let _turn = COST_EXPLORER.lock().await;
+    let days = month_days();
+    let day: Vec<(Vec<&str>, &str)> = vec![
+        (vec![A, "Usage"], "4.00"),
+        (vec![B, "Usage"], "1.50"),
+        (vec![A, "SavingsPlanNegation"], "-1.00"),
+    ];
+    let seeded: Vec<BilledDay> = vec![(&days[0], day)];
+    queue_cost_answer(None, &seeded);
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.answer(
+        "GetCostForecast",
+        r#"{"Total":{"Amount":"1.0","Unit":"USD"},"ForecastResultsByTime":[]}"#,
+    );
+    let cache =
+        std::env::temp_dir().join(format!("lambdatop-accounts-cost-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args([
+            "cost",
+            "--group-by",
+            "account",
+            "--all-accounts",
+            "--refresh",
+        ])
+        .args(["--region", "me-central-1", "--format", "json"])
+        .envs(moto::env(&proxy.url))
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["group_by"], "account");
+    let group = |id: &str| {
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == id)
+            .unwrap_or_else(|| panic!("no group {id}: {v:#}"))
+            .clone()
+    };
+    let close = |x: &Value, want: f64| x.as_f64().is_some_and(|x| (x - want).abs() < 1e-6);
+    // Usage at on-demand rates, and the net after the Savings Plan, each account's own.
+    assert!(close(&group(A)["mtd_usd"], 4.0), "{v:#}");
+    assert!(close(&group(A)["net_usd"], 3.0), "{v:#}");
+    assert!(close(&group(B)["mtd_usd"], 1.5), "{v:#}");
+    // The estimate reads the caller's own functions only: another account's is unknown.
+    assert_eq!(group(B)["estimate_usd"], Value::Null);
+    let asked = proxy.bodies("GetCostAndUsage");
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0].contains(r#"{"Type":"DIMENSION","Key":"LINKED_ACCOUNT"}"#),
+        "{}",
+        asked[0]
+    );
+    // The whole bill: no account filter from the management account with --all-accounts.
+    assert!(
+        !asked[0].contains(r#""Key":"LINKED_ACCOUNT","Values""#),
+        "{}",
+        asked[0]
     );
 }

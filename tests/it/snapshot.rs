@@ -66,6 +66,8 @@ fn the_json_has_exactly_the_documented_shape() {
             "functions": v["functions"].as_array().unwrap().len(),
             "problems": 0,
             "metrics_only": false,
+            "api_requests": null,
+            "api_est_cost_usd": null,
         }])
     );
     assert_eq!(v["functions"][0]["account_id"], "000000000000");

@@ -91,6 +91,12 @@ pub async fn month_to_date(
                 .key("REGION")
                 .build(),
         ),
+        CostGroupBy::Account => Some(
+            GroupDefinition::builder()
+                .r#type(GroupDefinitionType::Dimension)
+                .key("LINKED_ACCOUNT")
+                .build(),
+        ),
         // Cost Explorer has no function dimension for Lambda: the total only.
         CostGroupBy::Function => None,
     };

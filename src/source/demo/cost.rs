@@ -42,12 +42,15 @@ pub fn report(
     // By function there are no groups (see `groups` below), only the total.
     let by = match group_by {
         CostGroupBy::Region => CostGroupBy::Region,
+        CostGroupBy::Account => CostGroupBy::Account,
         _ => CostGroupBy::Project,
     };
     let mut groups = modelled(seed, fleet, start, history, now, by, &days);
     // What only the bill sees, under the project or the region it belongs to.
     let (provisioned, untagged) = match by {
         CostGroupBy::Region => (PROVISIONED_REGION, PROVISIONED_REGION),
+        // The demo is one account: all of it is its bill.
+        CostGroupBy::Account => (DEMO_ACCOUNT, DEMO_ACCOUNT),
         _ => (PROVISIONED_PROJECT, UNTAGGED),
     };
     for (key, per_day) in [
@@ -135,6 +138,7 @@ fn modelled(
             CostGroupBy::Project => s.project.to_string(),
             CostGroupBy::Region => inst.region.to_string(),
             CostGroupBy::Function => format!("{} ({})", inst.name, inst.region),
+            CostGroupBy::Account => DEMO_ACCOUNT.to_string(),
         };
         let arch = if s.arm64 {
             Architecture::Arm64
