@@ -26,7 +26,7 @@ use crate::ui::svg;
 use crate::ui::theme::{BUILT_IN, Theme};
 
 /// The views, in the order the README shows them.
-pub const VIEWS: [&str; 11] = [
+pub const VIEWS: [&str; 12] = [
     "fleet",
     "alarms",
     "task-flow",
@@ -38,6 +38,7 @@ pub const VIEWS: [&str; 11] = [
     "help",
     "day",
     "past",
+    "accounts",
 ];
 
 /// Views drawn at other sizes too (in each theme's folder as `VIEW-WxH.svg`): those whose
@@ -58,6 +59,8 @@ pub fn actions_of(view: &str) -> &'static [Action] {
         "help" => &[Action::ToggleHelp],
         // The night's incident: the window's last minute picked, ready for its logs.
         "past" => &[Action::FocusNext, Action::CursorLeft],
+        // Several accounts: the projects pane breaks the selected project down by account.
+        "accounts" => &[Action::OpenProjects],
         _ => &[],
     }
 }
@@ -79,8 +82,19 @@ pub use crate::source::demo::fixture::{demo_store, demo_store_over, moment};
 
 fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, view: &str) -> App {
     let window = window_of(view, now);
+    let store = match view {
+        // The demo fleet in three accounts (`--demo --accounts 3`).
+        "accounts" => crate::source::demo::fixture::demo_accounts_store(
+            seed,
+            3,
+            crate::source::demo::Fleet::default().len(),
+            now,
+            crate::store::DEFAULT_RETENTION_MINUTES,
+        ),
+        _ => demo_store_over(seed, now, window),
+    };
     let mut app = App::new(
-        demo_store_over(seed, now, window),
+        store,
         theme.clone(),
         AppOptions {
             window,
