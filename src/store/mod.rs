@@ -342,22 +342,6 @@ impl Store {
         self.identities.get(&account)
     }
 
-    /// The accounts watched, each by its id: those of the session (`Session::accounts`), else
-    /// the one the credentials reach, once known.
-    pub fn account_ids(&self) -> Vec<String> {
-        if !self.session.accounts.is_empty() {
-            return self
-                .session
-                .accounts
-                .iter()
-                .map(|a| a.id.to_string())
-                .collect();
-        }
-        self.identity()
-            .map(|i| vec![i.account_id.clone()])
-            .unwrap_or_default()
-    }
-
     /// The id of `account` as rows show it: the session's one account is the identity's.
     pub fn account_id(&self, account: AccountId) -> Option<String> {
         if account.is_own() {

@@ -543,3 +543,84 @@ fn the_aliased_version_is_what_is_billed_and_what_times_out() {
     assert!((served.p99_of_timeout.unwrap() - 0.3).abs() < 1e-9);
     assert!((latest.p99_of_timeout.unwrap() - 0.09).abs() < 1e-9);
 }
+
+/// Among several accounts, what a source of one account reports is that account's: the same
+/// name and region in two accounts are two functions with their own figures, an inventory
+/// of one account leaves the other's functions alone, each account's tail starts over on its
+/// own lines only, and the API bill is the sum of each account's running count.
+#[test]
+fn the_same_function_in_two_accounts_is_two_functions() {
+    use lambdatop::source::LogEvent;
+    use lambdatop::store::AccountId;
+    use lambdatop::store::usage::{ApiUsage, OperationUsage};
+    let (a, b) = (
+        AccountId::parse("111111111111").unwrap(),
+        AccountId::parse("222222222222").unwrap(),
+    );
+    let mut store = empty_store();
+    let inventory = |names: &[&str]| SourceEvent::Inventory {
+        region: "eu-west-1".into(),
+        functions: names.iter().map(|n| facts("eu-west-1", n, &[])).collect(),
+    };
+    store.apply(inventory(&["checkout", "a-only"]).in_account(a));
+    store.apply(inventory(&["checkout"]).in_account(b));
+    let m = Minute::of(t0()).minus(5);
+    for (account, n) in [(a, 10.0), (b, 20.0)] {
+        store.apply(
+            SourceEvent::Metrics(MetricUpdate {
+                key: FunctionKey::new("eu-west-1", "checkout"),
+                metric: Metric::Invocations,
+                points: vec![(m, Some(n))],
+                settled: None,
+            })
+            .in_account(account),
+        );
+    }
+    let of = |store: &Store, account| {
+        let key = FunctionKey::new("eu-west-1", "checkout").in_account(account);
+        store
+            .function(&key)
+            .map(|f| f.history.get(Metric::Invocations, m))
+    };
+    assert_eq!(
+        (of(&store, a), of(&store, b)),
+        (Some(Some(10.0)), Some(Some(20.0)))
+    );
+    assert_eq!(store.functions().len(), 3);
+
+    // b's inventory without checkout: b's goes, a's stays.
+    store.apply(inventory(&[]).in_account(b));
+    assert_eq!(store.functions().len(), 2);
+    assert_eq!(of(&store, b), None);
+    assert_eq!(of(&store, a), Some(Some(10.0)));
+
+    let line = |account, id: &str| LogEvent {
+        function: FunctionKey::new("eu-west-1", "checkout").in_account(account),
+        at_ms: t0().timestamp_millis(),
+        stream: "s".into(),
+        event_id: id.into(),
+        message: "hello".into(),
+    };
+    store.apply(SourceEvent::Logs(vec![line(a, "1")]).in_account(a));
+    store.apply(SourceEvent::Logs(vec![line(b, "2")]).in_account(b));
+    assert_eq!(store.logs().len(), 2);
+    store.apply(SourceEvent::LogsReset.in_account(b));
+    assert_eq!(store.logs().len(), 1, "a's line stays");
+
+    let usage = |requests| {
+        let mut u = ApiUsage::default();
+        u.operations.insert(
+            ("Lambda".into(), "ListFunctions".into()),
+            OperationUsage {
+                requests,
+                metrics: 0,
+            },
+        );
+        SourceEvent::ApiUsage(u)
+    };
+    store.apply(usage(3).in_account(a));
+    store.apply(usage(4).in_account(b));
+    store.apply(usage(5).in_account(a));
+    assert_eq!(store.api_usage().unwrap().requests(), 9);
+    assert_eq!(store.api_usage_of(b).unwrap().requests(), 4);
+}
