@@ -21,6 +21,13 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # Send every AWS request here (an emulator, a VPC endpoint).
 # endpoint_url = "http://127.0.0.1:5000"
 
+# Several accounts (the README's "Many accounts"): accounts to assume the role in, or a file
+# of them (one id a line), and the role, by name or as an ARN with {account} for the id.
+# accounts = ["111111111111", "222222222222"]
+# accounts_file = "/etc/lambdatop/accounts.txt"
+# role_name = "lambdatop-read"
+# role_arn_template = "arn:aws:iam::{account}:role/team/observer"
+
 # The tag that names a function's project (then its CloudFormation stack, then its name's
 # prefix before the first - or _).
 # project_tag = "project"
@@ -94,6 +101,10 @@ pub struct File {
     pub profile: Option<String>,
     pub regions: Option<Vec<String>>,
     pub endpoint_url: Option<String>,
+    pub accounts: Option<Vec<String>>,
+    pub accounts_file: Option<PathBuf>,
+    pub role_name: Option<String>,
+    pub role_arn_template: Option<String>,
     pub project_tag: Option<String>,
     pub interval: Option<u64>,
     pub inventory_refresh: Option<u64>,

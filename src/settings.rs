@@ -23,6 +23,8 @@ pub struct Settings {
     pub profiles: Vec<String>,
     /// Accounts to assume a role in, from `--accounts` and `--accounts-file`.
     pub accounts: Vec<String>,
+    /// `--accounts-file` (or the config file's), read when the settings are resolved.
+    pub accounts_file: Option<PathBuf>,
     /// `--demo --accounts N`: the demo fleet in N accounts.
     pub demo_accounts: Option<u32>,
     pub org: bool,
@@ -70,6 +72,7 @@ impl Settings {
             demo: g.demo,
             profiles: g.profile,
             accounts: g.accounts,
+            accounts_file: g.accounts_file,
             demo_accounts: None,
             org: g.org,
             monitoring_account: g.monitoring_account,
@@ -105,12 +108,12 @@ impl Settings {
     /// The flags, over the config file (if there is one), over the defaults; one line of
     /// error for a bad file or flags that do not go together.
     pub fn resolve(flags: GlobalArgs, matches: &ArgMatches) -> Result<Settings, String> {
-        let accounts_file = flags.accounts_file.clone();
         let mut s = Settings::from_flags(flags);
         if let Some(read) = config::read(s.config.as_deref())? {
             s.apply_file(&read, matches)?;
         }
         s.roles_given |= given(matches, "role_name");
+        let accounts_file = s.accounts_file.clone();
         s.resolve_accounts(accounts_file.as_deref())?;
         // Checked here, not by clap: `--demo` may stand before the subcommand and
         // `--functions` after it, which clap's `requires` does not see across.
@@ -214,6 +217,37 @@ impl Settings {
             && set("endpoint_url")
         {
             self.endpoint_url = Some(v.clone());
+        }
+        // Several accounts, unless the command line names its own.
+        if let Some(v) = &f.accounts
+            && set("accounts")
+            && set("accounts_file")
+            && !self.demo
+        {
+            self.accounts = v.clone();
+        }
+        if let Some(v) = &f.accounts_file
+            && set("accounts_file")
+            && set("accounts")
+            && !self.demo
+        {
+            self.accounts_file = Some(v.clone());
+        }
+        if let Some(v) = &f.role_name
+            && set("role_name")
+            && set("role_arn_template")
+        {
+            self.role_name = v.clone();
+            self.roles_given = true;
+        }
+        if let Some(v) = &f.role_arn_template
+            && set("role_arn_template")
+            && set("role_name")
+        {
+            let arn =
+                crate::cli::parse_role_template(v).map_err(|e| bad("role_arn_template", &e))?;
+            self.role_arn_template = Some(arn);
+            self.roles_given = true;
         }
         if let Some(v) = &f.project_tag {
             if v.trim().is_empty() {
@@ -488,7 +522,16 @@ mod tests {
     /// (not its examples: profile, regions, endpoint, keys) change nothing.
     #[test]
     fn the_commented_defaults_are_the_built_in_ones() {
-        let examples = ["profile", "regions", "endpoint_url", "projects", "down"];
+        let examples = [
+            "profile",
+            "regions",
+            "endpoint_url",
+            "accounts",
+            "accounts_file",
+            "role_arn_template",
+            "projects",
+            "down",
+        ];
         let uncommented: String = DEFAULT
             .lines()
             .map(|l| match l.strip_prefix("# ") {
@@ -512,6 +555,27 @@ mod tests {
         assert_eq!((s.cost_ttl, &s.project_tag), (d.cost_ttl, &d.project_tag));
         assert_eq!(s.window, Some(Window::H1));
         assert_eq!(s.thresholds, Thresholds::default());
+    }
+
+    /// The accounts and the role may live in the config file; the command line's own win.
+    #[test]
+    fn accounts_and_the_role_come_from_the_config_unless_the_flags_say() {
+        let file = "accounts = [\"111111111111\"]\nrole_arn_template = \"arn:aws:iam::{account}:role/ops/read\"\n";
+        let s = parse(&[], file).unwrap();
+        assert_eq!(s.accounts, ["111111111111"]);
+        assert_eq!(
+            s.role_arn_template.as_deref(),
+            Some("arn:aws:iam::{account}:role/ops/read")
+        );
+        assert!(s.roles_given);
+        let s = parse(&["--accounts", "222222222222", "--role-name", "x"], file).unwrap();
+        assert_eq!(s.accounts, ["222222222222"]);
+        assert_eq!((s.role_name.as_str(), s.role_arn_template), ("x", None));
+        let bad = parse(&[], "role_arn_template = \"arn:aws:iam::1:role/x\"\n").unwrap_err();
+        assert!(
+            bad.contains("role_arn_template") && bad.contains("{account}"),
+            "{bad}"
+        );
     }
 
     /// Every action a key can be bound to is named in the default's list.
