@@ -222,10 +222,12 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     }
     // What is paging: every alarm in ALARM in the watched regions, once any were read.
     if !store.alarms().is_empty() {
+        // Narrowed to an account, its alarms.
         let firing = store
             .alarms()
-            .values()
-            .map(|r| r.firing().count())
+            .iter()
+            .filter(|(place, _)| v.account.is_none_or(|a| place.account == a))
+            .map(|(_, r)| r.firing().count())
             .sum::<usize>();
         // Alarms are as they are now, whatever the window: say so of a window in the past.
         let now = if v.window.is_past() { " now" } else { "" };

@@ -511,6 +511,8 @@ fn several_accounts_on_screen_narrow_to_one_and_break_projects_down() {
         "{s}"
     );
     assert!(s.contains(&format!("Task flow · account {alias}")), "{s}");
+    // Its alarms: the demo's two in ALARM, not the three accounts' six.
+    assert!(s.contains("▲ 2 alarms in ALARM"), "{s}");
     // The header's totals are the account's.
     let second_line = s.lines().nth(1).unwrap();
     assert!(
