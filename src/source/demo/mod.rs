@@ -61,6 +61,9 @@ pub struct DemoSource {
     /// Whose account, as GetCallerIdentity would say: a made-up one, named for what it is
     /// (one of several in a demo of several accounts).
     identity: crate::store::Identity,
+    /// Whether it tells the month's bill: one account's among several would pass for all of
+    /// theirs.
+    bill: bool,
 }
 
 /// A fleet this small has every function's distribution read when nothing is on screen
@@ -126,6 +129,7 @@ impl DemoSource {
                 alias: Some("demo".to_string()),
                 partition: "aws".to_string(),
             },
+            bill: true,
         }
     }
 
@@ -162,9 +166,11 @@ impl DemoSource {
         self
     }
 
-    /// The demo as account `identity` (a demo of several accounts).
+    /// The demo as account `identity`, one of several: its bill is not told (Cost Explorer
+    /// would answer for the management account, which the demo does not play).
     pub fn with_identity(mut self, identity: crate::store::Identity) -> Self {
         self.identity = identity;
+        self.bill = false;
         self
     }
 
@@ -461,14 +467,16 @@ impl DemoSource {
                 unreserved_limit: Some(limit.saturating_sub(reserved)),
             });
         }
-        events.push(SourceEvent::Cost(Box::new(cost::report(
-            self.seed,
-            &self.fleet,
-            self.start,
-            self.history_minutes,
-            now,
-            crate::store::cost::CostGroupBy::Project,
-        ))));
+        if self.bill {
+            events.push(SourceEvent::Cost(Box::new(cost::report(
+                self.seed,
+                &self.fleet,
+                self.start,
+                self.history_minutes,
+                now,
+                crate::store::cost::CostGroupBy::Project,
+            ))));
+        }
         events
     }
 
