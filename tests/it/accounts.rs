@@ -562,36 +562,21 @@ async fn the_management_account_bills_each_linked_account_apart() {
     );
     let cache =
         std::env::temp_dir().join(format!("lambdatop-accounts-cost-{}", std::process::id()));
-    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args([
-            "cost",
+    let (v, _) = crate::cost::cost(
+        &proxy.url,
+        &cache,
+        &[
             "--group-by",
             "account",
             "--all-accounts",
             "--refresh",
-        ])
-        .args(["--region", "me-central-1", "--format", "json"])
-        .envs(moto::env(&proxy.url))
-        .env("XDG_CACHE_HOME", &cache)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+            "--region",
+            "me-central-1",
+        ],
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["group_by"], "account");
-    let group = |id: &str| {
-        v["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|g| g["key"] == id)
-            .unwrap_or_else(|| panic!("no group {id}: {v:#}"))
-            .clone()
-    };
-    let close = |x: &Value, want: f64| x.as_f64().is_some_and(|x| (x - want).abs() < 1e-6);
+    let group = |id: &str| crate::cost::group(&v, id).clone();
+    let close = crate::cost::close;
     // Usage at on-demand rates, and the net after the Savings Plan, each account's own.
     assert!(close(&group(A)["mtd_usd"], 4.0), "{v:#}");
     assert!(close(&group(A)["net_usd"], 3.0), "{v:#}");

@@ -79,7 +79,7 @@ fn cache_dir(test: &str) -> PathBuf {
     dir
 }
 
-fn cost(endpoint: &str, cache: &Path, args: &[&str]) -> (Value, String) {
+pub fn cost(endpoint: &str, cache: &Path, args: &[&str]) -> (Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
         .arg("cost")
         .args(args)
@@ -94,7 +94,7 @@ fn cost(endpoint: &str, cache: &Path, args: &[&str]) -> (Value, String) {
     (v, stderr)
 }
 
-fn group<'a>(v: &'a Value, key: &str) -> &'a Value {
+pub fn group<'a>(v: &'a Value, key: &str) -> &'a Value {
     v["groups"]
         .as_array()
         .unwrap()
@@ -103,7 +103,7 @@ fn group<'a>(v: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no group {key} in {v:#}"))
 }
 
-fn close(v: &Value, want: f64) -> bool {
+pub fn close(v: &Value, want: f64) -> bool {
     v.as_f64().is_some_and(|x| (x - want).abs() < 1e-6)
 }
 

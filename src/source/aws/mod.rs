@@ -366,7 +366,8 @@ impl Account {
     /// The sources of each region, each polled in its own task: inventory and metrics, the
     /// REPORT reads, the capacity reads (so that neither reading logs nor pacing the control
     /// plane ever delays a metrics poll), the alarms, the event sources, a long or past
-    /// window, the distributions and the versions; and whose account it is.
+    /// window, the distributions and the versions; and whose account it is. A linked
+    /// account's are its metrics' alone: inventory and metrics, and the long or past window.
     pub fn sources(
         &self,
         cadence: Duration,
@@ -381,39 +382,35 @@ impl Account {
             who: self.who.clone(),
             linked: self.linked.clone(),
         };
-        let mut sources: Vec<Box<dyn Source>> = Vec::new();
-        if self.linked.is_some() {
-            // A linked account is what its metrics say: its functions and figures, the long
-            // or past window; the Lambda API and its alarms are the account's own.
-            for r in &self.regions {
-                sources.push(Box::new(RegionSource::new(
-                    r,
-                    self.clients(r),
-                    cadence,
-                    inventory_every,
-                    history_minutes,
-                    shared.clone(),
-                )));
-                sources.push(Box::new(span_reads::SpanSource::new(
-                    r,
-                    self.cloudwatch_client(r),
-                    shared.clone(),
-                    cadence,
-                    history_minutes,
-                )));
-            }
-            return sources;
-        }
-        for r in &self.regions {
-            sources.push(Box::new(RegionSource::new(
+        let region_source = |r: &String| -> Box<dyn Source> {
+            Box::new(RegionSource::new(
                 r,
                 self.clients(r),
                 cadence,
                 inventory_every,
                 history_minutes,
                 shared.clone(),
-            )));
+            ))
+        };
+        let span_source = |r: &String| -> Box<dyn Source> {
+            Box::new(span_reads::SpanSource::new(
+                r,
+                self.cloudwatch_client(r),
+                shared.clone(),
+                cadence,
+                history_minutes,
+            ))
+        };
+        if self.linked.is_some() {
+            // A linked account is what its metrics say: its functions and figures, the long
+            // or past window; the Lambda API and its alarms are the account's own.
+            return self
+                .regions
+                .iter()
+                .flat_map(|r| [region_source(r), span_source(r)])
+                .collect();
         }
+        let mut sources: Vec<Box<dyn Source>> = self.regions.iter().map(region_source).collect();
         for r in &self.regions {
             sources.push(Box::new(report_reads::ReportSource::new(
                 r,
@@ -455,15 +452,7 @@ impl Account {
                 self.usage.clone(),
             )));
         }
-        for r in &self.regions {
-            sources.push(Box::new(span_reads::SpanSource::new(
-                r,
-                self.cloudwatch_client(r),
-                shared.clone(),
-                cadence,
-                history_minutes,
-            )));
-        }
+        sources.extend(self.regions.iter().map(span_source));
         for r in &self.regions {
             sources.push(Box::new(distribution::DistributionSource::new(
                 r,

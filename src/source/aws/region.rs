@@ -26,11 +26,11 @@ pub struct Clients {
 }
 
 /// Says the region's inventory was asked for when it goes (after the functions are learnt).
-struct Asked<'a>(&'a super::logs::LogPlaces, &'a str);
+struct Asked(super::logs::LogPlaces, String);
 
-impl Drop for Asked<'_> {
+impl Drop for Asked {
     fn drop(&mut self) {
-        self.0.asked(self.1);
+        self.0.asked(&self.1);
     }
 }
 
@@ -151,7 +151,7 @@ impl RegionSource {
         }
         let listed = inventory::list_functions(&self.clients.lambda, &self.region).await;
         // Answered or not: the REPORT reads of the region need wait no longer.
-        let _asked = Asked(&self.places, &self.region);
+        let _asked = Asked(self.places.clone(), self.region.clone());
         let functions = match listed {
             Ok(f) => f,
             Err(e) => {
@@ -175,12 +175,7 @@ impl RegionSource {
                 f
             })
             .collect();
-        self.functions = functions.iter().map(|f| f.name.clone()).collect();
-        self.places.learn(&self.region, &functions);
-        self.planner.retain(&self.functions);
-        self.planner
-            .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
-        self.inventory_at = Some(now);
+        self.learn(&functions, now);
         // The limits with every inventory: a quota increase shows without a restart.
         let limits = match super::capacity::account_limits(&self.clients.lambda).await {
             Ok(l) => Some(l),
@@ -215,6 +210,17 @@ impl RegionSource {
         }
     }
 
+    /// The region's functions as an inventory at `now` gave them: what the metric polls ask
+    /// for, when each settles, and where each logs.
+    fn learn(&mut self, functions: &[FunctionFacts], now: DateTime<Utc>) {
+        self.functions = functions.iter().map(|f| f.name.clone()).collect();
+        self.places.learn(&self.region, functions);
+        self.planner.retain(&self.functions);
+        self.planner
+            .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
+        self.inventory_at = Some(now);
+    }
+
     /// A linked account's inventory: the functions its metrics name, and nothing the Lambda
     /// API would tell (its configuration is its own account's).
     async fn poll_linked_inventory(
@@ -225,7 +231,7 @@ impl RegionSource {
     ) {
         let listed =
             super::linked::list_functions(&self.clients.cloudwatch, &self.region, account).await;
-        let _asked = Asked(&self.places, &self.region);
+        let _asked = Asked(self.places.clone(), self.region.clone());
         let functions = match listed {
             Ok(f) => f,
             Err(e) => {
@@ -234,13 +240,8 @@ impl RegionSource {
             }
         };
         events.push(self.resolved("inventory"));
-        self.functions = functions.iter().map(|f| f.name.clone()).collect();
-        self.places.learn(&self.region, &functions);
-        self.planner.retain(&self.functions);
         // Timeouts unknown: each function settles as late as any may.
-        self.planner
-            .set_timeouts(functions.iter().map(|f| (f.name.as_str(), f.timeout_s)));
-        self.inventory_at = Some(now);
+        self.learn(&functions, now);
         events.push(SourceEvent::Inventory {
             region: self.region.clone(),
             functions,
