@@ -530,13 +530,7 @@ impl Store {
     }
 
     fn apply_event(&mut self, event: SourceEvent) -> Changed {
-        match event {
-            SourceEvent::InAccount { account, event } => {
-                let event = event.keyed_in(account);
-                self.apply_in(account, event)
-            }
-            e => self.apply_in(AccountId::OWN, e),
-        }
+        self.apply_in(AccountId::OWN, event)
     }
 
     /// Applies an event of `account` (`OWN`: the session's one account) whose functions and

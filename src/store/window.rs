@@ -700,6 +700,25 @@ pub struct Totals {
     pub provisional_from: Option<Minute>,
 }
 
+impl Totals {
+    /// Adds one function's figures to a roll-up of its own functions (an account's, a
+    /// project's share in an account).
+    fn count(&mut self, s: &FunctionStats) {
+        self.functions += 1;
+        self.invocations = add(self.invocations, s.invocations);
+        self.errors = add(self.errors, s.errors);
+        self.throttles = add(self.throttles, s.throttles);
+        self.est_cost_usd = add(self.est_cost_usd, s.est_cost_usd);
+        self.provisional_from = earliest(self.provisional_from, s.provisional_from);
+    }
+
+    /// The rates, once every function is counted, over a window of `minutes`.
+    fn finish(&mut self, minutes: u32) {
+        self.error_rate = ratio(self.errors, self.invocations);
+        self.invocations_per_min = self.invocations.map(|n| n / f64::from(minutes));
+    }
+}
+
 /// A region's concurrency over a window, against the account's limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionStats {
@@ -834,22 +853,12 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     let several = store.session().accounts.len() > 1;
     for (f, s) in store.functions().iter().zip(&functions) {
         if several {
-            let pa = project_accounts
+            project_accounts
                 .entry((f.project.clone(), f.facts.account))
-                .or_default();
-            pa.functions += 1;
-            pa.invocations = add(pa.invocations, s.invocations);
-            pa.errors = add(pa.errors, s.errors);
-            pa.throttles = add(pa.throttles, s.throttles);
-            pa.est_cost_usd = add(pa.est_cost_usd, s.est_cost_usd);
+                .or_default()
+                .count(s);
         }
-        let a = accounts.entry(f.facts.account).or_default();
-        a.functions += 1;
-        a.invocations = add(a.invocations, s.invocations);
-        a.errors = add(a.errors, s.errors);
-        a.throttles = add(a.throttles, s.throttles);
-        a.est_cost_usd = add(a.est_cost_usd, s.est_cost_usd);
-        a.provisional_from = earliest(a.provisional_from, s.provisional_from);
+        accounts.entry(f.facts.account).or_default().count(s);
         if let Some(d) = &s.durations {
             project_durations
                 .entry(f.project.as_str())
@@ -891,8 +900,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     totals.error_rate = ratio(totals.errors, totals.invocations);
     totals.invocations_per_min = totals.invocations.map(|n| n / f64::from(window.minutes()));
     for a in accounts.values_mut().chain(project_accounts.values_mut()) {
-        a.error_rate = ratio(a.errors, a.invocations);
-        a.invocations_per_min = a.invocations.map(|n| n / f64::from(window.minutes()));
+        a.finish(window.minutes());
     }
     totals.provisional_from = flow.provisional_from;
     let regions: Vec<RegionStats> = store

@@ -99,11 +99,23 @@ pub fn demo_accounts_store(
         .with_fleet(fleet.clone())
         .with_identity(identity);
         demo.control(&crate::source::Control::Window(Window::H1));
-        loop {
-            store.apply_all(demo.part_at(now).into_iter().map(|e| e.in_account(id)));
-            if !demo.has_more() {
-                break;
-            }
+        first_poll(&mut store, &mut demo, now, id);
+    }
+    store
+}
+
+/// The demo's first poll at `now` into `store`, as `account`'s, part by part as the runner
+/// takes it (a big fleet's history never sits whole in memory), and its status recorded.
+fn first_poll(
+    store: &mut Store,
+    demo: &mut DemoSource,
+    now: DateTime<Utc>,
+    account: crate::store::AccountId,
+) {
+    loop {
+        store.apply_all(demo.part_at(now).into_iter().map(|e| e.in_account(account)));
+        if !demo.has_more() {
+            break;
         }
     }
     store.apply(SourceEvent::Status {
@@ -111,7 +123,6 @@ pub fn demo_accounts_store(
         state: LoadingState::Loaded,
         at: now,
     });
-    store
 }
 
 /// An empty store for the demo, keeping `retention` minutes.
@@ -164,17 +175,6 @@ pub fn demo_over(
     store.set_span(window.span(now, retention));
     let mut demo = DemoSource::new(seed, now, retention, DEFAULT_CADENCE).with_fleet(fleet);
     demo.control(&crate::source::Control::Window(window));
-    // Part by part, as the runner takes it: a big fleet's history never sits whole in memory.
-    loop {
-        store.apply_all(demo.part_at(now));
-        if !demo.has_more() {
-            break;
-        }
-    }
-    store.apply(SourceEvent::Status {
-        source: "demo".into(),
-        state: LoadingState::Loaded,
-        at: now,
-    });
+    first_poll(&mut store, &mut demo, now, crate::store::AccountId::OWN);
     (demo, store)
 }
