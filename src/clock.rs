@@ -21,3 +21,13 @@ impl Clock for SystemClock {
         Utc::now()
     }
 }
+
+/// A clock stopped at one moment: a replay's, frozen at the time it was recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}

@@ -10,7 +10,19 @@ use std::fmt;
 /// An account's id: twelve digits, kept as a number (every function's key holds one, and a
 /// first poll holds some 150,000 events naming functions). `OWN` is the one account of a
 /// session of one set of credentials, whose id the identity gives once AWS has said.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct AccountId(u64);
 
 impl AccountId {
@@ -43,7 +55,18 @@ impl fmt::Display for AccountId {
 }
 
 /// An account's region: what region-wide figures, alarms and event sources are kept by.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Place {
     pub account: AccountId,
     pub region: String,
@@ -70,7 +93,7 @@ impl fmt::Display for Place {
 }
 
 /// An account a session of several watches: its id and the regions watched in it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Watched {
     pub id: AccountId,
     pub regions: Vec<String>,

@@ -7,7 +7,9 @@
 use chrono::{DateTime, Utc};
 
 /// An alarm's state (CloudWatch API Reference, *MetricAlarm*: `StateValue`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum AlarmState {
     Alarm,
     InsufficientData,
@@ -36,14 +38,14 @@ impl AlarmState {
 }
 
 /// A metric alarm, or a composite alarm over others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AlarmKind {
     Metric,
     Composite,
 }
 
 /// One alarm of a region.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alarm {
     pub name: String,
     pub kind: AlarmKind,
@@ -65,7 +67,7 @@ impl Alarm {
 }
 
 /// An alarm that left ALARM, seen between two reads.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Recovery {
     pub alarm: String,
     pub functions: Vec<String>,
@@ -73,7 +75,7 @@ pub struct Recovery {
 }
 
 /// What a region's alarms were at their last read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegionAlarms {
     /// Alarms that watch functions, and every alarm in ALARM; firing first, newest first.
     pub alarms: Vec<Alarm>,

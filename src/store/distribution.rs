@@ -79,7 +79,7 @@ impl Histogram {
 }
 
 /// What CloudWatch said of a function's durations over one period (a window).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CloudWatchDurations {
     /// The minutes the period covered.
     pub range: MinuteRange,
@@ -127,7 +127,7 @@ pub fn rank_statistic(i: usize) -> String {
 
 /// REPORT durations counted per minute, only for minutes whose lines were read: oldest first,
 /// at most as many minutes as the history keeps. 80 bytes a minute with lines.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReportDurations {
     minutes: VecDeque<(i32, [u32; BUCKETS])>,
 }

@@ -10,7 +10,7 @@ use super::usage::ApiUsage;
 use super::{FunctionFacts, FunctionKey, Metric, Minute, MinuteRange, ProblemKind};
 
 /// Which world the store reflects: shown in the header and in `snapshot` JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     Demo,
@@ -340,7 +340,7 @@ impl SourceEvent {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LoadingState {
     Loading,
     Loaded,

@@ -5,7 +5,7 @@
 //! `Enabled`, or whose last processing result is a problem, is a breach on its own.
 
 /// What a mapping reads, from its source's ARN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceType {
     Sqs,
@@ -56,7 +56,7 @@ impl SourceType {
 }
 
 /// A queue's backlog, now.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Backlog {
     /// Messages waiting (`ApproximateNumberOfMessages`, GetQueueAttributes).
     pub visible: Option<u64>,
@@ -66,7 +66,7 @@ pub struct Backlog {
 }
 
 /// One event-source mapping of a function.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventSource {
     pub uuid: String,
     /// The queue, stream or cluster it reads (a self-managed Kafka cluster: its first

@@ -12,7 +12,7 @@ use super::metric::Metric;
 use super::minute::{Minute, MinuteRange};
 use super::series::Series;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
 pub enum Architecture {
     #[default]
     #[serde(rename = "x86_64")]
@@ -37,7 +37,9 @@ impl fmt::Display for Architecture {
 }
 
 /// A function is unique by account, region and name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct FunctionKey {
     /// `OWN` for the one account of a session of one set of credentials (`store::account`).
     pub account: AccountId,
@@ -80,7 +82,7 @@ impl FunctionKey {
 }
 
 /// Configuration and tags, as an inventory poll reports them.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FunctionFacts {
     pub name: String,
     pub region: String,
@@ -105,7 +107,7 @@ pub struct FunctionFacts {
 }
 
 /// What a deploy changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeployKind {
     /// New code (`CodeSha256` changed).
@@ -119,7 +121,7 @@ pub enum DeployKind {
 }
 
 /// A change to a function, seen by the inventory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Deploy {
     pub at: DateTime<Utc>,
     pub kind: DeployKind,
@@ -127,7 +129,7 @@ pub struct Deploy {
 
 /// Where a function's logs go and in which format: Lambda's `LoggingConfig` (API Reference,
 /// *LoggingConfig*). By default, plain text in `/aws/lambda/NAME`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Logging {
     /// `LogFormat = JSON`: every line, REPORT included, is a JSON record.
     pub json: bool,
@@ -156,7 +158,7 @@ impl FunctionFacts {
 const INIT_SAMPLES: usize = 1024;
 
 /// Per-minute metric history of one function.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct History {
     series: [Series; Metric::COUNT],
     /// `Metric::PROVISIONED`, for the few functions that have provisioned concurrency: most
@@ -316,7 +318,7 @@ impl History {
 
 /// The published version that carries a function's traffic through its aliases, with that
 /// version's configuration: what is billed and what times out, where `$LATEST`'s may differ.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Serving {
     /// The alias that routes to it (the first, by name, of those that do).
     pub alias: String,
@@ -327,18 +329,21 @@ pub struct Serving {
 }
 
 /// What a function may run at once beyond the account's shared pool, and what serves it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Capacity {
     /// Reserved concurrency: `Some(None)` none reserved, `None` not read (yet).
+    #[serde(with = "super::recording::known")]
     pub reserved: Option<Option<u32>>,
     /// Provisioned concurrency allocated over its versions and aliases: `Some(0)` none,
     /// `None` not read (yet).
     pub provisioned: Option<u32>,
     /// The version its aliases route to: `Some(None)` none (traffic runs on `$LATEST`), `None`
     /// not read (yet).
+    #[serde(with = "super::recording::known")]
     pub serving: Option<Option<Serving>>,
     /// Where its asynchronous events go when they fail (an on-failure destination of its
     /// event-invoke configuration): `Some(None)` none, `None` not read (yet).
+    #[serde(with = "super::recording::known")]
     pub on_failure: Option<Option<String>>,
 }
 
@@ -358,7 +363,7 @@ impl Function {
 }
 
 /// One function in the store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     pub facts: FunctionFacts,
     /// Derived by the project rule when the facts arrive.
@@ -403,7 +408,7 @@ impl History {
 
 /// A function's duration distribution as read: REPORT lines counted by minute, and
 /// CloudWatch's answer over a window. Boxed: most functions have neither.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DurationReads {
     pub reports: Option<Box<super::distribution::ReportDurations>>,
     pub cloudwatch: Option<Box<super::distribution::CloudWatchDurations>>,

@@ -5,7 +5,7 @@
 use super::pricing::USD_PER_INSIGHTS_GB;
 
 /// How a query ended, as GetQueryResults says (`status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QueryState {
     Scheduled,
     Running,
@@ -49,7 +49,7 @@ impl QueryState {
 
 /// What a query returned: its fields in order (`@ptr`, the record's pointer, left out), one
 /// row of values per record, and its statistics where AWS gave them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InsightsAnswer {
     pub state: QueryState,
     pub fields: Vec<String>,
@@ -168,7 +168,7 @@ pub fn query_text(queries: &[(String, String)], name_or_query: &str) -> String {
 }
 
 /// A query the log pane ran, and its answer when there is one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InsightsResult {
     /// Which of the pane's queries this answers: the app numbers them.
     pub seq: u64,

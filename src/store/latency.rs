@@ -78,7 +78,7 @@ impl ClassBy {
 }
 
 /// The classing rule: the tag that names a class, and each class's budget for wait plus run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClassRule {
     pub tag: String,
     /// Milliseconds, in the order of `LatencyClass::ALL`.

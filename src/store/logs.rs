@@ -15,7 +15,7 @@ pub const DEFAULT_SCROLLBACK: usize = 10_000;
 pub const MAX_LINE_CHARS: usize = 4096;
 
 /// What a line is, for its colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LineKind {
     Plain,
     /// START and END lines: bookkeeping.
@@ -80,7 +80,7 @@ fn contains_level(text: &str, level: &str) -> bool {
     errors::has_word(text, level)
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogLine {
     pub function: FunctionKey,
     pub at_ms: i64,
@@ -116,7 +116,53 @@ pub struct LogBuffer {
 /// Streams whose open request is remembered at most (each entry goes at the request's END).
 const MAX_OPEN_STREAMS: usize = 4096;
 
+/// What a recording keeps of the buffer: its lines and bounds; the ids are rebuilt from them.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(super) struct SavedLogs {
+    lines: Vec<LogLine>,
+    capacity: usize,
+    sampled: bool,
+    dropped: u64,
+    open: Vec<(String, String)>,
+}
+
 impl LogBuffer {
+    pub(super) fn saved(&self) -> SavedLogs {
+        SavedLogs {
+            lines: self.lines.iter().cloned().collect(),
+            capacity: self.capacity,
+            sampled: self.sampled,
+            dropped: self.dropped,
+            open: self
+                .open
+                .iter()
+                .map(|(s, r)| (s.clone(), r.clone()))
+                .collect(),
+        }
+    }
+
+    /// The buffer a recording kept, within its bound: its newest lines, each id once, in
+    /// time order whatever order the file gave them.
+    pub(super) fn restored(saved: SavedLogs, max_capacity: usize) -> Self {
+        let mut buffer = LogBuffer::new(saved.capacity.clamp(1, max_capacity));
+        let mut lines = saved.lines;
+        lines.sort_by(|a, b| (a.at_ms, &a.event_id).cmp(&(b.at_ms, &b.event_id)));
+        let keep = lines.len().saturating_sub(buffer.capacity);
+        for line in lines.into_iter().skip(keep) {
+            if buffer
+                .ids
+                .insert((line.function.clone(), line.event_id.clone()))
+            {
+                buffer.lines.push_back(line);
+            }
+        }
+        buffer.sampled = saved.sampled;
+        buffer.dropped = saved.dropped;
+        buffer.open = saved.open.into_iter().take(MAX_OPEN_STREAMS).collect();
+        buffer.version = 1;
+        buffer
+    }
+
     pub fn new(capacity: usize) -> Self {
         Self {
             lines: VecDeque::new(),

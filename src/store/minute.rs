@@ -6,7 +6,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Minute(pub i64);
 
 impl Minute {
@@ -56,7 +58,7 @@ impl Minute {
 
 /// An inclusive range of buckets, `first..=last`, `period` minutes each (1: minutes); each
 /// bucket is named by its first minute. Empty when `last < first`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct MinuteRange {
     pub first: Minute,
     pub last: Minute,

@@ -24,6 +24,7 @@ mod minute;
 pub mod pricing;
 mod problems;
 pub mod project;
+pub mod recording;
 mod series;
 pub mod span;
 pub mod usage;
@@ -54,7 +55,7 @@ use crate::logtext::sanitize::clean_field;
 pub const DEFAULT_RETENTION_MINUTES: u32 = 180;
 
 /// Who the store speaks for: shown in the header and in `snapshot`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     pub kind: SourceKind,
     pub profile: Option<String>,
@@ -88,7 +89,7 @@ pub enum Changed {
 }
 
 /// Loading state of one source.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SourceStatus {
     pub state: LoadingState,
     pub last_success: Option<DateTime<Utc>>,
@@ -124,11 +125,14 @@ pub struct Store {
     class_rule: latency::ClassRule,
     /// The long or past window kept beside the minutes, if one is shown.
     span: Option<Span>,
+    /// Where the store came from a recording: when it was made, and by what. A replay is
+    /// frozen there.
+    recorded: Option<recording::Recorded>,
     version: u64,
 }
 
 /// What the store knows of a region as a whole.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RegionState {
     /// The account's concurrent-executions limit, where the caller may read it.
     pub concurrency_limit: Option<u32>,
@@ -228,8 +232,14 @@ impl Store {
             event_sources: BTreeMap::new(),
             class_rule: latency::ClassRule::default(),
             span: None,
+            recorded: None,
             version: 0,
         }
+    }
+
+    /// When and by what the recording this store was read from was made (`None`: live).
+    pub fn recorded(&self) -> Option<&recording::Recorded> {
+        self.recorded.as_ref()
     }
 
     /// The long or past window kept beside the minutes (`None`: the minutes suffice).

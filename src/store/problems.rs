@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// The kind of a failure, for callers that branch on it (and for the header's wording).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     Credentials,
@@ -17,7 +17,7 @@ pub enum ProblemKind {
     Service,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// The account it is of, among several (`OWN`: the session's one account).
     pub account: super::account::AccountId,
@@ -28,7 +28,7 @@ pub struct Problem {
     pub since: DateTime<Utc>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Problems {
     list: Vec<Problem>,
 }

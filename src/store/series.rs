@@ -111,6 +111,82 @@ impl Series {
     }
 }
 
+/// How a series is written in a recording (`store::recording`): its period, its newest
+/// bucket, and every bucket oldest first as the bytes of its `f32` (NaN: a gap), laid out
+/// byte plane by byte plane (every value's first byte, then every second…) and in base64.
+/// Neighbouring values share their sign and exponent, so the planes compress well.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Written {
+    period: u32,
+    newest: Option<i64>,
+    values: String,
+}
+
+/// Bounds a recording's series must keep: a damaged file gives an error, never a panic or a
+/// ring too large to hold.
+const MAX_CAPACITY: usize = 1 << 20;
+const MAX_BUCKET: i64 = 1 << 40;
+
+impl serde::Serialize for Series {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine;
+        let n = self.capacity();
+        let mut planes = vec![0u8; n * 4];
+        let first = self.newest.saturating_sub(n as i64 - 1);
+        for k in 0..n {
+            let value = if self.newest == NONE {
+                f32::NAN
+            } else {
+                self.slots[self.slot(first + k as i64)]
+            };
+            let value = if value.is_nan() { f32::NAN } else { value };
+            for (plane, byte) in value.to_be_bytes().into_iter().enumerate() {
+                planes[plane * n + k] = byte;
+            }
+        }
+        Written {
+            period: self.period,
+            newest: (self.newest != NONE).then_some(self.newest),
+            values: base64::engine::general_purpose::STANDARD_NO_PAD.encode(planes),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Series {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine;
+        use serde::de::Error;
+        let w = Written::deserialize(deserializer)?;
+        let planes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(w.values.as_bytes())
+            .map_err(|e| D::Error::custom(format!("a series' values: {e}")))?;
+        let n = planes.len() / 4;
+        if planes.len() % 4 != 0 || n == 0 || n > MAX_CAPACITY {
+            return Err(D::Error::custom("a series of a wrong length"));
+        }
+        if w.period == 0 || w.period > 1_000_000 {
+            return Err(D::Error::custom("a series' period out of range"));
+        }
+        if w.newest
+            .is_some_and(|b| !(-MAX_BUCKET..=MAX_BUCKET).contains(&b))
+        {
+            return Err(D::Error::custom("a series' newest minute out of range"));
+        }
+        let mut series = Series::with_period(n, w.period);
+        if let Some(newest) = w.newest {
+            series.newest = newest;
+            let first = newest - (n as i64 - 1);
+            for k in 0..n {
+                let bytes = std::array::from_fn(|plane| planes[plane * n + k]);
+                let slot = series.slot(first + k as i64);
+                series.slots[slot] = f32::from_be_bytes(bytes);
+            }
+        }
+        Ok(series)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

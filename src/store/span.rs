@@ -11,7 +11,7 @@ pub const MAX_BUCKETS: u32 = 360;
 /// Which buckets a span holds: `buckets` of `period` minutes, ending with the window's end
 /// (`end`: the minute after its last, for a window in the past) or now (`None`: a live
 /// window, whose buckets move on with the clock).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub period: u32,
     pub buckets: u32,

@@ -18,7 +18,7 @@ const CLOUDWATCH: &str = "CloudWatch";
 const SQS: &str = "SQS";
 
 /// Requests of one operation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OperationUsage {
     pub requests: u64,
     /// Metrics requested (GetMetricData queries), which CloudWatch bills for.
@@ -26,9 +26,10 @@ pub struct OperationUsage {
 }
 
 /// Everything asked of AWS so far.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUsage {
     /// By (service, operation).
+    #[serde(with = "super::recording::pairs")]
     pub operations: BTreeMap<(String, String), OperationUsage>,
     pub live_tail_minutes: f64,
     /// Bytes Logs Insights queries scanned (their statistics' `bytesScanned`).

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 /// One published version.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Version {
     pub version: String,
     pub last_modified: Option<DateTime<Utc>>,
@@ -15,7 +15,7 @@ pub struct Version {
 }
 
 /// An alias, and the share of its traffic each version takes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alias {
     pub name: String,
     /// (version, share 0..1), the primary first.
@@ -23,7 +23,7 @@ pub struct Alias {
 }
 
 /// One version's figures through one alias, over `Versions::since` to the read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Executed {
     pub alias: String,
     pub version: String,
@@ -40,7 +40,7 @@ impl Executed {
 }
 
 /// What was read of a function's versions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Versions {
     /// The newest first, at most `KEPT`.
     pub versions: Vec<Version>,

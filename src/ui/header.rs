@@ -96,6 +96,18 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         SourceKind::Demo => Span::styled(" DEMO ", t.demo_badge),
         SourceKind::Aws => Span::styled(" AWS ", t.aws_badge),
     });
+    // A recording is as plain as DEMO: nothing on screen is happening now, and the badge says
+    // when it was.
+    if let Some(recorded) = store.recorded() {
+        let at = recorded.recorded_at;
+        let badge = if area.width < 120 {
+            format!(" REPLAY {} ", at.format("%H:%M"))
+        } else {
+            format!(" REPLAY {} UTC ", at.format("%Y-%m-%d %H:%M"))
+        };
+        lead.push(Span::raw(" "));
+        lead.push(Span::styled(badge, t.past_badge));
+    }
     // A window in the past is as plain as DEMO: nothing on screen is happening now.
     if v.window.is_past() {
         let until = format::until(v.figures.stats().range, v.now);

@@ -25,6 +25,7 @@ mod projects;
 mod properties;
 mod pty;
 mod read_only;
+mod recording;
 mod regressions;
 mod resilience;
 mod scale;
