@@ -242,11 +242,7 @@ fn short(e: &dyn std::fmt::Display) -> String {
 fn sanitize(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
-        Value::String(s) => {
-            if needs_cleaning(s) {
-                *s = clean_keeping_lines(s);
-            }
-        }
+        Value::String(s) if needs_cleaning(s) => *s = clean_keeping_lines(s),
         Value::Array(items) => items.iter_mut().for_each(sanitize),
         Value::Object(map) => {
             if map.keys().any(|k| needs_cleaning(k)) {
