@@ -18,12 +18,7 @@ pub const SCROLLBACK_LINES: RangeInclusive<u64> = 100..=1_000_000;
 
 /// `lambdatop --version`: the version and the commit it was built from (named by `build.rs`),
 /// so a binary found on a bastion says which source it is.
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (",
-    env!("LAMBDATOP_BUILD"),
-    ")"
-);
+pub const VERSION: &str = crate::store::recording::THIS_BUILD;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,6 +44,11 @@ pub struct GlobalArgs {
     /// Show the embedded demo fleet instead of an AWS account (labelled DEMO on screen).
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// Open a recording (`lambdatop record`, `:save`) instead of an account: the dashboard,
+    /// `snapshot` and `check` show it as it was, frozen at its time (labelled REPLAY).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
 
     /// AWS profile from the shared config and credentials files (default: AWS_PROFILE, then the
     /// default profile). SSO, web identity and instance roles work through the standard chain.
@@ -197,6 +197,14 @@ pub enum Command {
     /// Run a Logs Insights query (or a named one: cold-starts, slowest, memory, errors) over
     /// functions' log groups and print its answer, with what it scanned and cost.
     Insights(InsightsArgs),
+    /// Read the account once over --window (default 3h) and write what was read — functions,
+    /// every minute's figures, alarms, problems, the API bill — to a recording that
+    /// `--replay FILE` opens later, anywhere: `lambdatop record --out incident.ltrec`.
+    Record(RecordArgs),
+    /// Judge the fleet as the dashboard does, over settled minutes: exit 0 when healthy, 1 on a
+    /// breach (one line each), 2 when the account could not be read. --wait polls until healthy:
+    /// `lambdatop check --project payments --wait 10m` after a rollback.
+    Check(CheckArgs),
     /// Print the month's Lambda cost so far from Cost Explorer, grouped, with the forecast and
     /// the estimate from metrics.
     Cost(CostArgs),
@@ -210,6 +218,63 @@ pub enum Command {
     /// Write the man pages (lambdatop.1 and one per command) into DIR:
     /// `lambdatop manpages ~/.local/share/man/man1`.
     Manpages(ManpagesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The file to write (0600; gzip-compressed JSON, README "Recordings").
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only this project's functions (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub project: Vec<String>,
+
+    /// Only this function (repeatable; a name, or region/name).
+    #[arg(long, value_name = "NAME")]
+    pub function: Vec<String>,
+
+    /// A function breaches above this share of failed invocations: 1%, 0.5%.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub max_error_rate: Option<f64>,
+
+    /// A function breaches above this many throttled requests in the window.
+    #[arg(long, value_name = "N")]
+    pub max_throttles: Option<u64>,
+
+    /// A function breaches when its p99 duration passes this share of its timeout: 80%.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub max_p99_of_timeout: Option<f64>,
+
+    /// Leave alarms out: by default a function an alarm in ALARM watches breaches.
+    #[arg(long)]
+    pub no_alarms: bool,
+
+    /// Poll until healthy, for at most this long (30s, 10m): exit 0 as soon as a poll finds
+    /// no breach, 1 if the time runs out.
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+    pub wait: Option<std::time::Duration>,
+
+    /// Output format: a line per breach, or JSON for machines.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `1%`, `0.5%` or a bare share (`0.01`), as a share of one.
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let value = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
+        None => t.parse::<f64>(),
+    }
+    .map_err(|_| format!("'{s}' is not a percentage (1%, 0.5%)"))?;
+    if !(0.0..=10.0).contains(&value) || !value.is_finite() {
+        return Err(format!("'{s}' is out of range (0% to 1000%)"));
+    }
+    Ok(value)
 }
 
 #[derive(Debug, Args)]
@@ -394,9 +459,17 @@ pub fn parse_age(s: &str) -> Result<std::time::Duration, String> {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format: a table, JSON, or CSV (one row per function, the JSON's fields as
+    /// columns).
+    #[arg(long, value_enum, default_value_t = SnapshotFormat::Table)]
+    pub format: SnapshotFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SnapshotFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

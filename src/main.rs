@@ -71,7 +71,27 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let clock = commands::system_clock();
+    let clock = match commands::clock_for(&settings) {
+        Ok(clock) => clock,
+        Err(e) => {
+            eprintln!("lambdatop: {e:#}");
+            // `check` says 2 for what could not be read.
+            let code = if matches!(command, Some(Command::Check(_))) {
+                2
+            } else {
+                1
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let replays = matches!(
+        command,
+        None | Some(Command::Snapshot(_)) | Some(Command::Check(_)) | Some(Command::Record(_))
+    );
+    if settings.replay.is_some() && !replays {
+        eprintln!("lambdatop: --replay opens a recording in the dashboard, snapshot or check");
+        return ExitCode::from(2);
+    }
     let result = runtime.block_on(async {
         match &command {
             None => commands::dashboard::run(&settings, clock).await,
@@ -80,14 +100,19 @@ fn main() -> ExitCode {
             Some(Command::Errors(args)) => commands::errors::run(&settings, args, clock).await,
             Some(Command::Insights(args)) => commands::insights::run(&settings, args, clock).await,
             Some(Command::Cost(args)) => commands::cost::run(&settings, args, clock).await,
+            Some(Command::Record(args)) => commands::record::run(&settings, args, clock).await,
+            Some(Command::Check(args)) => {
+                return Ok(commands::check::run(&settings, args, clock).await);
+            }
             Some(Command::Screenshot(args)) => commands::screenshot::run(&settings, args),
             Some(Command::Config(args)) => commands::print_config(args),
             Some(Command::Completions(args)) => commands::print_completions(args.shell),
             Some(Command::Manpages(args)) => commands::manpages::write(&args.dir),
         }
+        .map(|()| ExitCode::SUCCESS)
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("lambdatop: {e:#}");

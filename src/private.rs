@@ -37,7 +37,7 @@ pub fn append(path: &Path) -> io::Result<File> {
 
 /// Writes `contents` to `path` whole: to a 0600 file beside it, then renamed over it, so a
 /// reader never sees half and the file is never looser than 0600.
-pub fn write(path: &Path, contents: &str) -> io::Result<()> {
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut file = OpenOptions::new()
         .create(true)
@@ -46,7 +46,7 @@ pub fn write(path: &Path, contents: &str) -> io::Result<()> {
         .mode(FILE_MODE)
         .open(&tmp)?;
     file.set_permissions(Permissions::from_mode(FILE_MODE))?;
-    io::Write::write_all(&mut file, contents.as_bytes())?;
+    io::Write::write_all(&mut file, contents.as_ref())?;
     drop(file);
     fs::rename(&tmp, path)
 }

@@ -19,6 +19,8 @@ use crate::store::health::Thresholds;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub demo: bool,
+    /// `--replay FILE`: a recording instead of an account.
+    pub replay: Option<PathBuf>,
     /// Profiles: none (the default chain), one, or several accounts.
     pub profiles: Vec<String>,
     /// Accounts to assume a role in, from `--accounts` and `--accounts-file`.
@@ -70,6 +72,7 @@ impl Settings {
     pub fn from_flags(g: GlobalArgs) -> Settings {
         Settings {
             demo: g.demo,
+            replay: g.replay,
             profiles: g.profile,
             accounts: g.accounts,
             accounts_file: g.accounts_file,
@@ -117,6 +120,9 @@ impl Settings {
         s.resolve_accounts(accounts_file.as_deref())?;
         // Checked here, not by clap: `--demo` may stand before the subcommand and
         // `--functions` after it, which clap's `requires` does not see across.
+        if s.replay.is_some() && s.demo {
+            return Err("--replay opens a recording: leave out --demo".into());
+        }
         if s.functions.is_some() && !s.demo {
             return Err(
                 "--functions sizes the demo fleet: add --demo (see lambdatop --help)".into(),

@@ -21,12 +21,16 @@ pub enum LineCommand {
     Logs,
     /// A Logs Insights query, or a named one, as typed; `None`: the last one again.
     Insights(Option<String>),
+    /// Write what the store holds to a recording (`None`: a file named by the time).
+    Save(Option<String>),
+    /// Write the fleet table's rows, as shown, to a CSV file.
+    Export(String),
     Help,
     Quit,
 }
 
 /// The commands, with the names they answer to (the first is the one completed to).
-pub const COMMANDS: [(&[&str], &str); 12] = [
+pub const COMMANDS: [(&[&str], &str); 14] = [
     (
         &["fn", "function", "func"],
         "NAME  open a function's detail",
@@ -57,6 +61,14 @@ pub const COMMANDS: [(&[&str], &str); 12] = [
     (
         &["insights", "in"],
         "QUERY|NAME  Logs Insights over the logs shown",
+    ),
+    (
+        &["save", "w"],
+        "[FILE]  keep this picture for --replay (default lambdatop-DATE-TIME.ltrec)",
+    ),
+    (
+        &["export"],
+        "FILE  the table's rows, as shown, to a CSV file",
     ),
     (&["help"], "every key"),
     (&["quit", "q"], "quit"),
@@ -96,6 +108,8 @@ pub fn parse(line: &str) -> Result<LineCommand, String> {
         "insights" => LineCommand::Insights((!raw.is_empty()).then(|| raw.to_string())),
         "alarms" => LineCommand::Alarms,
         "classes" => LineCommand::Classes,
+        "save" => LineCommand::Save(arg),
+        "export" => LineCommand::Export(need("a file name")?),
         "help" => LineCommand::Help,
         _ => LineCommand::Quit,
     })

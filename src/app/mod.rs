@@ -23,6 +23,7 @@ pub mod present;
 pub mod projects;
 pub mod prompt;
 pub mod run;
+pub mod save;
 pub mod screen;
 pub mod scroll;
 pub mod update;
@@ -77,6 +78,8 @@ pub struct App {
     outbox: Vec<Control>,
     /// Text to put on the terminal's clipboard (OSC 52), written by the loop.
     clipboard: Option<String>,
+    /// Files `:save` and `:export` asked for, written by the loop.
+    files: Vec<save::FileOrder>,
     /// The function whose detail last asked for its versions (`None`: no detail open).
     inspected: Option<FunctionKey>,
     quit: bool,
@@ -112,6 +115,7 @@ impl App {
             now,
             outbox: Vec::new(),
             clipboard: None,
+            files: Vec::new(),
             inspected: None,
             quit: false,
         };

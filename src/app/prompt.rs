@@ -193,6 +193,8 @@ impl App {
             LineCommand::Insights(asked) => self.run_insights(asked),
             LineCommand::Alarms => self.open_alarms(),
             LineCommand::Classes => self.open_classes(),
+            LineCommand::Save(file) => self.save(file),
+            LineCommand::Export(file) => self.export(file),
             LineCommand::Help => self.update(Action::ToggleHelp),
             LineCommand::Quit => self.update(Action::Quit),
         }

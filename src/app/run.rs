@@ -56,6 +56,8 @@ pub async fn run(
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
     let mut dirty = true;
+    // What `:save` and `:export` wrote, said when the file is done.
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     let mut next_frame = Instant::now();
     // New data whose figures are not computed yet, and when they may be next.
     let mut figures_due = false;
@@ -113,6 +115,10 @@ pub async fn run(
                 figures_due = true;
                 dirty = true;
             }
+            Some(said) = done_rx.recv() => {
+                app.message = Some(said);
+                dirty = true;
+            }
             _ = tick.tick() => {
                 app.set_now(clock.now());
                 dirty = true;
@@ -122,6 +128,12 @@ pub async fn run(
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
             _ = sigint.recv() => return Ok(()),
+        }
+        for order in app.take_files() {
+            let done = done_tx.clone();
+            tokio::task::spawn_blocking(move || {
+                let _ = done.send(order.write());
+            });
         }
         if let Some(text) = app.take_clipboard() {
             crate::terminal::copy_to_clipboard(terminal.backend_mut(), &text)?;

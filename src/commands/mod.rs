@@ -1,12 +1,14 @@
 //! What `lambdatop` does when run: the dashboard, or a non-interactive command. They share the
 //! same sources, store and figures.
 
+pub mod check;
 pub mod cost;
 pub mod dashboard;
 pub mod errors;
 pub mod insights;
 pub mod logs;
 pub mod manpages;
+pub mod record;
 pub mod screenshot;
 pub mod snapshot;
 
@@ -62,6 +64,14 @@ pub fn demo_fleet(settings: &Settings) -> Arc<Fleet> {
 /// The store and the sources the flags ask for; `with_cost` adds Cost Explorer (the
 /// dashboard's), which snapshots leave out.
 pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) -> Result<Setup> {
+    if let Some(path) = &settings.replay {
+        // A recording: the store as it was, and nothing to poll.
+        let (store, _) = record::open(path)?;
+        return Ok(Setup {
+            store,
+            sources: Vec::new(),
+        });
+    }
     let retention = DEFAULT_RETENTION_MINUTES;
     let cadence = Duration::from_secs(settings.interval);
     if settings.demo
@@ -429,6 +439,17 @@ pub fn print_config(args: &crate::cli::ConfigArgs) -> Result<()> {
         bail!("say what to do: `lambdatop config --print-default` writes the commented default");
     }
     print(crate::config::DEFAULT.as_bytes())
+}
+
+/// The clock the flags ask for: a recording's time, frozen, with `--replay`; else the wall
+/// clock.
+pub fn clock_for(settings: &Settings) -> Result<SharedClock> {
+    match &settings.replay {
+        Some(path) => Ok(Arc::new(crate::clock::FixedClock(
+            record::time_of(path)?.recorded_at,
+        ))),
+        None => Ok(system_clock()),
+    }
 }
 
 pub fn system_clock() -> SharedClock {

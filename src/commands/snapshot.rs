@@ -6,7 +6,7 @@ use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::cli::{Format, SnapshotArgs};
+use crate::cli::{SnapshotArgs, SnapshotFormat};
 use crate::clock::SharedClock;
 use crate::settings::Settings;
 use crate::source::{SourceEvent, SourceKind};
@@ -760,7 +760,40 @@ pub fn table(s: &Snapshot) -> String {
 
 pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -> Result<()> {
     let window = super::window(settings, Window::M15, clock.now())?;
-    let mut setup = super::setup(settings, &clock, false).await?;
+    let store = read_once(settings, window, &clock).await?;
+    let snapshot = build(&store, window, clock.now());
+    // The store is done with: 10,000 functions' history need not sit beside their output.
+    drop(store);
+    match args.format {
+        SnapshotFormat::Json => super::print_json(&snapshot),
+        SnapshotFormat::Csv => {
+            let rows: Vec<serde_json::Value> = snapshot
+                .functions
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?;
+            super::print(
+                crate::view::export::json_rows(&["name", "account_id", "region", "project"], &rows)
+                    .as_bytes(),
+            )
+        }
+        SnapshotFormat::Table => super::print_line(&table(&snapshot)),
+    }
+}
+
+/// The store every source leaves after one poll over `window` (a recording's, as it was):
+/// what `snapshot` and `record` read.
+pub async fn read_once(settings: &Settings, window: Window, clock: &SharedClock) -> Result<Store> {
+    let mut setup = super::setup(settings, clock, false).await?;
+    if setup.store.recorded().is_none() {
+        poll_all(&mut setup, window, clock).await?;
+    }
+    Ok(setup.store)
+}
+
+/// Every source polled once over `window`, into the store; an error when nothing at all
+/// could be read. Polled again, the sources read on from where they were.
+pub async fn poll_all(setup: &mut super::Setup, window: Window, clock: &SharedClock) -> Result<()> {
     // A long or past window is kept beside the minutes, at its period.
     let retention = setup.store.retention_minutes();
     setup.store.set_span(window.span(clock.now(), retention));
@@ -792,9 +825,38 @@ pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -
             )
         })
     });
+    // Each source's state after its poll, as the dashboard's runner reports it: a recording
+    // of this store opens loaded, and a poll that brought only problems failed.
+    let states: Vec<Option<SourceEvent>> = setup
+        .sources
+        .iter()
+        .zip(&batches)
+        .map(|(source, events)| {
+            let brought = events.iter().any(|e| {
+                matches!(
+                    e.inner(),
+                    SourceEvent::Inventory { .. } | SourceEvent::Metrics(_) | SourceEvent::Logs(_)
+                )
+            });
+            let failed = !brought
+                && events
+                    .iter()
+                    .any(|e| matches!(e.inner(), SourceEvent::Problem { .. }));
+            source.tracks_status().then(|| SourceEvent::Status {
+                source: source.name().to_string(),
+                state: if failed {
+                    crate::store::LoadingState::Failed
+                } else {
+                    crate::store::LoadingState::Loaded
+                },
+                at: now,
+            })
+        })
+        .collect();
     for events in batches {
         setup.store.apply_all(events);
     }
+    setup.store.apply_all(states.into_iter().flatten());
     // The rest of what came in parts, part by part.
     for source in &mut setup.sources {
         while source.has_more() {
@@ -805,11 +867,5 @@ pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -
     if read_nothing && let Some(p) = setup.store.problems().iter().next() {
         anyhow::bail!("could not read the account: {}: {}", p.scope, p.message);
     }
-    let snapshot = build(&setup.store, window, clock.now());
-    // The store is done with: 10,000 functions' history need not sit beside their output.
-    drop(setup);
-    match args.format {
-        Format::Json => super::print_json(&snapshot),
-        Format::Table => super::print_line(&table(&snapshot)),
-    }
+    Ok(())
 }

@@ -97,7 +97,7 @@ pub struct LogLine {
     pub request_id: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LogBuffer {
     lines: VecDeque<LogLine>,
     ids: HashSet<(FunctionKey, String)>,

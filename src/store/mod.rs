@@ -95,7 +95,7 @@ pub struct SourceStatus {
     pub last_success: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Store {
     session: Session,
     retention_minutes: u32,

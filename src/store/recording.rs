@@ -26,6 +26,14 @@ use super::{
 };
 use crate::logtext::sanitize::clean_field;
 
+/// The lambdatop a recording says wrote it: the version and the commit (`build.rs`).
+pub const THIS_BUILD: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LAMBDATOP_BUILD"),
+    ")"
+);
+
 /// What the first line names.
 pub const FORMAT: &str = "lambdatop-recording";
 /// The newest format this build writes and reads.
@@ -90,6 +98,36 @@ pub enum RecordingError {
     TooLarge,
 }
 
+/// A recording's first line: what it is, when it was made and by what.
+fn header_of(reader: &mut impl BufRead) -> Result<(Vec<u8>, Header), RecordingError> {
+    let mut first = Vec::new();
+    reader
+        .take(64 * 1024)
+        .read_until(b'\n', &mut first)
+        .map_err(|e| RecordingError::NotARecording(short(&e)))?;
+    let header: Header = serde_json::from_slice(&first)
+        .map_err(|_| RecordingError::NotARecording("no recording header".into()))?;
+    if header.format != FORMAT {
+        return Err(RecordingError::NotARecording(format!(
+            "format {:?}",
+            clean_field(&header.format)
+        )));
+    }
+    if header.version > VERSION {
+        return Err(RecordingError::Newer(header.version));
+    }
+    Ok((first, header))
+}
+
+/// When a recording was made, read from its first line only.
+pub fn read_header(input: impl Read) -> Result<Recorded, RecordingError> {
+    let mut reader = BufReader::new(flate2::read::GzDecoder::new(input));
+    let (_, header) = header_of(&mut reader)?;
+    let mut recorded = header.recorded;
+    recorded.lambdatop = clean_field(&recorded.lambdatop);
+    Ok(recorded)
+}
+
 impl Store {
     /// Writes what the store holds, gzip-compressed, as of `recorded`.
     pub fn write_recording(&self, out: impl Write, recorded: &Recorded) -> std::io::Result<()> {
@@ -129,23 +167,7 @@ impl Store {
     pub fn read_recording(input: impl Read) -> Result<(Store, Recorded), RecordingError> {
         let unpacked = flate2::read::GzDecoder::new(input).take(MAX_TEXT_BYTES + 1);
         let mut reader = BufReader::new(unpacked);
-        let mut first = Vec::new();
-        reader
-            .by_ref()
-            .take(64 * 1024)
-            .read_until(b'\n', &mut first)
-            .map_err(|e| RecordingError::NotARecording(short(&e)))?;
-        let header: Header = serde_json::from_slice(&first)
-            .map_err(|_| RecordingError::NotARecording("no recording header".into()))?;
-        if header.format != FORMAT {
-            return Err(RecordingError::NotARecording(format!(
-                "format {:?}",
-                clean_field(&header.format)
-            )));
-        }
-        if header.version > VERSION {
-            return Err(RecordingError::Newer(header.version));
-        }
+        let (first, header) = header_of(&mut reader)?;
         let mut text = Vec::new();
         reader
             .read_to_end(&mut text)

@@ -5,6 +5,7 @@
 //! and `Drawn`, the geometry the panes drew (areas, visible rows), which the app keeps to
 //! answer page keys, mouse clicks and "what is on screen". It imports only the store.
 
+pub mod export;
 pub mod figures;
 pub mod keys;
 pub mod sort;

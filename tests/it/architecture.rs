@@ -20,7 +20,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     (
         "app",
         &[
-            "ui", "view", "source", "store", "logtext", "clock", "terminal",
+            "ui", "view", "source", "store", "logtext", "clock", "terminal", "private",
         ],
     ),
     ("config", &["ui"]),
@@ -30,7 +30,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         "commands",
         &[
             "app", "cli", "clock", "config", "logtext", "settings", "source", "store", "terminal",
-            "ui", "view", "logging",
+            "ui", "view", "logging", "private",
         ],
     ),
 ];

@@ -7,6 +7,7 @@ mod architecture;
 mod async_events;
 mod aws;
 mod capacity;
+mod check;
 mod classes;
 mod cli;
 mod cost;

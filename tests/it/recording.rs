@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lambdatop::app::{Action, App, AppOptions, Screen};
+use lambdatop::app::{App, AppOptions, Screen};
 use lambdatop::commands::screenshot::{actions_of, window_of};
 use lambdatop::source::SourceEvent;
 use lambdatop::source::demo::Fleet;
@@ -171,4 +171,140 @@ fn a_recording_of_a_thousand_functions_replays_every_pane_as_it_was_drawn() {
         size_of_fleet < 5_000_000,
         "{size_of_fleet} bytes for 1,000 functions"
     );
+}
+
+/// A recording's text, and the file made of it.
+fn gz(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
+fn text_of(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn a_hostile_recording_reaches_the_screen_sanitized() {
+    let bytes = record(&crate::support::demo_store());
+    // Escape sequences where the store never keeps any: a function's name (OSC 52 writes the
+    // clipboard), a tag, a problem's message.
+    let text = text_of(&bytes).replace(
+        "\"name\":\"checkout-api\"",
+        "\"name\":\"checkout-api\\u001b]52;c;cm0gLXJmIH4=\\u0007\\u001b[2J\"",
+    );
+    let (store, _) = Store::read_recording(gz(&text).as_slice()).unwrap();
+    let names: Vec<&str> = store
+        .functions()
+        .iter()
+        .map(|f| f.facts.name.as_str())
+        .filter(|n| n.starts_with("checkout-api"))
+        .collect();
+    assert!(!names.is_empty());
+    for name in names {
+        assert!(!name.chars().any(char::is_control), "{name:?}");
+        assert!(name.contains("\\x1b]52"), "shown, escaped: {name:?}");
+    }
+    let mut app = app(store, "fleet");
+    let screen = crate::support::screen(&crate::support::render(&mut app, 160, 48));
+    assert!(!screen.contains('\u{1b}'));
+}
+
+#[test]
+fn a_damaged_or_newer_file_is_one_line_of_error() {
+    let bytes = record(&crate::support::demo_store());
+    let cut = &bytes[..bytes.len() / 2];
+    let e = Store::read_recording(cut).unwrap_err().to_string();
+    assert!(e.starts_with("damaged: "), "{e}");
+    assert_eq!(e.lines().count(), 1);
+
+    let e = Store::read_recording(&b"not gzip at all"[..])
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("not a lambdatop recording"), "{e}");
+
+    let text = text_of(&bytes).replacen("\"version\":1", "\"version\":99", 1);
+    let e = Store::read_recording(gz(&text).as_slice())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "written by a newer lambdatop (format 99; this one reads up to 1)"
+    );
+
+    // A series of a wrong length, a log buffer beyond its bound: errors or bounded, never a
+    // panic.
+    let text = text_of(&bytes);
+    let broken = text.replacen("\"values\":\"", "\"values\":\"A", 1);
+    assert!(Store::read_recording(gz(&broken).as_slice()).is_err());
+}
+
+#[test]
+fn record_writes_0600_and_snapshot_replays_it_as_json_and_csv() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("lambdatop-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("incident.ltrec");
+    let path = file.to_str().unwrap();
+    let out = crate::support::lambdatop_without_aws(&[
+        "--demo",
+        "--functions",
+        "40",
+        "record",
+        "--out",
+        path,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.starts_with("recorded 40 functions over 3h to "),
+        "{said}"
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let (store, recorded) =
+        Store::read_recording(std::fs::read(&file).unwrap().as_slice()).unwrap();
+    let out =
+        crate::support::lambdatop_without_aws(&["--replay", path, "snapshot", "--format", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    let replayed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The JSON the store gave at its time, as `snapshot` would have printed it then.
+    let then = lambdatop::commands::snapshot::build(
+        &store,
+        lambdatop::store::Window::M15,
+        recorded.recorded_at,
+    );
+    assert_eq!(replayed, serde_json::to_value(&then).unwrap());
+    assert_eq!(replayed["functions"].as_array().unwrap().len(), 40);
+    assert_eq!(replayed["source"], "demo");
+
+    let out =
+        crate::support::lambdatop_without_aws(&["--replay", path, "snapshot", "--format", "csv"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("name,account_id,region,project,"),
+        "{csv}"
+    );
+    assert_eq!(lines.count(), 40);
+
+    let out = crate::support::lambdatop_without_aws(&["--replay", "/nonexistent/x.ltrec"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot open the recording /nonexistent/x.ltrec"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
