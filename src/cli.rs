@@ -225,6 +225,12 @@ pub struct RecordArgs {
     /// The file to write (0600; gzip-compressed JSON, README "Recordings").
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+
+    /// Keep the last 15 minutes of logs of the N functions most in breach (the most errors
+    /// first), for `l` in the replay; 0: no logs.
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub logs: u32,
 }
 
 #[derive(Debug, Args)]

@@ -155,7 +155,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         .title_bottom(Line::styled(bottom, t.muted).right_aligned());
 
     if shown.is_empty() {
-        let text = if v.store.logs().is_empty() {
+        let text = if v.store.recorded().is_some() {
+            // Nothing more will come: say what a recording keeps.
+            "no log lines of this recorded (`:save` keeps the log pane's lines, `record` those of the functions in breach)".to_string()
+        } else if v.store.logs().is_empty() {
             "waiting for log lines… (a function that has not run has none)".to_string()
         } else {
             format!(

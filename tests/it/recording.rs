@@ -308,3 +308,84 @@ fn record_writes_0600_and_snapshot_replays_it_as_json_and_csv() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn save_in_the_dashboard_then_replay_shows_the_same_picture_and_its_logs() {
+    use crate::pty::Pty;
+    use std::os::unix::fs::PermissionsExt;
+    const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+    let dir = std::env::temp_dir().join(format!("lambdatop-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = vec![
+        ("LAMBDATOP_LOG".to_string(), "off".to_string()),
+        ("TERM".to_string(), "xterm-256color".to_string()),
+    ];
+    let bin = env!("CARGO_BIN_EXE_lambdatop");
+    let mut tui = Pty::spawn_shell(
+        &format!("cd '{}' && exec {bin} --demo", dir.display()),
+        &env,
+        120,
+        36,
+    );
+    tui.wait_for(WAIT, |s| {
+        s.contains("DEMO") && s.contains("payments-charge")
+    })
+    .unwrap_or_else(|s| panic!("no dashboard:\n{s}"));
+    tui.send("/payments-charge\r");
+    tui.wait_for(WAIT, |s| s.contains("filter 'payments-charge'"))
+        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
+    tui.send("l");
+    tui.wait_for(WAIT, |s| s.contains("REPORT RequestId:"))
+        .unwrap_or_else(|s| panic!("no logs:\n{s}"));
+    tui.send(":save incident.ltrec\r");
+    let said = tui
+        .wait_for(WAIT, |s| s.contains("saved 62 functions to incident.ltrec"))
+        .unwrap_or_else(|s| panic!("not saved:\n{s}"));
+    assert!(said.contains("lambdatop --replay incident.ltrec"));
+    assert_eq!(tui.quit(), Some(0));
+    let file = dir.join("incident.ltrec");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode, 0o600,
+        "a recording holds an account's figures and logs"
+    );
+
+    let mut tui = Pty::spawn_shell(
+        &format!(
+            "cd '{}' && exec {bin} --replay incident.ltrec",
+            dir.display()
+        ),
+        &env,
+        120,
+        36,
+    );
+    let screen = tui
+        .wait_for(WAIT, |s| {
+            s.contains("REPLAY") && s.contains("payments-charge")
+        })
+        .unwrap_or_else(|s| panic!("no replay:\n{s}"));
+    assert!(screen.contains("DEMO"), "a recording of the demo says so");
+    tui.send("/payments-charge\r");
+    tui.wait_for(WAIT, |s| s.contains("filter 'payments-charge'"))
+        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
+    tui.send("l");
+    tui.wait_for(WAIT, |s| {
+        s.contains("Logs · payments-charge") && s.contains("REPORT RequestId:")
+    })
+    .unwrap_or_else(|s| panic!("the recorded lines are not shown:\n{s}"));
+    tui.send("\x1b");
+    tui.wait_for(WAIT, |s| s.contains("Functions 62"))
+        .unwrap_or_else(|s| panic!("not back on the fleet:\n{s}"));
+    tui.send(":export rows.csv\r");
+    tui.wait_for(WAIT, |s| s.contains("exported 2 rows to rows.csv"))
+        .unwrap_or_else(|s| panic!("not exported:\n{s}"));
+    assert_eq!(tui.quit(), Some(0));
+    let csv = std::fs::read_to_string(dir.join("rows.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("name,account_id,region,project,"));
+    assert!(
+        rows[1..].iter().all(|r| r.starts_with("payments-charge,")),
+        "{csv}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
