@@ -5,7 +5,10 @@
 //!   to end (ingest, figures, sort and flow recomputed, frame drawn), which happens once a
 //!   minute;
 //! - `ingest`: one one-minute refresh of 10,000 functions × 6 metrics into the store (target:
-//!   20 ms).
+//!   20 ms);
+//! - `recording`: what `:save` costs at 10,000 functions: the copy of the store the loop
+//!   makes (all a frame waits for), and the writing and reading done off the loop's thread.
+//!   The file's size is printed.
 //!
 //! `cargo bench --bench fleet`
 
@@ -116,9 +119,41 @@ fn ingest(c: &mut Criterion) {
     });
 }
 
+fn recording(c: &mut Criterion) {
+    let now = moment();
+    let (_, store) = big_demo(now);
+    let recorded = lambdatop::store::recording::Recorded {
+        lambdatop: "bench".into(),
+        recorded_at: now,
+    };
+    let mut bytes = Vec::new();
+    store.write_recording(&mut bytes, &recorded).expect("write");
+    eprintln!(
+        "a recording of {FUNCTIONS} functions over 3 h: {} bytes",
+        bytes.len()
+    );
+    let mut group = c.benchmark_group("recording");
+    group.sample_size(10);
+    group.bench_function(
+        "copy of the store 10k functions (the loop's part of :save)",
+        |b| b.iter(|| black_box(store.clone())),
+    );
+    group.bench_function("write 10k functions (off the loop)", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(bytes.len());
+            store.write_recording(&mut out, &recorded).expect("write");
+            out
+        })
+    });
+    group.bench_function("read 10k functions (--replay)", |b| {
+        b.iter(|| Store::read_recording(bytes.as_slice()).expect("read"))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = render, render_accounts, ingest
+    targets = render, render_accounts, ingest, recording
 }
 criterion_main!(benches);

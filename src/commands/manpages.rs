@@ -67,7 +67,8 @@ fn main_page(cmd: clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
         "EXIT STATUS",
         &[
             "0: done. 1: the command failed (one line on standard error says why). \
-             2: a bad command line or config file.",
+             2: a bad command line or config file. \
+             check: 0 healthy, 1 a breach, 2 the account could not be read.",
         ],
     );
     roff.to_writer(out)?;

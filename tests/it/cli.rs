@@ -91,6 +91,10 @@ fn man_pages_for_the_program_and_each_command() {
     ] {
         assert!(main.contains(section), "lambdatop.1 has {section}");
     }
+    assert!(
+        main.contains("check: 0 healthy, 1 a breach, 2 the account could not be read"),
+        "{main}"
+    );
     for flag in [
         "--demo",
         "--profile",
@@ -114,6 +118,8 @@ fn man_pages_for_the_program_and_each_command() {
         ("config", "--print-default"),
         ("completions", "fish"),
         ("manpages", "DIR"),
+        ("record", "--out"),
+        ("check", "--max-error-rate"),
     ] {
         let sub = page(&format!("lambdatop-{command}.1"));
         let title = format!(
@@ -251,7 +257,18 @@ fn completions_for_each_shell_and_help_that_lists_every_key() {
         let out = lambdatop_without_aws(&["completions", shell]);
         assert!(out.status.success(), "{shell}");
         let script = String::from_utf8_lossy(&out.stdout);
-        for word in ["lambdatop", "snapshot", "cost", "screenshot", "--theme"] {
+        for word in [
+            "lambdatop",
+            "snapshot",
+            "cost",
+            "screenshot",
+            "--theme",
+            "record",
+            "check",
+            "--replay",
+            "--max-error-rate",
+            "--wait",
+        ] {
             assert!(script.contains(word), "{shell} completes {word}");
         }
     }

@@ -153,6 +153,18 @@ fn a_recording_of_a_thousand_functions_replays_every_pane_as_it_was_drawn() {
             }
             // The header's parts are the live ones, the badge added (narrow headers drop
             // whole parts from the end to make room).
+            if view == "fleet" && size == (80, 24) {
+                let text = crate::support::screen(
+                    &Terminal::new(TestBackend::new(80, 24))
+                        .map(|mut t| {
+                            lambdatop::app::frame::draw_all(&mut t, &mut replay).unwrap();
+                            t
+                        })
+                        .unwrap(),
+                );
+                assert!(text.lines().next().unwrap().contains("REPLAY 03:07"));
+                insta::assert_snapshot!("replay_fleet_80x24", text);
+            }
             if view == "help" {
                 continue;
             }
