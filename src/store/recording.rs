@@ -4,7 +4,9 @@
 //! (`{"format":"lambdatop-recording","version":1,"lambdatop":"…","recorded_at":"…"}`), then
 //! one JSON document of the store's contents (README, *Recordings*). Later versions keep
 //! reading older files: fields are only ever added, with a default, and `version` goes up
-//! only when an old reader could no longer make sense of a new file.
+//! only when an old reader could no longer make sense of a new file. A field added to anything
+//! written here takes `#[serde(default)]`; `tests/it/data/recording-v1.ltrec`, written by the
+//! first version, must keep opening.
 //!
 //! A file is untrusted input, as AWS's answers are: every string in it passes the same
 //! sanitizer before the store takes it, every bound the store keeps is checked, and a
@@ -44,6 +46,8 @@ const MAX_TEXT_BYTES: u64 = 1 << 30;
 const MAX_FUNCTIONS: usize = 100_000;
 /// The most log lines: the scrollback's ceiling.
 const MAX_LOG_LINES: usize = 1_000_000;
+/// The most minutes a store may keep live: a month (a function's rings are this long).
+const MAX_RETENTION: u32 = 31 * 24 * 60;
 
 /// When a recording was made, and by what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +193,12 @@ impl Store {
     }
 
     fn restored(c: Contents) -> Result<Store, RecordingError> {
+        if c.retention_minutes > MAX_RETENTION {
+            return Err(RecordingError::Damaged(format!(
+                "{} minutes kept, more than {MAX_RETENTION}",
+                c.retention_minutes
+            )));
+        }
         if c.functions.len() > MAX_FUNCTIONS {
             return Err(RecordingError::Damaged(format!(
                 "{} functions, more than {MAX_FUNCTIONS}",

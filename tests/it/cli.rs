@@ -265,9 +265,9 @@ fn completions_for_each_shell_and_help_that_lists_every_key() {
             "--theme",
             "record",
             "check",
-            "--replay",
-            "--max-error-rate",
-            "--wait",
+            "replay",
+            "max-error-rate",
+            "wait",
         ] {
             assert!(script.contains(word), "{shell} completes {word}");
         }

@@ -127,15 +127,7 @@ fn the_demo_log_pane_follows_live() {
     })
     .unwrap_or_else(|s| panic!("no dashboard:\n{s}"));
     // Which function leads the error sort depends on the hour: pick one by name.
-    tui.send("/payments-charge\r");
-    tui.wait_for(WAIT, |s| s.contains("filter 'payments-charge'"))
-        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
-    tui.send("l");
-    let screen = tui
-        .wait_for(WAIT, |s| {
-            s.contains("Logs · payments-charge") && s.contains("REPORT RequestId:")
-        })
-        .unwrap_or_else(|s| panic!("no logs:\n{s}"));
+    let screen = tui.logs_of("payments-charge", WAIT);
     assert!(screen.contains("following"));
     assert_eq!(tui.quit(), Some(0));
 }

@@ -87,6 +87,19 @@ impl Pty {
         }
     }
 
+    /// Narrows the fleet to `name` with `/` and opens its logs; the screen once a REPORT
+    /// line is on it.
+    pub fn logs_of(&mut self, name: &str, timeout: Duration) -> String {
+        self.send(&format!("/{name}\r"));
+        self.wait_for(timeout, |s| s.contains(&format!("filter '{name}'")))
+            .unwrap_or_else(|s| panic!("no filter:\n{s}"));
+        self.send("l");
+        self.wait_for(timeout, |s| {
+            s.contains(&format!("Logs · {name}")) && s.contains("REPORT RequestId:")
+        })
+        .unwrap_or_else(|s| panic!("no logs of {name}:\n{s}"))
+    }
+
     /// Quits with `q` and returns the exit status.
     pub fn quit(mut self) -> Option<i32> {
         self.send("q");

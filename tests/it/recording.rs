@@ -17,20 +17,12 @@ use ratatui::backend::TestBackend;
 use crate::support::t0;
 
 /// The views a replay must draw as the live dashboard did, with what a user does to get
-/// there (the screenshots' list, less the shell's `cost`).
-const VIEWS: [&str; 11] = [
-    "fleet",
-    "alarms",
-    "task-flow",
-    "detail",
-    "logs",
-    "projects",
-    "classes",
-    "help",
-    "day",
-    "past",
-    "accounts",
-];
+/// there: the screenshots' list, less the shell's `cost`.
+fn views() -> impl Iterator<Item = &'static str> {
+    lambdatop::commands::screenshot::VIEWS
+        .into_iter()
+        .filter(|v| *v != "cost")
+}
 
 fn recorded() -> Recorded {
     Recorded {
@@ -115,7 +107,7 @@ fn row(buffer: &ratatui::buffer::Buffer, y: u16) -> String {
 fn a_recording_of_a_thousand_functions_replays_every_pane_as_it_was_drawn() {
     let sizes = [(120, 40), (80, 24), (160, 48)];
     let mut size_of_fleet = 0;
-    for view in VIEWS {
+    for view in views() {
         let mut live = live(view, 1000);
         let bytes = record(&live.store);
         if view == "fleet" {
@@ -275,7 +267,7 @@ fn record_writes_0600_and_snapshot_replays_it_as_json_and_csv() {
     assert!(out.status.success(), "{out:?}");
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.starts_with("recorded 40 functions over 3h to "),
+        said.starts_with("recorded 40 functions over 3h with ") && said.contains(" log lines of "),
         "{said}"
     );
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
@@ -343,12 +335,7 @@ fn save_in_the_dashboard_then_replay_shows_the_same_picture_and_its_logs() {
         s.contains("DEMO") && s.contains("payments-charge")
     })
     .unwrap_or_else(|s| panic!("no dashboard:\n{s}"));
-    tui.send("/payments-charge\r");
-    tui.wait_for(WAIT, |s| s.contains("filter 'payments-charge'"))
-        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
-    tui.send("l");
-    tui.wait_for(WAIT, |s| s.contains("REPORT RequestId:"))
-        .unwrap_or_else(|s| panic!("no logs:\n{s}"));
+    tui.logs_of("payments-charge", WAIT);
     tui.send(":save incident.ltrec\r");
     let said = tui
         .wait_for(WAIT, |s| s.contains("saved 62 functions to incident.ltrec"))
@@ -377,14 +364,8 @@ fn save_in_the_dashboard_then_replay_shows_the_same_picture_and_its_logs() {
         })
         .unwrap_or_else(|s| panic!("no replay:\n{s}"));
     assert!(screen.contains("DEMO"), "a recording of the demo says so");
-    tui.send("/payments-charge\r");
-    tui.wait_for(WAIT, |s| s.contains("filter 'payments-charge'"))
-        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
-    tui.send("l");
-    tui.wait_for(WAIT, |s| {
-        s.contains("Logs · payments-charge") && s.contains("REPORT RequestId:")
-    })
-    .unwrap_or_else(|s| panic!("the recorded lines are not shown:\n{s}"));
+    // The recorded lines: nothing is read during a replay.
+    tui.logs_of("payments-charge", WAIT);
     tui.send("\x1b");
     tui.wait_for(WAIT, |s| s.contains("Functions 62"))
         .unwrap_or_else(|s| panic!("not back on the fleet:\n{s}"));
@@ -400,4 +381,26 @@ fn save_in_the_dashboard_then_replay_shows_the_same_picture_and_its_logs() {
         "{csv}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Later versions keep reading older files: this one was written by the first version of the
+/// format (`lambdatop --demo --functions 3 --window 15m record`).
+#[test]
+fn a_file_of_the_first_version_still_opens() {
+    let bytes = std::fs::read("tests/it/data/recording-v1.ltrec").unwrap();
+    let (store, recorded) = Store::read_recording(bytes.as_slice()).unwrap();
+    assert_eq!(store.functions().len(), 3);
+    assert!(recorded.lambdatop.starts_with("0.1.0"), "{recorded:?}");
+    let snapshot = lambdatop::commands::snapshot::build(
+        &store,
+        lambdatop::store::Window::M15,
+        recorded.recorded_at,
+    );
+    assert!(
+        snapshot
+            .functions
+            .iter()
+            .any(|f| f.invocations.is_some_and(|n| n > 0)),
+        "its figures are read, not only its names"
+    );
 }
