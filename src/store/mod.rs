@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod alarms;
+pub mod clean;
 pub mod cost;
 pub mod distribution;
 pub mod error_groups;

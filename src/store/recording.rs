@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::account::{AccountId, Place};
 use super::alarms::RegionAlarms;
+use super::clean::Clean;
 use super::event_sources::EventSource;
 use super::logs::{LogBuffer, SavedLogs};
 use super::{
@@ -103,7 +104,7 @@ pub enum RecordingError {
 }
 
 /// A recording's first line: what it is, when it was made and by what.
-fn header_of(reader: &mut impl BufRead) -> Result<(Vec<u8>, Header), RecordingError> {
+fn header_of(reader: &mut impl BufRead) -> Result<Header, RecordingError> {
     let mut first = Vec::new();
     reader
         .take(64 * 1024)
@@ -120,13 +121,13 @@ fn header_of(reader: &mut impl BufRead) -> Result<(Vec<u8>, Header), RecordingEr
     if header.version > VERSION {
         return Err(RecordingError::Newer(header.version));
     }
-    Ok((first, header))
+    Ok(header)
 }
 
 /// When a recording was made, read from its first line only.
 pub fn read_header(input: impl Read) -> Result<Recorded, RecordingError> {
     let mut reader = BufReader::new(flate2::read::GzDecoder::new(input));
-    let (_, header) = header_of(&mut reader)?;
+    let header = header_of(&mut reader)?;
     let mut recorded = header.recorded;
     recorded.lambdatop = clean_field(&recorded.lambdatop);
     Ok(recorded)
@@ -171,20 +172,16 @@ impl Store {
     pub fn read_recording(input: impl Read) -> Result<(Store, Recorded), RecordingError> {
         let unpacked = flate2::read::GzDecoder::new(input).take(MAX_TEXT_BYTES + 1);
         let mut reader = BufReader::new(unpacked);
-        let (first, header) = header_of(&mut reader)?;
-        let mut text = Vec::new();
-        reader
-            .read_to_end(&mut text)
-            .map_err(|e| RecordingError::Damaged(short(&e)))?;
-        if first.len() as u64 + text.len() as u64 > MAX_TEXT_BYTES {
-            return Err(RecordingError::TooLarge);
-        }
-        let mut value: serde_json::Value =
-            serde_json::from_slice(&text).map_err(|e| RecordingError::Damaged(short(&e)))?;
-        drop(text);
-        sanitize(&mut value);
-        let contents: Contents =
-            serde_json::from_value(value).map_err(|e| RecordingError::Damaged(short(&e)))?;
+        let header = header_of(&mut reader)?;
+        // Read as it streams in, every string cleaned on the way: no second copy of the
+        // file is held.
+        let mut json = serde_json::Deserializer::from_reader(&mut reader);
+        let read = Contents::deserialize(Clean(&mut json)).and_then(|c| json.end().map(|()| c));
+        // Cut at the bound, the text ends early: that is its size, not damage.
+        let contents = read.map_err(|e| match reader.get_ref().limit() {
+            0 => RecordingError::TooLarge,
+            _ => RecordingError::Damaged(short(&e)),
+        })?;
         let mut recorded = header.recorded;
         recorded.lambdatop = clean_field(&recorded.lambdatop);
         let mut store = Store::restored(contents)?;
@@ -266,40 +263,6 @@ fn short(e: &dyn std::fmt::Display) -> String {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,
     }
-}
-
-/// Every string of the file, keys included, made as safe as the store makes what AWS sends:
-/// no control character but the line breaks log lines keep, no bidi override. What the store
-/// wrote itself is unchanged by it.
-fn sanitize(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::String(s) if needs_cleaning(s) => *s = clean_keeping_lines(s),
-        Value::Array(items) => items.iter_mut().for_each(sanitize),
-        Value::Object(map) => {
-            if map.keys().any(|k| needs_cleaning(k)) {
-                let old = std::mem::take(map);
-                for (k, v) in old {
-                    map.insert(clean_keeping_lines(&k), v);
-                }
-            }
-            map.values_mut().for_each(sanitize);
-        }
-        _ => {}
-    }
-}
-
-fn needs_cleaning(s: &str) -> bool {
-    use crate::logtext::sanitize::{is_bidi_control, is_control};
-    s.chars()
-        .any(|c| c != '\n' && (is_control(c) || is_bidi_control(c)))
-}
-
-fn clean_keeping_lines(s: &str) -> String {
-    s.split('\n')
-        .map(clean_field)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// A map whose keys are not strings, written as a list of pairs (JSON keys are strings).
