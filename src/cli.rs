@@ -243,7 +243,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub function: Vec<String>,
 
-    /// A function breaches above this share of failed invocations: 1%, 0.5%.
+    /// A function breaches at or above this share of failed invocations (1%, 0.5%), as the
+    /// dashboard flags it; default: the config file's error_rate, else 5%.
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub max_error_rate: Option<f64>,
 
@@ -251,7 +252,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N")]
     pub max_throttles: Option<u64>,
 
-    /// A function breaches when its p99 duration passes this share of its timeout: 80%.
+    /// A function breaches when its p99 duration reaches this share of its timeout (80%, the
+    /// default).
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub max_p99_of_timeout: Option<f64>,
 

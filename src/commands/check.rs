@@ -286,6 +286,20 @@ async fn check(settings: &Settings, args: &CheckArgs, clock: SharedClock) -> Res
         if !replay {
             super::snapshot::poll_all(&mut setup, window, &clock).await?;
         }
+        if polls == 0 && args.wait.is_some() {
+            // The functions judged are read every poll, as rows on screen are (the failing
+            // ones are anyway): a later poll sees them recover.
+            let judged: Vec<crate::store::FunctionKey> = setup
+                .store
+                .functions()
+                .iter()
+                .filter(|f| selected(f, args))
+                .map(|f| f.facts.key())
+                .collect();
+            for source in &mut setup.sources {
+                source.watch(&judged);
+            }
+        }
         polls += 1;
         let now = clock.now();
         let store = &setup.store;

@@ -762,6 +762,14 @@ pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -
     let window = super::window(settings, Window::M15, clock.now())?;
     let store = read_once(settings, window, &clock).await?;
     let snapshot = build(&store, window, clock.now());
+    // A table for people says it is a recording's (the JSON is the one printed then).
+    let replay = store.recorded().map(|r| {
+        format!(
+            "REPLAY of a recording made {} by lambdatop {}\n",
+            r.recorded_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            r.lambdatop
+        )
+    });
     // The store is done with: 10,000 functions' history need not sit beside their output.
     drop(store);
     match args.format {
@@ -777,7 +785,11 @@ pub async fn run(settings: &Settings, args: &SnapshotArgs, clock: SharedClock) -
                     .as_bytes(),
             )
         }
-        SnapshotFormat::Table => super::print_line(&table(&snapshot)),
+        SnapshotFormat::Table => super::print_line(&format!(
+            "{}{}",
+            replay.unwrap_or_default(),
+            table(&snapshot)
+        )),
     }
 }
 

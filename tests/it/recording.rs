@@ -289,6 +289,17 @@ fn record_writes_0600_and_snapshot_replays_it_as_json_and_csv() {
     assert_eq!(replayed["functions"].as_array().unwrap().len(), 40);
     assert_eq!(replayed["source"], "demo");
 
+    let out = crate::support::lambdatop_without_aws(&["--replay", path, "snapshot"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.starts_with(&format!(
+            "REPLAY of a recording made {} by lambdatop 0.1.0",
+            recorded
+                .recorded_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )),
+        "{table}"
+    );
     let out =
         crate::support::lambdatop_without_aws(&["--replay", path, "snapshot", "--format", "csv"]);
     let csv = String::from_utf8(out.stdout).unwrap();
