@@ -71,6 +71,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let replays = matches!(
+        command,
+        None | Some(Command::Snapshot(_)) | Some(Command::Check(_))
+    );
+    if settings.replay.is_some() && !replays {
+        eprintln!("lambdatop: --replay opens a recording in the dashboard, snapshot or check");
+        return ExitCode::from(2);
+    }
     let clock = match commands::clock_for(&settings) {
         Ok(clock) => clock,
         Err(e) => {
@@ -84,14 +92,6 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let replays = matches!(
-        command,
-        None | Some(Command::Snapshot(_)) | Some(Command::Check(_)) | Some(Command::Record(_))
-    );
-    if settings.replay.is_some() && !replays {
-        eprintln!("lambdatop: --replay opens a recording in the dashboard, snapshot or check");
-        return ExitCode::from(2);
-    }
     let result = runtime.block_on(async {
         match &command {
             None => commands::dashboard::run(&settings, clock).await,

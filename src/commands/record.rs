@@ -50,9 +50,6 @@ pub fn time_of(path: &Path) -> Result<Recorded> {
 }
 
 pub async fn run(settings: &Settings, args: &RecordArgs, clock: SharedClock) -> Result<()> {
-    if settings.replay.is_some() {
-        anyhow::bail!("record reads an account or the demo: leave out --replay");
-    }
     let window = super::window(settings, Window::H3, clock.now())?;
     let mut store = super::snapshot::read_once(settings, window, &clock).await?;
     let lines = read_logs(settings, &mut store, window, clock.now(), args.logs).await?;

@@ -157,7 +157,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
     if shown.is_empty() {
         let text = if v.store.recorded().is_some() {
             // Nothing more will come: say what a recording keeps.
-            "no log lines of this recorded (`:save` keeps the log pane's lines, `record` those of the functions in breach)".to_string()
+            "none of these lines in the recording (`:save` keeps the log pane's; `record`, those of the functions in breach)".to_string()
         } else if v.store.logs().is_empty() {
             "waiting for log lines… (a function that has not run has none)".to_string()
         } else {

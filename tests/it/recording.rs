@@ -391,6 +391,21 @@ fn save_in_the_dashboard_then_replay_shows_the_same_picture_and_its_logs() {
         rows[1..].iter().all(|r| r.starts_with("payments-charge,")),
         "{csv}"
     );
+    // Commands that read an account now refuse a recording, in one line.
+    for command in [
+        &["record", "--out", "x.ltrec"][..],
+        &["logs", "checkout-api"],
+        &["cost"],
+    ] {
+        let mut args = vec!["--replay", "incident.ltrec"];
+        args.extend_from_slice(command);
+        let out = crate::support::lambdatop_without_aws(&args);
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "lambdatop: --replay opens a recording in the dashboard, snapshot or check\n"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
