@@ -131,13 +131,17 @@ pub fn judge(
                     rule,
                     value,
                     limit,
-                    message: format!("{} ({}): {message}", f.facts.name, f.facts.region),
+                    // "name (region)", and the account among several.
+                    message: format!("{}: {message}", f.facts.key()),
                     from: from.clone(),
                     to: to.clone(),
                 });
             }
         }
     }
+    breaches.sort_by(|a, b| {
+        (&a.function, &a.region, &a.account_id).cmp(&(&b.function, &b.region, &b.account_id))
+    });
     (breaches, chosen.len(), first_range)
 }
 
