@@ -262,6 +262,45 @@ mod tests {
     }
 
     #[test]
+    fn a_series_written_and_read_back_keeps_its_values_gaps_and_period() {
+        let mut s = Series::with_period(4, 5);
+        for (m, v) in [
+            (100, Some(1.5)),
+            (105, None),
+            (110, Some(0.0)),
+            (125, Some(7.0)),
+        ] {
+            s.set(Minute(m), v);
+        }
+        let text = serde_json::to_string(&s).unwrap();
+        let back: Series = serde_json::from_str(&text).unwrap();
+        let r = MinuteRange::buckets_ending_at(Minute(125), 4, 5);
+        assert_eq!(
+            back.values(r).collect::<Vec<_>>(),
+            s.values(r).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            back.values(r).collect::<Vec<_>>(),
+            vec![Some(0.0), None, None, Some(7.0)]
+        );
+        assert_eq!(
+            (back.period(), back.capacity(), back.newest()),
+            (5, 4, s.newest())
+        );
+        let empty: Series =
+            serde_json::from_str(&serde_json::to_string(&Series::new(3)).unwrap()).unwrap();
+        assert_eq!((empty.capacity(), empty.newest()), (3, None));
+        for bad in [
+            r#"{"period":0,"newest":null,"values":"AAAAAA"}"#,
+            r#"{"period":1,"newest":null,"values":""}"#,
+            r#"{"period":1,"newest":null,"values":"AAA"}"#,
+            r#"{"period":1,"newest":99999999999999999,"values":"AAAAAA"}"#,
+        ] {
+            assert!(serde_json::from_str::<Series>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_series_stays_32_bytes() {
         assert_eq!(std::mem::size_of::<Series>(), 32);
     }
