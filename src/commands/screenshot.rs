@@ -26,7 +26,7 @@ use crate::ui::svg;
 use crate::ui::theme::{BUILT_IN, Theme};
 
 /// The views, in the order the README shows them.
-pub const VIEWS: [&str; 12] = [
+pub const VIEWS: [&str; 13] = [
     "fleet",
     "alarms",
     "task-flow",
@@ -39,6 +39,7 @@ pub const VIEWS: [&str; 12] = [
     "day",
     "past",
     "accounts",
+    "replay",
 ];
 
 /// Views drawn at other sizes too (in each theme's folder as `VIEW-WxH.svg`): those whose
@@ -61,6 +62,8 @@ pub fn actions_of(view: &str) -> &'static [Action] {
         "past" => &[Action::FocusNext, Action::CursorLeft],
         // Several accounts: the projects pane breaks the selected project down by account.
         "accounts" => &[Action::OpenProjects],
+        // A recording opened: a minute picked on the task flow, as the night shift hands it on.
+        "replay" => &[Action::FocusNext, Action::CursorLeft],
         _ => &[],
     }
 }
@@ -80,7 +83,14 @@ pub const SIZE: (u16, u16) = (120, 40);
 
 pub use crate::source::demo::fixture::{demo_store, demo_store_over, moment};
 
-fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, view: &str) -> App {
+/// `store` as `--replay` opens it once `:save` has written it at `now`.
+fn replayed(store: crate::store::Store, now: DateTime<Utc>) -> Result<crate::store::Store> {
+    let mut bytes = Vec::new();
+    store.write_recording(&mut bytes, &super::record::recorded_at(now))?;
+    Ok(crate::store::Store::read_recording(bytes.as_slice())?.0)
+}
+
+fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, view: &str) -> Result<App> {
     let window = window_of(view, now);
     let store = match view {
         // The demo fleet in three accounts (`--demo --accounts 3`).
@@ -91,6 +101,8 @@ fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, view: &str) -> App {
             now,
             crate::store::DEFAULT_RETENTION_MINUTES,
         ),
+        // The demo written to a recording and opened again (`--replay`).
+        "replay" => replayed(demo_store_over(seed, now, window), now)?,
         _ => demo_store_over(seed, now, window),
     };
     let mut app = App::new(
@@ -106,7 +118,7 @@ fn app_at(seed: u64, theme: &Theme, now: DateTime<Utc>, view: &str) -> App {
     for a in actions {
         app.update(*a);
     }
-    app
+    Ok(app)
 }
 
 /// The frame of one view at `(w, h)`.
@@ -139,7 +151,7 @@ fn draw(
         })?;
         return Ok(terminal.backend().buffer().clone());
     }
-    let mut app = app_at(seed, theme, now, view);
+    let mut app = app_at(seed, theme, now, view)?;
     if let crate::app::Screen::Logs { target, .. } = &app.screen {
         // What the tail would have brought: the last 15 minutes of the function's logs.
         let logs = DemoLogs::new(seed, Minute::of(now), DEFAULT_RETENTION_MINUTES);

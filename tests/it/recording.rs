@@ -21,7 +21,7 @@ use crate::support::t0;
 fn views() -> impl Iterator<Item = &'static str> {
     lambdatop::commands::screenshot::VIEWS
         .into_iter()
-        .filter(|v| *v != "cost")
+        .filter(|v| !["cost", "replay"].contains(v))
 }
 
 fn recorded() -> Recorded {
