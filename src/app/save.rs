@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::App;
 use crate::store::Store;
-use crate::store::recording::{Recorded, THIS_BUILD};
+use crate::store::recording::Recorded;
 
 /// A file to write, as the app asked.
 pub enum FileOrder {
@@ -71,10 +71,9 @@ impl App {
         self.files.push(FileOrder::Recording {
             path,
             store: Box::new(self.store.clone()),
-            recorded: Recorded {
-                lambdatop: THIS_BUILD.to_string(),
-                recorded_at: self.store.recorded().map_or(self.now(), |r| r.recorded_at),
-            },
+            recorded: Recorded::by_this_build(
+                self.store.recorded().map_or(self.now(), |r| r.recorded_at),
+            ),
         });
         self.message = Some("saving…".into());
     }

@@ -12,20 +12,12 @@ use crate::settings::Settings;
 use crate::store::recording::Recorded;
 use crate::store::{Store, Window};
 
-/// What a recording says of itself: this build, and the store's time.
-pub fn recorded_at(at: DateTime<Utc>) -> Recorded {
-    Recorded {
-        lambdatop: crate::cli::VERSION.to_string(),
-        recorded_at: at,
-    }
-}
-
 /// The store written to `path`, 0600: a recording holds an account's figures and logs.
 /// Returns the file's size.
 pub fn write(store: &Store, path: &Path, at: DateTime<Utc>) -> Result<u64> {
     let mut bytes = Vec::new();
     store
-        .write_recording(&mut bytes, &recorded_at(at))
+        .write_recording(&mut bytes, &Recorded::by_this_build(at))
         .context("cannot write the recording")?;
     crate::private::write(path, &bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -86,7 +86,10 @@ pub use crate::source::demo::fixture::{demo_store, demo_store_over, moment};
 /// `store` as `--replay` opens it once `:save` has written it at `now`.
 fn replayed(store: crate::store::Store, now: DateTime<Utc>) -> Result<crate::store::Store> {
     let mut bytes = Vec::new();
-    store.write_recording(&mut bytes, &super::record::recorded_at(now))?;
+    store.write_recording(
+        &mut bytes,
+        &crate::store::recording::Recorded::by_this_build(now),
+    )?;
     Ok(crate::store::Store::read_recording(bytes.as_slice())?.0)
 }
 

@@ -59,6 +59,16 @@ pub struct Recorded {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl Recorded {
+    /// A recording this build makes of the store at `at`.
+    pub fn by_this_build(at: DateTime<Utc>) -> Recorded {
+        Recorded {
+            lambdatop: THIS_BUILD.to_string(),
+            recorded_at: at,
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Header {
     format: String,
