@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Value, json};
 
 use crate::fault_proxy::{Fault, FaultProxy};
@@ -118,8 +118,41 @@ pub fn month_days() -> Vec<String> {
     days
 }
 
-/// Functions tagged with `tag` (two projects) and one without, with a steady load on one.
-async fn seed(region: &str, tag: &str) {
+/// A function's seeded load: when each minute's invocations and durations were put, and how much.
+struct Load {
+    invocations: Vec<DateTime<Utc>>,
+    per_minute: f64,
+    durations: Vec<DateTime<Utc>>,
+    duration_ms: f64,
+}
+
+impl Load {
+    /// Puts `per_minute` invocations of `duration_ms` each at every minute of `STEADY_MINUTES`.
+    async fn put(region: &str, name: &str, per_minute: f64, duration_ms: f64) -> Self {
+        let duration_ms = per_minute * duration_ms;
+        Load {
+            invocations: put_metric(region, name, "Invocations", per_minute, STEADY_MINUTES).await,
+            per_minute,
+            durations: put_metric(region, name, "Duration", duration_ms, STEADY_MINUTES).await,
+            duration_ms,
+        }
+    }
+
+    /// The list-price estimate (128 MB, x86_64, us-east-1's rates) of the part of the load put
+    /// on or after `from`. A month-to-date estimate begins at the month's first minute, as
+    /// Cost Explorer's month does: two minutes into a month, the minutes seeded before it
+    /// belong to the month before, and the month so far has cost next to nothing.
+    fn estimate_since(&self, from: DateTime<Utc>) -> f64 {
+        let since = |at: &[DateTime<Utc>]| at.iter().filter(|t| **t >= from).count() as f64;
+        let n = since(&self.invocations) * self.per_minute;
+        let ms = since(&self.durations) * self.duration_ms;
+        n * 0.2e-6 + ms / 1000.0 * 0.125 * 0.000_016_666_7
+    }
+}
+
+/// Functions tagged with `tag` (two projects) and one without, with a steady load on two:
+/// alpha-api's 10 invocations a minute of 20 ms, legacy-cron's one of 50 ms.
+async fn seed(region: &str, tag: &str) -> [Load; 2] {
     create_function(
         region,
         &Spec {
@@ -137,17 +170,17 @@ async fn seed(region: &str, tag: &str) {
     )
     .await;
     create_function(region, &Spec::new("legacy-cron")).await;
-    put_metric(region, "alpha-api", "Invocations", 10.0, STEADY_MINUTES).await;
-    put_metric(region, "alpha-api", "Duration", 200.0, STEADY_MINUTES).await;
-    put_metric(region, "legacy-cron", "Invocations", 1.0, STEADY_MINUTES).await;
-    put_metric(region, "legacy-cron", "Duration", 50.0, STEADY_MINUTES).await;
+    [
+        Load::put(region, "alpha-api", 10.0, 20.0).await,
+        Load::put(region, "legacy-cron", 1.0, 50.0).await,
+    ]
 }
 
 #[tokio::test]
 async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate() {
     let region = "eu-north-1";
     let tag = "costcentre";
-    seed(region, tag).await;
+    let [alpha_load, cron_load] = seed(region, tag).await;
     let _turn = COST_EXPLORER.lock().await;
     let days = month_days();
     let (a, b, u) = (
@@ -183,7 +216,13 @@ async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate()
     assert_eq!(v["source"], "aws");
     assert_eq!(v["group_by"], "project");
     assert_eq!(v["tag"], tag);
-    assert_eq!(v["period"]["start"], days[0]);
+    // The month to date as the program took it (the run may have crossed midnight since the
+    // answer was queued): from the first of the month of its today, to the end of its today.
+    let day = |k: &str| {
+        chrono::NaiveDate::parse_from_str(v["period"][k].as_str().unwrap(), "%Y-%m-%d").unwrap()
+    };
+    let (start, today) = (day("start"), day("end").pred_opt().unwrap());
+    assert_eq!(start, today.with_day(1).unwrap(), "{v:#}");
     assert!(close(&group(&v, "alpha")["mtd_usd"], alpha), "{v:#}");
     assert!(close(&group(&v, "beta")["mtd_usd"], beta), "{v:#}");
     assert!(
@@ -194,7 +233,7 @@ async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate()
     assert!(close(&v["total_usd"], total), "{v:#}");
     // The forecast is asked from today (GetCostForecast takes a start of the current date),
     // and adds to the whole days before it: today is in one or the other, never in neither.
-    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = today.format("%Y-%m-%d").to_string();
     let before_today: f64 = [
         (&days[0], 1.25 + 0.75 + 0.10),
         (days.last().unwrap(), 2.50 + 0.25 + 0.20),
@@ -215,21 +254,23 @@ async fn cost_json_gives_cost_explorers_groups_total_forecast_and_the_estimate()
     assert_eq!(v["cache_age_s"], 0);
     assert_eq!(v["groups"][0]["key"], "alpha", "largest bill first");
 
-    // The estimate: 120 invocations of 20 ms on 128 MB, and untagged legacy-cron's 12 of 50 ms.
-    let est = |n: f64, ms: f64| n * 0.2e-6 + n * ms / 1000.0 * 0.125 * 0.000_016_666_7;
+    // The estimate: 120 invocations of 20 ms on 128 MB, and untagged legacy-cron's 12 of 50 ms,
+    // as far as they fall in the month.
+    let month = start.and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let (alpha_est, cron_est) = (
+        alpha_load.estimate_since(month),
+        cron_load.estimate_since(month),
+    );
     assert!(
-        close(&group(&v, "alpha")["estimate_usd"], est(120.0, 20.0)),
+        close(&group(&v, "alpha")["estimate_usd"], alpha_est),
         "{v:#}"
     );
     assert!(
-        close(&group(&v, "(untagged)")["estimate_usd"], est(12.0, 50.0)),
+        close(&group(&v, "(untagged)")["estimate_usd"], cron_est),
         "{v:#}"
     );
     assert!(close(&group(&v, "beta")["estimate_usd"], 0.0), "{v:#}");
-    assert!(close(
-        &v["estimate_total_usd"],
-        est(120.0, 20.0) + est(12.0, 50.0)
-    ));
+    assert!(close(&v["estimate_total_usd"], alpha_est + cron_est));
     assert_eq!(v["estimate_leaves_out"][1], "provisioned concurrency");
     assert!(
         v["estimate_leaves_out"]

@@ -265,14 +265,15 @@ pub async fn create_function(region: &str, spec: &Spec<'_>) {
 }
 
 /// Puts `value` of a Lambda metric for `function` at each of `minutes_ago` (whole minutes
-/// before the current one).
+/// before the current one); the instants it put them at, for a test whose figures depend on
+/// which side of a day or a month they fell.
 pub async fn put_metric(
     region: &str,
     function: &str,
     metric: &str,
     value: f64,
     minutes_ago: impl IntoIterator<Item = i64>,
-) {
+) -> Vec<chrono::DateTime<Utc>> {
     put_metric_with(
         region,
         &[("FunctionName", function)],
@@ -280,7 +281,7 @@ pub async fn put_metric(
         value,
         minutes_ago,
     )
-    .await;
+    .await
 }
 
 /// Puts `value` of a Lambda metric with `dimensions` (none: the region as a whole; a
@@ -291,7 +292,7 @@ pub async fn put_metric_with(
     metric: &str,
     value: f64,
     minutes_ago: impl IntoIterator<Item = i64>,
-) {
+) -> Vec<chrono::DateTime<Utc>> {
     put_metric_in(region, "AWS/Lambda", dimensions, metric, value, minutes_ago).await
 }
 
@@ -303,7 +304,7 @@ pub async fn put_metric_in(
     metric: &str,
     value: f64,
     minutes_ago: impl IntoIterator<Item = i64>,
-) {
+) -> Vec<chrono::DateTime<Utc>> {
     let function = dimensions.first().map_or("(region)", |d| d.1);
     let now = Utc::now();
     let this_minute = now.timestamp() - now.timestamp().rem_euclid(60);
@@ -311,9 +312,13 @@ pub async fn put_metric_in(
         "Duration" => StandardUnit::Milliseconds,
         _ => StandardUnit::Count,
     };
-    let data: Vec<MetricDatum> = minutes_ago
+    let at: Vec<i64> = minutes_ago
         .into_iter()
-        .map(|k| {
+        .map(|k| this_minute - k * 60 + 10)
+        .collect();
+    let data: Vec<MetricDatum> = at
+        .iter()
+        .map(|&t| {
             MetricDatum::builder()
                 .metric_name(metric)
                 .set_dimensions(Some(
@@ -322,9 +327,7 @@ pub async fn put_metric_in(
                         .map(|(n, v)| Dimension::builder().name(*n).value(*v).build())
                         .collect(),
                 ))
-                .timestamp(aws_smithy_types::DateTime::from_secs(
-                    this_minute - k * 60 + 10,
-                ))
+                .timestamp(aws_smithy_types::DateTime::from_secs(t))
                 .value(value)
                 .unit(unit.clone())
                 .build()
@@ -339,6 +342,9 @@ pub async fn put_metric_in(
             .await
             .unwrap_or_else(|e| panic!("PutMetricData {function} {metric}: {e:?}"));
     }
+    at.iter()
+        .map(|&t| chrono::DateTime::from_timestamp(t, 0).unwrap())
+        .collect()
 }
 
 /// A steady minute-by-minute load over minutes 2..=13 ago: inside a 15-minute window even if

@@ -11,6 +11,8 @@
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
+use lambdatop::store::{Minute, MinuteRange};
+use lambdatop::ui::format;
 
 use crate::moto::{self, Spec, create_function, put_logs, put_metric, row};
 use crate::pty::Pty;
@@ -221,18 +223,20 @@ async fn the_dashboard_at_a_night_hour_shows_its_task_flow_and_its_logs() {
     tui.wait_for(wait, |s| s.contains(NAME))
         .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
     tui.send(&format!(":at {at}\r"));
-    let until = &at[11..16];
+    // Where the window ends, by the program's own rule: the time alone on today's date, the day
+    // too when it was yesterday (before 10:30 UTC, 630 minutes ago is). Asked again at each look,
+    // so a run that crosses midnight waits for the screen to name the day as it then should.
+    let last = Minute::of_ms(end_ms).minus(1);
+    let until = || format::until(MinuteRange::ending_at(last, 60), Utc::now());
     let s = tui
         .wait_for(wait, |s| {
-            s.contains(&format!("PAST to {until} UTC"))
+            let until = until();
+            s.contains(&format!("PAST to {until}"))
+                && crate::support::line_with(s, "Task flow")
+                    .is_some_and(|l| l.contains(&format!("per minute, 1h to {until}")))
                 && crate::support::line_with(s, NAME).is_some_and(|r| r.contains("40%"))
         })
-        .unwrap_or_else(|s| panic!("the night never showed:\n{s}"));
-    let flow = crate::support::line_with(&s, "Task flow").unwrap();
-    assert!(
-        flow.contains(&format!("per minute, 1h to {until} UTC")),
-        "{flow}"
-    );
+        .unwrap_or_else(|s| panic!("the night never showed (to {}):\n{s}", until()));
     assert!(
         s.contains("errors 40"),
         "the failures' chart ends at 40 a minute:\n{s}"
