@@ -252,8 +252,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N")]
     pub max_throttles: Option<u64>,
 
-    /// A function breaches when its p99 duration reaches this share of its timeout (80%, the
-    /// default).
+    /// A function breaches when its peak p99 duration (its worst minute's) reaches this share
+    /// of its timeout (80%, the default).
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub max_p99_of_timeout: Option<f64>,
 

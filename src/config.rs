@@ -55,7 +55,8 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 [thresholds]
 # Error rate at or above which a function is failing (0 to 1).
 # error_rate = 0.05
-# p99 duration as a share of the timeout at or above which it is at risk (0 to 1).
+# peak p99 duration (its worst minute's) as a share of the timeout at or above which it
+# is at risk (0 to 1).
 # p99_of_timeout = 0.8
 # Peak memory as a share of the memory size at or above which it is about to run out (0 to 1).
 # memory_used = 0.9

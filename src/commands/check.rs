@@ -176,13 +176,13 @@ fn broken(s: &FunctionStats, t: &Thresholds, args: &CheckArgs) -> Vec<Broken> {
         ));
     }
     if b.timeout {
-        let r = s.p99_of_timeout.unwrap_or(0.0);
+        let r = s.p99_peak_of_timeout.unwrap_or(0.0);
         out.push((
             "timeout",
-            s.p99_of_timeout,
+            s.p99_peak_of_timeout,
             Some(t.p99_of_timeout),
             format!(
-                "p99 duration at {} of its timeout ≥ {}",
+                "peak p99 duration at {} of its timeout ≥ {}",
                 pct(r),
                 pct(t.p99_of_timeout)
             ),

@@ -145,6 +145,8 @@ pub struct FunctionRow {
     pub error_rate: Option<f64>,
     pub throttles: Option<u64>,
     pub duration_avg_ms: Option<f64>,
+    /// The window's p99, from its duration distribution (REPORT lines read, else CloudWatch's
+    /// `p99` over the window): null where neither was read.
     pub duration_p99_ms: Option<f64>,
     pub concurrency_max: Option<u64>,
     pub est_cost_usd: Option<f64>,
@@ -174,7 +176,7 @@ pub struct FunctionRow {
     /// `null` (no throttles, or no telling).
     pub throttle_cause: Option<ThrottleCause>,
     /// The published version its aliases route traffic to, whose memory, architecture and
-    /// timeout the estimate and `p99/timeout` use; `null` when traffic runs on `$LATEST` or it
+    /// timeout the estimate and `p99_peak_of_timeout` use; `null` when traffic runs on `$LATEST` or it
     /// could not be read.
     pub serving: Option<ServingRow>,
     /// The names of its alarms in ALARM (`[]`: none; `null`: its region's alarms could not be
@@ -200,9 +202,9 @@ pub struct FunctionRow {
     /// The changes the inventory saw inside the window, oldest first: `{"at", "kind"}` with
     /// `kind` `"code"`, `"config"`, or `"unknown"` (a change before it was first seen).
     pub deploys: Vec<DeployRow>,
-    /// The store's p99 as a share of the timeout, for the table (JSON has both parts).
+    /// The peak p99 as a share of the timeout, for the table (JSON has both parts).
     #[serde(skip)]
-    pub p99_of_timeout: Option<f64>,
+    pub p99_peak_of_timeout: Option<f64>,
     /// `"real-time"`, `"background"` or `"batch"`, and what told it: `"tag"`, `"trigger"`,
     /// `"duration"` (its median) or `"timeout"` (nothing else was known).
     pub latency_class: Option<LatencyClass>,
@@ -214,6 +216,10 @@ pub struct FunctionRow {
     /// neither could be read.
     pub duration_p50_ms: Option<f64>,
     pub duration_p90_ms: Option<f64>,
+    pub duration_p999_ms: Option<f64>,
+    /// The highest minute p99 of the window (CloudWatch's `p99` minute by minute): its worst
+    /// minute, under a name of its own.
+    pub duration_p99_peak_ms: Option<f64>,
     pub duration_source: Option<DistributionSource>,
     pub duration_histogram: Option<Vec<BucketRow>>,
     /// The longest its tasks waited to run (oldest async event, stream iterator age, its
@@ -343,7 +349,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             throttles: whole(s.throttles),
             duration_avg_ms: round(s.duration_avg_ms, 2),
             duration_p99_ms: round(s.duration_p99_ms, 2),
-            p99_of_timeout: s.p99_of_timeout,
+            p99_peak_of_timeout: s.p99_peak_of_timeout,
             concurrency_max: whole(s.concurrency_max),
             est_cost_usd: round(s.est_cost_usd, 6),
             cold_starts: whole(s.cold_starts),
@@ -404,6 +410,8 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             budget_used: round(s.budget_used, 4),
             duration_p50_ms: round(s.duration_p50_ms, 2),
             duration_p90_ms: round(s.duration_p90_ms, 2),
+            duration_p999_ms: round(s.duration_p999_ms, 2),
+            duration_p99_peak_ms: round(s.duration_p99_peak_ms, 2),
             duration_source: s.durations.map(|d| d.source),
             duration_histogram: s.durations.map(|d| histogram_rows(&d.histogram)),
             wait_max_ms: round(s.wait_max_ms, 2),
@@ -704,12 +712,12 @@ pub fn table(s: &Snapshot) -> String {
         "THROT",
         "AVG",
         "P99",
-        "P99/TO",
+        "PK/TO",
         "CONC",
         "EST.COST"
     ));
     for f in rows {
-        let to = f.p99_of_timeout;
+        let to = f.p99_peak_of_timeout;
         out.push_str(&whose(f.account_id.as_deref()));
         out.push_str(&format!(
             "{:<32} {:<10} {:<14} {:>8} {:>7} {:>6} {:>7} {:>7} {:>7} {:>6} {:>5} {:>9}\n",

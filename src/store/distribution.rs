@@ -182,42 +182,90 @@ pub struct Durations {
     pub p50_ms: Option<f64>,
     pub p90_ms: Option<f64>,
     pub p99_ms: Option<f64>,
+    pub p999_ms: Option<f64>,
+}
+
+/// Percentiles, lowest first, made to keep their order: a higher one is never below a lower
+/// one. CloudWatch answers each percentile on its own (and an estimate over several sets of
+/// data), so two answers could cross by a rounding; shown side by side they must not.
+fn in_order(mut p: [Option<f64>; 4]) -> [Option<f64>; 4] {
+    let mut floor: Option<f64> = None;
+    for v in p.iter_mut().flatten() {
+        if let Some(f) = floor {
+            *v = v.max(f);
+        }
+        floor = Some(*v);
+    }
+    p
 }
 
 impl Durations {
-    /// The REPORT counts of `range`, where any were read, else CloudWatch's answer for a
-    /// window as long as `range` that ends inside it.
+    /// The distribution of `histogram`, its percentiles read off its counts.
+    fn counted(source: DistributionSource, histogram: Histogram) -> Durations {
+        Durations::with(
+            source,
+            histogram,
+            [0.5, 0.9, 0.99, 0.999].map(|q| histogram.quantile(q)),
+        )
+    }
+
+    fn with(
+        source: DistributionSource,
+        histogram: Histogram,
+        percentiles: [Option<f64>; 4],
+    ) -> Durations {
+        let [p50_ms, p90_ms, p99_ms, p999_ms] = in_order(percentiles);
+        Durations {
+            source,
+            histogram,
+            p50_ms,
+            p90_ms,
+            p99_ms,
+            p999_ms,
+        }
+    }
+
+    /// CloudWatch's answer for a window as long as `range` that ends inside it, where one was
+    /// read: its percentiles are computed over every invocation of the window, where REPORT
+    /// lines may have been read for a part of them only. Else the REPORT counts of `range`,
+    /// where any were read.
     pub fn of(
         reports: Option<&ReportDurations>,
         cloudwatch: Option<&CloudWatchDurations>,
         range: MinuteRange,
     ) -> Option<Durations> {
-        if let Some(h) = reports
-            .and_then(|r| r.over(range))
-            .filter(|h| h.total() > 0.0)
-        {
-            return Some(Durations {
-                source: DistributionSource::Reports,
-                p50_ms: h.quantile(0.5),
-                p90_ms: h.quantile(0.9),
-                p99_ms: h.quantile(0.99),
-                histogram: h,
-            });
-        }
         let cw = cloudwatch
-            .filter(|c| c.range.minutes() == range.minutes() && range.contains(c.range.last))?;
-        let histogram = cw.histogram();
-        let [p50, p90, p99, _] = cw.percentiles;
-        if histogram.is_none() && p50.is_none() {
-            return None;
-        }
-        Some(Durations {
-            source: DistributionSource::Cloudwatch,
-            histogram: histogram.unwrap_or_default(),
-            p50_ms: p50,
-            p90_ms: p90,
-            p99_ms: p99,
+            .filter(|c| c.range.minutes() == range.minutes() && range.contains(c.range.last))
+            .and_then(|cw| {
+                let histogram = cw.histogram();
+                (histogram.is_some() || cw.percentiles.iter().any(Option::is_some)).then(|| {
+                    Durations::with(
+                        DistributionSource::Cloudwatch,
+                        histogram.unwrap_or_default(),
+                        cw.percentiles,
+                    )
+                })
+            });
+        cw.or_else(|| {
+            reports
+                .and_then(|r| r.over(range))
+                .filter(|h| h.total() > 0.0)
+                .map(|h| Durations::counted(DistributionSource::Reports, h))
         })
+    }
+
+    /// Percentiles held under `ceiling`, the highest minute p99 CloudWatch computed over the
+    /// same minutes: the p99 (and p50, p90) of the whole window can never be above the worst
+    /// of its minutes' (a share under a value in every part is under it in the whole). An
+    /// interpolation inside a 1-2-5 bucket can overshoot it; CloudWatch's own window answer
+    /// never does, so there the cap never binds.
+    pub fn capped(mut self, ceiling: Option<f64>) -> Durations {
+        if let Some(c) = ceiling {
+            for p in [&mut self.p50_ms, &mut self.p90_ms, &mut self.p99_ms] {
+                *p = p.map(|v| v.min(c));
+            }
+        }
+        self
     }
 
     /// Several functions' distributions as one: counts add up; the percentiles come from the
@@ -237,13 +285,7 @@ impl Durations {
         } else {
             DistributionSource::Cloudwatch
         };
-        Some(Durations {
-            source,
-            p50_ms: h.quantile(0.5),
-            p90_ms: h.quantile(0.9),
-            p99_ms: h.quantile(0.99),
-            histogram: h,
-        })
+        Some(Durations::counted(source, h))
     }
 }
 
@@ -275,6 +317,18 @@ mod tests {
     }
 
     #[test]
+    fn percentiles_never_cross() {
+        assert_eq!(
+            in_order([Some(80.0), Some(990.0), Some(950.0), None]),
+            [Some(80.0), Some(990.0), Some(990.0), None]
+        );
+        assert_eq!(
+            in_order([None, Some(700.0), None, Some(650.0)]),
+            [None, Some(700.0), None, Some(700.0)]
+        );
+    }
+
+    #[test]
     fn buckets_hold_their_upper_bound_and_not_their_lower() {
         assert_eq!(bucket_of(0.3), 0);
         assert_eq!(bucket_of(1.0), 0);
@@ -298,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn shares_become_counts_and_reports_win() {
+    fn shares_become_counts_and_cloudwatch_wins_over_a_part_read() {
         let range = MinuteRange::ending_at(Minute(100), 60);
         let mut shares = [None; BUCKETS];
         shares[6] = Some(75.0);
@@ -315,11 +369,17 @@ mod tests {
         assert_eq!(d.histogram.counts[6], 300.0);
         assert_eq!(d.histogram.counts[9], 100.0);
         assert_eq!(d.p50_ms, Some(80.0), "CloudWatch's own percentile");
+        assert_eq!(d.p999_ms, None, "not answered");
         let mut r = ReportDurations::default();
         let mut c = [0u32; BUCKETS];
         c[3] = 5;
         r.set(range, &[(Minute(99), c)], 180);
+        // Five REPORT lines read of 400 invocations: CloudWatch's answer covers them all.
         let d = Durations::of(Some(&r), Some(&cw), range).unwrap();
+        assert_eq!(d.source, DistributionSource::Cloudwatch);
+        assert_eq!(d.p99_ms, Some(950.0));
+        // Where CloudWatch's answer is not this window's, the REPORT lines read are.
+        let d = Durations::of(Some(&r), None, range).unwrap();
         assert_eq!(d.source, DistributionSource::Reports);
         assert_eq!(d.histogram.total(), 5.0);
         // A window of another length is not this one's answer.

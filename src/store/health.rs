@@ -9,7 +9,8 @@ use super::window::FunctionStats;
 pub struct Thresholds {
     /// Error rate at or above which a function is failing.
     pub error_rate: f64,
-    /// p99 duration as a fraction of the timeout at or above which a function is at risk.
+    /// Peak p99 duration (its worst minute's) as a fraction of the timeout at or above which a
+    /// function is at risk.
     pub p99_of_timeout: f64,
     /// Peak memory as a fraction of the memory size at or above which it is about to run out.
     pub memory_used: f64,
@@ -65,7 +66,7 @@ impl Breach {
         Breach {
             errors: t.failing(s.error_rate),
             throttles: throttling(s.throttles),
-            timeout: s.p99_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
+            timeout: s.p99_peak_of_timeout.is_some_and(|r| r >= t.p99_of_timeout),
             memory: s.memory_used_ratio.is_some_and(|r| r >= t.memory_used),
             alarm: s.alarms_firing.is_some_and(|n| n > 0),
             async_lost: s.async_lost().is_some_and(|n| n > 0.0),

@@ -299,10 +299,18 @@ pub struct FunctionStats {
     pub error_rate: Option<f64>,
     /// Invocation-weighted mean of the minutes' average durations.
     pub duration_avg_ms: Option<f64>,
-    /// The highest minute p99 in the window: the worst the function got.
+    /// The window's p99: 99% of its invocations over the window ran at most this long, from
+    /// its distribution (`durations`: REPORT lines read, else CloudWatch's `p99` over the
+    /// window). `None` where neither was read.
     pub duration_p99_ms: Option<f64>,
-    /// `duration_p99_ms` as a fraction of the configured timeout.
-    pub p99_of_timeout: Option<f64>,
+    /// The window's p99.9, from the same distribution.
+    pub duration_p999_ms: Option<f64>,
+    /// The highest minute p99 in the window (CloudWatch's `p99` minute by minute): the worst
+    /// the function got, its own figure under its own name ("peak p99").
+    pub duration_p99_peak_ms: Option<f64>,
+    /// `duration_p99_peak_ms` as a fraction of the configured timeout: how near its worst
+    /// minute came to being cut off.
+    pub p99_peak_of_timeout: Option<f64>,
     pub concurrency_max: Option<f64>,
     pub est_cost_usd: Option<f64>,
     /// From REPORT lines: cold starts, timeouts, init percentiles, peak memory.
@@ -441,7 +449,7 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         s.invocations = add(s.invocations, inv);
         s.errors = add(s.errors, h.get(Metric::Errors, m));
         s.throttles = add(s.throttles, h.get(Metric::Throttles, m));
-        s.duration_p99_ms = max(s.duration_p99_ms, h.get(Metric::DurationP99, m));
+        s.duration_p99_peak_ms = max(s.duration_p99_peak_ms, h.get(Metric::DurationP99, m));
         s.concurrency_max = max(s.concurrency_max, h.get(Metric::ConcurrencyMax, m));
         if let (Some(avg), Some(n)) = (h.get(Metric::DurationAvg, m), inv)
             && n > 0.0
@@ -457,7 +465,7 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
     s.duration_avg_ms = (weight > 0.0).then(|| weighted_ms / weight);
     // The configuration that carries the traffic: an aliased version's, where there is one.
     let (_, _, timeout_s) = f.serving_config();
-    s.p99_of_timeout = match (s.duration_p99_ms, timeout_s) {
+    s.p99_peak_of_timeout = match (s.duration_p99_peak_ms, timeout_s) {
         (Some(p99), Some(t)) if t > 0 => Some(p99 / (f64::from(t) * 1000.0)),
         _ => None,
     };
@@ -495,9 +503,14 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
             );
         }
     }
-    s.durations = f.durations.over(range);
+    s.durations = f
+        .durations
+        .over(range)
+        .map(|d| d.capped(s.duration_p99_peak_ms));
     s.duration_p50_ms = s.durations.and_then(|d| d.p50_ms);
     s.duration_p90_ms = s.durations.and_then(|d| d.p90_ms);
+    s.duration_p99_ms = s.durations.and_then(|d| d.p99_ms);
+    s.duration_p999_ms = s.durations.and_then(|d| d.p999_ms);
     s.wait_max_ms = max(s.async_age_max_ms, s.iterator_age_max_ms);
     s.init_p50_ms = percentile(&mut inits, 50.0);
     s.init_p99_ms = percentile(&mut inits, 99.0);
@@ -562,7 +575,9 @@ pub struct ProjectStats {
     pub errors: Option<f64>,
     pub throttles: Option<f64>,
     pub error_rate: Option<f64>,
-    pub duration_p99_ms: Option<f64>,
+    /// The highest peak p99 of its functions: its worst function's worst minute. (Its own
+    /// p99 is its `durations`', over the functions whose distributions were read.)
+    pub duration_p99_peak_ms: Option<f64>,
     pub est_cost_usd: Option<f64>,
     /// The first minute of the window whose sums may still grow, if any.
     pub provisional_from: Option<Minute>,
@@ -650,9 +665,10 @@ fn classify(f: &Function, s: &mut FunctionStats, triggered: bool, rule: &ClassRu
     let (class, by) = rule.classify(facts);
     s.latency_class = Some(class);
     s.class_by = Some(by);
-    // The window's own p99 where the distribution has it, else the worst minute's.
-    let p99 = s.durations.and_then(|d| d.p99_ms).or(s.duration_p99_ms);
-    s.budget_used = p99.map(|p| (p + s.wait_max_ms.unwrap_or(0.0)) / rule.budget_ms(class));
+    // The window's p99: a budget is for how long tasks take, not for their worst minute.
+    s.budget_used = s
+        .duration_p99_ms
+        .map(|p| (p + s.wait_max_ms.unwrap_or(0.0)) / rule.budget_ms(class));
 }
 
 fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
@@ -875,7 +891,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         p.invocations = add(p.invocations, s.invocations);
         p.errors = add(p.errors, s.errors);
         p.throttles = add(p.throttles, s.throttles);
-        p.duration_p99_ms = max(p.duration_p99_ms, s.duration_p99_ms);
+        p.duration_p99_peak_ms = max(p.duration_p99_peak_ms, s.duration_p99_peak_ms);
         p.est_cost_usd = add(p.est_cost_usd, s.est_cost_usd);
         p.provisional_from = earliest(p.provisional_from, s.provisional_from);
 

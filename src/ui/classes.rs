@@ -184,7 +184,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
         .take(usize::from(list_rows))
         .map(|&i| {
             let (f, s) = (&fns[i], &stats.functions[i]);
-            let p99 = s.durations.and_then(|d| d.p99_ms).or(s.duration_p99_ms);
+            let p99 = s.duration_p99_ms;
             let over = s.budget_used.is_some_and(|u| u > 1.0);
             Row::new(vec![
                 Cell::from(truncate(&f.facts.name, name_width)),

@@ -197,13 +197,18 @@ fn render_facts(
             format!(
                 "avg {} · p99 {}",
                 format::millis(s.duration_avg_ms),
-                format::millis(s.duration_p99_ms)
+                format::millis(s.duration_p99_ms),
             ),
             t.text,
         ),
         (
-            "p99/timeout",
-            format::percent(s.p99_of_timeout),
+            // The worst minute's p99, and how near it came to the timeout.
+            "peak p99",
+            format!(
+                "{} · {} of timeout",
+                format::millis(s.duration_p99_peak_ms),
+                format::percent(s.p99_peak_of_timeout)
+            ),
             flag(breach.timeout),
         ),
         (
@@ -384,12 +389,12 @@ fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String
         crate::store::DeployKind::Unknown => "change",
     };
     Some(format!(
-        "{} {kind}: {} err, p99 {} (was {}, {})",
+        "{} {kind}: {} err, peak p99 {} (was {}, {})",
         d.at.format("%H:%M"),
         format::percent(a.error_rate),
-        format::millis(a.duration_p99_ms),
+        format::millis(a.duration_p99_peak_ms),
         format::percent(b.error_rate),
-        format::millis(b.duration_p99_ms),
+        format::millis(b.duration_p99_peak_ms),
     ))
 }
 
@@ -699,8 +704,9 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
             style: t.chart_duration_avg,
             values: &avg,
         },
+        // Each minute's own p99: not the window's p99 the facts and the distribution give.
         Series {
-            name: "p99",
+            name: "minute p99",
             style: t.chart_duration_p99,
             values: &p99,
         },

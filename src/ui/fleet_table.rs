@@ -109,7 +109,8 @@ const COLUMNS: [ColSpec<Col>; 21] = [
     },
     ColSpec {
         col: Col::P99OfTimeout,
-        title: "P99/TO",
+        // The peak p99 (the worst minute's) over the timeout.
+        title: "PK/TO",
         width: 6,
         priority: 75,
     },
@@ -324,7 +325,10 @@ fn cell(
         Col::Throttles => right(format::count(s.throttles), flagged(breach.throttles)),
         Col::Avg => right(format::millis(s.duration_avg_ms), Style::new()),
         Col::P99 => right(format::millis(s.duration_p99_ms), flagged(breach.timeout)),
-        Col::P99OfTimeout => right(format::percent(s.p99_of_timeout), flagged(breach.timeout)),
+        Col::P99OfTimeout => right(
+            format::percent(s.p99_peak_of_timeout),
+            flagged(breach.timeout),
+        ),
         Col::Concurrency => right(format::count(s.concurrency_max), Style::new()),
         // Its reserved cap (R) and provisioned environments (P); red when its own cap is what
         // throttles it, or it is held at 0.

@@ -31,7 +31,7 @@ fn legend<'a>(theme: &Theme, thresholds: &Thresholds) -> Vec<Line<'a>> {
         Line::styled("Highlighted rows", theme.title),
         Line::styled(
             format!(
-                "  error rate ≥ {} · any throttle · p99 ≥ {} of the timeout · memory ≥ {}",
+                "  error rate ≥ {} · any throttle · peak p99 ≥ {} of the timeout · memory ≥ {}",
                 format::percent(Some(thresholds.error_rate)),
                 format::percent(Some(thresholds.p99_of_timeout)),
                 format::percent(Some(thresholds.memory_used))

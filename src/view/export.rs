@@ -39,7 +39,7 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Stri
 }
 
 /// The columns `:export` writes, named as `snapshot`'s JSON names them.
-pub const FLEET_COLUMNS: [&str; 20] = [
+pub const FLEET_COLUMNS: [&str; 21] = [
     "name",
     "account_id",
     "region",
@@ -53,7 +53,8 @@ pub const FLEET_COLUMNS: [&str; 20] = [
     "throttles",
     "duration_avg_ms",
     "duration_p99_ms",
-    "p99_of_timeout",
+    "duration_p99_peak_ms",
+    "p99_peak_of_timeout",
     "concurrency_max",
     "cold_starts",
     "memory_used_max_mb",
@@ -85,7 +86,8 @@ pub fn fleet(store: &Store, stats: &FleetStats, order: &[usize]) -> String {
             whole(s.throttles),
             number(s.duration_avg_ms),
             number(s.duration_p99_ms),
-            number(s.p99_of_timeout),
+            number(s.duration_p99_peak_ms),
+            number(s.p99_peak_of_timeout),
             whole(s.concurrency_max),
             whole(s.cold_starts),
             whole(s.memory_used_max_mb),

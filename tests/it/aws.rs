@@ -102,6 +102,8 @@ async fn a_seeded_account_reads_back_exactly_and_p99_failure_is_a_problem() {
         orders["duration_p99_ms"].is_null(),
         "p99 unavailable, not zero"
     );
+    assert!(orders["duration_p99_peak_ms"].is_null(), "{orders}");
+    crate::figures::invariants(&v).unwrap();
     // $0.20 per million requests + GB-seconds at the arm64 price.
     let n = 100.0 * minutes;
     let cost = n * 0.2e-6 + n * 0.2 * 1.0 * 0.000_013_333_4;

@@ -126,6 +126,10 @@ async fn a_function_seeded_with_percentile_ranks_gets_the_matching_histogram() {
     );
     assert_eq!(f["duration_p50_ms"], 45.0, "CloudWatch's own percentile");
     assert_eq!(f["duration_p90_ms"], 180.0);
+    // The window's p99 and p99.9 are CloudWatch's over the window, from the same answer.
+    assert_eq!(f["duration_p99_ms"], 800.0);
+    assert_eq!(f["duration_p999_ms"], 1400.0);
+    crate::figures::invariants(&v).unwrap();
     // Its median puts it in real-time; its p99 uses 80 % of the one-second budget.
     assert_eq!(f["latency_class"], "real-time");
     assert_eq!(f["latency_class_by"], "duration");

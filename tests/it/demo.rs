@@ -183,9 +183,9 @@ fn a_throttling_episode_pins_concurrency_at_the_reserved_limit() {
 fn one_function_creeps_toward_its_timeout() {
     let now = stats_of("search-indexer", "us-east-1", Window::M15);
     assert!(
-        now.p99_of_timeout.unwrap() >= 0.8,
+        now.p99_peak_of_timeout.unwrap() >= 0.8,
         "{:?}",
-        now.p99_of_timeout
+        now.p99_peak_of_timeout
     );
     let store = demo_store();
     let f = store
@@ -200,12 +200,12 @@ fn one_function_creeps_toward_its_timeout() {
 
 #[test]
 fn cold_starts_put_init_time_in_the_java_tail() {
-    // Java cold starts cost seconds: over three hours the p99 must show at least one.
+    // Java cold starts cost seconds: over three hours the worst minute's p99 shows one.
     let s = stats_of("notifications-email-render", "us-east-1", Window::H3);
     assert!(
-        s.duration_p99_ms.unwrap() > 2000.0,
+        s.duration_p99_peak_ms.unwrap() > 2000.0,
         "{:?}",
-        s.duration_p99_ms
+        s.duration_p99_peak_ms
     );
     assert!(s.duration_avg_ms.unwrap() < 400.0);
 }

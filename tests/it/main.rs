@@ -15,6 +15,7 @@ mod demo;
 mod deploys;
 mod event_sources;
 mod fault_proxy;
+mod figures;
 mod live;
 mod live_tail;
 mod logs;

@@ -63,7 +63,7 @@ fn the_dashboard_shows_the_demo_fleet_labelled_demo() {
 fn narrow_terminals_keep_region_and_project_columns() {
     let s = screen(&render(&mut demo_app(), 80, 24));
     let header = line_with(&s, "FUNCTION").unwrap();
-    for col in ["PROJECT", "RGN", "ERRORS", "ERR%", "THROT", "P99/TO"] {
+    for col in ["PROJECT", "RGN", "ERRORS", "ERR%", "THROT", "PK/TO"] {
         assert!(header.contains(col), "{col} in {header}");
     }
     let row = line_with(&s, "payments-charge").unwrap();
@@ -140,7 +140,8 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
             "x86_64",
             "30 s",
             "errors",
-            "p99/timeout",
+            "peak p99",
+            "of timeout",
             "est. cost",
             "of 1.0k in the region",
         ] {
@@ -161,7 +162,7 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
                 "{s}"
             );
         }
-        assert!(s.contains("━ p99"), "duration legend");
+        assert!(s.contains("━ minute p99"), "duration legend:\n{s}");
         assert!(s.lines().last().unwrap().contains("Esc back"));
         insta::assert_snapshot!(format!("detail_{w}x{h}"), s);
     }
@@ -207,7 +208,7 @@ fn help_lists_every_binding_and_scrolls_when_short() {
         "the fleet's help leaves the log pane's keys out"
     );
     assert!(s.contains("Esc or ? to close") && s.contains("Enter keeps · Esc clears"));
-    assert!(s.contains("error rate ≥ 5.0% · any throttle · p99 ≥ 80% of the timeout"));
+    assert!(s.contains("error rate ≥ 5.0% · any throttle · peak p99 ≥ 80% of the timeout"));
     insta::assert_snapshot!("help_160x48", s);
 
     let short = screen(&render(&mut app, 80, 24));

@@ -121,6 +121,8 @@ fn the_json_has_exactly_the_documented_shape() {
             "budget_used",
             "duration_p50_ms",
             "duration_p90_ms",
+            "duration_p999_ms",
+            "duration_p99_peak_ms",
             "duration_source",
             "duration_histogram",
             "wait_max_ms",

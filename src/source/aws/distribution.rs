@@ -1,5 +1,5 @@
-//! Duration distributions from CloudWatch, for functions whose REPORT lines are not read: one
-//! GetMetricData query per figure with a period as long as the window, so each answers with
+//! Duration distributions from CloudWatch, over every invocation of the window (REPORT reads
+//! may see a part of them, so where both are read this one is shown): one GetMetricData query per figure with a period as long as the window, so each answers with
 //! one datapoint — `Duration` SampleCount, `p50`, `p90`, `p99`, `p99.9`, and one percentile
 //! rank `PR(a:b)` per bucket (CloudWatch User Guide, *Statistics definitions*: "the
 //! percentage of data points that have a value between a and b", lower bound exclusive,
