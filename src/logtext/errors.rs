@@ -96,8 +96,9 @@ fn is_timestamp(w: &str) -> bool {
 }
 
 /// The error's text with what varies between its copies replaced by placeholders: UUIDs
-/// (`<uuid>`), hex ids (`<hex>`), numbers (`<n>`), timestamps (`<time>`) and quoted values
-/// (`"…"`), whitespace collapsed.
+/// (`<uuid>`), hex ids and `0x` literals (`<hex>`), ids of letters and digits (`<id>`),
+/// numbers (`<n>`, decimals too), durations and sizes whatever their unit (`<dur>`, `<size>`),
+/// timestamps (`<time>`) and quoted values (`"…"`), whitespace collapsed.
 pub fn fingerprint(error_text: &str) -> String {
     let mut out = String::with_capacity(error_text.len());
     let mut chars = error_text.char_indices().peekable();
@@ -155,7 +156,7 @@ pub fn fingerprint(error_text: &str) -> String {
         }
         out.push(c);
     }
-    out.trim_end().to_string()
+    join_decimals(out.trim_end().to_string())
 }
 
 /// A word with its varying parts replaced.
@@ -187,14 +188,20 @@ fn push_token(out: &mut String, word: &str) {
         let lead_digits = part.bytes().take_while(u8::is_ascii_digit).count();
         if !part.is_empty() && digits == part.len() {
             out.push_str("<n>");
+        } else if is_hex_literal(part) {
+            out.push_str("<hex>");
         } else if lead_digits > 0 && part.len() - lead_digits <= 3 && digits == lead_digits {
-            // A number with its unit: `300ms`, `5s`, `12MB`.
-            out.push_str("<n>");
-            out.push_str(&part[lead_digits..]);
+            // A number with its unit: `300ms` and `2.4s` are one duration, `12KB` a size.
+            out.push_str(&quantity(&part[lead_digits..]));
         } else if part.len() >= 6 && digits > 0 && part.bytes().all(|b| b.is_ascii_hexdigit()) {
             out.push_str("<hex>");
-        } else if part.len() >= 12 && digits > 0 {
+        } else if part.len() >= 12 && digits > 0 || part.len() >= 5 && runs(part) > 2 {
+            // A long id, or letters and digits mixed: `ord_8f3k2`, `tmpa8f3kz2q`.
             out.push_str("<id>");
+        } else if digits >= 4 && part.bytes().rev().take(digits).all(|b| b.is_ascii_digit()) {
+            // A prefixed number: `INV20931` (a name's digits are fewer: `sha256`, `v2`).
+            out.push_str(&part[..part.len() - digits]);
+            out.push_str("<n>");
         } else {
             // `v2`, `s3`, `i18n`: names with a digit.
             out.push_str(part);
@@ -206,9 +213,105 @@ fn push_token(out: &mut String, word: &str) {
     }
 }
 
+/// A number with `unit`: `<dur>` for a time, `<size>` for bytes, else the number and its unit.
+fn quantity(unit: &str) -> String {
+    match unit.to_ascii_lowercase().as_str() {
+        "ns" | "us" | "ms" | "s" | "sec" | "m" | "min" | "h" => "<dur>".into(),
+        "b" | "kb" | "mb" | "gb" | "tb" | "kib" | "mib" | "gib" => "<size>".into(),
+        _ => format!("<n>{unit}"),
+    }
+}
+
+/// Decimals as one value: `<n>.<n>` is a number, `<n>.<dur>` a duration, `<n>.<size>` a size.
+fn join_decimals(mut print: String) -> String {
+    for (from, to) in [
+        ("<n>.<dur>", "<dur>"),
+        ("<n>.<size>", "<size>"),
+        ("<n>.<n>", "<n>"),
+    ] {
+        while print.contains(from) {
+            print = print.replace(from, to);
+        }
+    }
+    print
+}
+
+/// `0x23ccd`: a hex number as C, Go and Java print it.
+fn is_hex_literal(part: &str) -> bool {
+    part.len() > 2
+        && (part.starts_with("0x") || part.starts_with("0X"))
+        && part[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Runs of letters and of digits in `part`: `v2` has two, `8f3k2` five.
+fn runs(part: &str) -> usize {
+    let kinds: Vec<bool> = part.bytes().map(|b| b.is_ascii_digit()).collect();
+    kinds.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!kinds.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The corpus of real runtime error lines, each paragraph one kind.
+    fn kinds() -> Vec<Vec<&'static str>> {
+        include_str!("../../tests/data/error-kinds.txt")
+            .split("\n\n")
+            .map(|p| {
+                p.lines()
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
+    /// What `lambdatop errors` groups a line by.
+    fn print_of(line: &str) -> String {
+        fingerprint(&error_text(line))
+    }
+
+    /// How the corpus groups: lines, kinds, groups formed, kinds split over several groups,
+    /// and groups that hold several kinds.
+    fn measure(kinds: &[Vec<&str>]) -> (usize, usize, usize, usize, usize) {
+        let mut of_group: std::collections::HashMap<String, std::collections::HashSet<usize>> =
+            Default::default();
+        let mut split = 0;
+        for (k, lines) in kinds.iter().enumerate() {
+            let prints: std::collections::HashSet<String> =
+                lines.iter().map(|l| print_of(l)).collect();
+            split += usize::from(prints.len() > 1);
+            for p in prints {
+                of_group.entry(p).or_default().insert(k);
+            }
+        }
+        let merged = of_group.values().filter(|k| k.len() > 1).count();
+        let lines = kinds.iter().map(Vec::len).sum();
+        (lines, kinds.len(), of_group.len(), split, merged)
+    }
+
+    /// `cargo test --lib corpus -- --nocapture` prints the README's figure.
+    #[test]
+    fn the_corpus_groups_as_people_would() {
+        let kinds = kinds();
+        assert!(kinds.len() >= 20, "{} kinds", kinds.len());
+        let (lines, n, groups, split, merged) = measure(&kinds);
+        println!(
+            "{lines} lines of {n} kinds: {groups} groups, {split} kinds split, {merged} groups mixing kinds"
+        );
+        for lines in &kinds {
+            let first = print_of(lines[0]);
+            for l in lines {
+                assert_eq!(
+                    print_of(l),
+                    first,
+                    "one kind, two groups:\n{}\n{l}",
+                    lines[0]
+                );
+            }
+        }
+        assert_eq!((groups, merged), (n, 0), "two kinds share a group");
+    }
 
     #[test]
     fn error_lines_are_told_apart() {
@@ -277,7 +380,7 @@ mod tests {
         );
         assert_eq!(
             fingerprint("Task timed out after 3.00 seconds"),
-            "Task timed out after <n>.<n> seconds"
+            "Task timed out after <n> seconds"
         );
         assert_eq!(
             fingerprint("req-42 on i-0abc12345def6 via s3"),
