@@ -145,8 +145,8 @@ pub struct FunctionRow {
     pub error_rate: Option<f64>,
     pub throttles: Option<u64>,
     pub duration_avg_ms: Option<f64>,
-    /// The window's p99, from its duration distribution (REPORT lines read, else CloudWatch's
-    /// `p99` over the window): null where neither was read.
+    /// The window's p99, from its duration distribution (CloudWatch's `p99` over the window
+    /// where it was read, else the REPORT lines read): null where neither was.
     pub duration_p99_ms: Option<f64>,
     pub concurrency_max: Option<u64>,
     pub est_cost_usd: Option<f64>,
@@ -176,8 +176,8 @@ pub struct FunctionRow {
     /// `null` (no throttles, or no telling).
     pub throttle_cause: Option<ThrottleCause>,
     /// The published version its aliases route traffic to, whose memory, architecture and
-    /// timeout the estimate and `p99_peak_of_timeout` use; `null` when traffic runs on `$LATEST` or it
-    /// could not be read.
+    /// timeout the estimate and `p99_peak_of_timeout` use; `null` when traffic runs on
+    /// `$LATEST` or it could not be read.
     pub serving: Option<ServingRow>,
     /// The names of its alarms in ALARM (`[]`: none; `null`: its region's alarms could not be
     /// read).

@@ -300,8 +300,8 @@ pub struct FunctionStats {
     /// Invocation-weighted mean of the minutes' average durations.
     pub duration_avg_ms: Option<f64>,
     /// The window's p99: 99% of its invocations over the window ran at most this long, from
-    /// its distribution (`durations`: REPORT lines read, else CloudWatch's `p99` over the
-    /// window). `None` where neither was read.
+    /// its distribution (`durations`: CloudWatch's `p99` over the window where it was read,
+    /// else the REPORT lines read). `None` where neither was.
     pub duration_p99_ms: Option<f64>,
     /// The window's p99.9, from the same distribution.
     pub duration_p999_ms: Option<f64>,

@@ -138,8 +138,8 @@ impl Load {
         }
     }
 
-    /// The list-price estimate (128 MB, x86_64, us-east-1's rates) of the part of the load put
-    /// on or after `from`. A month-to-date estimate begins at the month's first minute, as
+    /// The list-price estimate (128 MB, x86_64, the standard rates of US East and Stockholm)
+    /// of the part of the load put on or after `from`. A month-to-date estimate begins at the month's first minute, as
     /// Cost Explorer's month does: two minutes into a month, the minutes seeded before it
     /// belong to the month before, and the month so far has cost next to nothing.
     fn estimate_since(&self, from: DateTime<Utc>) -> f64 {

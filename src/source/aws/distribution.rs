@@ -1,9 +1,9 @@
 //! Duration distributions from CloudWatch, over every invocation of the window (REPORT reads
-//! may see a part of them, so where both are read this one is shown): one GetMetricData query per figure with a period as long as the window, so each answers with
-//! one datapoint — `Duration` SampleCount, `p50`, `p90`, `p99`, `p99.9`, and one percentile
-//! rank `PR(a:b)` per bucket (CloudWatch User Guide, *Statistics definitions*: "the
-//! percentage of data points that have a value between a and b", lower bound exclusive,
-//! upper inclusive). That is 24 metrics a function, billed per metric like every
+//! may see a part of them, so where both are read this one is shown): one GetMetricData query
+//! per figure with a period as long as the window, so each answers with one datapoint —
+//! `Duration` SampleCount, `p50`, `p90`, `p99`, `p99.9`, and one percentile rank `PR(a:b)` per
+//! bucket (CloudWatch User Guide, *Statistics definitions*: "the percentage of data points
+//! that have a value between a and b", lower bound exclusive, upper inclusive). That is 24 metrics a function, billed per metric like every
 //! GetMetricData query, so only what is on screen or opened is asked for, and each at most
 //! every `REREAD` (a small fleet with nothing on screen — `snapshot` — is asked for whole).
 //!
