@@ -254,17 +254,13 @@ pub fn render(
     let [legend_area, plot] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     let mut legend = legend(series, &y_label, provisional, theme);
-    // A point of a long window is a period of several minutes: the legend, always drawn, says
-    // how long (points of a minute are what every chart has always drawn).
+    // A point of a long window is a period of several minutes: the legend says how long
+    // (points of a minute are what every chart has always drawn).
     if range.period() > 1 {
         let per = super::format::per_period(range.period());
-        let gap = if legend.to_string().ends_with(' ') {
-            ""
-        } else {
-            "   "
-        };
-        legend.push_span(Span::styled(format!("{gap}{per}"), theme.muted));
+        legend.push(vec![Span::styled(per, theme.muted)]);
     }
+    let legend = super::wrap::fit(legend, usize::from(legend_area.width), 3);
     frame.render_widget(legend, legend_area);
     // A short chart gives its time axis up to the data: the pane title already says the window.
     let x_axis = if plot.height < 8 {
@@ -280,27 +276,33 @@ pub fn render(
     frame.render_widget(chart, plot);
 }
 
-/// The legend as one line above the plot, where it never covers data. Each series carries its
-/// newest minute: the figure on-call reads first. When minutes are still filling, the legend
-/// says that the dotted part can still grow.
+/// The legend's entries, for one line above the plot, where it never covers data. Each series
+/// carries its newest minute: the figure on-call reads first. When minutes are still filling,
+/// the legend says that the dotted part can still grow. Entries that do not fit the line are
+/// left out whole (`wrap::fit`).
 fn legend<'a>(
     series: &[Series],
     y_label: &impl Fn(f64) -> String,
     provisional: Option<usize>,
     theme: &Theme,
-) -> Line<'a> {
-    let mut spans = Vec::new();
-    for s in series {
-        let latest = s.values.iter().rev().flatten().next().copied();
-        spans.push(Span::styled("━ ", s.style));
-        spans.push(Span::styled(s.name.to_string(), theme.text));
-        let figure = latest.map_or_else(|| " no data".to_string(), |v| format!(" {}", y_label(v)));
-        spans.push(Span::styled(format!("{figure}   "), theme.muted));
-    }
+) -> Vec<Vec<Span<'a>>> {
+    let mut entries: Vec<Vec<Span>> = series
+        .iter()
+        .map(|s| {
+            let latest = s.values.iter().rev().flatten().next().copied();
+            let figure =
+                latest.map_or_else(|| " no data".to_string(), |v| format!(" {}", y_label(v)));
+            vec![
+                Span::styled("━ ", s.style),
+                Span::styled(s.name.to_string(), theme.text),
+                Span::styled(figure, theme.muted),
+            ]
+        })
+        .collect();
     if provisional.is_some() {
-        spans.push(Span::styled("• still filling", theme.muted));
+        entries.push(vec![Span::styled("• still filling", theme.muted)]);
     }
-    Line::from(spans)
+    entries
 }
 
 /// A one-line note in place of a chart, e.g. while loading.

@@ -4,14 +4,17 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::chart::{self, Series};
-use super::format;
 use super::theme::Theme;
+use super::{format, wrap};
 use crate::store::health::{Breach, is_stale, timeout_in_sight};
 use crate::store::{Function, Metric};
 use crate::view::{DetailView, View};
+
+/// The width of a fact's label: its value starts one column after it.
+const LABEL: usize = 12;
 
 pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t: &Theme) {
     let Some(d) = d else {
@@ -301,7 +304,7 @@ fn render_facts(
     }
     let line = |(k, v, style): &(&str, String, ratatui::style::Style)| {
         Line::from(vec![
-            Span::styled(format!("{k:>12} "), t.muted),
+            Span::styled(format!("{k:>LABEL$} "), t.muted),
             Span::styled(v.clone(), *style),
         ])
     };
@@ -331,37 +334,39 @@ fn render_facts(
         lines.extend(figures.iter().map(line));
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
-            Span::styled("        tags ", t.muted),
+            Span::styled(format!("{:>LABEL$} ", "tags"), t.muted),
             Span::styled(tags, t.text),
         ]));
         // Each event source on a line of its own: what it reads, whether it does, its backlog.
         for m in sources {
             lines.push(Line::from(vec![
-                Span::styled(format!("{:>12} ", m.kind.as_str()), t.muted),
+                Span::styled(format!("{:>LABEL$} ", m.kind.as_str()), t.muted),
                 Span::styled(source_line(m, s), flag(m.breach())),
             ]));
         }
         lines.extend(version_lines(f, v, t));
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(block),
-            area,
-        );
+        // A value too long for a row goes on under its own column, not under the labels.
+        let width = usize::from(block.inner(area).width);
+        let rows: Vec<Line> = lines
+            .into_iter()
+            .flat_map(|l| wrap::wrap(l.spans, width, LABEL + 1))
+            .collect();
+        frame.render_widget(Paragraph::new(rows).block(block), area);
     } else {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                 .areas(inner);
-        frame.render_widget(
-            Paragraph::new(config.iter().map(line).collect::<Vec<_>>()),
-            left,
-        );
-        frame.render_widget(
-            Paragraph::new(figures.iter().map(line).collect::<Vec<_>>()),
-            right,
-        );
+        // Two columns have no rows to spare: a value that does not fit ends with `…`.
+        let column = |facts: &[(&str, String, ratatui::style::Style)], width: u16| {
+            facts
+                .iter()
+                .map(|f| wrap::clip(line(f).spans, usize::from(width)))
+                .collect::<Vec<_>>()
+        };
+        frame.render_widget(Paragraph::new(column(&config, left.width)), left);
+        frame.render_widget(Paragraph::new(column(&figures, right.width)), right);
     }
 }
 
@@ -401,7 +406,7 @@ fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String
 /// Its versions, and where each alias routes with each routed version's last hour: read when
 /// the detail opens.
 fn version_lines<'a>(f: &Function, v: &View, t: &Theme) -> Vec<Line<'a>> {
-    let label = |k: &str| Span::styled(format!("{k:>12} "), t.muted);
+    let label = |k: &str| Span::styled(format!("{k:>LABEL$} "), t.muted);
     let Some(vs) = &f.versions else {
         return vec![Line::from(vec![
             label("versions"),

@@ -109,7 +109,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(if focused { t.border_focused } else { t.border })
-        .title(Line::from(title))
+        .title(crate::ui::wrap::clip(
+            title,
+            usize::from(area.width.saturating_sub(2)),
+        ))
         .title_bottom(match marker {
             Some(i) => cursor_line(v, i, t),
             None => Line::styled(

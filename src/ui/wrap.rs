@@ -96,6 +96,77 @@ pub fn shift(spans: Vec<Span<'_>>, keep: usize, skip: usize) -> Line<'static> {
     Line::from(out)
 }
 
+/// `spans` cut to `width` columns, ending with `…` where they do not fit: a title that runs
+/// out of room says so instead of stopping mid-word at the border.
+pub fn clip(spans: Vec<Span<'_>>, width: usize) -> Line<'static> {
+    let total: usize = spans
+        .iter()
+        .flat_map(|s| s.content.chars())
+        .map(width_of)
+        .sum();
+    if total <= width {
+        return Line::from(
+            spans
+                .into_iter()
+                .map(|s| Span::styled(s.content.into_owned(), s.style))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    let mut last = Style::new();
+    'spans: for span in spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = width_of(c);
+            if used + w + 1 > width {
+                if !piece.is_empty() {
+                    out.push(Span::styled(piece, span.style));
+                }
+                last = span.style;
+                break 'spans;
+            }
+            piece.push(c);
+            used += w;
+        }
+        last = span.style;
+        out.push(Span::styled(piece, span.style));
+    }
+    if width > 0 {
+        out.push(Span::styled("…", last));
+    }
+    Line::from(out)
+}
+
+/// The `entries` that fit in `width` columns, whole, in their order, `gap` apart: an entry
+/// that does not fit is left out rather than cut (`• still filli` reads as nothing), and a
+/// later, shorter one may still go in.
+pub fn fit(entries: Vec<Vec<Span<'_>>>, width: usize, gap: usize) -> Line<'static> {
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for entry in entries {
+        let w: usize = entry
+            .iter()
+            .flat_map(|s| s.content.chars())
+            .map(width_of)
+            .sum();
+        let sep = if out.is_empty() { 0 } else { gap };
+        if used + sep + w > width {
+            continue;
+        }
+        if sep > 0 {
+            out.push(Span::raw(" ".repeat(sep)));
+        }
+        out.extend(
+            entry
+                .into_iter()
+                .map(|s| Span::styled(s.content.into_owned(), s.style)),
+        );
+        used += sep + w;
+    }
+    Line::from(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +198,41 @@ mod tests {
         assert_eq!(
             rows.iter().map(text).collect::<Vec<_>>(),
             ["abcdefghijklmno", "界"]
+        );
+    }
+
+    #[test]
+    fn a_title_too_long_ends_with_an_ellipsis() {
+        let spans = || vec![Span::raw(" Task flow "), Span::raw("· fleet · last 1h ")];
+        assert_eq!(text(&clip(spans(), 40)), " Task flow · fleet · last 1h ");
+        let cut = clip(spans(), 16);
+        assert_eq!(text(&cut), " Task flow · fl…");
+        assert_eq!(cut.width(), 16);
+        assert_eq!(text(&clip(vec![Span::raw("界界界")], 4)), "界…");
+    }
+
+    #[test]
+    fn entries_that_do_not_fit_are_left_out_whole() {
+        let entries = || {
+            vec![
+                vec![Span::raw("━ "), Span::raw("started 12k")],
+                vec![Span::raw("━ "), Span::raw("completed 12,345")],
+                vec![Span::raw("• still filling")],
+            ]
+        };
+        assert_eq!(
+            text(&fit(entries(), 80, 3)),
+            "━ started 12k   ━ completed 12,345   • still filling"
+        );
+        // Room for two: the third goes whole, never `• still filli`.
+        assert_eq!(
+            text(&fit(entries(), 40, 3)),
+            "━ started 12k   ━ completed 12,345"
+        );
+        // A later, shorter entry still fits where a longer one did not.
+        assert_eq!(
+            text(&fit(entries(), 33, 3)),
+            "━ started 12k   • still filling"
         );
     }
 

@@ -552,10 +552,13 @@ fn the_alarms_view_lists_what_pages_first_and_enter_opens_its_function() {
             app.screen
         );
         let detail = screen(&render(&mut app, w, h));
-        assert!(
-            detail.contains("▲ checkout-api-errors in ALARM"),
-            "{detail}"
-        );
+        // At 80 columns the fact is cut where its column ends, and says so.
+        let fact = if w == 160 {
+            "▲ checkout-api-errors in ALARM"
+        } else {
+            "▲ checkout-api-errors in ALAR…"
+        };
+        assert!(detail.contains(fact), "{detail}");
     }
 }
 
