@@ -100,7 +100,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, a: &AlarmsView, t: &Theme
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(title);
+        .title(super::wrap::title(title, area.width));
     if list.is_empty() {
         let text = if v.store.alarms().is_empty() {
             "alarms not read yet (or not readable: see the header's problems)"

@@ -321,7 +321,7 @@ fn render_facts(
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(title);
+        .title(super::wrap::title(title, area.width));
     let tags = facts
         .tags
         .iter()

@@ -437,7 +437,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
         } else {
             t.border
         })
-        .title(Line::from(title))
+        .title(super::wrap::title(Line::from(title), area.width))
         .title_bottom(Line::styled(position, t.muted).right_aligned());
 
     if order.is_empty() {

@@ -45,7 +45,10 @@ pub fn render_durations(
         format::millis(d.p90_ms),
         format::millis(d.p99_ms)
     );
-    let block = block.title_bottom(Span::styled(figures, t.muted));
+    let block = block.title_bottom(super::wrap::title(
+        Span::styled(figures, t.muted),
+        area.width,
+    ));
     let marks: Vec<Mark> = [
         (d.p50_ms, t.chart_completed),
         (d.p90_ms, t.chart_duration_avg),

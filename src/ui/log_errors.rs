@@ -103,7 +103,7 @@ pub fn render(frame: &mut Frame, area: Rect, _v: &View, e: &ErrorsView, t: &Them
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(title);
+        .title(super::wrap::title(title, area.width));
     if e.groups.is_empty() {
         let text = if e.lines == 0 {
             "waiting for log lines…"

@@ -60,9 +60,12 @@ pub fn render(
     let mut block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(Line::from(title));
+        .title(super::wrap::title(Line::from(title), area.width));
     if let Some(a) = answer {
-        block = block.title_bottom(Line::styled(scanned(a), t.muted));
+        block = block.title_bottom(super::wrap::title(
+            Line::styled(scanned(a), t.muted),
+            area.width,
+        ));
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -121,7 +121,7 @@ pub fn render(
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(Line::from(title));
+        .title(super::wrap::title(Line::from(title), area.width));
     if iv.order.is_empty() {
         let text = if iv.rows.is_empty() {
             "no request among the lines read yet (requests show from their START line)"

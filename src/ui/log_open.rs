@@ -109,8 +109,10 @@ pub fn render(
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(title)
-        .title_bottom(Line::styled(bottom, t.muted).right_aligned());
+        .title(super::wrap::title(title, area.width))
+        .title_bottom(
+            super::wrap::title(Line::styled(bottom, t.muted), area.width).right_aligned(),
+        );
     frame.render_widget(Paragraph::new(shown).block(block), area);
     LogsDrawn {
         rows: height,

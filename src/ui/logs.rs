@@ -151,8 +151,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(Line::from(title))
-        .title_bottom(Line::styled(bottom, t.muted).right_aligned());
+        .title(super::wrap::title(Line::from(title), area.width))
+        .title_bottom(
+            super::wrap::title(Line::styled(bottom, t.muted), area.width).right_aligned(),
+        );
 
     if shown.is_empty() {
         let text = if v.store.recorded().is_some() {

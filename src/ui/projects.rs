@@ -295,7 +295,7 @@ fn render_table(
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border_focused)
-        .title(Line::from(title))
+        .title(super::wrap::title(Line::from(title), area.width))
         .title_bottom(bill_line(bill, v, t, area.width.saturating_sub(2)).right_aligned());
     if stats.projects.is_empty() && bill.is_none_or(|b| b.groups.is_empty()) {
         let text = if v.store.is_loading() {

@@ -109,21 +109,23 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(if focused { t.border_focused } else { t.border })
-        .title(crate::ui::wrap::clip(
-            title,
-            usize::from(area.width.saturating_sub(2)),
-        ))
-        .title_bottom(match marker {
-            Some(i) => cursor_line(v, i, t),
-            None => Line::styled(
-                format!(
-                    " {}{} pick a minute · {}: fleet / project / function ",
-                    keys.earlier, keys.later, keys.flow_of
-                ),
-                t.muted,
+        .title(super::wrap::title(title, area.width))
+        .title_bottom(
+            super::wrap::title(
+                match marker {
+                    Some(i) => cursor_line(v, i, t),
+                    None => Line::styled(
+                        format!(
+                            " {}{} pick a minute · {}: fleet / project / function ",
+                            keys.earlier, keys.later, keys.flow_of
+                        ),
+                        t.muted,
+                    ),
+                },
+                area.width,
             )
             .right_aligned(),
-        });
+        );
 
     if flow.started.iter().all(Option::is_none) {
         let text = if v.store.is_loading() {

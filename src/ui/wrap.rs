@@ -138,6 +138,11 @@ pub fn clip(spans: Vec<Span<'_>>, width: usize) -> Line<'static> {
     Line::from(out)
 }
 
+/// A pane's title fitted between the corners of a block `width` columns wide.
+pub fn title<'a>(line: impl Into<Line<'a>>, width: u16) -> Line<'static> {
+    clip(line.into().spans, usize::from(width.saturating_sub(2)))
+}
+
 /// The `entries` that fit in `width` columns, whole, in their order, `gap` apart: an entry
 /// that does not fit is left out rather than cut (`• still filli` reads as nothing), and a
 /// later, shorter one may still go in.

@@ -68,6 +68,15 @@ fn narrow_terminals_keep_region_and_project_columns() {
     }
     let row = line_with(&s, "payments-charge").unwrap();
     assert!(row.contains("use1") && row.contains("payments"), "{row}");
+    // The task flow's title says it was cut, and its two legends keep their entries whole:
+    // `• still filli━ errors` was two legends run together.
+    let title = line_with(&s, "Task flow").unwrap();
+    assert!(title.ends_with("…┐"), "{title}");
+    let legend = line_with(&s, "━ started").unwrap();
+    for entry in ["━ started", "━ completed", "━ errors"] {
+        assert!(legend.contains(entry), "{entry} in {legend}");
+    }
+    assert!(!legend.contains("• still filli━"), "{legend}");
     // At 160 columns every column is there (regions short); wider, regions are spelt out.
     let wide = screen(&render(&mut demo_app(), 160, 48));
     let header = line_with(&wide, "FUNCTION").unwrap();
@@ -213,6 +222,7 @@ fn help_lists_every_binding_and_scrolls_when_short() {
 
     let short = screen(&render(&mut app, 80, 24));
     assert!(short.contains("j for more"));
+    insta::assert_snapshot!("help_80x24", short);
     for _ in 0..80 {
         app.handle_key(key('j'));
     }
@@ -245,6 +255,9 @@ fn an_empty_store_shows_loading_not_zeros() {
         "unknown totals: {s}"
     );
     insta::assert_snapshot!("loading_80x24", s);
+    let s = screen(&render(&mut app, 160, 48));
+    assert!(s.contains("loading the fleet…"), "{s}");
+    insta::assert_snapshot!("loading_160x48", s);
 }
 
 #[test]
@@ -276,6 +289,10 @@ fn the_task_flow_follows_the_selection_on_f() {
     let s = screen(&render(&mut app, 160, 48));
     assert!(s.contains("Task flow · payments-charge (us-east-1)"));
     insta::assert_snapshot!("task_flow_function_160x48", s);
+    let s = screen(&render(&mut app, 80, 24));
+    let title = line_with(&s, "Task flow").unwrap();
+    assert!(title.contains("Task flow · payments-charge"), "{title}");
+    insta::assert_snapshot!("task_flow_function_80x24", s);
 }
 
 #[test]
@@ -351,8 +368,8 @@ fn problems_get_a_line_of_their_own_most_severe_first() {
         );
         if w == 160 {
             assert!(lines[2].contains("· us-east-1 p99: GetMetricData failed (500)"));
-            insta::assert_snapshot!("problems_160x48", s);
         }
+        insta::assert_snapshot!(format!("problems_{w}x{h}"), s);
     }
 }
 
@@ -421,9 +438,7 @@ fn the_log_pane_follows_the_newest_lines_and_nothing_reaches_the_terminal() {
             );
         }
         assert!(s.lines().last().unwrap().contains("Enter open"));
-        if w == 160 {
-            insta::assert_snapshot!("logs_160x48", s);
-        }
+        insta::assert_snapshot!(format!("logs_{w}x{h}"), s);
     }
 }
 
@@ -625,6 +640,12 @@ fn the_failing_functions_error_reads_at_80x24_and_a_line_opens_whole() {
         "the rest wraps under the text"
     );
     insta::assert_snapshot!("logs_error_80x24", s);
+    let wide = screen(&render(&mut app, 160, 48));
+    assert!(
+        wide.contains("03:07:28.235 ERROR request failed · UpstreamError: checkout returned 502"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("logs_error_160x48", wide);
 
     // w: cut at the edge, → moves the text and keeps the time.
     app.handle_key(key('w'));
@@ -678,6 +699,12 @@ fn the_failing_functions_error_reads_at_80x24_and_a_line_opens_whole() {
         "only the keys that act on the line: {footer}"
     );
     insta::assert_snapshot!("log_line_open_80x24", s);
+    let wide = screen(&render(&mut app, 160, 48));
+    assert!(
+        wide.contains("duration 194 ms · billed 194 ms · memory 644 of 1024 MB"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("log_line_open_160x48", wide);
     app.handle_key(ratatui::crossterm::event::KeyEvent::from(
         ratatui::crossterm::event::KeyCode::Esc,
     ));
@@ -705,6 +732,10 @@ fn the_errors_view_groups_the_lines_worst_first_and_flags_the_deploys_new_kind()
         "the 502s were there before the deploy"
     );
     insta::assert_snapshot!("log_errors_160x48", s);
+    let narrow = screen(&render(&mut app, 80, 24));
+    let first = line_with(&narrow, "UpstreamError: checkout returned").unwrap();
+    assert!(first.starts_with("│    17 "), "{first}");
+    insta::assert_snapshot!("log_errors_80x24", narrow);
 
     // Enter on the new kind: only its lines.
     app.update(Action::Down);
@@ -766,6 +797,9 @@ fn the_invocations_view_lists_requests_filters_failures_sorts_and_reads_one() {
     let durations: Vec<u32> = rows.iter().map(|r| ms(r)).collect();
     assert!(durations.windows(2).all(|w| w[0] >= w[1]), "{durations:?}");
     insta::assert_snapshot!("log_invocations_160x48", s);
+    let narrow = screen(&render(&mut app, 80, 24));
+    assert!(narrow.contains("┌ Invocations · checkout-api"), "{narrow}");
+    insta::assert_snapshot!("log_invocations_80x24", narrow);
 
     // Enter: that request's lines, and a read of all of them from CloudWatch Logs.
     let id = rows[0]
@@ -878,6 +912,9 @@ fn the_insights_view_runs_a_named_query_and_shows_its_answer_at_80x24() {
         "{first}"
     );
     insta::assert_snapshot!("log_insights_80x24", s);
+    let wide = screen(&render(&mut app, 160, 48));
+    assert!(wide.contains("complete · 30 rows"), "{wide}");
+    insta::assert_snapshot!("log_insights_160x48", wide);
 
     app.handle_key(key('j'));
     app.handle_key(key('y'));

@@ -349,6 +349,11 @@ mod panes {
         let s = screen(&render(&mut app, 160, 48));
         assert!(s.contains("▸ 03:00–03:05 UTC "), "{s}");
         insta::assert_snapshot!("past_day_160x48", s);
+        let narrow = screen(&render(&mut app, 80, 24));
+        // The picked period's figures, cut at the right with `…`, never at the left.
+        let picked = line_with(&narrow, "▸ 03:00–03:05").expect(&narrow);
+        assert!(picked.ends_with("…┘"), "{picked}");
+        insta::assert_snapshot!("past_day_80x24", narrow);
         app.update(Action::OpenLogs);
         let s = screen(&render(&mut app, 160, 48));
         assert!(
