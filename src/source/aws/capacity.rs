@@ -115,28 +115,16 @@ pub async fn provisioned_of(
 }
 
 /// The version a function's aliases route to, and its configuration: ListAliases, then
-/// GetFunctionConfiguration of that version. The version most aliases route to wins (a tie:
-/// the newest); an alias's extra routing weights (a canary) are left to the primary. `None`:
+/// GetFunctionConfiguration of that version (which one serves: `versions::serving`). `None`:
 /// no alias, or aliases to `$LATEST`, whose configuration the inventory has.
 pub async fn serving_of(
     client: &aws_sdk_lambda::Client,
     name: &str,
 ) -> Result<Option<Serving>, AwsError> {
-    // Each alias by its primary version (the first of its routes).
-    let aliases: Vec<(String, String)> = super::versions::aliases_of(client, name)
-        .await?
-        .into_iter()
-        .filter_map(|a| Some((a.name, a.routes.into_iter().next()?.0)))
-        .collect();
-    let Some(version) = busiest_version(&aliases) else {
+    let aliases = super::versions::aliases_of(client, name).await?;
+    let Some((alias, version)) = crate::store::versions::serving(&aliases) else {
         return Ok(None);
     };
-    let alias = aliases
-        .iter()
-        .filter(|(_, v)| *v == version)
-        .map(|(a, _)| a.clone())
-        .min()
-        .unwrap_or_default();
     let c = client
         .get_function_configuration()
         .function_name(name)
@@ -154,19 +142,6 @@ pub async fn serving_of(
         },
         timeout_s: c.timeout().and_then(|t| u32::try_from(t).ok()),
     }))
-}
-
-/// The published version most aliases route to (a tie: the highest number); none when they
-/// all route to `$LATEST`.
-fn busiest_version(aliases: &[(String, String)]) -> Option<String> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for (_, v) in aliases.iter().filter(|(_, v)| v != "$LATEST") {
-        *counts.entry(v).or_default() += 1;
-    }
-    counts
-        .into_iter()
-        .max_by_key(|(v, n)| (*n, v.parse::<u64>().unwrap_or(0)))
-        .map(|(v, _)| v.to_string())
 }
 
 /// Which functions' capacity to read next, and what is known of each.
@@ -549,28 +524,6 @@ mod tests {
             name: name.into(),
             last_modified: Utc.timestamp_opt(modified, 0).single(),
         }
-    }
-
-    #[test]
-    fn the_version_most_aliases_route_to_serves() {
-        let a = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(a, v)| (a.to_string(), v.to_string()))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(busiest_version(&a(&[("live", "7")])), Some("7".into()));
-        assert_eq!(
-            busiest_version(&a(&[("live", "7"), ("prod", "7"), ("beta", "9")])),
-            Some("7".into())
-        );
-        assert_eq!(
-            busiest_version(&a(&[("a", "9"), ("b", "10")])),
-            Some("10".into()),
-            "a tie: the newest, by number"
-        );
-        assert_eq!(busiest_version(&a(&[("dev", "$LATEST")])), None);
-        assert_eq!(busiest_version(&[]), None);
     }
 
     #[test]

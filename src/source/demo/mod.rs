@@ -227,19 +227,20 @@ impl DemoSource {
         }
     }
 
-    /// What ListVersionsByFunction and ListAliases would say of `key`: three published
-    /// versions, the newest deployed when its facts say, and an alias `live`; the function of
-    /// the current bad deploy is mid-canary, a tenth of its traffic still on the version
-    /// before. (The demo models no traffic per version: no figures by executed version.)
-    fn versions(&self, key: crate::store::FunctionKey, now: DateTime<Utc>) -> Vec<SourceEvent> {
-        use crate::store::versions::{Alias, Version, Versions};
-        let Some(inst) = self
-            .fleet
-            .instances()
-            .find(|i| i.region == key.region && i.name == key.name)
-        else {
-            return Vec::new();
-        };
+    /// What ListVersionsByFunction and ListAliases would say of `inst`: three published
+    /// versions, the newest deployed when its facts say. A function with provisioned
+    /// concurrency takes its traffic through an alias `live` (provisioned concurrency is set on
+    /// a version or an alias), and so does the function of the current bad deploy, mid-canary
+    /// with a tenth of its traffic still on the version before; the others run `$LATEST`. The
+    /// one truth of the demo's releases: what its versions pane lists and what serves it.
+    fn release(
+        &self,
+        inst: Instance,
+    ) -> (
+        Vec<crate::store::versions::Version>,
+        Vec<crate::store::versions::Alias>,
+    ) {
+        use crate::store::versions::{Alias, Version};
         let deployed = Minute(traffic::deployed_at_minute(self.seed, inst, self.start.0)).start();
         let newest = 3 + inst.id % 20;
         let versions: Vec<Version> = (0..3)
@@ -256,14 +257,32 @@ impl DemoSource {
         } else {
             vec![(newest.to_string(), 1.0)]
         };
+        let aliases = (canary || inst.provisioned() > 0)
+            .then(|| Alias {
+                name: "live".to_string(),
+                routes,
+            })
+            .into_iter()
+            .collect();
+        (versions, aliases)
+    }
+
+    /// What ListVersionsByFunction and ListAliases would say of `key` (`release`). (The demo
+    /// models no traffic per version: no figures by executed version.)
+    fn versions(&self, key: crate::store::FunctionKey, now: DateTime<Utc>) -> Vec<SourceEvent> {
+        let Some(inst) = self
+            .fleet
+            .instances()
+            .find(|i| i.region == key.region && i.name == key.name)
+        else {
+            return Vec::new();
+        };
+        let (versions, aliases) = self.release(inst);
         vec![SourceEvent::Versions {
             key,
-            versions: Box::new(Versions {
+            versions: Box::new(crate::store::versions::Versions {
                 versions,
-                aliases: vec![Alias {
-                    name: "live".to_string(),
-                    routes,
-                }],
+                aliases,
                 executed: Vec::new(),
                 since: now - chrono::Duration::hours(1),
                 read_at: now,
@@ -435,18 +454,20 @@ impl DemoSource {
                         }),
                     });
                 }
-                // The provisioned function takes its traffic through an alias, as such
-                // functions must (provisioned concurrency is set on a version or alias).
-                let serving = (inst.provisioned() > 0).then(|| crate::store::Serving {
-                    alias: "live".to_string(),
-                    version: "42".to_string(),
-                    memory_mb: Some(inst.spec.memory_mb),
-                    architecture: if inst.spec.arm64 {
-                        Architecture::Arm64
-                    } else {
-                        Architecture::X86_64
-                    },
-                    timeout_s: Some(inst.spec.timeout_s),
+                // What serves it, by the rule an account's aliases are read by.
+                let (_, aliases) = self.release(inst);
+                let serving = crate::store::versions::serving(&aliases).map(|(alias, version)| {
+                    crate::store::Serving {
+                        alias,
+                        version,
+                        memory_mb: Some(inst.spec.memory_mb),
+                        architecture: if inst.spec.arm64 {
+                            Architecture::Arm64
+                        } else {
+                            Architecture::X86_64
+                        },
+                        timeout_s: Some(inst.spec.timeout_s),
+                    }
                 });
                 events.push(SourceEvent::Serving {
                     key,
@@ -849,5 +870,46 @@ impl Source for DemoSource {
 
     fn has_more(&self) -> bool {
         self.pass.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The detail once said "serves version 42 via alias live" above "alias live → 13 90%":
+    /// what serves a demo function is what its aliases route to, read by the account's rule.
+    #[test]
+    fn what_serves_a_function_is_what_its_aliases_route_to() {
+        let now = fixture::moment();
+        let mut demo = DemoSource::new(DEFAULT_SEED, now, 60, DEFAULT_CADENCE);
+        let servings: Vec<(crate::store::FunctionKey, Option<Box<crate::store::Serving>>)> = demo
+            .events_at(now)
+            .into_iter()
+            .filter_map(|e| match e {
+                SourceEvent::Serving { key, serving } => Some((key, serving)),
+                _ => None,
+            })
+            .collect();
+        assert!(servings.len() > 20, "{}", servings.len());
+        let mut served = 0;
+        for (key, serving) in servings {
+            let Some(SourceEvent::Versions { versions: v, .. }) =
+                demo.versions(key.clone(), now).into_iter().next()
+            else {
+                panic!("no versions of {key:?}");
+            };
+            match serving {
+                Some(s) => {
+                    served += 1;
+                    let alias = v.aliases.iter().find(|a| a.name == s.alias).unwrap();
+                    assert_eq!(alias.routes[0].0, s.version, "{key:?}");
+                    assert_eq!(v.versions[0].version, s.version, "the newest serves");
+                }
+                None => assert!(v.aliases.is_empty(), "{key:?}: {:?}", v.aliases),
+            }
+        }
+        // The provisioned function and the one mid-canary take their traffic through `live`.
+        assert!(served >= 2, "{served}");
     }
 }
