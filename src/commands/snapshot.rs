@@ -62,7 +62,10 @@ pub struct ClassRow {
     pub functions: usize,
     pub invocations: Option<u64>,
     pub errors: Option<u64>,
+    /// The p99 of its functions' distributions summed: of the `p99_functions` read (fewer
+    /// than `functions` where some were not; null where none was).
     pub p99_ms: Option<f64>,
+    pub p99_functions: u32,
     pub over_budget: usize,
     /// Its budget for wait plus run, in milliseconds.
     pub budget_ms: f64,
@@ -495,6 +498,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
                 invocations: whole(c.invocations),
                 errors: whole(c.errors),
                 p99_ms: round(c.durations.and_then(|d| d.p99_ms), 2),
+                p99_functions: c.durations.and_then(|d| d.coverage).map_or(0, |c| c.read),
                 over_budget: c.over_budget,
                 budget_ms: store.class_rule().budget_ms(c.class),
             })

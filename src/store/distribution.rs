@@ -183,6 +183,24 @@ pub struct Durations {
     pub p90_ms: Option<f64>,
     pub p99_ms: Option<f64>,
     pub p999_ms: Option<f64>,
+    /// For several functions' distributions summed: how many of them it counts. `None` for
+    /// one function's own.
+    pub coverage: Option<Coverage>,
+}
+
+/// How many of a group's functions a summed distribution counts: `read` of the `of` that ran
+/// (or whose figures are unknown). Fewer than all, its percentiles are of those read only,
+/// and say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    pub read: u32,
+    pub of: u32,
+}
+
+impl Coverage {
+    pub fn is_partial(self) -> bool {
+        self.read < self.of
+    }
 }
 
 /// Percentiles, lowest first, made to keep their order: a higher one is never below a lower
@@ -222,6 +240,7 @@ impl Durations {
             p90_ms,
             p99_ms,
             p999_ms,
+            coverage: None,
         }
     }
 
@@ -269,14 +288,16 @@ impl Durations {
     }
 
     /// Several functions' distributions as one: counts add up; the percentiles come from the
-    /// summed counts (percentiles of parts never average into the whole's).
-    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Durations>) -> Option<Durations> {
+    /// summed counts (percentiles of parts never average into the whole's). `of`: how many
+    /// functions of the group ran, or may have (the parts are those read of them).
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Durations>, of: u32) -> Option<Durations> {
         let mut h = Histogram::default();
         let mut sources = Vec::new();
         for d in parts {
             h.merge(&d.histogram);
             sources.push(d.source);
         }
+        let read = u32::try_from(sources.len()).unwrap_or(u32::MAX);
         if h.total() <= 0.0 {
             return None;
         }
@@ -285,7 +306,13 @@ impl Durations {
         } else {
             DistributionSource::Cloudwatch
         };
-        Some(Durations::counted(source, h))
+        Some(Durations {
+            coverage: Some(Coverage {
+                read,
+                of: of.max(read),
+            }),
+            ..Durations::counted(source, h)
+        })
     }
 }
 

@@ -671,6 +671,16 @@ fn classify(f: &Function, s: &mut FunctionStats, triggered: bool, rule: &ClassRu
         .map(|p| (p + s.wait_max_ms.unwrap_or(0.0)) / rule.budget_ms(class));
 }
 
+/// How many of `functions` ran in the window, or may have (their invocations unknown): the
+/// ones a group's summed distribution ought to count.
+fn ran<'a>(functions: impl IntoIterator<Item = &'a FunctionStats>) -> u32 {
+    let n = functions
+        .into_iter()
+        .filter(|s| s.invocations != Some(0.0) || s.durations.is_some())
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
     let fleet = functions.iter().fold(None, |a, s| add(a, s.invocations));
     LatencyClass::ALL
@@ -690,7 +700,10 @@ fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
                 invocations,
                 errors: members.iter().fold(None, |a, s| add(a, s.errors)),
                 share: ratio(invocations, fleet),
-                durations: Durations::sum(members.iter().filter_map(|s| s.durations.as_ref())),
+                durations: Durations::sum(
+                    members.iter().filter_map(|s| s.durations.as_ref()),
+                    ran(members.iter().copied()),
+                ),
                 over_budget: members
                     .iter()
                     .filter(|s| s.budget_used.is_some_and(|u| u > 1.0))
@@ -862,7 +875,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         .map(|f| function_stats(f, range))
         .collect();
     let mut projects: BTreeMap<&str, ProjectStats> = BTreeMap::new();
-    let mut project_durations: BTreeMap<&str, Vec<&Durations>> = BTreeMap::new();
+    let mut project_durations: BTreeMap<&str, (Vec<&Durations>, u32)> = BTreeMap::new();
     let mut totals = Totals::default();
     let mut accounts: BTreeMap<super::AccountId, Totals> = BTreeMap::new();
     let mut project_accounts: BTreeMap<(String, super::AccountId), Totals> = BTreeMap::new();
@@ -875,12 +888,9 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
                 .count(s);
         }
         accounts.entry(f.facts.account).or_default().count(s);
-        if let Some(d) = &s.durations {
-            project_durations
-                .entry(f.project.as_str())
-                .or_default()
-                .push(d);
-        }
+        let (parts, of) = project_durations.entry(f.project.as_str()).or_default();
+        parts.extend(&s.durations);
+        *of += ran([s]);
         let p = projects
             .entry(f.project.as_str())
             .or_insert_with(|| ProjectStats {
@@ -901,10 +911,10 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
     let mut projects: Vec<ProjectStats> = projects.into_values().collect();
     for p in &mut projects {
         p.error_rate = ratio(p.errors, p.invocations);
-        let parts = project_durations
+        let (parts, of) = project_durations
             .remove(p.name.as_str())
             .unwrap_or_default();
-        p.durations = Durations::sum(parts);
+        p.durations = Durations::sum(parts, of);
     }
     // The fleet's sums from its regions' own figures where they have them: at one-minute
     // freshness even while functions off screen are asked for every ten minutes.

@@ -39,8 +39,13 @@ pub fn render_durations(
         DistributionSource::Reports => "REPORT lines",
         DistributionSource::Cloudwatch => "CloudWatch",
     };
+    // A group's distribution read for some of its functions says of how many.
+    let of = match d.coverage {
+        Some(c) if c.is_partial() => format!(" · {} of {} functions", c.read, c.of),
+        _ => String::new(),
+    };
     let figures = format!(
-        " p50 {} p90 {} p99 {} · {from} ",
+        " p50 {} p90 {} p99 {} · {from}{of} ",
         format::millis(d.p50_ms),
         format::millis(d.p90_ms),
         format::millis(d.p99_ms)

@@ -234,3 +234,47 @@ fn without_a_bill_the_pane_says_why_and_keeps_the_estimate() {
         "header problem line"
     );
 }
+
+/// A project's distribution sums those of its functions that were read; read for some of them
+/// only, its caption says of how many, so its p99 never passes for all of theirs.
+#[test]
+fn a_project_read_in_part_says_of_how_many_functions() {
+    use lambdatop::store::distribution::{BUCKETS, CloudWatchDurations};
+    use lambdatop::store::{FunctionKey, Minute, MinuteRange, SourceEvent};
+    let mut app = demo_app();
+    // payments-charge's distribution answered over a window of another length: not this one's.
+    let now = crate::support::t0();
+    app.store.apply(SourceEvent::DurationStats {
+        key: FunctionKey::new("us-east-1", "payments-charge"),
+        stats: Box::new(CloudWatchDurations {
+            range: MinuteRange::ending_at(Minute::of(now).minus(1), 15),
+            read_at: now,
+            samples: None,
+            percentiles: [None; 4],
+            shares: [None; BUCKETS],
+        }),
+    });
+    app.recompute();
+    app.update(Action::OpenProjects);
+    let s = screen(&render(&mut app, 160, 48));
+    let payments = app
+        .figures()
+        .stats()
+        .projects
+        .iter()
+        .find(|p| p.name == "payments")
+        .unwrap()
+        .clone();
+    let c = payments.durations.unwrap().coverage.unwrap();
+    assert_eq!(
+        (c.read + 1, c.of),
+        (c.of, payments.functions as u32),
+        "{c:?}"
+    );
+    let caption = format!("· {} of {} functions", c.read, c.of);
+    assert!(s.contains(&caption), "{caption}:\n{s}");
+    // Read for every function, a project's caption says nothing more.
+    let mut whole = demo_app();
+    whole.update(Action::OpenProjects);
+    assert!(!screen(&render(&mut whole, 160, 48)).contains(" functions ─"));
+}

@@ -883,7 +883,10 @@ mod tests {
     fn what_serves_a_function_is_what_its_aliases_route_to() {
         let now = fixture::moment();
         let mut demo = DemoSource::new(DEFAULT_SEED, now, 60, DEFAULT_CADENCE);
-        let servings: Vec<(crate::store::FunctionKey, Option<Box<crate::store::Serving>>)> = demo
+        let servings: Vec<(
+            crate::store::FunctionKey,
+            Option<Box<crate::store::Serving>>,
+        )> = demo
             .events_at(now)
             .into_iter()
             .filter_map(|e| match e {
