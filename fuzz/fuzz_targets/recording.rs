@@ -30,9 +30,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok((store, recorded)) = store::Store::read_recording(file.as_slice()) {
         let now = recorded.recorded_at;
         for window in [store::Window::M15, store::Window::H3, store::Window::H24] {
-            let stats = store::window::fleet_stats(&store, window, now);
+            let stats = store::figures::fleet_stats(&store, window, now);
             assert_eq!(stats.functions.len(), store.functions().len());
         }
-        let _ = store::window::Flow::of_fleet(&store, store::Window::H1.range(now));
+        let _ = store::figures::Flow::of_fleet(&store, store::Window::H1.range(now));
     }
 });

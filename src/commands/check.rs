@@ -13,8 +13,8 @@ use crate::cli::{CheckArgs, Format};
 use crate::clock::SharedClock;
 use crate::settings::Settings;
 use crate::source::timing::settle_minutes;
+use crate::store::figures::{FunctionStats, fleet_stats};
 use crate::store::health::{Breach, Thresholds};
-use crate::store::window::{FunctionStats, fleet_stats};
 use crate::store::{Function, MinuteRange, Store, Window};
 
 /// Healthy, a breach, or an account that could not be read (`snapshot::poll_all`'s error,

@@ -69,7 +69,7 @@ async fn read_logs(
     n: u32,
 ) -> Result<String> {
     use crate::store::health::Breach;
-    let stats = crate::store::window::fleet_stats(store, window, now);
+    let stats = crate::store::figures::fleet_stats(store, window, now);
     let mut breaching: Vec<(f64, crate::store::FunctionKey)> = store
         .functions()
         .iter()

@@ -12,8 +12,8 @@ use crate::settings::Settings;
 use crate::source::{SourceEvent, SourceKind};
 use crate::store::Window;
 use crate::store::distribution::{DistributionSource, EDGES_MS, Histogram};
+use crate::store::figures::{FleetStats, ThrottleCause, fleet_stats};
 use crate::store::latency::{ClassBy, LatencyClass};
-use crate::store::window::{FleetStats, ThrottleCause, fleet_stats};
 use crate::store::{AccountId, Minute, Store};
 use crate::ui::format;
 use crate::ui::text::truncate;
@@ -520,7 +520,7 @@ fn histogram_rows(h: &Histogram) -> Vec<BucketRow> {
 
 fn event_source_row(
     m: &crate::store::event_sources::EventSource,
-    s: &crate::store::window::FunctionStats,
+    s: &crate::store::figures::FunctionStats,
 ) -> EventSourceRow {
     let stream = m.kind.is_stream();
     EventSourceRow {

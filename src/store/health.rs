@@ -2,7 +2,7 @@
 //! thresholds a function breaches, when data is stale and when a region is near its limit —
 //! kept beside the figures they judge, so the panes, `snapshot` and the help say the same.
 
-use super::window::FunctionStats;
+use super::figures::FunctionStats;
 
 /// When a row is highlighted as breaching.
 #[derive(Debug, Clone, Copy, PartialEq)]

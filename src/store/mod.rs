@@ -14,6 +14,7 @@ pub mod distribution;
 pub mod error_groups;
 pub mod event;
 pub mod event_sources;
+pub mod figures;
 mod function;
 pub mod health;
 pub mod insights;

@@ -37,7 +37,7 @@ pub struct Executed {
 
 impl Executed {
     pub fn error_rate(&self) -> Option<f64> {
-        super::window::ratio(self.errors, self.invocations)
+        super::figures::ratio(self.errors, self.invocations)
     }
 }
 

@@ -106,7 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
                 right(s.functions.to_string()),
                 right(format::count(s.invocations)),
                 right(format::count(s.errors)),
-                right(format::percent(crate::store::window::ratio(
+                right(format::percent(crate::store::figures::ratio(
                     s.errors,
                     s.invocations,
                 ))),

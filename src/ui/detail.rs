@@ -385,8 +385,8 @@ fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String
     let after = MinuteRange::buckets_ending_at(range.last, buckets, period);
     let before = MinuteRange::buckets_ending_at(at.floor(period).minus(1), buckets, period);
     let (a, b) = (
-        crate::store::window::function_stats(f, after),
-        crate::store::window::function_stats(f, before),
+        crate::store::figures::function_stats(f, after),
+        crate::store::figures::function_stats(f, before),
     );
     let kind = match d.kind {
         crate::store::DeployKind::Code => "code",
@@ -493,7 +493,7 @@ fn sources_summary(sources: &[crate::store::event_sources::EventSource]) -> Stri
 /// One mapping: what it reads, its state and last result, and how far behind it is.
 fn source_line(
     m: &crate::store::event_sources::EventSource,
-    s: &crate::store::window::FunctionStats,
+    s: &crate::store::figures::FunctionStats,
 ) -> String {
     let mut out = format!("{} · {}", m.name(), m.state);
     if m.stopped()
@@ -533,7 +533,7 @@ fn source_line(
 
 /// Asynchronous invocation: events queued, lost (and how), the oldest event's wait, and where
 /// failed events go.
-fn async_line(s: &crate::store::window::FunctionStats, f: &Function) -> String {
+fn async_line(s: &crate::store::figures::FunctionStats, f: &Function) -> String {
     let name = |arn: &str| arn.rsplit(':').next().unwrap_or(arn).to_string();
     let mut lost = Vec::new();
     for (n, what) in [
@@ -607,7 +607,7 @@ fn alarms_line(v: &View, f: &Function) -> String {
 fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
     let range = v.figures.stats().range;
     let history = f.history_over(range);
-    let provisional_from = crate::store::window::provisional_from(history.settled, range);
+    let provisional_from = crate::store::figures::provisional_from(history.settled, range);
     let values = |m: Metric| -> Vec<Option<f64>> { history.series(m).values(range).collect() };
     let invocations = values(Metric::Invocations);
     let errors = values(Metric::Errors);
@@ -753,7 +753,7 @@ fn render_distribution(
     frame: &mut Frame,
     area: Rect,
     f: &Function,
-    s: Option<&crate::store::window::FunctionStats>,
+    s: Option<&crate::store::figures::FunctionStats>,
     t: &Theme,
 ) {
     let block = Block::new()
@@ -772,11 +772,11 @@ fn render_distribution(
     );
 }
 
-/// How long its tasks waited to run (`store::window::waits`).
+/// How long its tasks waited to run (`store::figures::waits`).
 fn render_waits(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
     let range = v.figures.stats().range;
     let sources = v.store.event_sources_in(&f.facts.place(), &f.facts.name);
-    let w = crate::store::window::waits(f, range, crate::store::window::queue_age_ms(sources));
+    let w = crate::store::figures::waits(f, range, crate::store::figures::queue_age_ms(sources));
     let title = match &w {
         Some(w) => format!(" Waits, log scales · {} ", w.what),
         None => " Waits ".to_string(),

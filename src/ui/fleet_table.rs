@@ -13,8 +13,8 @@ use super::table::{self, ColSpec};
 use super::text::{short_region, truncate};
 use super::theme::Theme;
 use crate::store::event_sources::EventSource;
+use crate::store::figures::{FleetStats, FunctionStats, ThrottleCause};
 use crate::store::health::{Breach, is_stale};
-use crate::store::window::{FleetStats, FunctionStats, ThrottleCause};
 use crate::store::{Function, Metric, MinuteRange, Store};
 use crate::view::{SortColumn, TableDrawn, View};
 

@@ -14,9 +14,9 @@ use super::table::{self, ColSpec};
 use super::theme::Theme;
 use super::{chart, format};
 use crate::store::cost::{self, CostReport, UNTAGGED};
+use crate::store::figures::ProjectStats;
 use crate::store::health::throttling;
 use crate::store::pricing::leaves_out;
-use crate::store::window::ProjectStats;
 use crate::view::{ProjectsView, TableDrawn, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +167,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, p: &ProjectsView, t: &The
 fn render_project_accounts(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let stats = v.figures.stats();
     let selected = v.figures.project_chart().map(|c| c.project.as_str());
-    let mut rows: Vec<(&crate::store::AccountId, &crate::store::window::Totals)> = stats
+    let mut rows: Vec<(&crate::store::AccountId, &crate::store::figures::Totals)> = stats
         .project_accounts
         .iter()
         .filter(|((p, _), _)| Some(p.as_str()) == selected)

@@ -5,7 +5,7 @@
 use chrono::SecondsFormat;
 
 use crate::store::Store;
-use crate::store::window::FleetStats;
+use crate::store::figures::FleetStats;
 
 /// One CSV field: quoted when it holds a separator, a quote or a line break; a leading
 /// `=`, `+`, `-` or `@` of text (not of a number) gets a `'` so that no spreadsheet runs it.

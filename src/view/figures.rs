@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use super::sort::{SortColumn, matches_filter, unknown_last};
+use crate::store::figures::{FleetStats, Flow, fleet_stats};
 use crate::store::latency::LatencyClass;
-use crate::store::window::{FleetStats, Flow, fleet_stats};
 use crate::store::{FunctionKey, Minute, Store, Window};
 
 /// What the task-flow graph adds up.

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use crate::store::cost::CostReport;
-use crate::store::window::{FleetStats, FunctionStats, ProjectStats};
+use crate::store::figures::{FleetStats, FunctionStats, ProjectStats};
 
 /// Orders two optional figures worst (largest) first, or smallest first when `ascending`;
 /// an unknown figure sorts after any known one either way.

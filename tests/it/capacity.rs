@@ -11,7 +11,7 @@
 use chrono::{Duration, Utc};
 use lambdatop::app::{App, AppOptions};
 use lambdatop::source::Source;
-use lambdatop::store::window::{ThrottleCause, fleet_stats};
+use lambdatop::store::figures::{ThrottleCause, fleet_stats};
 use lambdatop::store::{FunctionKey, Pool, Window, pricing};
 use lambdatop::ui::theme::Theme;
 

@@ -5,7 +5,7 @@
 use chrono::Duration;
 use lambdatop::source::SourceEvent;
 use lambdatop::source::demo::DEFAULT_SEED;
-use lambdatop::store::window::{fleet_stats, function_stats};
+use lambdatop::store::figures::{fleet_stats, function_stats};
 use lambdatop::store::{FunctionKey, Metric, Minute, Window};
 
 use crate::support::{demo_source, demo_store, t0};
@@ -139,7 +139,7 @@ fn later_polls_send_only_new_minutes_and_agree_with_the_history() {
     assert_eq!(value_at(now.plus(1)), first_update.points[3].1);
 }
 
-fn stats_of(name: &str, region: &str, window: Window) -> lambdatop::store::window::FunctionStats {
+fn stats_of(name: &str, region: &str, window: Window) -> lambdatop::store::figures::FunctionStats {
     let store = demo_store();
     let f = store.function(&FunctionKey::new(region, name)).unwrap();
     function_stats(f, window.range(t0()))

@@ -5,7 +5,7 @@
 
 use lambdatop::app::Action;
 use lambdatop::commands::snapshot::build;
-use lambdatop::store::window::fleet_stats;
+use lambdatop::store::figures::fleet_stats;
 use lambdatop::store::{FunctionKey, Window};
 use lambdatop::ui::format;
 use proptest::prelude::*;

@@ -405,7 +405,7 @@ mod store {
     //! The span kept beside the minutes.
 
     use lambdatop::source::MetricUpdate;
-    use lambdatop::store::window::fleet_stats;
+    use lambdatop::store::figures::fleet_stats;
     use lambdatop::store::{FunctionKey, Metric, Minute, SourceEvent, Window};
 
     use crate::support::{demo_store, t0};

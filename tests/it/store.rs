@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 use lambdatop::source::{LoadingState, MetricUpdate, SourceEvent};
-use lambdatop::store::window::{Flow, fleet_stats, function_stats};
+use lambdatop::store::figures::{Flow, fleet_stats, function_stats};
 use lambdatop::store::{
     Architecture, FunctionFacts, FunctionKey, Metric, Minute, ProblemKind, Store, Window,
 };
@@ -309,7 +309,7 @@ fn data_age_is_the_oldest_successful_poll() {
 fn fleet_totals_and_projects_add_up() {
     let store = crate::support::demo_store();
     let stats = fleet_stats(&store, Window::H1, t0());
-    let sum = |f: fn(&lambdatop::store::window::FunctionStats) -> Option<f64>| {
+    let sum = |f: fn(&lambdatop::store::figures::FunctionStats) -> Option<f64>| {
         stats.functions.iter().filter_map(f).sum::<f64>()
     };
     assert_eq!(stats.totals.functions, store.functions().len());
