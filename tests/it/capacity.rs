@@ -78,7 +78,10 @@ async fn the_pool_that_throttles_and_each_functions_cap_are_shown() {
     ] {
         put_metric_with(region, &[], metric, value, STEADY_MINUTES).await;
     }
-    let live = [("FunctionName", "cap-warm"), ("Resource", "live")];
+    // CloudWatch names a version's or alias's figures `Resource=FUNCTION:QUALIFIER` (Lambda
+    // Developer Guide, *Types of metrics*: the `Resource` dimension; as aws-cdk's `Alias.metric`
+    // builds it, and as the per-version figures of `source/aws/versions.rs` read it).
+    let live = [("FunctionName", "cap-warm"), ("Resource", "cap-warm:live")];
     put_metric_with(
         region,
         &live,

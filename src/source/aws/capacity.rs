@@ -76,7 +76,7 @@ pub async fn reserved_of(
 /// One version's or alias's provisioned concurrency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provisioned {
-    /// The version or alias (`Resource` in CloudWatch's dimensions).
+    /// The version or alias (CloudWatch names it `FUNCTION:QUALIFIER` in `Resource`).
     pub qualifier: String,
     /// Environments ready now.
     pub allocated: u32,

@@ -206,8 +206,9 @@ pub async fn fetch_usage_totals(
 
 /// Provisioned-concurrency figures of the functions that have some, per version or alias
 /// (CloudWatch publishes them with the `FunctionName` and `Resource` dimensions, Lambda
-/// Developer Guide, *Types of metrics*): the busiest qualifier's utilization and the sum of
-/// spillover invocations, for each function over `range`.
+/// Developer Guide, *Types of metrics*; `Resource` names the function and its qualifier,
+/// `NAME:QUALIFIER`, as for every per-version figure): the busiest qualifier's utilization
+/// and the sum of spillover invocations, for each function over `range`.
 pub async fn fetch_provisioned(
     client: &aws_sdk_cloudwatch::Client,
     region: &str,
@@ -216,10 +217,11 @@ pub async fn fetch_provisioned(
     settled: Minute,
 ) -> Result<Vec<MetricUpdate>, AwsError> {
     let query_of = |id: String, name: &str, qualifier: &str, metric: &str, stat: &str| {
+        let resource = format!("{name}:{qualifier}");
         lambda_query(
             &id,
             metric,
-            &[("FunctionName", name), ("Resource", qualifier)],
+            &[("FunctionName", name), ("Resource", resource.as_str())],
             stat,
         )
     };
