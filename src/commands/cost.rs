@@ -1,6 +1,7 @@
 //! `lambdatop cost`: the month's Lambda cost so far, from Cost Explorer (through the disk
-//! cache), grouped, with the month-end forecast and, beside it, the estimate from CloudWatch
-//! metrics and list prices — a quick check from a shell. The JSON shape is a contract: later
+//! cache), grouped, with the month-end forecast and, beside it, the dashboard's estimate over
+//! the month to date (the account read once over that window, into a store of its own) — a
+//! quick check from a shell. The JSON shape is a contract: later
 //! versions add fields, never remove or rename them; what is unknown is `null`.
 
 use std::collections::BTreeMap;
@@ -16,12 +17,13 @@ use crate::logtext::sanitize::clean_field;
 use crate::settings::Settings;
 use crate::source::SourceKind;
 use crate::source::aws::bill::lookup;
-use crate::source::aws::{self, inventory, metrics};
-use crate::source::demo::Fleet;
 use crate::source::demo::cost as demo_cost;
+use crate::source::demo::{Fleet, fixture};
 use crate::store::cost::{self, CostGroupBy, CostReport, CostScope, UNTAGGED};
-use crate::store::pricing::{self, MONTH_LEAVES_OUT};
-use crate::store::{DEFAULT_RETENTION_MINUTES, Minute};
+use crate::store::figures::{self, function_stats};
+use crate::store::pricing::{self, WINDOW_LEAVES_OUT};
+use crate::store::window::Window;
+use crate::store::{DEFAULT_RETENTION_MINUTES, Minute, Store};
 use crate::ui::format;
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -43,6 +45,8 @@ pub struct CostOutput {
     pub net_total_usd: Option<f64>,
     /// Month-end cost: the month to date plus Cost Explorer's forecast of the rest.
     pub forecast_usd: Option<f64>,
+    /// The dashboard's estimate (`est_cost_usd`) over the month to date: what every pane and
+    /// `snapshot` show for a window of these days, added up.
     pub estimate_total_usd: Option<f64>,
     /// Age of Cost Explorer's answer (0 when just asked).
     pub cache_age_s: Option<i64>,
@@ -85,7 +89,7 @@ pub fn build(
     group_by: CostGroupBy,
     tag: &str,
     billed: Option<&CostReport>,
-    estimates: Option<&BTreeMap<String, f64>>,
+    estimates: Option<&BTreeMap<String, Option<f64>>>,
     now: DateTime<Utc>,
     problems: Vec<String>,
 ) -> CostOutput {
@@ -110,7 +114,7 @@ pub fn build(
             estimate_usd: None,
             net_usd: None,
         });
-        row.estimate_usd = Some(round(*usd));
+        row.estimate_usd = usd.map(round);
         // Billed by group, yet no bill for this one: it cost nothing so far.
         if billed.is_some() && group_by != CostGroupBy::Function && row.mtd_usd.is_none() {
             row.mtd_usd = Some(0.0);
@@ -139,11 +143,13 @@ pub fn build(
         total_usd: billed.map(|r| round(r.total_usd)),
         net_total_usd: billed.map(|r| round(r.net_usd)),
         forecast_usd: billed.and_then(|r| r.forecast_usd).map(round),
-        estimate_total_usd: estimates.map(|e| round(e.values().sum())),
+        estimate_total_usd: estimates
+            .and_then(|e| e.values().fold(None, |a, b| figures::add(a, *b)))
+            .map(round),
         cache_age_s: billed.map(|r| r.age_s(now)),
         from_cache: billed.map(|_| false),
         cost_explorer_estimated: billed.map(|r| r.estimated),
-        estimate_leaves_out: MONTH_LEAVES_OUT.to_vec(),
+        estimate_leaves_out: WINDOW_LEAVES_OUT.to_vec(),
         problems,
         api_usage: None,
     }
@@ -209,8 +215,8 @@ pub fn table(c: &CostOutput) -> String {
         ));
     }
     out.push_str(&format!(
-        "\nMonth to date is usage at on-demand rates, as the estimate is; net billed is after Savings Plans, credits and refunds.\nThe estimate comes from CloudWatch metrics and list prices; it leaves out the {}.",
-        pricing::in_words(&MONTH_LEAVES_OUT)
+        "\nMonth to date is usage at on-demand rates, as the estimate is; net billed is after Savings Plans, credits and refunds.\nThe estimate is the dashboard's over these days, from CloudWatch metrics, REPORT lines and list prices; it leaves out the {}.",
+        pricing::in_words(&WINDOW_LEAVES_OUT)
     ));
     if let Some(u) = &c.api_usage {
         out.push_str(&format!(
@@ -248,76 +254,46 @@ fn group_of(
     }
 }
 
-/// The month-to-date estimate of every watched region, from daily metric sums.
-async fn estimate_aws(
-    account: &aws::Account,
-    group_by: CostGroupBy,
-    tag: &str,
-    now: DateTime<Utc>,
-    problems: &mut Vec<String>,
-) -> Option<BTreeMap<String, f64>> {
-    let (start, _) = cost::month_to_date(now.date_naive());
-    let from = start
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc()
-        .timestamp();
-    let to = Minute::of(now).plus(1).0 * 60;
-    let regions = futures::future::join_all(account.regions.iter().map(|region| async move {
-        let clients = account.clients(region);
-        let functions = inventory::list_functions(&clients.lambda, region).await?;
-        let tags = inventory::tags_by_function(&clients.tagging).await;
-        let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
-        let totals = metrics::fetch_usage_totals(&clients.cloudwatch, &names, from, to).await?;
-        Ok::<_, aws::errors::AwsError>((region, functions, tags, totals))
-    }))
-    .await;
-    // Grouped by account, the estimate is of the caller's own account (the only one whose
-    // functions it reads).
-    let own = match group_by {
-        CostGroupBy::Account => account.who.identity().await.ok().map(|i| i.account_id),
-        _ => None,
-    }
-    .unwrap_or_default();
-    let mut out: BTreeMap<String, f64> = BTreeMap::new();
-    let mut any = false;
-    for result in regions {
-        let (region, functions, tags, totals) = match result {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("estimate: {e}"));
-                continue;
-            }
-        };
-        any = true;
-        let tags = tags
-            .map_err(|e| problems.push(format!("{region} tags: {e} (functions count as untagged)")))
-            .ok();
-        for f in functions {
-            let (invocations, duration_ms) = totals.get(&f.name).copied().unwrap_or_default();
-            let usd = match f.memory_mb {
-                Some(mb) if invocations > 0.0 => pricing::estimate_usd(
-                    region,
-                    f.architecture,
-                    mb,
-                    invocations,
-                    duration_ms / invocations,
-                ),
-                _ => 0.0,
-            };
-            let key = group_of(
-                group_by,
-                tag,
-                (&f.name, region, &own),
-                tags.as_ref().and_then(|t| t.get(&f.name)),
-            );
-            *out.entry(key).or_default() += usd;
-        }
-    }
-    any.then_some(out)
+/// The month to date as a window ending now. Its first bucket begins at the month's first
+/// minute, since every period a window is read at divides a day. `None` in that first
+/// minute: nothing of the month has run yet.
+pub fn month_window(now: DateTime<Utc>) -> Option<Window> {
+    let (first_day, _) = cost::month_to_date(now.date_naive());
+    let first = Minute::of(first_day.and_hms_opt(0, 0, 0)?.and_utc());
+    Window::from_minutes(u32::try_from(Minute::of(now).0 - first.0).ok()?)
 }
 
-/// The demo fleet's month, as `cost` prints it.
+/// The store's estimate of each function over the month to date (`est_cost_usd`, as every
+/// pane and `snapshot` derive it), added up by the bill's groups. A group none of whose
+/// functions could be estimated is `None`; a month that has only begun costs nothing yet.
+pub fn estimates_of(
+    store: &Store,
+    window: Option<Window>,
+    now: DateTime<Utc>,
+    (group_by, tag): (CostGroupBy, &str),
+    account_id: &str,
+) -> BTreeMap<String, Option<f64>> {
+    let range = window.map(|w| w.range(now));
+    let mut out: BTreeMap<String, Option<f64>> = BTreeMap::new();
+    for f in store.functions() {
+        let usd = match range {
+            Some(r) => function_stats(f, r).est_cost_usd,
+            None => Some(0.0),
+        };
+        let key = group_of(
+            group_by,
+            tag,
+            (&f.facts.name, &f.facts.region, account_id),
+            Some(&f.facts.tags),
+        );
+        let group = out.entry(key).or_default();
+        *group = figures::add(*group, usd);
+    }
+    out
+}
+
+/// The demo fleet's month, as `cost` prints it: the bill its Cost Explorer would give, and
+/// the dashboard's estimate over the same days.
 pub fn demo_output(
     seed: u64,
     fleet: &Fleet,
@@ -327,7 +303,20 @@ pub fn demo_output(
     let start = Minute::of(now);
     let history = DEFAULT_RETENTION_MINUTES;
     let billed = demo_cost::report(seed, fleet, start, history, now, group_by);
-    let estimates = demo_cost::estimate(seed, fleet, start, history, now, group_by);
+    let window = month_window(now);
+    let estimates = {
+        let store = window.map(|w| {
+            fixture::demo_over(seed, std::sync::Arc::new(fleet.clone()), now, history, w).1
+        });
+        let store = store.unwrap_or_else(|| fixture::empty_store(history));
+        estimates_of(
+            &store,
+            window,
+            now,
+            (group_by, "project"),
+            demo_cost::DEMO_ACCOUNT,
+        )
+    };
     let mut problems = Vec::new();
     if group_by == CostGroupBy::Function {
         problems.push(NO_FUNCTION_SPLIT.to_string());
@@ -357,7 +346,6 @@ pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Re
         let account = super::one_account(settings, "cost").await?;
         let query = super::cost_query(settings, &account, group_by);
         let client = account.cost_client();
-        let mut estimate_problems = Vec::new();
         let bill = async {
             match &client {
                 Ok(c) => lookup(c, &query, settings.refresh, now).await,
@@ -371,11 +359,17 @@ pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Re
                 },
             }
         };
-        let (found, estimates) = futures::future::join(
-            bill,
-            estimate_aws(&account, group_by, tag, now, &mut estimate_problems),
-        )
-        .await;
+        // The estimate is the dashboard's: every source of the account read once over the
+        // month to date, into a store of its own.
+        let mut setup = super::setup_of(settings, &account, false);
+        let window = month_window(now);
+        let read = async {
+            match window {
+                Some(w) => super::snapshot::poll_all(&mut setup, w, &clock).await,
+                None => Ok(()),
+            }
+        };
+        let (found, read) = futures::future::join(bill, read).await;
         problems.extend(found.note.clone());
         if let Some(e) = &found.problem {
             let kept = match &found.report {
@@ -397,14 +391,32 @@ pub async fn run(settings: &Settings, args: &CostArgs, clock: SharedClock) -> Re
         if group_by == CostGroupBy::Function {
             problems.push(NO_FUNCTION_SPLIT.to_string());
         }
-        problems.extend(estimate_problems);
+        let account_id = match (&found.identity, setup.store.identity()) {
+            (Some(i), _) | (None, Some(i)) => Some(i.account_id.clone()),
+            (None, None) => account.who.identity().await.ok().map(|i| i.account_id),
+        };
+        let estimates = match read {
+            Ok(()) => {
+                problems.extend(
+                    (setup.store.problems().iter())
+                        .map(|p| format!("estimate: {}: {}", p.scope, p.message)),
+                );
+                Some(estimates_of(
+                    &setup.store,
+                    window,
+                    now,
+                    (group_by, tag),
+                    account_id.as_deref().unwrap_or_default(),
+                ))
+            }
+            Err(e) => {
+                problems.push(format!("estimate: {e}"));
+                None
+            }
+        };
         if found.report.is_none() && estimates.is_none() {
             anyhow::bail!("could not read the account's cost: {}", problems.join("; "));
         }
-        let account_id = match &found.identity {
-            Some(i) => Some(i.account_id.clone()),
-            None => account.who.identity().await.ok().map(|i| i.account_id),
-        };
         let mut out = build(
             SourceKind::Aws,
             account_id,
@@ -479,7 +491,7 @@ mod tests {
             estimated: false,
             fetched_at: now - chrono::Duration::minutes(5),
         };
-        let est = BTreeMap::from([("pay".to_string(), 1.0)]);
+        let est = BTreeMap::from([("pay".to_string(), Some(1.0))]);
         let c = build(
             SourceKind::Aws,
             Some("123456789012".into()),

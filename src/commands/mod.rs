@@ -105,6 +105,13 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
     }
     // Real mode: an account or a clear error, never demo data in its place.
     let account = aws::connect(&aws_options(settings)).await?;
+    Ok(setup_of(settings, &account, with_cost))
+}
+
+/// The store and sources of one account reached (`with_cost`: with Cost Explorer's bill).
+pub fn setup_of(settings: &Settings, account: &aws::Account, with_cost: bool) -> Setup {
+    let retention = DEFAULT_RETENTION_MINUTES;
+    let cadence = Duration::from_secs(settings.interval);
     let session = Session {
         kind: SourceKind::Aws,
         profile: account.profile.clone(),
@@ -121,7 +128,7 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
             .with_scrollback(settings.scrollback as usize),
     ));
     if with_cost {
-        let query = cost_query(settings, &account, CostGroupBy::Project);
+        let query = cost_query(settings, account, CostGroupBy::Project);
         sources.push(Box::new(CostSource::new(
             account.cost_client(),
             query,
@@ -129,12 +136,12 @@ pub async fn setup(settings: &Settings, clock: &SharedClock, with_cost: bool) ->
             account.usage.clone(),
         )));
     }
-    Ok(Setup {
+    Setup {
         store: Store::new(session, retention, &settings.project_tag)
             .with_scrollback(settings.scrollback as usize)
             .with_classes(settings.classes.clone()),
         sources,
-    })
+    }
 }
 
 /// Functions in each demo account of `--demo --accounts N`, unless `--functions` says the

@@ -1,6 +1,7 @@
 //! What the bill says: Cost Explorer's month to date for the Lambda service, grouped, day by
-//! day, with the month-end forecast. These are billed figures, beside the metric estimate of
-//! `window` (which leaves the free tier, provisioned concurrency, storage and transfer out).
+//! day, with the month-end forecast. These are billed figures, beside the estimate of
+//! `figures` (which leaves out what `pricing::WINDOW_LEAVES_OUT` lists: the free tier,
+//! storage, transfer…).
 
 use std::fmt;
 

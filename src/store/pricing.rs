@@ -3,27 +3,16 @@
 //! Requests, compute (GB-seconds, by architecture; the INIT phase is billed as compute since
 //! 1 August 2025) and provisioned concurrency, per region. The estimate is list prices times
 //! what the metrics and REPORT lines show; what it cannot see is said wherever it is shown
-//! (`WINDOW_LEAVES_OUT`, `MONTH_LEAVES_OUT`).
+//! (`WINDOW_LEAVES_OUT`): in the panes, `snapshot` and `cost`, whose month-to-date estimate
+//! is the same figure over the month's days.
 
 use super::Architecture;
 
-/// What the window's estimate (panes, `snapshot`) leaves out, said wherever it is shown.
+/// What the estimate leaves out, said wherever it is shown.
 pub const WINDOW_LEAVES_OUT: [&str; 6] = [
     "free tier",
     "volume discounts beyond 6 billion GB-seconds a month",
     "INIT of cold starts whose REPORT lines were not read",
-    "SnapStart cache and restore charges",
-    "ephemeral storage above 512 MB",
-    "data transfer",
-];
-
-/// What the month-to-date estimate of `cost` leaves out: it reads CloudWatch's daily sums,
-/// which count neither INIT time nor provisioned environments.
-pub const MONTH_LEAVES_OUT: [&str; 7] = [
-    "free tier",
-    "provisioned concurrency",
-    "INIT duration (not in CloudWatch's metrics)",
-    "volume discounts beyond 6 billion GB-seconds a month",
     "SnapStart cache and restore charges",
     "ephemeral storage above 512 MB",
     "data transfer",

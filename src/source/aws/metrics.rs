@@ -149,61 +149,6 @@ pub async fn fetch(
     fetched
 }
 
-/// Invocations and total duration (ms) of each of `functions` from `from` to `to` (seconds),
-/// in daily sums: what a month-to-date estimate needs, two metrics a function.
-pub async fn fetch_usage_totals(
-    client: &aws_sdk_cloudwatch::Client,
-    functions: &[String],
-    from: i64,
-    to: i64,
-) -> Result<HashMap<String, (f64, f64)>, AwsError> {
-    const DAY: i32 = 86_400;
-    let sums = [
-        stat(Metric::Invocations, "Invocations", "Sum", true),
-        stat(Metric::DurationAvg, "Duration", "Sum", true),
-    ];
-    let mut out = HashMap::new();
-    let pairs: Vec<(usize, usize)> = (0..functions.len())
-        .flat_map(|f| (0..sums.len()).map(move |s| (f, s)))
-        .collect();
-    for batch in pairs.chunks(MAX_QUERIES) {
-        let queries = batch
-            .iter()
-            .map(|&(f, s)| query(format!("q{f}_{s}"), &functions[f], &sums[s], DAY))
-            .collect();
-        let mut pages = client
-            .get_metric_data()
-            .set_metric_data_queries(Some(queries))
-            .start_time(SmithyTime::from_secs(from))
-            .end_time(SmithyTime::from_secs(to))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify("GetMetricData", &e))?;
-            for result in page.metric_data_results() {
-                // A month's sum with a query missing would be an estimate too low.
-                if let Some(e) = query_failure(result) {
-                    return Err(e);
-                }
-                let Some((f, s)) = result.id().and_then(parse_id) else {
-                    continue;
-                };
-                let Some(name) = functions.get(f) else {
-                    continue;
-                };
-                let total: f64 = result.values().iter().filter(|v| v.is_finite()).sum();
-                let entry: &mut (f64, f64) = out.entry(name.clone()).or_default();
-                if s == 0 {
-                    entry.0 += total;
-                } else {
-                    entry.1 += total;
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// Provisioned-concurrency figures of the functions that have some, per version or alias
 /// (CloudWatch publishes them with the `FunctionName` and `Resource` dimensions, Lambda
 /// Developer Guide, *Types of metrics*; `Resource` names the function and its qualifier,
@@ -370,12 +315,6 @@ pub fn settled_points(
             None => None,
         })
         .collect()
-}
-
-/// `q3_1` → (3, 1).
-fn parse_id(id: &str) -> Option<(usize, usize)> {
-    let (f, s) = id.strip_prefix('q')?.split_once('_')?;
-    Some((f.parse().ok()?, s.parse().ok()?))
 }
 
 /// A one-minute query of the Lambda metric `name` with `dimensions` (none: the region as a

@@ -1,8 +1,9 @@
 //! The demo fleet's bill, as Cost Explorer would give it: the month to date per project (or
-//! region) day by day, from the same traffic model the metrics come from, sampled every half
-//! hour. Like a real bill it holds what the metric estimate cannot see: the payments project
-//! keeps provisioned concurrency warm, and functions deleted earlier in the month left untagged
-//! cost behind.
+//! region) day by day, from the same traffic model the metrics come from, minute by minute as
+//! the metrics are (so the bill and the dashboard's estimate agree on what both see), and the
+//! provisioned concurrency the payments project keeps warm all day. Like a real
+//! bill it holds what the dashboard's estimate cannot see: functions deleted earlier in the
+//! month left untagged cost behind.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,10 +14,8 @@ use crate::store::cost::{self, CostGroup, CostGroupBy, CostReport, UNTAGGED};
 use crate::store::pricing;
 use crate::store::{Architecture, Minute};
 
-/// Minutes between samples of the model.
-const STEP: i64 = 30;
-/// Provisioned concurrency the estimate leaves out, per day, in us-east-1.
-const PROVISIONED_USD_PER_DAY: f64 = 3.46;
+/// Minutes between samples of the model: every minute, as the demo's metrics have them.
+const STEP: i64 = 1;
 const PROVISIONED_PROJECT: &str = "payments";
 const PROVISIONED_REGION: &str = "us-east-1";
 /// What deleted, untagged functions cost per day.
@@ -54,7 +53,7 @@ pub fn report(
         _ => (PROVISIONED_PROJECT, UNTAGGED),
     };
     for (key, per_day) in [
-        (provisioned, PROVISIONED_USD_PER_DAY),
+        (provisioned, provisioned_per_day(fleet)),
         (untagged, UNTAGGED_USD_PER_DAY),
     ] {
         let daily = groups
@@ -129,7 +128,7 @@ fn modelled(
     let current = Minute::of(now);
     let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     // A copy (`--functions`) is billed what the first copy of its spec in its region is: a
-    // month of half hours for 10,000 functions would take the demo seconds to start.
+    // month of minutes for 10,000 functions would take the demo a minute to start.
     // Keyed by the spec's own name: a copy's spec keeps its original's.
     let mut copies: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
     for inst in fleet.instances() {
@@ -173,21 +172,20 @@ fn modelled(
     groups
 }
 
-/// The metric estimate of the month to date per group, as the `cost` command compares it.
-pub fn estimate(
-    seed: u64,
-    fleet: &Fleet,
-    start: Minute,
-    history: u32,
-    now: DateTime<Utc>,
-    group_by: CostGroupBy,
-) -> BTreeMap<String, f64> {
-    let (first_day, end) = cost::month_to_date(now.date_naive());
-    let days: Vec<NaiveDate> = first_day.iter_days().take_while(|d| *d < end).collect();
-    modelled(seed, fleet, start, history, now, group_by, &days)
-        .into_iter()
-        .map(|(k, daily)| (k, daily.iter().sum()))
-        .collect()
+/// What the fleet's provisioned concurrency costs a day at list price, kept ready all day.
+fn provisioned_per_day(fleet: &Fleet) -> f64 {
+    fleet
+        .instances()
+        .filter(|i| i.provisioned() > 0)
+        .map(|i| {
+            let arch = if i.spec.arm64 {
+                Architecture::Arm64
+            } else {
+                Architecture::X86_64
+            };
+            pricing::provisioned_usd(i.region, arch, i.spec.memory_mb, i.provisioned(), 86_400.0)
+        })
+        .sum()
 }
 
 /// How much of `day` has passed at `now`.
