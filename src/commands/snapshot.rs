@@ -205,8 +205,8 @@ pub struct FunctionRow {
     /// The changes the inventory saw inside the window, oldest first: `{"at", "kind"}` with
     /// `kind` `"code"`, `"config"`, or `"unknown"` (a change before it was first seen).
     pub deploys: Vec<DeployRow>,
-    /// The peak p99 as a share of the timeout, for the table (JSON has both parts).
-    #[serde(skip)]
+    /// The peak p99 over the serving configuration's timeout (`PK/TO`): what `check`'s
+    /// timeout rule judges.
     pub p99_peak_of_timeout: Option<f64>,
     /// `"real-time"`, `"background"` or `"batch"`, and what told it: `"tag"`, `"trigger"`,
     /// `"duration"` (its median) or `"timeout"` (nothing else was known).
@@ -352,7 +352,7 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             throttles: whole(s.throttles),
             duration_avg_ms: round(s.duration_avg_ms, 2),
             duration_p99_ms: round(s.duration_p99_ms, 2),
-            p99_peak_of_timeout: s.p99_peak_of_timeout,
+            p99_peak_of_timeout: round(s.p99_peak_of_timeout, 6),
             concurrency_max: whole(s.concurrency_max),
             est_cost_usd: round(s.est_cost_usd, 6),
             cold_starts: whole(s.cold_starts),

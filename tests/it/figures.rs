@@ -1,12 +1,16 @@
 //! One figure, one answer: the invariants every surface keeps, over demo seeds, fleet sizes,
 //! live and past windows. A percentile never overtakes a higher one, errors never outnumber
 //! invocations, projects add up to the fleet, and a figure read on the table, in the detail,
-//! in `snapshot`'s JSON and in the CSV export is the same number under the same name.
+//! in `snapshot`'s JSON, in the CSV export and in `check`'s verdict is the same number under
+//! the same name, an unknown one `–`, empty and null alike. (A replay of a recording is the
+//! JSON of its moment: `recording::record_writes_0600_and_snapshot_replays_it_as_json_and_csv`;
+//! `cost`'s estimate is `snapshot`'s over the month: `cost::cost_json_…`.)
 
 use lambdatop::app::Action;
 use lambdatop::commands::snapshot::build;
+use lambdatop::source::{MetricUpdate, SourceEvent};
 use lambdatop::store::figures::fleet_stats;
-use lambdatop::store::{FunctionKey, Window};
+use lambdatop::store::{FunctionKey, Metric, Minute, Window};
 use lambdatop::ui::format;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -212,53 +216,215 @@ fn the_detail_shows_one_p99_and_it_is_the_snapshots() {
     }
 }
 
-/// The fleet table, the CSV export and the JSON show each function's p99 the same.
+/// How many decimals `snapshot` keeps of a CSV column's figure (`None`: a whole count).
+fn decimals(column: &str) -> Option<i32> {
+    match column {
+        "error_rate" | "est_cost_usd" | "p99_peak_of_timeout" => Some(6),
+        c if c.ends_with("_ms") => Some(2),
+        _ => None,
+    }
+}
+
+/// The cells of a table row under each column title of `header`, by where the titles stand:
+/// a name, project or region is left-aligned under its title, up to the next title; a figure
+/// is right-aligned, ending where its title ends.
+fn cells(header: &str, line: &str, titles: &[&str]) -> Vec<(String, String)> {
+    const LEFT: [&str; 4] = ["FUNCTION", "PROJECT", "REGION", "RGN"];
+    let head: Vec<char> = header.chars().collect();
+    let row: Vec<char> = line.chars().collect();
+    let find = |t: &str| {
+        let t: Vec<char> = t.chars().collect();
+        (1..head.len().saturating_sub(t.len())).find(|&i| {
+            head[i..i + t.len()] == t[..]
+                && matches!(head[i - 1], ' ' | '│')
+                && matches!(head.get(i + t.len()), Some(' ' | '│'))
+        })
+    };
+    let mut at: Vec<(usize, &str)> = titles.iter().filter_map(|t| Some((find(t)?, *t))).collect();
+    at.sort();
+    let end = |k: usize| at[k].0 + at[k].1.chars().count();
+    (0..at.len())
+        .map(|k| {
+            let (from, to) = if LEFT.contains(&at[k].1) {
+                (at[k].0, at.get(k + 1).map_or(row.len(), |n| n.0))
+            } else {
+                (if k == 0 { at[k].0 } else { end(k - 1) }, end(k))
+            };
+            let (from, to) = (from.min(row.len()), to.min(row.len()));
+            let text: String = row[from..to].iter().collect();
+            (at[k].1.to_string(), text.trim().to_string())
+        })
+        .collect()
+}
+
+/// The fleet table, the CSV export and the JSON show every figure they share the same, and
+/// an unknown one as `–`, an empty field and null alike.
 #[test]
-fn the_table_the_csv_and_the_json_agree_on_each_p99() {
-    let store = demo_store();
+fn the_table_the_csv_and_the_json_agree_on_every_figure() {
+    // The demo with a hole: its first function's errors and durations unread over the hour,
+    // so its error rate, average, and cost are unknown too.
+    let mut store = demo_store();
+    let key = store.functions()[0].facts.key();
+    let gaps: Vec<(Minute, Option<f64>)> =
+        Window::H1.range(t0()).iter().map(|m| (m, None)).collect();
+    for metric in [Metric::Errors, Metric::DurationAvg] {
+        store.apply(SourceEvent::Metrics(MetricUpdate {
+            key: key.clone(),
+            metric,
+            points: gaps.clone(),
+            settled: None,
+        }));
+    }
+    let holed = store.clone();
     let stats = fleet_stats(&store, Window::H1, t0());
     let json = serde_json::to_value(build(&store, Window::H1, t0())).unwrap();
     let order: Vec<usize> = (0..store.functions().len()).collect();
     let csv = lambdatop::view::export::fleet(&store, &stats, &order);
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |k: &str| header.iter().position(|h| *h == k).unwrap();
-    let (name_at, region_at, p99_at) = (col("name"), col("region"), col("duration_p99_ms"));
-    let mut app = app_with(demo_store(), Window::H1);
-    let table = screen(&render(&mut app, 220, 90));
-    let mut seen_in_table = 0;
-    for line in lines {
-        let cells: Vec<&str> = line.split(',').collect();
-        let row = json["functions"]
+    let row_of = |name: &str, region: &str| {
+        json["functions"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|f| f["name"] == cells[name_at] && f["region"] == cells[region_at])
-            .unwrap();
-        let csv_p99 = cells[p99_at].parse::<f64>().ok();
-        let json_p99 = num(&row["duration_p99_ms"]);
-        assert_eq!(
-            csv_p99.map(|v| (v * 100.0).round() / 100.0),
-            json_p99,
-            "{} {}",
-            cells[name_at],
-            cells[region_at]
-        );
-        // The table names the region in full, or in short where it is narrow.
-        let short = lambdatop::ui::text::short_region(cells[region_at]);
-        if let Some(t) = table.lines().find(|l| {
-            l.starts_with(&format!("│{} ", cells[name_at]))
-                && l.split_whitespace()
-                    .any(|c| c == short || c == cells[region_at])
-        }) {
-            seen_in_table += 1;
-            let p99 = format::millis(json_p99);
+            .find(|f| f["name"] == name && f["region"] == region)
+            .unwrap_or_else(|| panic!("{name} {region} not in the JSON"))
+            .clone()
+    };
+    let mut compared = 0;
+    let mut unknown = 0;
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let at = |k: &str| cells[header.iter().position(|h| *h == k).unwrap()];
+        let (name, region) = (at("name"), at("region"));
+        let row = row_of(name, region);
+        for (column, field) in header.iter().zip(&cells) {
+            let want = match *column {
+                "name" | "account_id" | "region" | "project" | "runtime" => continue,
+                // The CSV counts the alarms in ALARM; the JSON names them.
+                "alarms_firing" => row["alarms"].as_array().map(|a| a.len() as f64).into(),
+                c => row[c].clone(),
+            };
+            let context = format!("{name} ({region}) {column}: CSV {field:?}, JSON {want}");
+            if field.is_empty() || want.is_null() {
+                assert!(field.is_empty() && want.is_null(), "{context}");
+                unknown += 1;
+                continue;
+            }
+            if *column == "provisional_from" {
+                assert_eq!(Some(*field), want.as_str(), "{context}");
+                continue;
+            }
+            let csv_value: f64 = field.parse().unwrap_or_else(|_| panic!("{context}"));
+            let csv_value = match decimals(column) {
+                Some(d) => (csv_value * 10f64.powi(d)).round() / 10f64.powi(d),
+                None => csv_value,
+            };
+            let json_value = want.as_f64().unwrap();
             assert!(
-                t.split_whitespace().any(|c| c == p99),
-                "{}: {p99} not in {t}",
-                cells[name_at]
+                (csv_value - json_value).abs() <= 1e-9 * json_value.abs().max(1.0),
+                "{context}"
             );
+            compared += 1;
         }
     }
-    assert!(seen_in_table > 5, "{seen_in_table} rows read off the table");
+    assert!(compared > 500, "{compared} figures compared");
+    assert!(
+        unknown > 0,
+        "the demo has figures not read, and they must agree too"
+    );
+
+    // The table: each visible row's cells are the JSON's figures, formatted.
+    let mut app = app_with(holed, Window::H1);
+    let table = screen(&render(&mut app, 220, 90));
+    let titles = [
+        "FUNCTION", "PROJECT", "REGION", "RGN", "ALM", "INV/MIN", "ERRORS", "ERR%", "THROT", "AVG",
+        "P99", "PK/TO", "CONC", "CAP",
+    ];
+    let head = table
+        .lines()
+        .find(|l| l.contains("FUNCTION") && l.contains("PK/TO"))
+        .expect("the table's header");
+    let mut rows_read = 0;
+    for line in table.lines().skip_while(|l| *l != head).skip(1) {
+        let c: std::collections::BTreeMap<String, String> =
+            cells(head, line, &titles).into_iter().collect();
+        let (Some(name), Some(rgn)) = (c.get("FUNCTION"), c.get("REGION").or(c.get("RGN"))) else {
+            continue;
+        };
+        let Some(f) = json["functions"].as_array().unwrap().iter().find(|f| {
+            f["name"] == name.as_str()
+                && (f["region"] == rgn.as_str()
+                    || lambdatop::ui::text::short_region(f["region"].as_str().unwrap()) == *rgn)
+        }) else {
+            continue;
+        };
+        rows_read += 1;
+        for (title, shown) in [
+            ("ERRORS", format::count(num(&f["errors"]))),
+            ("ERR%", format::percent(num(&f["error_rate"]))),
+            ("THROT", format::count(num(&f["throttles"]))),
+            ("AVG", format::millis(num(&f["duration_avg_ms"]))),
+            ("P99", format::millis(num(&f["duration_p99_ms"]))),
+            ("PK/TO", format::percent(num(&f["p99_peak_of_timeout"]))),
+            ("CONC", format::count(num(&f["concurrency_max"]))),
+        ] {
+            assert_eq!(c[title], shown, "{name} ({rgn}) {title}: {line}");
+        }
+    }
+    assert!(
+        rows_read > 20,
+        "{rows_read} rows read off the table:\n{table}"
+    );
+}
+
+/// `check`'s verdict is the figure `snapshot` gives over the same settled minutes.
+#[test]
+fn checks_verdict_is_the_snapshots_figure_over_the_minutes_it_judged() {
+    use clap::Parser;
+    let store = demo_store();
+    let cli = lambdatop::cli::Cli::parse_from(["lambdatop", "check"]);
+    let Some(lambdatop::cli::Command::Check(args)) = cli.command else {
+        panic!("check's arguments");
+    };
+    let t = lambdatop::store::health::Thresholds::default();
+    let (breaches, _, _) = lambdatop::commands::check::judge(&store, Window::M15, t0(), &t, &args);
+    let mut judged = 0;
+    for b in &breaches {
+        let key = match b.rule {
+            "errors" => "error_rate",
+            "throttles" => "throttles",
+            "timeout" => "p99_peak_of_timeout",
+            _ => continue,
+        };
+        let from = chrono::DateTime::parse_from_rfc3339(&b.from)
+            .unwrap()
+            .to_utc();
+        let to = chrono::DateTime::parse_from_rfc3339(&b.to)
+            .unwrap()
+            .to_utc();
+        let minutes = (to - from).num_minutes() as u32;
+        let window = Window::from_minutes(minutes)
+            .unwrap()
+            .ending(Some(lambdatop::store::Minute::of(to)));
+        let snap = serde_json::to_value(build(&store, window, t0())).unwrap();
+        let row = snap["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == b.function.as_str() && f["region"] == b.region.as_str())
+            .unwrap();
+        let shown = num(&row[key]).unwrap();
+        let judged_value = b.value.unwrap();
+        assert!(
+            (shown - judged_value).abs() <= 1e-6 * judged_value.abs().max(1.0),
+            "{} {}: check {judged_value}, snapshot {shown} over {} – {}",
+            b.function,
+            b.rule,
+            b.from,
+            b.to
+        );
+        judged += 1;
+    }
+    assert!(judged >= 2, "{breaches:#?}");
 }

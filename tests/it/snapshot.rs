@@ -123,6 +123,7 @@ fn the_json_has_exactly_the_documented_shape() {
             "duration_p90_ms",
             "duration_p999_ms",
             "duration_p99_peak_ms",
+            "p99_peak_of_timeout",
             "duration_source",
             "duration_histogram",
             "wait_max_ms",
