@@ -56,6 +56,10 @@ impl App {
                 Screen::Projects => self.projects.selected.as_deref(),
                 _ => None,
             },
+            detail: match &self.screen {
+                Screen::Detail(key) => Some(key),
+                _ => None,
+            },
             sort: self.fleet.sort,
             descending: self.fleet.descending,
             scope: &scope,

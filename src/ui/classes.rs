@@ -106,10 +106,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
                 right(s.functions.to_string()),
                 right(format::count(s.invocations)),
                 right(format::count(s.errors)),
-                right(format::percent(crate::store::figures::ratio(
-                    s.errors,
-                    s.invocations,
-                ))),
+                right(format::percent(s.error_rate)),
                 right(format::millis(p99)),
                 right(format::millis(s.wait_max_ms)),
                 right(s.over_budget.to_string()),

@@ -11,6 +11,7 @@ use super::theme::Theme;
 use super::{format, wrap};
 use crate::store::health::{Breach, is_stale, timeout_in_sight};
 use crate::store::{Function, Metric};
+use crate::view::figures::DetailFigures;
 use crate::view::{DetailView, View};
 
 /// The width of a fact's label: its value starts one column after it.
@@ -25,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t
     let f = d.function;
     let wide = area.width >= 120;
     // Worked out once a frame: the layout needs to know whether there is one.
-    let since = since_deploy(f, v.figures.stats().range);
+    let since = since_deploy(v.figures.detail(&f.facts.key()));
     let (facts_area, charts_area) = if wide {
         let [a, b] = Layout::horizontal([Constraint::Length(52), Constraint::Fill(1)]).areas(area);
         (a, b)
@@ -370,24 +371,10 @@ fn render_facts(
     }
 }
 
-/// The error rate and p99 since the newest deploy inside the window, beside those of as long
-/// before it: what the deploy did.
-fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String> {
-    use crate::store::{Minute, MinuteRange};
-    let d = f.deploys.last()?;
-    let at = Minute::of(d.at);
-    if !range.contains(at) || at == range.first {
-        return None;
-    }
-    // Bucket by bucket at the window's period: as many before the deploy as after it.
-    let period = range.period();
-    let buckets = u32::try_from(range.len() - range.position(at)?).ok()?;
-    let after = MinuteRange::buckets_ending_at(range.last, buckets, period);
-    let before = MinuteRange::buckets_ending_at(at.floor(period).minus(1), buckets, period);
-    let (a, b) = (
-        crate::store::figures::function_stats(f, after),
-        crate::store::figures::function_stats(f, before),
-    );
+/// The error rate and peak p99 since the newest deploy inside the window, beside those of as
+/// long before it (`store::figures::since_deploy`): what the deploy did.
+fn since_deploy(d: Option<&DetailFigures>) -> Option<String> {
+    let d = d?.since_deploy?;
     let kind = match d.kind {
         crate::store::DeployKind::Code => "code",
         crate::store::DeployKind::Config => "config",
@@ -396,10 +383,10 @@ fn since_deploy(f: &Function, range: crate::store::MinuteRange) -> Option<String
     Some(format!(
         "{} {kind}: {} err, peak p99 {} (was {}, {})",
         d.at.format("%H:%M"),
-        format::percent(a.error_rate),
-        format::millis(a.duration_p99_peak_ms),
-        format::percent(b.error_rate),
-        format::millis(b.duration_p99_peak_ms),
+        format::percent(d.after.error_rate),
+        format::millis(d.after.duration_p99_peak_ms),
+        format::percent(d.before.error_rate),
+        format::millis(d.before.duration_p99_peak_ms),
     ))
 }
 
@@ -607,7 +594,11 @@ fn alarms_line(v: &View, f: &Function) -> String {
 fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
     let range = v.figures.stats().range;
     let history = f.history_over(range);
-    let provisional_from = crate::store::figures::provisional_from(history.settled, range);
+    let provisional_from = v
+        .store
+        .position(&f.facts.key())
+        .and_then(|i| v.figures.stats().functions.get(i))
+        .and_then(|s| s.provisional_from);
     let values = |m: Metric| -> Vec<Option<f64>> { history.series(m).values(range).collect() };
     let invocations = values(Metric::Invocations);
     let errors = values(Metric::Errors);
@@ -774,9 +765,7 @@ fn render_distribution(
 
 /// How long its tasks waited to run (`store::figures::waits`).
 fn render_waits(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
-    let range = v.figures.stats().range;
-    let sources = v.store.event_sources_in(&f.facts.place(), &f.facts.name);
-    let w = crate::store::figures::waits(f, range, crate::store::figures::queue_age_ms(sources));
+    let w = v.figures.detail(&f.facts.key()).and_then(|d| d.waits);
     let title = match &w {
         Some(w) => format!(" Waits, log scales · {} ", w.what),
         None => " Waits ".to_string(),

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 
 use super::sort::{SortColumn, matches_filter, unknown_last};
-use crate::store::figures::{FleetStats, Flow, fleet_stats};
+use crate::store::figures::{
+    self as store_figures, FleetStats, Flow, SinceDeploy, Waits, fleet_stats,
+};
 use crate::store::latency::LatencyClass;
 use crate::store::{FunctionKey, Minute, Store, Window};
 
@@ -45,6 +47,20 @@ struct FlowKey {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+struct DetailKey {
+    stats: StatsKey,
+    function: FunctionKey,
+}
+
+/// The open function's figures beyond its row's: what its newest deploy did, and how long its
+/// tasks waited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailFigures {
+    pub since_deploy: Option<SinceDeploy>,
+    pub waits: Option<Waits>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 struct ProjectChartKey {
     stats: StatsKey,
     project: String,
@@ -68,6 +84,7 @@ pub struct Figures {
     order: Option<(OrderKey, Vec<usize>)>,
     flow: Option<(FlowKey, Flow)>,
     project_chart: Option<(ProjectChartKey, ProjectChart)>,
+    detail: Option<(DetailKey, DetailFigures)>,
 }
 
 /// Inputs of the figures.
@@ -85,6 +102,8 @@ pub struct Query<'a> {
     pub scope: &'a FlowScope,
     /// The project the projects pane charts, while it is open.
     pub chart_project: Option<&'a str>,
+    /// The function whose detail is open.
+    pub detail: Option<&'a FunctionKey>,
 }
 
 impl Figures {
@@ -142,6 +161,27 @@ impl Figures {
             }
         }
 
+        if let Some(function) = q.detail {
+            let key = DetailKey {
+                stats: stats_key.clone(),
+                function: function.clone(),
+            };
+            if self.detail.as_ref().is_none_or(|(k, _)| *k != key) {
+                let figures = store.function(function).map(|f| {
+                    let sources = store.event_sources_in(&f.facts.place(), &f.facts.name);
+                    DetailFigures {
+                        since_deploy: store_figures::since_deploy(f, stats.range),
+                        waits: store_figures::waits(
+                            f,
+                            stats.range,
+                            store_figures::queue_age_ms(sources),
+                        ),
+                    }
+                });
+                self.detail = figures.map(|d| (key, d));
+            }
+        }
+
         let flow_key = FlowKey {
             stats: stats_key,
             scope: q.scope.clone(),
@@ -173,6 +213,14 @@ impl Figures {
     /// The projects pane's chart, once it has been asked for.
     pub fn project_chart(&self) -> Option<&ProjectChart> {
         self.project_chart.as_ref().map(|(_, c)| c)
+    }
+
+    /// The open function's own figures, once its detail has been asked for.
+    pub fn detail(&self, function: &FunctionKey) -> Option<&DetailFigures> {
+        self.detail
+            .as_ref()
+            .filter(|(k, _)| k.function == *function)
+            .map(|(_, d)| d)
     }
 
     pub fn flow(&self) -> &Flow {

@@ -7,6 +7,8 @@ pub struct ClassStats {
     pub functions: usize,
     pub invocations: Option<f64>,
     pub errors: Option<f64>,
+    /// Errors over invocations (`ratio`).
+    pub error_rate: Option<f64>,
     /// Its members' invocations as a share of the fleet's.
     pub share: Option<f64>,
     /// The members' distributions summed, and the class's p99 from them (never an average
@@ -109,11 +111,13 @@ pub(super) fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
                 return None;
             }
             let invocations = members.iter().fold(None, |a, s| add(a, s.invocations));
+            let errors = members.iter().fold(None, |a, s| add(a, s.errors));
             Some(ClassStats {
                 class,
                 functions: members.len(),
                 invocations,
-                errors: members.iter().fold(None, |a, s| add(a, s.errors)),
+                errors,
+                error_rate: ratio(errors, invocations),
                 share: ratio(invocations, fleet),
                 durations: Durations::sum(
                     members.iter().filter_map(|s| s.durations.as_ref()),

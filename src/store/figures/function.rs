@@ -227,3 +227,33 @@ fn own_throttle_cause(s: &FunctionStats) -> Option<ThrottleCause> {
     }
     None
 }
+
+/// What the newest deploy inside a window did: the function's figures after it, beside those
+/// of as long before it, bucket by bucket at the window's period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SinceDeploy {
+    pub at: DateTime<Utc>,
+    pub kind: crate::store::DeployKind,
+    pub after: FunctionStats,
+    pub before: FunctionStats,
+}
+
+/// The newest deploy inside `range` (after its first bucket, so there is a before), and the
+/// figures on either side of it.
+pub fn since_deploy(f: &Function, range: MinuteRange) -> Option<SinceDeploy> {
+    let d = f.deploys.last()?;
+    let at = Minute::of(d.at);
+    if !range.contains(at) || at == range.first {
+        return None;
+    }
+    let period = range.period();
+    let buckets = u32::try_from(range.len() - range.position(at)?).ok()?;
+    let after = MinuteRange::buckets_ending_at(range.last, buckets, period);
+    let before = MinuteRange::buckets_ending_at(at.floor(period).minus(1), buckets, period);
+    Some(SinceDeploy {
+        at: d.at,
+        kind: d.kind,
+        after: function_stats(f, after),
+        before: function_stats(f, before),
+    })
+}

@@ -32,7 +32,7 @@ use super::{Function, Metric, Minute, MinuteRange, Place, Pool, Store};
 pub use classes::{ClassStats, Waits, queue_age_ms, waits};
 pub use fleet::{FleetStats, ProjectStats, RegionStats, Totals, fleet_stats};
 pub use flow::Flow;
-pub use function::{FunctionStats, ThrottleCause, function_stats};
+pub use function::{FunctionStats, SinceDeploy, ThrottleCause, function_stats, since_deploy};
 
 // Shared between the families.
 use classes::{class_stats, classify, ran};
