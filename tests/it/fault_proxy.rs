@@ -424,6 +424,8 @@ fn operation(head: &str, body: &str) -> &'static str {
         "StartQuery"
     } else if target.contains("GetQueryResults") {
         "GetQueryResults"
+    } else if target.contains("Logs_20140328.StopQuery") {
+        "StopQuery"
     } else if target.contains("FilterLogEvents") {
         "FilterLogEvents"
     } else if body.contains("Action=GetMetricData") {

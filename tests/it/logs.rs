@@ -848,8 +848,9 @@ async fn insights_waits_for_the_query_and_prints_its_rows_scan_and_cost() {
     );
     assert_eq!(v["records_matched"], 5.0);
     assert!(v["error"].is_null());
-    // It asked again while the query ran, and never stopped it.
+    // It asked again while the query ran, and had nothing to stop once it completed.
     assert!(proxy.seen("GetQueryResults") >= 2);
+    assert_eq!(proxy.seen("StopQuery"), 0);
     let start = &proxy.bodies("StartQuery")[0];
     assert!(
         start.contains("\"logGroupNames\":[\"/aws/lambda/queried-fn\"]"),
@@ -1057,4 +1058,85 @@ async fn the_invocations_errors_and_insights_views_read_moto() {
     tui.wait_for(Duration::from_secs(10), |s| s.contains("┌ Logs · "))
         .unwrap_or_else(|s| panic!("Esc did not go back:\n{s}"));
     assert_eq!(tui.quit(), Some(0));
+}
+
+/// A Logs Insights query lambdatop no longer waits for is stopped, never left to scan on:
+/// a query runs for up to 60 minutes, billed for what it scans, and an account runs 30 at once
+/// across every dashboard (CloudWatch Logs API Reference, *StartQuery*; *StopQuery*: "Stops a
+/// CloudWatch Logs Insights query that is in progress", answering `{"success": true}`). The
+/// peer keeps each query running; one that outlasts the patience is stopped before its partial
+/// answer comes back, and one dropped unfinished (as when a new query replaces it, or its view
+/// is left) is stopped all the same.
+#[tokio::test]
+async fn a_query_no_longer_waited_for_is_stopped() {
+    use crate::fault_proxy::FaultProxy;
+    use lambdatop::source::aws::insights::{self, Patience, Query};
+    use lambdatop::store::insights::QueryState;
+
+    let region = "ap-southeast-4";
+    let name = "stopped-query-fn";
+    moto::create_function(region, &moto::Spec::new(name)).await;
+    let now = Utc::now().timestamp_millis();
+    put_logs(
+        region,
+        name,
+        "2026/12/07/[$LATEST]s",
+        &[(now - 60_000, "hello".into())],
+    )
+    .await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.answer(
+        "GetQueryResults",
+        r#"{"status":"Running","results":[],"statistics":{"recordsMatched":0.0,"recordsScanned":0.0,"bytesScanned":0.0}}"#,
+    );
+    proxy.answer("StopQuery", r#"{"success":true}"#);
+    let client = crate::support::account_at(&proxy.url, region).logs_client(region);
+    let query = Query {
+        text: "fields @message",
+        groups: vec![format!("/aws/lambda/{name}")],
+        from_ms: now - 3_600_000,
+        to_ms: now,
+    };
+    let patience = Patience {
+        every: Duration::from_millis(50),
+        at_most: Duration::from_millis(300),
+    };
+    let id_in = |body: &str| {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        v["queryId"].as_str().unwrap().to_string()
+    };
+
+    // Out of patience: the partial answer, and the query stopped.
+    let answer = insights::run(&client, &query, None, patience, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(answer.state, QueryState::Running);
+    let first = id_in(&proxy.bodies("GetQueryResults")[0]);
+    let stopped: Vec<String> = proxy.bodies("StopQuery").iter().map(|b| id_in(b)).collect();
+    assert_eq!(stopped, std::slice::from_ref(&first));
+
+    // Dropped while it runs: stopped in the background.
+    let asked = proxy.bodies("GetQueryResults").len();
+    let patient = Patience {
+        at_most: Duration::from_secs(600),
+        ..patience
+    };
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(400),
+        insights::run(&client, &query, None, patient, |_| {}),
+    )
+    .await;
+    assert!(dropped.is_err(), "the query was still running when dropped");
+    let second = id_in(&proxy.bodies("GetQueryResults")[asked]);
+    assert_ne!(first, second);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while proxy.bodies("StopQuery").len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dropped query was not stopped"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stopped: Vec<String> = proxy.bodies("StopQuery").iter().map(|b| id_in(b)).collect();
+    assert_eq!(stopped, [first, second]);
 }

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 27] = [
+const CALLS: [(&str, &str); 28] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -56,6 +56,7 @@ const CALLS: [(&str, &str); 27] = [
     (".start_live_tail()", "logs:StartLiveTail"),
     (".start_query()", "logs:StartQuery"),
     (".get_query_results()", "logs:GetQueryResults"),
+    (".stop_query()", "logs:StopQuery"),
     (".get_cost_and_usage()", "ce:GetCostAndUsage"),
     (".get_cost_forecast()", "ce:GetCostForecast"),
     (".get_caller_identity()", "sts:GetCallerIdentity"),
@@ -120,8 +121,9 @@ fn the_policy_grants_exactly_the_calls_made() {
     needed.sort_unstable();
     assert_eq!(granted, needed);
     // Live Tail only reads: it streams the log events a group receives. StartQuery reads too:
-    // the Service Authorization Reference gives it the Read access level, and lambdatop never
-    // stops a query (StopQuery).
+    // the Service Authorization Reference gives it the Read access level. StopQuery ends only
+    // a query lambdatop started, which would otherwise scan on (and be billed) for up to an
+    // hour: it changes nothing else of the account.
     // AssumeRole reads nothing and changes nothing: it hands the caller the read-only role
     // of another account.
     let read_verbs = [
@@ -132,6 +134,7 @@ fn the_policy_grants_exactly_the_calls_made() {
         ":Filter",
         ":StartLiveTail",
         ":StartQuery",
+        ":StopQuery",
     ];
     assert!(
         granted

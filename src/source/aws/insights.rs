@@ -1,8 +1,12 @@
 //! Logs Insights: a query over log groups with StartQuery, its answer polled with
 //! GetQueryResults until the query ends (CloudWatch Logs API Reference, *StartQuery*,
 //! *GetQueryResults*: `Scheduled` and `Running` return partial results, `Complete`, `Failed`,
-//! `Cancelled` and `Timeout` are final). A query that outlasts our patience is left to end on
-//! its own: StopQuery changes the account's state, and lambdatop never does.
+//! `Cancelled` and `Timeout` are final). A query runs on for up to 60 minutes, billed for what
+//! it scans and holding one of the account's concurrent queries, which every dashboard of the
+//! account shares (*StartQuery*): so a query that outlasts our patience, or is dropped
+//! unfinished (a new query replaces it, its view is left), is stopped (*StopQuery*: "Stops a
+//! CloudWatch Logs Insights query that is in progress"). StopQuery ends only lambdatop's own
+//! query; nothing else of the account changes.
 //!
 //! AWS takes at most 50 log groups a query (*StartQuery*: `logGroupNames`, 50 items), times in
 //! epoch seconds, and writes `@timestamp` as `2024-01-02 03:04:05.678` (UTC). What a query
@@ -94,6 +98,11 @@ pub async fn run(
             "StartQuery returned no query id",
         ));
     };
+    // Until it ends, dropping this stops the query.
+    let mut running = Running {
+        client: client.clone(),
+        id: Some(id.clone()),
+    };
     let give_up = tokio::time::Instant::now() + patience.at_most;
     loop {
         tokio::time::sleep(patience.every).await;
@@ -104,14 +113,49 @@ pub async fn run(
             .await
             .map_err(|e| classify("GetQueryResults", &e))?;
         let answer = answer_of(&out);
+        if answer.state.is_final() {
+            running.id = None;
+        }
         let done = answer.state.is_final() || tokio::time::Instant::now() >= give_up;
         if done {
+            // Out of patience: the partial answer is shown, and the query stopped now.
+            if let Some(id) = running.id.take() {
+                stop(client, &id).await;
+            }
             if let (Some(u), Some(b)) = (usage, answer.bytes_scanned) {
                 u.add_insights_bytes(b);
             }
             return Ok(answer);
         }
         partial(&answer);
+    }
+}
+
+/// A query started and not yet ended: dropped (its task aborted, a new query in its place),
+/// it is stopped in the background.
+struct Running {
+    client: aws_sdk_cloudwatchlogs::Client,
+    id: Option<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let Some(id) = self.id.take() else {
+            return;
+        };
+        // Only from within a runtime still running: a program that is exiting leaves the
+        // query to end on its own.
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            let client = self.client.clone();
+            handle.spawn(async move { stop(&client, &id).await });
+        }
+    }
+}
+
+/// Stops query `id`. A query that ended meanwhile is an error AWS gives, and nothing to do.
+async fn stop(client: &aws_sdk_cloudwatchlogs::Client, id: &str) {
+    if let Err(e) = client.stop_query().query_id(id).send().await {
+        tracing::debug!("StopQuery {id}: {}", classify("StopQuery", &e).message);
     }
 }
 
