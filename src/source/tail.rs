@@ -700,6 +700,7 @@ mod tests {
             &crate::store::Logging {
                 json: false,
                 group: Some("/apps/shop".into()),
+                system_level: None,
             },
         );
         let fn_arn = "arn:aws:lambda:eu-west-1:1:function:shop-cart";

@@ -136,6 +136,24 @@ pub struct Logging {
     /// A log group of its own choosing, possibly shared with other functions (`None`: the
     /// default `/aws/lambda/NAME`).
     pub group: Option<String>,
+    /// `SystemLogLevel` (`DEBUG`, `INFO`, `WARN`), where it was given: in the JSON format,
+    /// the level of Lambda's own records it sends.
+    #[serde(default)]
+    pub system_level: Option<String>,
+}
+
+impl Logging {
+    /// Whether Lambda withholds the START and REPORT records: in the JSON format with system
+    /// logs at `WARN`, it sends none of them (Lambda Developer Guide, *Log-level filtering*:
+    /// "By default, Lambda sets the system log level to INFO. With this setting, Lambda
+    /// automatically sends "start" and "report" log messages"; `WARN` sends less). Cold starts,
+    /// init, timeouts and memory read from them are then unknown, never zero.
+    pub fn reports_withheld(&self) -> bool {
+        self.json
+            && self.system_level.as_deref().is_some_and(|l| {
+                matches!(l.to_ascii_uppercase().as_str(), "WARN" | "ERROR" | "FATAL")
+            })
+    }
 }
 
 impl FunctionFacts {

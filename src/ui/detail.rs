@@ -66,6 +66,13 @@ fn render_facts(
     let breach = Breach::of(s, v.thresholds);
     let facts = &f.facts;
     let flag = |on: bool| if on { t.error } else { t.text };
+    // What REPORT records would tell, where Lambda sends none: unknown, and why.
+    let withheld = facts.logging.reports_withheld().then(|| {
+        format!(
+            "– · system logs at {}: no REPORT",
+            facts.logging.system_level.as_deref().unwrap_or_default()
+        )
+    });
     let date_format = if wide {
         "%Y-%m-%d %H:%M"
     } else {
@@ -240,27 +247,31 @@ fn render_facts(
         ),
         (
             "cold starts",
-            format!(
-                "{} · init p50 {} · p99 {}{}",
-                format::count(s.cold_starts),
-                format::millis(s.init_p50_ms),
-                format::millis(s.init_p99_ms),
-                // SnapStart resumes a snapshot instead: said only where it happened.
-                match s.restores {
-                    Some(n) if n > 0.0 =>
-                        format!(" · {} SnapStart restores", format::count(Some(n))),
-                    _ => String::new(),
-                }
-            ),
+            match &withheld {
+                Some(why) => why.clone(),
+                None => format!(
+                    "{} · init p50 {} · p99 {}{}",
+                    format::count(s.cold_starts),
+                    format::millis(s.init_p50_ms),
+                    format::millis(s.init_p99_ms),
+                    // SnapStart resumes a snapshot instead: said only where it happened.
+                    match s.restores {
+                        Some(n) if n > 0.0 =>
+                            format!(" · {} SnapStart restores", format::count(Some(n))),
+                        _ => String::new(),
+                    }
+                ),
+            },
             t.text,
         ),
         (
             "memory",
-            match (s.memory_used_max_mb, facts.memory_mb) {
-                (Some(used), Some(size)) => format!(
+            match (s.memory_used_max_mb, facts.memory_mb, &withheld) {
+                (Some(used), Some(size), _) => format!(
                     "max {used:.0} of {size} MB ({})",
                     format::percent(s.memory_used_ratio)
                 ),
+                (_, _, Some(why)) => why.clone(),
                 _ => format::UNKNOWN.to_string(),
             },
             flag(breach.memory),

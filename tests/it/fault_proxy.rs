@@ -265,6 +265,23 @@ impl FaultProxy {
             .push((function.to_string(), config));
     }
 
+    /// Gives `function` the JSON log format in its own group, its application's records at
+    /// `INFO` and Lambda's own at `system_level` (`SystemLogLevel`: `DEBUG`, `INFO` or `WARN`;
+    /// Lambda API Reference, *LoggingConfig*).
+    pub fn logging_levels(&self, function: &str, system_level: &str) {
+        let config = serde_json::json!({
+            "LogFormat": "JSON",
+            "LogGroup": format!("/aws/lambda/{function}"),
+            "ApplicationLogLevel": "INFO",
+            "SystemLogLevel": system_level,
+        });
+        self.state
+            .lock()
+            .unwrap()
+            .logging
+            .push((function.to_string(), config));
+    }
+
     /// Adds `field` with `value` to `function`'s configuration in ListFunctions and
     /// GetFunctionConfiguration answers, for what moto accepts but leaves out (Lambda API
     /// Reference, *FunctionConfiguration*: `DeadLetterConfig`).

@@ -1140,3 +1140,118 @@ async fn a_query_no_longer_waited_for_is_stopped() {
     let stopped: Vec<String> = proxy.bodies("StopQuery").iter().map(|b| id_in(b)).collect();
     assert_eq!(stopped, [first, second]);
 }
+
+/// A function in the JSON log format whose system logs are at `WARN` gets no START or REPORT
+/// record from Lambda (Lambda Developer Guide, *Log-level filtering*: "By default, Lambda sets
+/// the system log level to INFO. With this setting, Lambda automatically sends "start" and
+/// "report" log messages"): its cold starts, timeouts, init and memory are unknown, never a
+/// count of none, and its detail says why. Beside it, one at `INFO` is read as ever.
+#[tokio::test]
+async fn system_logs_at_warn_leave_report_figures_unknown_and_say_why() {
+    use crate::fault_proxy::FaultProxy;
+    use lambdatop::store::Logging;
+
+    // Shared with a test that looks only at its own function.
+    let region = "ap-northeast-2";
+    let (quiet, told) = ("warnsys-fn", "infosys-fn");
+    for name in [quiet, told] {
+        moto::create_function(region, &moto::Spec::new(name)).await;
+        moto::put_metric(region, name, "Invocations", 2.0, moto::STEADY_MINUTES).await;
+    }
+    let minute = |k: i64| {
+        let now = Utc::now().timestamp_millis();
+        now - now.rem_euclid(60_000) - k * 60_000 + 5_000
+    };
+    let day = chrono::DateTime::from_timestamp_millis(minute(8))
+        .unwrap()
+        .format("%Y/%m/%d")
+        .to_string();
+    // What AWS sends at WARN: the application's records, none of Lambda's own.
+    put_logs(
+        region,
+        quiet,
+        &format!("{day}/[$LATEST]warn"),
+        &[(
+            minute(8),
+            r#"{"level":"WARN","message":"retrying upstream"}"#.into(),
+        )],
+    )
+    .await;
+    put_logs(
+        region,
+        told,
+        &format!("{day}/[$LATEST]info"),
+        &[
+            (minute(8), r#"{"type":"platform.start","record":{"requestId":"i1"}}"#.into()),
+            (
+                minute(8) + 5,
+                r#"{"time":"2026-12-01T00:00:00.000Z","type":"platform.report","record":{"requestId":"i1","metrics":{"durationMs":12.0,"billedDurationMs":12,"memorySizeMB":128,"maxMemoryUsedMB":70,"initDurationMs":250.0},"status":"success"}}"#.into(),
+            ),
+        ],
+    )
+    .await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.logging_levels(quiet, "WARN");
+    proxy.logging_levels(told, "INFO");
+    proxy.filter_logs_as_aws();
+
+    let v = snapshot_15m(&proxy.url, region);
+    let row = |name: &str| moto::row(&v, name).clone();
+    let q = row(quiet);
+    for k in [
+        "cold_starts",
+        "timeouts",
+        "init_p50_ms",
+        "memory_used_max_mb",
+    ] {
+        assert!(q[k].is_null(), "{k} of {quiet}: {q}");
+    }
+    let t = row(told);
+    assert_eq!(t["cold_starts"], 1, "{t}");
+    assert_eq!(t["timeouts"], 0, "{t}");
+    assert_eq!(t["memory_used_max_mb"], 70, "{t}");
+
+    // The detail says why, where the figures would be.
+    let quiet_logging = Logging {
+        json: true,
+        group: None,
+        system_level: Some("WARN".into()),
+    };
+    assert!(quiet_logging.reports_withheld());
+    assert!(
+        !Logging {
+            system_level: Some("INFO".into()),
+            ..quiet_logging.clone()
+        }
+        .reports_withheld()
+    );
+    let mut store = crate::support::demo_store();
+    let key = store.functions()[0].facts.key();
+    let mut facts = store.functions()[0].facts.clone();
+    facts.logging = quiet_logging;
+    store.apply(lambdatop::source::SourceEvent::Inventory {
+        region: facts.region.clone(),
+        functions: store
+            .functions()
+            .iter()
+            .filter(|f| f.facts.region == facts.region)
+            .map(|f| {
+                if f.facts.key() == key {
+                    facts.clone()
+                } else {
+                    f.facts.clone()
+                }
+            })
+            .collect(),
+    });
+    let mut app = crate::support::app_with(store, lambdatop::store::Window::H1);
+    app.fleet.select(key.clone());
+    app.update(lambdatop::app::Action::OpenDetail);
+    let screen = crate::support::screen(&crate::support::render(&mut app, 160, 48));
+    let line =
+        crate::support::line_with(&screen, "cold starts").unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        line.contains("– · system logs at WARN: no REPORT"),
+        "{line}"
+    );
+}

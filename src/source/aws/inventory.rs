@@ -68,6 +68,7 @@ pub fn logging_of(name: &str, config: Option<&aws_sdk_lambda::types::LoggingConf
             .log_group()
             .filter(|g| !g.is_empty() && !default(g))
             .map(str::to_string),
+        system_level: c.system_log_level().map(|l| l.as_str().to_string()),
     }
 }
 

@@ -142,6 +142,7 @@ pub async fn list_functions(
                 group: Some(format!(
                     "arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{name}"
                 )),
+                system_level: None,
             },
             name,
             region: region.to_string(),

@@ -177,6 +177,25 @@ impl LogPlaces {
         names
     }
 
+    /// The functions of `region` whose REPORT records Lambda sends (not withheld by their
+    /// system log level), by name.
+    pub fn reporting_functions_of(&self, region: &str) -> Vec<String> {
+        let withheld: std::collections::HashSet<String> = self
+            .0
+            .read()
+            .map(|p| {
+                p.by_function
+                    .iter()
+                    .filter(|(k, l)| k.region == region && l.reports_withheld())
+                    .map(|(k, _)| k.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut names = self.functions_of(region);
+        names.retain(|n| !withheld.contains(n));
+        names
+    }
+
     /// Where `key`'s lines are: its own group in text until told otherwise.
     pub fn place(&self, key: &FunctionKey) -> LogPlace {
         let logging = self
@@ -368,6 +387,7 @@ mod tests {
         let shared = Logging {
             json: false,
             group: Some("/apps/shop".into()),
+            system_level: None,
         };
         let place = LogPlace::of("shop-cart", &shared);
         assert_eq!(place.group, "/apps/shop");

@@ -76,7 +76,9 @@ impl ReportSource {
         while !self.places.was_asked(&self.region) && tokio::time::Instant::now() < wait_until {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let functions = self.places.functions_of(&self.region);
+        // A function whose system logs are at WARN sends no REPORT record: nothing to read,
+        // and its figures stay unknown rather than counted as none.
+        let functions = self.places.reporting_functions_of(&self.region);
         if functions.is_empty() {
             return Vec::new();
         }
