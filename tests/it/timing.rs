@@ -195,6 +195,51 @@ async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
     );
 }
 
+/// A query that fails inside a good answer (CloudWatch API Reference, *MetricDataResult*:
+/// `StatusCode` `InternalError`) leaves its metric's minutes unknown, and they are read again:
+/// the function's other statistics arriving must not move it on past them. Until they are
+/// read, the function's figures over them are provisional, never settled with a hole. Before,
+/// the sums' group moved on as soon as `Invocations` came, and the failed `Errors` of those
+/// minutes stayed unknown for good: the error rate too low, the problem line cleared.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_querys_minutes_are_read_again_and_provisional_meanwhile() {
+    // No function of another test lives here (a dead-endpoint test only names it).
+    let region = "eu-central-1";
+    let name = "reread-orders";
+    create_function(region, &Spec::new(name)).await;
+    put_metric(region, name, "Invocations", 20.0, STEADY_MINUTES).await;
+    put_metric(region, name, "Errors", 3.0, STEADY_MINUTES).await;
+    let proxy = FaultProxy::start(&moto::url());
+    // q0_1: the only function's second statistic, which in the sums' request is Errors.
+    proxy.fail_query("q0_1", "InternalError");
+    let account = account_at(&proxy.url, region);
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    let source = &mut sources[0];
+    let mut store = empty_store();
+    let t1 = Utc::now();
+    store.apply_all(source.poll(t1).await);
+    let key = FunctionKey::new(region, name);
+    let f = store.function(&key).expect("inventoried");
+    // A settled minute of the load: its invocations read, its errors unknown, and the
+    // function's minutes not settled past it.
+    let old = Minute::of(t1).minus(10);
+    assert_eq!(f.history.get(Metric::Invocations, old), Some(20.0));
+    assert_eq!(f.history.get(Metric::Errors, old), None);
+    assert!(
+        f.history.settled.is_none_or(|s| s < old),
+        "settled at {:?} over an unread minute {old:?}",
+        f.history.settled
+    );
+
+    // CloudWatch answers whole again: the next poll reads those minutes.
+    proxy.clear();
+    let t2 = t1 + chrono::Duration::minutes(1);
+    store.apply_all(source.poll(t2).await);
+    let f = store.function(&key).unwrap();
+    assert_eq!(f.history.get(Metric::Errors, old), Some(3.0));
+    assert!(f.history.settled.is_some_and(|s| s >= old));
+}
+
 /// REPORT reads are bounded: a read folds at most `LINES_PER_READ` lines and stops at the last
 /// minute it read whole; the minutes after it stay unknown (never a count made from part of
 /// their lines) until the function's next turn reads on from there.

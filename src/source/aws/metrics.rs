@@ -82,6 +82,9 @@ pub const P99: [Stat; 1] = [stat(Metric::DurationP99, "Duration", "p99", false)]
 pub struct Fetched {
     pub updates: Vec<MetricUpdate>,
     pub failures: Vec<AwsError>,
+    /// Functions a query of which failed (inside an answer, or with its whole request): their
+    /// minutes are not all read, so they must be read again, and are not settled.
+    pub unread: std::collections::HashSet<String>,
     pub requests: usize,
     /// Metrics requested, for the bill: CloudWatch charges per metric.
     pub metrics_requested: usize,
@@ -131,6 +134,7 @@ pub async fn fetch(
                 for &(f, s) in batch {
                     let id = format!("q{f}_{s}");
                     if answer.failed.contains_key(&id) {
+                        fetched.unread.insert(functions[f].clone());
                         continue;
                     }
                     let got = answer.values.get(&id);
@@ -143,7 +147,19 @@ pub async fn fetch(
                     ));
                 }
             }
-            Err(e) => fetched.failures.push(e),
+            Err(e) => {
+                fetched
+                    .unread
+                    .extend(batch.iter().map(|&(f, _)| functions[f].clone()));
+                fetched.failures.push(e);
+            }
+        }
+    }
+    // A function not read whole is not settled by what was read of it: the minutes its
+    // failed query left unknown stay provisional until they are read.
+    for u in &mut fetched.updates {
+        if fetched.unread.contains(&u.key.name) {
+            u.settled = None;
         }
     }
     fetched

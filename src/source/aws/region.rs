@@ -387,6 +387,9 @@ impl RegionSource {
         let mut base_ok = true;
         // The functions whose sums this poll read: their rows' figures are this fresh.
         let mut read: Vec<String> = Vec::new();
+        // The functions a query of whose sums or shape failed, and the minute before the first
+        // this poll asked of them: they are settled no further than that.
+        let mut unread: HashMap<String, Minute> = HashMap::new();
         for b in &batches {
             let range = MinuteRange::new(b.first, current);
             let settled: Vec<Minute> = b
@@ -406,13 +409,24 @@ impl RegionSource {
             let outcome = outcomes.entry(b.group.scope()).or_default();
             outcome.1 += fetched.requests;
             base_ok &= b.group == Group::P99 || fetched.failures.is_empty();
+            if b.group != Group::P99 {
+                for name in &fetched.unread {
+                    let before = b.first.minus(1);
+                    let mark = unread.entry(name.clone()).or_insert(before);
+                    *mark = (*mark).min(before);
+                }
+            }
             outcome.0.extend(fetched.failures);
             for u in &fetched.updates {
                 if b.group == Group::Sums && u.metric == Metric::Invocations {
                     read.push(u.key.name.clone());
                 }
-                let settled = self.planner.settled(&u.key.name, now);
-                self.planner.fetched(b.group, &u.key.name, now, settled);
+                // A function one of whose queries failed is read again from where it was: the
+                // failed metric's minutes are unknown, never skipped for good.
+                if !fetched.unread.contains(&u.key.name) {
+                    let settled = self.planner.settled(&u.key.name, now);
+                    self.planner.fetched(b.group, &u.key.name, now, settled);
+                }
                 if matches!(u.metric, Metric::Errors | Metric::Throttles) {
                     explained += u
                         .points
@@ -434,6 +448,15 @@ impl RegionSource {
         }
         for (name, newest) in failing {
             self.planner.note_failing(&name, newest);
+        }
+        // Whatever else of theirs was read, the minutes asked are provisional (so every figure
+        // over them says it may still change) until the failed metric is read too.
+        for e in events.iter_mut() {
+            if let SourceEvent::Metrics(u) = e
+                && let Some(mark) = unread.get(&u.key.name)
+            {
+                u.settled = Some(*mark);
+            }
         }
 
         for (scope, (failures, requests)) in &outcomes {
