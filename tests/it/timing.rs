@@ -203,15 +203,17 @@ async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
 /// minutes stayed unknown for good: the error rate too low, the problem line cleared.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_querys_minutes_are_read_again_and_provisional_meanwhile() {
-    // No function of another test lives here (a dead-endpoint test only names it).
+    // Shared only with the next test (a dead-endpoint test only names the region).
     let region = "eu-central-1";
     let name = "reread-orders";
     create_function(region, &Spec::new(name)).await;
     put_metric(region, name, "Invocations", 20.0, STEADY_MINUTES).await;
     put_metric(region, name, "Errors", 3.0, STEADY_MINUTES).await;
     let proxy = FaultProxy::start(&moto::url());
-    // q0_1: the only function's second statistic, which in the sums' request is Errors.
+    // q0_1, q1_1: the second statistic, which in the sums' request is Errors, of the region's
+    // first two functions (the other one is the next test's).
     proxy.fail_query("q0_1", "InternalError");
+    proxy.fail_query("q1_1", "InternalError");
     let account = account_at(&proxy.url, region);
     let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
     let source = &mut sources[0];
@@ -238,6 +240,56 @@ async fn a_failed_querys_minutes_are_read_again_and_provisional_meanwhile() {
     let f = store.function(&key).unwrap();
     assert_eq!(f.history.get(Metric::Errors, old), Some(3.0));
     assert!(f.history.settled.is_some_and(|s| s >= old));
+}
+
+/// The same for the asynchronous figures: a query that fails inside a good answer (here
+/// `Forbidden`, CloudWatch API Reference, *MetricDataResult*) is a problem on a line of its own,
+/// leaves the function's figure unknown, and is read again next poll. Before, it was dropped
+/// without a word and the function marked read: its lost events over those minutes never
+/// counted, and nothing breached.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_async_query_is_a_problem_and_is_read_again() {
+    // Shared only with the test above, whose function has no asynchronous events.
+    let region = "eu-central-1";
+    let name = "tail-async-lossy";
+    create_function(region, &Spec::new(name)).await;
+    for (metric, value) in [
+        ("Invocations", 5.0),
+        ("AsyncEventsReceived", 5.0),
+        ("AsyncEventsDropped", 1.0),
+    ] {
+        put_metric(region, name, metric, value, STEADY_MINUTES).await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    // g0_2: the first asynchronous function's third figure, AsyncEventsDropped.
+    proxy.fail_query("g0_2", "Forbidden");
+    let account = account_at(&proxy.url, region);
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    let source = &mut sources[0];
+    let mut store = empty_store();
+    let t1 = Utc::now();
+    store.apply_all(source.poll(t1).await);
+    let key = FunctionKey::new(region, name);
+    let old = Minute::of(t1).minus(10);
+    let dropped = |store: &lambdatop::store::Store| {
+        store
+            .function(&key)
+            .and_then(|f| f.history.get(Metric::AsyncDropped, old))
+    };
+    assert_eq!(dropped(&store), None, "unknown, not zero");
+    let async_problem = |store: &lambdatop::store::Store| {
+        store
+            .problems()
+            .iter()
+            .any(|p| p.scope == format!("{region} async") && p.message.contains("Forbidden"))
+    };
+    assert!(async_problem(&store), "{:?}", store.problems());
+
+    proxy.clear();
+    let t2 = t1 + chrono::Duration::minutes(1);
+    store.apply_all(source.poll(t2).await);
+    assert_eq!(dropped(&store), Some(1.0));
+    assert!(!async_problem(&store), "{:?}", store.problems());
 }
 
 /// REPORT reads are bounded: a read folds at most `LINES_PER_READ` lines and stops at the last

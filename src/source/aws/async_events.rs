@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use aws_sdk_cloudwatch::types::{Dimension, DimensionFilter, RecentlyActive};
 
 use super::errors::{AwsError, classify};
-use super::metrics::fetch_group;
+use super::metrics::{GroupRead, fetch_group};
 use crate::source::MetricUpdate;
 use crate::store::{Metric, Minute, MinuteRange};
 
@@ -59,7 +59,7 @@ pub async fn fetch(
     functions: &[String],
     range: MinuteRange,
     settled: Minute,
-) -> Result<Vec<MetricUpdate>, AwsError> {
+) -> Result<GroupRead, AwsError> {
     fetch_group(
         client,
         region,

@@ -329,10 +329,16 @@ impl MappingSource {
         )
         .await;
         match fetched {
-            Ok(updates) => {
-                self.streams_settled = Some(settled);
-                events.extend(updates.into_iter().map(SourceEvent::Metrics));
-                events.push(self.resolved("streams"));
+            Ok(read) => {
+                // One mark for all of them: it moves on only when every query was answered.
+                if read.unread.is_empty() {
+                    self.streams_settled = Some(settled);
+                }
+                events.extend(read.updates.into_iter().map(SourceEvent::Metrics));
+                events.push(match read.failure {
+                    Some(e) => self.problem("streams", e, now),
+                    None => self.resolved("streams"),
+                });
             }
             Err(e) => events.push(self.problem("streams", e, now)),
         }

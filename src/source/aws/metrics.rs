@@ -165,6 +165,16 @@ pub async fn fetch(
     fetched
 }
 
+/// What a read of a group of figures brought: the updates of the functions read whole, the
+/// functions a query of which failed (left alone, to be read again: their marks must not move
+/// on), and the failure, for the problem line.
+#[derive(Debug, Default)]
+pub struct GroupRead {
+    pub updates: Vec<MetricUpdate>,
+    pub unread: Vec<String>,
+    pub failure: Option<AwsError>,
+}
+
 /// Provisioned-concurrency figures of the functions that have some, per version or alias
 /// (CloudWatch publishes them with the `FunctionName` and `Resource` dimensions, Lambda
 /// Developer Guide, *Types of metrics*; `Resource` names the function and its qualifier,
@@ -176,7 +186,7 @@ pub async fn fetch_provisioned(
     functions: &[(String, Vec<String>)],
     range: MinuteRange,
     settled: Minute,
-) -> Result<Vec<MetricUpdate>, AwsError> {
+) -> Result<GroupRead, AwsError> {
     let query_of = |id: String, name: &str, qualifier: &str, metric: &str, stat: &str| {
         let resource = format!("{name}:{qualifier}");
         lambda_query(
@@ -214,8 +224,10 @@ pub async fn fetch_provisioned(
     let mut per_function: Vec<[HashMap<Minute, f64>; 2]> =
         vec![Default::default(); functions.len()];
     let mut failed: Vec<bool> = vec![false; functions.len()];
+    let mut failure = None;
     for (batch, offset) in queries.chunks(MAX_QUERIES).zip((0..).step_by(MAX_QUERIES)) {
         let answer = run(client, batch.to_vec(), range).await?;
+        failure = failure.or(answer.failure(batch.len()));
         for (i, &(f, spill)) in of_query.iter().enumerate().skip(offset).take(batch.len()) {
             let id = format!("u{i}");
             if answer.failed.contains_key(&id) {
@@ -228,8 +240,10 @@ pub async fn fetch_provisioned(
             }
         }
     }
+    let mut unread = Vec::new();
     for (f, (name, _)) in functions.iter().enumerate() {
         if failed[f] {
+            unread.push(name.clone());
             continue;
         }
         let key = FunctionKey::new(region, name);
@@ -251,7 +265,11 @@ pub async fn fetch_provisioned(
             });
         }
     }
-    Ok(updates)
+    Ok(GroupRead {
+        updates,
+        unread,
+        failure,
+    })
 }
 
 /// Per-function figures of a group of the store's lazily kept metrics (`metrics`, asked as
@@ -266,7 +284,7 @@ pub async fn fetch_group(
     metrics: &[Metric],
     range: MinuteRange,
     settled: Minute,
-) -> Result<Vec<MetricUpdate>, AwsError> {
+) -> Result<GroupRead, AwsError> {
     let mut asked = Vec::with_capacity(functions.len() * queries.len());
     for (f, name) in functions.iter().enumerate() {
         for (q, (metric, stat)) in queries.iter().enumerate() {
@@ -280,8 +298,10 @@ pub async fn fetch_group(
     }
     let mut answers: HashMap<String, HashMap<Minute, f64>> = HashMap::new();
     let mut failed: Vec<bool> = vec![false; functions.len()];
+    let mut failure = None;
     for batch in asked.chunks(MAX_QUERIES) {
         let answer = run(client, batch.to_vec(), range).await?;
+        failure = failure.or(answer.failure(batch.len()));
         for id in answer.failed.keys() {
             let f = id
                 .strip_prefix('g')
@@ -294,8 +314,10 @@ pub async fn fetch_group(
         answers.extend(answer.values);
     }
     let mut updates = Vec::new();
+    let mut unread = Vec::new();
     for (f, name) in functions.iter().enumerate() {
         if failed[f] {
+            unread.push(name.clone());
             continue;
         }
         let key = FunctionKey::new(region, name.as_str());
@@ -310,7 +332,11 @@ pub async fn fetch_group(
             });
         }
     }
-    Ok(updates)
+    Ok(GroupRead {
+        updates,
+        unread,
+        failure,
+    })
 }
 
 /// The minutes (or buckets of a longer period) of `range` from what CloudWatch gave (`got`):

@@ -298,10 +298,16 @@ impl RegionSource {
         let range = self.since(self.provisioned_settled, current);
         let cw = &self.clients.cloudwatch;
         match metrics::fetch_provisioned(cw, &self.region, &functions, range, settled).await {
-            Ok(updates) => {
-                self.provisioned_settled = Some(settled);
-                events.extend(updates.into_iter().map(SourceEvent::Metrics));
-                events.push(self.resolved("provisioned"));
+            Ok(read) => {
+                // One mark for all of them: it moves on only when every query was answered.
+                if read.unread.is_empty() {
+                    self.provisioned_settled = Some(settled);
+                }
+                events.extend(read.updates.into_iter().map(SourceEvent::Metrics));
+                events.push(match &read.failure {
+                    Some(e) => self.problem("provisioned", e, local),
+                    None => self.resolved("provisioned"),
+                });
             }
             Err(e) => events.push(self.problem("provisioned", &e, local)),
         }
@@ -354,10 +360,19 @@ impl RegionSource {
         let cw = &self.clients.cloudwatch;
         let fetched = super::async_events::fetch(cw, &self.region, &due, range, settled).await;
         match fetched {
-            Ok(updates) => {
-                self.async_plan.read(&due, &updates, now, settled);
-                events.extend(updates.into_iter().map(SourceEvent::Metrics));
-                events.push(self.resolved("async"));
+            Ok(read) => {
+                // A function a query of which failed keeps its mark: read again next poll.
+                let whole: Vec<String> = due
+                    .iter()
+                    .filter(|f| !read.unread.contains(f))
+                    .cloned()
+                    .collect();
+                self.async_plan.read(&whole, &read.updates, now, settled);
+                events.extend(read.updates.into_iter().map(SourceEvent::Metrics));
+                events.push(match &read.failure {
+                    Some(e) => self.problem("async", e, local),
+                    None => self.resolved("async"),
+                });
             }
             Err(e) => events.push(self.problem("async", &e, local)),
         }
