@@ -414,6 +414,16 @@ async fn a_monitoring_account_reads_its_linked_accounts_through_their_metrics() 
     // What the metrics do not hold is unknown, not made up.
     assert_eq!(charge[0].1["runtime"], Value::Null);
     assert_eq!(charge[0].1["memory_mb"], Value::Null);
+    // Its timeout unknown, a linked function may be a 15-minute job whose invocations report
+    // when they end (Lambda Developer Guide, *Viewing metrics*: "if your function has a
+    // 10-minute timeout, then look more than 10 minutes in the past"): its last 17 minutes are
+    // provisional, and a minute without a datapoint there is unknown, not a settled zero.
+    assert!(
+        charge[1].1["provisional_from"].is_string(),
+        "{}",
+        charge[1].1
+    );
+    assert_eq!(charge[1].1["errors"], Value::Null, "{}", charge[1].1);
 
     // The monitoring account itself and the two accounts sharing metrics; not the one that
     // shares only traces.

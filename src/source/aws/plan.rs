@@ -97,7 +97,7 @@ pub struct Planner {
     watched: HashSet<String>,
     /// The newest minute each function had errors or throttles in.
     failing: HashMap<String, Minute>,
-    /// Minutes each function takes to settle (from its timeout); `SETTLE_MINUTES` if unknown.
+    /// Minutes each function takes to settle (from its timeout; as late as any may if unknown).
     settle: HashMap<String, i64>,
     /// The next poll sweeps every function's sums.
     sweep: bool,
@@ -123,7 +123,11 @@ impl Planner {
 
     /// The newest minute of `name` that will not change any more at `now`.
     pub fn settled(&self, name: &str, now: DateTime<Utc>) -> Minute {
-        let lag = self.settle.get(name).copied().unwrap_or(SETTLE_MINUTES);
+        let lag = self
+            .settle
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| settle_minutes(None));
         Minute::of(now).minus(lag)
     }
 
