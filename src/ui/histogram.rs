@@ -44,14 +44,22 @@ pub fn render_durations(
         Some(c) if c.is_partial() => format!(" · {} of {} functions", c.read, c.of),
         _ => String::new(),
     };
-    let figures = format!(
-        " p50 {} p90 {} p99 {} · {from}{of} ",
-        format::millis(d.p50_ms),
-        format::millis(d.p90_ms),
-        format::millis(d.p99_ms)
-    );
+    // Where it comes from is said at every size: where the three percentiles and it do not
+    // fit, the lower percentiles go first, whole (p99 is what the table shows).
+    let marks = [("p50", d.p50_ms), ("p90", d.p90_ms), ("p99", d.p99_ms)];
+    let room = usize::from(area.width.saturating_sub(2));
+    let caption = (0..marks.len())
+        .map(|skip| {
+            let shown: Vec<String> = marks[skip..]
+                .iter()
+                .map(|(k, ms)| format!("{k} {}", format::millis(*ms)))
+                .collect();
+            format!(" {} · {from}{of} ", shown.join(" "))
+        })
+        .find(|c| c.chars().count() <= room)
+        .unwrap_or_else(|| format!(" p99 {} · {from}{of} ", format::millis(d.p99_ms)));
     let block = block.title_bottom(super::wrap::title(
-        Span::styled(figures, t.muted),
+        Span::styled(caption, t.muted),
         area.width,
     ));
     let marks: Vec<Mark> = [

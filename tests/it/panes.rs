@@ -164,6 +164,13 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
         ] {
             assert!(s.contains(chart), "{chart} at {w}x{h}");
         }
+        // The distribution's caption names its source at every size, its p99 always: what
+        // does not fit goes whole, lowest percentile first.
+        let caption = s
+            .lines()
+            .find(|l| l.contains("· CloudWatch") || l.contains("· REPORT lines"))
+            .unwrap_or_else(|| panic!("no whole source in the caption at {w}x{h}:\n{s}"));
+        assert!(caption.contains(" p99 "), "{caption}");
         // Tall enough, the distributions get a row of their own beside the waits.
         if h >= 40 {
             assert!(
