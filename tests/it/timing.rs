@@ -14,6 +14,14 @@ use crate::moto::{self, STEADY_MINUTES, Spec, create_function, put_metric};
 use crate::pty::Pty;
 use crate::support::{account_at, empty_store, line_with};
 
+/// The region's own source (inventory and metrics) of an account reached through `endpoint`,
+/// polled by the test itself.
+fn region_source(endpoint: &str, region: &str) -> Box<dyn lambdatop::source::Source> {
+    let account = account_at(endpoint, region);
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    sources.swap_remove(0)
+}
+
 /// A bastion six minutes fast must not take minutes CloudWatch has not filled for settled
 /// ones: they stay unknown (not zero), are read again, and show their figures once AWS has
 /// them. On the local clock alone, they were written as zeros and never read again.
@@ -26,9 +34,7 @@ async fn minutes_settle_by_aws_clock_not_the_bastions() {
     let proxy = FaultProxy::start(&moto::url());
     // AWS's clock is six minutes behind the bastion's: the last minutes are its future.
     proxy.set_clock_offset(-360);
-    let account = account_at(&proxy.url, region);
-    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
-    let source = &mut sources[0];
+    let mut source = region_source(&proxy.url, region);
     let mut store = empty_store();
     let local = Utc::now();
     store.apply_all(source.poll(local).await);
@@ -159,9 +165,7 @@ async fn a_poll_that_failed_in_part_leaves_the_data_age_growing() {
     let proxy = FaultProxy::start(&moto::url());
     // The first function's invocations fail inside a good answer.
     proxy.fail_query("q0_0", "InternalError");
-    let account = account_at(&proxy.url, region);
-    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
-    let source = &mut sources[0];
+    let mut source = region_source(&proxy.url, region);
     let mut store = empty_store();
     let t1 = Utc::now();
     store.apply_all(source.poll(t1).await);
@@ -214,9 +218,7 @@ async fn a_failed_querys_minutes_are_read_again_and_provisional_meanwhile() {
     // first two functions (the other one is the next test's).
     proxy.fail_query("q0_1", "InternalError");
     proxy.fail_query("q1_1", "InternalError");
-    let account = account_at(&proxy.url, region);
-    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
-    let source = &mut sources[0];
+    let mut source = region_source(&proxy.url, region);
     let mut store = empty_store();
     let t1 = Utc::now();
     store.apply_all(source.poll(t1).await);
@@ -263,9 +265,7 @@ async fn a_failed_async_query_is_a_problem_and_is_read_again() {
     let proxy = FaultProxy::start(&moto::url());
     // g0_2: the first asynchronous function's third figure, AsyncEventsDropped.
     proxy.fail_query("g0_2", "Forbidden");
-    let account = account_at(&proxy.url, region);
-    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
-    let source = &mut sources[0];
+    let mut source = region_source(&proxy.url, region);
     let mut store = empty_store();
     let t1 = Utc::now();
     store.apply_all(source.poll(t1).await);
