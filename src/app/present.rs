@@ -5,7 +5,7 @@ use super::mode::Mode;
 use super::{App, Focus, LogsPart, Screen};
 use crate::source::TailTarget;
 use crate::view::{
-    AlarmsView, Body, DetailView, ErrorsView, FleetTableView, FlowScope, FlowView, Footer,
+    AlarmsView, Body, DetailView, ErrorsView, Facts, FleetTableView, FlowScope, FlowView, Footer,
     HelpView, InsightsView, InvocationsView, LogsView, OpenedLineView, ProjectsView, View,
 };
 
@@ -36,7 +36,7 @@ impl App {
             _ => Footer::Hints(hints),
         };
         View {
-            store: &self.store,
+            facts: Facts::of(&self.store),
             figures: &self.figures,
             now: self.now,
             window: self.window,

@@ -57,11 +57,6 @@ pub fn hours_in_month(today: NaiveDate) -> f64 {
     (month_end(today) - start).num_days() as f64 * 24.0
 }
 
-/// A month at `per_hour` (the estimate's projection), for the month of `today`.
-pub fn month_at_rate(per_hour: Option<f64>, today: NaiveDate) -> Option<f64> {
-    per_hour.map(|h| h * hours_in_month(today))
-}
-
 /// The cost metric asked for: what Cost Explorer's console shows by default, each charge on
 /// the day it is incurred.
 pub const COST_METRIC: &str = "UnblendedCost";

@@ -82,7 +82,7 @@ fn watches(a: &Alarm) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, v: &View, a: &AlarmsView, t: &Theme) -> TableDrawn {
-    let list = v.store.alarm_list();
+    let list = v.facts.alarm_list();
     let firing = list.iter().filter(|(_, a)| a.firing()).count();
     let title = Line::from(vec![
         Span::styled(" Alarms ", t.title),
@@ -102,7 +102,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, a: &AlarmsView, t: &Theme
         .border_style(t.border_focused)
         .title(super::wrap::title(title, area.width));
     if list.is_empty() {
-        let text = if v.store.alarms().is_empty() {
+        let text = if v.facts.alarms().is_empty() {
             "alarms not read yet (or not readable: see the header's problems)"
         } else {
             "no alarm watches these functions, and none is in ALARM"

@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
     let stats = v.figures.stats();
     let classes = &stats.classes;
     if classes.is_empty() {
-        let text = if v.store.is_loading() {
+        let text = if v.facts.is_loading() {
             "loading…"
         } else {
             "no functions"
@@ -57,7 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
     }
     let selected = c.selected.min(classes.len() - 1);
     let class = &classes[selected];
-    let rule = v.store.class_rule();
+    let rule = v.facts.class_rule();
     let budget = rule.budget_ms(class.class);
     let members: Vec<usize> = {
         let mut m: Vec<usize> = (0..stats.functions.len())
@@ -169,7 +169,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
         t,
     );
 
-    let fns = v.store.functions();
+    let fns = v.facts.functions();
     let header = header_row(
         &["FUNCTION", "RGN", "PROJECT", "P99", "WAIT", "USED", "BY"],
         &["FUNCTION", "RGN", "PROJECT", "BY"],

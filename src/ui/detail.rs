@@ -35,9 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, d: Option<&DetailView>, t
         // figure only some functions have.
         let extra = [
             f.history.is_async(),
-            v.store
-                .event_sources_in(&f.facts.place(), &f.facts.name)
-                .is_some_and(|s| !s.is_empty()),
+            v.facts.event_sources_of(f).is_some_and(|s| !s.is_empty()),
             since.is_some(),
         ]
         .iter()
@@ -226,10 +224,7 @@ fn render_facts(
             "concurrency",
             match (
                 s.reserved.flatten(),
-                v.store
-                    .region_states()
-                    .get(&facts.place())
-                    .and_then(|r| r.concurrency_limit),
+                v.facts.concurrency_limit(&facts.place()),
             ) {
                 // Reserved: its cap is what it runs into, not the region's limit.
                 (Some(cap), _) => format!(
@@ -279,10 +274,13 @@ fn render_facts(
         (
             "est. cost",
             {
-                let per_hour = v.window.per_hour(s.est_cost_usd);
-                let month = crate::store::cost::month_at_rate(per_hour, v.now.date_naive());
                 // The rate now, and a month at that rate.
-                format!("{}/h · ≈{}/mo", format::usd(per_hour), format::usd(month))
+                let rate = v.figures.stats().cost_rate(s.est_cost_usd);
+                format!(
+                    "{}/h · ≈{}/mo",
+                    format::usd(rate.per_hour),
+                    format::usd(rate.month)
+                )
             },
             t.text,
         ),
@@ -300,10 +298,7 @@ fn render_facts(
     if let Some(line) = since {
         figures.insert(1, ("since deploy", line, t.text));
     }
-    let sources = v
-        .store
-        .event_sources_in(&facts.place(), &facts.name)
-        .unwrap_or(&[]);
+    let sources = v.facts.event_sources_of(f).unwrap_or(&[]);
     if !sources.is_empty() {
         figures.insert(
             1,
@@ -568,7 +563,7 @@ fn async_line(s: &crate::store::figures::FunctionStats, f: &Function) -> String 
 
 /// The alarms that watch the function: those in ALARM first, with since when and why.
 fn alarms_line(v: &View, f: &Function) -> String {
-    let Some(region) = v.store.alarms().get(&f.facts.place()) else {
+    let Some(region) = v.facts.alarms().get(&f.facts.place()) else {
         return format::UNKNOWN.to_string();
     };
     let all: Vec<_> = region.of(&f.facts.name).collect();
@@ -605,11 +600,7 @@ fn alarms_line(v: &View, f: &Function) -> String {
 fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Theme) {
     let range = v.figures.stats().range;
     let history = f.history_over(range);
-    let provisional_from = v
-        .store
-        .position(&f.facts.key())
-        .and_then(|i| v.figures.stats().functions.get(i))
-        .and_then(|s| s.provisional_from);
+    let provisional_from = v.stats_of(f).and_then(|s| s.provisional_from);
     let values = |m: Metric| -> Vec<Option<f64>> { history.series(m).values(range).collect() };
     let invocations = values(Metric::Invocations);
     let errors = values(Metric::Errors);
@@ -630,11 +621,7 @@ fn render_charts(frame: &mut Frame, area: Rect, v: &View, f: &Function, t: &Them
     let areas = Layout::vertical(vec![Constraint::Ratio(1, rows); rows as usize]).split(area);
     let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(areas[0]);
     let [c, d] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(areas[1]);
-    let stats = v.figures.stats();
-    let fs = v
-        .store
-        .position(&f.facts.key())
-        .and_then(|i| stats.functions.get(i));
+    let fs = v.stats_of(f);
     let (dist, waits) = if tall {
         let [e, g] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(areas[2]);
         (e, Some(g))

@@ -12,11 +12,10 @@ use super::format;
 use super::table::{self, ColSpec};
 use super::text::{short_region, truncate};
 use super::theme::Theme;
-use crate::store::event_sources::EventSource;
 use crate::store::figures::{FleetStats, FunctionStats, ThrottleCause};
 use crate::store::health::{Breach, is_stale};
-use crate::store::{Function, Metric, MinuteRange, Store};
-use crate::view::{SortColumn, TableDrawn, View};
+use crate::store::{Function, Metric, MinuteRange};
+use crate::view::{Facts, SortColumn, TableDrawn, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -280,11 +279,6 @@ fn sparkline(f: &Function, range: MinuteRange, width: u16) -> String {
     chars.into_iter().collect()
 }
 
-/// The function's event-source mappings (`None`: its region's could not be read).
-fn sources_of<'a>(f: &Function, store: &'a Store) -> Option<&'a [EventSource]> {
-    store.event_sources_in(&f.facts.place(), &f.facts.name)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn cell(
     col: Col,
@@ -293,7 +287,7 @@ fn cell(
     s: &FunctionStats,
     breach: Breach,
     stats: &FleetStats,
-    store: &Store,
+    facts: Facts,
     t: &Theme,
 ) -> Cell<'static> {
     let flagged = |on: bool| if on { t.error } else { Style::new() };
@@ -304,7 +298,7 @@ fn cell(
         Col::Name => Cell::from(truncate(&f.facts.name, usize::from(width))),
         Col::Project => Cell::from(truncate(&f.project, usize::from(width))),
         Col::Account => Cell::from(truncate(
-            &store
+            &facts
                 .account_name(f.facts.account)
                 .unwrap_or_else(|| "–".into()),
             usize::from(width),
@@ -340,8 +334,8 @@ fn cell(
             ),
         ),
         Col::Sources => {
-            let sources = sources_of(f, store);
-            match sources {
+            // `None`: its region's mappings could not be read.
+            match facts.event_sources_of(f) {
                 None => right("–".into(), Style::new()),
                 Some([]) => right(String::new(), Style::new()),
                 Some(ms) if ms.iter().any(|m| m.stopped()) => right("off".into(), t.error),
@@ -360,7 +354,7 @@ fn cell(
         Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
         Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
         Col::CostPerHour => right(
-            format::usd(stats.window.per_hour(s.est_cost_usd)),
+            format::usd(stats.cost_rate(s.est_cost_usd).per_hour),
             Style::new(),
         ),
         Col::Trend => Cell::from(sparkline(f, stats.range, width)).style(t.sparkline),
@@ -370,7 +364,7 @@ fn cell(
 /// Draws the table from its first row; returns where, and how many rows it had room for.
 pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn {
     let order = v.figures.order();
-    let total = v.store.functions().len();
+    let total = v.facts.functions().len();
     let table = &v.fleet;
 
     let mut title = vec![Span::styled(format!(" Functions {total} "), t.title)];
@@ -397,7 +391,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
             .accounts
             .get(&a)
             .map_or(0, |s| s.functions);
-        let name = v.store.account_name(a).unwrap_or_else(|| a.to_string());
+        let name = v.facts.account_name(a).unwrap_or_else(|| a.to_string());
         title.push(Span::styled(
             format!("· account {name}: {count} functions "),
             t.filter,
@@ -441,7 +435,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
         .title_bottom(Line::styled(position, t.muted).right_aligned());
 
     if order.is_empty() {
-        let text = if v.store.is_loading() {
+        let text = if v.facts.is_loading() {
             "loading the fleet…".to_string()
         } else if total == 0 {
             "no Lambda functions in these regions".to_string()
@@ -459,7 +453,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
     }
 
     let inner_width = area.width.saturating_sub(2);
-    let cols = fit(inner_width, v.store.session().accounts.len() > 1);
+    let cols = fit(inner_width, v.facts.many_accounts());
     let header = Row::new(cols.iter().map(|(c, w)| {
         let title = match c.col {
             Col::Region if *w >= 9 => "REGION",
@@ -483,7 +477,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
         Cell::from(line).style(style)
     }));
     let stats = v.figures.stats();
-    let fns = v.store.functions();
+    let fns = v.facts.functions();
     let alarm_column = cols.iter().any(|(c, _)| c.col == Col::Alarms);
     let rows = order[offset..offset + shown]
         .iter()
@@ -516,7 +510,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) -> TableDrawn 
                     Span::styled("▲", t.error),
                     Span::raw(truncate(&f.facts.name, usize::from(*w).saturating_sub(1))),
                 ])),
-                _ => cell(c.col, *w, f, s, breach, stats, v.store, t),
+                _ => cell(c.col, *w, f, s, breach, stats, v.facts, t),
             }))
             .style(style)
         });

@@ -88,8 +88,8 @@ fn fit<'a>(lead: Vec<Span<'a>>, parts: &[Part], width: u16, t: &Theme) -> Line<'
 }
 
 pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
-    let store = v.store;
-    let session = store.session();
+    let facts = v.facts;
+    let session = facts.session();
 
     let mut lead = vec![Span::styled(" lambdatop ", t.brand)];
     lead.push(match session.kind {
@@ -98,7 +98,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     });
     // A recording is as plain as DEMO: nothing on screen is happening now, and the badge says
     // when it was.
-    if let Some(recorded) = store.recorded() {
+    if let Some(recorded) = facts.recorded() {
         let at = recorded.recorded_at;
         let badge = if area.width < 120 {
             format!(" REPLAY {} ", at.format("%H:%M"))
@@ -122,14 +122,14 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     }
     lead.push(Span::raw(" "));
 
-    let problems = store.problems();
+    let problems = facts.problems();
     let problem = match problems.len() {
         0 => part("no problems".into(), "ok", t.ok),
         1 => part("⚠ 1 problem".into(), "⚠ 1", t.error),
         n => part(format!("⚠ {n} problems"), format!("⚠ {n}"), t.error),
     };
-    let age = match store.data_as_of() {
-        _ if store.is_loading() => part("loading…".into(), "loading…", t.warn),
+    let age = match facts.data_as_of() {
+        _ if facts.is_loading() => part("loading…".into(), "loading…", t.warn),
         Some(at) => {
             let secs = (v.now - at).num_seconds();
             // Data older than three polls is stale: say so loudly.
@@ -140,7 +140,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             };
             let a = format::age(secs);
             // Several regions, one behind: which.
-            let ages = store.region_ages();
+            let ages = facts.region_ages();
             let behind = ages
                 .first()
                 .filter(|(_, read)| ages.len() > 1 && *read == Some(at))
@@ -148,7 +148,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             match behind.filter(|_| is_stale(secs, v.interval_secs)) {
                 Some(place) => {
                     // Among several accounts, whose region it is.
-                    let whose = store
+                    let whose = facts
                         .account_name(place.account)
                         .filter(|_| !place.account.is_own())
                         .map(|a| format!("{a} "))
@@ -204,7 +204,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             m => format!("{n} accounts ({m} metrics only)"),
         };
         top.push(part(full, format!("{n} acct"), t.header));
-    } else if let Some(who) = store.identity().filter(|_| session.kind == SourceKind::Aws) {
+    } else if let Some(who) = facts.identity().filter(|_| session.kind == SourceKind::Aws) {
         let (long, short) = match &who.alias {
             Some(alias) => (
                 format!("account {} ({alias})", who.account_id),
@@ -218,7 +218,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         top.push(part(long, short, t.header));
     }
     // Consumers that stopped: a disabled or failing mapping is idle, not healthy.
-    let stopped = store.event_sources_in_breach();
+    let stopped = facts.event_sources_in_breach();
     if stopped > 0 {
         top.insert(
             1,
@@ -233,9 +233,9 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         );
     }
     // What is paging: every alarm in ALARM in the watched regions, once any were read.
-    if !store.alarms().is_empty() {
+    if !facts.alarms().is_empty() {
         // Narrowed to an account, its alarms.
-        let firing = store
+        let firing = facts
             .alarms()
             .iter()
             .filter(|(place, _)| v.account.is_none_or(|a| place.account == a))
@@ -257,7 +257,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         );
     }
     if let Some(a) = v.account {
-        let name = store.account_name(a).unwrap_or_else(|| a.to_string());
+        let name = facts.account_name(a).unwrap_or_else(|| a.to_string());
         top.insert(
             1,
             part(
@@ -295,12 +295,9 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
     let (errors, rate) = (format::count(tot.errors), format::percent(tot.error_rate));
     let throttles = format::count(tot.throttles);
     let per_min = format::count(tot.invocations_per_min);
-    let per_hour = stats.window.per_hour(tot.est_cost_usd);
-    let cost = format::usd(per_hour);
-    let month = format::usd(crate::store::cost::month_at_rate(
-        per_hour,
-        v.now.date_naive(),
-    ));
+    let cost_rate = stats.cost_rate(tot.est_cost_usd);
+    let cost = format::usd(cost_rate.per_hour);
+    let month = format::usd(cost_rate.month);
     let busiest = stats.busiest_region();
     // The pool nearest its limit: with most of the limit reserved, unreserved functions
     // throttle at a small number while all executions look far from the account limit.
@@ -373,7 +370,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         bottom.insert(4, c);
     }
     // The bill so far, from Cost Explorer: the fleet's, or the narrowed project's.
-    if let Some(b) = store.cost() {
+    if let Some(b) = facts.cost() {
         let billed = match v.project {
             Some(p) => b.group(p).map(|g| g.mtd_usd),
             None => Some(b.total_usd),
@@ -388,7 +385,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         }
     }
     // What watching costs: the dashboard's own requests (AWS only).
-    if let Some(u) = store.api_usage() {
+    if let Some(u) = facts.api_usage() {
         let usd = format::usd(Some(u.est_cost_usd()));
         bottom.push(part(
             format!("API {} requests, {usd}", u.requests()),
@@ -408,7 +405,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
 
 /// Lines the header needs: a third one while there are problems.
 pub fn height(v: &View) -> u16 {
-    if v.store.problems().is_empty() { 2 } else { 3 }
+    if v.facts.problems().is_empty() { 2 } else { 3 }
 }
 
 /// How much a problem matters to someone reading the screen: what blinds the whole view first.
@@ -425,7 +422,7 @@ fn severity(kind: ProblemKind) -> u8 {
 
 /// The problems, most severe first, each as "scope: message"; cut by the terminal's width.
 fn problem_line(v: &View, t: &Theme) -> Line<'static> {
-    let mut problems: Vec<_> = v.store.problems().iter().collect();
+    let mut problems: Vec<_> = v.facts.problems().iter().collect();
     problems.sort_by_key(|p| (severity(p.kind), p.scope.clone()));
     let mut spans = vec![Span::styled(" ⚠ ", t.error)];
     for (i, p) in problems.iter().enumerate() {

@@ -137,13 +137,13 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         format!(" {} lines ", shown.len())
     };
     // Nothing goes silently: the lines the scrollback let go are counted.
-    let dropped = v.store.logs().dropped();
+    let dropped = v.facts.logs().dropped();
     let bottom = if dropped > 0 {
         format!(
             "{}· {} older let go (scrollback {}) ",
             bottom,
             format::count(Some(dropped as f64)),
-            format::count(Some(v.store.logs().capacity() as f64)),
+            format::count(Some(v.facts.logs().capacity() as f64)),
         )
     } else {
         bottom
@@ -157,10 +157,10 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         );
 
     if shown.is_empty() {
-        let text = if v.store.recorded().is_some() {
+        let text = if v.facts.recorded().is_some() {
             // Nothing more will come: say what a recording keeps.
             "none of these lines in the recording (`:save` keeps the log pane's; `record`, those of the functions in breach)".to_string()
-        } else if v.store.logs().is_empty() {
+        } else if v.facts.logs().is_empty() {
             "waiting for log lines… (a function that has not run has none)".to_string()
         } else {
             format!(
@@ -182,7 +182,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, l: &LogsView, t: &Theme) 
         several: l.functions > 1,
         pretty: l.pretty_json,
     };
-    let lines = v.store.logs().lines();
+    let lines = v.facts.logs().lines();
     let rows_of = |n: usize| {
         let mut r = rows(&lines[shown[n]], fit, t);
         if l.selected == Some(n) {

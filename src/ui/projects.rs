@@ -151,7 +151,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, p: &ProjectsView, t: &The
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(chart_area);
     render_chart(frame, chart_area, v, t);
     // Among several accounts, the selected project's share in each above its durations.
-    if v.store.session().accounts.len() > 1 && dist_area.height >= 10 {
+    if v.facts.many_accounts() && dist_area.height >= 10 {
         let [by_account, durations] =
             Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(dist_area);
         render_project_accounts(frame, by_account, v, t);
@@ -192,7 +192,7 @@ fn render_project_accounts(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         ));
     let header = Row::new(["ACCOUNT", "FNS", "INVOKED", "ERRORS", "ERR%"]).style(t.table_header);
     let body = rows.iter().map(|(a, tot)| {
-        let name = v.store.account_name(**a).unwrap_or_else(|| a.to_string());
+        let name = v.facts.account_name(**a).unwrap_or_else(|| a.to_string());
         let failing = v.thresholds.failing(tot.error_rate);
         Row::new([
             Cell::from(super::text::truncate(&name, 16)),
@@ -248,7 +248,7 @@ fn render_project_durations(frame: &mut Frame, area: Rect, v: &View, t: &Theme) 
 /// Lines of the bill no project of the window has: "(untagged)", deleted projects.
 fn bill_only<'a>(v: &View<'a>) -> Vec<&'a cost::CostGroup> {
     let projects = &v.figures.stats().projects;
-    v.store
+    v.facts
         .cost()
         .map(|b| b.groups.as_slice())
         .unwrap_or_default()
@@ -265,7 +265,7 @@ fn render_table(
     t: &Theme,
 ) -> TableDrawn {
     let stats = v.figures.stats();
-    let bill = v.store.cost();
+    let bill = v.facts.cost();
     let order = &p.order;
     let selected = p.selected;
     // Rows that fit; the fleet's total row stays at the foot.
@@ -298,7 +298,7 @@ fn render_table(
         .title(super::wrap::title(Line::from(title), area.width))
         .title_bottom(bill_line(bill, v, t, area.width.saturating_sub(2)).right_aligned());
     if stats.projects.is_empty() && bill.is_none_or(|b| b.groups.is_empty()) {
-        let text = if v.store.is_loading() {
+        let text = if v.facts.is_loading() {
             "loading the fleet…"
         } else {
             "no projects: no Lambda functions in these regions"
@@ -348,7 +348,6 @@ fn render_table(
         };
         Cell::from(line).style(t.table_header)
     }));
-    let fleet_invocations = stats.totals.invocations;
     let body = rows
         .iter()
         .enumerate()
@@ -363,11 +362,7 @@ fn render_table(
                 style = style.patch(t.selected);
             }
             let narrowed = v.project == Some(r.name);
-            Row::new(
-                cols.iter()
-                    .map(|(c, _, w)| cell(*c, *w, r, fleet_invocations, narrowed, v, t)),
-            )
-            .style(style)
+            Row::new(cols.iter().map(|(c, _, w)| cell(*c, *w, r, narrowed, v, t))).style(style)
         });
     let total = total_row(&cols, v, t);
     let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
@@ -384,7 +379,7 @@ fn render_table(
 fn bill_line(bill: Option<&CostReport>, v: &View, t: &Theme, width: u16) -> Line<'static> {
     let Some(b) = bill else {
         let why = v
-            .store
+            .facts
             .problems()
             .iter()
             .find(|p| p.source == "cost")
@@ -436,14 +431,8 @@ fn bill_line(bill: Option<&CostReport>, v: &View, t: &Theme, width: u16) -> Line
     );
     parts.push(answered);
     let text = parts.join(" · ");
-    let stale = v.store.problems().iter().any(|p| p.source == "cost");
+    let stale = v.facts.problems().iter().any(|p| p.source == "cost");
     Line::styled(text, if stale { t.warn } else { t.muted })
-}
-
-/// A month at `per_hour`: the estimate's projection.
-fn month_at_rate(per_hour: Option<f64>, v: &View) -> Cell<'static> {
-    let month = cost::month_at_rate(per_hour, v.now.date_naive());
-    right(format::usd(month), Style::new())
 }
 
 /// The bill's days as a sparkline, two columns a day at most.
@@ -469,19 +458,10 @@ fn right(text: String, style: Style) -> Cell<'static> {
     Cell::from(Text::from(Line::from(text).alignment(Alignment::Right))).style(style)
 }
 
-fn cell(
-    col: Col,
-    width: u16,
-    r: &RowData,
-    fleet_invocations: Option<f64>,
-    narrowed: bool,
-    v: &View,
-    t: &Theme,
-) -> Cell<'static> {
+fn cell(col: Col, width: u16, r: &RowData, narrowed: bool, v: &View, t: &Theme) -> Cell<'static> {
     let s = r.stats;
     let get = |f: fn(&ProjectStats) -> Option<f64>| s.and_then(f);
-    let window = v.figures.stats().window;
-    let per_hour = window.per_hour(get(|p| p.est_cost_usd));
+    let rate = v.figures.stats().cost_rate(get(|p| p.est_cost_usd));
     let flagged = |on: bool| if on { t.error } else { Style::new() };
     match col {
         Col::Name => {
@@ -501,10 +481,7 @@ fn cell(
             s.map_or_else(|| "–".into(), |p| function_count(p.functions)),
             Style::new(),
         ),
-        Col::InvPerMin => right(
-            format::count(get(|p| p.invocations).map(|n| n / f64::from(window.minutes()))),
-            Style::new(),
-        ),
+        Col::InvPerMin => right(format::count(get(|p| p.invocations_per_min)), Style::new()),
         Col::Errors => right(
             format::count(get(|p| p.errors)),
             flagged(v.thresholds.failing(get(|p| p.error_rate))),
@@ -521,17 +498,12 @@ fn cell(
             format::millis(get(|p| p.duration_p99_peak_ms)),
             Style::new(),
         ),
-        Col::CostPerHour => right(format::usd(per_hour), Style::new()),
-        Col::MonthAtRate => month_at_rate(per_hour, v),
+        Col::CostPerHour => right(format::usd(rate.per_hour), Style::new()),
+        // The estimate's projection: a month at this rate.
+        Col::MonthAtRate => right(format::usd(rate.month), Style::new()),
         Col::Billed => right(format::usd(r.billed.map(|g| g.mtd_usd)), Style::new()),
         Col::Daily => daily_bars(r.billed.map(|g| g.daily_usd.as_slice()), width, t),
-        Col::Share => right(
-            format::percent(match (get(|p| p.invocations), fleet_invocations) {
-                (Some(n), Some(all)) if all > 0.0 => Some(n / all),
-                _ => None,
-            }),
-            Style::new(),
-        ),
+        Col::Share => right(format::percent(get(|p| p.share)), Style::new()),
     }
 }
 
@@ -539,8 +511,8 @@ fn cell(
 fn total_row(cols: &[(Col, &str, u16)], v: &View, t: &Theme) -> Row<'static> {
     let stats = v.figures.stats();
     let tot = &stats.totals;
-    let per_hour = stats.window.per_hour(tot.est_cost_usd);
-    let bill = v.store.cost();
+    let rate = stats.cost_rate(tot.est_cost_usd);
+    let bill = v.facts.cost();
     Row::new(cols.iter().map(|(c, _, w)| match c {
         Col::Name => Cell::from("ALL"),
         Col::Functions => right(function_count(tot.functions), Style::new()),
@@ -549,8 +521,9 @@ fn total_row(cols: &[(Col, &str, u16)], v: &View, t: &Theme) -> Row<'static> {
         Col::ErrorRate => right(format::percent(tot.error_rate), Style::new()),
         Col::Throttles => right(format::count(tot.throttles), Style::new()),
         Col::PeakP99 => Cell::from(""),
-        Col::CostPerHour => right(format::usd(per_hour), Style::new()),
-        Col::MonthAtRate => month_at_rate(per_hour, v),
+        Col::CostPerHour => right(format::usd(rate.per_hour), Style::new()),
+        // The estimate's projection: a month at this rate.
+        Col::MonthAtRate => right(format::usd(rate.month), Style::new()),
         Col::Billed => right(format::usd(bill.map(|b| b.total_usd)), Style::new()),
         Col::Daily => daily_bars(bill.map(|b| b.daily_usd.as_slice()), *w, t),
         Col::Share => right("100%".into(), Style::new()),

@@ -19,7 +19,7 @@ use crate::view::figures::FlowScope;
 /// The alarm transitions of what the flow adds up: every alarm for the fleet (what paged may
 /// watch no function), those watching the project's or the function's otherwise.
 fn scoped_transitions<'a>(v: &View<'a>) -> Vec<Transition<'a>> {
-    let all = transitions(v.store.alarms().iter());
+    let all = transitions(v.facts.alarms().iter());
     let watches = |t: &Transition, keep: &dyn Fn(&FunctionKey) -> bool| {
         t.functions
             .iter()
@@ -33,7 +33,7 @@ fn scoped_transitions<'a>(v: &View<'a>) -> Vec<Transition<'a>> {
             .collect(),
         FlowScope::Account(a) => all.into_iter().filter(|t| t.region.account == *a).collect(),
         FlowScope::Project(p) => {
-            let of_project = |k: &FunctionKey| v.store.function(k).is_some_and(|f| f.project == *p);
+            let of_project = |k: &FunctionKey| v.facts.function(k).is_some_and(|f| f.project == *p);
             all.into_iter()
                 .filter(|t| watches(t, &of_project))
                 .collect()
@@ -128,7 +128,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
         );
 
     if flow.started.iter().all(Option::is_none) {
-        let text = if v.store.is_loading() {
+        let text = if v.facts.is_loading() {
             "loading…"
         } else {
             "no data in this window"

@@ -6,6 +6,7 @@
 //! answer page keys, mouse clicks and "what is on screen". It imports only the store.
 
 pub mod export;
+pub mod facts;
 pub mod figures;
 pub mod keys;
 pub mod sort;
@@ -13,16 +14,19 @@ pub mod sort;
 use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 
+pub use facts::Facts;
 pub use figures::{Figures, FlowScope, ProjectChart};
 pub use keys::{HelpSection, Hint, KeyNames};
 pub use sort::{ProjectSort, SortColumn};
 
+use crate::store::figures::FunctionStats;
 use crate::store::health::Thresholds;
-use crate::store::{Function, Minute, Store, Window};
+use crate::store::{Function, Minute, Window};
 
 /// Everything a frame shows, borrowed for the frame.
 pub struct View<'a> {
-    pub store: &'a Store,
+    /// The store's facts; every figure comes from `figures`.
+    pub facts: Facts<'a>,
     pub figures: &'a Figures,
     pub now: DateTime<Utc>,
     pub window: Window,
@@ -43,6 +47,14 @@ pub struct View<'a> {
     /// The help overlay, when open.
     pub help: Option<HelpView<'a>>,
     pub keys: &'a KeyNames,
+}
+
+impl View<'_> {
+    /// A function's figures over the window, where it is still in the store.
+    pub fn stats_of(&self, f: &Function) -> Option<&FunctionStats> {
+        let i = self.facts.position(&f.facts.key())?;
+        self.figures.stats().functions.get(i)
+    }
 }
 
 /// What fills the screen between the header and the footer.

@@ -150,3 +150,64 @@ fn the_app_holds_no_cell_and_its_root_stays_small() {
         root.lines().count()
     );
 }
+
+/// What a pane's text would use to derive a figure of its own: the store itself, or a
+/// function of the store's modules (`crate::store::cost::month_at_rate(…)`). Types and
+/// constants of the store's are words a pane may use; its figures come from the view.
+fn store_reaches(text: &str) -> Vec<String> {
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut found = Vec::new();
+    for (i, _) in code.match_indices("Store") {
+        let before = code[..i].chars().next_back();
+        let after = code[i + 5..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !word(before) && !word(after) {
+            found.push("the Store".to_string());
+        }
+    }
+    for (i, m) in code.match_indices("crate::store::") {
+        let path: String = code[i + m.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        // A function of a module (`cost::month_at_rate`), not a type's (`Minute::of`).
+        let module_fn = path
+            .split("::")
+            .all(|seg| seg.starts_with(|c: char| c.is_ascii_lowercase()));
+        let called = code[i + m.len() + path.len()..].starts_with('(');
+        if called && module_fn {
+            found.push(format!("crate::store::{path}(…)"));
+        }
+    }
+    found
+}
+
+/// Panes take every figure from the view (`View::figures`) and read the store's facts only
+/// through `View::facts`: none of them can compute a figure of its own, so a number shown in
+/// a pane is the one `snapshot`, the export and every other pane show.
+#[test]
+fn panes_read_figures_only_through_the_view() {
+    let mut broken = Vec::new();
+    for path in files().iter().filter(|p| module_of(p) == "ui") {
+        let text = std::fs::read_to_string(path).unwrap();
+        for reach in store_reaches(&text) {
+            broken.push(format!("{} reaches {reach}", path.display()));
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn the_panes_rule_catches_a_store_and_a_derivation() {
+    let text = "fn f(s: &Store) {}\nlet m = crate::store::cost::month_at_rate(h, d);\n\
+                // a comment naming the Store\nuse crate::store::figures::FunctionStats;\n\
+                let m = crate::store::Minute::of(at);";
+    assert_eq!(
+        store_reaches(text),
+        ["the Store", "crate::store::cost::month_at_rate(…)"]
+    );
+}

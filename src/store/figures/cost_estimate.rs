@@ -29,3 +29,11 @@ pub(super) fn estimate(
             + provisioned,
     )
 }
+
+/// An estimate as rates (`FleetStats::cost_rate`): per hour over its window, and a month of
+/// the current one at that rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostRate {
+    pub per_hour: Option<f64>,
+    pub month: Option<f64>,
+}

@@ -6,6 +6,9 @@ pub struct ProjectStats {
     pub name: String,
     pub functions: usize,
     pub invocations: Option<f64>,
+    pub invocations_per_min: Option<f64>,
+    /// Its part of the fleet's invocations.
+    pub share: Option<f64>,
     pub errors: Option<f64>,
     pub throttles: Option<f64>,
     pub error_rate: Option<f64>,
@@ -108,6 +111,8 @@ fn use_of(peak: f64, limit: u32) -> f64 {
 pub struct FleetStats {
     pub window: Window,
     pub range: MinuteRange,
+    /// The hours of the month the figures were computed in: a month at an estimate's rate.
+    pub month_hours: f64,
     /// Indexed like `Store::functions`.
     pub functions: Vec<FunctionStats>,
     /// Each latency class with members, in the order of `LatencyClass::ALL`.
@@ -128,6 +133,16 @@ pub struct FleetStats {
 }
 
 impl FleetStats {
+    /// An estimate over the window as the rates every pane shows: per hour, and a month at
+    /// that rate.
+    pub fn cost_rate(&self, est_cost_usd: Option<f64>) -> CostRate {
+        let per_hour = self.window.per_hour(est_cost_usd);
+        CostRate {
+            per_hour,
+            month: per_hour.map(|h| h * self.month_hours),
+        }
+    }
+
     /// The totals of the fleet, or of one project or account when narrowed to it (the
     /// project's when narrowed to both).
     pub fn totals_of(
@@ -237,6 +252,13 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         a.finish(window.minutes());
     }
     totals.provisional_from = flow.provisional_from;
+    for p in &mut projects {
+        p.invocations_per_min = p.invocations.map(|n| n / f64::from(window.minutes()));
+        p.share = match (p.invocations, totals.invocations) {
+            (Some(n), Some(all)) if all > 0.0 => Some(n / all),
+            _ => None,
+        };
+    }
     let regions: Vec<RegionStats> = store
         .region_states()
         .iter()
@@ -316,6 +338,7 @@ pub fn fleet_stats(store: &Store, window: Window, now: DateTime<Utc>) -> FleetSt
         project_accounts,
         window,
         range,
+        month_hours: crate::store::cost::hours_in_month(now.date_naive()),
         functions,
         classes,
         projects,

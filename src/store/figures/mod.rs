@@ -30,6 +30,7 @@ use super::window::Window;
 use super::{Function, Metric, Minute, MinuteRange, Place, Pool, Store};
 
 pub use classes::{ClassStats, Waits, queue_age_ms, waits};
+pub use cost_estimate::CostRate;
 pub use fleet::{FleetStats, ProjectStats, RegionStats, Totals, fleet_stats};
 pub use flow::Flow;
 pub use function::{FunctionStats, SinceDeploy, ThrottleCause, function_stats, since_deploy};
