@@ -319,6 +319,7 @@ async fn api_economy_of(
         profile: None,
         regions: vec![region.to_string()],
         endpoint_url: Some(url.to_string()),
+        api_share: None,
     })
     .await
     .expect("connect to moto");

@@ -11,6 +11,9 @@ use crate::store::project::DEFAULT_PROJECT_TAG;
 
 /// Seconds between metric polls (the config file's `interval` too).
 pub const INTERVAL_SECS: RangeInclusive<u64> = 5..=3600;
+/// The percent of each API's documented rate the dashboard may take (the config file's
+/// `api_share` too).
+pub const API_SHARE_PERCENT: RangeInclusive<u64> = 1..=100;
 /// Seconds between inventory polls.
 pub const INVENTORY_SECS: RangeInclusive<u64> = 10..=86_400;
 /// Log lines the log pane keeps.
@@ -135,6 +138,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(INTERVAL_SECS))]
     pub interval: u64,
+
+    /// Percent of each AWS API's documented request rate (per account and region) lambdatop
+    /// may use; the rest stays free for the account's own deploys and tools.
+    #[arg(long, global = true, value_name = "PERCENT", default_value_t = 33,
+          value_parser = clap::value_parser!(u64).range(API_SHARE_PERCENT))]
+    pub api_share: u64,
 
     /// Ask Cost Explorer once now ($0.01 a request) instead of using its cached answer.
     #[arg(long, global = true)]

@@ -38,6 +38,10 @@ pub const DEFAULT: &str = r#"# lambdatop configuration: ~/.config/lambdatop/conf
 # Seconds between inventory polls: functions, configuration, tags (10 to 86400).
 # inventory_refresh = 300
 
+# Percent of each AWS API's documented request rate lambdatop may use, per account and region
+# (1 to 100): the rest stays free for the account's own deploys and tools.
+# api_share = 33
+
 # The look-back window: 15m, 1h, 3h or any number of minutes up to 3h.
 # window = "1h"
 
@@ -109,6 +113,7 @@ pub struct File {
     pub project_tag: Option<String>,
     pub interval: Option<u64>,
     pub inventory_refresh: Option<u64>,
+    pub api_share: Option<u64>,
     pub window: Option<String>,
     pub scrollback: Option<u64>,
     pub theme: Option<String>,

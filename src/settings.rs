@@ -10,7 +10,9 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 
 use crate::app::keymap::UserKeys;
-use crate::cli::{GlobalArgs, INTERVAL_SECS, INVENTORY_SECS, SCROLLBACK_LINES, parse_age};
+use crate::cli::{
+    API_SHARE_PERCENT, GlobalArgs, INTERVAL_SECS, INVENTORY_SECS, SCROLLBACK_LINES, parse_age,
+};
 use crate::config;
 use crate::store::Window;
 use crate::store::health::Thresholds;
@@ -45,6 +47,8 @@ pub struct Settings {
     pub at: Option<String>,
     pub project_tag: String,
     pub interval: u64,
+    /// Percent of each AWS API's documented rate the dashboard may use.
+    pub api_share: u64,
     pub refresh: bool,
     pub all_accounts: bool,
     pub cost_ttl: Duration,
@@ -90,6 +94,7 @@ impl Settings {
             at: g.at,
             project_tag: g.project_tag,
             interval: g.interval,
+            api_share: g.api_share,
             refresh: g.refresh,
             all_accounts: g.all_accounts,
             cost_ttl: g.cost_ttl,
@@ -270,6 +275,12 @@ impl Settings {
             let v = within("interval", v, &INTERVAL_SECS, "seconds")?;
             if set("interval") {
                 self.interval = v;
+            }
+        }
+        if let Some(v) = f.api_share {
+            let v = within("api_share", v, &API_SHARE_PERCENT, "percent")?;
+            if set("api_share") {
+                self.api_share = v;
             }
         }
         if let Some(v) = f.inventory_refresh {

@@ -416,6 +416,7 @@ pub fn aws_options(settings: &Settings) -> AwsOptions {
         profile: settings.profiles.first().cloned(),
         regions: settings.region.clone(),
         endpoint_url: settings.endpoint_url.clone(),
+        api_share: Some(settings.api_share as f64 / 100.0),
     }
 }
 

@@ -105,6 +105,9 @@ pub struct ApiUsageRow {
     pub insights_bytes_scanned: f64,
     pub est_cost_usd: f64,
     pub operations: Vec<OperationRow>,
+    /// The request budgets the calls went through: each API's documented rate, the most a
+    /// second lambdatop sends, the throttles met (README, *Sharing the account's quotas*).
+    pub paced: Vec<crate::store::usage::Paced>,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -623,6 +626,7 @@ pub fn api_usage_row(u: &crate::store::usage::ApiUsage) -> ApiUsageRow {
                 metrics: o.metrics,
             })
             .collect(),
+        paced: u.paced.clone(),
     }
 }
 

@@ -34,6 +34,40 @@ pub struct ApiUsage {
     pub live_tail_minutes: f64,
     /// Bytes Logs Insights queries scanned (their statistics' `bytesScanned`).
     pub insights_bytes_scanned: f64,
+    /// The request budgets the account's calls went through, by region and API.
+    #[serde(default)]
+    pub paced: Vec<Paced>,
+}
+
+/// One API's budget in one region (`source/aws/pace.rs`): the rate it is paced at against
+/// the documented one, and what throttling it met.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Paced {
+    pub region: String,
+    /// The signing name (`lambda`, `monitoring`, `logs`).
+    pub service: String,
+    /// `*`: every call of the service shares the budget (Lambda's control plane).
+    pub operation: String,
+    /// AWS's documented rate, requests a second; `None`: no page gives one.
+    pub documented_per_second: Option<f64>,
+    /// At most this many requests a second go; `None`: not paced.
+    pub per_second: Option<f64>,
+    /// Throttled answers so far.
+    pub throttled: u64,
+    /// While a throttle holds every request of it back: until when.
+    pub held_until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Paced {
+    /// The budget's API in words: `Lambda eu-west-1`, `GetMetricData eu-west-1`.
+    pub fn label(&self) -> String {
+        let api = match (self.service.as_str(), self.operation.as_str()) {
+            ("lambda", "*") => "Lambda",
+            (_, "*") => self.service.as_str(),
+            (_, op) => op,
+        };
+        format!("{api} {}", self.region)
+    }
 }
 
 impl ApiUsage {
@@ -46,6 +80,25 @@ impl ApiUsage {
         }
         self.live_tail_minutes += other.live_tail_minutes;
         self.insights_bytes_scanned += other.insights_bytes_scanned;
+        // A budget shared by several accounts (a monitoring account's) is one budget.
+        for p in &other.paced {
+            match self.paced.iter_mut().find(|q| {
+                (&q.region, &q.service, &q.operation) == (&p.region, &p.service, &p.operation)
+            }) {
+                Some(q) => {
+                    q.throttled = q.throttled.max(p.throttled);
+                    q.held_until = q.held_until.max(p.held_until);
+                }
+                None => self.paced.push(p.clone()),
+            }
+        }
+    }
+
+    /// The budgets a throttle holds back at `now`.
+    pub fn held_at(&self, now: chrono::DateTime<chrono::Utc>) -> impl Iterator<Item = &Paced> {
+        self.paced
+            .iter()
+            .filter(move |p| p.held_until.is_some_and(|h| h > now))
     }
 
     pub fn requests(&self) -> u64 {

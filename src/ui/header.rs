@@ -392,6 +392,24 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, t: &Theme) {
             format!("API {usd}"),
             t.muted,
         ));
+        // An API AWS throttled: every request of it waits (`source/aws/pace.rs`), and its
+        // figures may lag. Beside the errors and throttles, where it stays at every width.
+        let held: Vec<String> = u.held_at(v.now).map(|p| p.label()).collect();
+        if let Some(first) = held.first() {
+            let more = match held.len() {
+                1 => String::new(),
+                n => format!(" +{}", n - 1),
+            };
+            let at = bottom.len().min(2);
+            bottom.insert(
+                at,
+                part(
+                    format!("▲ throttled, waiting: {}", held.join(", ")),
+                    format!("▲ {first}{more} throttled"),
+                    t.warn,
+                ),
+            );
+        }
     }
     let mut lines = vec![
         fit(lead, &top, area.width, t),

@@ -18,7 +18,7 @@ const B: &str = "222222222222";
 const DENIED: &str = "333333333333";
 
 /// moto's credentials for `account`, as the SDK takes them.
-fn credentials_of(account: &str) -> aws_credential_types::Credentials {
+pub(crate) fn credentials_of(account: &str) -> aws_credential_types::Credentials {
     let env = moto::assumed(account);
     let get = |k: &str| env.iter().find(|(n, _)| n == k).unwrap().1.clone();
     aws_credential_types::Credentials::new(
@@ -31,7 +31,7 @@ fn credentials_of(account: &str) -> aws_credential_types::Credentials {
 }
 
 /// Creates function `name` with `tags` in `account`'s `region`, and its role there.
-async fn create_in(account: &str, region: &str, name: &str, tags: &[(&str, &str)]) {
+pub(crate) async fn create_in(account: &str, region: &str, name: &str, tags: &[(&str, &str)]) {
     let creds = credentials_of(account);
     let (status, text) = moto::http(
         &moto::url(),

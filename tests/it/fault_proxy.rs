@@ -46,6 +46,9 @@ struct State {
     injected: Vec<&'static str>,
     /// Operations of every request seen.
     seen: Vec<&'static str>,
+    /// The service each request was signed for (its SigV4 credential scope), its operation,
+    /// and when it arrived.
+    arrivals: Vec<(String, &'static str, std::time::Instant)>,
     /// Bodies of every request seen, with their operation.
     bodies: Vec<(&'static str, String)>,
     /// An event-stream body to answer StartLiveTail with, held open like a live session.
@@ -354,6 +357,7 @@ impl FaultProxy {
         s.failed_queries.clear();
         s.paged_queries.clear();
         s.rate_limits.clear();
+        s.arrivals.clear();
     }
 
     pub fn set_down(&self, down: bool) {
@@ -381,6 +385,38 @@ impl FaultProxy {
             .collect()
     }
 
+    /// The most requests signed for `service` that arrived within any one second (a
+    /// half-open second, as a rate quota counts them), and how many arrived in all.
+    pub fn most_in_a_second(&self, service: &str) -> (usize, usize) {
+        let s = self.state.lock().unwrap();
+        let at: Vec<std::time::Instant> = s
+            .arrivals
+            .iter()
+            .filter(|(svc, _, _)| svc == service)
+            .map(|(_, _, t)| *t)
+            .collect();
+        let most = (0..at.len())
+            .map(|i| {
+                at[i..]
+                    .iter()
+                    .take_while(|t| t.duration_since(at[i]) < Duration::from_secs(1))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        (most, at.len())
+    }
+
+    /// The operation of each request signed for `service` and when it arrived, oldest first.
+    pub fn arrivals(&self, service: &str) -> Vec<(&'static str, std::time::Instant)> {
+        let s = self.state.lock().unwrap();
+        s.arrivals
+            .iter()
+            .filter(|(svc, _, _)| svc == service)
+            .map(|(_, op, t)| (*op, *t))
+            .collect()
+    }
+
     /// How many requests arrived in all.
     pub fn seen_total(&self) -> usize {
         self.state.lock().unwrap().seen.len()
@@ -399,6 +435,16 @@ impl FaultProxy {
 }
 
 /// The operation of a request, from its method, path, target header or Query action.
+/// The service of a request's SigV4 credential scope
+/// (`Credential=<key>/<date>/<region>/<service>/aws4_request`).
+fn signed_for(head: &str) -> Option<String> {
+    let auth = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))?;
+    let scope = auth.split("Credential=").nth(1)?.split([',', ' ']).next()?;
+    scope.split('/').nth(3).map(str::to_string)
+}
+
 fn operation(head: &str, body: &str) -> &'static str {
     let first = head.lines().next().unwrap_or_default();
     let target = head
@@ -572,6 +618,9 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     let fault = {
         let mut s = state.lock().unwrap();
         s.seen.push(op);
+        if let Some(service) = signed_for(&head) {
+            s.arrivals.push((service, op, std::time::Instant::now()));
+        }
         s.bodies.push((op, body.clone()));
         let hit = s.rules.iter_mut().find(|r| {
             (r.operation == op || r.operation == ANY)

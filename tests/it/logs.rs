@@ -468,11 +468,21 @@ async fn a_long_read_prints_each_page_as_it_arrives_in_time_order() {
     );
     assert_eq!(proxy.seen("FilterLogEvents"), 5, "one request a page");
 
-    // Above FilterLogEvents' request quota, pages are throttled, retried and all printed.
+    // Above FilterLogEvents' request quota, pages are throttled, retried and all printed
+    // (all of the documented 5 a second taken, where a quota of 2 is met).
     proxy.rate_limit("FilterLogEvents", 2);
     let out = moto::lambdatop(
         &proxy.url,
-        &["logs", "bulk-fn", "--since", "30m", "--region", region],
+        &[
+            "logs",
+            "bulk-fn",
+            "--since",
+            "30m",
+            "--region",
+            region,
+            "--api-share",
+            "100",
+        ],
     );
     assert!(
         out.status.success(),

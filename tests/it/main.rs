@@ -26,6 +26,7 @@ mod private_files;
 mod projects;
 mod properties;
 mod pty;
+mod quotas;
 mod read_only;
 mod recording;
 mod regressions;

@@ -380,6 +380,43 @@ fn problems_get_a_line_of_their_own_most_severe_first() {
     }
 }
 
+/// A throttled API holds every request of it back (`source/aws/pace.rs`): the header says
+/// which while it waits, and nothing once the hold is over.
+#[test]
+fn the_header_says_which_api_a_throttle_holds_back() {
+    use lambdatop::source::SourceEvent;
+    use lambdatop::store::usage::{ApiUsage, Paced};
+    let held = |until: chrono::DateTime<chrono::Utc>| {
+        let mut store = demo_store();
+        let mut u = ApiUsage::default();
+        u.paced.push(Paced {
+            region: "eu-west-1".into(),
+            service: "lambda".into(),
+            operation: "*".into(),
+            documented_per_second: Some(15.0),
+            per_second: Some(4.0),
+            throttled: 1,
+            held_until: Some(until),
+        });
+        store.apply(SourceEvent::ApiUsage(u));
+        app_with(store, Window::H1)
+    };
+    let t0 = crate::support::t0();
+    let mut app = held(t0 + chrono::Duration::seconds(8));
+    for (w, h) in SIZES {
+        let s = screen(&render(&mut app, w, h));
+        let line = s.lines().nth(1).unwrap_or_default();
+        assert!(
+            line.contains("▲ throttled, waiting: Lambda eu-west-1")
+                || line.contains("▲ Lambda eu-west-1 throttled"),
+            "{w}x{h}: {line}"
+        );
+    }
+    let mut app = held(t0 - chrono::Duration::seconds(1));
+    let over = screen(&render(&mut app, 160, 48));
+    assert!(!over.contains("throttled"), "{over}");
+}
+
 /// The demo app with payments-charge's last 15 minutes of logs, plus hostile lines, in the
 /// store, and the log pane open on it.
 fn app_with_logs() -> lambdatop::app::App {

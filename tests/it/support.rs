@@ -106,5 +106,12 @@ pub fn account_at(endpoint: &str, region: &str) -> lambdatop::source::aws::Accou
             aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
         )
         .build();
-    lambdatop::source::aws::Account::new(config, vec![region.to_string()], None)
+    lambdatop::source::aws::Account::new(
+        config,
+        vec![region.to_string()],
+        None,
+        // The whole documented rate: these tests drive sources one poll after another, and
+        // the pacing has tests of its own (`quotas`).
+        lambdatop::source::aws::pace::Pace::new(1.0),
+    )
 }

@@ -188,6 +188,7 @@ async fn by_links(opts: &AwsOptions, many: &Many) -> Result<Reached> {
         caller.config.clone(),
         caller.regions.clone(),
         caller.profile.clone(),
+        caller.pace.clone(),
     );
     let mut accounts = vec![(own_id, itself)];
     let mut metrics_only = Vec::new();
@@ -322,11 +323,13 @@ async fn assume(
         }))
         .build();
     tracing::info!("assumed {role_arn} in {account}");
+    // Another account: budgets of its own, at the caller's share.
     Ok(Account::counted(
         config,
         caller.regions.clone(),
         caller.profile.clone(),
         usage,
+        super::pace::Pace::new(caller.pace.share()),
     ))
 }
 

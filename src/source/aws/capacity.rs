@@ -4,8 +4,8 @@
 //! concurrency (ListProvisionedConcurrencyConfigs, over every version and alias).
 //!
 //! Lambda has no call that lists reservations for a whole region, so functions are read one
-//! by one, paced well inside Lambda's control-plane rate (15 requests a second per region,
-//! Lambda Developer Guide, *Lambda quotas*): the functions on screen first, then those
+//! by one, paced with every other Lambda call of the account within a share of Lambda's
+//! control-plane rate (`pace.rs`): the functions on screen first, then those
 //! failing, then the rest. A function is read again when its configuration changed,
 //! everything when the account's unreserved limit moved (the sum of reservations changed),
 //! and everything once an hour (a provisioned configuration can change without either).
@@ -26,9 +26,6 @@ use crate::store::{Architecture, FunctionFacts, FunctionKey, ProblemKind, Servin
 
 /// Requests a poll may spend on reading functions' capacity (two per function).
 pub const REQUESTS_PER_POLL: usize = 20;
-/// At most this many requests a second: a third of the control-plane rate stays free for
-/// the account's own deploys, and a poll's batch takes two seconds at most.
-const PER_SECOND: u64 = 10;
 /// Everything is read again this often.
 const FULL_CYCLE: chrono::Duration = chrono::Duration::minutes(60);
 
@@ -240,26 +237,17 @@ impl CapacityReader {
             self.queued.remove(n);
         }
         let ask_provisioned = !self.provisioned_unsupported;
-        // One request at a time, spaced: a poll spends at most REQUESTS_PER_POLL / PER_SECOND
-        // seconds here.
-        let spacing = std::time::Duration::from_millis(1000 / PER_SECOND);
+        // One request at a time; the account's pace (`pace.rs`) spaces them within Lambda's
+        // control-plane share, with every other Lambda call of the account's.
         let mut answers = Vec::with_capacity(batch.len());
         for name in batch {
-            let started = tokio::time::Instant::now();
             let reserved = reserved_of(client, &name).await;
-            tokio::time::sleep_until(started + spacing).await;
             let provisioned = if ask_provisioned {
-                let started = tokio::time::Instant::now();
-                let p = provisioned_of(client, &name).await;
-                tokio::time::sleep_until(started + spacing).await;
-                Some(p)
+                Some(provisioned_of(client, &name).await)
             } else {
                 None
             };
-            let started = tokio::time::Instant::now();
             let serving = serving_of(client, &name).await;
-            let extra = usize::from(matches!(serving, Ok(Some(_))));
-            tokio::time::sleep_until(started + spacing * (1 + extra as u32)).await;
             answers.push((name, reserved, provisioned, serving));
         }
         let mut events = Vec::new();

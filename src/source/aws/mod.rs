@@ -24,6 +24,7 @@ pub mod inventory;
 pub mod linked;
 pub mod logs;
 pub mod metrics;
+pub mod pace;
 pub mod plan;
 pub mod region;
 pub mod report_reads;
@@ -40,6 +41,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
 use super::Source;
@@ -54,6 +56,9 @@ pub struct AwsOptions {
     pub profile: Option<String>,
     pub regions: Vec<String>,
     pub endpoint_url: Option<String>,
+    /// The share of each API's documented rate the dashboard may take (`--api-share`;
+    /// `None`: `pace::DEFAULT_SHARE`).
+    pub api_share: Option<f64>,
 }
 
 /// A reachable account: its settings and the regions to watch.
@@ -72,6 +77,9 @@ pub struct Account {
     /// A source account linked to the monitoring account whose credentials these are: its
     /// metrics and logs are read through them (`linked`).
     pub linked: Option<String>,
+    /// The request budgets of the credentials: a linked account shares its monitoring
+    /// account's, as AWS counts its requests against them.
+    pub pace: pace::Pace,
 }
 
 /// Attempts per call (first try included) and the backoff between them.
@@ -82,12 +90,13 @@ fn retry_config() -> RetryConfig {
         .with_max_backoff(Duration::from_secs(8))
 }
 
-/// A call may take this long in all, retries included: a dead network must not hang a poll.
+/// A call may take this long in all, retries and waits for its turn included: a dead network
+/// must not hang a poll. Each attempt is timed from when it leaves, by the account's pace
+/// (`pace::ATTEMPT_TIMEOUT`, 20 s), not from when it joined its budget's queue.
 fn timeout_config() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(3))
         .read_timeout(Duration::from_secs(20))
-        .operation_attempt_timeout(Duration::from_secs(20))
         .operation_timeout(Duration::from_secs(45))
         .build()
 }
@@ -166,7 +175,8 @@ pub async fn connect(opts: &AwsOptions) -> Result<Account> {
         .profile
         .clone()
         .or_else(|| std::env::var("AWS_PROFILE").ok());
-    Ok(Account::new(config, regions, profile))
+    let pace = pace::Pace::new(opts.api_share.unwrap_or(pace::DEFAULT_SHARE));
+    Ok(Account::new(config, regions, profile, pace))
 }
 
 fn first_clause(s: &str) -> String {
@@ -179,9 +189,20 @@ fn first_clause(s: &str) -> String {
 }
 
 impl Account {
-    /// An account reached with `config`, watching `regions`.
-    pub fn new(config: SdkConfig, regions: Vec<String>, profile: Option<String>) -> Account {
-        Self::counted(config, regions, profile, usage::UsageCounter::default())
+    /// An account reached with `config`, watching `regions`, its requests paced by `pace`.
+    pub fn new(
+        config: SdkConfig,
+        regions: Vec<String>,
+        profile: Option<String>,
+        pace: pace::Pace,
+    ) -> Account {
+        Self::counted(
+            config,
+            regions,
+            profile,
+            usage::UsageCounter::default(),
+            pace,
+        )
     }
 
     /// The same, counting its requests in `usage`.
@@ -190,21 +211,25 @@ impl Account {
         regions: Vec<String>,
         profile: Option<String>,
         usage: usage::UsageCounter,
+        pace: pace::Pace,
     ) -> Account {
         let first = regions.first().map(String::as_str).unwrap_or("us-east-1");
         // The partition's home region, always enabled: a watched opt-in region that is not
         // enabled must not hide who the caller is.
         let home = identity::home_region(identity::partition_of(first));
+        usage.paced_by(&pace);
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&config)
                 .region(Region::new(home))
                 .interceptor(usage::CountRequests(usage.clone()))
+                .http_client(pace.http(&config))
                 .build(),
         );
         let iam = aws_sdk_iam::Client::from_conf(
             aws_sdk_iam::config::Builder::from(&config)
                 .region(Region::new(home))
                 .interceptor(usage::CountRequests(usage.clone()))
+                .http_client(pace.http(&config))
                 .build(),
         );
         Account {
@@ -216,7 +241,13 @@ impl Account {
             log_places: logs::LogPlaces::default(),
             who: identity::WhoAmI::new(sts, iam),
             linked: None,
+            pace,
         }
+    }
+
+    /// The SDK's HTTP client under every request of the account, paced by its budgets.
+    fn http(&self) -> SharedHttpClient {
+        self.pace.http(&self.config)
     }
 
     /// Source account `link`, read through this monitoring account's credentials: its own
@@ -226,6 +257,7 @@ impl Account {
             self.config.clone(),
             link.regions.clone(),
             self.profile.clone(),
+            self.pace.clone(),
         );
         account.linked = Some(link.account.clone());
         account
@@ -237,6 +269,7 @@ impl Account {
             aws_sdk_oam::config::Builder::from(&self.config)
                 .region(Region::new(region.to_string()))
                 .interceptor(usage::CountRequests(self.usage.clone()))
+                .http_client(self.http())
                 .build(),
         )
     }
@@ -248,6 +281,7 @@ impl Account {
             aws_sdk_organizations::config::Builder::from(&self.config)
                 .region(Region::new(home))
                 .interceptor(usage::CountRequests(self.usage.clone()))
+                .http_client(self.http())
                 .build(),
         )
     }
@@ -260,6 +294,7 @@ impl Account {
             || std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS").is_some();
         config = config
             .interceptor(usage::CountRequests(self.usage.clone()))
+            .http_client(self.http())
             .interceptor(server_clock::ReadServerDate(self.clock.clone()));
         if overridden {
             config = config.interceptor(logs::NoHostPrefix);
@@ -292,6 +327,7 @@ impl Account {
                 // Each attempt is billed: one retry at most.
                 .retry_config(retry_config().with_max_attempts(2))
                 .interceptor(usage::CountRequests(self.usage.clone()))
+                .http_client(self.http())
                 .build(),
         ))
     }
@@ -319,6 +355,7 @@ impl Account {
             aws_sdk_lambda::config::Builder::from(&self.config)
                 .region(Region::new(r.to_string()))
                 .interceptor(usage::CountRequests(self.usage.clone()))
+                .http_client(self.http())
                 // The inventory comes first in a poll: its answer sets the clock.
                 .interceptor(server_clock::ReadServerDate(self.clock.clone()))
                 .build(),
@@ -331,6 +368,7 @@ impl Account {
         let mut config = aws_sdk_cloudwatch::config::Builder::from(&self.config)
             .region(Region::new(r.to_string()))
             .interceptor(usage::CountRequests(self.usage.clone()))
+            .http_client(self.http())
             .interceptor(server_clock::ReadServerDate(self.clock.clone()));
         if let Some(account) = &self.linked {
             config = config.interceptor(linked::InLinkedAccount(account.clone()));
@@ -344,6 +382,7 @@ impl Account {
             aws_sdk_sqs::config::Builder::from(&self.config)
                 .region(Region::new(r.to_string()))
                 .interceptor(usage::CountRequests(self.usage.clone()))
+                .http_client(self.http())
                 .build(),
         )
     }
@@ -358,6 +397,7 @@ impl Account {
                 aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
                     .region(region)
                     .interceptor(usage::CountRequests(self.usage.clone()))
+                    .http_client(self.http())
                     .build(),
             ),
         }
@@ -499,6 +539,7 @@ mod tests {
             config,
             regions.iter().map(|r| r.to_string()).collect(),
             None,
+            pace::Pace::default(),
         )
     }
 

@@ -3,7 +3,7 @@
 //! billed for and the minutes Live Tail sessions stream. One interceptor serves every client;
 //! sources report the running totals (`store::usage::ApiUsage`), which the store keeps.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -16,13 +16,26 @@ use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 pub use crate::store::usage::ApiUsage;
 
-/// The running count, shared by every client of an account.
+use super::pace::Pace;
+
+/// The running count, shared by every client of an account, and the request budgets its
+/// calls go through.
 #[derive(Debug, Clone, Default)]
-pub struct UsageCounter(Arc<Mutex<ApiUsage>>);
+pub struct UsageCounter(Arc<Mutex<ApiUsage>>, Arc<OnceLock<Pace>>);
 
 impl UsageCounter {
+    /// What was asked so far, with the budgets as they stand.
     pub fn snapshot(&self) -> ApiUsage {
-        self.0.lock().map(|u| u.clone()).unwrap_or_default()
+        let mut u = self.0.lock().map(|u| u.clone()).unwrap_or_default();
+        if let Some(p) = self.1.get() {
+            u.paced = p.report();
+        }
+        u
+    }
+
+    /// Reports `pace`'s budgets with the count (the first one given stays).
+    pub fn paced_by(&self, pace: &Pace) {
+        let _ = self.1.set(pace.clone());
     }
 
     fn record(&self, service: &str, operation: &str, metrics: u64) {
