@@ -269,3 +269,94 @@ async fn alarms_in_alarm_are_mapped_to_their_functions_shown_and_printed() {
     let problems = v["problems"].to_string();
     assert!(problems.contains("alarms"), "{problems}");
 }
+
+/// A monitoring account's alarm on a linked account's function names that account in its
+/// query (CloudWatch API Reference, *MetricDataQuery*: `AccountId`, "the ID of the account
+/// where the metrics are located"). It watches the linked account's function, not the
+/// monitoring account's own function of the same name: that one is not marked as alarming.
+#[tokio::test]
+async fn a_cross_account_alarm_is_not_pinned_to_a_function_of_the_same_name_here() {
+    use crate::accounts::{create_in, credentials_of};
+    const MONITORING: &str = "717171717171";
+    let region = "eu-west-1";
+    create_in(MONITORING, region, "orders-worker", &[]).await;
+    let cw = aws_sdk_cloudwatch::Client::from_conf(
+        aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatch::config::Region::new(region))
+            .endpoint_url(moto::url())
+            .credentials_provider(credentials_of(MONITORING))
+            .build(),
+    );
+    let query = |account: Option<&str>| {
+        MetricDataQuery::builder()
+            .id("errors")
+            .set_account_id(account.map(str::to_string))
+            .metric_stat(
+                MetricStat::builder()
+                    .metric(
+                        Metric::builder()
+                            .namespace("AWS/Lambda")
+                            .metric_name("Errors")
+                            .dimensions(function_dimension("orders-worker"))
+                            .build(),
+                    )
+                    .period(60)
+                    .stat("Sum")
+                    .build(),
+            )
+            .return_data(true)
+            .build()
+    };
+    for (name, account) in [
+        ("linked-orders-errors", Some("828282828282")),
+        ("own-orders-errors", Some(MONITORING)),
+    ] {
+        cw.put_metric_alarm()
+            .alarm_name(name)
+            .metrics(query(account))
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .expect("PutMetricAlarm");
+        cw.set_alarm_state()
+            .alarm_name(name)
+            .state_value(StateValue::Alarm)
+            .state_reason("errors")
+            .send()
+            .await
+            .expect("SetAlarmState");
+    }
+    // moto keeps no query's AccountId: the peer gives it back as AWS does.
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.query_account("linked-orders-errors", "828282828282");
+    proxy.query_account("own-orders-errors", MONITORING);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args([
+            "snapshot", "--format", "json", "--window", "15m", "--region", region,
+        ])
+        .envs(moto::env(&proxy.url))
+        .envs(moto::assumed(MONITORING))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        names(&row(&v, "orders-worker")["alarms"]),
+        ["own-orders-errors"],
+        "only the alarm on this account's function"
+    );
+    let linked = v["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "linked-orders-errors")
+        .expect("the cross-account alarm is listed");
+    assert_eq!(linked["functions"], serde_json::json!([]), "{linked}");
+}

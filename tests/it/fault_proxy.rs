@@ -75,6 +75,9 @@ struct State {
     late: Vec<Late>,
     /// Composite alarms (which moto does not serve), added to DescribeAlarms answers.
     composites: Vec<Composite>,
+    /// Alarms whose (first) metric query names an account, as AWS answers a cross-account
+    /// alarm and moto does not: (alarm name, account id).
+    query_accounts: Vec<(String, String)>,
     /// Fields of functions' configurations moto leaves out, by function name.
     fields: Vec<(String, String, serde_json::Value)>,
     /// Answer Logs Insights as AWS does: the first GetQueryResults of a query still running.
@@ -218,6 +221,16 @@ impl FaultProxy {
     /// requests whose `AlarmTypes` name `CompositeAlarm` ("If you omit this parameter, only
     /// metric alarms are returned, even if composite alarms exist in the account", *DescribeAlarms*),
     /// filtered by `StateValue` and `AlarmNames` as the request asks.
+    /// DescribeAlarms answers name `account` in alarm `alarm`'s metric query (`AccountId`,
+    /// CloudWatch API Reference, *MetricDataQuery*), which moto leaves out.
+    pub fn query_account(&self, alarm: &str, account: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .query_accounts
+            .push((alarm.to_string(), account.to_string()));
+    }
+
     pub fn composite_alarm(&self, alarm: Composite) {
         self.state.lock().unwrap().composites.push(alarm);
     }
@@ -803,6 +816,10 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
     if let (Some((account, _)), "ListMetrics") = (&linked, op) {
         response = owning_accounts(&response, account);
     }
+    let query_accounts = state.lock().unwrap().query_accounts.clone();
+    if op == "DescribeAlarms" && !query_accounts.is_empty() {
+        response = with_query_accounts(&response, &query_accounts);
+    }
     let composites = state.lock().unwrap().composites.clone();
     if op == "DescribeAlarms" && !composites.is_empty() {
         response = add_composites(&response, &body, &composites);
@@ -859,6 +876,26 @@ fn fail_queries(response: &[u8], failed: &[(String, &'static str)]) -> Vec<u8> {
             "<Timestamps></Timestamps><Values></Values><StatusCode>{status}</StatusCode><Messages><member><Code>{status}</Code><Value>An internal error occurred while reading the metric</Value></member></Messages>"
         );
         body.replace_range(from..to, &failure);
+    }
+    with_body(head, &body)
+}
+
+/// A DescribeAlarms answer whose named alarms' first metric query names its account.
+fn with_query_accounts(response: &[u8], accounts: &[(String, String)]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(response).to_string();
+    let Some(split) = text.find("\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let (head, body) = (&text[..split], &text[split + 4..]);
+    let mut body = body.to_string();
+    for (alarm, account) in accounts {
+        let Some(at) = body.find(&format!("<AlarmName>{alarm}</AlarmName>")) else {
+            continue;
+        };
+        let Some(id) = body[at..].find("</Id>").map(|i| at + i + "</Id>".len()) else {
+            continue;
+        };
+        body.insert_str(id, &format!("<AccountId>{account}</AccountId>"));
     }
     with_body(head, &body)
 }

@@ -49,12 +49,27 @@ fn state(s: Option<&StateValue>) -> AlarmState {
     AlarmState::parse(s.map_or("", |s| s.as_str()))
 }
 
-/// The functions a metric alarm's dimensions name, its own or its queries'.
+/// The account an alarm's ARN names (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`).
+fn account_of(arn: Option<&str>) -> Option<&str> {
+    arn?.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// The functions a metric alarm's dimensions name, its own or its queries' — of its own
+/// account only. A query with an `AccountId` of another account (a monitoring account's
+/// cross-account alarm, *MetricDataQuery*: "The ID of the account where the metrics are
+/// located") watches that account's function of the name, not the one here that shares it.
 fn functions_of_metric(a: &MetricAlarm) -> BTreeSet<String> {
+    let own_account = account_of(a.alarm_arn());
     let own = a.dimensions().iter();
     let queried = a
         .metrics()
         .iter()
+        .filter(|q| match (q.account_id(), own_account) {
+            (Some(theirs), Some(mine)) => theirs == mine,
+            // Another account's, whichever this is not known to be.
+            (Some(_), None) => false,
+            (None, _) => true,
+        })
         .filter_map(|q| q.metric_stat()?.metric())
         .flat_map(|m| m.dimensions().iter());
     own.chain(queried)
@@ -339,6 +354,54 @@ mod tests {
             ["a", "b"]
         );
         assert!(children_of_rule("TRUE").is_empty());
+    }
+
+    /// A monitoring account's alarm on a linked account's function names that account in its
+    /// query (*MetricDataQuery*, `AccountId`): it watches no function of the monitoring
+    /// account's own, even one of the same name.
+    #[test]
+    fn a_query_of_another_account_names_none_of_this_accounts_functions() {
+        use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+        let query = |id: &str, function: &str, account: Option<&str>| {
+            MetricDataQuery::builder()
+                .id(id)
+                .set_account_id(account.map(str::to_string))
+                .metric_stat(
+                    MetricStat::builder()
+                        .metric(
+                            Metric::builder()
+                                .namespace("AWS/Lambda")
+                                .metric_name("Errors")
+                                .dimensions(
+                                    Dimension::builder()
+                                        .name("FunctionName")
+                                        .value(function)
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .period(60)
+                        .stat("Sum")
+                        .build(),
+                )
+                .build()
+        };
+        let alarm = MetricAlarm::builder()
+            .alarm_name("errors-everywhere")
+            .alarm_arn("arn:aws:cloudwatch:eu-west-1:111111111111:alarm:errors-everywhere")
+            .metrics(query("mine", "checkout", None))
+            .metrics(query("mine_named", "cart", Some("111111111111")))
+            .metrics(query("theirs", "billing", Some("222222222222")))
+            .build();
+        assert_eq!(
+            functions_of_metric(&alarm).into_iter().collect::<Vec<_>>(),
+            ["cart", "checkout"]
+        );
+        // Without its ARN, a query naming any account is not taken as this one's.
+        let bare = MetricAlarm::builder()
+            .metrics(query("theirs", "billing", Some("222222222222")))
+            .build();
+        assert!(functions_of_metric(&bare).is_empty());
     }
 
     fn entry(name: &str, direct: &[&str], children: &[&str]) -> (String, Entry) {
