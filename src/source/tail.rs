@@ -568,13 +568,15 @@ impl Source for TailSource {
     }
 
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
-        Box::pin(async move {
+        // A person is looking at these lines: their reads go ahead of the background's in
+        // each API's budget (the REPORT reads share FilterLogEvents' few a second).
+        Box::pin(super::aws::pace::foreground(async move {
             // The lines first: a poll cut short while they are read loses nothing of a query
             // (it starts, and its answer is handed on, at the next poll).
             let mut out = self.poll_lines(now).await;
             out.extend(self.run_insights());
             out
-        })
+        }))
     }
 
     fn polls_may_be_cut(&self) -> bool {

@@ -86,3 +86,55 @@ async fn a_fleets_first_read_keeps_to_its_share_of_lambdas_control_plane() {
         *when - then
     );
 }
+
+/// An account of its own for the log pane's turn: eight functions, no other test's.
+const WAITING: &str = "616161616161";
+
+/// Someone opening the log pane waits on no background read. FilterLogEvents takes 5
+/// requests a second per account and region (AWS Knowledge Center, *How do I determine
+/// throttling in my CloudWatch logs?*); at `--api-share 5` that is one every 4.4 s, and the
+/// REPORT reads of eight functions wait their turns. The log pane's read takes the next turn,
+/// ahead of those still waiting. Before, it queued behind them all: on a loaded machine the
+/// log pane of a shared region stayed blank for over 40 s (`live::the_log_pane_reads_a_…`).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_pane_reads_ahead_of_the_background_in_its_budget() {
+    use crate::pty::Pty;
+    let region = "eu-west-1";
+    let _ = credentials_of(WAITING);
+    for i in 0..8 {
+        create_in(WAITING, region, &format!("tail-{i}"), &[]).await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    let mut env = moto::env(&proxy.url);
+    env.extend(moto::assumed(WAITING));
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut tui = Pty::spawn(&["--region", region, "--api-share", "5"], &env, 120, 36);
+    let wait = Duration::from_secs(60);
+    tui.wait_for(wait, |s| s.contains("tail-7"))
+        .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    let report = |b: &String| b.contains("REPORT RequestId");
+    let started = std::time::Instant::now();
+    while !proxy.bodies("FilterLogEvents").iter().any(report) {
+        assert!(started.elapsed() < wait, "no REPORT read");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tui.send("/tail-7\r");
+    tui.wait_for(wait, |s| s.contains("filter 'tail-7'"))
+        .unwrap_or_else(|s| panic!("no filter:\n{s}"));
+    let sent = proxy.bodies("FilterLogEvents").len();
+    tui.send("l");
+    let pane = |b: &String| b.contains("/aws/lambda/tail-7") && !report(b);
+    while !proxy.bodies("FilterLogEvents").iter().any(pane) {
+        assert!(started.elapsed() < 2 * wait, "the log pane never read");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let bodies = proxy.bodies("FilterLogEvents");
+    let first = bodies.iter().position(pane).unwrap();
+    // Requests sent after the key: a REPORT read whose turn had already come, at most.
+    let ahead = bodies[sent.min(first)..first].len();
+    assert!(
+        ahead <= 1,
+        "the log pane's read waited behind {ahead} background reads:\n{bodies:#?}"
+    );
+    assert_eq!(tui.quit(), Some(0));
+}

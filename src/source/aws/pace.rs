@@ -12,13 +12,19 @@
 //! doubling to 8 s, reset by the next answer that is not throttled), not just the request
 //! the SDK retries.
 //!
+//! What a person is waiting on goes first: a read made inside `foreground` (the log pane's,
+//! a detail's versions) takes the next free turn of its budget ahead of every background read
+//! already waiting (ten REPORT reads queued at FilterLogEvents' turn a second would otherwise
+//! keep the log pane blank for ten seconds), without the budget ever going faster.
+//!
 //! The pace sits in the HTTP client under the SDK (`Pace::client`), so it sees every request
 //! as it goes out, retries included, whatever source or command made it. It reads the API
 //! from the request itself: the region and service from the SigV4 credential scope, the
 //! operation from `X-Amz-Target` (JSON protocols) or `Action=` (Query protocol); Lambda's
 //! REST calls share one budget, as they share one quota.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,6 +37,7 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// The share of each documented rate the dashboard takes by default (`--api-share 33`): two
@@ -134,8 +141,56 @@ impl Api {
     }
 }
 
+tokio::task_local! {
+    /// Set while a person waits on what the task reads (`foreground`).
+    static FOREGROUND: ();
+}
+
+/// Runs `read` with its requests ahead of the background's in every budget: for what a person
+/// is looking at and waiting on.
+pub async fn foreground<F: Future>(read: F) -> F::Output {
+    FOREGROUND.scope((), read).await
+}
+
+/// Whether the running task reads for a person waiting (inside `foreground`).
+fn in_foreground() -> bool {
+    FOREGROUND.try_with(|_| ()).is_ok()
+}
+
+/// The requests waiting for an API's turn, by ticket: the foreground's, then the background's,
+/// each in the order they came.
+#[derive(Debug, Default)]
+struct Queue {
+    foreground: VecDeque<u64>,
+    background: VecDeque<u64>,
+    tickets: u64,
+}
+
+impl Queue {
+    fn join(&mut self, foreground: bool) -> u64 {
+        self.tickets += 1;
+        let line = if foreground {
+            &mut self.foreground
+        } else {
+            &mut self.background
+        };
+        line.push_back(self.tickets);
+        self.tickets
+    }
+
+    /// The request whose turn is next.
+    fn head(&self) -> Option<u64> {
+        self.foreground.front().or(self.background.front()).copied()
+    }
+
+    fn leave(&mut self, ticket: u64) {
+        self.foreground.retain(|t| *t != ticket);
+        self.background.retain(|t| *t != ticket);
+    }
+}
+
 /// One API's budget: when the next request may go, until when a throttle holds every
-/// request back, and how long the next throttle will.
+/// request back, how long the next throttle will, and who waits.
 #[derive(Debug)]
 struct Bucket {
     next: Instant,
@@ -144,6 +199,9 @@ struct Bucket {
     hold_from: Instant,
     hold: Duration,
     throttled: u64,
+    queue: Queue,
+    /// Wakes the waiting when the head of the queue changes.
+    moved: Arc<Notify>,
 }
 
 /// An account's budgets. Cloned, it is the same budgets.
@@ -194,13 +252,11 @@ impl Pace {
     }
 
     /// Waits for `api`'s turn: requests go one at a time, `gap` apart, and none while a
-    /// throttle holds the API back.
-    async fn turn(&self, api: &Api) {
+    /// throttle holds the API back; the foreground's before the background's, each in the
+    /// order they came.
+    async fn turn(&self, api: &Api, foreground: bool) {
         let gap = self.gap(&api.service, &api.operation);
-        let at = {
-            let Ok(mut buckets) = self.0.buckets.lock() else {
-                return;
-            };
+        let Some((ticket, moved)) = self.0.buckets.lock().ok().map(|mut buckets| {
             let now = Instant::now();
             let b = buckets.entry(api.clone()).or_insert(Bucket {
                 next: now,
@@ -208,24 +264,57 @@ impl Pace {
                 hold_from: now,
                 hold: FIRST_HOLD,
                 throttled: 0,
+                queue: Queue::default(),
+                moved: Arc::new(Notify::new()),
             });
-            let at = b.next.max(now);
-            b.next = at + gap;
-            at
+            (b.queue.join(foreground), b.moved.clone())
+        }) else {
+            return;
         };
-        tokio::time::sleep_until(at).await;
-        // A throttle that came while it waited holds it too.
+        // A request dropped while it waits (a poll cut short) leaves the queue.
+        let mut place = Waiting {
+            pace: self,
+            api,
+            ticket,
+            served: false,
+        };
         loop {
-            let held = self
-                .0
-                .buckets
-                .lock()
-                .ok()
-                .and_then(|b| b.get(api).map(|b| b.held_until))
-                .filter(|h| *h > Instant::now());
-            match held {
-                Some(h) => tokio::time::sleep_until(h).await,
-                None => break,
+            // Listening before looking: a move between the look and the wait is not missed.
+            let notified = moved.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let ready = {
+                let Ok(mut buckets) = self.0.buckets.lock() else {
+                    return;
+                };
+                let Some(b) = buckets.get_mut(api) else {
+                    return;
+                };
+                if b.queue.head() != Some(ticket) {
+                    None
+                } else {
+                    let now = Instant::now();
+                    let ready = b.next.max(b.held_until);
+                    if ready <= now {
+                        b.queue.leave(ticket);
+                        b.next = now + gap;
+                        place.served = true;
+                        drop(buckets);
+                        moved.notify_waiters();
+                        return;
+                    }
+                    Some(ready)
+                }
+            };
+            match ready {
+                // Its turn at `ready`, unless a throttle or someone ahead comes meanwhile.
+                Some(at) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(at) => {}
+                        _ = &mut notified => {}
+                    }
+                }
+                None => notified.await,
             }
         }
     }
@@ -312,6 +401,29 @@ impl Pace {
     }
 }
 
+/// A request waiting in a queue; dropped before its turn, it leaves the queue.
+struct Waiting<'a> {
+    pace: &'a Pace,
+    api: &'a Api,
+    ticket: u64,
+    served: bool,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if self.served {
+            return;
+        }
+        let Ok(mut buckets) = self.pace.0.buckets.lock() else {
+            return;
+        };
+        if let Some(b) = buckets.get_mut(self.api) {
+            b.queue.leave(self.ticket);
+            b.moved.notify_waiters();
+        }
+    }
+}
+
 /// The SDK's own default HTTPS client, as `aws-smithy-runtime` makes it for a client given
 /// none (`default_https_client`): hyper 1, rustls on aws-lc, the proxy from the environment.
 fn default_https() -> SharedHttpClient {
@@ -359,11 +471,13 @@ impl HttpConnector for PacedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let pace = self.pace.clone();
         let inner = self.inner.clone();
+        // Asked now, in the task that sends it: the future may be polled elsewhere.
+        let foreground = in_foreground();
         HttpConnectorFuture::new(async move {
             let Some(api) = Api::of(&request) else {
                 return inner.call(request).await;
             };
-            pace.turn(&api).await;
+            pace.turn(&api, foreground).await;
             let sent = Instant::now();
             let mut response =
                 match tokio::time::timeout(ATTEMPT_TIMEOUT, inner.call(request)).await {
@@ -477,7 +591,7 @@ mod tests {
         assert_eq!(pace.gap("lambda", "*"), Duration::from_millis(220));
         let start = Instant::now();
         for _ in 0..6 {
-            pace.turn(&api).await;
+            pace.turn(&api, false).await;
         }
         assert_eq!(start.elapsed(), Duration::from_millis(1100));
         // The default share of it: four a second.
@@ -492,16 +606,16 @@ mod tests {
         );
         pace.answered(&api, Instant::now(), true);
         let held = Instant::now();
-        pace.turn(&api).await;
+        pace.turn(&api, false).await;
         assert_eq!(held.elapsed(), FIRST_HOLD);
         pace.answered(&api, Instant::now(), true);
         let held = Instant::now();
-        pace.turn(&api).await;
+        pace.turn(&api, false).await;
         assert_eq!(held.elapsed(), FIRST_HOLD * 2);
         pace.answered(&api, Instant::now(), false);
         pace.answered(&api, Instant::now(), true);
         let held = Instant::now();
-        pace.turn(&api).await;
+        pace.turn(&api, false).await;
         assert_eq!(held.elapsed(), FIRST_HOLD);
         pace.answered(&api, Instant::now(), false);
 
@@ -510,7 +624,7 @@ mod tests {
             let pace = pace.clone();
             let api = api.clone();
             tokio::spawn(async move {
-                pace.turn(&api).await;
+                pace.turn(&api, false).await;
                 Instant::now()
             })
         };
@@ -519,5 +633,51 @@ mod tests {
         pace.answered(&api, Instant::now(), true);
         let went = waiting.await.unwrap();
         assert_eq!(went - throttled_at, FIRST_HOLD);
+    }
+
+    /// A read a person waits on goes at the next turn, ahead of every background read already
+    /// waiting, and a request given up while it waits leaves its place: the budget keeps its
+    /// pace throughout.
+    #[tokio::test(start_paused = true)]
+    async fn the_foreground_goes_first_and_a_request_given_up_leaves_the_queue() {
+        // FilterLogEvents' 5 a second, a fifth of it: one a second, 1.1 s apart.
+        let pace = Pace::new(0.2);
+        let api = Api::of(&signed("logs", Some("Logs_20140328.FilterLogEvents"), "{}")).unwrap();
+        let gap = pace.gap("logs", "FilterLogEvents");
+        assert_eq!(gap, Duration::from_millis(1100));
+        let start = Instant::now();
+        let waiter = |foreground: bool| {
+            let (pace, api) = (pace.clone(), api.clone());
+            tokio::spawn(async move {
+                // Asked inside the task, as the connector asks.
+                let read = async { pace.turn(&api, super::in_foreground()).await };
+                if foreground {
+                    super::foreground(read).await;
+                } else {
+                    read.await;
+                }
+                Instant::now() - start
+            })
+        };
+        // Ten background reads queue (the first goes at once), then one gives up.
+        let background: Vec<_> = (0..10).map(|_| waiter(false)).collect();
+        tokio::task::yield_now().await;
+        background[9].abort();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let person = waiter(true);
+        let person = person.await.unwrap();
+        assert_eq!(person, gap, "the foreground's read takes the next turn");
+        let mut went = Vec::new();
+        for b in background.into_iter().take(9) {
+            went.push(b.await.unwrap());
+        }
+        // The background's go in their order, a gap apart, one turn later for the foreground.
+        let expected: Vec<Duration> = std::iter::once(Duration::ZERO)
+            .chain((2..10).map(|k| gap * k))
+            .collect();
+        assert_eq!(went, expected);
+        // The one given up held no turn: the next request goes a gap after the last.
+        pace.turn(&api, false).await;
+        assert_eq!(Instant::now() - start, gap * 10);
     }
 }

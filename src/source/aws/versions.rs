@@ -236,7 +236,8 @@ impl Source for VersionSource {
     }
 
     fn poll(&mut self, now: DateTime<Utc>) -> BoxFuture<'_, Vec<SourceEvent>> {
-        Box::pin(self.poll_at(now))
+        // The detail that asked is open and waiting: ahead of the inventory's pages.
+        Box::pin(super::pace::foreground(self.poll_at(now)))
     }
 
     fn control(&mut self, control: &Control) -> bool {
