@@ -16,7 +16,7 @@ use super::App;
 use super::frame::{self, Shown};
 use crate::clock::SharedClock;
 use crate::source::{Control, SourceEvent};
-use crate::store::FunctionKey;
+use crate::store::{Changed, FunctionKey};
 use crate::terminal::Tui;
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -103,17 +103,18 @@ pub async fn run(
                 None => return Ok(()),
             },
             Some(event) = events.recv() => {
-                app.store.apply(event);
+                let mut changed = app.store.apply(event);
                 // Drain what else is waiting (for a frame's share of time at most), then
-                // recompute the figures once.
+                // recompute the figures once, if they changed: a problem, a status or the API
+                // usage is drawn as the store has it.
                 let began = std::time::Instant::now();
                 while began.elapsed() < DRAIN_BUDGET
                     && let Ok(event) = events.try_recv()
                 {
-                    app.store.apply(event);
+                    changed = changed.max(app.store.apply(event));
                 }
-                figures_due = true;
-                dirty = true;
+                figures_due |= changed >= Changed::Logs;
+                dirty |= changed >= Changed::Status;
             }
             Some(said) = done_rx.recv() => {
                 app.message = Some(said);

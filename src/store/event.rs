@@ -327,7 +327,23 @@ impl SourceEvent {
                 state,
                 at,
             },
-            other => other,
+            // Named by region, by sequence or by nothing: `apply_in` places them in the
+            // account it is given. Listed one by one, so that a new variant naming a function
+            // or a source cannot pass through here unkeyed: it fails to compile until placed.
+            e @ (SourceEvent::SpanRegion { .. }
+            | SourceEvent::RegionLimit { .. }
+            | SourceEvent::RegionConcurrency { .. }
+            | SourceEvent::RegionSum { .. }
+            | SourceEvent::Alarms { .. }
+            | SourceEvent::EventSources { .. }
+            | SourceEvent::FiguresRead { .. }
+            | SourceEvent::LogsReset
+            | SourceEvent::LogsSampled(_)
+            | SourceEvent::Insights(_)
+            | SourceEvent::Identity(_)
+            | SourceEvent::Cost(_)
+            | SourceEvent::ApiUsage(_)
+            | SourceEvent::InAccount { .. }) => e,
         }
     }
 

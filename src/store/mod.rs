@@ -78,16 +78,18 @@ pub struct Identity {
     pub partition: String,
 }
 
-/// What applying an event changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What applying an event changed, least first: a batch of events changed the most of its
+/// events' (`max`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Changed {
-    /// Functions, their history or region figures: the figures must be recomputed.
-    Figures,
-    /// Problems, loading states, the bill or the API usage: read directly by the panes.
-    Status,
-    /// The log lines.
-    Logs,
     Nothing,
+    /// Problems, loading states, versions, the identity or the API usage: read directly by
+    /// the panes, which need only be drawn again.
+    Status,
+    /// The log lines (and what the log pane's views fold from them).
+    Logs,
+    /// Functions, their history, region figures or the bill: the figures must be recomputed.
+    Figures,
 }
 
 /// Loading state of one source.
@@ -876,7 +878,8 @@ impl Store {
             }
             SourceEvent::Cost(report) => {
                 self.cost = Some(*report);
-                Changed::Status
+                // The projects' order and the pane's lines follow the bill.
+                Changed::Figures
             }
             SourceEvent::Logs(events) => {
                 for e in events {

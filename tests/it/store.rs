@@ -446,37 +446,56 @@ fn a_late_correction_of_an_older_minute_keeps_the_provisional_mark() {
 
 #[test]
 fn only_what_figures_come_from_makes_views_recompute() {
+    use lambdatop::store::Changed;
     let (mut store, key) = one_function();
     let before = store.version();
-    store.apply(SourceEvent::Status {
-        source: "logs".into(),
-        state: LoadingState::Loaded,
-        at: t0(),
-    });
-    store.apply(SourceEvent::Problem {
-        source: "metrics".into(),
-        scope: "x".into(),
-        kind: ProblemKind::Network,
-        message: "down".into(),
-        at: t0(),
-    });
-    store.apply(SourceEvent::Resolved {
-        source: "metrics".into(),
-        scope: "x".into(),
-    });
-    store.apply(SourceEvent::LogsReset);
+    // What each says it changed is what the dashboard's loop does: draws again, recomputes.
+    let said = [
+        store.apply(SourceEvent::Status {
+            source: "logs".into(),
+            state: LoadingState::Loaded,
+            at: t0(),
+        }),
+        store.apply(SourceEvent::Problem {
+            source: "metrics".into(),
+            scope: "x".into(),
+            kind: ProblemKind::Network,
+            message: "down".into(),
+            at: t0(),
+        }),
+        store.apply(SourceEvent::Resolved {
+            source: "metrics".into(),
+            scope: "x".into(),
+        }),
+        store.apply(SourceEvent::LogsReset),
+    ];
+    assert_eq!(
+        said,
+        [
+            Changed::Status,
+            Changed::Status,
+            Changed::Status,
+            Changed::Logs
+        ]
+    );
     assert_eq!(
         store.version(),
         before,
         "status, problems and logs leave the figures alone"
     );
-    store.apply(metric(
+    let said = store.apply(metric(
         &key,
         Metric::Errors,
         &[(Minute::of(t0()).minus(1), Some(1.0))],
         None,
     ));
+    assert_eq!(said, Changed::Figures);
     assert!(store.version() > before);
+    // A batch changed the most of what its events changed.
+    assert_eq!(
+        Changed::Status.max(Changed::Figures).max(Changed::Nothing),
+        Changed::Figures
+    );
 }
 
 /// The header's age is the oldest of the sources' polls and the regions' whole reads: a
