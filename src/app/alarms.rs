@@ -1,53 +1,36 @@
 //! The alarms view's state: the alarm selected and the scroll, and where Enter on an alarm
 //! goes — the function it watches, else the project of the functions it watches.
 
-use super::scroll::Scroll;
-use super::{Action, App, Screen};
+use super::list::{List, Step};
+use super::{App, Screen};
 use crate::store::FunctionKey;
 
 #[derive(Debug, Clone, Default)]
 pub struct AlarmsPane {
     /// The row selected, in the store's alarm order.
-    pub selected: usize,
-    pub scroll: Scroll,
+    pub list: List,
 }
 
 impl App {
     pub(super) fn open_alarms(&mut self) {
-        self.alarms.selected = 0;
-        self.alarms.scroll.to_top();
+        self.alarms.list.reset();
         self.screen = Screen::Alarms;
     }
 
-    pub(super) fn move_alarm_selection(&mut self, action: Action) {
-        let len = self.store.alarm_list().len();
-        let last = len.saturating_sub(1);
-        let page = self.alarms.scroll.page().max(1);
-        let s = self.alarms.selected;
-        self.alarms.selected = match action {
-            Action::Up => s.saturating_sub(1),
-            Action::Down => (s + 1).min(last),
-            Action::PageUp => s.saturating_sub(page),
-            Action::PageDown => (s + page).min(last),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => s,
-        };
+    pub(super) fn move_alarm_selection(&mut self, step: Step) {
         self.keep_alarm_in_view();
+        self.alarms.list.step(step);
     }
 
     pub(super) fn keep_alarm_in_view(&mut self) {
-        let len = self.store.alarm_list().len();
-        self.alarms.scroll.set_len(len);
-        self.alarms.selected = self.alarms.selected.min(len.saturating_sub(1));
-        self.alarms.scroll.show(self.alarms.selected);
+        self.alarms.list.set_len(self.store.alarm_list().len());
     }
 
     /// Enter on an alarm: the detail of the one function it watches; the fleet narrowed to
     /// the project of the several it watches; else a word on why neither.
     pub(super) fn open_alarm(&mut self) {
         let list = self.store.alarm_list();
-        let Some((region, alarm)) = list.get(self.alarms.selected) else {
+        let Some((region, alarm)) = list.get(self.alarms.list.selected()) else {
             return;
         };
         let keys: Vec<FunctionKey> = alarm

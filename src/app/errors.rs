@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
+use super::list::{List, Step};
 use super::screen::LogsPart;
-use super::scroll::Scroll;
-use super::{Action, App, Screen};
+use super::{App, Screen};
 use crate::logtext::errors::{error_text, fingerprint, is_error};
 use crate::store::error_groups::{ErrorFold, ErrorGroup};
 use crate::store::logs::LogLine;
@@ -18,8 +18,7 @@ pub struct ErrorsPane {
     /// Lines looked at, and the oldest one's time.
     pub lines: u64,
     pub from_ms: Option<i64>,
-    pub selected: usize,
-    pub scroll: Scroll,
+    pub list: List,
     /// What the groups were computed for: the store's lines and the target.
     key: Option<(u64, String)>,
 }
@@ -76,46 +75,24 @@ impl ErrorsPane {
                 .map(|t| t.timestamp_millis())
         });
         self.key = Some(key);
-        self.scroll.set_len(self.groups.len());
-        self.selected = self.selected.min(self.groups.len().saturating_sub(1));
-        self.scroll.show(self.selected);
+        self.list.set_len(self.groups.len());
+    }
+
+    /// Opened afresh: the first kind, folded again.
+    pub(super) fn reset(&mut self) {
+        self.list.reset();
+        self.key = None;
     }
 }
 
 impl App {
-    /// `e`: the errors of the lines held, grouped; from a function's detail, its logs' errors.
-    pub(super) fn open_errors(&mut self) {
-        if matches!(self.screen, Screen::Detail(_)) {
-            self.open_logs(false);
-        }
-        if let Screen::Logs { part, .. } = &mut self.screen {
-            *part = LogsPart::Errors;
-            self.errors.selected = 0;
-            self.errors.scroll.to_top();
-            self.errors.key = None;
-        }
-        self.recompute();
-    }
-
-    pub(super) fn move_error_selection(&mut self, action: Action) {
-        let last = self.errors.groups.len().saturating_sub(1);
-        let page = self.errors.scroll.page().max(1);
-        let s = self.errors.selected;
-        self.errors.selected = match action {
-            Action::Up => s.saturating_sub(1),
-            Action::Down => (s + 1).min(last),
-            Action::PageUp => s.saturating_sub(page),
-            Action::PageDown => (s + page).min(last),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => s,
-        };
-        self.errors.scroll.show(self.errors.selected);
+    pub(super) fn move_error_selection(&mut self, step: Step) {
+        self.errors.list.step(step);
     }
 
     /// Enter on a kind: the log pane's lines narrowed to it.
     pub(super) fn open_error_kind(&mut self) {
-        let Some(g) = self.errors.groups.get(self.errors.selected) else {
+        let Some(g) = self.errors.groups.get(self.errors.list.selected()) else {
             return;
         };
         self.logs.kind = Some(ErrorKind {
@@ -132,17 +109,9 @@ impl App {
 
     /// `y` in the errors view: the kind's sample to the clipboard.
     pub(super) fn copy_error_sample(&mut self) {
-        if let Some(g) = self.errors.groups.get(self.errors.selected) {
+        if let Some(g) = self.errors.groups.get(self.errors.list.selected()) {
             let sample = g.sample.clone();
             self.copy("the error's sample".into(), sample);
         }
-    }
-
-    /// Esc in the errors view: back to the lines.
-    pub(super) fn close_errors(&mut self) {
-        if let Screen::Logs { part, .. } = &mut self.screen {
-            *part = LogsPart::Lines;
-        }
-        self.recompute();
     }
 }

@@ -1,6 +1,7 @@
 //! The fleet table's state: sort, filter, the selected function and the scroll, and how they
 //! follow the figures (the selection stays on its function while rows re-sort, and in view).
 
+use super::list::Step;
 use super::scroll::Scroll;
 use super::{App, Screen};
 use crate::store::FunctionKey;
@@ -96,13 +97,12 @@ impl App {
     }
 
     /// Moves the selection by `by` rows, within the rows; the detail follows it.
-    pub(super) fn move_selection(&mut self, by: isize) {
+    pub(super) fn move_selection(&mut self, step: Step) {
         let order = self.figures.order();
-        let Some(last) = order.len().checked_sub(1) else {
+        let current = self.selected_row().unwrap_or(0);
+        let Some(next) = step.from(current, order.len(), self.fleet.scroll.page()) else {
             return;
         };
-        let current = self.selected_row().unwrap_or(0);
-        let next = current.saturating_add_signed(by).min(last);
         let key = self.store.functions()[order[next]].facts.key();
         if let Screen::Detail(_) = self.screen {
             self.screen = Screen::Detail(key.clone());

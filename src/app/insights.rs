@@ -3,9 +3,9 @@
 //! answer as a table once the tail hands it in. The queries are numbered, so an answer to an
 //! older one is never shown for a newer.
 
+use super::list::{List, Step};
 use super::screen::LogsPart;
-use super::scroll::Scroll;
-use super::{Action, App, Screen};
+use super::{App, Screen};
 use crate::source::Control;
 use crate::store::insights::query_text;
 
@@ -20,16 +20,13 @@ pub struct InsightsPane {
     pub to_ms: i64,
     /// When it was asked, for the pane to say how long it has run.
     pub asked_ms: i64,
-    pub selected: usize,
-    pub scroll: Scroll,
+    pub list: List,
 }
 
 impl InsightsPane {
     /// Keeps the selection on the rows of the answer shown.
     pub(super) fn follow_rows(&mut self, rows: usize) {
-        self.scroll.set_len(rows);
-        self.selected = self.selected.min(rows.saturating_sub(1));
-        self.scroll.show(self.selected);
+        self.list.set_len(rows);
     }
 }
 
@@ -97,24 +94,13 @@ impl App {
             .filter(|r| self.insights.seq > 0 && r.seq == self.insights.seq)
     }
 
-    pub(super) fn move_insights_selection(&mut self, action: Action) {
+    pub(super) fn move_insights_selection(&mut self, step: Step) {
         let rows = self
             .insights_answer()
             .and_then(|r| r.answer.as_ref())
             .map_or(0, |a| a.rows.len());
-        let last = rows.saturating_sub(1);
-        let page = self.insights.scroll.page().max(1);
-        let s = self.insights.selected;
-        self.insights.selected = match action {
-            Action::Up => s.saturating_sub(1),
-            Action::Down => (s + 1).min(last),
-            Action::PageUp => s.saturating_sub(page),
-            Action::PageDown => (s + page).min(last),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => s,
-        };
         self.insights.follow_rows(rows);
+        self.insights.list.step(step);
     }
 
     /// `y` on a row: its fields as `field=value`, tab-separated, as a shell pastes them.
@@ -122,7 +108,7 @@ impl App {
         let Some(a) = self.insights_answer().and_then(|r| r.answer.as_ref()) else {
             return;
         };
-        let Some(row) = a.rows.get(self.insights.selected) else {
+        let Some(row) = a.rows.get(self.insights.list.selected()) else {
             return;
         };
         let text: Vec<String> = a
@@ -133,13 +119,5 @@ impl App {
             .map(|(f, v)| format!("{f}={v}"))
             .collect();
         self.copy("the row".into(), text.join("\t"));
-    }
-
-    /// Esc: back to the lines.
-    pub(super) fn close_insights(&mut self) {
-        if let Screen::Logs { part, .. } = &mut self.screen {
-            *part = LogsPart::Lines;
-        }
-        self.recompute();
     }
 }

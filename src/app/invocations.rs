@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
+use super::list::{List, Step};
 use super::screen::LogsPart;
-use super::scroll::Scroll;
-use super::{Action, App, Screen};
+use super::{App, Screen};
 use crate::source::Control;
 use crate::store::invocations::{Invocation, invocations};
 use crate::store::{FunctionKey, Store};
@@ -18,8 +18,7 @@ pub struct InvocationsPane {
     pub order: Vec<usize>,
     pub only_failures: bool,
     pub by_duration: bool,
-    pub selected: usize,
-    pub scroll: Scroll,
+    pub list: List,
     key: Option<(u64, String, bool, bool)>,
 }
 
@@ -72,56 +71,34 @@ impl InvocationsPane {
             self.order.reverse();
         }
         self.key = Some(key);
-        self.scroll.set_len(self.order.len());
-        self.selected = self.selected.min(self.order.len().saturating_sub(1));
-        self.scroll.show(self.selected);
+        self.list.set_len(self.order.len());
+    }
+
+    /// Opened afresh: the first request, read again from the lines.
+    pub(super) fn reset(&mut self) {
+        self.list.reset();
+        self.key = None;
     }
 
     fn current(&self) -> Option<&Invocation> {
-        self.rows.get(*self.order.get(self.selected)?)
+        self.rows.get(*self.order.get(self.list.selected())?)
     }
 }
 
 impl App {
-    /// `i`: the requests of the lines held; from a function's detail, of its logs.
-    pub(super) fn open_invocations(&mut self) {
-        if matches!(self.screen, Screen::Detail(_)) {
-            self.open_logs(false);
-        }
-        if let Screen::Logs { part, .. } = &mut self.screen {
-            *part = LogsPart::Invocations;
-            self.invocations.selected = 0;
-            self.invocations.scroll.to_top();
-            self.invocations.key = None;
-        }
-        self.recompute();
-    }
-
-    pub(super) fn move_invocation_selection(&mut self, action: Action) {
-        let last = self.invocations.order.len().saturating_sub(1);
-        let page = self.invocations.scroll.page().max(1);
-        let s = self.invocations.selected;
-        self.invocations.selected = match action {
-            Action::Up => s.saturating_sub(1),
-            Action::Down => (s + 1).min(last),
-            Action::PageUp => s.saturating_sub(page),
-            Action::PageDown => (s + page).min(last),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => s,
-        };
-        self.invocations.scroll.show(self.invocations.selected);
+    pub(super) fn move_invocation_selection(&mut self, step: Step) {
+        self.invocations.list.step(step);
     }
 
     pub(super) fn toggle_failures_only(&mut self) {
         self.invocations.only_failures = !self.invocations.only_failures;
-        self.invocations.selected = 0;
+        self.invocations.list.reset();
         self.recompute();
     }
 
     pub(super) fn toggle_invocation_sort(&mut self) {
         self.invocations.by_duration = !self.invocations.by_duration;
-        self.invocations.selected = 0;
+        self.invocations.list.reset();
         self.recompute();
     }
 
@@ -153,13 +130,5 @@ impl App {
         if let Some(id) = self.invocations.current().map(|i| i.request_id.clone()) {
             self.copy(format!("request id {id}"), id);
         }
-    }
-
-    /// Esc in the invocations view: back to the lines.
-    pub(super) fn close_invocations(&mut self) {
-        if let Screen::Logs { part, .. } = &mut self.screen {
-            *part = LogsPart::Lines;
-        }
-        self.recompute();
     }
 }

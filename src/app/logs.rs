@@ -6,8 +6,9 @@ use std::collections::HashSet;
 
 use super::errors::ErrorKind;
 use super::invocations::Request;
+use super::list::Step;
 use super::scroll::Scroll;
-use super::{Action, App, Focus, LogsPart, Screen};
+use super::{App, Focus, LogsPart, Screen};
 use crate::logtext::filter::Pattern;
 use crate::source::aws::console;
 use crate::source::aws::logs::LogPlace;
@@ -121,22 +122,13 @@ impl LogPane {
 
     /// Moves the selection: the first move up selects the newest line and stops following,
     /// moving down past the newest follows again.
-    fn move_by(&mut self, action: Action) {
+    fn move_by(&mut self, step: Step) {
         if let Some(o) = &mut self.opened {
-            let page = o.scroll.page() as isize;
-            match action {
-                Action::Up => o.scroll.by(-1),
-                Action::Down => o.scroll.by(1),
-                Action::PageUp => o.scroll.by(-page),
-                Action::PageDown => o.scroll.by(page),
-                Action::Top => o.scroll.to_top(),
-                Action::Bottom => o.scroll.to_end(),
-                _ => {}
-            }
+            o.scroll.step(step);
             return;
         }
         let len = self.lines().len();
-        if action == Action::Bottom {
+        if step == Step::Bottom {
             self.paused_at = None;
         }
         if len == 0 {
@@ -146,17 +138,13 @@ impl LogPane {
         let page = self.scroll.page().max(1);
         // While following, the selection sits just past the newest line.
         let at = self.selected.map_or(len, |s| s.min(last));
-        let next = match action {
-            Action::Up => Some(if self.selected.is_none() {
-                last
-            } else {
-                at.saturating_sub(1)
-            }),
-            Action::PageUp => Some(at.saturating_sub(page)),
-            Action::Down => (at < last).then(|| at + 1),
-            Action::PageDown => (at + page <= last).then(|| at + page),
-            Action::Top => Some(0),
-            _ => None,
+        // Past the newest line (Down, PageDown or End there) follows the newest again.
+        let next = match step {
+            Step::Up if self.selected.is_none() => Some(last),
+            Step::Up | Step::PageUp | Step::Top => step.from(at, len, page),
+            Step::Down => (at < last).then(|| at + 1),
+            Step::PageDown => (at + page <= last).then(|| at + page),
+            Step::Bottom => None,
         };
         if self.following && next.is_some() {
             self.scroll.set_offset(self.first_drawn);
@@ -272,8 +260,8 @@ fn report_of(store: &Store, line: &LogLine) -> Option<String> {
 }
 
 impl App {
-    pub(super) fn scroll_logs(&mut self, action: Action) {
-        self.logs.move_by(action);
+    pub(super) fn scroll_logs(&mut self, step: Step) {
+        self.logs.move_by(step);
     }
 
     /// ←/→: unwrapped lines move sideways.
@@ -507,6 +495,31 @@ impl App {
         };
     }
 
+    /// `e`, `i`: a view of the lines held (their errors by kind, their requests); from a
+    /// function's detail, of its logs.
+    pub(super) fn open_log_part(&mut self, to: LogsPart) {
+        if matches!(self.screen, Screen::Detail(_)) {
+            self.open_logs(false);
+        }
+        if let Screen::Logs { part, .. } = &mut self.screen {
+            *part = to;
+            match to {
+                LogsPart::Errors => self.errors.reset(),
+                LogsPart::Invocations => self.invocations.reset(),
+                LogsPart::Insights | LogsPart::Lines => {}
+            }
+        }
+        self.recompute();
+    }
+
+    /// Esc in a view of the lines: back to the lines.
+    pub(super) fn close_log_part(&mut self) {
+        if let Screen::Logs { part, .. } = &mut self.screen {
+            *part = LogsPart::Lines;
+        }
+        self.recompute();
+    }
+
     /// Leaves the log pane, for the function's detail if it came from there; the tail stops.
     /// An opened line closes first.
     pub(super) fn close_logs(&mut self) {
@@ -514,7 +527,7 @@ impl App {
             return;
         }
         if self.logs.kind.take().is_some() {
-            self.open_errors();
+            self.open_log_part(LogsPart::Errors);
             return;
         }
         if self.logs.request.take().is_some() {

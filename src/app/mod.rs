@@ -16,6 +16,7 @@ pub mod input;
 pub mod insights;
 pub mod invocations;
 pub mod keymap;
+pub mod list;
 pub mod logs;
 pub mod mode;
 pub mod options;
@@ -204,13 +205,21 @@ impl App {
     /// Keeps what the panes drew: the pages the keys move by and the areas clicks land on.
     /// Returns whether that moved what is shown (a new size), so the frame is drawn again.
     pub fn set_drawn(&mut self, drawn: Drawn) -> bool {
-        let before = (
-            self.fleet.scroll,
-            self.projects.scroll,
-            self.alarms.scroll,
-            self.logs.scroll,
-            self.mode.clone(),
-        );
+        let shown = |app: &App| {
+            (
+                app.fleet.scroll,
+                app.projects.scroll,
+                [
+                    app.alarms.list,
+                    app.invocations.list,
+                    app.insights.list,
+                    app.errors.list,
+                ],
+                app.logs.scroll,
+                app.mode.clone(),
+            )
+        };
+        let before = shown(self);
         if let Some(t) = drawn.fleet {
             self.fleet.scroll.set_page(t.rows);
             self.keep_selection_in_view();
@@ -220,37 +229,27 @@ impl App {
             self.keep_project_in_view();
         }
         if let Some(t) = drawn.alarms {
-            self.alarms.scroll.set_page(t.rows);
+            self.alarms.list.set_page(t.rows);
             self.keep_alarm_in_view();
         }
         if let Some(l) = drawn.logs {
             self.logs.drawn(l);
         }
         if let Some(t) = drawn.invocations {
-            self.invocations.scroll.set_page(t.rows);
-            self.invocations.scroll.show(self.invocations.selected);
+            self.invocations.list.set_page(t.rows);
         }
         if let Some(t) = drawn.insights {
-            self.insights.scroll.set_page(t.rows);
-            self.insights.scroll.show(self.insights.selected);
+            self.insights.list.set_page(t.rows);
         }
         if let Some(t) = drawn.errors {
-            self.errors.scroll.set_page(t.rows);
-            self.errors.scroll.show(self.errors.selected);
+            self.errors.list.set_page(t.rows);
         }
         if let (Some(h), Mode::Help(scroll)) = (drawn.help, &mut self.mode) {
             scroll.set_len(h.rows);
             scroll.set_page(h.visible);
         }
         self.drawn = drawn;
-        before
-            != (
-                self.fleet.scroll,
-                self.projects.scroll,
-                self.alarms.scroll,
-                self.logs.scroll,
-                self.mode.clone(),
-            )
+        before != shown(self)
     }
 
     /// Brings the cached figures and everything that follows them up to date, after the store

@@ -95,8 +95,8 @@ impl App {
             } => Body::LogErrors(ErrorsView {
                 label: &target.label,
                 groups: &self.errors.groups,
-                selected: self.errors.selected,
-                offset: self.errors.scroll.offset(),
+                selected: self.errors.list.selected(),
+                offset: self.errors.list.offset(),
                 lines: self.errors.lines,
                 from_ms: self.errors.from_ms,
                 several: target.functions.len() > 1,
@@ -111,8 +111,8 @@ impl App {
                 order: &self.invocations.order,
                 only_failures: self.invocations.only_failures,
                 by_duration: self.invocations.by_duration,
-                selected: self.invocations.selected,
-                offset: self.invocations.scroll.offset(),
+                selected: self.invocations.list.selected(),
+                offset: self.invocations.list.offset(),
                 several: target.functions.len() > 1,
             }),
             Screen::Logs {
@@ -127,8 +127,8 @@ impl App {
                 to_ms: self.insights.to_ms,
                 waited_secs: (self.now.timestamp_millis() - self.insights.asked_ms).max(0) / 1000,
                 result: self.insights_answer(),
-                selected: self.insights.selected,
-                offset: self.insights.scroll.offset(),
+                selected: self.insights.list.selected(),
+                offset: self.insights.list.offset(),
             }),
             Screen::Logs { target, .. } => Body::Logs(self.logs_view(target)),
             Screen::Projects => {
@@ -143,11 +143,11 @@ impl App {
                 .into()
             }
             Screen::Alarms => Body::Alarms(AlarmsView {
-                selected: self.alarms.selected,
-                offset: self.alarms.scroll.offset(),
+                selected: self.alarms.list.selected(),
+                offset: self.alarms.list.offset(),
             }),
             Screen::Classes => Body::Classes(crate::view::ClassesView {
-                selected: self.classes.selected,
+                selected: self.classes.list.selected(),
             }),
         }
     }

@@ -2,6 +2,7 @@
 //! follow the figures (a project that left the fleet lets go of the selection and of the
 //! narrowing).
 
+use super::list::Step;
 use super::scroll::Scroll;
 use super::{Action, App};
 use crate::store::cost::CostReport;
@@ -81,22 +82,17 @@ impl App {
         }
     }
 
-    pub(super) fn move_project_selection(&mut self, action: Action) {
+    pub(super) fn move_project_selection(&mut self, step: Step) {
         let order = self.projects.order(&self.figures, self.store.cost());
-        let Some(last) = order.len().checked_sub(1) else {
-            return;
-        };
         let current = self
             .projects
             .selected_row(&order, &self.figures)
             .unwrap_or(0);
-        let next = match action {
-            Action::Up => current.saturating_sub(1),
-            Action::Down => (current + 1).min(last),
-            Action::Top => 0,
-            _ => last,
+        let Some(next) = step.from(current, order.len(), self.projects.scroll.page()) else {
+            return;
         };
         self.projects.selected = Some(self.figures.stats().projects[order[next]].name.clone());
+        self.projects.scroll.show(next);
     }
 
     /// Selects the project at `row` of the pane; a click on the selected one narrows to it.

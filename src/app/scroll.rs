@@ -1,6 +1,8 @@
 //! `Scroll`: a window of `page` rows over `len`, whose first row keeps itself in range on every
-//! move. The fleet table, the projects pane, the log pane and the help all scroll with it, so
-//! no limit is ever applied while drawing and no key is lost past an end.
+//! move. Every list (`list::List`), the log pane and the help scroll with it, so no limit is
+//! ever applied while drawing and no key is lost past an end.
+
+use super::list::Step;
 
 /// The first row shown of `len`, `page` at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,11 @@ impl Scroll {
         self.len.saturating_sub(self.page)
     }
 
+    /// Rows in all.
+    pub fn rows(&self) -> usize {
+        self.len
+    }
+
     pub fn at_end(&self) -> bool {
         self.offset >= self.max_offset()
     }
@@ -66,6 +73,19 @@ impl Scroll {
 
     pub fn to_end(&mut self) {
         self.offset = self.max_offset();
+    }
+
+    /// Moves text that has no selection (the help, an opened line) as a movement key asks.
+    pub fn step(&mut self, step: Step) {
+        let page = self.page as isize;
+        match step {
+            Step::Up => self.by(-1),
+            Step::Down => self.by(1),
+            Step::PageUp => self.by(-page),
+            Step::PageDown => self.by(page),
+            Step::Top => self.to_top(),
+            Step::Bottom => self.to_end(),
+        }
     }
 
     /// Scrolls as little as possible to bring row `i` into view.

@@ -1,6 +1,7 @@
 //! `App::update`: an action goes to the part of the app it concerns — the mode that has the
 //! keyboard first (help, filter, command line), then the screen.
 
+use super::list::Step;
 use super::mode::{Mode, Prompt};
 use super::scroll::Scroll;
 use super::{Action, App, Focus, LogsPart, Screen};
@@ -23,15 +24,14 @@ impl App {
         let Mode::Help(scroll) = &mut self.mode else {
             return;
         };
-        let page = scroll.page() as isize;
         match action {
-            Action::Up => scroll.by(-1),
-            Action::Down => scroll.by(1),
-            Action::PageUp => scroll.by(-page),
-            Action::PageDown => scroll.by(page),
             Action::Back | Action::ToggleHelp => self.mode = Mode::Normal,
             Action::Quit => self.quit = true,
-            _ => {}
+            _ => {
+                if let Some(step) = Step::of(action) {
+                    scroll.step(step);
+                }
+            }
         }
     }
 
@@ -68,85 +68,56 @@ impl App {
         }
     }
 
-    fn on_screen_action(&mut self, action: Action) {
-        let in_logs = matches!(self.screen, Screen::Logs { .. });
-        let in_projects = self.screen == Screen::Projects;
-        let in_alarms = self.screen == Screen::Alarms;
-        let in_classes = self.screen == Screen::Classes;
-        let in_invocations = matches!(
-            self.screen,
-            Screen::Logs {
-                part: LogsPart::Invocations,
-                ..
-            }
-        );
-        let in_insights = matches!(
-            self.screen,
-            Screen::Logs {
-                part: LogsPart::Insights,
-                ..
-            }
-        );
-        let in_errors = matches!(
-            self.screen,
+    /// A movement key moves the selection of the list the screen shows.
+    fn step_list(&mut self, step: Step) {
+        match self.screen {
+            Screen::Projects => self.move_project_selection(step),
+            Screen::Classes => self.move_class_selection(step),
+            Screen::Alarms => self.move_alarm_selection(step),
             Screen::Logs {
                 part: LogsPart::Errors,
                 ..
-            }
-        );
+            } => self.move_error_selection(step),
+            Screen::Logs {
+                part: LogsPart::Invocations,
+                ..
+            } => self.move_invocation_selection(step),
+            Screen::Logs {
+                part: LogsPart::Insights,
+                ..
+            } => self.move_insights_selection(step),
+            Screen::Logs {
+                part: LogsPart::Lines,
+                ..
+            } => self.scroll_logs(step),
+            Screen::Dashboard | Screen::Detail(_) => self.move_selection(step),
+        }
+    }
+
+    fn on_screen_action(&mut self, action: Action) {
+        let in_projects = self.screen == Screen::Projects;
+        let part = match self.screen {
+            Screen::Logs { part, .. } => Some(part),
+            _ => None,
+        };
+        let in_invocations = part == Some(LogsPart::Invocations);
+        let in_insights = part == Some(LogsPart::Insights);
+        let in_errors = part == Some(LogsPart::Errors);
         match action {
             Action::Quit => self.quit = true,
-            Action::Up | Action::Down | Action::Top | Action::Bottom if in_projects => {
-                self.move_project_selection(action)
-            }
-            Action::Up | Action::Down | Action::Top | Action::Bottom if in_classes => {
-                self.move_class_selection(action)
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => {
+                if let Some(step) = Step::of(action) {
+                    self.step_list(step);
+                }
             }
             Action::OpenClasses => self.open_classes(),
             Action::NarrowToClass => self.narrow_to_class(),
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-                if in_alarms =>
-            {
-                self.move_alarm_selection(action)
-            }
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-                if in_errors =>
-            {
-                self.move_error_selection(action)
-            }
-            Action::Back if in_errors => self.close_errors(),
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-                if in_invocations =>
-            {
-                self.move_invocation_selection(action)
-            }
-            Action::Back if in_invocations => self.close_invocations(),
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-                if in_insights =>
-            {
-                self.move_insights_selection(action)
-            }
-            Action::Back if in_insights => self.close_insights(),
+            Action::Back if in_errors || in_invocations || in_insights => self.close_log_part(),
             Action::CopyLine if in_insights => self.copy_insights_row(),
             Action::StartInsights => {
                 self.mode = Mode::Command(Prompt {
@@ -156,11 +127,11 @@ impl App {
             }
             Action::SortNext if in_invocations => self.toggle_invocation_sort(),
             Action::CopyRequestId if in_invocations => self.copy_invocation_id(),
-            Action::OpenInvocations => self.open_invocations(),
+            Action::OpenInvocations => self.open_log_part(LogsPart::Invocations),
             Action::OpenRequest => self.open_request(),
             Action::ToggleFailuresOnly => self.toggle_failures_only(),
             Action::CopyLine if in_errors => self.copy_error_sample(),
-            Action::OpenErrors => self.open_errors(),
+            Action::OpenErrors => self.open_log_part(LogsPart::Errors),
             Action::OpenErrorKind => self.open_error_kind(),
             Action::OpenAlarms => self.open_alarms(),
             Action::OpenAlarm => self.open_alarm(),
@@ -183,22 +154,6 @@ impl App {
                 }
                 self.screen = Screen::Dashboard;
             }
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-                if in_logs =>
-            {
-                self.scroll_logs(action)
-            }
-            Action::Up => self.move_selection(-1),
-            Action::Down => self.move_selection(1),
-            Action::PageUp => self.move_selection(-(self.fleet.scroll.page() as isize)),
-            Action::PageDown => self.move_selection(self.fleet.scroll.page() as isize),
-            Action::Top => self.move_selection(isize::MIN),
-            Action::Bottom => self.move_selection(isize::MAX),
             Action::OpenDetail => {
                 if let Some(k) = self.fleet.selected.clone() {
                     self.screen = Screen::Detail(k);
@@ -216,7 +171,7 @@ impl App {
             Action::TogglePlatformLines => self.toggle_platform_lines(),
             Action::CopyLine => self.copy_line(false),
             Action::CopyRequestId => self.copy_line(true),
-            Action::CopyLink if in_logs => self.copy_logs_link(),
+            Action::CopyLink if part.is_some() => self.copy_logs_link(),
             Action::CopyLink => self.copy_function_link(),
             Action::CursorLeft | Action::CursorRight => self.move_cursor(action),
             Action::StartFilter => self.mode = Mode::Filter,

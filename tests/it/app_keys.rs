@@ -453,3 +453,37 @@ fn keys_bound_in_the_config_drive_the_app_and_show_in_help_and_footer() {
     assert!(line.contains("  P "), "{line}");
     assert!(help.contains("n ctrl-n"), "both keys of down are listed");
 }
+
+/// Every list moves with the same keys: PgDn and PgUp move the projects' and the classes'
+/// selection a page at a time, as in the fleet table and the alarms. Before, they did
+/// nothing in those two views.
+#[test]
+fn every_list_pages_with_the_same_keys() {
+    let mut app = demo_app();
+    let fleet_selected = selected_name(&app);
+    chars(&mut app, "p");
+    assert_eq!(app.screen, Screen::Projects);
+    crate::support::render(&mut app, 80, 24);
+    let first = app.projects.selected.clone();
+    assert!(first.is_some());
+    press(&mut app, &[KeyCode::PageDown]);
+    assert_ne!(app.projects.selected, first, "PgDn moves down the projects");
+    press(&mut app, &[KeyCode::PageUp]);
+    assert_eq!(app.projects.selected, first, "PgUp comes back up");
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.screen, Screen::Dashboard);
+    chars(&mut app, "c");
+    assert_eq!(app.screen, Screen::Classes);
+    crate::support::render(&mut app, 80, 24);
+    let top = app.selected_class();
+    assert!(top.is_some());
+    press(&mut app, &[KeyCode::PageDown]);
+    assert_ne!(app.selected_class(), top, "PgDn moves down the classes");
+    press(&mut app, &[KeyCode::PageUp]);
+    assert_eq!(app.selected_class(), top, "PgUp comes back up");
+    assert_eq!(
+        selected_name(&app),
+        fleet_selected,
+        "the fleet's selection stays where it was"
+    );
+}
