@@ -123,6 +123,9 @@ pub struct Store {
     identities: BTreeMap<AccountId, Identity>,
     /// Each region's alarms, once read.
     alarms: BTreeMap<Place, alarms::RegionAlarms>,
+    /// Every alarm as the alarms view lists them (`alarm_list`): its region and its index
+    /// there, ordered once when alarms are read rather than on every key and frame.
+    alarm_order: Vec<(Place, usize)>,
     /// Each region's event-source mappings by function name, once read.
     event_sources: BTreeMap<Place, BTreeMap<String, Vec<event_sources::EventSource>>>,
     /// How functions are sorted into latency classes, and each class's budget.
@@ -233,6 +236,7 @@ impl Store {
             cost: None,
             identities: BTreeMap::new(),
             alarms: BTreeMap::new(),
+            alarm_order: Vec::new(),
             event_sources: BTreeMap::new(),
             class_rule: latency::ClassRule::default(),
             span: None,
@@ -428,12 +432,23 @@ impl Store {
     /// Every alarm known, with its account's region: those in ALARM first, the newest first;
     /// then the others by state and name. The alarms view lists them so.
     pub fn alarm_list(&self) -> Vec<(&Place, &alarms::Alarm)> {
-        let mut out: Vec<(&Place, &alarms::Alarm)> = self
+        self.alarm_order
+            .iter()
+            .filter_map(|(r, i)| {
+                let (r, a) = self.alarms.get_key_value(r)?;
+                Some((r, a.alarms.get(*i)?))
+            })
+            .collect()
+    }
+
+    /// Orders every region's alarms as `alarm_list` gives them, after a read.
+    fn order_alarms(&mut self) {
+        let mut order: Vec<(&Place, usize, &alarms::Alarm)> = self
             .alarms
             .iter()
-            .flat_map(|(r, a)| a.alarms.iter().map(move |a| (r, a)))
+            .flat_map(|(r, a)| a.alarms.iter().enumerate().map(move |(i, a)| (r, i, a)))
             .collect();
-        out.sort_by(|(ra, a), (rb, b)| {
+        order.sort_by(|(ra, _, a), (rb, _, b)| {
             use std::cmp::Reverse;
             (a.state, Reverse(a.since), *ra, &a.name).cmp(&(
                 b.state,
@@ -442,7 +457,7 @@ impl Store {
                 &b.name,
             ))
         });
-        out
+        self.alarm_order = order.into_iter().map(|(r, i, _)| (r.clone(), i)).collect();
     }
 
     /// Every alarm in ALARM, with its account's region: the newest first.
@@ -764,6 +779,7 @@ impl Store {
                     old.alarms == alarms.alarms && old.recovered == alarms.recovered
                 });
                 self.alarms.insert(region, alarms);
+                self.order_alarms();
                 // Rows sort and breach by their alarms: only a change recomputes the figures.
                 if same {
                     Changed::Status

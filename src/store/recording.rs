@@ -235,6 +235,7 @@ impl Store {
         store.cost = c.cost;
         store.identities = c.identities.into_iter().collect();
         store.alarms = c.alarms.into_iter().collect();
+        store.order_alarms();
         store.event_sources = c.event_sources.into_iter().collect();
         store.class_rule = c.class_rule;
         store.span = c.span;

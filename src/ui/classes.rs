@@ -59,19 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, c: &ClassesView, t: &Them
     let class = &classes[selected];
     let rule = v.facts.class_rule();
     let budget = rule.budget_ms(class.class);
-    let members: Vec<usize> = {
-        let mut m: Vec<usize> = (0..stats.functions.len())
-            .filter(|&i| stats.functions[i].latency_class == Some(class.class))
-            .collect();
-        m.sort_by(|&a, &b| {
-            crate::view::sort::unknown_last(
-                stats.functions[a].budget_used,
-                stats.functions[b].budget_used,
-                false,
-            )
-        });
-        m
-    };
+    let members = &class.members;
     // The members' list takes at most a third of what the table leaves: the charts need room.
     let room = area.height.saturating_sub(classes.len() as u16 + 3) / 3;
     let list_rows = (members.len().clamp(1, 8) as u16).min(room.saturating_sub(3).max(2));

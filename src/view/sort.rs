@@ -1,22 +1,10 @@
 //! Orders: the fleet table's sort columns, the projects pane's, and the fleet filter. Unknown
 //! figures always sort last, whatever the direction.
 
-use std::cmp::Ordering;
-
 use crate::store::cost::CostReport;
 use crate::store::figures::{FleetStats, FunctionStats, ProjectStats};
 
-/// Orders two optional figures worst (largest) first, or smallest first when `ascending`;
-/// an unknown figure sorts after any known one either way.
-pub fn unknown_last(a: Option<f64>, b: Option<f64>, ascending: bool) -> Ordering {
-    match (a, b) {
-        (Some(x), Some(y)) if ascending => x.total_cmp(&y),
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
-}
+pub use crate::store::figures::unknown_last;
 
 /// Columns of the fleet table, in the order `s` cycles them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

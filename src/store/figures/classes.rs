@@ -20,6 +20,9 @@ pub struct ClassStats {
     pub wait_max_ms: Option<f64>,
     /// Its members' waits summed: function-minutes by how long their tasks waited at worst.
     pub waits: Option<Histogram>,
+    /// Its members, as indices of the fleet's `functions`: the most of the budget used first,
+    /// unknown last (ordered once here, not by the pane each frame).
+    pub members: Vec<usize>,
 }
 
 /// What a function's tasks wait on, and how long they waited over `range`: minute by minute
@@ -103,13 +106,16 @@ pub(super) fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
     LatencyClass::ALL
         .into_iter()
         .filter_map(|class| {
-            let members: Vec<&FunctionStats> = functions
-                .iter()
-                .filter(|s| s.latency_class == Some(class))
+            let mut order: Vec<usize> = (0..functions.len())
+                .filter(|&i| functions[i].latency_class == Some(class))
                 .collect();
-            if members.is_empty() {
+            if order.is_empty() {
                 return None;
             }
+            order.sort_by(|&a, &b| {
+                super::unknown_last(functions[a].budget_used, functions[b].budget_used, false)
+            });
+            let members: Vec<&FunctionStats> = order.iter().map(|&i| &functions[i]).collect();
             let invocations = members.iter().fold(None, |a, s| add(a, s.invocations));
             let errors = members.iter().fold(None, |a, s| add(a, s.errors));
             Some(ClassStats {
@@ -129,6 +135,7 @@ pub(super) fn class_stats(functions: &[FunctionStats]) -> Vec<ClassStats> {
                     .count(),
                 wait_max_ms: members.iter().fold(None, |a, s| max(a, s.wait_max_ms)),
                 waits: None,
+                members: order,
             })
         })
         .collect()

@@ -57,6 +57,19 @@ fn max(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
+/// Orders two optional figures worst (largest) first, or smallest first when `ascending`;
+/// an unknown figure sorts after any known one either way.
+pub fn unknown_last(a: Option<f64>, b: Option<f64>, ascending: bool) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Some(x), Some(y)) if ascending => x.total_cmp(&y),
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
 /// Errors over invocations, undefined when nothing ran or the errors are unknown.
 pub fn ratio(errors: Option<f64>, invocations: Option<f64>) -> Option<f64> {
     match (errors, invocations) {
