@@ -278,14 +278,5 @@ impl App {
         let rows = self.insights_answer().and_then(|r| r.answer.as_ref());
         let rows = rows.map_or(0, |a| a.rows.len());
         self.insights.follow_rows(rows);
-        // A detail that opens asks for the function's versions and aliases, once.
-        match &self.screen {
-            Screen::Detail(k) if self.inspected.as_ref() != Some(k) => {
-                self.outbox.push(Control::Inspect(k.clone()));
-                self.inspected = Some(k.clone());
-            }
-            Screen::Detail(_) => {}
-            _ => self.inspected = None,
-        }
     }
 }

@@ -9,7 +9,8 @@ use crate::source::Control;
 use crate::store::Window;
 
 impl App {
-    /// Applies an action, then brings the figures up to date.
+    /// Applies an action, then brings the figures up to date and asks the sources for what
+    /// the screen it led to needs.
     pub fn update(&mut self, action: Action) {
         match self.mode {
             Mode::Help(_) => self.on_help(action),
@@ -18,6 +19,20 @@ impl App {
             Mode::Normal => self.on_screen_action(action),
         }
         self.recompute();
+        self.ask_for_the_screen();
+    }
+
+    /// A detail that opens asks for its function's versions and aliases, once: an order
+    /// that follows from the action, never from recomputing the figures.
+    fn ask_for_the_screen(&mut self) {
+        match &self.screen {
+            Screen::Detail(k) if self.inspected.as_ref() != Some(k) => {
+                self.outbox.push(Control::Inspect(k.clone()));
+                self.inspected = Some(k.clone());
+            }
+            Screen::Detail(_) => {}
+            _ => self.inspected = None,
+        }
     }
 
     fn on_help(&mut self, action: Action) {

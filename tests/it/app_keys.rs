@@ -487,3 +487,37 @@ fn every_list_pages_with_the_same_keys() {
         "the fleet's selection stays where it was"
     );
 }
+
+/// A detail asks the sources for its function's versions and aliases once: when it opens and
+/// when j/k move it to another function. The figures recomputed every second ask for nothing
+/// (before, asking was a side effect of recomputing them).
+#[test]
+fn a_detail_asks_for_its_versions_as_it_opens_and_only_then() {
+    let mut app = demo_app();
+    app.take_controls();
+    press(&mut app, &[KeyCode::Enter]);
+    let Screen::Detail(first) = app.screen.clone() else {
+        panic!("Enter opens the detail");
+    };
+    assert_eq!(app.take_controls(), [Control::Inspect(first.clone())]);
+    app.set_now(crate::support::t0() + chrono::Duration::seconds(1));
+    crate::support::render(&mut app, 160, 48);
+    assert!(
+        app.take_controls().is_empty(),
+        "a recompute asks for nothing"
+    );
+    chars(&mut app, "j");
+    let Screen::Detail(next) = app.screen.clone() else {
+        panic!("j stays in the detail");
+    };
+    assert_ne!(next, first);
+    assert_eq!(app.take_controls(), [Control::Inspect(next.clone())]);
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.take_controls().is_empty());
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.take_controls(),
+        [Control::Inspect(next)],
+        "opened again, asked again"
+    );
+}
