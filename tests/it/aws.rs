@@ -234,9 +234,11 @@ async fn throttling_is_retried_until_it_succeeds() {
     assert_eq!(f["project"], "edge");
     assert_eq!(f["invocations"], 7 * STEADY_MINUTES.count() as u64);
     let problems = problem_messages(&v);
+    // Retried to success: no throttle is left as a problem (moto gives no percentiles, so
+    // a p99 problem may stand).
     assert!(
         problems.iter().all(|p| p.contains("p99")),
-        "only the p99 problem: {problems:?}"
+        "a problem beside p99's: {problems:?}"
     );
 }
 
