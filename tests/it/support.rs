@@ -98,6 +98,15 @@ pub fn lambdatop_without_aws(args: &[&str]) -> std::process::Output {
 pub fn account_at(endpoint: &str, region: &str) -> lambdatop::source::aws::Account {
     let credentials =
         aws_credential_types::Credentials::new("testing", "testing", None, None, "tests");
+    account_with(endpoint, region, credentials)
+}
+
+/// The same with `credentials` (another account's, from `accounts::credentials_of`).
+pub fn account_with(
+    endpoint: &str,
+    region: &str,
+    credentials: aws_credential_types::Credentials,
+) -> lambdatop::source::aws::Account {
     let config = aws_config::SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
         .endpoint_url(endpoint)

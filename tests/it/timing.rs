@@ -366,3 +366,48 @@ async fn a_busy_functions_report_read_stops_at_a_whole_minute_and_reads_on() {
         assert_eq!(cold(&store, *k), Some(per_minute as f64), "{k} minutes ago");
     }
 }
+
+/// The REPORT reads of a region favour the rows on screen: half of a poll's ten reads go to
+/// them, the rest round the region. FilterLogEvents takes 5 requests a second per account and
+/// region (AWS Knowledge Center, *How do I determine throttling in my CloudWatch logs?*), so a
+/// big fleet's functions are read hours apart; before, a row someone looked at waited its
+/// turn like any other (here, the last of 25 waited three polls).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rows_on_screen_have_their_report_lines_read_first() {
+    use crate::accounts::{create_in, credentials_of};
+    // An account of its own: its 25 functions are in no other test's region.
+    const ACCOUNT: &str = "626262626262";
+    let region = "eu-west-1";
+    let _ = credentials_of(ACCOUNT);
+    for i in 0..25 {
+        create_in(ACCOUNT, region, &format!("rr-{i:02}"), &[]).await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    let account = crate::support::account_with(&proxy.url, region, credentials_of(ACCOUNT));
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    let now = Utc::now();
+    let mut store = empty_store();
+    store.apply_all(sources[0].poll(now).await);
+    assert_eq!(store.functions().len(), 25);
+    let shown = ["rr-24", "rr-17"].map(|n| FunctionKey::new(region, n));
+    sources[1].watch(&shown);
+    store.apply_all(sources[1].poll(now).await);
+    let read: Vec<String> = proxy
+        .bodies("FilterLogEvents")
+        .iter()
+        .filter(|b| b.contains("REPORT RequestId"))
+        .filter_map(|b| {
+            let v: serde_json::Value = serde_json::from_str(b).ok()?;
+            Some(
+                v["logGroupName"]
+                    .as_str()?
+                    .trim_start_matches("/aws/lambda/")
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(read.len(), 10, "{read:?}");
+    for name in ["rr-24", "rr-17", "rr-00"] {
+        assert!(read.iter().any(|r| r == name), "{name} not read: {read:?}");
+    }
+}

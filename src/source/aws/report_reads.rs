@@ -1,7 +1,9 @@
 //! REPORT reads as a source of their own, one per region, so that reading logs can never
-//! delay a metrics poll. Each poll reads the REPORT and `Task timed out` lines of the next few
-//! functions (round-robin, within FilterLogEvents' request quota), each since it was last
-//! read and never before the history kept. Pages are folded as they arrive, and a read stops
+//! delay a metrics poll. Each poll reads the REPORT and `Task timed out` lines of a few
+//! functions (within FilterLogEvents' request quota): half of them among the functions on
+//! screen, in turn, and the rest round the whole region, each since it was last read and
+//! never before the history kept. A row someone is looking at has its cold starts and
+//! timeouts within a few polls, whatever the fleet's size. Pages are folded as they arrive, and a read stops
 //! after `LINES_PER_READ` lines at the last minute it read whole: the minutes after it are read
 //! on the function's next turn, and a figure is never made from part of a minute's lines.
 
@@ -20,6 +22,8 @@ use crate::store::{FunctionKey, Minute, MinuteRange, ProblemKind};
 
 /// Functions whose REPORT lines are read each poll.
 const FUNCTIONS_PER_POLL: usize = 10;
+/// Of those, how many may be functions on screen (the rest go round the region).
+const ON_SCREEN_PER_POLL: usize = FUNCTIONS_PER_POLL / 2;
 /// How far back the first read of a function's REPORT lines goes.
 const FIRST_MINUTES: i64 = 15;
 /// How long the first poll waits for the region's inventory (a call's whole time budget).
@@ -40,6 +44,9 @@ pub struct ReportSource {
     read: HashMap<String, Minute>,
     /// Where the round-robin goes on.
     cursor: usize,
+    /// This region's functions on screen, and where their turns go on.
+    on_screen: Vec<String>,
+    on_screen_cursor: usize,
 }
 
 /// What one function's read brought: the minutes it covered whole, and its figures.
@@ -67,6 +74,8 @@ impl ReportSource {
             history_minutes,
             read: HashMap::new(),
             cursor: 0,
+            on_screen: Vec::new(),
+            on_screen_cursor: 0,
         }
     }
 
@@ -86,11 +95,12 @@ impl ReportSource {
         let current = Minute::of(now);
         // A REPORT line is stamped when its invocation ends, and logs land in seconds.
         let settled = current.minus(SETTLE_MINUTES);
-        let n = functions.len();
-        let picked: Vec<&String> = (0..FUNCTIONS_PER_POLL.min(n))
-            .map(|k| &functions[(self.cursor + k) % n])
-            .collect();
-        self.cursor = (self.cursor + picked.len()) % n;
+        let picked = pick(
+            &functions,
+            &self.on_screen,
+            &mut self.cursor,
+            &mut self.on_screen_cursor,
+        );
         let history = self.history_minutes;
         let reads = futures::future::join_all(picked.iter().map(|name| {
             let first = read_from(self.read.get(*name).copied(), current, history);
@@ -141,6 +151,40 @@ impl ReportSource {
         events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
         events
     }
+}
+
+/// The functions a poll reads, of the region's `functions` (sorted): up to
+/// `ON_SCREEN_PER_POLL` of those `on_screen`, in turn from `on_screen_cursor`, then the next
+/// ones round the region from `cursor` until `FUNCTIONS_PER_POLL`; both cursors move on.
+fn pick<'a>(
+    functions: &'a [String],
+    on_screen: &[String],
+    cursor: &mut usize,
+    on_screen_cursor: &mut usize,
+) -> Vec<&'a String> {
+    let n = functions.len();
+    let limit = FUNCTIONS_PER_POLL.min(n);
+    let shown: Vec<&'a String> = on_screen
+        .iter()
+        .filter_map(|s| functions.binary_search(s).ok().map(|i| &functions[i]))
+        .collect();
+    let mut picked: Vec<&'a String> = Vec::with_capacity(limit);
+    if !shown.is_empty() {
+        let take = ON_SCREEN_PER_POLL.min(shown.len()).min(limit);
+        let from = *on_screen_cursor % shown.len();
+        picked.extend((0..take).map(|k| shown[(from + k) % shown.len()]));
+        *on_screen_cursor = (from + take) % shown.len();
+    }
+    let mut visited = 0;
+    while picked.len() < limit && visited < n {
+        let f = &functions[(*cursor + visited) % n];
+        if !picked.contains(&f) {
+            picked.push(f);
+        }
+        visited += 1;
+    }
+    *cursor = (*cursor + visited) % n.max(1);
+    picked
 }
 
 /// Reads `key`'s REPORT lines over `range` (settled minutes), folding pages as they arrive,
@@ -215,6 +259,11 @@ impl Source for ReportSource {
     fn tracks_status(&self) -> bool {
         false
     }
+
+    /// The rows on screen are read first (half of each poll's reads).
+    fn watch(&mut self, on_screen: &[FunctionKey]) {
+        self.on_screen = super::names_in(&self.region, on_screen);
+    }
 }
 
 #[cfg(test)]
@@ -231,5 +280,38 @@ mod tests {
         );
         // Last read sixteen hours ago: only the three hours the store keeps.
         assert_eq!(read_from(Some(now.minus(960)), now, 180), now.minus(180));
+    }
+
+    /// Half of a poll's reads go to the functions on screen, in turn; the rest go on round
+    /// the region, so a big fleet is still covered and a row looked at is read within a few
+    /// polls rather than hundreds.
+    #[test]
+    fn a_poll_reads_the_functions_on_screen_first_and_goes_round_the_rest() {
+        let functions: Vec<String> = (0..100).map(|i| format!("f{i:03}")).collect();
+        let names = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
+        let (mut cursor, mut shown_cursor) = (0, 0);
+        // Nothing on screen: ten in turn.
+        let first = names(pick(&functions, &[], &mut cursor, &mut shown_cursor));
+        assert_eq!(first, functions[..10]);
+        // Seven on screen (one of another region): five of them, then five more in turn.
+        let on_screen: Vec<String> = ["f090", "f091", "f092", "f093", "f094", "f095", "gone"]
+            .map(String::from)
+            .to_vec();
+        let second = names(pick(&functions, &on_screen, &mut cursor, &mut shown_cursor));
+        assert_eq!(
+            second,
+            [
+                "f090", "f091", "f092", "f093", "f094", "f010", "f011", "f012", "f013", "f014"
+            ]
+        );
+        // The next poll takes the ones on screen not read yet, then the region goes on.
+        let third = names(pick(&functions, &on_screen, &mut cursor, &mut shown_cursor));
+        assert_eq!(&third[..5], ["f095", "f090", "f091", "f092", "f093"]);
+        assert_eq!(&third[5..], ["f015", "f016", "f017", "f018", "f019"]);
+        // A small region is read whole, each once.
+        let few: Vec<String> = functions[..4].to_vec();
+        let all = names(pick(&few, &few[2..], &mut cursor, &mut shown_cursor));
+        assert_eq!(all.len(), 4);
+        assert!(few.iter().all(|f| all.contains(f)), "{all:?}");
     }
 }
