@@ -3,12 +3,13 @@
 //! the function it watches and CloudWatch's reason. Enter goes to what it watches.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row};
 
 use super::format;
+use super::list_frame::ListFrame;
 use super::table::{self, ColSpec};
 use super::text::{short_region, truncate};
 use super::theme::Theme;
@@ -91,31 +92,18 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, a: &AlarmsView, t: &Theme
             if firing > 0 { t.error } else { t.muted },
         ),
     ]);
-    let rows_visible = usize::from(area.height.saturating_sub(3));
-    let drawn = TableDrawn {
-        area,
-        first: a.offset,
-        rows: rows_visible.max(1),
-    };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(t.border_focused)
-        .title(super::wrap::title(title, area.width));
+    let list_frame = ListFrame::new(area, title, a.offset, list.len(), t);
     if list.is_empty() {
         let text = if v.facts.alarms().is_empty() {
             "alarms not read yet (or not readable: see the header's problems)"
         } else {
             "no alarm watches these functions, and none is in ALARM"
         };
-        let p = Paragraph::new(Line::styled(text, t.muted))
-            .alignment(Alignment::Center)
-            .block(block);
-        frame.render_widget(p, area);
-        return drawn;
+        return list_frame.empty(frame, text, t);
     }
     let cols = table::fit(
         &COLUMNS,
-        area.width.saturating_sub(2),
+        list_frame.width(),
         &[
             (Col::Name, 32),
             (Col::Function, 28),
@@ -130,16 +118,12 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, a: &AlarmsView, t: &Theme
         };
         Cell::from(title).style(t.table_header)
     }));
-    let offset = a.offset.min(list.len());
-    let shown = list.len().min(offset + rows_visible) - offset;
-    let rows = list[offset..offset + shown]
-        .iter()
-        .enumerate()
-        .map(|(n, (region, alarm))| {
-            let mut style = if alarm.firing() { t.breach_row } else { t.text };
-            if offset + n == a.selected {
-                style = style.patch(t.selected);
-            }
+    let rows: Vec<Row> = list_frame
+        .shown()
+        .map(|i| {
+            let (region, alarm) = &list[i];
+            let base = if alarm.firing() { t.breach_row } else { t.text };
+            let style = ListFrame::style(base, i, a.selected, t);
             Row::new(cols.iter().map(|(c, w)| {
                 let width = usize::from(*w);
                 match c.col {
@@ -166,17 +150,8 @@ pub fn render(frame: &mut Frame, area: Rect, v: &View, a: &AlarmsView, t: &Theme
                 }
             }))
             .style(style)
-        });
-    let widths: Vec<ratatui::layout::Constraint> = cols
-        .iter()
-        .map(|(_, w)| ratatui::layout::Constraint::Length(*w))
+        })
         .collect();
-    let position = format!(" {}-{} of {} ", offset + 1, offset + shown, list.len());
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .block(block.title_bottom(Line::styled(position, t.muted).right_aligned()))
-        .style(t.text);
-    frame.render_widget(table, area);
-    drawn
+    let widths: Vec<u16> = cols.iter().map(|(_, w)| *w).collect();
+    list_frame.draw(frame, header, rows, &widths, t)
 }

@@ -5,11 +5,12 @@
 
 use chrono::{TimeZone, Utc};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row};
 
 use super::format::bars;
+use super::list_frame::ListFrame;
 use super::table::{self, ColSpec};
 use super::text::truncate;
 use super::theme::Theme;
@@ -94,27 +95,14 @@ pub fn render(frame: &mut Frame, area: Rect, _v: &View, e: &ErrorsView, t: &Them
             if errors > 0 { t.error } else { t.muted },
         ),
     ]);
-    let rows_visible = usize::from(area.height.saturating_sub(3));
-    let drawn = TableDrawn {
-        area,
-        first: e.offset,
-        rows: rows_visible.max(1),
-    };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(t.border_focused)
-        .title(super::wrap::title(title, area.width));
+    let list_frame = ListFrame::new(area, title, e.offset, e.groups.len(), t);
     if e.groups.is_empty() {
         let text = if e.lines == 0 {
             "waiting for log lines…"
         } else {
             "no error among the lines read"
         };
-        let p = Paragraph::new(Line::styled(text, t.muted))
-            .alignment(Alignment::Center)
-            .block(block);
-        frame.render_widget(p, area);
-        return drawn;
+        return list_frame.empty(frame, text, t);
     }
     let columns: Vec<ColSpec<Col>> = COLUMNS
         .iter()
@@ -123,27 +111,23 @@ pub fn render(frame: &mut Frame, area: Rect, _v: &View, e: &ErrorsView, t: &Them
         .collect();
     let cols = table::fit(
         &columns,
-        area.width.saturating_sub(2),
+        list_frame.width(),
         &[(Col::Function, 28), (Col::Error, u16::MAX)],
     );
     let header = Row::new(
         cols.iter()
             .map(|(c, _)| Cell::from(c.title).style(t.table_header)),
     );
-    let offset = e.offset.min(e.groups.len());
-    let shown = e.groups.len().min(offset + rows_visible) - offset;
-    let rows = e.groups[offset..offset + shown]
-        .iter()
-        .enumerate()
-        .map(|(n, g)| {
-            let mut style = if g.new_since_deploy == Some(true) {
+    let rows: Vec<Row> = list_frame
+        .shown()
+        .map(|n| {
+            let g = &e.groups[n];
+            let base = if g.new_since_deploy == Some(true) {
                 t.breach_row
             } else {
                 t.text
             };
-            if offset + n == e.selected {
-                style = style.patch(t.selected);
-            }
+            let style = ListFrame::style(base, n, e.selected, t);
             Row::new(cols.iter().map(|(c, w)| {
                 let width = usize::from(*w);
                 match c.col {
@@ -165,14 +149,8 @@ pub fn render(frame: &mut Frame, area: Rect, _v: &View, e: &ErrorsView, t: &Them
                 }
             }))
             .style(style)
-        });
-    let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w)).collect();
-    let position = format!(" {}-{} of {} ", offset + 1, offset + shown, e.groups.len());
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .block(block.title_bottom(Line::styled(position, t.muted).right_aligned()))
-        .style(t.text);
-    frame.render_widget(table, area);
-    drawn
+        })
+        .collect();
+    let widths: Vec<u16> = cols.iter().map(|(_, w)| *w).collect();
+    list_frame.draw(frame, header, rows, &widths, t)
 }

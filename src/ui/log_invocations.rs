@@ -4,11 +4,12 @@
 
 use chrono::{TimeZone, Utc};
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row};
 
 use super::format;
+use super::list_frame::ListFrame;
 use super::table::{self, ColSpec};
 use super::text::truncate;
 use super::theme::Theme;
@@ -112,57 +113,35 @@ pub fn render(
         },
         t.muted,
     ));
-    let rows_visible = usize::from(area.height.saturating_sub(3));
-    let drawn = TableDrawn {
-        area,
-        first: iv.offset,
-        rows: rows_visible.max(1),
-    };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(t.border_focused)
-        .title(super::wrap::title(Line::from(title), area.width));
+    let list_frame = ListFrame::new(area, Line::from(title), iv.offset, iv.order.len(), t);
     if iv.order.is_empty() {
         let text = if iv.rows.is_empty() {
             "no request among the lines read yet (requests show from their START line)"
         } else {
             "no failed request among the lines read"
         };
-        let p = Paragraph::new(Line::styled(text, t.muted))
-            .alignment(Alignment::Center)
-            .block(block);
-        frame.render_widget(p, area);
-        return drawn;
+        return list_frame.empty(frame, text, t);
     }
     let columns: Vec<ColSpec<Col>> = COLUMNS
         .iter()
         .filter(|c| iv.several || c.col != Col::Function)
         .copied()
         .collect();
-    let cols = table::fit(
-        &columns,
-        area.width.saturating_sub(2),
-        &[(Col::Function, 28)],
-    );
+    let cols = table::fit(&columns, list_frame.width(), &[(Col::Function, 28)]);
     let header = Row::new(
         cols.iter()
             .map(|(c, _)| Cell::from(c.title).style(t.table_header)),
     );
-    let offset = iv.offset.min(iv.order.len());
-    let shown = iv.order.len().min(offset + rows_visible) - offset;
-    let rows = iv.order[offset..offset + shown]
-        .iter()
-        .enumerate()
-        .map(|(n, &i)| {
-            let inv = &iv.rows[i];
-            let mut style = if inv.status.failed() {
+    let rows: Vec<Row> = list_frame
+        .shown()
+        .map(|n| {
+            let inv = &iv.rows[iv.order[n]];
+            let base = if inv.status.failed() {
                 t.breach_row
             } else {
                 t.text
             };
-            if offset + n == iv.selected {
-                style = style.patch(t.selected);
-            }
+            let style = ListFrame::style(base, n, iv.selected, t);
             Row::new(cols.iter().map(|(c, w)| {
                 let width = usize::from(*w);
                 match c.col {
@@ -197,14 +176,8 @@ pub fn render(
                 }
             }))
             .style(style)
-        });
-    let widths: Vec<Constraint> = cols.iter().map(|(_, w)| Constraint::Length(*w)).collect();
-    let position = format!(" {}-{} of {} ", offset + 1, offset + shown, iv.order.len());
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .block(block.title_bottom(Line::styled(position, t.muted).right_aligned()))
-        .style(t.text);
-    frame.render_widget(table, area);
-    drawn
+        })
+        .collect();
+    let widths: Vec<u16> = cols.iter().map(|(_, w)| *w).collect();
+    list_frame.draw(frame, header, rows, &widths, t)
 }

@@ -13,6 +13,7 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod histogram;
+pub mod list_frame;
 pub mod log_errors;
 pub mod log_insights;
 pub mod log_invocations;
