@@ -6,7 +6,6 @@
 
 pub mod action;
 pub mod alarms;
-mod classes;
 pub mod command_line;
 pub mod errors;
 pub mod fleet;
@@ -26,6 +25,7 @@ pub mod prompt;
 pub mod run;
 pub mod save;
 pub mod screen;
+pub mod screens;
 pub mod scroll;
 pub mod update;
 
@@ -63,7 +63,6 @@ pub struct App {
     pub flow: flow::TaskFlow,
     pub projects: projects::ProjectsPane,
     pub alarms: alarms::AlarmsPane,
-    pub classes: classes::ClassesPane,
     pub logs: logs::LogPane,
     pub errors: errors::ErrorsPane,
     pub invocations: invocations::InvocationsPane,
@@ -103,7 +102,6 @@ impl App {
             flow: flow::TaskFlow::default(),
             projects: projects::ProjectsPane::default(),
             alarms: alarms::AlarmsPane::default(),
-            classes: classes::ClassesPane::default(),
             logs: logs::LogPane::default(),
             errors: errors::ErrorsPane::default(),
             invocations: invocations::InvocationsPane::default(),
@@ -186,7 +184,7 @@ impl App {
         match &self.screen {
             Screen::Detail(k) => keys.insert(0, k.clone()),
             Screen::Logs { target, .. } => keys.extend(target.functions.iter().cloned()),
-            Screen::Dashboard | Screen::Projects | Screen::Alarms | Screen::Classes => {}
+            Screen::Dashboard | Screen::Projects | Screen::Alarms | Screen::Classes(_) => {}
         }
         if let Some(k) = &self.fleet.selected
             && !keys.contains(k)

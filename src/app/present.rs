@@ -10,6 +10,16 @@ use crate::view::{
 };
 
 impl App {
+    /// The latency class selected while the classes view is open.
+    pub fn selected_class(&self) -> Option<crate::store::latency::LatencyClass> {
+        match &self.screen {
+            Screen::Classes(c) => c.selected(&super::screens::Cx {
+                figures: &self.figures,
+            }),
+            _ => None,
+        }
+    }
+
     /// The view of this moment, for one frame.
     pub fn view(&self) -> View<'_> {
         // The help is an overlay: the footer under it keeps the screen's keys.
@@ -146,9 +156,7 @@ impl App {
                 selected: self.alarms.list.selected(),
                 offset: self.alarms.list.offset(),
             }),
-            Screen::Classes => Body::Classes(crate::view::ClassesView {
-                selected: self.classes.list.selected(),
-            }),
+            Screen::Classes(c) => Body::Classes(c.view()),
         }
     }
 

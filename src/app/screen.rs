@@ -39,7 +39,7 @@ pub enum Screen {
     /// The alarms view: those in ALARM first.
     Alarms,
     /// The latency classes: each against its budget, its durations and waits.
-    Classes,
+    Classes(super::screens::classes::Classes),
 }
 
 impl Screen {
@@ -63,7 +63,7 @@ impl Screen {
             Screen::Logs { .. } => Context::Logs,
             Screen::Projects => Context::Projects,
             Screen::Alarms => Context::Alarms,
-            Screen::Classes => Context::Classes,
+            Screen::Classes(_) => Context::Classes,
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use super::list::Step;
 use super::mode::{Mode, Prompt};
+use super::screens::classes::Classes;
+use super::screens::{Cx, Go};
 use super::scroll::Scroll;
 use super::{Action, App, Focus, LogsPart, Screen};
 use crate::source::Control;
@@ -83,11 +85,37 @@ impl App {
         }
     }
 
+    /// `c`: the latency classes, on the class the fleet is narrowed to.
+    pub(super) fn open_classes(&mut self) {
+        let classes = Classes::open(
+            self.class,
+            &Cx {
+                figures: &self.figures,
+            },
+        );
+        self.screen = Screen::Classes(classes);
+    }
+
+    /// Carries out where a screen said to go.
+    fn go(&mut self, go: Go) {
+        match go {
+            Go::Stay => {}
+            Go::Back => self.back(),
+            Go::NarrowToClass(class) => {
+                self.class = Some(class);
+                self.flow.cursor = None;
+                self.fleet.scroll.to_top();
+                self.screen = Screen::Dashboard;
+            }
+        }
+    }
+
     /// A movement key moves the selection of the list the screen shows.
     fn step_list(&mut self, step: Step) {
         match self.screen {
             Screen::Projects => self.move_project_selection(step),
-            Screen::Classes => self.move_class_selection(step),
+            // It takes its keys itself (`on_screen_action`).
+            Screen::Classes(_) => {}
             Screen::Alarms => self.move_alarm_selection(step),
             Screen::Logs {
                 part: LogsPart::Errors,
@@ -110,6 +138,19 @@ impl App {
     }
 
     fn on_screen_action(&mut self, action: Action) {
+        // A screen that owns its keys takes them first; the others are the app's.
+        if let Screen::Classes(c) = &mut self.screen
+            && (Step::of(action).is_some()
+                || matches!(action, Action::NarrowToClass | Action::Back))
+        {
+            let go = c.on(
+                action,
+                &Cx {
+                    figures: &self.figures,
+                },
+            );
+            return self.go(go);
+        }
         let in_projects = self.screen == Screen::Projects;
         let part = match self.screen {
             Screen::Logs { part, .. } => Some(part),
@@ -131,7 +172,8 @@ impl App {
                 }
             }
             Action::OpenClasses => self.open_classes(),
-            Action::NarrowToClass => self.narrow_to_class(),
+            // The classes view's own (taken above while it is shown).
+            Action::NarrowToClass => {}
             Action::Back if in_errors || in_invocations || in_insights => self.close_log_part(),
             Action::CopyLine if in_insights => self.copy_insights_row(),
             Action::StartInsights => {
@@ -222,7 +264,7 @@ impl App {
     /// else the project.
     fn back(&mut self) {
         match &self.screen {
-            Screen::Detail(_) | Screen::Projects | Screen::Alarms | Screen::Classes => {
+            Screen::Detail(_) | Screen::Projects | Screen::Alarms | Screen::Classes(_) => {
                 self.screen = Screen::Dashboard
             }
             Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,

@@ -154,6 +154,21 @@ fn the_app_holds_no_cell_and_its_root_stays_small() {
 /// What a pane's text would use to derive a figure of its own: the store itself, or a
 /// function of the store's modules (`crate::store::cost::month_at_rate(…)`). Types and
 /// constants of the store's are words a pane may use; its figures come from the view.
+/// Where `text`, comments left out, names `word` as a word of its own.
+fn names_word(text: &str, word: &str) -> usize {
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    code.match_indices(word)
+        .filter(|(i, _)| {
+            !part(code[..*i].chars().next_back()) && !part(code[i + word.len()..].chars().next())
+        })
+        .count()
+}
+
 fn store_reaches(text: &str) -> Vec<String> {
     let code: String = text
         .lines()
@@ -161,13 +176,8 @@ fn store_reaches(text: &str) -> Vec<String> {
         .collect::<Vec<_>>()
         .join("\n");
     let mut found = Vec::new();
-    for (i, _) in code.match_indices("Store") {
-        let before = code[..i].chars().next_back();
-        let after = code[i + 5..].chars().next();
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !word(before) && !word(after) {
-            found.push("the Store".to_string());
-        }
+    for _ in 0..names_word(&code, "Store") {
+        found.push("the Store".to_string());
     }
     for (i, m) in code.match_indices("crate::store::") {
         let path: String = code[i + m.len()..]
@@ -199,6 +209,27 @@ fn panes_read_figures_only_through_the_view() {
         }
     }
     assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// A screen in `src/app/screens/` owns its state, keys and view and never names `App`: what
+/// it reads comes through `Cx`, where the app goes next is its `Go`, so a new screen touches
+/// its own file and a few lines elsewhere, never the app's fields.
+#[test]
+fn screens_never_name_the_app() {
+    let screens = Path::new(SRC).join("app").join("screens");
+    let mut broken = Vec::new();
+    for path in files().iter().filter(|p| p.starts_with(&screens)) {
+        let text = std::fs::read_to_string(path).unwrap();
+        if names_word(&text, "App") > 0 {
+            broken.push(path.display().to_string());
+        }
+    }
+    assert!(broken.is_empty(), "screens naming App: {broken:?}");
+    assert!(
+        names_word("fn on(&mut self, app: &mut App)", "App") == 1
+            && names_word("// the App\nlet a = Apple;", "App") == 0,
+        "the rule can fail"
+    );
 }
 
 #[test]
