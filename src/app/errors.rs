@@ -111,7 +111,7 @@ impl App {
     pub(super) fn copy_error_sample(&mut self) {
         if let Some(g) = self.errors.groups.get(self.errors.list.selected()) {
             let sample = g.sample.clone();
-            self.copy("the error's sample".into(), sample);
+            self.effects.copy("the error's sample", sample);
         }
     }
 }

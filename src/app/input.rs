@@ -25,7 +25,7 @@ impl App {
             self.quit = true;
             return;
         }
-        self.message = None;
+        self.effects.forget_message();
         match keymap::action_for(self.context(), &key, self.keys()) {
             Some(action) => self.update(action),
             None => self.type_into_prompt(key),

@@ -44,7 +44,7 @@ impl App {
                     .iter()
                     .map(|(n, _)| n.as_str())
                     .collect();
-                self.message = Some(format!(
+                self.effects.say(format!(
                     ":insights needs a query or one of: {}",
                     names.join(", ")
                 ));
@@ -55,7 +55,8 @@ impl App {
             self.open_logs(false);
         }
         let Screen::Logs { target, part, .. } = &mut self.screen else {
-            self.message = Some("no function selected to query the logs of".into());
+            self.effects
+                .say("no function selected to query the logs of");
             return;
         };
         let now_ms = self.now.timestamp_millis();
@@ -78,7 +79,7 @@ impl App {
             asked_ms: now_ms,
             ..InsightsPane::default()
         };
-        self.outbox.push(Control::Insights {
+        self.effects.send(Control::Insights {
             seq: self.insights.seq,
             query,
             from_ms,
@@ -118,6 +119,6 @@ impl App {
             .filter(|(_, v)| !v.is_empty())
             .map(|(f, v)| format!("{f}={v}"))
             .collect();
-        self.copy("the row".into(), text.join("\t"));
+        self.effects.copy("the row", text.join("\t"));
     }
 }

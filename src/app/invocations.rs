@@ -111,7 +111,7 @@ impl App {
             function: inv.function.clone(),
             id: inv.request_id.clone(),
         };
-        self.outbox.push(Control::ReadRequest {
+        self.effects.send(Control::ReadRequest {
             function: request.function.clone(),
             request_id: request.id.clone(),
             around_ms: inv.start_ms,
@@ -128,7 +128,7 @@ impl App {
     /// `Y` in the invocations view: the request id to the clipboard.
     pub(super) fn copy_invocation_id(&mut self) {
         if let Some(id) = self.invocations.current().map(|i| i.request_id.clone()) {
-            self.copy(format!("request id {id}"), id);
+            self.effects.copy(&format!("request id {id}"), id);
         }
     }
 }

@@ -267,7 +267,7 @@ impl App {
     /// ←/→: unwrapped lines move sideways.
     pub(super) fn scroll_logs_sideways(&mut self, right: bool) {
         if !self.logs.no_wrap {
-            self.message = Some(format!(
+            self.effects.say(format!(
                 "lines wrap: {} cuts them at the edge, then ←/→ move sideways",
                 self.key_names.wrap
             ));
@@ -314,14 +314,14 @@ impl App {
     /// `y`: the line's text to the clipboard; `Y`: its request id.
     pub(super) fn copy_line(&mut self, request_id: bool) {
         let Some(line) = self.line_at_hand() else {
-            self.message = Some("no line to copy".into());
+            self.effects.say("no line to copy");
             return;
         };
         let (what, text) = if request_id {
             match &line.request_id {
                 Some(id) => (format!("request id {id}"), id.clone()),
                 None => {
-                    self.message = Some("this line names no request".into());
+                    self.effects.say("this line names no request");
                     return;
                 }
             }
@@ -331,13 +331,13 @@ impl App {
                 line.text.clone(),
             )
         };
-        self.copy(what, text);
+        self.effects.copy(&what, text);
     }
 
     /// `o`: a console link — the request's Logs Insights query, else the log group.
     pub(super) fn copy_logs_link(&mut self) {
         let Some(line) = self.line_at_hand().cloned() else {
-            self.message = Some("no line to link to".into());
+            self.effects.say("no line to link to");
             return;
         };
         let key = &line.function;
@@ -362,7 +362,7 @@ impl App {
                 console::log_group_url(&partition, &key.region, &group),
             ),
         };
-        self.copy(what, url);
+        self.effects.copy(&what, url);
     }
 
     /// `o` in a function's detail: its page in the Lambda console.
@@ -371,7 +371,7 @@ impl App {
             return;
         };
         let url = console::function_url(&self.partition(), &key.region, &key.name);
-        self.copy(format!("console URL of {key}"), url);
+        self.effects.copy(&format!("console URL of {key}"), url);
     }
 
     /// The partition of the account (`aws` until it is known, and on the demo).
@@ -388,12 +388,6 @@ impl App {
             .map(|f| f.facts.logging.clone())
             .unwrap_or_default();
         LogPlace::of(&key.name, &logging).group
-    }
-
-    /// Hands `text` to the terminal's clipboard and says so.
-    pub(super) fn copy(&mut self, what: String, text: String) {
-        self.message = Some(format!("copied {what} to the clipboard (OSC 52)"));
-        self.clipboard = Some(text);
     }
 
     pub(super) fn toggle_pause(&mut self) {
@@ -474,7 +468,7 @@ impl App {
             return;
         }
         target.filter = filter;
-        self.outbox.push(Control::Tail(Some(target.clone())));
+        self.effects.send(Control::Tail(Some(target.clone())));
     }
 
     pub(super) fn open_logs(&mut self, project: bool) {
@@ -487,7 +481,7 @@ impl App {
         };
         let from_detail = matches!(self.screen, Screen::Detail(_));
         self.logs.restart();
-        self.outbox.push(Control::Tail(Some(target.clone())));
+        self.effects.send(Control::Tail(Some(target.clone())));
         self.screen = Screen::Logs {
             target,
             from_detail,
@@ -547,7 +541,7 @@ impl App {
                 (true, Some(k)) => Screen::Detail(k.clone()),
                 _ => Screen::Dashboard,
             };
-            self.outbox.push(Control::Tail(None));
+            self.effects.send(Control::Tail(None));
         }
     }
 }

@@ -5,8 +5,8 @@
 //! `run` drives it all from the terminal and the sources.
 
 pub mod action;
-pub mod alarms;
 pub mod command_line;
+pub mod effects;
 pub mod errors;
 pub mod fleet;
 pub mod flow;
@@ -57,12 +57,9 @@ pub struct App {
     pub class: Option<crate::store::latency::LatencyClass>,
     /// The account every pane is narrowed to (`:account`), if any.
     pub account: Option<crate::store::AccountId>,
-    /// A one-line answer (a command's error) shown in the footer until the next key.
-    pub message: Option<String>,
     pub fleet: fleet::FleetTable,
     pub flow: flow::TaskFlow,
     pub projects: projects::ProjectsPane,
-    pub alarms: alarms::AlarmsPane,
     pub logs: logs::LogPane,
     pub errors: errors::ErrorsPane,
     pub invocations: invocations::InvocationsPane,
@@ -75,11 +72,8 @@ pub struct App {
     /// What the panes drew last frame: page sizes and click targets.
     drawn: Drawn,
     now: DateTime<Utc>,
-    outbox: Vec<Control>,
-    /// Text to put on the terminal's clipboard (OSC 52), written by the loop.
-    clipboard: Option<String>,
-    /// Files `:save` and `:export` asked for, written by the loop.
-    files: Vec<save::FileOrder>,
+    /// What handling the keys asked of the sources, the terminal and the disk.
+    effects: effects::Effects,
     /// The function whose detail last asked for its versions (`None`: no detail open).
     inspected: Option<FunctionKey>,
     quit: bool,
@@ -97,11 +91,9 @@ impl App {
             project: None,
             class: None,
             account: None,
-            message: None,
             fleet: fleet::FleetTable::default(),
             flow: flow::TaskFlow::default(),
             projects: projects::ProjectsPane::default(),
-            alarms: alarms::AlarmsPane::default(),
             logs: logs::LogPane::default(),
             errors: errors::ErrorsPane::default(),
             invocations: invocations::InvocationsPane::default(),
@@ -112,9 +104,7 @@ impl App {
             options,
             drawn: Drawn::default(),
             now,
-            outbox: Vec::new(),
-            clipboard: None,
-            files: Vec::new(),
+            effects: effects::Effects::default(),
             inspected: None,
             quit: false,
         };
@@ -151,12 +141,27 @@ impl App {
 
     /// Orders for the sources, taken once.
     pub fn take_controls(&mut self) -> Vec<Control> {
-        std::mem::take(&mut self.outbox)
+        self.effects.take_controls()
     }
 
     /// Text a key asked to copy, for the loop to hand to the terminal.
     pub fn take_clipboard(&mut self) -> Option<String> {
-        self.clipboard.take()
+        self.effects.take_clipboard()
+    }
+
+    /// Files a command asked for, for the loop to write.
+    pub fn take_files(&mut self) -> Vec<save::FileOrder> {
+        self.effects.take_files()
+    }
+
+    /// The one-line answer in the footer, until the next key.
+    pub fn message(&self) -> Option<&str> {
+        self.effects.message()
+    }
+
+    /// Shows a one-line answer (a file written, or why not) in the footer.
+    pub fn say(&mut self, message: String) {
+        self.effects.say(message);
     }
 
     /// The cached figures: window stats, the rows' order, the task flow.
@@ -184,7 +189,7 @@ impl App {
         match &self.screen {
             Screen::Detail(k) => keys.insert(0, k.clone()),
             Screen::Logs { target, .. } => keys.extend(target.functions.iter().cloned()),
-            Screen::Dashboard | Screen::Projects | Screen::Alarms | Screen::Classes(_) => {}
+            Screen::Dashboard | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {}
         }
         if let Some(k) = &self.fleet.selected
             && !keys.contains(k)
@@ -207,12 +212,11 @@ impl App {
             (
                 app.fleet.scroll,
                 app.projects.scroll,
-                [
-                    app.alarms.list,
-                    app.invocations.list,
-                    app.insights.list,
-                    app.errors.list,
-                ],
+                match &app.screen {
+                    Screen::Alarms(a) => Some(*a),
+                    _ => None,
+                },
+                [app.invocations.list, app.insights.list, app.errors.list],
                 app.logs.scroll,
                 app.mode.clone(),
             )
@@ -226,9 +230,8 @@ impl App {
             self.projects.scroll.set_page(t.rows);
             self.keep_project_in_view();
         }
-        if let Some(t) = drawn.alarms {
-            self.alarms.list.set_page(t.rows);
-            self.keep_alarm_in_view();
+        if let (Some(t), Screen::Alarms(a)) = (drawn.alarms, &mut self.screen) {
+            a.drawn(t.rows);
         }
         if let Some(l) = drawn.logs {
             self.logs.drawn(l);
@@ -266,7 +269,13 @@ impl App {
         }
         self.keep_selection_in_view();
         self.keep_project_in_view();
-        self.keep_alarm_in_view();
+        if let Screen::Alarms(a) = &mut self.screen {
+            a.follow(&screens::Cx {
+                store: &self.store,
+                figures: &self.figures,
+                effects: &mut self.effects,
+            });
+        }
         self.logs
             .follow_store(&self.store, &self.screen, &self.options.error_words);
         self.errors

@@ -5,17 +5,15 @@ use super::mode::Mode;
 use super::{App, Focus, LogsPart, Screen};
 use crate::source::TailTarget;
 use crate::view::{
-    AlarmsView, Body, DetailView, ErrorsView, Facts, FleetTableView, FlowScope, FlowView, Footer,
-    HelpView, InsightsView, InvocationsView, LogsView, OpenedLineView, ProjectsView, View,
+    Body, DetailView, ErrorsView, Facts, FleetTableView, FlowScope, FlowView, Footer, HelpView,
+    InsightsView, InvocationsView, LogsView, OpenedLineView, ProjectsView, View,
 };
 
 impl App {
     /// The latency class selected while the classes view is open.
     pub fn selected_class(&self) -> Option<crate::store::latency::LatencyClass> {
         match &self.screen {
-            Screen::Classes(c) => c.selected(&super::screens::Cx {
-                figures: &self.figures,
-            }),
+            Screen::Classes(c) => c.selected(&self.figures),
             _ => None,
         }
     }
@@ -38,7 +36,7 @@ impl App {
                 matches: &p.matches,
                 hints,
             },
-            _ if self.message.is_some() => Footer::Message(self.message.as_deref().unwrap_or("")),
+            _ if let Some(message) = self.message() => Footer::Message(message),
             Mode::Filter => Footer::Filter {
                 text: self.filter_text(),
                 hints,
@@ -152,10 +150,7 @@ impl App {
                 }
                 .into()
             }
-            Screen::Alarms => Body::Alarms(AlarmsView {
-                selected: self.alarms.list.selected(),
-                offset: self.alarms.list.offset(),
-            }),
+            Screen::Alarms(a) => Body::Alarms(a.view()),
             Screen::Classes(c) => Body::Classes(c.view()),
         }
     }

@@ -109,7 +109,7 @@ impl App {
     pub(super) fn run_line(&mut self, line: &str) {
         match command_line::parse(line) {
             Ok(cmd) => self.run_command(cmd),
-            Err(e) => self.message = Some(e),
+            Err(e) => self.effects.say(e),
         }
     }
 
@@ -131,7 +131,7 @@ impl App {
                         self.fleet.select(key.clone());
                         self.screen = Screen::Detail(key);
                     }
-                    None => self.message = Some(format!("no function '{name}'")),
+                    None => self.effects.say(format!("no function '{name}'")),
                 }
             }
             LineCommand::Project(None) => {
@@ -145,7 +145,7 @@ impl App {
                     self.screen = Screen::Dashboard;
                     self.fleet.scroll.to_top();
                 } else {
-                    self.message = Some(format!("no project '{p}'"));
+                    self.effects.say(format!("no project '{p}'"));
                 }
             }
             LineCommand::Region(r) => {
@@ -155,7 +155,7 @@ impl App {
                     self.screen = Screen::Dashboard;
                     self.fleet.scroll.to_top();
                 } else {
-                    self.message = Some(format!("no functions in region '{r}'"));
+                    self.effects.say(format!("no functions in region '{r}'"));
                 }
             }
             LineCommand::Account(None) => {
@@ -170,24 +170,24 @@ impl App {
                     self.fleet.scroll.to_top();
                 }
                 None if self.store.session().accounts.is_empty() => {
-                    self.message = Some(
-                        "one account is watched: --accounts or several --profile watch more".into(),
-                    );
+                    self.effects
+                        .say("one account is watched: --accounts or several --profile watch more");
                 }
                 None => {
                     let names = self.store.account_names().join(", ");
-                    self.message = Some(format!("no account '{name}' (watched: {names})"));
+                    self.effects
+                        .say(format!("no account '{name}' (watched: {names})"));
                 }
             },
             LineCommand::At(text) => {
                 match self.window.ending_at(&text, self.now(), &chrono::Local) {
                     Ok(w) => self.set_window(w),
-                    Err(e) => self.message = Some(e),
+                    Err(e) => self.effects.say(e),
                 }
             }
             LineCommand::Theme(name) => match Theme::load(&name, theme::user_dir().as_deref()) {
                 Ok(t) => self.theme = t.fitted(self.options.fit.0, self.options.fit.1),
-                Err(e) => self.message = Some(e),
+                Err(e) => self.effects.say(e),
             },
             LineCommand::Logs => self.update(Action::OpenLogs),
             LineCommand::Insights(asked) => self.run_insights(asked),

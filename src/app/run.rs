@@ -117,7 +117,7 @@ pub async fn run(
                 dirty |= changed >= Changed::Status;
             }
             Some(said) = done_rx.recv() => {
-                app.message = Some(said);
+                app.say(said);
                 dirty = true;
             }
             _ = tick.tick() => {

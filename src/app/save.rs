@@ -68,28 +68,23 @@ impl App {
     /// `:save [FILE]`: the store as it is now, for the loop to write.
     pub(super) fn save(&mut self, file: Option<String>) {
         let path = file.map_or_else(|| default_name(self.now()), PathBuf::from);
-        self.files.push(FileOrder::Recording {
+        self.effects.write(FileOrder::Recording {
             path,
             store: Box::new(self.store.clone()),
             recorded: Recorded::by_this_build(
                 self.store.recorded().map_or(self.now(), |r| r.recorded_at),
             ),
         });
-        self.message = Some("saving…".into());
+        self.effects.say("saving…");
     }
 
     /// `:export FILE`: the fleet table's rows, filtered and sorted as shown.
     pub(super) fn export(&mut self, file: String) {
         let figures = self.figures();
         let csv = crate::view::export::fleet(&self.store, figures.stats(), figures.order());
-        self.files.push(FileOrder::Export {
+        self.effects.write(FileOrder::Export {
             path: PathBuf::from(file),
             csv,
         });
-    }
-
-    /// Files a command asked for, for the loop to write.
-    pub fn take_files(&mut self) -> Vec<FileOrder> {
-        std::mem::take(&mut self.files)
     }
 }

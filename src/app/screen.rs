@@ -37,7 +37,7 @@ pub enum Screen {
     /// The projects pane.
     Projects,
     /// The alarms view: those in ALARM first.
-    Alarms,
+    Alarms(super::screens::alarms::Alarms),
     /// The latency classes: each against its budget, its durations and waits.
     Classes(super::screens::classes::Classes),
 }
@@ -62,7 +62,7 @@ impl Screen {
             } => Context::Insights,
             Screen::Logs { .. } => Context::Logs,
             Screen::Projects => Context::Projects,
-            Screen::Alarms => Context::Alarms,
+            Screen::Alarms(_) => Context::Alarms,
             Screen::Classes(_) => Context::Classes,
         }
     }

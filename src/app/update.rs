@@ -3,6 +3,7 @@
 
 use super::list::Step;
 use super::mode::{Mode, Prompt};
+use super::screens::alarms::Alarms;
 use super::screens::classes::Classes;
 use super::screens::{Cx, Go};
 use super::scroll::Scroll;
@@ -29,7 +30,7 @@ impl App {
     fn ask_for_the_screen(&mut self) {
         match &self.screen {
             Screen::Detail(k) if self.inspected.as_ref() != Some(k) => {
-                self.outbox.push(Control::Inspect(k.clone()));
+                self.effects.send(Control::Inspect(k.clone()));
                 self.inspected = Some(k.clone());
             }
             Screen::Detail(_) => {}
@@ -87,19 +88,32 @@ impl App {
 
     /// `c`: the latency classes, on the class the fleet is narrowed to.
     pub(super) fn open_classes(&mut self) {
-        let classes = Classes::open(
-            self.class,
-            &Cx {
-                figures: &self.figures,
-            },
-        );
-        self.screen = Screen::Classes(classes);
+        self.screen = Screen::Classes(Classes::open(self.class, &self.figures));
+    }
+
+    /// `a`: the alarms, on the most pressing.
+    pub(super) fn open_alarms(&mut self) {
+        self.screen = Screen::Alarms(Alarms::open());
+    }
+
+    /// The screen shown takes the action if it is one of its own; `Go::Pass` if not.
+    fn on_own_screen(&mut self, action: Action) -> Go {
+        let mut cx = Cx {
+            store: &self.store,
+            figures: &self.figures,
+            effects: &mut self.effects,
+        };
+        match &mut self.screen {
+            Screen::Classes(c) => c.on(action, &mut cx),
+            Screen::Alarms(a) => a.on(action, &mut cx),
+            _ => Go::Pass,
+        }
     }
 
     /// Carries out where a screen said to go.
     fn go(&mut self, go: Go) {
         match go {
-            Go::Stay => {}
+            Go::Pass | Go::Stay => {}
             Go::Back => self.back(),
             Go::NarrowToClass(class) => {
                 self.class = Some(class);
@@ -107,16 +121,29 @@ impl App {
                 self.fleet.scroll.to_top();
                 self.screen = Screen::Dashboard;
             }
+            Go::NarrowToProject(project) => self.narrow_to_project(project),
+            Go::OpenDetail(key) => {
+                self.fleet.select(key.clone());
+                self.screen = Screen::Detail(key);
+            }
         }
+    }
+
+    /// The fleet narrowed to a project, which the projects pane then has selected.
+    fn narrow_to_project(&mut self, project: String) {
+        self.projects.selected = Some(project.clone());
+        self.project = Some(project);
+        self.flow.cursor = None;
+        self.fleet.scroll.to_top();
+        self.screen = Screen::Dashboard;
     }
 
     /// A movement key moves the selection of the list the screen shows.
     fn step_list(&mut self, step: Step) {
         match self.screen {
             Screen::Projects => self.move_project_selection(step),
-            // It takes its keys itself (`on_screen_action`).
-            Screen::Classes(_) => {}
-            Screen::Alarms => self.move_alarm_selection(step),
+            // They take their keys themselves (`on_own_screen`).
+            Screen::Classes(_) | Screen::Alarms(_) => {}
             Screen::Logs {
                 part: LogsPart::Errors,
                 ..
@@ -139,17 +166,9 @@ impl App {
 
     fn on_screen_action(&mut self, action: Action) {
         // A screen that owns its keys takes them first; the others are the app's.
-        if let Screen::Classes(c) = &mut self.screen
-            && (Step::of(action).is_some()
-                || matches!(action, Action::NarrowToClass | Action::Back))
-        {
-            let go = c.on(
-                action,
-                &Cx {
-                    figures: &self.figures,
-                },
-            );
-            return self.go(go);
+        match self.on_own_screen(action) {
+            Go::Pass => {}
+            go => return self.go(go),
         }
         let in_projects = self.screen == Screen::Projects;
         let part = match self.screen {
@@ -191,7 +210,8 @@ impl App {
             Action::OpenErrors => self.open_log_part(LogsPart::Errors),
             Action::OpenErrorKind => self.open_error_kind(),
             Action::OpenAlarms => self.open_alarms(),
-            Action::OpenAlarm => self.open_alarm(),
+            // The alarms view's own (taken above while it is shown).
+            Action::OpenAlarm => {}
             Action::SortNext if in_projects => {
                 self.projects.sort = self.projects.sort.next();
                 self.projects.reversed = false;
@@ -203,14 +223,10 @@ impl App {
                 }
                 self.screen = Screen::Projects;
             }
-            Action::NarrowToProject => {
-                if let Some(p) = self.projects.selected.clone() {
-                    self.project = Some(p);
-                    self.flow.cursor = None;
-                    self.fleet.scroll.to_top();
-                }
-                self.screen = Screen::Dashboard;
-            }
+            Action::NarrowToProject => match self.projects.selected.clone() {
+                Some(p) => self.narrow_to_project(p),
+                None => self.screen = Screen::Dashboard,
+            },
             Action::OpenDetail => {
                 if let Some(k) = self.fleet.selected.clone() {
                     self.screen = Screen::Detail(k);
@@ -248,7 +264,7 @@ impl App {
             Action::SetWindow(w) => self.set_window(w.ending(self.window.end())),
             Action::CycleFlowScope => self.flow.cycle(),
             Action::ToggleHelp => self.mode = Mode::Help(Scroll::default()),
-            Action::PollNow => self.outbox.push(Control::PollNow),
+            Action::PollNow => self.effects.send(Control::PollNow),
             Action::Confirm | Action::Cancel | Action::Complete => {}
         }
     }
@@ -257,14 +273,14 @@ impl App {
     /// over it; a long or past one at its period).
     pub(super) fn set_window(&mut self, window: Window) {
         self.window = window;
-        self.outbox.push(Control::Window(window));
+        self.effects.send(Control::Window(window));
     }
 
     /// Esc: one step back — to the fleet, or on the fleet the minute picked, else the filter,
     /// else the project.
     fn back(&mut self) {
         match &self.screen {
-            Screen::Detail(_) | Screen::Projects | Screen::Alarms | Screen::Classes(_) => {
+            Screen::Detail(_) | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {
                 self.screen = Screen::Dashboard
             }
             Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,

@@ -412,10 +412,7 @@ fn the_command_line_runs_commands_and_completes_them() {
     );
     chars(&mut app, ":fn nothing-like-it");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(
-        app.message.as_deref(),
-        Some("no function 'nothing-like-it'")
-    );
+    assert_eq!(app.message(), Some("no function 'nothing-like-it'"));
     // Esc leaves the line without running it.
     chars(&mut app, ":q");
     press(&mut app, &[KeyCode::Esc]);

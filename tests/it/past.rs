@@ -392,11 +392,7 @@ mod panes {
         // A time to come is refused in the footer; nothing moves.
         typed(&mut app, ":at 2999-01-01T00:00:00Z");
         app.handle_key(KeyEvent::from(KeyCode::Enter));
-        assert!(
-            app.message
-                .as_deref()
-                .is_some_and(|m| m.contains("in the future"))
-        );
+        assert!(app.message().is_some_and(|m| m.contains("in the future")));
         assert_eq!(app.window, Window::H24);
     }
 }

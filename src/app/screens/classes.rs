@@ -6,6 +6,7 @@ use crate::app::Action;
 use crate::app::list::{List, Step};
 use crate::store::latency::LatencyClass;
 use crate::view::ClassesView;
+use crate::view::figures::Figures;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Classes {
@@ -15,8 +16,8 @@ pub struct Classes {
 
 impl Classes {
     /// Opened on the class the fleet is narrowed to, else on the first.
-    pub fn open(narrowed: Option<LatencyClass>, cx: &Cx) -> Classes {
-        let classes = &cx.figures.stats().classes;
+    pub fn open(narrowed: Option<LatencyClass>, figures: &Figures) -> Classes {
+        let classes = &figures.stats().classes;
         let mut list = List::default();
         list.set_len(classes.len());
         list.select(
@@ -27,22 +28,24 @@ impl Classes {
         Classes { list }
     }
 
-    pub fn on(&mut self, action: Action, cx: &Cx) -> Go {
+    pub fn on(&mut self, action: Action, cx: &mut Cx) -> Go {
         if let Some(step) = Step::of(action) {
             self.list.set_len(cx.figures.stats().classes.len());
             self.list.step(step);
             return Go::Stay;
         }
         match action {
-            Action::NarrowToClass => self.selected(cx).map_or(Go::Back, Go::NarrowToClass),
+            Action::NarrowToClass => self
+                .selected(cx.figures)
+                .map_or(Go::Back, Go::NarrowToClass),
             Action::Back => Go::Back,
-            _ => Go::Stay,
+            _ => Go::Pass,
         }
     }
 
     /// The class selected, if it still has members.
-    pub fn selected(&self, cx: &Cx) -> Option<LatencyClass> {
-        let classes = &cx.figures.stats().classes;
+    pub fn selected(&self, figures: &Figures) -> Option<LatencyClass> {
+        let classes = &figures.stats().classes;
         classes
             .get(self.list.selected().min(classes.len().saturating_sub(1)))
             .map(|c| c.class)

@@ -1,26 +1,38 @@
 //! Screens that own their state, their keys and their view. A screen takes the actions its
-//! key context gives it with `on(action, &Cx) -> Go` and says where the app goes next; its
-//! `view` is pure. It reads what it needs through `Cx` and never names `App`: the app keeps
-//! the screen shown and carries out the `Go`. The latency classes are the first screen here;
-//! the others move in the same way (ARCHITECTURE.md, *Adding a screen*).
+//! key context gives it with `on(action, &mut Cx) -> Go` and says where the app goes next; its
+//! `view` is pure. It reads what it needs through `Cx`, asks for what goes outside the state
+//! (a message, an order for the sources) through `Cx`'s effects, and never names `App`: the
+//! app keeps the screen shown and carries out the `Go`. The latency classes and the alarms are
+//! here; the others move in the same way (ARCHITECTURE.md, *Adding a screen*).
 
+pub mod alarms;
 pub mod classes;
 
+use super::effects::Effects;
 use crate::store::latency::LatencyClass;
+use crate::store::{FunctionKey, Store};
 use crate::view::figures::Figures;
 
-/// What a screen reads: the cached figures.
+/// What a screen reads (the store and the cached figures) and where it asks for effects.
 pub struct Cx<'a> {
+    pub store: &'a Store,
     pub figures: &'a Figures,
+    pub effects: &'a mut Effects,
 }
 
 /// Where the app goes after a screen's action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Go {
+    /// The action is not the screen's: the app's own keys (quit, help, the command line…).
+    Pass,
     /// The screen stays.
     Stay,
     /// Back to where it was opened from.
     Back,
     /// Back to the fleet, narrowed to a latency class.
     NarrowToClass(LatencyClass),
+    /// Back to the fleet, narrowed to a project.
+    NarrowToProject(String),
+    /// A function's detail.
+    OpenDetail(FunctionKey),
 }
