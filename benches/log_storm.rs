@@ -26,6 +26,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use lambdatop::app::run::DRAIN_BUDGET;
+use lambdatop::app::screens::logs::{LogMemory, Logs};
 use lambdatop::app::{App, AppOptions, LogsPart, Screen, frame};
 use lambdatop::source::demo::fixture::{demo_of, moment};
 use lambdatop::source::demo::{DEFAULT_SEED, Fleet};
@@ -146,12 +147,11 @@ fn storm(shape: Shape, part: LogsPart, filter: &str) -> Figures {
         .collect();
     assert_eq!(keys.len(), FUNCTIONS);
     let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
-    app.screen = Screen::Logs {
-        target: TailTarget::follow("project storm (10 functions)".into(), keys.clone(), vec![]),
-        from_detail: false,
-        part,
-    };
-    app.logs.filter = filter.to_string();
+    let target = TailTarget::follow("project storm (10 functions)".into(), keys.clone(), vec![]);
+    let mut logs = Logs::open(target, false, &LogMemory::default());
+    logs.open_part(part);
+    logs.lines.filter = filter.to_string();
+    app.screen = Screen::Logs(Box::new(logs));
     app.recompute();
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");
     let mut storm = Storm { keys, seq: 0 };

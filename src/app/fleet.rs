@@ -105,7 +105,7 @@ impl App {
         };
         let key = self.store.functions()[order[next]].facts.key();
         if let Screen::Detail(_) = self.screen {
-            self.screen = Screen::Detail(key.clone());
+            self.show(Screen::Detail(key.clone()));
         }
         self.fleet.select(key);
         self.fleet.scroll.show(next);

@@ -43,7 +43,7 @@ impl App {
                 } else {
                     Action::Down
                 };
-                let lines = matches!(self.screen, Screen::Logs { .. }) || self.mode.is_help();
+                let lines = matches!(self.screen, Screen::Logs(_)) || self.mode.is_help();
                 for _ in 0..if lines { WHEEL_LINES } else { 1 } {
                     self.update(action);
                 }

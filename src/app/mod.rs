@@ -1,19 +1,18 @@
 //! The app: the store, the state of each part of the screen, and what goes to the sources.
 //! State lives with its concern — `fleet` (the table), `flow` (the task-flow graph), `projects`,
-//! `logs`, `mode` (help and prompts) — and `update` dispatches actions to them; `input` turns
-//! keys and clicks into actions, `present` builds the read-only `View` the panes draw from, and
-//! `run` drives it all from the terminal and the sources.
+//! `mode` (help and prompts), and the screens of `screens/` (the log pane, the alarms, the
+//! latency classes), which own their state and keys — and `update` dispatches actions to them;
+//! `input` turns keys and clicks into actions, `present` builds the read-only `View` the panes
+//! draw from, `effects` collects what they ask of the world, and `run` drives it all from the
+//! terminal and the sources.
 
 pub mod action;
 pub mod command_line;
 pub mod effects;
-pub mod errors;
 pub mod fleet;
 pub mod flow;
 pub mod frame;
 pub mod input;
-pub mod insights;
-pub mod invocations;
 pub mod keymap;
 pub mod list;
 pub mod logs;
@@ -30,6 +29,21 @@ pub mod scroll;
 pub mod update;
 
 use chrono::{DateTime, Utc};
+
+/// What a screen is handed with an action: the app's fields it reads, and its outbox, each
+/// borrowed on its own so the screen shown can be borrowed beside them.
+macro_rules! cx {
+    ($app:ident) => {
+        $crate::app::screens::Cx {
+            store: &$app.store,
+            figures: &$app.figures,
+            now: $app.now,
+            keys: &$app.key_names,
+            effects: &mut $app.effects,
+        }
+    };
+}
+pub(crate) use cx;
 
 pub use action::Action;
 pub use mode::{Mode, Prompt};
@@ -60,10 +74,8 @@ pub struct App {
     pub fleet: fleet::FleetTable,
     pub flow: flow::TaskFlow,
     pub projects: projects::ProjectsPane,
-    pub logs: logs::LogPane,
-    pub errors: errors::ErrorsPane,
-    pub invocations: invocations::InvocationsPane,
-    pub insights: insights::InsightsPane,
+    /// What the log pane keeps from one opening to the next.
+    log_memory: screens::logs::LogMemory,
     figures: Figures,
     /// The keys in words, and the help, as the user has them bound.
     key_names: KeyNames,
@@ -94,10 +106,7 @@ impl App {
             fleet: fleet::FleetTable::default(),
             flow: flow::TaskFlow::default(),
             projects: projects::ProjectsPane::default(),
-            logs: logs::LogPane::default(),
-            errors: errors::ErrorsPane::default(),
-            invocations: invocations::InvocationsPane::default(),
-            insights: insights::InsightsPane::default(),
+            log_memory: screens::logs::LogMemory::default(),
             figures: Figures::default(),
             key_names: keymap::key_names(&options.keys),
             help: [false, true].map(|logs| keymap::help_sections(&options.keys, logs)),
@@ -188,7 +197,7 @@ impl App {
             .collect();
         match &self.screen {
             Screen::Detail(k) => keys.insert(0, k.clone()),
-            Screen::Logs { target, .. } => keys.extend(target.functions.iter().cloned()),
+            Screen::Logs(logs) => keys.extend(logs.target.functions.iter().cloned()),
             Screen::Dashboard | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {}
         }
         if let Some(k) = &self.fleet.selected
@@ -216,8 +225,10 @@ impl App {
                     Screen::Alarms(a) => Some(*a),
                     _ => None,
                 },
-                [app.invocations.list, app.insights.list, app.errors.list],
-                app.logs.scroll,
+                match &app.screen {
+                    Screen::Logs(l) => Some(l.position()),
+                    _ => None,
+                },
                 app.mode.clone(),
             )
         };
@@ -233,17 +244,8 @@ impl App {
         if let (Some(t), Screen::Alarms(a)) = (drawn.alarms, &mut self.screen) {
             a.drawn(t.rows);
         }
-        if let Some(l) = drawn.logs {
-            self.logs.drawn(l);
-        }
-        if let Some(t) = drawn.invocations {
-            self.invocations.list.set_page(t.rows);
-        }
-        if let Some(t) = drawn.insights {
-            self.insights.list.set_page(t.rows);
-        }
-        if let Some(t) = drawn.errors {
-            self.errors.list.set_page(t.rows);
+        if let Screen::Logs(l) = &mut self.screen {
+            l.drawn(&drawn);
         }
         if let (Some(h), Mode::Help(scroll)) = (drawn.help, &mut self.mode) {
             scroll.set_len(h.rows);
@@ -269,21 +271,26 @@ impl App {
         }
         self.keep_selection_in_view();
         self.keep_project_in_view();
-        if let Screen::Alarms(a) = &mut self.screen {
-            a.follow(&screens::Cx {
-                store: &self.store,
-                figures: &self.figures,
-                effects: &mut self.effects,
-            });
+        match &mut self.screen {
+            Screen::Alarms(a) => a.follow(&self.store),
+            Screen::Logs(l) => l.follow(&self.store, &self.options.error_words),
+            _ => {}
         }
-        self.logs
-            .follow_store(&self.store, &self.screen, &self.options.error_words);
-        self.errors
-            .follow_store(&self.store, &self.screen, &self.options.error_words);
-        self.invocations
-            .follow_store(&self.store, &self.screen, &self.options.error_words);
-        let rows = self.insights_answer().and_then(|r| r.answer.as_ref());
-        let rows = rows.map_or(0, |a| a.rows.len());
-        self.insights.follow_rows(rows);
+    }
+
+    /// Every change of screen: leaving the log pane keeps its filter and layout for the next
+    /// opening and, unless another log pane takes its place, stops the tail.
+    pub(crate) fn show(&mut self, next: Screen) {
+        self.keep_log_memory();
+        let left = std::mem::replace(&mut self.screen, next);
+        if matches!(left, Screen::Logs(_)) && !matches!(self.screen, Screen::Logs(_)) {
+            self.effects.send(Control::Tail(None));
+        }
+    }
+
+    fn keep_log_memory(&mut self) {
+        if let Screen::Logs(l) = &self.screen {
+            self.log_memory.layout = l.lines.layout();
+        }
     }
 }

@@ -2,11 +2,10 @@
 //! plain figures and words; they never see the app.
 
 use super::mode::Mode;
-use super::{App, Focus, LogsPart, Screen};
-use crate::source::TailTarget;
+use super::{App, Focus, Screen};
 use crate::view::{
-    Body, DetailView, ErrorsView, Facts, FleetTableView, FlowScope, FlowView, Footer, HelpView,
-    InsightsView, InvocationsView, LogsView, OpenedLineView, ProjectsView, View,
+    Body, DetailView, Facts, FleetTableView, FlowScope, FlowView, Footer, HelpView, ProjectsView,
+    View,
 };
 
 impl App {
@@ -26,7 +25,9 @@ impl App {
             _ => self.context(),
         };
         let mut hints = super::keymap::hints(context, self.keys());
-        if self.logs.opened.is_some() && context == super::keymap::Context::Logs {
+        if matches!(&self.screen, Screen::Logs(l) if l.lines.opened.is_some())
+            && context == super::keymap::Context::Logs
+        {
             // A line opened whole: only what acts on that line, not on the list.
             hints.retain(|h| h.global || ["back", "copy"].contains(&h.text));
         }
@@ -58,7 +59,7 @@ impl App {
                 sort: self.fleet.sort,
                 descending: self.fleet.descending,
                 filter: &self.fleet.filter,
-                filter_editing: self.mode.is_filter() && self.screen == Screen::Dashboard,
+                filter_editing: self.mode.is_filter() && matches!(self.screen, Screen::Dashboard),
                 selected: self.selected_row(),
                 offset: self.fleet.scroll.offset(),
                 focused: self.focus == Focus::Fleet,
@@ -80,7 +81,7 @@ impl App {
             footer,
             help: match &self.mode {
                 Mode::Help(scroll) => Some(HelpView {
-                    sections: &self.help[usize::from(matches!(self.screen, Screen::Logs { .. }))],
+                    sections: &self.help[usize::from(matches!(self.screen, Screen::Logs(_)))],
                     scroll: scroll.offset(),
                 }),
                 _ => None,
@@ -96,49 +97,9 @@ impl App {
                 function: &self.store.functions()[index],
                 index,
             })),
-            Screen::Logs {
-                target,
-                part: LogsPart::Errors,
-                ..
-            } => Body::LogErrors(ErrorsView {
-                label: &target.label,
-                groups: &self.errors.groups,
-                selected: self.errors.list.selected(),
-                offset: self.errors.list.offset(),
-                lines: self.errors.lines,
-                from_ms: self.errors.from_ms,
-                several: target.functions.len() > 1,
-            }),
-            Screen::Logs {
-                target,
-                part: LogsPart::Invocations,
-                ..
-            } => Body::LogInvocations(InvocationsView {
-                label: &target.label,
-                rows: &self.invocations.rows,
-                order: &self.invocations.order,
-                only_failures: self.invocations.only_failures,
-                by_duration: self.invocations.by_duration,
-                selected: self.invocations.list.selected(),
-                offset: self.invocations.list.offset(),
-                several: target.functions.len() > 1,
-            }),
-            Screen::Logs {
-                target,
-                part: LogsPart::Insights,
-                ..
-            } => Body::LogInsights(InsightsView {
-                label: &target.label,
-                asked: &self.insights.asked,
-                query: &self.insights.query,
-                from_ms: self.insights.from_ms,
-                to_ms: self.insights.to_ms,
-                waited_secs: (self.now.timestamp_millis() - self.insights.asked_ms).max(0) / 1000,
-                result: self.insights_answer(),
-                selected: self.insights.list.selected(),
-                offset: self.insights.list.offset(),
-            }),
-            Screen::Logs { target, .. } => Body::Logs(self.logs_view(target)),
+            Screen::Logs(logs) => {
+                logs.view(&self.store, &self.figures, self.now, self.mode.is_filter())
+            }
             Screen::Projects => {
                 let order = self.projects.order(&self.figures, self.store.cost());
                 ProjectsView {
@@ -152,45 +113,6 @@ impl App {
             }
             Screen::Alarms(a) => Body::Alarms(a.view()),
             Screen::Classes(c) => Body::Classes(c.view()),
-        }
-    }
-
-    fn logs_view<'a>(&'a self, target: &'a TailTarget) -> LogsView<'a> {
-        let l = &self.logs;
-        LogsView {
-            label: &target.label,
-            functions: target.functions.len(),
-            max_tailed: TailTarget::MAX_FUNCTIONS,
-            bounded: target.range_ms.map(|(from, to)| {
-                let window = self.figures.stats().range;
-                match to - from + 1 {
-                    60_000 => "minute",
-                    ms if ms == window.minutes() * 60_000 && from == window.first.start_ms() => {
-                        "window"
-                    }
-                    _ => "period",
-                }
-            }),
-            lines: l.lines(),
-            paused_waiting: l.paused_at.map(|_| l.waiting()),
-            top: l.top(),
-            filter: &l.filter,
-            filter_editing: self.mode.is_filter(),
-            filter_by_cloudwatch: target.filter.is_some(),
-            filter_error: l.filter_error.as_deref(),
-            pretty_json: l.pretty_json,
-            sampled: self.store.logs().sampled(),
-            wrap: !l.no_wrap,
-            hscroll: l.hscroll,
-            hide_platform: l.hide_platform,
-            selected: l.selected,
-            kind: l.kind.as_ref().map(|k| k.fingerprint.as_str()),
-            request: l.request.as_ref().map(|r| r.id.as_str()),
-            opened: l.opened.as_ref().map(|o| OpenedLineView {
-                line: &o.line,
-                report: o.report.as_deref(),
-                scroll: o.scroll.offset(),
-            }),
         }
     }
 }

@@ -16,15 +16,15 @@ const LINE_MAX: usize = 1000;
 impl App {
     /// The filter the screen types into: the log pane's, or the fleet table's.
     pub fn filter_text(&self) -> &str {
-        match self.screen {
-            Screen::Logs { .. } => &self.logs.filter,
+        match &self.screen {
+            Screen::Logs(logs) => &logs.lines.filter,
             _ => &self.fleet.filter,
         }
     }
 
     pub(super) fn filter_mut(&mut self) -> &mut String {
-        match self.screen {
-            Screen::Logs { .. } => &mut self.logs.filter,
+        match &mut self.screen {
+            Screen::Logs(logs) => &mut logs.lines.filter,
             _ => &mut self.fleet.filter,
         }
     }
@@ -44,7 +44,7 @@ impl App {
                     }
                     _ => return,
                 }
-                if !matches!(self.screen, Screen::Logs { .. }) {
+                if !matches!(self.screen, Screen::Logs(_)) {
                     self.fleet.scroll.to_top();
                 }
             }
@@ -129,20 +129,20 @@ impl App {
                 match found {
                     Some(key) => {
                         self.fleet.select(key.clone());
-                        self.screen = Screen::Detail(key);
+                        self.show(Screen::Detail(key));
                     }
                     None => self.effects.say(format!("no function '{name}'")),
                 }
             }
             LineCommand::Project(None) => {
                 self.project = None;
-                self.screen = Screen::Dashboard;
+                self.show(Screen::Dashboard);
             }
             LineCommand::Project(Some(p)) => {
                 if self.store.projects().contains(p.as_str()) {
                     self.projects.selected = Some(p.clone());
                     self.project = Some(p);
-                    self.screen = Screen::Dashboard;
+                    self.show(Screen::Dashboard);
                     self.fleet.scroll.to_top();
                 } else {
                     self.effects.say(format!("no project '{p}'"));
@@ -152,7 +152,7 @@ impl App {
                 let r = r.unwrap_or_default();
                 if r.is_empty() || self.store.regions().contains(r.as_str()) {
                     self.fleet.filter = r;
-                    self.screen = Screen::Dashboard;
+                    self.show(Screen::Dashboard);
                     self.fleet.scroll.to_top();
                 } else {
                     self.effects.say(format!("no functions in region '{r}'"));
@@ -160,13 +160,13 @@ impl App {
             }
             LineCommand::Account(None) => {
                 self.account = None;
-                self.screen = Screen::Dashboard;
+                self.show(Screen::Dashboard);
                 self.fleet.scroll.to_top();
             }
             LineCommand::Account(Some(name)) => match self.store.account_named(&name) {
                 Some(a) => {
                     self.account = Some(a);
-                    self.screen = Screen::Dashboard;
+                    self.show(Screen::Dashboard);
                     self.fleet.scroll.to_top();
                 }
                 None if self.store.session().accounts.is_empty() => {

@@ -1,7 +1,6 @@
 //! The screen shown and the pane of the dashboard that has the focus.
 
 use super::keymap::Context;
-use crate::source::TailTarget;
 use crate::store::FunctionKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +23,12 @@ pub enum LogsPart {
     Insights,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Dashboard,
     Detail(FunctionKey),
-    /// The log pane; `from_detail`: Esc goes back to the function's detail.
-    Logs {
-        target: TailTarget,
-        from_detail: bool,
-        part: LogsPart,
-    },
+    /// The log pane and its parts.
+    Logs(Box<super::screens::logs::Logs>),
     /// The projects pane.
     Projects,
     /// The alarms view: those in ALARM first.
@@ -48,19 +43,12 @@ impl Screen {
         match self {
             Screen::Dashboard => Context::Dashboard,
             Screen::Detail(_) => Context::Detail,
-            Screen::Logs {
-                part: LogsPart::Errors,
-                ..
-            } => Context::Errors,
-            Screen::Logs {
-                part: LogsPart::Invocations,
-                ..
-            } => Context::Invocations,
-            Screen::Logs {
-                part: LogsPart::Insights,
-                ..
-            } => Context::Insights,
-            Screen::Logs { .. } => Context::Logs,
+            Screen::Logs(logs) => match logs.part {
+                LogsPart::Errors => Context::Errors,
+                LogsPart::Invocations => Context::Invocations,
+                LogsPart::Insights => Context::Insights,
+                LogsPart::Lines => Context::Logs,
+            },
             Screen::Projects => Context::Projects,
             Screen::Alarms(_) => Context::Alarms,
             Screen::Classes(_) => Context::Classes,

@@ -3,9 +3,9 @@
 
 use super::list::Step;
 use super::mode::{Mode, Prompt};
+use super::screens::Go;
 use super::screens::alarms::Alarms;
 use super::screens::classes::Classes;
-use super::screens::{Cx, Go};
 use super::scroll::Scroll;
 use super::{Action, App, Focus, LogsPart, Screen};
 use crate::source::Control;
@@ -88,23 +88,20 @@ impl App {
 
     /// `c`: the latency classes, on the class the fleet is narrowed to.
     pub(super) fn open_classes(&mut self) {
-        self.screen = Screen::Classes(Classes::open(self.class, &self.figures));
+        self.show(Screen::Classes(Classes::open(self.class, &self.figures)));
     }
 
     /// `a`: the alarms, on the most pressing.
     pub(super) fn open_alarms(&mut self) {
-        self.screen = Screen::Alarms(Alarms::open());
+        self.show(Screen::Alarms(Alarms::open()));
     }
 
     /// The screen shown takes the action if it is one of its own; `Go::Pass` if not.
     fn on_own_screen(&mut self, action: Action) -> Go {
-        let mut cx = Cx {
-            store: &self.store,
-            figures: &self.figures,
-            effects: &mut self.effects,
-        };
+        let mut cx = super::cx!(self);
         match &mut self.screen {
             Screen::Classes(c) => c.on(action, &mut cx),
+            Screen::Logs(l) => l.on(action, &mut cx),
             Screen::Alarms(a) => a.on(action, &mut cx),
             _ => Go::Pass,
         }
@@ -119,12 +116,12 @@ impl App {
                 self.class = Some(class);
                 self.flow.cursor = None;
                 self.fleet.scroll.to_top();
-                self.screen = Screen::Dashboard;
+                self.show(Screen::Dashboard);
             }
             Go::NarrowToProject(project) => self.narrow_to_project(project),
             Go::OpenDetail(key) => {
                 self.fleet.select(key.clone());
-                self.screen = Screen::Detail(key);
+                self.show(Screen::Detail(key));
             }
         }
     }
@@ -135,32 +132,16 @@ impl App {
         self.project = Some(project);
         self.flow.cursor = None;
         self.fleet.scroll.to_top();
-        self.screen = Screen::Dashboard;
+        self.show(Screen::Dashboard);
     }
 
-    /// A movement key moves the selection of the list the screen shows.
+    /// A movement key moves the selection of the list the screen shows (the screens in
+    /// `screens/` take theirs in `on_own_screen`).
     fn step_list(&mut self, step: Step) {
         match self.screen {
             Screen::Projects => self.move_project_selection(step),
-            // They take their keys themselves (`on_own_screen`).
-            Screen::Classes(_) | Screen::Alarms(_) => {}
-            Screen::Logs {
-                part: LogsPart::Errors,
-                ..
-            } => self.move_error_selection(step),
-            Screen::Logs {
-                part: LogsPart::Invocations,
-                ..
-            } => self.move_invocation_selection(step),
-            Screen::Logs {
-                part: LogsPart::Insights,
-                ..
-            } => self.move_insights_selection(step),
-            Screen::Logs {
-                part: LogsPart::Lines,
-                ..
-            } => self.scroll_logs(step),
             Screen::Dashboard | Screen::Detail(_) => self.move_selection(step),
+            Screen::Classes(_) | Screen::Alarms(_) | Screen::Logs(_) => {}
         }
     }
 
@@ -170,14 +151,7 @@ impl App {
             Go::Pass => {}
             go => return self.go(go),
         }
-        let in_projects = self.screen == Screen::Projects;
-        let part = match self.screen {
-            Screen::Logs { part, .. } => Some(part),
-            _ => None,
-        };
-        let in_invocations = part == Some(LogsPart::Invocations);
-        let in_insights = part == Some(LogsPart::Insights);
-        let in_errors = part == Some(LogsPart::Errors);
+        let in_projects = matches!(self.screen, Screen::Projects);
         match action {
             Action::Quit => self.quit = true,
             Action::Up
@@ -193,25 +167,29 @@ impl App {
             Action::OpenClasses => self.open_classes(),
             // The classes view's own (taken above while it is shown).
             Action::NarrowToClass => {}
-            Action::Back if in_errors || in_invocations || in_insights => self.close_log_part(),
-            Action::CopyLine if in_insights => self.copy_insights_row(),
             Action::StartInsights => {
                 self.mode = Mode::Command(Prompt {
                     line: "insights ".into(),
                     matches: Vec::new(),
                 })
             }
-            Action::SortNext if in_invocations => self.toggle_invocation_sort(),
-            Action::CopyRequestId if in_invocations => self.copy_invocation_id(),
             Action::OpenInvocations => self.open_log_part(LogsPart::Invocations),
-            Action::OpenRequest => self.open_request(),
-            Action::ToggleFailuresOnly => self.toggle_failures_only(),
-            Action::CopyLine if in_errors => self.copy_error_sample(),
             Action::OpenErrors => self.open_log_part(LogsPart::Errors),
-            Action::OpenErrorKind => self.open_error_kind(),
             Action::OpenAlarms => self.open_alarms(),
-            // The alarms view's own (taken above while it is shown).
-            Action::OpenAlarm => {}
+            // The log pane's and the alarms view's own (taken above while they are shown).
+            Action::OpenAlarm
+            | Action::OpenRequest
+            | Action::ToggleFailuresOnly
+            | Action::OpenErrorKind
+            | Action::TogglePause
+            | Action::TogglePrettyJson
+            | Action::ToggleWrap
+            | Action::ScrollLeft
+            | Action::ScrollRight
+            | Action::OpenLine
+            | Action::TogglePlatformLines
+            | Action::CopyLine
+            | Action::CopyRequestId => {}
             Action::SortNext if in_projects => {
                 self.projects.sort = self.projects.sort.next();
                 self.projects.reversed = false;
@@ -221,30 +199,20 @@ impl App {
                 if let Some(p) = &self.project {
                     self.projects.selected = Some(p.clone());
                 }
-                self.screen = Screen::Projects;
+                self.show(Screen::Projects);
             }
             Action::NarrowToProject => match self.projects.selected.clone() {
                 Some(p) => self.narrow_to_project(p),
-                None => self.screen = Screen::Dashboard,
+                None => self.show(Screen::Dashboard),
             },
             Action::OpenDetail => {
                 if let Some(k) = self.fleet.selected.clone() {
-                    self.screen = Screen::Detail(k);
+                    self.show(Screen::Detail(k));
                 }
             }
             Action::Back => self.back(),
             Action::OpenLogs => self.open_logs(false),
             Action::OpenProjectLogs => self.open_logs(true),
-            Action::TogglePause => self.toggle_pause(),
-            Action::TogglePrettyJson => self.logs.pretty_json = !self.logs.pretty_json,
-            Action::ToggleWrap => self.toggle_wrap(),
-            Action::ScrollLeft => self.scroll_logs_sideways(false),
-            Action::ScrollRight => self.scroll_logs_sideways(true),
-            Action::OpenLine => self.open_line(),
-            Action::TogglePlatformLines => self.toggle_platform_lines(),
-            Action::CopyLine => self.copy_line(false),
-            Action::CopyRequestId => self.copy_line(true),
-            Action::CopyLink if part.is_some() => self.copy_logs_link(),
             Action::CopyLink => self.copy_function_link(),
             Action::CursorLeft | Action::CursorRight => self.move_cursor(action),
             Action::StartFilter => self.mode = Mode::Filter,
@@ -281,7 +249,7 @@ impl App {
     fn back(&mut self) {
         match &self.screen {
             Screen::Detail(_) | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {
-                self.screen = Screen::Dashboard
+                self.show(Screen::Dashboard)
             }
             Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,
             Screen::Dashboard if !self.fleet.filter.is_empty() => self.fleet.filter.clear(),
@@ -297,7 +265,14 @@ impl App {
                 }
                 self.fleet.scroll.to_top();
             }
-            Screen::Logs { .. } => self.close_logs(),
+            Screen::Logs(logs) => {
+                // Back to the function's detail it was opened from, else the fleet.
+                let next = match (logs.from_detail, logs.target.functions.first()) {
+                    (true, Some(k)) => Screen::Detail(k.clone()),
+                    _ => Screen::Dashboard,
+                };
+                self.show(next);
+            }
         }
     }
 }

@@ -155,12 +155,13 @@ fn draw(
         return Ok(terminal.backend().buffer().clone());
     }
     let mut app = app_at(seed, theme, now, view)?;
-    if let crate::app::Screen::Logs { target, .. } = &app.screen {
+    if let crate::app::Screen::Logs(logs) = &app.screen {
+        let target = &logs.target;
         // What the tail would have brought: the last 15 minutes of the function's logs.
-        let logs = DemoLogs::new(seed, Minute::of(now), DEFAULT_RETENTION_MINUTES);
+        let demo = DemoLogs::new(seed, Minute::of(now), DEFAULT_RETENTION_MINUTES);
         let names: Vec<String> = target.functions.iter().map(|k| k.name.clone()).collect();
         let to = now.timestamp_millis();
-        let events = logs.events(&names, to - 15 * 60_000, to);
+        let events = demo.events(&names, to - 15 * 60_000, to);
         app.store.apply(SourceEvent::Logs(events));
         app.recompute();
     }

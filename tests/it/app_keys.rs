@@ -202,9 +202,7 @@ fn l_tails_the_selection_and_esc_stops() {
         function_arns: vec!["arn:aws:lambda:eu-west-1:123456789012:function:checkout-api".into()],
         filter: None,
     };
-    assert!(
-        matches!(&app.screen, Screen::Logs { target: t, from_detail: false, .. } if *t == target)
-    );
+    assert!(matches!(&app.screen, Screen::Logs(l) if l.target == target && !l.from_detail));
     assert_eq!(app.take_controls(), [Control::Tail(Some(target))]);
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(app.screen, Screen::Dashboard);
@@ -219,11 +217,50 @@ fn l_tails_the_selection_and_esc_stops() {
     // L: the whole project.
     press(&mut app, &[KeyCode::Esc]);
     chars(&mut app, "L");
-    let Screen::Logs { target, .. } = &app.screen else {
+    let Screen::Logs(logs) = &app.screen else {
         panic!("L opens the logs");
     };
+    let target = &logs.target;
     assert_eq!(target.label, "project checkout (10 functions)");
     assert_eq!(target.functions.len(), 10);
+}
+
+/// However the log pane is left — Esc, or a command that shows another view — its tail stops
+/// (a tail left running reads a function nobody looks at, at the account's FilterLogEvents
+/// quota); the next log pane opens with the layout and the filter the last one had.
+#[test]
+fn leaving_the_log_pane_any_way_stops_its_tail_and_the_next_keeps_its_layout() {
+    let mut app = demo_app();
+    chars(&mut app, "l");
+    assert!(matches!(app.take_controls()[..], [Control::Tail(Some(_))]));
+    // Unwrapped lines, platform lines hidden, a filter.
+    chars(&mut app, "wp/ERROR");
+    press(&mut app, &[KeyCode::Enter]);
+    chars(&mut app, ":classes");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(app.screen, Screen::Classes(_)), "{:?}", app.screen);
+    assert_eq!(app.take_controls(), [Control::Tail(None)]);
+    press(&mut app, &[KeyCode::Esc]);
+    chars(&mut app, "l");
+    let Screen::Logs(logs) = &app.screen else {
+        panic!("l opens the logs again: {:?}", app.screen);
+    };
+    assert!(logs.lines.no_wrap && logs.lines.hide_platform);
+    assert_eq!(logs.lines.filter, "ERROR");
+    // A log pane in place of a log pane: the tail moves to it, and is not stopped.
+    let _ = app.take_controls();
+    chars(&mut app, ":logs");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(app.screen, Screen::Logs(_)));
+    assert!(
+        matches!(app.take_controls()[..], [Control::Tail(Some(_))]),
+        "only the new tail"
+    );
+    // `:fn` from the log pane: the function's detail, and the tail stops.
+    chars(&mut app, ":fn payments-charge");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(app.screen, Screen::Detail(_)), "{:?}", app.screen);
+    assert!(app.take_controls().contains(&Control::Tail(None)));
 }
 
 #[test]
@@ -242,9 +279,10 @@ fn a_minute_picked_on_the_graph_opens_its_logs() {
     assert_eq!(app.flow.cursor, Some(m));
 
     chars(&mut app, "l");
-    let Screen::Logs { target, .. } = app.screen.clone() else {
+    let Screen::Logs(logs) = app.screen.clone() else {
         panic!("l opens that minute's logs");
     };
+    let target = logs.target;
     assert_eq!(target.range_ms, Some((m.0 * 60_000, m.0 * 60_000 + 59_999)));
     assert!(
         target.label.starts_with("fleet · ") && target.label.ends_with(" UTC"),

@@ -516,7 +516,9 @@ fn the_log_pane_filters_pauses_scrolls_and_indents_json() {
     assert!(screen(&render(&mut app, 160, 48)).contains("· following"));
 
     // Pause: new lines wait.
-    app.logs.filter.clear();
+    if let Screen::Logs(logs) = &mut app.screen {
+        logs.lines.filter.clear();
+    }
     app.recompute();
     app.handle_key(key(' '));
     let t0 = crate::support::t0().timestamp_millis();
@@ -983,6 +985,25 @@ fn the_insights_view_runs_a_named_query_and_shows_its_answer_at_80x24() {
         matches!(again.as_slice(), [Control::Insights { seq: s2, query: q2, .. }] if *s2 == seq + 1 && q2 == query),
         "{again:?}"
     );
+    // Left and opened again, the pane numbers its next query on: the answer the store holds
+    // for an earlier one is never shown for it.
+    let esc = || ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Esc);
+    app.handle_key(esc());
+    app.handle_key(esc());
+    assert!(!matches!(app.screen, Screen::Logs(_)), "{:?}", app.screen);
+    app.handle_key(key('l'));
+    for c in ":insights".chars() {
+        app.handle_key(key(c));
+    }
+    app.handle_key(enter());
+    let third = app.take_controls();
+    assert!(
+        third
+            .iter()
+            .any(|c| matches!(c, Control::Insights { seq: s3, .. } if *s3 == seq + 2)),
+        "{third:?}"
+    );
+    assert!(!screen(&render(&mut app, 160, 48)).contains("complete · 30 rows"));
 }
 
 /// A storm past the scrollback: the oldest lines go, and the pane's foot counts them, so

@@ -76,7 +76,8 @@ fn live(view: &str, functions: usize) -> App {
         .1
     };
     let mut app = app(store, view);
-    if let Screen::Logs { target, .. } = &app.screen {
+    if let Screen::Logs(shown) = &app.screen {
+        let target = &shown.target;
         let logs = DemoLogs::new(
             lambdatop::source::demo::DEFAULT_SEED,
             Minute::of(t0()),

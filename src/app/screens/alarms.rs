@@ -5,7 +5,7 @@
 use super::{Cx, Go};
 use crate::app::Action;
 use crate::app::list::{List, Step};
-use crate::store::FunctionKey;
+use crate::store::{FunctionKey, Store};
 use crate::view::AlarmsView;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,7 +22,7 @@ impl Alarms {
 
     pub fn on(&mut self, action: Action, cx: &mut Cx) -> Go {
         if let Some(step) = Step::of(action) {
-            self.follow(cx);
+            self.follow(cx.store);
             self.list.step(step);
             return Go::Stay;
         }
@@ -34,8 +34,8 @@ impl Alarms {
     }
 
     /// Keeps the selection among the alarms there are, as they come and go.
-    pub fn follow(&mut self, cx: &Cx) {
-        self.list.set_len(cx.store.alarm_list().len());
+    pub fn follow(&mut self, store: &Store) {
+        self.list.set_len(store.alarm_list().len());
     }
 
     /// The frame drawn shows `rows` alarms at a time.
@@ -146,9 +146,12 @@ mod tests {
             }),
         });
         let (figures, mut effects) = (Figures::default(), Effects::default());
+        let keys = crate::view::KeyNames::default();
         let mut cx = Cx {
             store: &store,
             figures: &figures,
+            now: moment(),
+            keys: &keys,
             effects: &mut effects,
         };
         let row = |name: &str| {

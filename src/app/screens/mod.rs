@@ -7,16 +7,23 @@
 
 pub mod alarms;
 pub mod classes;
+pub mod logs;
+
+use chrono::{DateTime, Utc};
 
 use super::effects::Effects;
 use crate::store::latency::LatencyClass;
 use crate::store::{FunctionKey, Store};
+use crate::view::KeyNames;
 use crate::view::figures::Figures;
 
-/// What a screen reads (the store and the cached figures) and where it asks for effects.
+/// What a screen reads (the store, the cached figures, the app's clock, the keys as bound) and
+/// where it asks for effects.
 pub struct Cx<'a> {
     pub store: &'a Store,
     pub figures: &'a Figures,
+    pub now: DateTime<Utc>,
+    pub keys: &'a KeyNames,
     pub effects: &'a mut Effects,
 }
 

@@ -4,16 +4,16 @@
 
 use std::collections::HashSet;
 
-use super::list::{List, Step};
-use super::screen::LogsPart;
-use super::{App, Screen};
+use crate::app::list::{List, Step};
 use crate::logtext::errors::{error_text, fingerprint, is_error};
+use crate::source::TailTarget;
 use crate::store::error_groups::{ErrorFold, ErrorGroup};
 use crate::store::logs::LogLine;
 use crate::store::{FunctionKey, Store};
+use crate::view::ErrorsView;
 
-#[derive(Debug, Clone, Default)]
-pub struct ErrorsPane {
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogErrors {
     pub groups: Vec<ErrorGroup>,
     /// Lines looked at, and the oldest one's time.
     pub lines: u64,
@@ -38,16 +38,9 @@ impl ErrorKind {
     }
 }
 
-impl ErrorsPane {
-    pub(super) fn follow_store(&mut self, store: &Store, screen: &Screen, words: &[String]) {
-        let Screen::Logs {
-            target,
-            part: LogsPart::Errors,
-            ..
-        } = screen
-        else {
-            return;
-        };
+impl LogErrors {
+    /// Groups the lines held for `target` again when they changed.
+    pub(super) fn follow_store(&mut self, store: &Store, target: &TailTarget, words: &[String]) {
         let key = (store.logs().version(), target.label.clone());
         if self.key.as_ref() == Some(&key) {
             return;
@@ -85,33 +78,38 @@ impl ErrorsPane {
     }
 }
 
-impl App {
-    pub(super) fn move_error_selection(&mut self, step: Step) {
-        self.errors.list.step(step);
+impl LogErrors {
+    pub(super) fn step(&mut self, step: Step) {
+        self.list.step(step);
     }
 
-    /// Enter on a kind: the log pane's lines narrowed to it.
-    pub(super) fn open_error_kind(&mut self) {
-        let Some(g) = self.errors.groups.get(self.errors.list.selected()) else {
-            return;
-        };
-        self.logs.kind = Some(ErrorKind {
+    /// The kind selected, for the lines to narrow to.
+    pub(super) fn selected_kind(&self) -> Option<ErrorKind> {
+        let g = self.groups.get(self.list.selected())?;
+        Some(ErrorKind {
             function: g.function.clone(),
             fingerprint: g.fingerprint.clone(),
-        });
-        if let Screen::Logs { part, .. } = &mut self.screen {
-            *part = LogsPart::Lines;
-        }
-        self.logs.selected = None;
-        self.logs.following = true;
-        self.recompute();
+        })
     }
 
-    /// `y` in the errors view: the kind's sample to the clipboard.
-    pub(super) fn copy_error_sample(&mut self) {
-        if let Some(g) = self.errors.groups.get(self.errors.list.selected()) {
-            let sample = g.sample.clone();
-            self.effects.copy("the error's sample", sample);
+    /// The selected kind's sample, for the clipboard.
+    pub(super) fn sample(&self) -> Option<String> {
+        Some(self.groups.get(self.list.selected())?.sample.clone())
+    }
+
+    pub(super) fn drawn(&mut self, rows: usize) {
+        self.list.set_page(rows);
+    }
+
+    pub(super) fn view<'a>(&'a self, target: &'a TailTarget) -> ErrorsView<'a> {
+        ErrorsView {
+            label: &target.label,
+            groups: &self.groups,
+            selected: self.list.selected(),
+            offset: self.list.offset(),
+            lines: self.lines,
+            from_ms: self.from_ms,
+            several: target.functions.len() > 1,
         }
     }
 }

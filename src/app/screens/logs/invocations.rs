@@ -4,15 +4,14 @@
 
 use std::collections::HashSet;
 
-use super::list::{List, Step};
-use super::screen::LogsPart;
-use super::{App, Screen};
-use crate::source::Control;
+use crate::app::list::{List, Step};
+use crate::source::{Control, TailTarget};
 use crate::store::invocations::{Invocation, invocations};
 use crate::store::{FunctionKey, Store};
+use crate::view::InvocationsView;
 
-#[derive(Debug, Clone, Default)]
-pub struct InvocationsPane {
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogInvocations {
     pub rows: Vec<Invocation>,
     /// Indices into `rows` in the order shown (failures only, slowest first, if asked).
     pub order: Vec<usize>,
@@ -29,16 +28,9 @@ pub struct Request {
     pub id: String,
 }
 
-impl InvocationsPane {
-    pub(super) fn follow_store(&mut self, store: &Store, screen: &Screen, words: &[String]) {
-        let Screen::Logs {
-            target,
-            part: LogsPart::Invocations,
-            ..
-        } = screen
-        else {
-            return;
-        };
+impl LogInvocations {
+    /// Reads the requests of the lines held for `target` again when they changed.
+    pub(super) fn follow_store(&mut self, store: &Store, target: &TailTarget, words: &[String]) {
         let key = (
             store.logs().version(),
             target.label.clone(),
@@ -85,50 +77,54 @@ impl InvocationsPane {
     }
 }
 
-impl App {
-    pub(super) fn move_invocation_selection(&mut self, step: Step) {
-        self.invocations.list.step(step);
+impl LogInvocations {
+    pub(super) fn step(&mut self, step: Step) {
+        self.list.step(step);
     }
 
     pub(super) fn toggle_failures_only(&mut self) {
-        self.invocations.only_failures = !self.invocations.only_failures;
-        self.invocations.list.reset();
-        self.recompute();
+        self.only_failures = !self.only_failures;
+        self.list.reset();
     }
 
-    pub(super) fn toggle_invocation_sort(&mut self) {
-        self.invocations.by_duration = !self.invocations.by_duration;
-        self.invocations.list.reset();
-        self.recompute();
+    pub(super) fn toggle_sort(&mut self) {
+        self.by_duration = !self.by_duration;
+        self.list.reset();
     }
 
-    /// Enter on a request: the lines narrowed to it, and all of its lines asked for.
-    pub(super) fn open_request(&mut self) {
-        let Some(inv) = self.invocations.current() else {
-            return;
-        };
+    /// The request selected, and the order that asks the tail for all of its lines.
+    pub(super) fn selected_request(&self) -> Option<(Request, Control)> {
+        let inv = self.current()?;
         let request = Request {
             function: inv.function.clone(),
             id: inv.request_id.clone(),
         };
-        self.effects.send(Control::ReadRequest {
+        let read = Control::ReadRequest {
             function: request.function.clone(),
             request_id: request.id.clone(),
             around_ms: inv.start_ms,
-        });
-        self.logs.request = Some(request);
-        if let Screen::Logs { part, .. } = &mut self.screen {
-            *part = LogsPart::Lines;
-        }
-        self.logs.selected = None;
-        self.logs.following = true;
-        self.recompute();
+        };
+        Some((request, read))
     }
 
-    /// `Y` in the invocations view: the request id to the clipboard.
-    pub(super) fn copy_invocation_id(&mut self) {
-        if let Some(id) = self.invocations.current().map(|i| i.request_id.clone()) {
-            self.effects.copy(&format!("request id {id}"), id);
+    pub(super) fn selected_id(&self) -> Option<String> {
+        self.current().map(|i| i.request_id.clone())
+    }
+
+    pub(super) fn drawn(&mut self, rows: usize) {
+        self.list.set_page(rows);
+    }
+
+    pub(super) fn view<'a>(&'a self, target: &'a TailTarget) -> InvocationsView<'a> {
+        InvocationsView {
+            label: &target.label,
+            rows: &self.rows,
+            order: &self.order,
+            only_failures: self.only_failures,
+            by_duration: self.by_duration,
+            selected: self.list.selected(),
+            offset: self.list.offset(),
+            several: target.functions.len() > 1,
         }
     }
 }
