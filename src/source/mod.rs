@@ -6,6 +6,7 @@ pub mod account;
 pub mod aws;
 pub mod demo;
 pub mod insights;
+pub mod live_tail;
 pub mod log_reader;
 pub mod logs;
 pub mod runner;

@@ -51,8 +51,9 @@ struct State {
     arrivals: Vec<(String, &'static str, std::time::Instant)>,
     /// Bodies of every request seen, with their operation.
     bodies: Vec<(&'static str, String)>,
-    /// An event-stream body to answer StartLiveTail with, held open like a live session.
-    live_tail: Option<Vec<u8>>,
+    /// Event-stream bodies to answer StartLiveTail with, held open like a live session: the
+    /// first whose needle is in the request's head or body (its signing region), or has none.
+    live_tail: Vec<(Option<String>, Vec<u8>)>,
     /// JSON answers for operations moto does not serve (GetCostForecast), by operation, and
     /// for requests whose first line holds a needle (a function's path), where given.
     answers: Vec<(&'static str, Option<String>, String)>,
@@ -182,7 +183,17 @@ impl FaultProxy {
 
     /// Answers StartLiveTail with `frames` (an event stream), and keeps the session open.
     pub fn serve_live_tail(&self, frames: Vec<u8>) {
-        self.state.lock().unwrap().live_tail = Some(frames);
+        self.state.lock().unwrap().live_tail.push((None, frames));
+    }
+
+    /// Like `serve_live_tail`, only for requests whose head (the signing region is in
+    /// `Authorization`) or body contains `needle`.
+    pub fn serve_live_tail_where(&self, needle: &str, frames: Vec<u8>) {
+        self.state
+            .lock()
+            .unwrap()
+            .live_tail
+            .insert(0, (Some(needle.to_string()), frames));
     }
 
     /// Answers GetMetricData's percentile and percentile-rank queries of `function`'s
@@ -665,8 +676,16 @@ async fn serve(mut client: TcpStream, upstream: String, state: Arc<Mutex<State>>
         }
         fault
     };
-    let live = if op == "StartLiveTail" {
-        state.lock().unwrap().live_tail.clone()
+    let live = if op == "StartLiveTail" && fault.is_none() {
+        let s = state.lock().unwrap();
+        s.live_tail
+            .iter()
+            .find(|(needle, _)| {
+                needle
+                    .as_ref()
+                    .is_none_or(|n| head.contains(n.as_str()) || body.contains(n.as_str()))
+            })
+            .map(|(_, frames)| frames.clone())
     } else {
         None
     };

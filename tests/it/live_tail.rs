@@ -242,3 +242,155 @@ async fn a_live_tail_storm_past_the_scrollback_is_counted_on_screen() {
     tui.send("?");
     assert_eq!(tui.quit(), Some(0));
 }
+
+/// The frame that ends a session, as CloudWatch does after three hours (CloudWatch Logs API
+/// Reference, *StartLiveTail*: `SessionTimeoutException`).
+fn session_timeout() -> Vec<u8> {
+    let timeout = Message::new(br#"{"message":"Session timed out"}"#.to_vec())
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("exception".into()),
+        ))
+        .add_header(Header::new(
+            ":exception-type",
+            HeaderValue::String("SessionTimeoutException".into()),
+        ))
+        .add_header(Header::new(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        ));
+    let mut out = Vec::new();
+    aws_smithy_eventstream::frame::write_message_to(&timeout, &mut out).unwrap();
+    out
+}
+
+/// A session over `function`'s group in `region` that streams `line`.
+fn streaming(account: &str, region: &str, function: &str, line: &str) -> Vec<u8> {
+    let group = format!("arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{function}");
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut frames = session_start(&group);
+    frames.extend(frame(
+        "sessionUpdate",
+        serde_json::json!({
+            "sessionMetadata": {"sampled": false},
+            "sessionResults": [{
+                "logStreamName": "2026/12/07/[$LATEST]one",
+                "logGroupIdentifier": group,
+                "message": line,
+                "timestamp": now - 1000,
+                "ingestionTime": now - 950,
+            }],
+        }),
+    ));
+    frames
+}
+
+/// StartLiveTail takes the log groups of one region, so a project across regions has a session
+/// in each, and each lives on its own: one that times out (*StartLiveTail*:
+/// `SessionTimeoutException` after three hours) is opened again in its region alone, and a
+/// region where Live Tail is denied (`AccessDeniedException`) is polled with FilterLogEvents
+/// while the others stream on. Before, the first session to end or be denied ended every
+/// region's: the steady one was opened again and again, or never again.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_regions_live_tail_ends_and_is_denied_on_its_own() {
+    use crate::accounts::create_in;
+    use crate::fault_proxy::Fault;
+    // An account of its own: these functions are in no other test's fleet.
+    const ACCOUNT: &str = "636363636363";
+    let (ending, steady, denied) = ("eu-west-1", "us-east-1", "ap-south-1");
+    for (region, name) in [
+        (ending, "lt-ending"),
+        (steady, "lt-steady"),
+        (denied, "lt-denied"),
+    ] {
+        create_in(ACCOUNT, region, name, &[("project", "tails")]).await;
+    }
+    let proxy = FaultProxy::start(&moto::url());
+    // The signing region is in the request's `Authorization` header.
+    let signed_in = |region: &str| format!("/{region}/logs/aws4_request");
+    let mut frames = streaming(
+        ACCOUNT,
+        ending,
+        "lt-ending",
+        "a line of the session that ends",
+    );
+    frames.extend(session_timeout());
+    proxy.serve_live_tail_where(&signed_in(ending), frames);
+    proxy.serve_live_tail_where(
+        &signed_in(steady),
+        streaming(ACCOUNT, steady, "lt-steady", "a line of the steady session"),
+    );
+    proxy.inject_where(
+        "StartLiveTail",
+        Some(&signed_in(denied)),
+        Fault::AccessDenied,
+        None,
+    );
+    let mut env: Vec<(String, String)> = moto::env(&proxy.url)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"))
+        .collect();
+    env.extend(moto::assumed(ACCOUNT));
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let regions = format!("{ending},{steady},{denied}");
+    let mut tui = Pty::spawn(&["--region", &regions], &env, 140, 36);
+    tui.wait_for(Duration::from_secs(30), |s| {
+        ["lt-ending", "lt-steady", "lt-denied"]
+            .iter()
+            .all(|n| s.contains(n))
+    })
+    .unwrap_or_else(|s| panic!("no fleet:\n{s}"));
+    // The project's logs: its three functions, in three regions.
+    tui.send("L");
+    tui.wait_for(Duration::from_secs(20), |s| {
+        s.contains("a line of the steady session") && s.contains("a line of the session that ends")
+    })
+    .unwrap_or_else(|s| panic!("nothing streamed:\n{s}"));
+    let sessions = |region: &str| {
+        proxy
+            .bodies("StartLiveTail")
+            .iter()
+            .filter(|b| b.contains(&format!(":logs:{region}:")))
+            .count()
+    };
+    let polled = |function: &str| {
+        proxy
+            .bodies("FilterLogEvents")
+            .iter()
+            .filter(|b| b.contains(&format!("/aws/lambda/{function}")) && !b.contains("REPORT"))
+            .count()
+    };
+    let start = std::time::Instant::now();
+    while (sessions(ending) < 3 || polled("lt-denied") < 3)
+        && start.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        sessions(ending) >= 3,
+        "the session that ends is opened again: {}",
+        sessions(ending)
+    );
+    assert!(
+        polled("lt-denied") >= 3,
+        "where Live Tail is denied, the lines are polled: {}",
+        polled("lt-denied")
+    );
+    assert_eq!(
+        sessions(steady),
+        1,
+        "the steady region's session is left streaming"
+    );
+    assert!(
+        polled("lt-steady") <= 1,
+        "a streaming region is read once, to fill the pane, and not polled: {}",
+        polled("lt-steady")
+    );
+    let screen = tui.text();
+    assert_eq!(
+        screen.matches("a line of the steady session").count(),
+        1,
+        "{screen}"
+    );
+    assert_eq!(tui.quit(), Some(0));
+}
