@@ -48,11 +48,11 @@ impl App {
     pub(super) fn recompute_figures(&mut self) {
         let scope = self.flow_scope();
         let q = Query {
-            window: self.window,
+            window: self.scope.window,
             filter: &self.fleet.filter,
-            project: self.project.as_deref(),
-            account: self.account,
-            class: self.class,
+            project: self.scope.project.as_deref(),
+            account: self.scope.account,
+            class: self.scope.class,
             chart_project: match self.screen {
                 Screen::Projects => self.projects.selected.as_deref(),
                 _ => None,

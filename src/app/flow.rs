@@ -41,12 +41,12 @@ impl App {
             .selected
             .as_ref()
             .and_then(|k| self.store.function(k));
-        match (self.flow.follows, selected, &self.project) {
+        match (self.flow.follows, selected, &self.scope.project) {
             (FlowFollows::Project, Some(f), _) => FlowScope::Project(f.project.clone()),
             (FlowFollows::Function, Some(f), _) => FlowScope::Function(f.facts.key()),
             // Narrowed to a project: its flow is the whole there is.
             (_, _, Some(p)) => FlowScope::Project(p.clone()),
-            _ => match self.account {
+            _ => match self.scope.account {
                 Some(a) => FlowScope::Account(a),
                 None => FlowScope::Fleet,
             },

@@ -58,7 +58,7 @@ impl App {
     /// In a window in the past, logs to follow are that window's lines instead, read once
     /// with both ends bounded (as `aws logs tail --since … --until`); nothing of now.
     fn in_past_window(&self, mut target: TailTarget) -> TailTarget {
-        if target.range_ms.is_some() || !self.window.is_past() {
+        if target.range_ms.is_some() || !self.scope.window.is_past() {
             return target;
         }
         let r = self.figures.stats().range;
@@ -66,7 +66,7 @@ impl App {
         target.label = format!(
             "{} · {}",
             target.label,
-            crate::ui::format::window(self.window, r, self.now)
+            crate::ui::format::window(self.scope.window, r, self.now)
         );
         target
     }
@@ -138,8 +138,11 @@ impl App {
         let range = logs
             .target
             .range_ms
-            .unwrap_or_else(|| match self.window.end() {
-                None => (now_ms - i64::from(self.window.minutes()) * 60_000, now_ms),
+            .unwrap_or_else(|| match self.scope.window.end() {
+                None => (
+                    now_ms - i64::from(self.scope.window.minutes()) * 60_000,
+                    now_ms,
+                ),
                 Some(_) => {
                     let r = self.figures.stats().range;
                     (r.first.start_ms(), r.last_minute().ms_range().1)

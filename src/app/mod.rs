@@ -14,6 +14,7 @@ pub mod flow;
 pub mod frame;
 pub mod input;
 pub mod keymap;
+pub mod keys;
 pub mod list;
 pub mod logs;
 pub mod mode;
@@ -23,6 +24,7 @@ pub mod projects;
 pub mod prompt;
 pub mod run;
 pub mod save;
+pub mod scope;
 pub mod screen;
 pub mod screens;
 pub mod scroll;
@@ -38,7 +40,7 @@ macro_rules! cx {
             store: &$app.store,
             figures: &$app.figures,
             now: $app.now,
-            keys: &$app.key_names,
+            keys: &$app.keys.names,
             effects: &mut $app.effects,
         }
     };
@@ -51,9 +53,9 @@ pub use options::AppOptions;
 pub use screen::{Focus, LogsPart, Screen};
 
 use crate::source::Control;
-use crate::store::{FunctionKey, Store, Window};
+use crate::store::{FunctionKey, Store};
 use crate::ui::theme::Theme;
-use crate::view::{Drawn, Figures, HelpSection, KeyNames};
+use crate::view::{Drawn, Figures};
 use keymap::{Context, UserKeys};
 
 pub struct App {
@@ -64,23 +66,16 @@ pub struct App {
     pub mode: Mode,
     pub screen: Screen,
     pub focus: Focus,
-    pub window: Window,
-    /// The project every pane is narrowed to, if any.
-    pub project: Option<String>,
-    /// The latency class the fleet is narrowed to, if any.
-    pub class: Option<crate::store::latency::LatencyClass>,
-    /// The account every pane is narrowed to (`:account`), if any.
-    pub account: Option<crate::store::AccountId>,
+    /// What the panes are narrowed to: the window, a project, a class, an account.
+    pub scope: scope::Scope,
     pub fleet: fleet::FleetTable,
     pub flow: flow::TaskFlow,
     pub projects: projects::ProjectsPane,
     /// What the log pane keeps from one opening to the next.
     log_memory: screens::logs::LogMemory,
     figures: Figures,
-    /// The keys in words, and the help, as the user has them bound.
-    key_names: KeyNames,
-    /// The help of the fleet's screens, and of the log pane's.
-    help: [Vec<HelpSection>; 2],
+    /// The keys as bound, their names in words, the help.
+    keys: keys::Keys,
     /// What the panes drew last frame: page sizes and click targets.
     drawn: Drawn,
     now: DateTime<Utc>,
@@ -92,24 +87,21 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Store, theme: Theme, options: AppOptions, now: DateTime<Utc>) -> Self {
+    pub fn new(store: Store, theme: Theme, mut options: AppOptions, now: DateTime<Utc>) -> Self {
         let mut app = Self {
             store,
             theme,
             mode: Mode::Normal,
             screen: Screen::Dashboard,
             focus: Focus::Fleet,
-            window: options.window,
-            project: None,
-            class: None,
-            account: None,
+            scope: scope::Scope::over(options.window),
             fleet: fleet::FleetTable::default(),
             flow: flow::TaskFlow::default(),
             projects: projects::ProjectsPane::default(),
             log_memory: screens::logs::LogMemory::default(),
             figures: Figures::default(),
-            key_names: keymap::key_names(&options.keys),
-            help: [false, true].map(|logs| keymap::help_sections(&options.keys, logs)),
+            // Kept here, with what follows from them (`set_keys` replaces them).
+            keys: keys::Keys::new(std::mem::take(&mut options.keys)),
             options,
             drawn: Drawn::default(),
             now,
@@ -130,14 +122,12 @@ impl App {
     }
 
     pub fn keys(&self) -> &UserKeys {
-        &self.options.keys
+        &self.keys.user
     }
 
     /// Takes the user's keys: dispatch, help, footer and pane texts follow them.
     pub fn set_keys(&mut self, keys: UserKeys) {
-        self.key_names = keymap::key_names(&keys);
-        self.help = [false, true].map(|logs| keymap::help_sections(&keys, logs));
-        self.options.keys = keys;
+        self.keys = keys::Keys::new(keys);
     }
 
     /// The `:` line while it is typed.
@@ -259,12 +249,15 @@ impl App {
     /// or the state changed.
     pub fn recompute(&mut self) {
         // A long or past window is kept beside the minutes, at its period.
-        let span = self.window.span(self.now, self.store.retention_minutes());
+        let span = self
+            .scope
+            .window
+            .span(self.now, self.store.retention_minutes());
         self.store.set_span(span);
         self.recompute_figures();
         if self
             .projects
-            .follow_figures(&self.figures, self.store.cost(), &mut self.project)
+            .follow_figures(&self.figures, self.store.cost(), &mut self.scope.project)
         {
             // The rows and the chart follow what just changed.
             self.recompute_figures();

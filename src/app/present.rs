@@ -48,12 +48,12 @@ impl App {
             facts: Facts::of(&self.store),
             figures: &self.figures,
             now: self.now,
-            window: self.window,
+            window: self.scope.window,
             thresholds: &self.options.thresholds,
             interval_secs: self.options.interval_secs,
-            project: self.project.as_deref(),
-            class: self.class,
-            account: self.account,
+            project: self.scope.project.as_deref(),
+            class: self.scope.class,
+            account: self.scope.account,
             body: self.body(),
             fleet: FleetTableView {
                 sort: self.fleet.sort,
@@ -81,12 +81,12 @@ impl App {
             footer,
             help: match &self.mode {
                 Mode::Help(scroll) => Some(HelpView {
-                    sections: &self.help[usize::from(matches!(self.screen, Screen::Logs(_)))],
+                    sections: self.keys.help(matches!(self.screen, Screen::Logs(_))),
                     scroll: scroll.offset(),
                 }),
                 _ => None,
             },
-            keys: &self.key_names,
+            keys: &self.keys.names,
         }
     }
 

@@ -135,13 +135,13 @@ impl App {
                 }
             }
             LineCommand::Project(None) => {
-                self.project = None;
+                self.scope.project = None;
                 self.show(Screen::Dashboard);
             }
             LineCommand::Project(Some(p)) => {
                 if self.store.projects().contains(p.as_str()) {
                     self.projects.selected = Some(p.clone());
-                    self.project = Some(p);
+                    self.scope.project = Some(p);
                     self.show(Screen::Dashboard);
                     self.fleet.scroll.to_top();
                 } else {
@@ -159,13 +159,13 @@ impl App {
                 }
             }
             LineCommand::Account(None) => {
-                self.account = None;
+                self.scope.account = None;
                 self.show(Screen::Dashboard);
                 self.fleet.scroll.to_top();
             }
             LineCommand::Account(Some(name)) => match self.store.account_named(&name) {
                 Some(a) => {
-                    self.account = Some(a);
+                    self.scope.account = Some(a);
                     self.show(Screen::Dashboard);
                     self.fleet.scroll.to_top();
                 }
@@ -180,7 +180,11 @@ impl App {
                 }
             },
             LineCommand::At(text) => {
-                match self.window.ending_at(&text, self.now(), &chrono::Local) {
+                match self
+                    .scope
+                    .window
+                    .ending_at(&text, self.now(), &chrono::Local)
+                {
                     Ok(w) => self.set_window(w),
                     Err(e) => self.effects.say(e),
                 }

@@ -88,7 +88,10 @@ impl App {
 
     /// `c`: the latency classes, on the class the fleet is narrowed to.
     pub(super) fn open_classes(&mut self) {
-        self.show(Screen::Classes(Classes::open(self.class, &self.figures)));
+        self.show(Screen::Classes(Classes::open(
+            self.scope.class,
+            &self.figures,
+        )));
     }
 
     /// `a`: the alarms, on the most pressing.
@@ -113,7 +116,7 @@ impl App {
             Go::Pass | Go::Stay => {}
             Go::Back => self.back(),
             Go::NarrowToClass(class) => {
-                self.class = Some(class);
+                self.scope.class = Some(class);
                 self.flow.cursor = None;
                 self.fleet.scroll.to_top();
                 self.show(Screen::Dashboard);
@@ -129,7 +132,7 @@ impl App {
     /// The fleet narrowed to a project, which the projects pane then has selected.
     fn narrow_to_project(&mut self, project: String) {
         self.projects.selected = Some(project.clone());
-        self.project = Some(project);
+        self.scope.project = Some(project);
         self.flow.cursor = None;
         self.fleet.scroll.to_top();
         self.show(Screen::Dashboard);
@@ -196,7 +199,7 @@ impl App {
             }
             Action::SortReverse if in_projects => self.projects.reversed = !self.projects.reversed,
             Action::OpenProjects => {
-                if let Some(p) = &self.project {
+                if let Some(p) = &self.scope.project {
                     self.projects.selected = Some(p.clone());
                 }
                 self.show(Screen::Projects);
@@ -229,7 +232,7 @@ impl App {
                 }
             }
             // A window in the past keeps its end: 24 hours up to 02:00, then one hour.
-            Action::SetWindow(w) => self.set_window(w.ending(self.window.end())),
+            Action::SetWindow(w) => self.set_window(w.ending(self.scope.window.end())),
             Action::CycleFlowScope => self.flow.cycle(),
             Action::ToggleHelp => self.mode = Mode::Help(Scroll::default()),
             Action::PollNow => self.effects.send(Control::PollNow),
@@ -240,7 +243,7 @@ impl App {
     /// Shows `window`: the figures follow, and the sources read what it needs (distributions
     /// over it; a long or past one at its period).
     pub(super) fn set_window(&mut self, window: Window) {
-        self.window = window;
+        self.scope.window = window;
         self.effects.send(Control::Window(window));
     }
 
@@ -253,15 +256,17 @@ impl App {
             }
             Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,
             Screen::Dashboard if !self.fleet.filter.is_empty() => self.fleet.filter.clear(),
-            Screen::Dashboard if self.class.is_some() => {
-                self.class = None;
+            Screen::Dashboard if self.scope.class.is_some() => {
+                self.scope.class = None;
                 self.fleet.scroll.to_top();
             }
-            Screen::Dashboard if self.window.is_past() => self.set_window(self.window.ending(None)),
+            Screen::Dashboard if self.scope.window.is_past() => {
+                self.set_window(self.scope.window.ending(None))
+            }
             Screen::Dashboard => {
                 // The project first, then the account.
-                if self.project.take().is_none() {
-                    self.account = None;
+                if self.scope.project.take().is_none() {
+                    self.scope.account = None;
                 }
                 self.fleet.scroll.to_top();
             }

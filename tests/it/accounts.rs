@@ -513,7 +513,7 @@ fn several_accounts_on_screen_narrow_to_one_and_break_projects_down() {
 
     type_in(&mut app, &format!(":account {alias}"));
     app.handle_key(KeyEvent::from(KeyCode::Enter));
-    assert_eq!(app.account, Some(second));
+    assert_eq!(app.scope.account, Some(second));
     let s = screen(&render(&mut app, 160, 48));
     let totals = app.figures().stats().accounts[&second].clone();
     assert!(
@@ -534,7 +534,7 @@ fn several_accounts_on_screen_narrow_to_one_and_break_projects_down() {
     assert_eq!(rows.len(), 2, "{s}");
     assert!(rows.iter().all(|r| r.contains(&alias)), "{rows:?}");
     app.handle_key(KeyEvent::from(KeyCode::Esc));
-    assert_eq!(app.account, None);
+    assert_eq!(app.scope.account, None);
 
     // The projects pane: a project is one across the accounts, broken down by account.
     type_in(&mut app, "p");

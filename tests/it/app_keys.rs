@@ -163,7 +163,7 @@ fn tab_moves_focus_and_number_keys_set_the_window() {
     assert_eq!(app.focus, Focus::Fleet);
     for (c, w) in [('1', Window::M15), ('3', Window::H3), ('2', Window::H1)] {
         chars(&mut app, &c.to_string());
-        assert_eq!(app.window, w);
+        assert_eq!(app.scope.window, w);
         assert_eq!(app.figures().stats().window, w);
     }
 }
@@ -389,7 +389,7 @@ fn the_mouse_selects_opens_scrolls_and_focuses() {
     click(&mut app, 10, y);
     assert_eq!(app.projects.selected.as_deref(), Some("checkout"));
     click(&mut app, 10, y);
-    assert_eq!(app.project.as_deref(), Some("checkout"));
+    assert_eq!(app.scope.project.as_deref(), Some("checkout"));
     assert_eq!(app.screen, Screen::Dashboard);
 }
 
@@ -413,11 +413,11 @@ fn the_command_line_runs_commands_and_completes_them() {
     press(&mut app, &[KeyCode::Tab]);
     chars(&mut app, "ide");
     press(&mut app, &[KeyCode::Tab, KeyCode::Enter]);
-    assert_eq!(app.project.as_deref(), Some("identity"));
+    assert_eq!(app.scope.project.as_deref(), Some("identity"));
     assert_eq!(app.screen, Screen::Dashboard);
     chars(&mut app, ":project");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.project, None);
+    assert_eq!(app.scope.project, None);
 
     let regions = |app: &App| -> std::collections::BTreeSet<String> {
         let fns = app.store.functions();

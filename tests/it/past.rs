@@ -375,25 +375,29 @@ mod panes {
         };
         typed(&mut app, ":at 2026-11-22T17:07:00Z");
         app.handle_key(KeyEvent::from(KeyCode::Enter));
-        assert_eq!(app.window, night());
+        assert_eq!(app.scope.window, night());
         // The sources are told: they read the night at its period.
         assert!(app.take_controls().contains(&Control::Window(night())));
         // `5`: the day up to then.
         typed(&mut app, "5");
-        assert_eq!(app.window.end(), night().end());
-        assert_eq!(app.window.minutes(), 24 * 60);
+        assert_eq!(app.scope.window.end(), night().end());
+        assert_eq!(app.scope.window.minutes(), 24 * 60);
         let s = screen(&render(&mut app, 80, 24));
         assert!(
             s.lines().next().unwrap().contains("PAST Nov 22 17:05"),
             "{s}"
         );
         app.handle_key(KeyEvent::from(KeyCode::Esc));
-        assert_eq!(app.window, Window::H24, "Esc: the last day, ending now");
+        assert_eq!(
+            app.scope.window,
+            Window::H24,
+            "Esc: the last day, ending now"
+        );
         // A time to come is refused in the footer; nothing moves.
         typed(&mut app, ":at 2999-01-01T00:00:00Z");
         app.handle_key(KeyEvent::from(KeyCode::Enter));
         assert!(app.message().is_some_and(|m| m.contains("in the future")));
-        assert_eq!(app.window, Window::H24);
+        assert_eq!(app.scope.window, Window::H24);
     }
 }
 

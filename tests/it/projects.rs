@@ -73,7 +73,7 @@ fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
     }
     app.update(Action::NarrowToProject);
     assert_eq!(app.screen, Screen::Dashboard);
-    assert_eq!(app.project.as_deref(), Some("identity"));
+    assert_eq!(app.scope.project.as_deref(), Some("identity"));
     let s = screen(&render(&mut app, 160, 48));
     assert!(
         s.lines()
@@ -116,7 +116,7 @@ fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
     }));
 
     app.update(Action::Back);
-    assert_eq!(app.project, None);
+    assert_eq!(app.scope.project, None);
     assert_eq!(app.figures().order().len(), 62);
     let s = screen(&render(&mut app, 160, 48));
     assert!(!s.contains("project identity"));

@@ -86,7 +86,7 @@ fn ten_thousand_rows_scroll_filter_sort_and_survive_a_resize_storm() {
     let all = line_with(&s, "│ALL ").unwrap_or_else(|| panic!("{s}"));
     assert!(all.contains(" 10k "), "{all}");
     app.handle_key(key(KeyCode::Enter));
-    let project = app.project.clone().expect("narrowed");
+    let project = app.scope.project.clone().expect("narrowed");
     let count = app
         .store
         .functions()
