@@ -49,7 +49,7 @@ impl App {
         let scope = self.flow_scope();
         let q = Query {
             window: self.scope.window,
-            filter: &self.fleet.filter,
+            filter: &self.dashboard.fleet.filter,
             project: self.scope.project.as_deref(),
             account: self.scope.account,
             class: self.scope.class,
@@ -61,28 +61,29 @@ impl App {
                 Screen::Detail(key) => Some(key),
                 _ => None,
             },
-            sort: self.fleet.sort,
-            descending: self.fleet.descending,
+            sort: self.dashboard.fleet.sort,
+            descending: self.dashboard.fleet.descending,
             scope: &scope,
         };
         self.figures.update(&self.store, &q, self.now);
         let order = self.figures.order();
-        self.fleet.scroll.set_len(order.len());
+        self.dashboard.fleet.scroll.set_len(order.len());
         let fns = self.store.functions();
         let still_there = self
+            .dashboard
             .fleet
             .selected
             .as_ref()
             .is_some_and(|k| order.iter().any(|&i| fns[i].facts.is(k)));
-        if !still_there || !self.fleet.chosen {
-            self.fleet.selected = order.first().map(|&i| fns[i].facts.key());
-            self.fleet.chosen &= still_there;
+        if !still_there || !self.dashboard.fleet.chosen {
+            self.dashboard.fleet.selected = order.first().map(|&i| fns[i].facts.key());
+            self.dashboard.fleet.chosen &= still_there;
         }
     }
 
     /// Position of the selected function among the visible rows.
     pub fn selected_row(&self) -> Option<usize> {
-        let key = self.fleet.selected.as_ref()?;
+        let key = self.dashboard.fleet.selected.as_ref()?;
         let fns = self.store.functions();
         self.figures
             .order()
@@ -92,7 +93,7 @@ impl App {
 
     pub(super) fn keep_selection_in_view(&mut self) {
         if let Some(row) = self.selected_row() {
-            self.fleet.scroll.show(row);
+            self.dashboard.fleet.scroll.show(row);
         }
     }
 
@@ -100,15 +101,15 @@ impl App {
     pub(super) fn move_selection(&mut self, step: Step) {
         let order = self.figures.order();
         let current = self.selected_row().unwrap_or(0);
-        let Some(next) = step.from(current, order.len(), self.fleet.scroll.page()) else {
+        let Some(next) = step.from(current, order.len(), self.dashboard.fleet.scroll.page()) else {
             return;
         };
         let key = self.store.functions()[order[next]].facts.key();
         if let Screen::Detail(_) = self.screen {
             self.show(Screen::Detail(key.clone()));
         }
-        self.fleet.select(key);
-        self.fleet.scroll.show(next);
+        self.dashboard.fleet.select(key);
+        self.dashboard.fleet.scroll.show(next);
     }
 
     /// Selects the function at row `row` of the table; a click on the selected one opens it.
@@ -117,9 +118,9 @@ impl App {
             return;
         };
         let key = self.store.functions()[i].facts.key();
-        if self.fleet.selected.as_ref() == Some(&key) {
+        if self.dashboard.fleet.selected.as_ref() == Some(&key) {
             return self.update(super::Action::OpenDetail);
         }
-        self.fleet.select(key);
+        self.dashboard.fleet.select(key);
     }
 }

@@ -37,11 +37,12 @@ impl App {
     /// The task-flow scope the graph shows now.
     pub fn flow_scope(&self) -> FlowScope {
         let selected = self
+            .dashboard
             .fleet
             .selected
             .as_ref()
             .and_then(|k| self.store.function(k));
-        match (self.flow.follows, selected, &self.scope.project) {
+        match (self.dashboard.flow.follows, selected, &self.scope.project) {
             (FlowFollows::Project, Some(f), _) => FlowScope::Project(f.project.clone()),
             (FlowFollows::Function, Some(f), _) => FlowScope::Function(f.facts.key()),
             // Narrowed to a project: its flow is the whole there is.
@@ -58,14 +59,17 @@ impl App {
     pub(super) fn move_cursor(&mut self, action: Action) {
         let range = self.figures.stats().range;
         let period = i64::from(range.period());
-        self.focus = super::Focus::Flow;
-        let m = match (self.flow.cursor.map(|m| m.floor(range.period())), action) {
+        self.dashboard.focus = super::Focus::Flow;
+        let m = match (
+            self.dashboard.flow.cursor.map(|m| m.floor(range.period())),
+            action,
+        ) {
             (Some(m), Action::CursorLeft) if range.contains(m) => m.minus(period),
             (Some(m), Action::CursorRight) if range.contains(m) => m.plus(period),
             // None yet, or slid out of the window: start from the newest minute.
             _ => range.last,
         };
-        self.flow.cursor = Some(m.max(range.first).min(range.last));
+        self.dashboard.flow.cursor = Some(m.max(range.first).min(range.last));
     }
 
     /// The logs of the minute picked on the task flow, for what the graph shows: the function,

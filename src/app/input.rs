@@ -75,7 +75,7 @@ impl App {
         if let Some(table) = self.drawn.fleet
             && table.area.contains(Position::new(x, y))
         {
-            self.focus = Focus::Fleet;
+            self.dashboard.focus = Focus::Fleet;
             if let Some(row) = table.row_at(x, y) {
                 self.click_row(row);
             }
@@ -84,7 +84,7 @@ impl App {
             .flow
             .is_some_and(|a| a.contains(Position::new(x, y)))
         {
-            self.focus = Focus::Flow;
+            self.dashboard.focus = Focus::Flow;
         }
     }
 }

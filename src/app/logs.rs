@@ -45,7 +45,7 @@ impl App {
         }
         let key = match &self.screen {
             Screen::Detail(k) => Some(k.clone()),
-            _ => self.fleet.selected.clone(),
+            _ => self.dashboard.fleet.selected.clone(),
         }?;
         let f = self.store.function(&key)?;
         if project {
@@ -87,7 +87,11 @@ impl App {
     }
 
     pub(super) fn open_logs(&mut self, project: bool) {
-        let target = match (self.focus, self.flow.cursor, &self.screen) {
+        let target = match (
+            self.dashboard.focus,
+            self.dashboard.flow.cursor,
+            &self.screen,
+        ) {
             (Focus::Flow, Some(m), Screen::Dashboard) => self.minute_target(m),
             _ => self.tail_target(project),
         };

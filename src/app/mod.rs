@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod command_line;
+pub mod dashboard;
 pub mod effects;
 pub mod fleet;
 pub mod flow;
@@ -65,11 +66,10 @@ pub struct App {
     /// Who has the keyboard.
     pub mode: Mode,
     pub screen: Screen,
-    pub focus: Focus,
+    /// The fleet table and the task flow, under every screen.
+    pub dashboard: dashboard::Dashboard,
     /// What the panes are narrowed to: the window, a project, a class, an account.
     pub scope: scope::Scope,
-    pub fleet: fleet::FleetTable,
-    pub flow: flow::TaskFlow,
     pub projects: projects::ProjectsPane,
     /// What the log pane keeps from one opening to the next.
     log_memory: screens::logs::LogMemory,
@@ -81,8 +81,6 @@ pub struct App {
     now: DateTime<Utc>,
     /// What handling the keys asked of the sources, the terminal and the disk.
     effects: effects::Effects,
-    /// The function whose detail last asked for its versions (`None`: no detail open).
-    inspected: Option<FunctionKey>,
     quit: bool,
 }
 
@@ -93,10 +91,8 @@ impl App {
             theme,
             mode: Mode::Normal,
             screen: Screen::Dashboard,
-            focus: Focus::Fleet,
+            dashboard: dashboard::Dashboard::default(),
             scope: scope::Scope::over(options.window),
-            fleet: fleet::FleetTable::default(),
-            flow: flow::TaskFlow::default(),
             projects: projects::ProjectsPane::default(),
             log_memory: screens::logs::LogMemory::default(),
             figures: Figures::default(),
@@ -106,7 +102,6 @@ impl App {
             drawn: Drawn::default(),
             now,
             effects: effects::Effects::default(),
-            inspected: None,
             quit: false,
         };
         app.recompute();
@@ -178,7 +173,7 @@ impl App {
     pub fn on_screen(&self) -> Vec<FunctionKey> {
         let fns = self.store.functions();
         let order = self.figures.order();
-        let scroll = &self.fleet.scroll;
+        let scroll = &self.dashboard.fleet.scroll;
         let start = scroll.offset().min(order.len());
         let end = (start + scroll.page()).min(order.len());
         let mut keys: Vec<FunctionKey> = order[start..end]
@@ -190,7 +185,7 @@ impl App {
             Screen::Logs(logs) => keys.extend(logs.target.functions.iter().cloned()),
             Screen::Dashboard | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {}
         }
-        if let Some(k) = &self.fleet.selected
+        if let Some(k) = &self.dashboard.fleet.selected
             && !keys.contains(k)
         {
             keys.insert(0, k.clone());
@@ -209,7 +204,7 @@ impl App {
     pub fn set_drawn(&mut self, drawn: Drawn) -> bool {
         let shown = |app: &App| {
             (
-                app.fleet.scroll,
+                app.dashboard.fleet.scroll,
                 app.projects.scroll,
                 match &app.screen {
                     Screen::Alarms(a) => Some(*a),
@@ -224,7 +219,7 @@ impl App {
         };
         let before = shown(self);
         if let Some(t) = drawn.fleet {
-            self.fleet.scroll.set_page(t.rows);
+            self.dashboard.fleet.scroll.set_page(t.rows);
             self.keep_selection_in_view();
         }
         if let Some(t) = drawn.projects {
@@ -272,12 +267,19 @@ impl App {
     }
 
     /// Every change of screen: leaving the log pane keeps its filter and layout for the next
-    /// opening and, unless another log pane takes its place, stops the tail.
+    /// opening and, unless another log pane takes its place, stops the tail; a function's
+    /// detail that opens asks for its versions and aliases, once (an order that follows from
+    /// the screen shown, never from recomputing the figures).
     pub(crate) fn show(&mut self, next: Screen) {
         self.keep_log_memory();
         let left = std::mem::replace(&mut self.screen, next);
         if matches!(left, Screen::Logs(_)) && !matches!(self.screen, Screen::Logs(_)) {
             self.effects.send(Control::Tail(None));
+        }
+        if let Screen::Detail(k) = &self.screen
+            && !matches!(&left, Screen::Detail(was) if was == k)
+        {
+            self.effects.send(Control::Inspect(k.clone()));
         }
     }
 

@@ -18,14 +18,14 @@ impl App {
     pub fn filter_text(&self) -> &str {
         match &self.screen {
             Screen::Logs(logs) => &logs.lines.filter,
-            _ => &self.fleet.filter,
+            _ => &self.dashboard.fleet.filter,
         }
     }
 
     pub(super) fn filter_mut(&mut self) -> &mut String {
         match &mut self.screen {
             Screen::Logs(logs) => &mut logs.lines.filter,
-            _ => &mut self.fleet.filter,
+            _ => &mut self.dashboard.fleet.filter,
         }
     }
 
@@ -45,7 +45,7 @@ impl App {
                     _ => return,
                 }
                 if !matches!(self.screen, Screen::Logs(_)) {
-                    self.fleet.scroll.to_top();
+                    self.dashboard.fleet.scroll.to_top();
                 }
             }
             Mode::Command(prompt) => {
@@ -128,7 +128,7 @@ impl App {
                     .map(|f| f.facts.key());
                 match found {
                     Some(key) => {
-                        self.fleet.select(key.clone());
+                        self.dashboard.fleet.select(key.clone());
                         self.show(Screen::Detail(key));
                     }
                     None => self.effects.say(format!("no function '{name}'")),
@@ -143,7 +143,7 @@ impl App {
                     self.projects.selected = Some(p.clone());
                     self.scope.project = Some(p);
                     self.show(Screen::Dashboard);
-                    self.fleet.scroll.to_top();
+                    self.dashboard.fleet.scroll.to_top();
                 } else {
                     self.effects.say(format!("no project '{p}'"));
                 }
@@ -151,9 +151,9 @@ impl App {
             LineCommand::Region(r) => {
                 let r = r.unwrap_or_default();
                 if r.is_empty() || self.store.regions().contains(r.as_str()) {
-                    self.fleet.filter = r;
+                    self.dashboard.fleet.filter = r;
                     self.show(Screen::Dashboard);
-                    self.fleet.scroll.to_top();
+                    self.dashboard.fleet.scroll.to_top();
                 } else {
                     self.effects.say(format!("no functions in region '{r}'"));
                 }
@@ -161,13 +161,13 @@ impl App {
             LineCommand::Account(None) => {
                 self.scope.account = None;
                 self.show(Screen::Dashboard);
-                self.fleet.scroll.to_top();
+                self.dashboard.fleet.scroll.to_top();
             }
             LineCommand::Account(Some(name)) => match self.store.account_named(&name) {
                 Some(a) => {
                     self.scope.account = Some(a);
                     self.show(Screen::Dashboard);
-                    self.fleet.scroll.to_top();
+                    self.dashboard.fleet.scroll.to_top();
                 }
                 None if self.store.session().accounts.is_empty() => {
                     self.effects

@@ -12,8 +12,7 @@ use crate::source::Control;
 use crate::store::Window;
 
 impl App {
-    /// Applies an action, then brings the figures up to date and asks the sources for what
-    /// the screen it led to needs.
+    /// Applies an action, then brings the figures up to date.
     pub fn update(&mut self, action: Action) {
         match self.mode {
             Mode::Help(_) => self.on_help(action),
@@ -22,20 +21,6 @@ impl App {
             Mode::Normal => self.on_screen_action(action),
         }
         self.recompute();
-        self.ask_for_the_screen();
-    }
-
-    /// A detail that opens asks for its function's versions and aliases, once: an order
-    /// that follows from the action, never from recomputing the figures.
-    fn ask_for_the_screen(&mut self) {
-        match &self.screen {
-            Screen::Detail(k) if self.inspected.as_ref() != Some(k) => {
-                self.effects.send(Control::Inspect(k.clone()));
-                self.inspected = Some(k.clone());
-            }
-            Screen::Detail(_) => {}
-            _ => self.inspected = None,
-        }
     }
 
     fn on_help(&mut self, action: Action) {
@@ -117,13 +102,13 @@ impl App {
             Go::Back => self.back(),
             Go::NarrowToClass(class) => {
                 self.scope.class = Some(class);
-                self.flow.cursor = None;
-                self.fleet.scroll.to_top();
+                self.dashboard.flow.cursor = None;
+                self.dashboard.fleet.scroll.to_top();
                 self.show(Screen::Dashboard);
             }
             Go::NarrowToProject(project) => self.narrow_to_project(project),
             Go::OpenDetail(key) => {
-                self.fleet.select(key.clone());
+                self.dashboard.fleet.select(key.clone());
                 self.show(Screen::Detail(key));
             }
         }
@@ -133,8 +118,8 @@ impl App {
     fn narrow_to_project(&mut self, project: String) {
         self.projects.selected = Some(project.clone());
         self.scope.project = Some(project);
-        self.flow.cursor = None;
-        self.fleet.scroll.to_top();
+        self.dashboard.flow.cursor = None;
+        self.dashboard.fleet.scroll.to_top();
         self.show(Screen::Dashboard);
     }
 
@@ -209,7 +194,7 @@ impl App {
                 None => self.show(Screen::Dashboard),
             },
             Action::OpenDetail => {
-                if let Some(k) = self.fleet.selected.clone() {
+                if let Some(k) = self.dashboard.fleet.selected.clone() {
                     self.show(Screen::Detail(k));
                 }
             }
@@ -221,19 +206,21 @@ impl App {
             Action::StartFilter => self.mode = Mode::Filter,
             Action::StartCommand => self.mode = Mode::Command(Prompt::default()),
             Action::SortNext => {
-                self.fleet.sort = self.fleet.sort.next();
-                self.fleet.descending = self.fleet.sort.descending_by_default();
+                self.dashboard.fleet.sort = self.dashboard.fleet.sort.next();
+                self.dashboard.fleet.descending = self.dashboard.fleet.sort.descending_by_default();
             }
-            Action::SortReverse => self.fleet.descending = !self.fleet.descending,
+            Action::SortReverse => {
+                self.dashboard.fleet.descending = !self.dashboard.fleet.descending
+            }
             Action::FocusNext | Action::FocusPrev => {
-                self.focus = match self.focus {
+                self.dashboard.focus = match self.dashboard.focus {
                     Focus::Fleet => Focus::Flow,
                     Focus::Flow => Focus::Fleet,
                 }
             }
             // A window in the past keeps its end: 24 hours up to 02:00, then one hour.
             Action::SetWindow(w) => self.set_window(w.ending(self.scope.window.end())),
-            Action::CycleFlowScope => self.flow.cycle(),
+            Action::CycleFlowScope => self.dashboard.flow.cycle(),
             Action::ToggleHelp => self.mode = Mode::Help(Scroll::default()),
             Action::PollNow => self.effects.send(Control::PollNow),
             Action::Confirm | Action::Cancel | Action::Complete => {}
@@ -254,11 +241,15 @@ impl App {
             Screen::Detail(_) | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {
                 self.show(Screen::Dashboard)
             }
-            Screen::Dashboard if self.flow.cursor.is_some() => self.flow.cursor = None,
-            Screen::Dashboard if !self.fleet.filter.is_empty() => self.fleet.filter.clear(),
+            Screen::Dashboard if self.dashboard.flow.cursor.is_some() => {
+                self.dashboard.flow.cursor = None
+            }
+            Screen::Dashboard if !self.dashboard.fleet.filter.is_empty() => {
+                self.dashboard.fleet.filter.clear()
+            }
             Screen::Dashboard if self.scope.class.is_some() => {
                 self.scope.class = None;
-                self.fleet.scroll.to_top();
+                self.dashboard.fleet.scroll.to_top();
             }
             Screen::Dashboard if self.scope.window.is_past() => {
                 self.set_window(self.scope.window.ending(None))
@@ -268,7 +259,7 @@ impl App {
                 if self.scope.project.take().is_none() {
                     self.scope.account = None;
                 }
-                self.fleet.scroll.to_top();
+                self.dashboard.fleet.scroll.to_top();
             }
             Screen::Logs(logs) => {
                 // Back to the function's detail it was opened from, else the fleet.

@@ -30,7 +30,7 @@ fn visible_names(app: &App) -> Vec<String> {
 }
 
 fn selected_name(app: &App) -> String {
-    app.fleet.selected.as_ref().unwrap().name.clone()
+    app.dashboard.fleet.selected.as_ref().unwrap().name.clone()
 }
 
 #[test]
@@ -44,16 +44,16 @@ fn slash_filters_as_you_type_and_esc_clears() {
     // q while typing is text, not quit.
     chars(&mut app, "q");
     assert!(!app.should_quit());
-    assert_eq!(app.fleet.filter, "payq");
+    assert_eq!(app.dashboard.fleet.filter, "payq");
     press(&mut app, &[KeyCode::Backspace, KeyCode::Enter]);
     assert!(!app.mode.is_filter());
-    assert_eq!(app.fleet.filter, "pay");
+    assert_eq!(app.dashboard.fleet.filter, "pay");
     assert!(
         selected_name(&app).starts_with("payments-"),
         "the selection follows the filter"
     );
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.fleet.filter, "");
+    assert_eq!(app.dashboard.fleet.filter, "");
     assert_eq!(visible_names(&app).len(), 62);
 }
 
@@ -67,11 +67,11 @@ fn a_fuzzy_filter_finds_by_initials() {
 #[test]
 fn s_cycles_columns_worst_first_and_shift_s_reverses() {
     let mut app = demo_app();
-    assert_eq!(app.fleet.sort, SortColumn::Errors);
+    assert_eq!(app.dashboard.fleet.sort, SortColumn::Errors);
     // Over 15 minutes the hourly jobs did not run: their error rate is unknown.
     chars(&mut app, "1s");
-    assert_eq!(app.fleet.sort, SortColumn::ErrorRate);
-    assert!(app.fleet.descending);
+    assert_eq!(app.dashboard.fleet.sort, SortColumn::ErrorRate);
+    assert!(app.dashboard.fleet.descending);
     let rate = |app: &App, row: usize| {
         let i = app.figures().order()[row];
         app.figures().stats().functions[i].error_rate
@@ -79,7 +79,7 @@ fn s_cycles_columns_worst_first_and_shift_s_reverses() {
     assert!(rate(&app, 0) >= rate(&app, 1) && rate(&app, 1) >= rate(&app, 2));
     let top = visible_names(&app)[0].clone();
     chars(&mut app, "S");
-    assert!(!app.fleet.descending);
+    assert!(!app.dashboard.fleet.descending);
     assert!(rate(&app, 0) <= rate(&app, 1));
     // Unknown figures sort last in both directions.
     let last = *app.figures().order().last().unwrap();
@@ -90,8 +90,8 @@ fn s_cycles_columns_worst_first_and_shift_s_reverses() {
     for _ in 0..9 {
         chars(&mut app, "s");
     }
-    assert_eq!(app.fleet.sort, SortColumn::Name);
-    assert!(!app.fleet.descending, "names read A to Z");
+    assert_eq!(app.dashboard.fleet.sort, SortColumn::Name);
+    assert!(!app.dashboard.fleet.descending, "names read A to Z");
     assert_eq!(visible_names(&app)[0], "checkout-abandoned-cart");
 }
 
@@ -109,7 +109,7 @@ fn arrows_and_vim_keys_move_and_enter_opens_the_detail() {
     assert_eq!(selected_name(&app), names[0]);
     // The page is what the last frame showed of the table.
     crate::support::render(&mut app, 80, 24);
-    let page = app.fleet.scroll.page();
+    let page = app.dashboard.fleet.scroll.page();
     assert!(page > 1);
     press(&mut app, &[KeyCode::PageDown]);
     assert_eq!(selected_name(&app), names[page]);
@@ -143,7 +143,7 @@ fn help_opens_on_question_mark_and_closes_on_esc() {
     assert!(app.mode.is_help());
     chars(&mut app, "s");
     assert_eq!(
-        app.fleet.sort,
+        app.dashboard.fleet.sort,
         SortColumn::Errors,
         "keys do not leak through the help"
     );
@@ -156,11 +156,11 @@ fn help_opens_on_question_mark_and_closes_on_esc() {
 #[test]
 fn tab_moves_focus_and_number_keys_set_the_window() {
     let mut app = demo_app();
-    assert_eq!(app.focus, Focus::Fleet);
+    assert_eq!(app.dashboard.focus, Focus::Fleet);
     press(&mut app, &[KeyCode::Tab]);
-    assert_eq!(app.focus, Focus::Flow);
+    assert_eq!(app.dashboard.focus, Focus::Flow);
     press(&mut app, &[KeyCode::BackTab]);
-    assert_eq!(app.focus, Focus::Fleet);
+    assert_eq!(app.dashboard.focus, Focus::Fleet);
     for (c, w) in [('1', Window::M15), ('3', Window::H3), ('2', Window::H1)] {
         chars(&mut app, &c.to_string());
         assert_eq!(app.scope.window, w);
@@ -269,14 +269,14 @@ fn a_minute_picked_on_the_graph_opens_its_logs() {
     let mut app = demo_app();
     let range = app.figures().stats().range;
     press(&mut app, &[KeyCode::Left]);
-    assert_eq!(app.focus, Focus::Flow);
-    assert_eq!(app.flow.cursor, Some(range.last));
+    assert_eq!(app.dashboard.focus, Focus::Flow);
+    assert_eq!(app.dashboard.flow.cursor, Some(range.last));
     press(&mut app, &[KeyCode::Left, KeyCode::Left, KeyCode::Right]);
     let m = range.last.minus(1);
-    assert_eq!(app.flow.cursor, Some(m));
+    assert_eq!(app.dashboard.flow.cursor, Some(m));
     // The window slides; the picked minute stays the same minute.
     app.set_now(crate::support::t0() + chrono::Duration::minutes(1));
-    assert_eq!(app.flow.cursor, Some(m));
+    assert_eq!(app.dashboard.flow.cursor, Some(m));
 
     chars(&mut app, "l");
     let Screen::Logs(logs) = app.screen.clone() else {
@@ -311,7 +311,7 @@ fn a_minute_picked_on_the_graph_opens_its_logs() {
     assert_eq!(app.screen, Screen::Dashboard);
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(
-        app.flow.cursor, None,
+        app.dashboard.flow.cursor, None,
         "Esc drops the minute before the filter"
     );
 }
@@ -371,7 +371,7 @@ fn the_mouse_selects_opens_scrolls_and_focuses() {
     let flow_y = s.lines().position(|l| l.contains("Task flow")).unwrap() as u16;
     let flow = ratatui::layout::Rect::new(0, flow_y, 160, 10);
     click(&mut app, flow.x + 5, flow.y + 3);
-    assert_eq!(app.focus, Focus::Flow);
+    assert_eq!(app.dashboard.focus, Focus::Flow);
 
     // Moving the mouse is no event worth a redraw.
     use ratatui::crossterm::event::{MouseEvent, MouseEventKind};

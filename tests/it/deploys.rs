@@ -193,7 +193,7 @@ async fn the_detail_splits_errors_by_the_version_an_alias_ran() {
     }
     let key = FunctionKey::new(region, "ver-api");
     let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
-    app.fleet.select(key.clone());
+    app.dashboard.fleet.select(key.clone());
     app.update(Action::OpenDetail);
     assert_eq!(app.screen, Screen::Detail(key.clone()));
     let controls = app.take_controls();

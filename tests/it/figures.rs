@@ -183,7 +183,7 @@ fn the_detail_shows_one_p99_and_it_is_the_snapshots() {
     ] {
         let key = FunctionKey::new("us-east-1", name);
         let mut app = app_with(demo_store(), Window::H1);
-        app.fleet.select(key.clone());
+        app.dashboard.fleet.select(key.clone());
         app.update(Action::OpenDetail);
         let s = screen(&render(&mut app, 160, 48));
         let row = json["functions"]

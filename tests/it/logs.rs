@@ -1255,7 +1255,7 @@ async fn system_logs_at_warn_leave_report_figures_unknown_and_say_why() {
             .collect(),
     });
     let mut app = crate::support::app_with(store, lambdatop::store::Window::H1);
-    app.fleet.select(key.clone());
+    app.dashboard.fleet.select(key.clone());
     app.update(lambdatop::app::Action::OpenDetail);
     let screen = crate::support::screen(&crate::support::render(&mut app, 160, 48));
     let line =

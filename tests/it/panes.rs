@@ -134,7 +134,8 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
     for (w, h) in SIZES {
         let mut app = demo_app();
         // Not the first row: checkout-api's alarm puts it first.
-        app.fleet
+        app.dashboard
+            .fleet
             .select(FunctionKey::new("us-east-1", "payments-charge"));
         app.update(Action::OpenDetail);
         assert_eq!(
@@ -283,7 +284,8 @@ fn a_filter_that_matches_nothing_says_how_to_clear_it() {
 #[test]
 fn the_task_flow_follows_the_selection_on_f() {
     let mut app = demo_app();
-    app.fleet
+    app.dashboard
+        .fleet
         .select(FunctionKey::new("us-east-1", "payments-charge"));
     app.update(Action::CycleFlowScope);
     let s = screen(&render(&mut app, 160, 48));
@@ -320,7 +322,7 @@ fn the_window_keys_change_every_figure() {
 fn every_function_name_is_readable_in_the_wide_table() {
     let store = demo_store();
     let mut app = app_with(store, Window::H1);
-    while app.fleet.sort != lambdatop::view::SortColumn::Name {
+    while app.dashboard.fleet.sort != lambdatop::view::SortColumn::Name {
         app.update(Action::SortNext);
     }
     // The selection (payments-charge) stays in view; go to the top of the list.
@@ -450,7 +452,8 @@ fn app_with_logs() -> lambdatop::app::App {
     }
     store.apply(SourceEvent::Logs(events));
     let mut app = app_with(store, Window::H1);
-    app.fleet
+    app.dashboard
+        .fleet
         .select(FunctionKey::new("us-east-1", "payments-charge"));
     app.update(Action::OpenLogs);
     app
@@ -656,7 +659,7 @@ fn app_with_logs_of(region: &str, name: &str) -> lambdatop::app::App {
         .collect();
     store.apply(SourceEvent::Logs(events));
     let mut app = app_with(store, Window::H1);
-    app.fleet.select(FunctionKey::new(region, name));
+    app.dashboard.fleet.select(FunctionKey::new(region, name));
     app.update(Action::OpenLogs);
     app
 }
@@ -1015,7 +1018,7 @@ fn lines_the_scrollback_lets_go_are_counted_on_screen() {
     let store = demo_store().with_scrollback(100);
     let mut app = app_with(store, Window::H1);
     let key = FunctionKey::new("eu-west-1", "checkout-api");
-    app.fleet.select(key.clone());
+    app.dashboard.fleet.select(key.clone());
     app.update(Action::OpenLogs);
     let t0 = crate::support::t0().timestamp_millis();
     let lines: Vec<LogEvent> = (0..1_250)

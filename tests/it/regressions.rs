@@ -33,7 +33,7 @@ fn logs_app(n: usize) -> App {
             .collect(),
     ));
     let mut app = app_with(store, Window::H1);
-    app.fleet.select(key);
+    app.dashboard.fleet.select(key);
     app.update(Action::OpenLogs);
     app
 }
@@ -229,7 +229,7 @@ fn a_selection_nobody_made_follows_the_first_row_as_the_data_comes_in() {
     let mut app = app_with(crate::support::empty_store(), Window::H1);
     app.store.apply_all(demo.part_at(t0()));
     app.recompute();
-    let early = app.fleet.selected.clone().expect("a first row");
+    let early = app.dashboard.fleet.selected.clone().expect("a first row");
     while demo.has_more() {
         app.store.apply_all(demo.part_at(t0()));
     }
@@ -240,14 +240,14 @@ fn a_selection_nobody_made_follows_the_first_row_as_the_data_comes_in() {
         early, first,
         "the first part's first row is not the fleet's"
     );
-    assert_eq!(app.fleet.selected, Some(first));
+    assert_eq!(app.dashboard.fleet.selected, Some(first));
     assert_eq!(app.selected_row(), Some(0));
     // Once the user picks a row, it stays theirs while rows re-sort.
     app.update(Action::Down);
-    let chosen = app.fleet.selected.clone();
+    let chosen = app.dashboard.fleet.selected.clone();
     app.store
         .apply_all(demo.events_at(t0() + chrono::Duration::minutes(1)));
     app.set_now(t0() + chrono::Duration::minutes(1));
     app.recompute();
-    assert_eq!(app.fleet.selected, chosen);
+    assert_eq!(app.dashboard.fleet.selected, chosen);
 }
