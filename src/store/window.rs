@@ -197,6 +197,9 @@ impl std::str::FromStr for Window {
 /// (`2026-12-05T02:00:00Z`), a date and clock time (`2026-12-05 02:00`), a clock time alone
 /// (`02:00`: the last time the clock of `tz` read it), or a time ago (`-9h`, `-90m`, `-2d`).
 /// `now` and `live` come back as `None`: the window ends now. A moment to come is refused.
+/// On the nights clocks change, a local time that happens twice is refused unless its offset is
+/// given (a clock time alone is the later of the two, the last time the clock read it), and
+/// one that never happened is refused, saying so.
 pub fn parse_moment<Tz: chrono::TimeZone>(
     text: &str,
     now: DateTime<Utc>,
@@ -212,10 +215,35 @@ pub fn parse_moment<Tz: chrono::TimeZone>(
     if t.eq_ignore_ascii_case("now") || t.eq_ignore_ascii_case("live") {
         return Ok(None);
     }
-    let local = |n: NaiveDateTime| -> Option<DateTime<Utc>> {
-        tz.from_local_datetime(&n)
-            .earliest()
-            .map(|d| d.with_timezone(&Utc))
+    // A local time, as the clocks of `tz` read it: `clock_only`, the last time they did.
+    let local = |n: NaiveDateTime, clock_only: bool| -> Result<DateTime<Utc>, String> {
+        let day = n.format("%Y-%m-%d");
+        let hm = n.format("%H:%M");
+        match tz.from_local_datetime(&n) {
+            chrono::LocalResult::Single(d) => Ok(d.with_timezone(&Utc)),
+            chrono::LocalResult::Ambiguous(a, b) => {
+                // In the order they happened (chrono gives no order).
+                let (first, second) = if a.with_timezone(&Utc) <= b.with_timezone(&Utc) {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let (earlier, later) = (first.with_timezone(&Utc), second.with_timezone(&Utc));
+                if clock_only {
+                    return Ok(if later <= now { later } else { earlier });
+                }
+                Err(format!(
+                    "{hm} on {day} happened twice here (the clocks went back): give its offset, \
+                 {} for the first or {} for the second",
+                    first.to_rfc3339(),
+                    second.to_rfc3339()
+                ))
+            }
+            chrono::LocalResult::None => Err(format!(
+                "{hm} on {day} never happened here (the clocks went forward past it): give a \
+                 time before or after the change, or in UTC ({day}T{hm}:00Z)"
+            )),
+        }
     };
     let at = if let Some(ago) = t.strip_prefix('-') {
         let w: Window = ago.parse().map_err(|_| bad())?;
@@ -226,18 +254,23 @@ pub fn parse_moment<Tz: chrono::TimeZone>(
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
     {
-        local(n).ok_or_else(bad)?
+        local(n, false)?
     } else if let Some(clock) = ["%H:%M", "%H:%M:%S"]
         .iter()
         .find_map(|f| NaiveTime::parse_from_str(t, f).ok())
     {
-        let today = now.with_timezone(tz).date_naive();
-        let at = local(today.and_time(clock)).ok_or_else(bad)?;
-        if at > now {
-            let yesterday = today.pred_opt().ok_or_else(bad)?;
-            local(yesterday.and_time(clock)).ok_or_else(bad)?
-        } else {
-            at
+        let local_now = now.with_timezone(tz);
+        let today = local_now.date_naive();
+        let yesterday = || -> Result<DateTime<Utc>, String> {
+            local(today.pred_opt().ok_or_else(bad)?.and_time(clock), true)
+        };
+        match local(today.and_time(clock), true) {
+            Ok(at) if at <= now => at,
+            // Later today: the day before's.
+            Ok(_) => yesterday()?,
+            // Skipped today by the clocks, and not reached yet: the day before's.
+            Err(_) if local_now.time() < clock => yesterday()?,
+            Err(e) => return Err(e),
         }
     } else {
         return Err(bad());

@@ -280,3 +280,46 @@ fn completions_for_each_shell_and_help_that_lists_every_key() {
         assert!(help.contains(&text), "--help lists '{text}'");
     }
 }
+
+/// On the nights the clocks change (Central European time here, as a POSIX `TZ` rule that needs
+/// no zone database: summer time from the last Sunday of March at 02:00 to the last Sunday of
+/// October at 03:00), `--at` refuses a local time that happened twice or never, in one line
+/// that says which and how to give it; with its offset it is taken.
+#[test]
+fn at_on_the_nights_the_clocks_change_says_why_it_refuses() {
+    let run = |at: &str| {
+        Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+            .args(["snapshot", "--demo", "--format", "json", "--at", at])
+            .env("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
+            .env("LAMBDATOP_LOG", "off")
+            .env(
+                "XDG_STATE_HOME",
+                std::env::temp_dir().join("lambdatop-tests"),
+            )
+            .output()
+            .unwrap()
+    };
+    let twice = one_line_error(&run("2026-10-25 02:30"));
+    assert!(
+        twice.contains("02:30 on 2026-10-25 happened twice"),
+        "{twice}"
+    );
+    assert!(
+        twice.contains(
+            "2026-10-25T02:30:00+02:00 for the first or 2026-10-25T02:30:00+01:00 for the second"
+        ),
+        "{twice}"
+    );
+    let never = one_line_error(&run("2026-03-29 02:30"));
+    assert!(
+        never.contains("02:30 on 2026-03-29 never happened"),
+        "{never}"
+    );
+    // An hour that happened once is taken, as before.
+    let once = run("2026-10-25 04:30");
+    assert!(
+        !String::from_utf8_lossy(&once.stderr).contains("happened"),
+        "{}",
+        String::from_utf8_lossy(&once.stderr)
+    );
+}
