@@ -75,6 +75,19 @@ impl RegionPrices {
         };
         self.per_gb_second(arch) * ratio
     }
+
+    /// The duration of invocations that provisioned concurrency served, per GB-second (AWS
+    /// Lambda Pricing, *Provisioned Concurrency Pricing*: "you also pay for Requests and
+    /// Duration based on the prices below"; in US East $0.0000097222 on x86 and $0.0000077778
+    /// on Arm, against on-demand's $0.0000166667 and $0.0000133334). Invocations beyond it
+    /// (spillover) pay the on-demand price. Other regions at the same ratio, as above.
+    pub fn per_provisioned_duration_gb_second(&self, arch: Architecture) -> f64 {
+        let ratio = match arch {
+            Architecture::Arm64 => 0.000_007_777_8 / STANDARD.per_gb_second_arm64,
+            Architecture::X86_64 => 0.000_009_722_2 / STANDARD.per_gb_second_x86_64,
+        };
+        self.per_gb_second(arch) * ratio
+    }
 }
 
 /// The first tier of the public on-demand price in US East (N. Virginia), which most
@@ -170,6 +183,19 @@ pub fn provisioned_usd(
         * prices(region).per_provisioned_gb_second(arch)
 }
 
+/// The duration of `invocations` served by provisioned concurrency, averaging
+/// `avg_duration_ms` on `memory_mb` (their requests are priced by `estimate_usd`).
+pub fn provisioned_duration_usd(
+    region: &str,
+    arch: Architecture,
+    memory_mb: u32,
+    invocations: f64,
+    avg_duration_ms: f64,
+) -> f64 {
+    gb_seconds(avg_duration_ms * invocations, memory_mb)
+        * prices(region).per_provisioned_duration_gb_second(arch)
+}
+
 /// Estimated on-demand cost of `invocations` requests averaging `avg_duration_ms` on a
 /// function with `memory_mb` of memory.
 pub fn estimate_usd(
@@ -179,9 +205,24 @@ pub fn estimate_usd(
     invocations: f64,
     avg_duration_ms: f64,
 ) -> f64 {
-    let p = prices(region);
-    let requests = invocations / 1_000_000.0 * p.per_million_requests;
-    requests + gb_seconds(avg_duration_ms * invocations, memory_mb) * p.per_gb_second(arch)
+    requests_usd(region, invocations)
+        + duration_usd(region, arch, memory_mb, invocations, avg_duration_ms)
+}
+
+/// The request charge of `invocations`, however they were served.
+pub fn requests_usd(region: &str, invocations: f64) -> f64 {
+    invocations / 1_000_000.0 * prices(region).per_million_requests
+}
+
+/// The on-demand duration of `invocations` averaging `avg_duration_ms` on `memory_mb`.
+pub fn duration_usd(
+    region: &str,
+    arch: Architecture,
+    memory_mb: u32,
+    invocations: f64,
+    avg_duration_ms: f64,
+) -> f64 {
+    gb_seconds(avg_duration_ms * invocations, memory_mb) * prices(region).per_gb_second(arch)
 }
 
 #[cfg(test)]
@@ -214,6 +255,19 @@ mod tests {
         assert!((pc - 36_000.0 * 0.000_004_166_7).abs() < 1e-9, "{pc}");
         let arm = provisioned_usd("us-east-1", Architecture::Arm64, 1024, 10, 3600.0);
         assert!((arm - 36_000.0 * 0.000_003_333_4).abs() < 1e-9, "{arm}");
+    }
+
+    /// A second on 1 GB that provisioned concurrency served costs $0.0000097222 in US East
+    /// (x86; $0.0000077778 on Arm), not on-demand's $0.0000166667.
+    #[test]
+    fn provisioned_concurrency_has_its_own_duration_price() {
+        let x86 = provisioned_duration_usd("us-east-1", Architecture::X86_64, 1024, 1.0, 1000.0);
+        assert!((x86 - 0.000_009_722_2).abs() < 1e-12, "{x86}");
+        let arm = provisioned_duration_usd("us-east-1", Architecture::Arm64, 1024, 1.0, 1000.0);
+        assert!((arm - 0.000_007_777_8).abs() < 1e-12, "{arm}");
+        // Where compute costs more, so does this, in the same proportion.
+        let cape = provisioned_duration_usd("af-south-1", Architecture::X86_64, 1024, 1.0, 1000.0);
+        assert!((cape / x86 - 0.000_022_1 / 0.000_016_666_7).abs() < 1e-9);
     }
 
     #[test]

@@ -318,13 +318,16 @@ fn figures_a_source_cannot_give_are_null_not_zero() {
 
 /// Requests and duration at list price, the INIT of the cold starts read from REPORT lines
 /// (billed as duration since 1 August 2025, AWS Lambda pricing), and provisioned
-/// concurrency kept ready over the window.
+/// concurrency kept ready over the window; the invocations it served at its own duration price
+/// ($0.0000097222 per GB-second on x86, $0.0000077778 on arm64, *Provisioned Concurrency
+/// Pricing*) and its spillover on demand.
 #[test]
 fn the_estimate_follows_the_price_table() {
     let store = demo_store();
     let snap = build(&store, Window::M15, t0());
     let range = Window::M15.range(t0());
     let mut with_init = 0;
+    let mut with_provisioned = 0;
     for f in &snap.functions {
         let (Some(n), Some(avg), Some(mem)) = (f.invocations, f.duration_avg_ms, f.memory_mb)
         else {
@@ -350,8 +353,22 @@ fn the_estimate_follows_the_price_table() {
         } else {
             0.000_004_166_7
         };
+        let (served_per_gbs, served) = match (f.architecture, f.spillover_invocations) {
+            (_, None) => (0.0, 0.0),
+            ("arm64", Some(spilled)) => (0.000_007_777_8, (n - spilled) as f64),
+            (_, Some(spilled)) => (0.000_009_722_2, (n - spilled) as f64),
+        };
+        let served = if f.provisioned_concurrency.unwrap_or(0) > 0 {
+            served
+        } else {
+            0.0
+        };
+        if served > 0.0 {
+            with_provisioned += 1;
+        }
         let expected = n as f64 * 0.2e-6
-            + gb_s(avg * n as f64) * per_gbs
+            + gb_s(avg * (n as f64 - served)) * per_gbs
+            + gb_s(avg * served) * served_per_gbs
             + gb_s(init_ms) * per_gbs
             + ready * ready_per_gbs;
         let got = f.est_cost_usd.unwrap();
@@ -363,6 +380,10 @@ fn the_estimate_follows_the_price_table() {
         );
     }
     assert!(with_init > 10, "cold starts' INIT is in the estimate");
+    assert_eq!(
+        with_provisioned, 1,
+        "payments-charge's provisioned invocations at their price"
+    );
     let total: f64 = snap.functions.iter().filter_map(|f| f.est_cost_usd).sum();
     assert!((snap.totals.est_cost_usd.unwrap() - total).abs() < 1e-4);
 }

@@ -158,8 +158,22 @@ fn modelled(
                 let sample = traffic::sample(seed, inst, m.0, start.0, i64::from(history));
                 // The model's creeping function runs backwards far into the past: not below 1 ms.
                 let avg = sample.duration_avg_ms.unwrap_or(0.0).max(1.0);
-                let usd =
-                    pricing::estimate_usd(inst.region, arch, s.memory_mb, sample.invocations, avg);
+                // What provisioned concurrency served pays its own duration price, as AWS bills
+                // it; the spillover, and every other function, the on-demand one.
+                let n = sample.invocations;
+                let served = match inst.provisioned() {
+                    0 => 0.0,
+                    p => n - traffic::provisioned_use(&sample, p).1,
+                };
+                let usd = pricing::requests_usd(inst.region, n)
+                    + pricing::duration_usd(inst.region, arch, s.memory_mb, n - served, avg)
+                    + pricing::provisioned_duration_usd(
+                        inst.region,
+                        arch,
+                        s.memory_mb,
+                        served,
+                        avg,
+                    );
                 usd_by_day[i] += usd * STEP as f64;
                 m = m.plus(STEP);
             }
