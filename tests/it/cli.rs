@@ -5,6 +5,11 @@ use std::process::{Command, Output};
 use crate::support::lambdatop_without_aws;
 
 fn lambdatop(args: &[&str]) -> Output {
+    lambdatop_in(args, &[])
+}
+
+/// `lambdatop` with `env` set beside the tests' own.
+fn lambdatop_in(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lambdatop"))
         .args(args)
         .env("LAMBDATOP_LOG", "off")
@@ -12,6 +17,7 @@ fn lambdatop(args: &[&str]) -> Output {
             "XDG_STATE_HOME",
             std::env::temp_dir().join("lambdatop-tests"),
         )
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
@@ -288,16 +294,10 @@ fn completions_for_each_shell_and_help_that_lists_every_key() {
 #[test]
 fn at_on_the_nights_the_clocks_change_says_why_it_refuses() {
     let run = |at: &str| {
-        Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-            .args(["snapshot", "--demo", "--format", "json", "--at", at])
-            .env("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
-            .env("LAMBDATOP_LOG", "off")
-            .env(
-                "XDG_STATE_HOME",
-                std::env::temp_dir().join("lambdatop-tests"),
-            )
-            .output()
-            .unwrap()
+        lambdatop_in(
+            &["snapshot", "--demo", "--format", "json", "--at", at],
+            &[("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")],
+        )
     };
     let twice = one_line_error(&run("2026-10-25 02:30"));
     assert!(

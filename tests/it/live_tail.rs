@@ -138,20 +138,7 @@ async fn a_timed_out_session_is_opened_again_and_sampling_is_said() {
         }),
     ));
     // The session's end, as CloudWatch sends it after three hours.
-    let timeout = Message::new(br#"{"message":"Session timed out"}"#.to_vec())
-        .add_header(Header::new(
-            ":message-type",
-            HeaderValue::String("exception".into()),
-        ))
-        .add_header(Header::new(
-            ":exception-type",
-            HeaderValue::String("SessionTimeoutException".into()),
-        ))
-        .add_header(Header::new(
-            ":content-type",
-            HeaderValue::String("application/json".into()),
-        ));
-    aws_smithy_eventstream::frame::write_message_to(&timeout, &mut frames).unwrap();
+    frames.extend(session_timeout());
     let (proxy, tui) = open_logs(region, "sampled-fn", frames);
     let screen = tui
         .wait_for(Duration::from_secs(20), |s| {
