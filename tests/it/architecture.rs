@@ -232,6 +232,59 @@ fn screens_never_name_the_app() {
     );
 }
 
+/// Where `text` implements `App` (`impl App {`, comments left out).
+fn implements_app(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start().starts_with("impl App {"))
+}
+
+/// `App` is implemented only where the app's loop lives (`mod`, `run`, `input`, `update`,
+/// `present`, `frame`) and, until each moves into `screens/`, in the files of the parts not
+/// moved yet. A new part of the app is a screen, never another `impl App`; a part that moves
+/// leaves the list (a name left on it that no longer implements `App` fails too).
+#[test]
+fn app_is_implemented_only_where_its_loop_lives() {
+    const LOOP: [&str; 6] = [
+        "mod.rs",
+        "run.rs",
+        "input.rs",
+        "update.rs",
+        "present.rs",
+        "frame.rs",
+    ];
+    const NOT_MOVED_YET: [&str; 6] = [
+        "fleet.rs",
+        "flow.rs",
+        "logs.rs",
+        "projects.rs",
+        "prompt.rs",
+        "save.rs",
+    ];
+    let app = Path::new(SRC).join("app");
+    let mut implementing = BTreeSet::new();
+    for path in files().iter().filter(|p| p.starts_with(&app)) {
+        if implements_app(&std::fs::read_to_string(path).unwrap()) {
+            implementing.insert(path.strip_prefix(&app).unwrap().display().to_string());
+        }
+    }
+    let allowed: BTreeSet<String> = LOOP
+        .iter()
+        .chain(&NOT_MOVED_YET)
+        .map(|f| f.to_string())
+        .collect();
+    let stray: Vec<&String> = implementing.difference(&allowed).collect();
+    assert!(stray.is_empty(), "impl App outside the loop: {stray:?}");
+    let moved: Vec<&&str> = NOT_MOVED_YET
+        .iter()
+        .filter(|f| !implementing.contains(**f))
+        .collect();
+    assert!(
+        moved.is_empty(),
+        "{moved:?} no longer implement App: take them off NOT_MOVED_YET"
+    );
+    assert!(implements_app("impl App {\n}") && !implements_app("// impl App {"));
+}
+
 #[test]
 fn the_panes_rule_catches_a_store_and_a_derivation() {
     let text = "fn f(s: &Store) {}\nlet m = crate::store::cost::month_at_rate(h, d);\n\
