@@ -150,7 +150,7 @@ fn storm(shape: Shape, part: LogsPart, filter: &str) -> Figures {
     let target = TailTarget::follow("project storm (10 functions)".into(), keys.clone(), vec![]);
     let mut logs = Logs::open(target, false, &LogMemory::default());
     logs.open_part(part);
-    logs.lines.filter = filter.to_string();
+    logs.lines.layout.filter = filter.to_string();
     app.screen = Screen::Logs(Box::new(logs));
     app.recompute();
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("test terminal");

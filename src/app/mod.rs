@@ -285,7 +285,7 @@ impl App {
 
     fn keep_log_memory(&mut self) {
         if let Screen::Logs(l) = &self.screen {
-            self.log_memory.layout = l.lines.layout();
+            self.log_memory.layout = l.lines.layout.clone();
         }
     }
 }

@@ -17,14 +17,14 @@ impl App {
     /// The filter the screen types into: the log pane's, or the fleet table's.
     pub fn filter_text(&self) -> &str {
         match &self.screen {
-            Screen::Logs(logs) => &logs.lines.filter,
+            Screen::Logs(logs) => &logs.lines.layout.filter,
             _ => &self.dashboard.fleet.filter,
         }
     }
 
     pub(super) fn filter_mut(&mut self) -> &mut String {
         match &mut self.screen {
-            Screen::Logs(logs) => &mut logs.lines.filter,
+            Screen::Logs(logs) => &mut logs.lines.layout.filter,
             _ => &mut self.dashboard.fleet.filter,
         }
     }

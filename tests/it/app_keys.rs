@@ -245,8 +245,8 @@ fn leaving_the_log_pane_any_way_stops_its_tail_and_the_next_keeps_its_layout() {
     let Screen::Logs(logs) = &app.screen else {
         panic!("l opens the logs again: {:?}", app.screen);
     };
-    assert!(logs.lines.no_wrap && logs.lines.hide_platform);
-    assert_eq!(logs.lines.filter, "ERROR");
+    assert!(logs.lines.layout.no_wrap && logs.lines.layout.hide_platform);
+    assert_eq!(logs.lines.layout.filter, "ERROR");
     // A log pane in place of a log pane: the tail moves to it, and is not stopped.
     let _ = app.take_controls();
     chars(&mut app, ":logs");

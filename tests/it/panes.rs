@@ -520,7 +520,7 @@ fn the_log_pane_filters_pauses_scrolls_and_indents_json() {
 
     // Pause: new lines wait.
     if let Screen::Logs(logs) = &mut app.screen {
-        logs.lines.filter.clear();
+        logs.lines.layout.filter.clear();
     }
     app.recompute();
     app.handle_key(key(' '));

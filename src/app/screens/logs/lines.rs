@@ -24,7 +24,9 @@ use crate::view::LogsDrawn;
 pub struct LogLayout {
     pub filter: String,
     pub pretty_json: bool,
+    /// Long lines are cut at the edge instead of wrapped (and moved `hscroll` columns left).
     pub no_wrap: bool,
+    /// START, END, REPORT and `platform.*` lines are left out.
     pub hide_platform: bool,
 }
 
@@ -53,8 +55,8 @@ pub struct Opened {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LogLines {
-    pub filter: String,
-    pub pretty_json: bool,
+    /// The filter and the layout, kept for the next target.
+    pub layout: LogLayout,
     /// While paused: how many matching lines the view is frozen at.
     pub paused_at: Option<usize>,
     /// Follows the newest line; otherwise `scroll` holds the first line shown.
@@ -63,11 +65,8 @@ pub struct LogLines {
     pub scroll: Scroll,
     /// Why the typed filter is not applied, if it is not.
     pub filter_error: Option<String>,
-    /// Long lines are cut at the edge instead of wrapped, and moved `hscroll` columns left.
-    pub no_wrap: bool,
+    /// Columns unwrapped lines are moved left.
     pub hscroll: usize,
-    /// START, END, REPORT and `platform.*` lines are left out.
-    pub hide_platform: bool,
     /// The selected line (an index into `lines()`); `None` while following.
     pub selected: Option<usize>,
     /// A line opened whole, shown in place of the list.
@@ -88,22 +87,9 @@ impl LogLines {
     /// choices of layout as they were last.
     pub(super) fn open(layout: &LogLayout) -> LogLines {
         LogLines {
-            filter: layout.filter.clone(),
-            pretty_json: layout.pretty_json,
-            no_wrap: layout.no_wrap,
-            hide_platform: layout.hide_platform,
+            layout: layout.clone(),
             following: true,
             ..LogLines::default()
-        }
-    }
-
-    /// The typed filter and the choices of layout, kept for the next target.
-    pub fn layout(&self) -> LogLayout {
-        LogLayout {
-            filter: self.filter.clone(),
-            pretty_json: self.pretty_json,
-            no_wrap: self.no_wrap,
-            hide_platform: self.hide_platform,
         }
     }
 
@@ -195,22 +181,22 @@ impl LogLines {
         }
         let key = (
             store.logs().version(),
-            self.filter.clone(),
+            self.layout.filter.clone(),
             target.label.clone(),
-            self.hide_platform,
+            self.layout.hide_platform,
             self.kind.clone(),
             self.request.clone(),
         );
         if self.matches_key.as_ref() == Some(&key) {
             return;
         }
-        let pattern = match Pattern::parse(&self.filter) {
+        let pattern = match Pattern::parse(&self.layout.filter) {
             Ok(p) => {
                 self.filter_error = None;
                 p
             }
             // CloudWatch applies it (see `Logs::apply_filter`): nothing to do here.
-            Err(_) if target.filter.as_deref() == Some(self.filter.trim()) => {
+            Err(_) if target.filter.as_deref() == Some(self.layout.filter.trim()) => {
                 self.filter_error = None;
                 Pattern::default()
             }
@@ -225,7 +211,7 @@ impl LogLines {
             .selected
             .and_then(|n| store.logs().lines().get(*self.matches.get(n)?))
             .map(|l| (l.at_ms, l.event_id.clone()));
-        let hide = self.hide_platform;
+        let hide = self.layout.hide_platform;
         let kind = self.kind.as_ref();
         let request = self.request.as_ref();
         self.matches = store
@@ -280,7 +266,7 @@ fn report_of(store: &Store, line: &LogLine) -> Option<String> {
 impl LogLines {
     /// ←/→: unwrapped lines move sideways; wrapped ones say how to unwrap them (`wrap_key`).
     pub(super) fn scroll_sideways(&mut self, right: bool, wrap_key: &str, fx: &mut Effects) {
-        if !self.no_wrap {
+        if !self.layout.no_wrap {
             fx.say(format!(
                 "lines wrap: {wrap_key} cuts them at the edge, then ←/→ move sideways"
             ));
@@ -294,7 +280,7 @@ impl LogLines {
     }
 
     pub(super) fn toggle_wrap(&mut self) {
-        self.no_wrap = !self.no_wrap;
+        self.layout.no_wrap = !self.layout.no_wrap;
         self.hscroll = 0;
     }
 

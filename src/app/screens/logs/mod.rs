@@ -131,14 +131,18 @@ impl Logs {
                 self.part = LogsPart::Lines;
             }
             Action::TogglePause => self.lines.toggle_pause(),
-            Action::TogglePrettyJson => self.lines.pretty_json = !self.lines.pretty_json,
+            Action::TogglePrettyJson => {
+                self.lines.layout.pretty_json = !self.lines.layout.pretty_json
+            }
             Action::ToggleWrap => self.lines.toggle_wrap(),
             Action::ScrollLeft | Action::ScrollRight => {
                 self.lines
                     .scroll_sideways(action == Action::ScrollRight, &cx.keys.wrap, cx.effects)
             }
             Action::OpenLine => self.lines.open_line(cx.store),
-            Action::TogglePlatformLines => self.lines.hide_platform = !self.lines.hide_platform,
+            Action::TogglePlatformLines => {
+                self.lines.layout.hide_platform = !self.lines.layout.hide_platform
+            }
             _ => return Go::Pass,
         }
         Go::Stay
@@ -168,7 +172,7 @@ impl Logs {
     /// A log filter only CloudWatch understands (JSON, space-delimited) goes to the tail on an
     /// AWS account, which reads again with it; a text filter is applied on screen.
     pub fn apply_filter(&mut self, cx: &mut Cx) {
-        let f = self.lines.filter.trim();
+        let f = self.lines.layout.filter.trim();
         let by_cloudwatch = cx.store.session().kind == SourceKind::Aws
             && !f.is_empty()
             && Pattern::parse(f).is_err();
@@ -255,15 +259,15 @@ impl Logs {
             lines: l.lines(),
             paused_waiting: l.paused_at.map(|_| l.waiting()),
             top: l.top(),
-            filter: &l.filter,
+            filter: &l.layout.filter,
             filter_editing,
             filter_by_cloudwatch: target.filter.is_some(),
             filter_error: l.filter_error.as_deref(),
-            pretty_json: l.pretty_json,
+            pretty_json: l.layout.pretty_json,
             sampled: store.logs().sampled(),
-            wrap: !l.no_wrap,
+            wrap: !l.layout.no_wrap,
             hscroll: l.hscroll,
-            hide_platform: l.hide_platform,
+            hide_platform: l.layout.hide_platform,
             selected: l.selected,
             kind: l.kind.as_ref().map(|k| k.fingerprint.as_str()),
             request: l.request.as_ref().map(|r| r.id.as_str()),
