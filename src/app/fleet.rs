@@ -53,8 +53,8 @@ impl App {
             project: self.scope.project.as_deref(),
             account: self.scope.account,
             class: self.scope.class,
-            chart_project: match self.screen {
-                Screen::Projects => self.projects.selected.as_deref(),
+            chart_project: match &self.screen {
+                Screen::Projects(p) => p.selected(),
                 _ => None,
             },
             detail: match &self.screen {

@@ -53,13 +53,14 @@ impl App {
             MouseEventKind::Down(MouseButton::Left)
                 if matches!(self.mode, Mode::Normal | Mode::Filter) =>
             {
-                match self.screen {
+                match &mut self.screen {
                     Screen::Dashboard => self.click_dashboard(m.column, m.row),
-                    Screen::Projects => {
+                    Screen::Projects(p) => {
                         if let Some(row) =
                             self.drawn.projects.and_then(|t| t.row_at(m.column, m.row))
                         {
-                            self.click_project(row);
+                            let go = p.click(row, &self.figures);
+                            self.go(go);
                         }
                     }
                     _ => {}

@@ -40,7 +40,7 @@ impl App {
 
     /// The logs to follow for an action: the selected function, or its project.
     fn tail_target(&self, project: bool) -> Option<TailTarget> {
-        if let (Screen::Projects, Some(p)) = (&self.screen, &self.projects.selected) {
+        if let Some(p) = self.projects().and_then(|p| p.selected()) {
             return self.project_target(p);
         }
         let key = match &self.screen {
@@ -100,7 +100,7 @@ impl App {
         };
         let from_detail = matches!(self.screen, Screen::Detail(_));
         self.effects.send(Control::Tail(Some(target.clone())));
-        let logs = Logs::open(target, from_detail, &self.log_memory);
+        let logs = Logs::open(target, from_detail, &self.memory.logs);
         self.show(Screen::Logs(Box::new(logs)));
     }
 
@@ -117,7 +117,7 @@ impl App {
     /// `:insights QUERY|NAME` (none: the last query again) over the logs shown, or the
     /// selected function's from the fleet or a detail.
     pub(super) fn run_insights(&mut self, asked: Option<String>) {
-        let Some(asked) = asked.or_else(|| self.log_memory.last_query.clone()) else {
+        let Some(asked) = asked.or_else(|| self.memory.logs.last_query.clone()) else {
             let names: Vec<&str> = self
                 .options
                 .queries
@@ -152,10 +152,10 @@ impl App {
                     (r.first.start_ms(), r.last_minute().ms_range().1)
                 }
             });
-        self.log_memory.queries += 1;
-        self.log_memory.last_query = Some(asked.clone());
+        self.memory.logs.queries += 1;
+        self.memory.logs.last_query = Some(asked.clone());
         let (pane, run) = LogInsights::ask(
-            self.log_memory.queries,
+            self.memory.logs.queries,
             asked,
             &self.options.queries,
             range,

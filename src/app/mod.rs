@@ -1,7 +1,7 @@
 //! The app: the store, the state of each part of the screen, and what goes to the sources.
-//! State lives with its concern — `fleet` (the table), `flow` (the task-flow graph), `projects`,
-//! `mode` (help and prompts), and the screens of `screens/` (the log pane, the alarms, the
-//! latency classes), which own their state and keys — and `update` dispatches actions to them;
+//! State lives with its concern — `fleet` (the table), `flow` (the task-flow graph), `mode`
+//! (help and prompts), and the screens of `screens/` (the log pane, the projects, the alarms,
+//! the latency classes), which own their state and keys — and `update` dispatches actions to them;
 //! `input` turns keys and clicks into actions, `present` builds the read-only `View` the panes
 //! draw from, `effects` collects what they ask of the world, and `run` drives it all from the
 //! terminal and the sources.
@@ -21,7 +21,6 @@ pub mod logs;
 pub mod mode;
 pub mod options;
 pub mod present;
-pub mod projects;
 pub mod prompt;
 pub mod run;
 pub mod save;
@@ -70,9 +69,8 @@ pub struct App {
     pub dashboard: dashboard::Dashboard,
     /// What the panes are narrowed to: the window, a project, a class, an account.
     pub scope: scope::Scope,
-    pub projects: projects::ProjectsPane,
-    /// What the log pane keeps from one opening to the next.
-    log_memory: screens::logs::LogMemory,
+    /// What screens keep from one opening to the next.
+    memory: screens::Memory,
     figures: Figures,
     /// The keys as bound, their names in words, the help.
     keys: keys::Keys,
@@ -93,8 +91,7 @@ impl App {
             screen: Screen::Dashboard,
             dashboard: dashboard::Dashboard::default(),
             scope: scope::Scope::over(options.window),
-            projects: projects::ProjectsPane::default(),
-            log_memory: screens::logs::LogMemory::default(),
+            memory: screens::Memory::default(),
             figures: Figures::default(),
             // Kept here, with what follows from them (`set_keys` replaces them).
             keys: keys::Keys::new(std::mem::take(&mut options.keys)),
@@ -183,7 +180,7 @@ impl App {
         match &self.screen {
             Screen::Detail(k) => keys.insert(0, k.clone()),
             Screen::Logs(logs) => keys.extend(logs.target.functions.iter().cloned()),
-            Screen::Dashboard | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {}
+            Screen::Dashboard | Screen::Projects(_) | Screen::Alarms(_) | Screen::Classes(_) => {}
         }
         if let Some(k) = &self.dashboard.fleet.selected
             && !keys.contains(k)
@@ -205,7 +202,10 @@ impl App {
         let shown = |app: &App| {
             (
                 app.dashboard.fleet.scroll,
-                app.projects.scroll,
+                match &app.screen {
+                    Screen::Projects(p) => Some(p.view(&app.figures)),
+                    _ => None,
+                },
                 match &app.screen {
                     Screen::Alarms(a) => Some(*a),
                     _ => None,
@@ -222,9 +222,8 @@ impl App {
             self.dashboard.fleet.scroll.set_page(t.rows);
             self.keep_selection_in_view();
         }
-        if let Some(t) = drawn.projects {
-            self.projects.scroll.set_page(t.rows);
-            self.keep_project_in_view();
+        if let (Some(t), Screen::Projects(p)) = (drawn.projects, &mut self.screen) {
+            p.drawn(t.rows, &self.figures);
         }
         if let (Some(t), Screen::Alarms(a)) = (drawn.alarms, &mut self.screen) {
             a.drawn(t.rows);
@@ -250,15 +249,15 @@ impl App {
             .span(self.now, self.store.retention_minutes());
         self.store.set_span(span);
         self.recompute_figures();
-        if self
-            .projects
-            .follow_figures(&self.figures, self.store.cost(), &mut self.scope.project)
-        {
+        let mut moved = self.scope.follow(&self.figures);
+        if let Screen::Projects(p) = &mut self.screen {
+            moved |= p.follow(&self.figures, self.store.cost());
+        }
+        if moved {
             // The rows and the chart follow what just changed.
             self.recompute_figures();
         }
         self.keep_selection_in_view();
-        self.keep_project_in_view();
         match &mut self.screen {
             Screen::Alarms(a) => a.follow(&self.store),
             Screen::Logs(l) => l.follow(&self.store, &self.options.error_words),
@@ -271,7 +270,7 @@ impl App {
     /// detail that opens asks for its versions and aliases, once (an order that follows from
     /// the screen shown, never from recomputing the figures).
     pub(crate) fn show(&mut self, next: Screen) {
-        self.keep_log_memory();
+        self.keep_memory();
         let left = std::mem::replace(&mut self.screen, next);
         if matches!(left, Screen::Logs(_)) && !matches!(self.screen, Screen::Logs(_)) {
             self.effects.send(Control::Tail(None));
@@ -283,9 +282,11 @@ impl App {
         }
     }
 
-    fn keep_log_memory(&mut self) {
-        if let Screen::Logs(l) = &self.screen {
-            self.log_memory.layout = l.lines.layout.clone();
+    fn keep_memory(&mut self) {
+        match &self.screen {
+            Screen::Logs(l) => self.memory.logs.layout = l.lines.layout.clone(),
+            Screen::Projects(p) => self.memory.projects = p.memory(),
+            _ => {}
         }
     }
 }

@@ -4,8 +4,7 @@
 use super::mode::Mode;
 use super::{App, Focus, Screen};
 use crate::view::{
-    Body, DetailView, Facts, FleetTableView, FlowScope, FlowView, Footer, HelpView, ProjectsView,
-    View,
+    Body, DetailView, Facts, FleetTableView, FlowScope, FlowView, Footer, HelpView, View,
 };
 
 impl App {
@@ -13,6 +12,14 @@ impl App {
     pub fn selected_class(&self) -> Option<crate::store::latency::LatencyClass> {
         match &self.screen {
             Screen::Classes(c) => c.selected(&self.figures),
+            _ => None,
+        }
+    }
+
+    /// The projects pane, while it is shown.
+    pub fn projects(&self) -> Option<&super::screens::projects::Projects> {
+        match &self.screen {
+            Screen::Projects(p) => Some(p),
             _ => None,
         }
     }
@@ -100,25 +107,9 @@ impl App {
             Screen::Logs(logs) => {
                 logs.view(&self.store, &self.figures, self.now, self.mode.is_filter())
             }
-            Screen::Projects => {
-                let order = self.projects.order(&self.figures, self.store.cost());
-                ProjectsView {
-                    selected: self.projects.selected_row(&order, &self.figures),
-                    order,
-                    offset: self.projects.scroll.offset(),
-                    sort: self.projects.sort,
-                    reversed: self.projects.reversed,
-                }
-                .into()
-            }
+            Screen::Projects(p) => Body::Projects(p.view(&self.figures)),
             Screen::Alarms(a) => Body::Alarms(a.view()),
             Screen::Classes(c) => Body::Classes(c.view()),
         }
-    }
-}
-
-impl From<ProjectsView> for Body<'_> {
-    fn from(p: ProjectsView) -> Self {
-        Body::Projects(p)
     }
 }

@@ -140,10 +140,7 @@ impl App {
             }
             LineCommand::Project(Some(p)) => {
                 if self.store.projects().contains(p.as_str()) {
-                    self.projects.selected = Some(p.clone());
-                    self.scope.project = Some(p);
-                    self.show(Screen::Dashboard);
-                    self.dashboard.fleet.scroll.to_top();
+                    self.narrow_to_project(p);
                 } else {
                     self.effects.say(format!("no project '{p}'"));
                 }

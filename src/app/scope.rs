@@ -4,6 +4,7 @@
 
 use crate::store::latency::LatencyClass;
 use crate::store::{AccountId, Window};
+use crate::view::figures::Figures;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scope {
@@ -25,5 +26,18 @@ impl Scope {
             class: None,
             account: None,
         }
+    }
+
+    /// Lets go of a project that left the fleet; returns whether it did (the figures follow).
+    pub fn follow(&mut self, figures: &Figures) -> bool {
+        let projects = &figures.stats().projects;
+        let gone = self
+            .project
+            .as_ref()
+            .is_some_and(|p| !projects.iter().any(|s| &s.name == p));
+        if gone {
+            self.project = None;
+        }
+        gone
     }
 }

@@ -30,7 +30,7 @@ pub enum Screen {
     /// The log pane and its parts.
     Logs(Box<super::screens::logs::Logs>),
     /// The projects pane.
-    Projects,
+    Projects(super::screens::projects::Projects),
     /// The alarms view: those in ALARM first.
     Alarms(super::screens::alarms::Alarms),
     /// The latency classes: each against its budget, its durations and waits.
@@ -49,7 +49,7 @@ impl Screen {
                 LogsPart::Insights => Context::Insights,
                 LogsPart::Lines => Context::Logs,
             },
-            Screen::Projects => Context::Projects,
+            Screen::Projects(_) => Context::Projects,
             Screen::Alarms(_) => Context::Alarms,
             Screen::Classes(_) => Context::Classes,
         }

@@ -6,6 +6,7 @@ use super::mode::{Mode, Prompt};
 use super::screens::Go;
 use super::screens::alarms::Alarms;
 use super::screens::classes::Classes;
+use super::screens::projects::Projects;
 use super::scroll::Scroll;
 use super::{Action, App, Focus, LogsPart, Screen};
 use crate::source::Control;
@@ -91,12 +92,13 @@ impl App {
             Screen::Classes(c) => c.on(action, &mut cx),
             Screen::Logs(l) => l.on(action, &mut cx),
             Screen::Alarms(a) => a.on(action, &mut cx),
-            _ => Go::Pass,
+            Screen::Projects(p) => p.on(action, &mut cx),
+            Screen::Dashboard | Screen::Detail(_) => Go::Pass,
         }
     }
 
     /// Carries out where a screen said to go.
-    fn go(&mut self, go: Go) {
+    pub(super) fn go(&mut self, go: Go) {
         match go {
             Go::Pass | Go::Stay => {}
             Go::Back => self.back(),
@@ -115,22 +117,12 @@ impl App {
     }
 
     /// The fleet narrowed to a project, which the projects pane then has selected.
-    fn narrow_to_project(&mut self, project: String) {
-        self.projects.selected = Some(project.clone());
+    pub(super) fn narrow_to_project(&mut self, project: String) {
+        self.show(Screen::Dashboard);
+        self.memory.projects.selected = Some(project.clone());
         self.scope.project = Some(project);
         self.dashboard.flow.cursor = None;
         self.dashboard.fleet.scroll.to_top();
-        self.show(Screen::Dashboard);
-    }
-
-    /// A movement key moves the selection of the list the screen shows (the screens in
-    /// `screens/` take theirs in `on_own_screen`).
-    fn step_list(&mut self, step: Step) {
-        match self.screen {
-            Screen::Projects => self.move_project_selection(step),
-            Screen::Dashboard | Screen::Detail(_) => self.move_selection(step),
-            Screen::Classes(_) | Screen::Alarms(_) | Screen::Logs(_) => {}
-        }
     }
 
     fn on_screen_action(&mut self, action: Action) {
@@ -139,7 +131,6 @@ impl App {
             Go::Pass => {}
             go => return self.go(go),
         }
-        let in_projects = matches!(self.screen, Screen::Projects);
         match action {
             Action::Quit => self.quit = true,
             Action::Up
@@ -148,8 +139,9 @@ impl App {
             | Action::PageDown
             | Action::Top
             | Action::Bottom => {
+                // The fleet's rows, also under a detail (the screens of `screens/` took theirs).
                 if let Some(step) = Step::of(action) {
-                    self.step_list(step);
+                    self.move_selection(step);
                 }
             }
             Action::OpenClasses => self.open_classes(),
@@ -178,21 +170,12 @@ impl App {
             | Action::TogglePlatformLines
             | Action::CopyLine
             | Action::CopyRequestId => {}
-            Action::SortNext if in_projects => {
-                self.projects.sort = self.projects.sort.next();
-                self.projects.reversed = false;
-            }
-            Action::SortReverse if in_projects => self.projects.reversed = !self.projects.reversed,
-            Action::OpenProjects => {
-                if let Some(p) = &self.scope.project {
-                    self.projects.selected = Some(p.clone());
-                }
-                self.show(Screen::Projects);
-            }
-            Action::NarrowToProject => match self.projects.selected.clone() {
-                Some(p) => self.narrow_to_project(p),
-                None => self.show(Screen::Dashboard),
-            },
+            Action::OpenProjects => self.show(Screen::Projects(Projects::open(
+                &self.memory.projects,
+                self.scope.project.as_deref(),
+            ))),
+            // The projects pane's own (taken above while it is shown).
+            Action::NarrowToProject => {}
             Action::OpenDetail => {
                 if let Some(k) = self.dashboard.fleet.selected.clone() {
                     self.show(Screen::Detail(k));
@@ -238,7 +221,7 @@ impl App {
     /// else the project.
     fn back(&mut self) {
         match &self.screen {
-            Screen::Detail(_) | Screen::Projects | Screen::Alarms(_) | Screen::Classes(_) => {
+            Screen::Detail(_) | Screen::Projects(_) | Screen::Alarms(_) | Screen::Classes(_) => {
                 self.show(Screen::Dashboard)
             }
             Screen::Dashboard if self.dashboard.flow.cursor.is_some() => {

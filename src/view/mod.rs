@@ -161,6 +161,7 @@ pub struct FlowView {
 }
 
 /// The projects pane's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectsView {
     /// Indices into the figures' projects, in the pane's order.
     pub order: Vec<usize>,

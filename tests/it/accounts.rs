@@ -538,7 +538,7 @@ fn several_accounts_on_screen_narrow_to_one_and_break_projects_down() {
 
     // The projects pane: a project is one across the accounts, broken down by account.
     type_in(&mut app, "p");
-    assert_eq!(app.screen, Screen::Projects);
+    assert!(matches!(app.screen, Screen::Projects(_)));
     let s = screen(&render(&mut app, 160, 48));
     assert!(s.contains("in 3 accounts"), "{s}");
     let selected = app.figures().project_chart().unwrap().project.clone();

@@ -387,7 +387,7 @@ fn the_mouse_selects_opens_scrolls_and_focuses() {
     let s = screen(&render(&mut app, 160, 48));
     let y = s.lines().position(|l| l.contains("│checkout")).unwrap() as u16;
     click(&mut app, 10, y);
-    assert_eq!(app.projects.selected.as_deref(), Some("checkout"));
+    assert_eq!(app.projects().unwrap().selected(), Some("checkout"));
     click(&mut app, 10, y);
     assert_eq!(app.scope.project.as_deref(), Some("checkout"));
     assert_eq!(app.screen, Screen::Dashboard);
@@ -481,7 +481,7 @@ fn keys_bound_in_the_config_drive_the_app_and_show_in_help_and_footer() {
     chars(&mut app, "n");
     assert_ne!(selected_name(&app), before, "n moves down");
     chars(&mut app, "P");
-    assert_eq!(app.screen, Screen::Projects);
+    assert!(matches!(app.screen, Screen::Projects(_)));
     app.update(lambdatop::app::Action::ToggleHelp);
     let help = screen(&render(&mut app, 160, 48));
     let line = help
@@ -500,14 +500,22 @@ fn every_list_pages_with_the_same_keys() {
     let mut app = demo_app();
     let fleet_selected = selected_name(&app);
     chars(&mut app, "p");
-    assert_eq!(app.screen, Screen::Projects);
+    assert!(matches!(app.screen, Screen::Projects(_)));
     crate::support::render(&mut app, 80, 24);
-    let first = app.projects.selected.clone();
+    let first = app.projects().unwrap().selected().map(String::from);
     assert!(first.is_some());
     press(&mut app, &[KeyCode::PageDown]);
-    assert_ne!(app.projects.selected, first, "PgDn moves down the projects");
+    assert_ne!(
+        app.projects().unwrap().selected().map(String::from),
+        first,
+        "PgDn moves down the projects"
+    );
     press(&mut app, &[KeyCode::PageUp]);
-    assert_eq!(app.projects.selected, first, "PgUp comes back up");
+    assert_eq!(
+        app.projects().unwrap().selected().map(String::from),
+        first,
+        "PgUp comes back up"
+    );
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(app.screen, Screen::Dashboard);
     chars(&mut app, "c");

@@ -15,7 +15,7 @@ use crate::support::{demo_app, line_with, render, screen};
 fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
     let mut app = demo_app();
     app.update(Action::OpenProjects);
-    assert_eq!(app.screen, Screen::Projects);
+    assert!(matches!(app.screen, Screen::Projects(_)));
     for (w, h) in [(80, 24), (160, 48)] {
         let s = screen(&render(&mut app, w, h));
         let stats = app.figures().stats();
@@ -50,7 +50,7 @@ fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
     }
     // Sorted by errors, payments (the bad deploy) first; by name, checkout first.
     let first = |app: &lambdatop::app::App| {
-        app.figures().stats().projects[app.projects.order(app.figures(), app.store.cost())[0]]
+        app.figures().stats().projects[app.projects().unwrap().order()[0]]
             .name
             .clone()
     };
@@ -58,17 +58,31 @@ fn the_projects_pane_shows_each_projects_figures_and_its_bill() {
     for _ in 0..5 {
         app.update(Action::SortNext);
     }
-    assert_eq!(app.projects.sort.label(), "name");
+    assert_eq!(app.projects().unwrap().sort().label(), "name");
     assert_eq!(first(&app), "checkout");
     app.update(Action::SortReverse);
     assert_eq!(first(&app), "search");
+    // Left and opened again, the pane sorts as it did, on the project it had selected.
+    let selected = app.projects().unwrap().selected().map(String::from);
+    app.update(Action::Down);
+    let moved = app.projects().unwrap().selected().map(String::from);
+    assert_ne!(moved, selected);
+    app.update(Action::Back);
+    assert!(app.projects().is_none());
+    app.update(Action::OpenProjects);
+    let pane = app.projects().unwrap();
+    assert_eq!(
+        (pane.sort().label(), first(&app).as_str()),
+        ("name", "search")
+    );
+    assert_eq!(pane.selected().map(String::from), moved);
 }
 
 #[test]
 fn enter_narrows_every_pane_to_the_project_and_esc_widens() {
     let mut app = demo_app();
     app.update(Action::OpenProjects);
-    while app.projects.selected.as_deref() != Some("identity") {
+    while app.projects().unwrap().selected() != Some("identity") {
         app.update(Action::Down);
     }
     app.update(Action::NarrowToProject);

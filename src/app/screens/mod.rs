@@ -2,12 +2,14 @@
 //! key context gives it with `on(action, &mut Cx) -> Go` and says where the app goes next; its
 //! `view` is pure. It reads what it needs through `Cx`, asks for what goes outside the state
 //! (a message, an order for the sources) through `Cx`'s effects, and never names `App`: the
-//! app keeps the screen shown and carries out the `Go`. The latency classes and the alarms are
-//! here; the others move in the same way (ARCHITECTURE.md, *Adding a screen*).
+//! app keeps the screen shown and carries out the `Go`. The latency classes, the alarms, the log
+//! pane and the projects are here; the others move in the same way (ARCHITECTURE.md, *Adding a
+//! screen*).
 
 pub mod alarms;
 pub mod classes;
 pub mod logs;
+pub mod projects;
 
 use chrono::{DateTime, Utc};
 
@@ -42,4 +44,12 @@ pub enum Go {
     NarrowToProject(String),
     /// A function's detail.
     OpenDetail(FunctionKey),
+}
+
+/// What screens keep from one opening to the next: the log pane's layout and queries, the
+/// projects pane's sort and selection.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    pub logs: logs::LogMemory,
+    pub projects: projects::ProjectsMemory,
 }
