@@ -2,11 +2,11 @@
 //! follow the figures (the selection stays on its function while rows re-sort, and in view).
 
 use super::list::Step;
+use super::screens::Go;
 use super::scroll::Scroll;
-use super::{App, Screen};
-use crate::store::FunctionKey;
+use crate::store::{FunctionKey, Store};
 use crate::view::SortColumn;
-use crate::view::figures::Query;
+use crate::view::figures::Figures;
 
 #[derive(Debug, Clone)]
 pub struct FleetTable {
@@ -40,87 +40,57 @@ impl FleetTable {
         self.selected = Some(key);
         self.chosen = true;
     }
-}
 
-impl App {
-    /// Recomputes what changed of the figures, and keeps a function selected while there
-    /// are rows (the first one by default).
-    pub(super) fn recompute_figures(&mut self) {
-        let scope = self.flow_scope();
-        let q = Query {
-            window: self.scope.window,
-            filter: &self.dashboard.fleet.filter,
-            project: self.scope.project.as_deref(),
-            account: self.scope.account,
-            class: self.scope.class,
-            chart_project: match &self.screen {
-                Screen::Projects(p) => p.selected(),
-                _ => None,
-            },
-            detail: match &self.screen {
-                Screen::Detail(key) => Some(key),
-                _ => None,
-            },
-            sort: self.dashboard.fleet.sort,
-            descending: self.dashboard.fleet.descending,
-            scope: &scope,
-        };
-        self.figures.update(&self.store, &q, self.now);
-        let order = self.figures.order();
-        self.dashboard.fleet.scroll.set_len(order.len());
-        let fns = self.store.functions();
+    /// Keeps a function selected while there are rows, once the figures were recomputed: the
+    /// user's choice while it stays among them, else the first row.
+    pub fn follow(&mut self, store: &Store, figures: &Figures) {
+        let order = figures.order();
+        self.scroll.set_len(order.len());
+        let fns = store.functions();
         let still_there = self
-            .dashboard
-            .fleet
             .selected
             .as_ref()
             .is_some_and(|k| order.iter().any(|&i| fns[i].facts.is(k)));
-        if !still_there || !self.dashboard.fleet.chosen {
-            self.dashboard.fleet.selected = order.first().map(|&i| fns[i].facts.key());
-            self.dashboard.fleet.chosen &= still_there;
+        if !still_there || !self.chosen {
+            self.selected = order.first().map(|&i| fns[i].facts.key());
+            self.chosen &= still_there;
         }
     }
 
-    /// Position of the selected function among the visible rows.
-    pub fn selected_row(&self) -> Option<usize> {
-        let key = self.dashboard.fleet.selected.as_ref()?;
-        let fns = self.store.functions();
-        self.figures
-            .order()
-            .iter()
-            .position(|&i| fns[i].facts.is(key))
+    /// Position of the selected function among the rows.
+    pub fn selected_row(&self, store: &Store, figures: &Figures) -> Option<usize> {
+        let key = self.selected.as_ref()?;
+        let fns = store.functions();
+        figures.order().iter().position(|&i| fns[i].facts.is(key))
     }
 
-    pub(super) fn keep_selection_in_view(&mut self) {
-        if let Some(row) = self.selected_row() {
-            self.dashboard.fleet.scroll.show(row);
+    pub fn keep_in_view(&mut self, store: &Store, figures: &Figures) {
+        if let Some(row) = self.selected_row(store, figures) {
+            self.scroll.show(row);
         }
     }
 
-    /// Moves the selection by `by` rows, within the rows; the detail follows it.
-    pub(super) fn move_selection(&mut self, step: Step) {
-        let order = self.figures.order();
-        let current = self.selected_row().unwrap_or(0);
-        let Some(next) = step.from(current, order.len(), self.dashboard.fleet.scroll.page()) else {
-            return;
+    /// Moves the selection within the rows; the function it moved to, if it did.
+    pub fn step(&mut self, step: Step, store: &Store, figures: &Figures) -> Option<FunctionKey> {
+        let order = figures.order();
+        let current = self.selected_row(store, figures).unwrap_or(0);
+        let next = step.from(current, order.len(), self.scroll.page())?;
+        let key = store.functions()[order[next]].facts.key();
+        self.select(key.clone());
+        self.scroll.show(next);
+        Some(key)
+    }
+
+    /// A click on the row `row` selects its function; on the one selected, opens it.
+    pub fn click(&mut self, row: usize, store: &Store, figures: &Figures) -> Go {
+        let Some(&i) = figures.order().get(row) else {
+            return Go::Stay;
         };
-        let key = self.store.functions()[order[next]].facts.key();
-        if let Screen::Detail(_) = self.screen {
-            self.show(Screen::Detail(key.clone()));
+        let key = store.functions()[i].facts.key();
+        if self.selected.as_ref() == Some(&key) {
+            return Go::OpenDetail(key);
         }
-        self.dashboard.fleet.select(key);
-        self.dashboard.fleet.scroll.show(next);
-    }
-
-    /// Selects the function at row `row` of the table; a click on the selected one opens it.
-    pub(super) fn click_row(&mut self, row: usize) {
-        let Some(&i) = self.figures.order().get(row) else {
-            return;
-        };
-        let key = self.store.functions()[i].facts.key();
-        if self.dashboard.fleet.selected.as_ref() == Some(&key) {
-            return self.update(super::Action::OpenDetail);
-        }
-        self.dashboard.fleet.select(key);
+        self.select(key);
+        Go::Stay
     }
 }

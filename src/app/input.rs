@@ -78,7 +78,8 @@ impl App {
         {
             self.dashboard.focus = Focus::Fleet;
             if let Some(row) = table.row_at(x, y) {
-                self.click_row(row);
+                let go = self.dashboard.fleet.click(row, &self.store, &self.figures);
+                self.go(go);
             }
         } else if self
             .drawn

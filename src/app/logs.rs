@@ -92,7 +92,9 @@ impl App {
             self.dashboard.flow.cursor,
             &self.screen,
         ) {
-            (Focus::Flow, Some(m), Screen::Dashboard) => self.minute_target(m),
+            (Focus::Flow, Some(m), Screen::Dashboard) => {
+                super::flow::minute_target(&self.store, &self.figures, &self.flow_scope(), m)
+            }
             _ => self.tail_target(project),
         };
         let Some(target) = target.map(|t| self.in_past_window(t)) else {

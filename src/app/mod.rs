@@ -220,7 +220,9 @@ impl App {
         let before = shown(self);
         if let Some(t) = drawn.fleet {
             self.dashboard.fleet.scroll.set_page(t.rows);
-            self.keep_selection_in_view();
+            self.dashboard
+                .fleet
+                .keep_in_view(&self.store, &self.figures);
         }
         if let (Some(t), Screen::Projects(p)) = (drawn.projects, &mut self.screen) {
             p.drawn(t.rows, &self.figures);
@@ -257,7 +259,9 @@ impl App {
             // The rows and the chart follow what just changed.
             self.recompute_figures();
         }
-        self.keep_selection_in_view();
+        self.dashboard
+            .fleet
+            .keep_in_view(&self.store, &self.figures);
         match &mut self.screen {
             Screen::Alarms(a) => a.follow(&self.store),
             Screen::Logs(l) => l.follow(&self.store, &self.options.error_words),

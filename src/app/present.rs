@@ -3,11 +3,53 @@
 
 use super::mode::Mode;
 use super::{App, Focus, Screen};
+use crate::view::figures::Query;
 use crate::view::{
     Body, DetailView, Facts, FleetTableView, FlowScope, FlowView, Footer, HelpView, View,
 };
 
 impl App {
+    /// Recomputes what changed of the figures for what the panes are narrowed to, and keeps a
+    /// function selected while there are rows (the first one by default).
+    pub(super) fn recompute_figures(&mut self) {
+        let scope = self.flow_scope();
+        let q = Query {
+            window: self.scope.window,
+            filter: &self.dashboard.fleet.filter,
+            project: self.scope.project.as_deref(),
+            account: self.scope.account,
+            class: self.scope.class,
+            chart_project: match &self.screen {
+                Screen::Projects(p) => p.selected(),
+                _ => None,
+            },
+            detail: match &self.screen {
+                Screen::Detail(key) => Some(key),
+                _ => None,
+            },
+            sort: self.dashboard.fleet.sort,
+            descending: self.dashboard.fleet.descending,
+            scope: &scope,
+        };
+        self.figures.update(&self.store, &q, self.now);
+        self.dashboard.fleet.follow(&self.store, &self.figures);
+    }
+
+    /// Position of the selected function among the fleet table's rows.
+    pub fn selected_row(&self) -> Option<usize> {
+        self.dashboard
+            .fleet
+            .selected_row(&self.store, &self.figures)
+    }
+
+    /// What the task-flow graph shows now.
+    pub fn flow_scope(&self) -> FlowScope {
+        let selected = self.dashboard.fleet.selected.as_ref();
+        self.dashboard
+            .flow
+            .scope(&self.store, selected, &self.scope)
+    }
+
     /// The latency class selected while the classes view is open.
     pub fn selected_class(&self) -> Option<crate::store::latency::LatencyClass> {
         match &self.screen {

@@ -139,9 +139,12 @@ impl App {
             | Action::PageDown
             | Action::Top
             | Action::Bottom => {
-                // The fleet's rows, also under a detail (the screens of `screens/` took theirs).
-                if let Some(step) = Step::of(action) {
-                    self.move_selection(step);
+                // The fleet's rows, also under a detail, which follows the selection (the
+                // screens of `screens/` took theirs).
+                let moved = Step::of(action)
+                    .and_then(|step| self.dashboard.fleet.step(step, &self.store, &self.figures));
+                if let (Some(key), Screen::Detail(_)) = (moved, &self.screen) {
+                    self.show(Screen::Detail(key));
                 }
             }
             Action::OpenClasses => self.open_classes(),
@@ -185,7 +188,11 @@ impl App {
             Action::OpenLogs => self.open_logs(false),
             Action::OpenProjectLogs => self.open_logs(true),
             Action::CopyLink => self.copy_function_link(),
-            Action::CursorLeft | Action::CursorRight => self.move_cursor(action),
+            Action::CursorLeft | Action::CursorRight => {
+                self.dashboard.focus = Focus::Flow;
+                let range = self.figures.stats().range;
+                self.dashboard.flow.move_cursor(action, range);
+            }
             Action::StartFilter => self.mode = Mode::Filter,
             Action::StartCommand => self.mode = Mode::Command(Prompt::default()),
             Action::SortNext => {
