@@ -4,6 +4,70 @@
 //! an Insights query as a `queryDetail` object in its compact `~(key~value)` notation, strings
 //! led by `'` and their other characters written `*XX`. No request is made; the link is text.
 
+use super::logs::LogPlace;
+use crate::store::{FunctionKey, Logging, Store};
+
+/// What a reader asks a link to: the app names the function (and the request) with the facts
+/// the store holds; which page that is, and the log group's name, are the console's and
+/// Lambda's conventions, kept here.
+#[derive(Debug, Clone, Copy)]
+pub enum Link<'a> {
+    /// The function's page in the Lambda console.
+    Function(&'a FunctionKey),
+    /// The function's log group in the CloudWatch console.
+    LogGroup {
+        function: &'a FunctionKey,
+        logging: &'a Logging,
+    },
+    /// Logs Insights over the function's log group, showing one request's lines, from
+    /// `seconds` ago.
+    Request {
+        function: &'a FunctionKey,
+        logging: &'a Logging,
+        request_id: &'a str,
+        seconds: i64,
+    },
+}
+
+impl Link<'_> {
+    /// The link for the account the store reads (its partition: `aws`, `aws-cn`…), and what it
+    /// is in words, for the footer: `console URL of /aws/lambda/f`.
+    pub fn url(self, store: &Store) -> (String, String) {
+        let partition = store.identity().map_or("aws", |i| i.partition.as_str());
+        match self {
+            Link::Function(key) => (
+                format!("console URL of {key}"),
+                function_url(partition, &key.region, &key.name),
+            ),
+            Link::LogGroup { function, logging } => {
+                let group = LogPlace::of(&function.name, logging).group;
+                (
+                    format!("console URL of {group}"),
+                    log_group_url(partition, &function.region, &group),
+                )
+            }
+            Link::Request {
+                function,
+                logging,
+                request_id,
+                seconds,
+            } => {
+                let group = LogPlace::of(&function.name, logging).group;
+                (
+                    format!("Logs Insights URL of request {request_id}"),
+                    insights_url(
+                        partition,
+                        &function.region,
+                        &group,
+                        &request_query(request_id),
+                        seconds,
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The console's host for a region, by partition.
 fn host(partition: &str, region: &str) -> String {
     match partition {

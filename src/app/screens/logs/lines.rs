@@ -13,8 +13,7 @@ use crate::app::list::Step;
 use crate::app::scroll::Scroll;
 use crate::logtext::filter::Pattern;
 use crate::source::TailTarget;
-use crate::source::aws::console;
-use crate::source::aws::logs::LogPlace;
+use crate::source::aws::console::Link;
 use crate::store::logs::LogLine;
 use crate::store::{FunctionKey, Store};
 use crate::view::LogsDrawn;
@@ -348,38 +347,25 @@ impl LogLines {
             fx.say("no line to link to");
             return;
         };
-        let key = &line.function;
-        let partition = store
-            .identity()
-            .map_or_else(|| "aws".to_string(), |i| i.partition.clone());
-        let group = log_group_of(store, key);
-        let (what, url) = match &line.request_id {
-            Some(id) => {
-                let age_s = (now.timestamp_millis() - line.at_ms).max(0) / 1000;
-                (
-                    format!("Logs Insights URL of request {id}"),
-                    console::insights_url(
-                        &partition,
-                        &key.region,
-                        &group,
-                        &console::request_query(id),
-                        age_s + 15 * 60,
-                    ),
-                )
-            }
-            None => (
-                format!("console URL of {group}"),
-                console::log_group_url(&partition, &key.region, &group),
-            ),
+        let function = &line.function;
+        let logging = store
+            .function(function)
+            .map(|f| f.facts.logging.clone())
+            .unwrap_or_default();
+        let link = match &line.request_id {
+            // From a quarter of an hour before the line, so the request's first lines show.
+            Some(id) => Link::Request {
+                function,
+                logging: &logging,
+                request_id: id,
+                seconds: (now.timestamp_millis() - line.at_ms).max(0) / 1000 + 15 * 60,
+            },
+            None => Link::LogGroup {
+                function,
+                logging: &logging,
+            },
         };
+        let (what, url) = link.url(store);
         fx.copy(&what, url);
     }
-}
-
-fn log_group_of(store: &Store, key: &FunctionKey) -> String {
-    let logging = store
-        .function(key)
-        .map(|f| f.facts.logging.clone())
-        .unwrap_or_default();
-    LogPlace::of(&key.name, &logging).group
 }
