@@ -58,6 +58,14 @@ impl App {
         }
     }
 
+    /// The filter the screen types into: the log pane's, or the fleet table's.
+    pub fn filter_text(&self) -> &str {
+        match &self.screen {
+            Screen::Logs(logs) => &logs.lines.layout.filter,
+            _ => &self.dashboard.fleet.filter,
+        }
+    }
+
     /// The projects pane, while it is shown.
     pub fn projects(&self) -> Option<&super::screens::projects::Projects> {
         match &self.screen {

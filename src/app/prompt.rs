@@ -1,203 +1,109 @@
-//! The two prompts: the `/` filter (the fleet's, or the log pane's) and the `:` command line,
-//! with what is typed into them, Tab completion, and running a command.
+//! What the two prompts need besides the app: editing the text typed (the `/` filter, the `:`
+//! line), what an argument of a command may be, and the answers a command finds in the store
+//! (the function `:fn` names, the project, region or account it narrows to), or why not in one
+//! line. `input` types into the prompts and runs the commands with these.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::command_line::{self, ArgKind, LineCommand};
-use super::mode::Mode;
-use super::{Action, App, Screen};
-use crate::ui::theme::{self, Theme};
+use super::command_line::ArgKind;
+use crate::store::{AccountId, FunctionKey, Store};
+use crate::ui::theme;
 
 /// Characters a filter holds: more is never a name.
-const FILTER_MAX: usize = 64;
+pub const FILTER_MAX: usize = 64;
 /// Characters the command line holds: room for a Logs Insights query.
-const LINE_MAX: usize = 1000;
+pub const LINE_MAX: usize = 1000;
 
-impl App {
-    /// The filter the screen types into: the log pane's, or the fleet table's.
-    pub fn filter_text(&self) -> &str {
-        match &self.screen {
-            Screen::Logs(logs) => &logs.lines.layout.filter,
-            _ => &self.dashboard.fleet.filter,
+/// What a key did to the text typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typed {
+    /// A character added or taken away.
+    Changed,
+    /// Backspace on empty text.
+    Emptied,
+    /// Not a key that types.
+    Ignored,
+}
+
+/// Types `key` into `text`, which holds at most `max` characters.
+pub fn type_into(text: &mut String, key: &KeyEvent, max: usize) -> Typed {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Backspace => match text.pop() {
+            Some(_) => Typed::Changed,
+            None => Typed::Emptied,
+        },
+        KeyCode::Char(c) if !ctrl && text.chars().count() < max => {
+            text.push(c);
+            Typed::Changed
         }
+        _ => Typed::Ignored,
     }
+}
 
-    pub(super) fn filter_mut(&mut self) -> &mut String {
-        match &mut self.screen {
-            Screen::Logs(logs) => &mut logs.lines.layout.filter,
-            _ => &mut self.dashboard.fleet.filter,
+/// What an argument of the command line may be.
+pub fn candidates(kind: ArgKind, store: &Store, queries: &[(String, String)]) -> Vec<String> {
+    match kind {
+        ArgKind::Function => store
+            .functions()
+            .iter()
+            .map(|f| f.facts.name.clone())
+            .collect(),
+        ArgKind::Project => store.projects().into_iter().map(String::from).collect(),
+        ArgKind::Region => store.regions().into_iter().map(String::from).collect(),
+        ArgKind::Account => store.account_names(),
+        ArgKind::Theme => theme::names(),
+        ArgKind::Query => queries.iter().map(|(n, _)| n.clone()).collect(),
+        ArgKind::None => Vec::new(),
+    }
+}
+
+/// `:fn NAME`: the function of that name, else the first whose name holds it (any case).
+pub fn function(store: &Store, name: &str) -> Result<FunctionKey, String> {
+    let lower = name.to_lowercase();
+    let fns = store.functions();
+    fns.iter()
+        .find(|f| f.facts.name == name)
+        .or_else(|| {
+            fns.iter()
+                .find(|f| f.facts.name.to_lowercase().contains(&lower))
+        })
+        .map(|f| f.facts.key())
+        .ok_or_else(|| format!("no function '{name}'"))
+}
+
+/// `:project NAME`: a project of the fleet.
+pub fn project(store: &Store, name: String) -> Result<String, String> {
+    if store.projects().contains(name.as_str()) {
+        Ok(name)
+    } else {
+        Err(format!("no project '{name}'"))
+    }
+}
+
+/// `:region [NAME]`: the fleet filter that shows a region (empty: all).
+pub fn region(store: &Store, name: Option<String>) -> Result<String, String> {
+    let name = name.unwrap_or_default();
+    if name.is_empty() || store.regions().contains(name.as_str()) {
+        Ok(name)
+    } else {
+        Err(format!("no functions in region '{name}'"))
+    }
+}
+
+/// `:account [ID|ALIAS]`: the account to narrow to (`None`: all of them).
+pub fn account(store: &Store, name: Option<String>) -> Result<Option<AccountId>, String> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    match store.account_named(&name) {
+        Some(a) => Ok(Some(a)),
+        None if store.session().accounts.is_empty() => {
+            Err("one account is watched: --accounts or several --profile watch more".into())
         }
-    }
-
-    /// A key no binding took: text for the prompt being typed.
-    pub(super) fn type_into_prompt(&mut self, key: KeyEvent) {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match &mut self.mode {
-            Mode::Filter => {
-                let filter = self.filter_mut();
-                match key.code {
-                    KeyCode::Backspace => {
-                        filter.pop();
-                    }
-                    KeyCode::Char(c) if !ctrl && filter.chars().count() < FILTER_MAX => {
-                        filter.push(c)
-                    }
-                    _ => return,
-                }
-                if !matches!(self.screen, Screen::Logs(_)) {
-                    self.dashboard.fleet.scroll.to_top();
-                }
-            }
-            Mode::Command(prompt) => {
-                match key.code {
-                    // Backspace on an empty line leaves it, as in vi.
-                    KeyCode::Backspace if prompt.line.pop().is_none() => self.mode = Mode::Normal,
-                    KeyCode::Backspace => {}
-                    KeyCode::Char(c) if !ctrl && prompt.line.chars().count() < LINE_MAX => {
-                        prompt.line.push(c)
-                    }
-                    _ => return,
-                }
-                if let Mode::Command(p) = &mut self.mode {
-                    p.matches.clear();
-                }
-            }
-            Mode::Normal | Mode::Help(_) => return,
-        }
-        self.recompute();
-    }
-
-    pub(super) fn complete_line(&mut self) {
-        let Mode::Command(prompt) = &self.mode else {
-            return;
-        };
-        let (done, matches) = command_line::complete(&prompt.line, |k| self.candidates(k));
-        if let Mode::Command(prompt) = &mut self.mode {
-            prompt.line = done;
-            prompt.matches = matches;
-        }
-    }
-
-    /// What an argument of the command line may be.
-    fn candidates(&self, kind: ArgKind) -> Vec<String> {
-        match kind {
-            ArgKind::Function => self
-                .store
-                .functions()
-                .iter()
-                .map(|f| f.facts.name.clone())
-                .collect(),
-            ArgKind::Project => self
-                .store
-                .projects()
-                .into_iter()
-                .map(String::from)
-                .collect(),
-            ArgKind::Region => self.store.regions().into_iter().map(String::from).collect(),
-            ArgKind::Account => self.store.account_names(),
-            ArgKind::Theme => theme::names(),
-            ArgKind::Query => self
-                .options
-                .queries
-                .iter()
-                .map(|(n, _)| n.clone())
-                .collect(),
-            ArgKind::None => Vec::new(),
-        }
-    }
-
-    pub(super) fn run_line(&mut self, line: &str) {
-        match command_line::parse(line) {
-            Ok(cmd) => self.run_command(cmd),
-            Err(e) => self.effects.say(e),
-        }
-    }
-
-    fn run_command(&mut self, cmd: LineCommand) {
-        match cmd {
-            LineCommand::Function(name) => {
-                let lower = name.to_lowercase();
-                let fns = self.store.functions();
-                let found = fns
-                    .iter()
-                    .find(|f| f.facts.name == name)
-                    .or_else(|| {
-                        fns.iter()
-                            .find(|f| f.facts.name.to_lowercase().contains(&lower))
-                    })
-                    .map(|f| f.facts.key());
-                match found {
-                    Some(key) => {
-                        self.dashboard.fleet.select(key.clone());
-                        self.show(Screen::Detail(key));
-                    }
-                    None => self.effects.say(format!("no function '{name}'")),
-                }
-            }
-            LineCommand::Project(None) => {
-                self.scope.project = None;
-                self.show(Screen::Dashboard);
-            }
-            LineCommand::Project(Some(p)) => {
-                if self.store.projects().contains(p.as_str()) {
-                    self.narrow_to_project(p);
-                } else {
-                    self.effects.say(format!("no project '{p}'"));
-                }
-            }
-            LineCommand::Region(r) => {
-                let r = r.unwrap_or_default();
-                if r.is_empty() || self.store.regions().contains(r.as_str()) {
-                    self.dashboard.fleet.filter = r;
-                    self.show(Screen::Dashboard);
-                    self.dashboard.fleet.scroll.to_top();
-                } else {
-                    self.effects.say(format!("no functions in region '{r}'"));
-                }
-            }
-            LineCommand::Account(None) => {
-                self.scope.account = None;
-                self.show(Screen::Dashboard);
-                self.dashboard.fleet.scroll.to_top();
-            }
-            LineCommand::Account(Some(name)) => match self.store.account_named(&name) {
-                Some(a) => {
-                    self.scope.account = Some(a);
-                    self.show(Screen::Dashboard);
-                    self.dashboard.fleet.scroll.to_top();
-                }
-                None if self.store.session().accounts.is_empty() => {
-                    self.effects
-                        .say("one account is watched: --accounts or several --profile watch more");
-                }
-                None => {
-                    let names = self.store.account_names().join(", ");
-                    self.effects
-                        .say(format!("no account '{name}' (watched: {names})"));
-                }
-            },
-            LineCommand::At(text) => {
-                match self
-                    .scope
-                    .window
-                    .ending_at(&text, self.now(), &chrono::Local)
-                {
-                    Ok(w) => self.set_window(w),
-                    Err(e) => self.effects.say(e),
-                }
-            }
-            LineCommand::Theme(name) => match Theme::load(&name, theme::user_dir().as_deref()) {
-                Ok(t) => self.theme = t.fitted(self.options.fit.0, self.options.fit.1),
-                Err(e) => self.effects.say(e),
-            },
-            LineCommand::Logs => self.update(Action::OpenLogs),
-            LineCommand::Insights(asked) => self.run_insights(asked),
-            LineCommand::Alarms => self.open_alarms(),
-            LineCommand::Classes => self.open_classes(),
-            LineCommand::Save(file) => self.save(file),
-            LineCommand::Export(file) => self.export(file),
-            LineCommand::Help => self.update(Action::ToggleHelp),
-            LineCommand::Quit => self.update(Action::Quit),
+        None => {
+            let names = store.account_names().join(", ");
+            Err(format!("no account '{name}' (watched: {names})"))
         }
     }
 }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::App;
 use crate::store::Store;
 use crate::store::recording::Recorded;
+use crate::view::figures::Figures;
 
 /// A file to write, as the app asked.
 pub enum FileOrder {
@@ -28,6 +28,24 @@ pub fn default_name(now: DateTime<Utc>) -> PathBuf {
 }
 
 impl FileOrder {
+    /// `:save [FILE]`: the store as it is now (a copy, written off the loop's thread), as of
+    /// the moment it shows — a replay's own, else now.
+    pub fn recording(file: Option<String>, store: &Store, now: DateTime<Utc>) -> FileOrder {
+        FileOrder::Recording {
+            path: file.map_or_else(|| default_name(now), PathBuf::from),
+            store: Box::new(store.clone()),
+            recorded: Recorded::by_this_build(store.recorded().map_or(now, |r| r.recorded_at)),
+        }
+    }
+
+    /// `:export FILE`: the fleet table's rows, filtered and sorted as shown.
+    pub fn export(file: String, store: &Store, figures: &Figures) -> FileOrder {
+        FileOrder::Export {
+            path: PathBuf::from(file),
+            csv: crate::view::export::fleet(store, figures.stats(), figures.order()),
+        }
+    }
+
     /// Writes the file (0600: it holds an account's figures and logs) and says so in one
     /// line.
     pub fn write(self) -> String {
@@ -61,30 +79,5 @@ impl FileOrder {
                 Err(e) => format!("cannot export to {}: {e}", path.display()),
             },
         }
-    }
-}
-
-impl App {
-    /// `:save [FILE]`: the store as it is now, for the loop to write.
-    pub(super) fn save(&mut self, file: Option<String>) {
-        let path = file.map_or_else(|| default_name(self.now()), PathBuf::from);
-        self.effects.write(FileOrder::Recording {
-            path,
-            store: Box::new(self.store.clone()),
-            recorded: Recorded::by_this_build(
-                self.store.recorded().map_or(self.now(), |r| r.recorded_at),
-            ),
-        });
-        self.effects.say("saving…");
-    }
-
-    /// `:export FILE`: the fleet table's rows, filtered and sorted as shown.
-    pub(super) fn export(&mut self, file: String) {
-        let figures = self.figures();
-        let csv = crate::view::export::fleet(&self.store, figures.stats(), figures.order());
-        self.effects.write(FileOrder::Export {
-            path: PathBuf::from(file),
-            csv,
-        });
     }
 }

@@ -2,14 +2,17 @@
 //! keyboard first (help, filter, command line), then the screen.
 
 use super::list::Step;
+use super::logs;
 use super::mode::{Mode, Prompt};
 use super::screens::Go;
 use super::screens::alarms::Alarms;
 use super::screens::classes::Classes;
+use super::screens::logs::Logs;
 use super::screens::projects::Projects;
 use super::scroll::Scroll;
 use super::{Action, App, Focus, LogsPart, Screen};
 use crate::source::Control;
+use crate::source::aws::console::Link;
 use crate::store::Window;
 
 impl App {
@@ -187,7 +190,12 @@ impl App {
             Action::Back => self.back(),
             Action::OpenLogs => self.open_logs(false),
             Action::OpenProjectLogs => self.open_logs(true),
-            Action::CopyLink => self.copy_function_link(),
+            Action::CopyLink => {
+                if let Screen::Detail(key) = &self.screen {
+                    let (what, url) = Link::Function(key).url(&self.store);
+                    self.effects.copy(&what, url);
+                }
+            }
             Action::CursorLeft | Action::CursorRight => {
                 self.dashboard.focus = Focus::Flow;
                 let range = self.figures.stats().range;
@@ -260,5 +268,74 @@ impl App {
                 self.show(next);
             }
         }
+    }
+
+    /// `l`, `L`: the log pane, on the minute picked on the task flow, the project selected in
+    /// the projects pane, the function opened, else the one selected (or its project).
+    pub(super) fn open_logs(&mut self, project: bool) {
+        let store = &self.store;
+        let target = match (
+            self.dashboard.focus,
+            self.dashboard.flow.cursor,
+            &self.screen,
+        ) {
+            (Focus::Flow, Some(m), Screen::Dashboard) => {
+                super::flow::minute_target(store, &self.figures, &self.flow_scope(), m)
+            }
+            (_, _, Screen::Projects(p)) => {
+                p.selected().and_then(|p| logs::project_target(store, p))
+            }
+            (_, _, Screen::Detail(k)) => logs::function_target(store, k, project),
+            _ => (self.dashboard.fleet.selected.as_ref())
+                .and_then(|k| logs::function_target(store, k, project)),
+        };
+        let Some(target) =
+            target.map(|t| logs::in_window(t, self.scope.window, &self.figures, self.now))
+        else {
+            return;
+        };
+        let from_detail = matches!(self.screen, Screen::Detail(_));
+        self.effects.send(Control::Tail(Some(target.clone())));
+        let pane = Logs::open(target, from_detail, &self.memory.logs);
+        self.show(Screen::Logs(Box::new(pane)));
+    }
+
+    /// `e`, `i` in a function's detail: a view of its logs' lines.
+    fn open_log_part(&mut self, part: LogsPart) {
+        if matches!(self.screen, Screen::Detail(_)) {
+            self.open_logs(false);
+        }
+        if let Screen::Logs(logs) = &mut self.screen {
+            logs.open_part(part);
+        }
+    }
+
+    /// A filter typed in the log pane: applied on screen, or handed to CloudWatch.
+    fn apply_log_filter(&mut self) {
+        let mut cx = super::cx!(self);
+        if let Screen::Logs(logs) = &mut self.screen {
+            logs.apply_filter(&mut cx);
+        }
+    }
+
+    /// `:insights QUERY|NAME` (none: the last query again) over the logs shown, or the
+    /// selected function's from the fleet or a detail.
+    pub(super) fn run_insights(&mut self, asked: Option<String>) {
+        let queries = &self.options.queries;
+        let Some(asked) = asked.or_else(|| self.memory.logs.last_query.clone()) else {
+            let names: Vec<&str> = queries.iter().map(|(n, _)| n.as_str()).collect();
+            let names = names.join(", ");
+            return self.say(format!(":insights needs a query or one of: {names}"));
+        };
+        if !matches!(self.screen, Screen::Logs(_)) {
+            self.open_logs(false);
+        }
+        let range = logs::window_range(self.scope.window, &self.figures, self.now);
+        let Screen::Logs(pane) = &mut self.screen else {
+            return self.say("no function selected to query the logs of".into());
+        };
+        let queries = &self.options.queries;
+        let run = pane.ask(asked, &mut self.memory.logs, queries, range, self.now);
+        self.effects.send(run);
     }
 }

@@ -71,10 +71,24 @@ impl Logs {
         }
     }
 
-    /// A query asked over these logs: its answer is the part shown.
-    pub fn show_query(&mut self, insights: LogInsights) {
-        self.insights = insights;
+    /// `:insights`: `asked` (a query, or the name of one of `queries`) over these logs — the
+    /// span they were read over, else `range` — as a new query whose answer is the part shown;
+    /// the order that runs it.
+    pub fn ask(
+        &mut self,
+        asked: String,
+        memory: &mut LogMemory,
+        queries: &[(String, String)],
+        range: (i64, i64),
+        now: DateTime<Utc>,
+    ) -> Control {
+        memory.queries += 1;
+        memory.last_query = Some(asked.clone());
+        let range = self.target.range_ms.unwrap_or(range);
+        let (pane, run) = LogInsights::ask(memory.queries, asked, queries, range, now);
+        self.insights = pane;
         self.part = LogsPart::Insights;
+        run
     }
 
     pub fn on(&mut self, action: Action, cx: &mut Cx) -> Go {
