@@ -178,7 +178,7 @@ impl App {
             .map(|&i| fns[i].facts.key())
             .collect();
         match &self.screen {
-            Screen::Detail(k) => keys.insert(0, k.clone()),
+            Screen::Detail(d) => keys.insert(0, d.key.clone()),
             Screen::Logs(logs) => keys.extend(logs.target.functions.iter().cloned()),
             Screen::Dashboard | Screen::Projects(_) | Screen::Alarms(_) | Screen::Classes(_) => {}
         }
@@ -233,9 +233,8 @@ impl App {
         if let Screen::Logs(l) = &mut self.screen {
             l.drawn(&drawn);
         }
-        if let (Some(h), Mode::Help(scroll)) = (drawn.help, &mut self.mode) {
-            scroll.set_len(h.rows);
-            scroll.set_page(h.visible);
+        if let (Some(h), Mode::Help(help)) = (drawn.help, &mut self.mode) {
+            help.drawn(h.rows, h.visible);
         }
         self.drawn = drawn;
         before != shown(self)
@@ -279,10 +278,10 @@ impl App {
         if matches!(left, Screen::Logs(_)) && !matches!(self.screen, Screen::Logs(_)) {
             self.effects.send(Control::Tail(None));
         }
-        if let Screen::Detail(k) = &self.screen
-            && !matches!(&left, Screen::Detail(was) if was == k)
+        if let Screen::Detail(d) = &self.screen
+            && left != self.screen
         {
-            self.effects.send(Control::Inspect(k.clone()));
+            self.effects.send(Control::Inspect(d.key.clone()));
         }
     }
 

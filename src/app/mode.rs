@@ -2,7 +2,7 @@
 //! line, or the `:` command line; each is a key-map context of its own.
 
 use super::keymap::Context;
-use super::scroll::Scroll;
+use super::screens::help::Help;
 
 /// The `:` line being typed and what Tab found for it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub enum Mode {
     #[default]
     Normal,
     /// The help overlay, scrolled.
-    Help(Scroll),
+    Help(Help),
     /// The `/` filter of the screen (the fleet's or the log pane's) is typed.
     Filter,
     /// The `:` command line is typed.

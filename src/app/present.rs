@@ -4,9 +4,7 @@
 use super::mode::Mode;
 use super::{App, Focus, Screen};
 use crate::view::figures::Query;
-use crate::view::{
-    Body, DetailView, Facts, FleetTableView, FlowScope, FlowView, Footer, HelpView, View,
-};
+use crate::view::{Body, Facts, FleetTableView, FlowScope, FlowView, Footer, View};
 
 impl App {
     /// Recomputes what changed of the figures for what the panes are narrowed to, and keeps a
@@ -24,7 +22,7 @@ impl App {
                 _ => None,
             },
             detail: match &self.screen {
-                Screen::Detail(key) => Some(key),
+                Screen::Detail(d) => Some(&d.key),
                 _ => None,
             },
             sort: self.dashboard.fleet.sort,
@@ -137,10 +135,9 @@ impl App {
             },
             footer,
             help: match &self.mode {
-                Mode::Help(scroll) => Some(HelpView {
-                    sections: self.keys.help(matches!(self.screen, Screen::Logs(_))),
-                    scroll: scroll.offset(),
-                }),
+                Mode::Help(help) => {
+                    Some(help.view(self.keys.help(matches!(self.screen, Screen::Logs(_)))))
+                }
                 _ => None,
             },
             keys: &self.keys.names,
@@ -150,10 +147,7 @@ impl App {
     fn body(&self) -> Body<'_> {
         match &self.screen {
             Screen::Dashboard => Body::Dashboard,
-            Screen::Detail(key) => Body::Detail(self.store.position(key).map(|index| DetailView {
-                function: &self.store.functions()[index],
-                index,
-            })),
+            Screen::Detail(d) => Body::Detail(d.view(&self.store)),
             Screen::Logs(logs) => {
                 logs.view(&self.store, &self.figures, self.now, self.mode.is_filter())
             }

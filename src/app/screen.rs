@@ -1,7 +1,6 @@
 //! The screen shown and the pane of the dashboard that has the focus.
 
 use super::keymap::Context;
-use crate::store::FunctionKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -26,7 +25,8 @@ pub enum LogsPart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Dashboard,
-    Detail(FunctionKey),
+    /// A function's detail.
+    Detail(super::screens::detail::Detail),
     /// The log pane and its parts.
     Logs(Box<super::screens::logs::Logs>),
     /// The projects pane.

@@ -7,12 +7,12 @@ use super::mode::{Mode, Prompt};
 use super::screens::Go;
 use super::screens::alarms::Alarms;
 use super::screens::classes::Classes;
+use super::screens::detail::Detail;
+use super::screens::help::Help;
 use super::screens::logs::Logs;
 use super::screens::projects::Projects;
-use super::scroll::Scroll;
 use super::{Action, App, Focus, LogsPart, Screen};
 use crate::source::Control;
-use crate::source::aws::console::Link;
 use crate::store::Window;
 
 impl App {
@@ -28,17 +28,13 @@ impl App {
     }
 
     fn on_help(&mut self, action: Action) {
-        let Mode::Help(scroll) = &mut self.mode else {
+        let Mode::Help(help) = &mut self.mode else {
             return;
         };
-        match action {
-            Action::Back | Action::ToggleHelp => self.mode = Mode::Normal,
-            Action::Quit => self.quit = true,
-            _ => {
-                if let Some(step) = Step::of(action) {
-                    scroll.step(step);
-                }
-            }
+        match help.on(action) {
+            Go::Back => self.mode = Mode::Normal,
+            Go::Pass if action == Action::Quit => self.quit = true,
+            _ => {}
         }
     }
 
@@ -96,7 +92,8 @@ impl App {
             Screen::Logs(l) => l.on(action, &mut cx),
             Screen::Alarms(a) => a.on(action, &mut cx),
             Screen::Projects(p) => p.on(action, &mut cx),
-            Screen::Dashboard | Screen::Detail(_) => Go::Pass,
+            Screen::Detail(d) => d.on(action, &mut cx),
+            Screen::Dashboard => Go::Pass,
         }
     }
 
@@ -114,7 +111,7 @@ impl App {
             Go::NarrowToProject(project) => self.narrow_to_project(project),
             Go::OpenDetail(key) => {
                 self.dashboard.fleet.select(key.clone());
-                self.show(Screen::Detail(key));
+                self.show(Screen::Detail(Detail::open(key)));
             }
         }
     }
@@ -147,7 +144,7 @@ impl App {
                 let moved = Step::of(action)
                     .and_then(|step| self.dashboard.fleet.step(step, &self.store, &self.figures));
                 if let (Some(key), Screen::Detail(_)) = (moved, &self.screen) {
-                    self.show(Screen::Detail(key));
+                    self.show(Screen::Detail(Detail::open(key)));
                 }
             }
             Action::OpenClasses => self.open_classes(),
@@ -184,18 +181,14 @@ impl App {
             Action::NarrowToProject => {}
             Action::OpenDetail => {
                 if let Some(k) = self.dashboard.fleet.selected.clone() {
-                    self.show(Screen::Detail(k));
+                    self.show(Screen::Detail(Detail::open(k)));
                 }
             }
             Action::Back => self.back(),
             Action::OpenLogs => self.open_logs(false),
             Action::OpenProjectLogs => self.open_logs(true),
-            Action::CopyLink => {
-                if let Screen::Detail(key) = &self.screen {
-                    let (what, url) = Link::Function(key).url(&self.store);
-                    self.effects.copy(&what, url);
-                }
-            }
+            // The detail's and the log pane's own (taken above while they are shown).
+            Action::CopyLink => {}
             Action::CursorLeft | Action::CursorRight => {
                 self.dashboard.focus = Focus::Flow;
                 let range = self.figures.stats().range;
@@ -219,7 +212,7 @@ impl App {
             // A window in the past keeps its end: 24 hours up to 02:00, then one hour.
             Action::SetWindow(w) => self.set_window(w.ending(self.scope.window.end())),
             Action::CycleFlowScope => self.dashboard.flow.cycle(),
-            Action::ToggleHelp => self.mode = Mode::Help(Scroll::default()),
+            Action::ToggleHelp => self.mode = Mode::Help(Help::open()),
             Action::PollNow => self.effects.send(Control::PollNow),
             Action::Confirm | Action::Cancel | Action::Complete => {}
         }
@@ -262,7 +255,7 @@ impl App {
             Screen::Logs(logs) => {
                 // Back to the function's detail it was opened from, else the fleet.
                 let next = match (logs.from_detail, logs.target.functions.first()) {
-                    (true, Some(k)) => Screen::Detail(k.clone()),
+                    (true, Some(k)) => Screen::Detail(Detail::open(k.clone())),
                     _ => Screen::Dashboard,
                 };
                 self.show(next);
@@ -285,7 +278,7 @@ impl App {
             (_, _, Screen::Projects(p)) => {
                 p.selected().and_then(|p| logs::project_target(store, p))
             }
-            (_, _, Screen::Detail(k)) => logs::function_target(store, k, project),
+            (_, _, Screen::Detail(d)) => logs::function_target(store, &d.key, project),
             _ => (self.dashboard.fleet.selected.as_ref())
                 .and_then(|k| logs::function_target(store, k, project)),
         };

@@ -1,6 +1,7 @@
 //! The app driven by key events, with no terminal: filter, sort, navigation, detail, help,
 //! windows, refresh and quit.
 
+use lambdatop::app::screens::detail::Detail;
 use lambdatop::app::{App, Focus, Screen};
 use lambdatop::source::Control;
 use lambdatop::store::Window;
@@ -115,13 +116,13 @@ fn arrows_and_vim_keys_move_and_enter_opens_the_detail() {
     assert_eq!(selected_name(&app), names[page]);
     press(&mut app, &[KeyCode::Up]);
     press(&mut app, &[KeyCode::Enter]);
-    let Screen::Detail(key) = app.screen.clone() else {
+    let Screen::Detail(Detail { key }) = app.screen.clone() else {
         panic!("Enter opens the detail");
     };
     assert_eq!(key.name, names[page - 1]);
     // j/k in the detail step through functions without leaving it.
     chars(&mut app, "j");
-    assert!(matches!(&app.screen, Screen::Detail(k) if k.name == names[page]));
+    assert!(matches!(&app.screen, Screen::Detail(d) if d.key.name == names[page]));
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(app.screen, Screen::Dashboard);
     assert_eq!(selected_name(&app), names[page]);
@@ -212,7 +213,7 @@ fn l_tails_the_selection_and_esc_stops() {
     press(&mut app, &[KeyCode::Enter]);
     chars(&mut app, "l");
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.screen, Screen::Detail(key));
+    assert_eq!(app.screen, Screen::Detail(Detail::open(key)));
 
     // L: the whole project.
     press(&mut app, &[KeyCode::Esc]);
@@ -356,7 +357,7 @@ fn the_mouse_selects_opens_scrolls_and_focuses() {
     assert_eq!(app.screen, Screen::Dashboard);
     click(&mut app, 20, y);
     assert!(
-        matches!(app.screen, Screen::Detail(ref k) if k.name == third),
+        matches!(app.screen, Screen::Detail(ref d) if d.key.name == third),
         "a second click opens it"
     );
     press(&mut app, &[KeyCode::Esc]);
@@ -407,7 +408,7 @@ fn the_command_line_runs_commands_and_completes_them() {
         "{s}"
     );
     press(&mut app, &[KeyCode::Enter]);
-    assert!(matches!(app.screen, Screen::Detail(ref k) if k.name == "checkout-tax-calc"));
+    assert!(matches!(app.screen, Screen::Detail(ref d) if d.key.name == "checkout-tax-calc"));
 
     chars(&mut app, ":pro");
     press(&mut app, &[KeyCode::Tab]);
@@ -542,7 +543,7 @@ fn a_detail_asks_for_its_versions_as_it_opens_and_only_then() {
     let mut app = demo_app();
     app.take_controls();
     press(&mut app, &[KeyCode::Enter]);
-    let Screen::Detail(first) = app.screen.clone() else {
+    let Screen::Detail(Detail { key: first }) = app.screen.clone() else {
         panic!("Enter opens the detail");
     };
     assert_eq!(app.take_controls(), [Control::Inspect(first.clone())]);
@@ -553,7 +554,7 @@ fn a_detail_asks_for_its_versions_as_it_opens_and_only_then() {
         "a recompute asks for nothing"
     );
     chars(&mut app, "j");
-    let Screen::Detail(next) = app.screen.clone() else {
+    let Screen::Detail(Detail { key: next }) = app.screen.clone() else {
         panic!("j stays in the detail");
     };
     assert_ne!(next, first);

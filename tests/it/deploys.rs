@@ -7,6 +7,7 @@
 
 use aws_sdk_lambda::primitives::Blob;
 use chrono::{Duration, Utc};
+use lambdatop::app::screens::detail::Detail;
 use lambdatop::commands::snapshot::build;
 use lambdatop::store::{DeployKind, FunctionKey, Window};
 
@@ -195,7 +196,7 @@ async fn the_detail_splits_errors_by_the_version_an_alias_ran() {
     let mut app = App::new(store, Theme::default(), AppOptions::default(), now);
     app.dashboard.fleet.select(key.clone());
     app.update(Action::OpenDetail);
-    assert_eq!(app.screen, Screen::Detail(key.clone()));
+    assert_eq!(app.screen, Screen::Detail(Detail::open(key.clone())));
     let controls = app.take_controls();
     assert!(
         controls.contains(&Control::Inspect(key.clone())),

@@ -1,6 +1,7 @@
 //! Every pane rendered through ratatui's `TestBackend` at 80×24 and 160×48, with assertions on
 //! what a user reads and insta snapshots beside them.
 
+use lambdatop::app::screens::detail::Detail;
 use lambdatop::app::{Action, Screen};
 use lambdatop::store::{FunctionKey, Window};
 use ratatui::style::Modifier;
@@ -140,7 +141,10 @@ fn the_detail_view_shows_configuration_figures_and_charts() {
         app.update(Action::OpenDetail);
         assert_eq!(
             app.screen,
-            Screen::Detail(FunctionKey::new("us-east-1", "payments-charge"))
+            Screen::Detail(Detail::open(FunctionKey::new(
+                "us-east-1",
+                "payments-charge"
+            )))
         );
         let s = screen(&render(&mut app, w, h));
         assert!(s.contains("payments-charge · last 1h"));
@@ -611,7 +615,7 @@ fn the_alarms_view_lists_what_pages_first_and_enter_opens_its_function() {
         }
         app.update(Action::OpenAlarm);
         assert!(
-            matches!(&app.screen, Screen::Detail(k) if k.name == "checkout-api"),
+            matches!(&app.screen, Screen::Detail(d) if d.key.name == "checkout-api"),
             "{:?}",
             app.screen
         );

@@ -2,12 +2,14 @@
 //! key context gives it with `on(action, &mut Cx) -> Go` and says where the app goes next; its
 //! `view` is pure. It reads what it needs through `Cx`, asks for what goes outside the state
 //! (a message, an order for the sources) through `Cx`'s effects, and never names `App`: the
-//! app keeps the screen shown and carries out the `Go`. The latency classes, the alarms, the log
-//! pane and the projects are here; the others move in the same way (ARCHITECTURE.md, *Adding a
-//! screen*).
+//! app keeps the screen shown and carries out the `Go`. Every screen is here, and the help that lies
+//! over them (ARCHITECTURE.md, *Adding a screen*); the dashboard under them all is the app's
+//! (`app/dashboard.rs`).
 
 pub mod alarms;
 pub mod classes;
+pub mod detail;
+pub mod help;
 pub mod logs;
 pub mod projects;
 
