@@ -81,7 +81,7 @@ pub(crate) async fn create_in(account: &str, region: &str, name: &str, tags: &[(
 }
 
 /// Puts `value` of `metric` for `function` in `account`'s `region` at each of `minutes_ago`.
-async fn put_in(account: &str, region: &str, function: &str, metric: &str, value: f64) {
+pub(crate) async fn put_in(account: &str, region: &str, function: &str, metric: &str, value: f64) {
     use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
     let cloudwatch = aws_sdk_cloudwatch::Client::from_conf(
         aws_sdk_cloudwatch::Config::builder()

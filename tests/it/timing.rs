@@ -411,3 +411,47 @@ async fn the_rows_on_screen_have_their_report_lines_read_first() {
         assert!(read.iter().any(|r| r == name), "{name} not read: {read:?}");
     }
 }
+
+/// After the rows on screen, the REPORT reads take the functions in breach: one the metrics
+/// saw failing (CloudWatch `Errors` in its newest minutes) is read in the first REPORT poll
+/// after that metrics poll, three of whose ten reads go to such functions, instead of waiting
+/// its round-robin turn (here, the 22nd of 25: the third poll).
+#[tokio::test(flavor = "multi_thread")]
+async fn functions_in_breach_have_their_report_lines_read_next() {
+    use crate::accounts::{create_in, credentials_of, put_in};
+    // An account of its own: its 25 functions are in no other test's region.
+    const ACCOUNT: &str = "646464646464";
+    let region = "eu-west-1";
+    let _ = credentials_of(ACCOUNT);
+    for i in 0..25 {
+        create_in(ACCOUNT, region, &format!("rb-{i:02}"), &[]).await;
+    }
+    put_in(ACCOUNT, region, "rb-21", "Invocations", 10.0).await;
+    put_in(ACCOUNT, region, "rb-21", "Errors", 4.0).await;
+    let proxy = FaultProxy::start(&moto::url());
+    let account = crate::support::account_with(&proxy.url, region, credentials_of(ACCOUNT));
+    let mut sources = account.sources(Duration::from_secs(60), Duration::from_secs(300), 180);
+    let now = Utc::now();
+    let mut store = empty_store();
+    store.apply_all(sources[0].poll(now).await);
+    assert_eq!(store.functions().len(), 25);
+    store.apply_all(sources[1].poll(now).await);
+    let read: Vec<String> = proxy
+        .bodies("FilterLogEvents")
+        .iter()
+        .filter(|b| b.contains("REPORT RequestId"))
+        .filter_map(|b| {
+            let v: serde_json::Value = serde_json::from_str(b).ok()?;
+            Some(
+                v["logGroupName"]
+                    .as_str()?
+                    .trim_start_matches("/aws/lambda/")
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(read.len(), 10, "{read:?}");
+    for name in ["rb-21", "rb-00"] {
+        assert!(read.iter().any(|r| r == name), "{name} not read: {read:?}");
+    }
+}

@@ -366,12 +366,17 @@ impl Registry {
         });
     }
 
-    /// The functions that failed lately: read before the others.
+    /// The functions that failed lately, as a metrics poll saw: read before the others.
     pub fn failing(&self, region: &str, names: Vec<String>) {
         self.with(region, |e| {
             e.failing = names;
             e.polled = true;
         });
+    }
+
+    /// The functions the region's last metrics poll saw failing lately.
+    pub fn failing_of(&self, region: &str) -> Vec<String> {
+        self.with(region, |e| e.failing.clone())
     }
 
     /// The functions with provisioned concurrency, and their versions and aliases.
@@ -448,7 +453,7 @@ impl CapacitySource {
         if self.reader.pending() == 0 {
             return Vec::new();
         }
-        let failing = self.registry.with(&self.region, |e| e.failing.clone());
+        let failing = self.registry.failing_of(&self.region);
         self.reader.first(&failing);
         self.reader.first(&self.watched);
         let read = self.reader.read(&self.client, &self.region).await;

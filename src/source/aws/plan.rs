@@ -143,21 +143,18 @@ impl Planner {
         Minute::of(now).minus(lag)
     }
 
-    /// The functions on screen, then those that failed within `FAILING_WITHIN` minutes of
-    /// `now`: what is read first when reading is paced.
-    pub fn first_of_all(&self, now: DateTime<Utc>) -> Vec<String> {
+    /// The functions that failed within `FAILING_WITHIN` minutes of `now` (errors or
+    /// throttles), by name: after the rows on screen, what paced reads take first.
+    pub fn failing_lately(&self, now: DateTime<Utc>) -> Vec<String> {
         let since = Minute::of(now).minus(FAILING_WITHIN);
         let mut failing: Vec<String> = self
             .failing
             .iter()
-            .filter(|(f, m)| **m >= since && !self.watched.contains(*f))
+            .filter(|(_, m)| **m >= since)
             .map(|(f, _)| f.clone())
             .collect();
         failing.sort();
-        let mut watched: Vec<String> = self.watched.iter().cloned().collect();
-        watched.sort();
-        watched.extend(failing);
-        watched
+        failing
     }
 
     pub fn watch(&mut self, names: impl IntoIterator<Item = String>) {

@@ -579,9 +579,10 @@ impl Source for RegionSource {
                 self.read_on_failure(now, &mut events).await;
             }
             self.poll_metrics(now, &mut events).await;
-            // What failed lately is read first by the capacity reads, which wait for this.
+            // What failed lately is read first by the capacity and REPORT reads (the capacity
+            // reads wait for this).
             self.capacity
-                .failing(&self.region, self.planner.first_of_all(now));
+                .failing(&self.region, self.planner.failing_lately(now));
             events.push(SourceEvent::ApiUsage(self.usage.snapshot()));
             events
         })

@@ -1,9 +1,10 @@
 //! REPORT reads as a source of their own, one per region, so that reading logs can never
 //! delay a metrics poll. Each poll reads the REPORT and `Task timed out` lines of a few
 //! functions (within FilterLogEvents' request quota): half of them among the functions on
-//! screen, in turn, and the rest round the whole region, each since it was last read and
-//! never before the history kept. A row someone is looking at has its cold starts and
-//! timeouts within a few polls, whatever the fleet's size. Pages are folded as they arrive, and a read stops
+//! screen, in turn, then a few of those the metrics saw failing lately, in turn, and the rest
+//! round the whole region, each since it was last read and never before the history kept. A
+//! row someone is looking at, or a function in breach, has its cold starts and timeouts
+//! within a few polls, whatever the fleet's size. Pages are folded as they arrive, and a read stops
 //! after `LINES_PER_READ` lines at the last minute it read whole: the minutes after it are read
 //! on the function's next turn, and a figure is never made from part of a minute's lines.
 
@@ -22,8 +23,10 @@ use crate::store::{FunctionKey, Minute, MinuteRange, ProblemKind};
 
 /// Functions whose REPORT lines are read each poll.
 const FUNCTIONS_PER_POLL: usize = 10;
-/// Of those, how many may be functions on screen (the rest go round the region).
+/// Of those, how many may be functions on screen,
 const ON_SCREEN_PER_POLL: usize = FUNCTIONS_PER_POLL / 2;
+/// and how many functions that failed lately (the rest go round the region).
+const IN_BREACH_PER_POLL: usize = 3;
 /// How far back the first read of a function's REPORT lines goes.
 const FIRST_MINUTES: i64 = 15;
 /// How long the first poll waits for the region's inventory (a call's whole time budget).
@@ -36,6 +39,8 @@ pub struct ReportSource {
     region: String,
     logs: aws_sdk_cloudwatchlogs::Client,
     places: LogPlaces,
+    /// Which functions the region's metrics saw failing lately.
+    capacity: super::capacity::Registry,
     clock: super::server_clock::ServerClock,
     usage: super::usage::UsageCounter,
     cadence: Duration,
@@ -46,6 +51,8 @@ pub struct ReportSource {
     cursor: usize,
     /// This region's functions on screen, and where their turns go on.
     on_screen: Vec<String>,
+    /// Where the turns of the functions in breach go on.
+    in_breach_cursor: usize,
     on_screen_cursor: usize,
 }
 
@@ -68,6 +75,7 @@ impl ReportSource {
             region: region.to_string(),
             logs,
             places: shared.places,
+            capacity: shared.capacity,
             clock: shared.clock,
             usage: shared.usage,
             cadence,
@@ -76,6 +84,7 @@ impl ReportSource {
             cursor: 0,
             on_screen: Vec::new(),
             on_screen_cursor: 0,
+            in_breach_cursor: 0,
         }
     }
 
@@ -95,11 +104,18 @@ impl ReportSource {
         let current = Minute::of(now);
         // A REPORT line is stamped when its invocation ends, and logs land in seconds.
         let settled = current.minus(SETTLE_MINUTES);
+        let in_breach = self.capacity.failing_of(&self.region);
         let picked = pick(
             &functions,
-            &self.on_screen,
+            [
+                (
+                    &self.on_screen,
+                    ON_SCREEN_PER_POLL,
+                    &mut self.on_screen_cursor,
+                ),
+                (&in_breach, IN_BREACH_PER_POLL, &mut self.in_breach_cursor),
+            ],
             &mut self.cursor,
-            &mut self.on_screen_cursor,
         );
         let history = self.history_minutes;
         let reads = futures::future::join_all(picked.iter().map(|name| {
@@ -153,27 +169,31 @@ impl ReportSource {
     }
 }
 
-/// The functions a poll reads, of the region's `functions` (sorted): up to
-/// `ON_SCREEN_PER_POLL` of those `on_screen`, in turn from `on_screen_cursor`, then the next
-/// ones round the region from `cursor` until `FUNCTIONS_PER_POLL`; both cursors move on.
+/// The functions a poll reads, of the region's `functions` (sorted): for each of the
+/// `first` lanes (the rows on screen, the functions in breach), up to as many of its names as
+/// it may take, in turn from its cursor and not picked already; then the next ones round the
+/// region from `cursor` until `FUNCTIONS_PER_POLL`. Every cursor moves on.
 fn pick<'a>(
     functions: &'a [String],
-    on_screen: &[String],
+    first: [(&Vec<String>, usize, &mut usize); 2],
     cursor: &mut usize,
-    on_screen_cursor: &mut usize,
 ) -> Vec<&'a String> {
     let n = functions.len();
     let limit = FUNCTIONS_PER_POLL.min(n);
-    let shown: Vec<&'a String> = on_screen
-        .iter()
-        .filter_map(|s| functions.binary_search(s).ok().map(|i| &functions[i]))
-        .collect();
     let mut picked: Vec<&'a String> = Vec::with_capacity(limit);
-    if !shown.is_empty() {
-        let take = ON_SCREEN_PER_POLL.min(shown.len()).min(limit);
-        let from = *on_screen_cursor % shown.len();
-        picked.extend((0..take).map(|k| shown[(from + k) % shown.len()]));
-        *on_screen_cursor = (from + take) % shown.len();
+    for (names, most, lane_cursor) in first {
+        let lane: Vec<&'a String> = names
+            .iter()
+            .filter_map(|s| functions.binary_search(s).ok().map(|i| &functions[i]))
+            .filter(|f| !picked.contains(f))
+            .collect();
+        if lane.is_empty() {
+            continue;
+        }
+        let take = most.min(lane.len()).min(limit - picked.len());
+        let from = *lane_cursor % lane.len();
+        picked.extend((0..take).map(|k| lane[(from + k) % lane.len()]));
+        *lane_cursor = (from + take) % lane.len();
     }
     let mut visited = 0;
     while picked.len() < limit && visited < n {
@@ -282,35 +302,51 @@ mod tests {
         assert_eq!(read_from(Some(now.minus(960)), now, 180), now.minus(180));
     }
 
-    /// Half of a poll's reads go to the functions on screen, in turn; the rest go on round
-    /// the region, so a big fleet is still covered and a row looked at is read within a few
-    /// polls rather than hundreds.
+    /// Half of a poll's reads go to the functions on screen, in turn, then three to those
+    /// in breach (the metrics saw them fail lately), in turn; the rest go on round the region,
+    /// so a big fleet is still covered and a row looked at, or a function failing, is read
+    /// within a few polls rather than hundreds.
     #[test]
-    fn a_poll_reads_the_functions_on_screen_first_and_goes_round_the_rest() {
+    fn a_poll_reads_the_rows_on_screen_then_those_in_breach_then_the_rest() {
         let functions: Vec<String> = (0..100).map(|i| format!("f{i:03}")).collect();
         let names = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
-        let (mut cursor, mut shown_cursor) = (0, 0);
-        // Nothing on screen: ten in turn.
-        let first = names(pick(&functions, &[], &mut cursor, &mut shown_cursor));
-        assert_eq!(first, functions[..10]);
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let (mut cursor, mut shown_cursor, mut breach_cursor) = (0, 0, 0);
+        let mut poll = |fns: &[String], shown: &Vec<String>, breach: &Vec<String>| {
+            let lanes = [
+                (shown, ON_SCREEN_PER_POLL, &mut shown_cursor),
+                (breach, IN_BREACH_PER_POLL, &mut breach_cursor),
+            ];
+            names(pick(fns, lanes, &mut cursor))
+        };
+        let none = Vec::new();
+        // Nothing on screen or in breach: ten in turn.
+        assert_eq!(poll(&functions, &none, &none), functions[..10]);
         // Seven on screen (one of another region): five of them, then five more in turn.
-        let on_screen: Vec<String> = ["f090", "f091", "f092", "f093", "f094", "f095", "gone"]
-            .map(String::from)
-            .to_vec();
-        let second = names(pick(&functions, &on_screen, &mut cursor, &mut shown_cursor));
+        let on_screen = list(&["f090", "f091", "f092", "f093", "f094", "f095", "gone"]);
         assert_eq!(
-            second,
-            [
+            poll(&functions, &on_screen, &none),
+            list(&[
                 "f090", "f091", "f092", "f093", "f094", "f010", "f011", "f012", "f013", "f014"
-            ]
+            ])
         );
-        // The next poll takes the ones on screen not read yet, then the region goes on.
-        let third = names(pick(&functions, &on_screen, &mut cursor, &mut shown_cursor));
+        // The next poll takes the ones on screen not read yet, then three of the four in
+        // breach (one of them on screen, read already), then the region goes on.
+        let in_breach = list(&["f050", "f060", "f070", "f093"]);
+        let third = poll(&functions, &on_screen, &in_breach);
         assert_eq!(&third[..5], ["f095", "f090", "f091", "f092", "f093"]);
-        assert_eq!(&third[5..], ["f015", "f016", "f017", "f018", "f019"]);
+        assert_eq!(&third[5..8], ["f050", "f060", "f070"]);
+        assert_eq!(&third[8..], ["f015", "f016"]);
+        // In breach alone: they go first, in turn.
+        let fourth = poll(&functions, &none, &in_breach);
+        assert_eq!(&fourth[..3], ["f050", "f060", "f070"]);
+        assert_eq!(
+            &fourth[3..],
+            ["f017", "f018", "f019", "f020", "f021", "f022", "f023"]
+        );
         // A small region is read whole, each once.
         let few: Vec<String> = functions[..4].to_vec();
-        let all = names(pick(&few, &few[2..], &mut cursor, &mut shown_cursor));
+        let all = poll(&few, &few[2..].to_vec(), &few[..1].to_vec());
         assert_eq!(all.len(), 4);
         assert!(few.iter().all(|f| all.contains(f)), "{all:?}");
     }
