@@ -231,6 +231,18 @@ pub struct FunctionRow {
     /// The longest its tasks waited to run (oldest async event, stream iterator age, its
     /// queue's oldest message).
     pub wait_max_ms: Option<f64>,
+    /// Of the window's settled minutes with invocations (`of`; periods, in a window kept at a
+    /// longer period), how many had their REPORT lines read (`read`): what `cold_starts`,
+    /// `restores`, `timeouts`, the init percentiles and `memory_used_max_mb` count. Fewer than
+    /// all, those figures are of the minutes read only (at least that many cold starts, at
+    /// least that much memory). Null: no minute with invocations.
+    pub reports_read: Option<ReportsReadRow>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ReportsReadRow {
+    pub read: u32,
+    pub of: u32,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -418,6 +430,10 @@ pub fn build(store: &Store, window: Window, now: DateTime<Utc>) -> Snapshot {
             duration_p90_ms: round(s.duration_p90_ms, 2),
             duration_p999_ms: round(s.duration_p999_ms, 2),
             duration_p99_peak_ms: round(s.duration_p99_peak_ms, 2),
+            reports_read: s.reports_read.map(|c| ReportsReadRow {
+                read: c.read,
+                of: c.of,
+            }),
             duration_source: s.durations.map(|d| d.source),
             duration_histogram: s.durations.map(|d| histogram_rows(&d.histogram)),
             wait_max_ms: round(s.wait_max_ms, 2),

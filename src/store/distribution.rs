@@ -188,9 +188,10 @@ pub struct Durations {
     pub coverage: Option<Coverage>,
 }
 
-/// How many of a group's functions a summed distribution counts: `read` of the `of` that ran
-/// (or whose figures are unknown). Fewer than all, its percentiles are of those read only,
-/// and say so.
+/// How much of what a figure should count it counts: `read` of `of` — of a group's functions
+/// that ran (or whose figures are unknown), those a summed distribution counts; of a
+/// function's minutes with invocations, those whose REPORT lines were read. Fewer than all,
+/// the figure is of those read only, and says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Coverage {
     pub read: u32,

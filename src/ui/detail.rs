@@ -61,6 +61,9 @@ fn render_facts(
     let f = d.function;
     // The figures the table shows, from the same cache.
     let s = &v.figures.stats().functions[d.index];
+    // The REPORT-derived figures count some of the window's minutes only: each a floor.
+    let partial = s.reports_partial();
+    let range_period = v.figures.stats().range.period();
     let breach = Breach::of(s, v.thresholds);
     let facts = &f.facts;
     let flag = |on: bool| if on { t.error } else { t.text };
@@ -189,7 +192,7 @@ fn render_facts(
                 "{} ({}) · {} timeouts",
                 format::count(s.errors),
                 format::percent(s.error_rate),
-                format::count(s.timeouts)
+                format::at_least(format::count(s.timeouts), partial)
             ),
             flag(breach.errors || s.timeouts.is_some_and(|n| n > 0.0)),
         ),
@@ -245,14 +248,31 @@ fn render_facts(
             match &withheld {
                 Some(why) => why.clone(),
                 None => format!(
-                    "{} · init p50 {} · p99 {}{}",
-                    format::count(s.cold_starts),
+                    "{} · init p50 {} · p99 {}{}{}",
+                    format::at_least(format::count(s.cold_starts), partial),
                     format::millis(s.init_p50_ms),
                     format::millis(s.init_p99_ms),
                     // SnapStart resumes a snapshot instead: said only where it happened.
                     match s.restores {
-                        Some(n) if n > 0.0 =>
-                            format!(" · {} SnapStart restores", format::count(Some(n))),
+                        Some(n) if n > 0.0 => format!(
+                            " · {} SnapStart restores",
+                            format::at_least(format::count(Some(n)), partial)
+                        ),
+                        _ => String::new(),
+                    },
+                    // What those figures count, where it is not every minute (none read:
+                    // they are `–`, which says it).
+                    match s.reports_read {
+                        Some(c) if c.is_partial() && c.read > 0 => format!(
+                            " · REPORT lines of {} of {} {}",
+                            c.read,
+                            c.of,
+                            if range_period > 1 {
+                                "periods"
+                            } else {
+                                "minutes"
+                            }
+                        ),
                         _ => String::new(),
                     }
                 ),
@@ -263,7 +283,8 @@ fn render_facts(
             "memory",
             match (s.memory_used_max_mb, facts.memory_mb, &withheld) {
                 (Some(used), Some(size), _) => format!(
-                    "max {used:.0} of {size} MB ({})",
+                    "max {} of {size} MB ({})",
+                    format::at_least(format!("{used:.0}"), partial),
                     format::percent(s.memory_used_ratio)
                 ),
                 (_, _, Some(why)) => why.clone(),

@@ -351,8 +351,15 @@ fn cell(
             flagged(breach.async_age),
         ),
         Col::Class => Cell::from(format::class(s.latency_class)).style(flagged(breach.budget)),
-        Col::ColdStarts => right(format::count(s.cold_starts), Style::new()),
-        Col::Memory => right(format::percent(s.memory_used_ratio), flagged(breach.memory)),
+        // Counted from the REPORT lines read: a floor where some minutes were not.
+        Col::ColdStarts => right(
+            format::at_least(format::count(s.cold_starts), s.reports_partial()),
+            Style::new(),
+        ),
+        Col::Memory => right(
+            format::at_least(format::percent(s.memory_used_ratio), s.reports_partial()),
+            flagged(breach.memory),
+        ),
         Col::CostPerHour => right(
             format::usd(stats.cost_rate(s.est_cost_usd).per_hour),
             Style::new(),

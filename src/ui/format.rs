@@ -26,6 +26,16 @@ pub fn count(v: Option<f64>) -> String {
     }
 }
 
+/// A figure counted over part of what it should count (REPORT lines read for some of the
+/// window's minutes): a floor, `≥12`. An unknown one stays `–`.
+pub fn at_least(text: String, partial: bool) -> String {
+    if partial && text != UNKNOWN {
+        format!("≥{text}")
+    } else {
+        text
+    }
+}
+
 /// A latency class in a table cell: `rt`, `bg`, `batch`.
 pub fn class(c: Option<crate::store::latency::LatencyClass>) -> &'static str {
     use crate::store::latency::LatencyClass;

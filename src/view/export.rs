@@ -39,7 +39,7 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Stri
 }
 
 /// The columns `:export` writes, named as `snapshot`'s JSON names them.
-pub const FLEET_COLUMNS: [&str; 21] = [
+pub const FLEET_COLUMNS: [&str; 23] = [
     "name",
     "account_id",
     "region",
@@ -61,6 +61,8 @@ pub const FLEET_COLUMNS: [&str; 21] = [
     "est_cost_usd",
     "alarms_firing",
     "provisional_from",
+    "reports_read.read",
+    "reports_read.of",
 ];
 
 /// The fleet table's rows in its order (store indices), over the window `stats` are of.
@@ -96,6 +98,10 @@ pub fn fleet(store: &Store, stats: &FleetStats, order: &[usize]) -> String {
             s.provisional_from
                 .map(|m| m.start().to_rfc3339_opts(SecondsFormat::Secs, true))
                 .unwrap_or_default(),
+            s.reports_read
+                .map(|c| c.read.to_string())
+                .unwrap_or_default(),
+            s.reports_read.map(|c| c.of.to_string()).unwrap_or_default(),
         ])
     });
     csv(&FLEET_COLUMNS, rows)

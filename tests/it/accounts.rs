@@ -80,8 +80,20 @@ pub(crate) async fn create_in(account: &str, region: &str, name: &str, tags: &[(
         .unwrap_or_else(|e| panic!("CreateFunction {name} in {account}: {e:?}"));
 }
 
-/// Puts `value` of `metric` for `function` in `account`'s `region` at each of `minutes_ago`.
+/// Puts `value` of `metric` for `function` in `account`'s `region` over `STEADY_MINUTES`.
 pub(crate) async fn put_in(account: &str, region: &str, function: &str, metric: &str, value: f64) {
+    put_in_at(account, region, function, metric, value, STEADY_MINUTES).await;
+}
+
+/// Puts `value` of `metric` for `function` in `account`'s `region` at each of `minutes_ago`.
+pub(crate) async fn put_in_at(
+    account: &str,
+    region: &str,
+    function: &str,
+    metric: &str,
+    value: f64,
+    minutes_ago: impl IntoIterator<Item = i64>,
+) {
     use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
     let cloudwatch = aws_sdk_cloudwatch::Client::from_conf(
         aws_sdk_cloudwatch::Config::builder()
@@ -93,7 +105,8 @@ pub(crate) async fn put_in(account: &str, region: &str, function: &str, metric: 
     );
     let now = chrono::Utc::now().timestamp();
     let this_minute = now - now.rem_euclid(60);
-    let data: Vec<MetricDatum> = STEADY_MINUTES
+    let data: Vec<MetricDatum> = minutes_ago
+        .into_iter()
         .map(|k| {
             MetricDatum::builder()
                 .metric_name(metric)
@@ -111,13 +124,63 @@ pub(crate) async fn put_in(account: &str, region: &str, function: &str, metric: 
                 .build()
         })
         .collect();
-    cloudwatch
-        .put_metric_data()
-        .namespace("AWS/Lambda")
-        .set_metric_data(Some(data))
+    for chunk in data.chunks(20) {
+        cloudwatch
+            .put_metric_data()
+            .namespace("AWS/Lambda")
+            .set_metric_data(Some(chunk.to_vec()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("PutMetricData {function} in {account}: {e:?}"));
+    }
+}
+
+/// Writes `(milliseconds, message)` events to `function`'s log group in `account`'s
+/// `region`, in one stream.
+pub(crate) async fn put_logs_of(
+    account: &str,
+    region: &str,
+    function: &str,
+    events: &[(i64, String)],
+) {
+    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+    let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
+        aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatchlogs::config::Region::new(
+                region.to_string(),
+            ))
+            .endpoint_url(moto::url())
+            .credentials_provider(credentials_of(account))
+            .build(),
+    );
+    let (group, stream) = (format!("/aws/lambda/{function}"), "2026/12/01/[$LATEST]a");
+    let _ = logs.create_log_group().log_group_name(&group).send().await;
+    let _ = logs
+        .create_log_stream()
+        .log_group_name(&group)
+        .log_stream_name(stream)
+        .send()
+        .await;
+    let mut sorted = events.to_vec();
+    sorted.sort_by_key(|(t, _)| *t);
+    let batch = sorted
+        .into_iter()
+        .map(|(t, m)| {
+            InputLogEvent::builder()
+                .timestamp(t)
+                .message(m)
+                .build()
+                .unwrap()
+        })
+        .collect();
+    logs.put_log_events()
+        .log_group_name(&group)
+        .log_stream_name(stream)
+        .set_log_events(Some(batch))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("PutMetricData {function} in {account}: {e:?}"));
+        .unwrap_or_else(|e| panic!("PutLogEvents {group} in {account}: {e:?}"));
 }
 
 /// `lambdatop snapshot --format json` with `args` against `endpoint`, which must succeed.

@@ -261,8 +261,9 @@ fn cells(header: &str, line: &str, titles: &[&str]) -> Vec<(String, String)> {
 /// an unknown one as `–`, an empty field and null alike.
 #[test]
 fn the_table_the_csv_and_the_json_agree_on_every_figure() {
-    // The demo with a hole: its first function's errors and durations unread over the hour,
-    // so its error rate, average, and cost are unknown too.
+    // The demo with holes: its first function's errors and durations unread over the hour,
+    // so its error rate, average, and cost are unknown too; its second's REPORT lines unread
+    // for the first half hour, so its cold starts and memory are a floor.
     let mut store = demo_store();
     let key = store.functions()[0].facts.key();
     let gaps: Vec<(Minute, Option<f64>)> =
@@ -272,6 +273,15 @@ fn the_table_the_csv_and_the_json_agree_on_every_figure() {
             key: key.clone(),
             metric,
             points: gaps.clone(),
+            settled: None,
+        }));
+    }
+    let floor = store.functions()[1].facts.key();
+    for metric in [Metric::ColdStarts, Metric::MemoryUsedMax] {
+        store.apply(SourceEvent::Metrics(MetricUpdate {
+            key: floor.clone(),
+            metric,
+            points: gaps[..30].to_vec(),
             settled: None,
         }));
     }
@@ -303,7 +313,8 @@ fn the_table_the_csv_and_the_json_agree_on_every_figure() {
                 "name" | "account_id" | "region" | "project" | "runtime" => continue,
                 // The CSV counts the alarms in ALARM; the JSON names them.
                 "alarms_firing" => row["alarms"].as_array().map(|a| a.len() as f64).into(),
-                c => row[c].clone(),
+                // A nested figure's column names its path: `reports_read.of`.
+                c => c.split('.').fold(row.clone(), |v, k| v[k].clone()),
             };
             let context = format!("{name} ({region}) {column}: CSV {field:?}, JSON {want}");
             if field.is_empty() || want.is_null() {
@@ -339,7 +350,7 @@ fn the_table_the_csv_and_the_json_agree_on_every_figure() {
     let table = screen(&render(&mut app, 220, 90));
     let titles = [
         "FUNCTION", "PROJECT", "REGION", "RGN", "ALM", "INV/MIN", "ERRORS", "ERR%", "THROT", "AVG",
-        "P99", "PK/TO", "CONC", "CAP",
+        "P99", "PK/TO", "CONC", "CAP", "LOST", "CLASS", "SRC", "AGE", "COLD", "MEM%", "EST$/H",
     ];
     let head = table
         .lines()
@@ -360,7 +371,20 @@ fn the_table_the_csv_and_the_json_agree_on_every_figure() {
             continue;
         };
         rows_read += 1;
+        // Counted over part of the window's minutes, a REPORT figure is shown as a floor.
+        let read = &f["reports_read"];
+        let partial = read["read"].as_u64() < read["of"].as_u64();
+        let memory_known = !f["memory_used_max_mb"].is_null() && !f["memory_mb"].is_null();
+        assert_eq!(
+            c["MEM%"].starts_with('≥'),
+            partial && memory_known,
+            "{name} ({rgn}) MEM%: {line}"
+        );
         for (title, shown) in [
+            (
+                "COLD",
+                format::at_least(format::count(num(&f["cold_starts"])), partial),
+            ),
             ("ERRORS", format::count(num(&f["errors"]))),
             ("ERR%", format::percent(num(&f["error_rate"]))),
             ("THROT", format::count(num(&f["throttles"]))),
@@ -375,6 +399,21 @@ fn the_table_the_csv_and_the_json_agree_on_every_figure() {
     assert!(
         rows_read > 20,
         "{rows_read} rows read off the table:\n{table}"
+    );
+    // The function with its REPORT lines read for half the hour says so, in the JSON and the
+    // table.
+    let f = row_of(&floor.name, &floor.region);
+    assert!(
+        f["reports_read"]["read"].as_u64() < f["reports_read"]["of"].as_u64(),
+        "{f}"
+    );
+    let line = table
+        .lines()
+        .find(|l| l.contains(&format!("│{} ", floor.name)) && l.contains('≥'))
+        .unwrap_or_else(|| panic!("{} shows no floor:\n{table}", floor.name));
+    assert!(
+        line.contains(&format!("≥{}", format::count(num(&f["cold_starts"])))),
+        "{line}"
     );
 }
 

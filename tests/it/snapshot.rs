@@ -127,8 +127,14 @@ fn the_json_has_exactly_the_documented_shape() {
             "duration_source",
             "duration_histogram",
             "wait_max_ms",
+            "reports_read",
         ])
     );
+    // The demo reads every minute's REPORT lines: none of its REPORT figures is a floor.
+    for f in v["functions"].as_array().unwrap() {
+        let read = &f["reports_read"];
+        assert!(read.is_null() || read["read"] == read["of"], "{f}");
+    }
     // What pages: checkout-api's error alarm in eu-west-1, and the composite over it.
     let alarms = v["alarms"].as_array().unwrap();
     assert_eq!(alarms.len(), 2, "{alarms:?}");

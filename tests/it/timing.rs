@@ -455,3 +455,56 @@ async fn functions_in_breach_have_their_report_lines_read_next() {
         assert!(read.iter().any(|r| r == name), "{name} not read: {read:?}");
     }
 }
+
+/// A figure counted from REPORT lines says how many of the window's minutes it counts. A
+/// function's first REPORT read goes 15 minutes back, and `snapshot` reads once: over the
+/// last hour, the cold starts of the minutes before that read are not counted. The JSON says
+/// of how many minutes with invocations the figure is (`reports_read`), instead of a count
+/// that looks whole (before, `cold_starts: 1` of three and nothing said).
+#[tokio::test]
+async fn report_figures_over_minutes_not_read_say_of_how_many() {
+    use crate::accounts::{create_in, credentials_of, put_in_at, put_logs_of};
+    // An account of its own: its one function is the one read.
+    const ACCOUNT: &str = "656565656565";
+    let region = "us-west-2";
+    let name = "report-floor";
+    let _ = credentials_of(ACCOUNT);
+    create_in(ACCOUNT, region, name, &[]).await;
+    put_in_at(ACCOUNT, region, name, "Invocations", 2.0, 2..=50).await;
+    let now = Utc::now().timestamp_millis();
+    let this_minute = now - now.rem_euclid(60_000);
+    // One cold start 6 minutes ago (inside the first read), two before it (outside).
+    let cold = |k: i64| {
+        (
+            this_minute - k * 60_000 + 5_000,
+            format!(
+                "REPORT RequestId: c{k}\tDuration: 5.00 ms\tBilled Duration: 6 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 100.00 ms\t"
+            ),
+        )
+    };
+    put_logs_of(ACCOUNT, region, name, &[cold(6), cold(30), cold(45)]).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args([
+            "snapshot", "--format", "json", "--window", "1h", "--region", region,
+        ])
+        .envs(moto::env(&moto::url()))
+        .envs(moto::assumed(ACCOUNT))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = moto::row(&v, name);
+    assert_eq!(f["cold_starts"], 1, "{f}");
+    let (read, of) = (
+        f["reports_read"]["read"].as_u64().unwrap(),
+        f["reports_read"]["of"].as_u64().unwrap(),
+    );
+    assert!(
+        (8..=16).contains(&read) && (40..=49).contains(&of),
+        "{read} of {of} minutes read: {f}"
+    );
+}

@@ -37,6 +37,12 @@ pub struct FunctionStats {
     pub memory_used_ratio: Option<f64>,
     /// The first minute of the window whose figures may still grow, if any.
     pub provisional_from: Option<Minute>,
+    /// Of the window's settled minutes with invocations, how many had their REPORT lines
+    /// read: what `cold_starts`, `restores`, `timeouts`, the init percentiles and the peak
+    /// memory count. Fewer than all (a busy fleet's reads take turns, a first read goes 15
+    /// minutes back), those figures are of the minutes read only, a floor, and say so.
+    /// `None`: no minute with invocations to read.
+    pub reports_read: Option<Coverage>,
     /// Reserved concurrency: `Some(None)` none reserved, `None` not read.
     pub reserved: Option<Option<u32>>,
     /// Provisioned concurrency allocated (`Some(0)`: none), `None` not read.
@@ -80,6 +86,11 @@ pub struct FunctionStats {
 }
 
 impl FunctionStats {
+    /// The REPORT-derived figures count only some of the minutes they should.
+    pub fn reports_partial(&self) -> bool {
+        self.reports_read.is_some_and(Coverage::is_partial)
+    }
+
     /// Events lost over the window: dropped, plus those that failed to reach the dead-letter
     /// queue or the on-failure destination (`None`: not invoked asynchronously, or unread).
     pub fn async_lost(&self) -> Option<f64> {
@@ -168,6 +179,7 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
     s.throttle_cause = own_throttle_cause(&s);
     let mut inits = h.init_samples(range);
     s.est_cost_usd = estimate(f, &s, inits.iter().sum(), range);
+    s.reports_read = reports_read(h, range, s.provisional_from);
     for m in range.iter() {
         s.cold_starts = add(s.cold_starts, h.get(Metric::ColdStarts, m));
         s.restores = add(s.restores, h.get(Metric::Restores, m));
@@ -206,6 +218,26 @@ pub fn function_stats(f: &Function, range: MinuteRange) -> FunctionStats {
         _ => None,
     };
     s
+}
+
+/// Of the minutes of `range` before `provisional_from` that had invocations, how many had
+/// their REPORT lines read (a read writes every minute it covers, a silent one as 0).
+fn reports_read(
+    h: &History,
+    range: MinuteRange,
+    provisional_from: Option<Minute>,
+) -> Option<Coverage> {
+    let (mut read, mut of) = (0, 0);
+    for m in range
+        .iter()
+        .filter(|m| provisional_from.is_none_or(|p| *m < p))
+    {
+        if h.get(Metric::Invocations, m).is_some_and(|n| n > 0.0) {
+            of += 1;
+            read += u32::from(h.get(Metric::ColdStarts, m).is_some());
+        }
+    }
+    (of > 0).then_some(Coverage { read, of })
 }
 
 /// What a function's throttles ran into as far as its own figures tell: its reserved cap,

@@ -23,11 +23,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use super::distribution::{self, Durations, Histogram};
+use super::distribution::{self, Coverage, Durations, Histogram};
 use super::latency::{ClassBy, ClassFacts, ClassRule, LatencyClass};
 use super::pricing;
 use super::window::Window;
-use super::{Function, Metric, Minute, MinuteRange, Place, Pool, Store};
+use super::{Function, History, Metric, Minute, MinuteRange, Place, Pool, Store};
 
 pub use classes::{ClassStats, Waits, queue_age_ms, waits};
 pub use cost_estimate::CostRate;
