@@ -360,3 +360,94 @@ async fn a_cross_account_alarm_is_not_pinned_to_a_function_of_the_same_name_here
         .expect("the cross-account alarm is listed");
     assert_eq!(linked["functions"], serde_json::json!([]), "{linked}");
 }
+
+/// An alarm on a Metrics Insights query watches the functions its `WHERE` names (CloudWatch
+/// User Guide, *Create an alarm on a Metrics Insights query*; *Metrics Insights query
+/// components and syntax*): `FunctionName = '…'` or `IN (…)`. Before, such an alarm matched no
+/// function, so the one it pages about was not marked. One over every function (`GROUP BY`,
+/// no name) names none.
+#[tokio::test]
+async fn a_metrics_insights_alarm_watches_the_functions_its_query_names() {
+    use crate::accounts::{create_in, credentials_of};
+    const ACCOUNT: &str = "676767676767";
+    let region = "eu-west-1";
+    for name in ["mi-orders", "mi-payments", "mi-quiet"] {
+        create_in(ACCOUNT, region, name, &[]).await;
+    }
+    let cw = aws_sdk_cloudwatch::Client::from_conf(
+        aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatch::config::Region::new(region))
+            .endpoint_url(moto::url())
+            .credentials_provider(credentials_of(ACCOUNT))
+            .build(),
+    );
+    for (alarm, sql) in [
+        (
+            "mi-orders-errors",
+            "SELECT MAX(Errors) FROM SCHEMA(\"AWS/Lambda\", FunctionName) WHERE FunctionName = 'mi-orders'",
+        ),
+        (
+            "mi-pair-throttles",
+            "SELECT SUM(Throttles) FROM \"AWS/Lambda\" WHERE FunctionName IN ('mi-orders', 'mi-payments')",
+        ),
+        (
+            "mi-every-function",
+            "SELECT MAX(Errors) FROM SCHEMA(\"AWS/Lambda\", FunctionName) GROUP BY FunctionName",
+        ),
+    ] {
+        cw.put_metric_alarm()
+            .alarm_name(alarm)
+            .metrics(
+                MetricDataQuery::builder()
+                    .id("q1")
+                    .expression(sql)
+                    .period(60)
+                    .return_data(true)
+                    .build(),
+            )
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .expect("PutMetricAlarm");
+        cw.set_alarm_state()
+            .alarm_name(alarm)
+            .state_value(StateValue::Alarm)
+            .state_reason("threshold crossed")
+            .send()
+            .await
+            .expect("SetAlarmState");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args([
+            "snapshot", "--format", "json", "--window", "15m", "--region", region,
+        ])
+        .envs(moto::env(&moto::url()))
+        .envs(moto::assumed(ACCOUNT))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        names(&row(&v, "mi-orders")["alarms"]),
+        ["mi-orders-errors", "mi-pair-throttles"]
+    );
+    assert_eq!(
+        names(&row(&v, "mi-payments")["alarms"]),
+        ["mi-pair-throttles"]
+    );
+    assert!(names(&row(&v, "mi-quiet")["alarms"]).is_empty());
+    let every = v["alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "mi-every-function")
+        .expect("listed, watching no function by name");
+    assert_eq!(every["functions"], serde_json::json!([]), "{every}");
+}

@@ -7,8 +7,9 @@
 //! only, "even if composite alarms exist in the account". An alarm that was in ALARM and is
 //! missing from the next answer is asked for by name, to learn the state it went to and when.
 //!
-//! An alarm watches a function through a `FunctionName` dimension: its own, or that of a
-//! metric in its metric-math queries; a composite alarm watches what its children (`ALARM(…)`,
+//! An alarm watches a function through a `FunctionName` dimension: its own, that of a metric
+//! in its metric-math queries, or one its Metrics Insights query names (`WHERE FunctionName =
+//! '…'`, `metrics_insights.rs`); a composite alarm watches what its children (`ALARM(…)`,
 //! `OK(…)`, `INSUFFICIENT_DATA(…)` in its rule) watch.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,14 +55,15 @@ fn account_of(arn: Option<&str>) -> Option<&str> {
     arn?.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
-/// The functions a metric alarm's dimensions name, its own or its queries' — of its own
-/// account only. A query with an `AccountId` of another account (a monitoring account's
-/// cross-account alarm, *MetricDataQuery*: "The ID of the account where the metrics are
-/// located") watches that account's function of the name, not the one here that shares it.
+/// The functions a metric alarm's dimensions name, its own or its queries' (a metric's, or
+/// those a Metrics Insights query's `WHERE` names) — of its own account only. A query with an
+/// `AccountId` of another account (a monitoring account's cross-account alarm,
+/// *MetricDataQuery*: "The ID of the account where the metrics are located") watches that
+/// account's function of the name, not the one here that shares it.
 fn functions_of_metric(a: &MetricAlarm) -> BTreeSet<String> {
     let own_account = account_of(a.alarm_arn());
     let own = a.dimensions().iter();
-    let queried = a
+    let queries: Vec<_> = a
         .metrics()
         .iter()
         .filter(|q| match (q.account_id(), own_account) {
@@ -70,12 +72,20 @@ fn functions_of_metric(a: &MetricAlarm) -> BTreeSet<String> {
             (Some(_), None) => false,
             (None, _) => true,
         })
+        .collect();
+    let of_metrics = queries
+        .iter()
         .filter_map(|q| q.metric_stat()?.metric())
         .flat_map(|m| m.dimensions().iter());
-    own.chain(queried)
+    let of_sql = queries
+        .iter()
+        .filter_map(|q| q.expression())
+        .flat_map(super::metrics_insights::functions_named);
+    own.chain(of_metrics)
         .filter(|d| d.name() == Some("FunctionName"))
         .filter_map(|d| d.value())
         .map(str::to_string)
+        .chain(of_sql)
         .collect()
 }
 

@@ -24,6 +24,7 @@ pub mod inventory;
 pub mod linked;
 pub mod logs;
 pub mod metrics;
+pub mod metrics_insights;
 pub mod pace;
 pub mod plan;
 pub mod region;
