@@ -233,16 +233,17 @@ async fn live_session(
 ) {
     let out = match client
         .start_live_tail()
-        .set_log_group_identifiers(Some(arns))
+        .set_log_group_identifiers(Some(arns.clone()))
         .set_log_event_filter_pattern(filter)
         .send()
         .await
     {
         Ok(out) => out,
         Err(e) => {
-            let _ = tx
-                .send((region, LiveMsg::Failed(classify("StartLiveTail", &e))))
-                .await;
+            let groups: Vec<&str> = arns.iter().map(String::as_str).collect();
+            let e =
+                super::aws::logs::with_class(&client, &groups, classify("StartLiveTail", &e)).await;
+            let _ = tx.send((region, LiveMsg::Failed(e))).await;
             return;
         }
     };

@@ -11,7 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::aws::errors::AwsError;
-use super::aws::logs::{LogPlaces, PageReader, is_missing_group};
+use super::aws::logs::{LogPlaces, PageReader, is_missing_group, with_class};
 use super::demo::logs::DemoLogs;
 use super::logs::{LogEvent, sort};
 use crate::logtext::filter::Pattern;
@@ -143,7 +143,15 @@ impl LogReader {
                                     }
                                 } else {
                                     c.failed = true;
-                                    failures.push((c.pages.function().clone(), e));
+                                    // A group of a class that does not offer the read says so.
+                                    let f = c.pages.function().clone();
+                                    let e = match clients.get(&f.region) {
+                                        Some(client) => {
+                                            with_class(client, &[&places.place(&f).group], e).await
+                                        }
+                                        None => e,
+                                    };
+                                    failures.push((f, e));
                                 }
                             }
                         }

@@ -139,8 +139,8 @@ impl ApiUsage {
 
     /// What these requests cost: billed metrics, CloudWatch's other requests, SQS requests,
     /// Cost Explorer requests, Live Tail minutes and the bytes Logs Insights scanned
-    /// (ListFunctions, GetResources,
-    /// FilterLogEvents and GetAccountSettings are not billed per request).
+    /// (ListFunctions, GetResources, FilterLogEvents, DescribeLogGroups and GetAccountSettings
+    /// are not billed per request).
     pub fn est_cost_usd(&self) -> f64 {
         self.metrics() as f64 * USD_PER_METRIC
             + self.cloudwatch_requests() as f64 * USD_PER_CLOUDWATCH_REQUEST

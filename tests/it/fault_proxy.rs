@@ -25,6 +25,8 @@ pub enum Fault {
     ExpiredToken,
     /// Credentials AWS does not know there: what a region the account has not enabled says.
     UnrecognizedClient,
+    /// A read the resource does not offer (CloudWatch Logs' `InvalidOperationException`).
+    InvalidOperation,
     ServerError,
     Drop,
     Slow(Duration),
@@ -515,6 +517,8 @@ fn operation(head: &str, body: &str) -> &'static str {
         "StopQuery"
     } else if target.contains("FilterLogEvents") {
         "FilterLogEvents"
+    } else if target.contains("DescribeLogGroups") {
+        "DescribeLogGroups"
     } else if body.contains("Action=GetMetricData") {
         "GetMetricData"
     } else if body.contains("Action=ListMetrics") {
@@ -549,6 +553,11 @@ fn fault_response(operation: &str, fault: Fault) -> String {
             "UnrecognizedClientException",
             "The security token included in the request is invalid",
             403,
+        ),
+        Fault::InvalidOperation => (
+            "InvalidOperationException",
+            "The operation is not valid on the specified resource",
+            400,
         ),
         Fault::ServerError => {
             let body = "<html><title>500 Internal Server Error</title></html>";

@@ -1265,3 +1265,53 @@ async fn system_logs_at_warn_leave_report_figures_unknown_and_say_why() {
         "{line}"
     );
 }
+
+/// A log group of a class other than Standard offers only part of CloudWatch Logs' reads (the
+/// Delivery class keeps events one day and offers no Logs Insights queries: CloudWatch Logs
+/// API Reference, *CreateLogGroup*, `logGroupClass`), and a read it does not offer fails as
+/// any other would. The failure names the group's class, read with DescribeLogGroups once the
+/// read failed (moto keeps no class: the peer answers as AWS does), instead of a bare error.
+#[tokio::test]
+async fn a_read_its_log_class_does_not_offer_names_the_class() {
+    use crate::fault_proxy::{Fault, FaultProxy};
+    let region = "ap-southeast-4";
+    let now = Utc::now().timestamp_millis();
+    put_logs(
+        region,
+        "delivered-logs",
+        "2026/12/01/[$LATEST]d",
+        &[(now - 60_000, "INFO kept a day".into())],
+    )
+    .await;
+    let proxy = FaultProxy::start(&moto::url());
+    proxy.answer(
+        "DescribeLogGroups",
+        r#"{"logGroups":[{"logGroupName":"/aws/lambda/delivered-logs","logGroupClass":"DELIVERY","arn":"arn:aws:logs:ap-southeast-4:123456789012:log-group:/aws/lambda/delivered-logs:*"}]}"#,
+    );
+    proxy.inject_where(
+        "FilterLogEvents",
+        Some("delivered-logs"),
+        Fault::InvalidOperation,
+        None,
+    );
+    let out = moto::lambdatop(
+        &proxy.url,
+        &[
+            "logs",
+            "delivered-logs",
+            "--region",
+            region,
+            "--since",
+            "10m",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("/aws/lambda/delivered-logs is in the Delivery log class")
+            && err.contains("InvalidOperationException"),
+        "{err}"
+    );
+    assert!(proxy.seen("DescribeLogGroups") >= 1);
+}

@@ -18,7 +18,7 @@ fn source_files(dir: &Path, out: &mut Vec<(String, String)>) {
 }
 
 /// SDK calls made in `src/` (`.operation_name()` on a client), by name.
-const CALLS: [(&str, &str); 28] = [
+const CALLS: [(&str, &str); 29] = [
     (".list_functions()", "lambda:ListFunctions"),
     (
         ".get_function_configuration()",
@@ -57,6 +57,7 @@ const CALLS: [(&str, &str); 28] = [
     (".start_query()", "logs:StartQuery"),
     (".get_query_results()", "logs:GetQueryResults"),
     (".stop_query()", "logs:StopQuery"),
+    (".describe_log_groups()", "logs:DescribeLogGroups"),
     (".get_cost_and_usage()", "ce:GetCostAndUsage"),
     (".get_cost_forecast()", "ce:GetCostForecast"),
     (".get_caller_identity()", "sts:GetCallerIdentity"),

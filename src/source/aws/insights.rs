@@ -90,8 +90,14 @@ pub async fn run(
         .query_string(query.text)
         .set_limit((!limited).then_some(DEFAULT_LIMIT))
         .send()
-        .await
-        .map_err(|e| classify("StartQuery", &e))?;
+        .await;
+    let started = match started {
+        Ok(started) => started,
+        Err(e) => {
+            let groups: Vec<&str> = query.groups.iter().map(String::as_str).collect();
+            return Err(super::logs::with_class(client, &groups, classify("StartQuery", &e)).await);
+        }
+    };
     let Some(id) = started.query_id().map(str::to_string) else {
         return Err(AwsError::new(
             ProblemKind::Service,

@@ -235,6 +235,64 @@ pub fn is_missing_group(e: &AwsError) -> bool {
     e.message.contains("ResourceNotFoundException")
 }
 
+/// A log class other than Standard, in words (CloudWatch Logs API Reference, *CreateLogGroup*,
+/// `logGroupClass`: "The Infrequent Access log class supports a subset of CloudWatch Logs
+/// features"; the Delivery class keeps events "for only one day" and "doesn't offer … Logs
+/// Insights queries").
+fn class_in_words(class: &aws_sdk_cloudwatchlogs::types::LogGroupClass) -> Option<&'static str> {
+    use aws_sdk_cloudwatchlogs::types::LogGroupClass;
+    match class {
+        LogGroupClass::Standard => None,
+        LogGroupClass::InfrequentAccess => {
+            Some("the Infrequent Access log class, which offers a subset of CloudWatch Logs' reads")
+        }
+        LogGroupClass::Delivery => Some(
+            "the Delivery log class, which keeps events one day and offers no Logs Insights queries",
+        ),
+        _ => Some("a log class other than Standard, which may not offer this read"),
+    }
+}
+
+/// A read of `groups` that failed, said with the log class of the first of them that is not
+/// Standard: such a class offers only part of CloudWatch Logs' reads, and a read it does not
+/// offer fails like any other, so the class is what tells the reader why. Asked
+/// (DescribeLogGroups: by prefix for one group's name, else by `logGroupIdentifiers`, names or
+/// ARNs, which a monitoring account may use for its source accounts' groups) only when a read
+/// failed.
+pub async fn with_class(client: &Client, groups: &[&str], e: AwsError) -> AwsError {
+    if groups.is_empty() || is_missing_group(&e) {
+        return e;
+    }
+    let request = client.describe_log_groups();
+    let request = match groups {
+        [one] if !one.starts_with("arn:") => request.log_group_name_prefix(*one).limit(1),
+        many => request
+            .set_log_group_identifiers(Some(many.iter().take(50).map(|g| g.to_string()).collect())),
+    };
+    let Ok(answer) = request.send().await else {
+        return e;
+    };
+    let asked = |g: &aws_sdk_cloudwatchlogs::types::LogGroup| -> Option<String> {
+        let name = g.log_group_name()?;
+        let arn = g.log_group_arn().map(|a| a.trim_end_matches(":*"));
+        groups
+            .iter()
+            .find(|asked| **asked == name || Some(**asked) == arn)
+            .map(|_| name.to_string())
+    };
+    let said = answer.log_groups().iter().find_map(|g| {
+        let words = class_in_words(g.log_group_class()?)?;
+        Some((asked(g)?, words))
+    });
+    match said {
+        Some((group, words)) => AwsError::new(
+            crate::store::ProblemKind::NotSupported,
+            format!("{group} is in {words}: {}", e.message),
+        ),
+        None => e,
+    }
+}
+
 /// Lines a page holds at most. CloudWatch's default (and most) is 10,000 in at most 1 MB; half
 /// of that keeps a long read under 40 MiB resident, for twice the requests (a day of a busy
 /// function is still a few hundred).

@@ -147,7 +147,10 @@ impl ReportSource {
                         ));
                     }
                 }
-                Err(e) => failure = Some(e),
+                Err(e) => {
+                    let group = self.places.place(&key).group;
+                    failure = Some(super::logs::with_class(&self.logs, &[&group], e).await);
+                }
             }
         }
         let scope = format!("{} reports", self.region);
