@@ -124,7 +124,8 @@ pub(crate) async fn put_in_at(
                 .build()
         })
         .collect();
-    for chunk in data.chunks(20) {
+    // PutMetricData takes up to 1,000 metrics a request.
+    for chunk in data.chunks(1_000) {
         cloudwatch
             .put_metric_data()
             .namespace("AWS/Lambda")

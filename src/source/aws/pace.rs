@@ -81,6 +81,37 @@ pub const QUOTAS: &[(&str, &str, f64, &str)] = &[
     ),
 ];
 
+/// GetMetricData's other quota, in datapoints a second per account and region (CloudWatch
+/// User Guide, *CloudWatch service quotas*: 180,000 "if the StartTime in the API request is
+/// less than or equal to three hours from current time", 396,000 if it is further back).
+/// Through a monitoring account, every linked account's reads spend the monitoring account's.
+const DATAPOINTS_PER_SECOND: f64 = 180_000.0;
+const DATAPOINTS_PER_SECOND_OLDER: f64 = 396_000.0;
+
+/// Whether a GetMetricData request (Query protocol: a form) reaches back more than three hours
+/// before `now` (its `StartTime`), where the datapoints quota is the higher one.
+fn reaches_back_over_three_hours(form: &str, now: chrono::DateTime<chrono::Utc>) -> bool {
+    form.split('&')
+        .find_map(|kv| kv.strip_prefix("StartTime="))
+        .map(|v| v.replace("%3A", ":").replace("%2B", "+"))
+        .and_then(|v| chrono::DateTime::parse_from_rfc3339(&v).ok())
+        .is_some_and(|start| now.signed_duration_since(start) > chrono::Duration::hours(3))
+}
+
+/// The datapoints a GetMetricData answer (Query protocol: XML) holds: the members of each of
+/// its results' `Values`.
+fn datapoints_returned(xml: &str) -> usize {
+    let mut n = 0;
+    let mut rest = xml;
+    while let Some(at) = rest.find("<Values>") {
+        rest = &rest[at + "<Values>".len()..];
+        let end = rest.find("</Values>").unwrap_or(rest.len());
+        n += rest[..end].matches("<member>").count();
+        rest = &rest[end..];
+    }
+    n
+}
+
 /// How long one attempt may take once it has left: the SDK's own attempt timeout would count
 /// the wait for its turn too, and a request queued behind its budget is no slow answer of
 /// AWS's (ten REPORT reads at FilterLogEvents' one a second would time out waiting).
@@ -249,6 +280,28 @@ impl Pace {
             let whole = (r + 1e-9).floor();
             if whole >= 1.0 { whole } else { r }
         })
+    }
+
+    /// How long after a GetMetricData request of `datapoints` the next may go, for the
+    /// datapoints a second the share leaves (`older`: the request reaches back more than three
+    /// hours, where the quota is higher).
+    pub fn datapoints_gap(&self, datapoints: f64, older: bool) -> Duration {
+        let quota = if older {
+            DATAPOINTS_PER_SECOND_OLDER
+        } else {
+            DATAPOINTS_PER_SECOND
+        };
+        Duration::from_secs_f64(datapoints / (quota * self.0.share))
+    }
+
+    /// Keeps `api`'s next request back for `cost` from now, at least: what an answer's weight
+    /// (GetMetricData's datapoints) takes of the share.
+    fn spent(&self, api: &Api, cost: Duration) {
+        if let Ok(mut buckets) = self.0.buckets.lock()
+            && let Some(b) = buckets.get_mut(api)
+        {
+            b.next = b.next.max(Instant::now() + cost);
+        }
     }
 
     /// Waits for `api`'s turn: requests go one at a time, `gap` apart, and none while a
@@ -477,6 +530,14 @@ impl HttpConnector for PacedConnector {
             let Some(api) = Api::of(&request) else {
                 return inner.call(request).await;
             };
+            // GetMetricData is paced by its datapoints too (`datapoints_gap`).
+            let datapoints = api.service == "monitoring" && api.operation == "GetMetricData";
+            let older = datapoints
+                && request
+                    .body()
+                    .bytes()
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .is_some_and(|f| reaches_back_over_three_hours(f, chrono::Utc::now()));
             pace.turn(&api, foreground).await;
             let sent = Instant::now();
             let mut response =
@@ -490,6 +551,14 @@ impl HttpConnector for PacedConnector {
                 };
             let throttled = is_throttled(&mut response).await;
             pace.answered(&api, sent, throttled);
+            // An answer of many datapoints keeps the next request back for as long as the
+            // share of the datapoints a second takes to pay for them.
+            if datapoints
+                && response.status().is_success()
+                && let Some(returned) = read_body(&mut response, datapoints_returned).await
+            {
+                pace.spent(&api, pace.datapoints_gap(returned as f64, older));
+            }
             Ok(response)
         })
     }
@@ -516,17 +585,24 @@ async fn is_throttled(response: &mut HttpResponse) -> bool {
     if let Some(kind) = response.headers().get("x-amzn-errortype") {
         return WORDS.iter().any(|w| kind.contains(w));
     }
+    read_body(response, |t| WORDS.iter().any(|w| t.contains(w)))
+        .await
+        .unwrap_or(false)
+}
+
+/// What `read` makes of an answer's body as text, the body read whole and handed on unchanged.
+async fn read_body<T>(response: &mut HttpResponse, read: impl FnOnce(&str) -> T) -> Option<T> {
     let body = response.take_body();
     let bytes: Vec<u8> = match body.bytes() {
         Some(b) => b.to_vec(),
         None => match ByteStream::new(body).collect().await {
             Ok(b) => b.to_vec(),
-            Err(_) => return false,
+            Err(_) => return None,
         },
     };
-    let throttled = std::str::from_utf8(&bytes).is_ok_and(|t| WORDS.iter().any(|w| t.contains(w)));
+    let made = std::str::from_utf8(&bytes).ok().map(read);
     *response.body_mut() = SdkBody::from(bytes);
-    throttled
+    made
 }
 
 #[cfg(test)]
@@ -581,6 +657,91 @@ mod tests {
         assert!(near(pace.rate("monitoring", "GetMetricData"), 16.5));
         assert!(near(Pace::new(1.0).rate("logs", "FilterLogEvents"), 5.0));
         assert_eq!(pace.rate("sqs", "GetQueueAttributes"), None);
+    }
+
+    /// GetMetricData's datapoints quota (CloudWatch service quotas: 180,000 a second, 396,000
+    /// where a request reaches back over three hours) is spent by the datapoints an answer
+    /// holds: the next request waits until the share of it has paid for them.
+    #[tokio::test(start_paused = true)]
+    async fn an_answer_of_many_datapoints_keeps_the_next_request_back() {
+        let xml = "<GetMetricDataResponse><GetMetricDataResult><MetricDataResults>\
+            <member><Id>q0</Id><Timestamps><member>t</member><member>t</member></Timestamps>\
+            <Values><member>1.0</member><member>2.0</member></Values></member>\
+            <member><Id>q1</Id><Values><member>3.0</member></Values></member>\
+            <member><Id>q2</Id><Values/></member>\
+            </MetricDataResults></GetMetricDataResult></GetMetricDataResponse>";
+        assert_eq!(datapoints_returned(xml), 3);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-08T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let form = |start: &str| format!("Action=GetMetricData&StartTime={start}&EndTime=x");
+        assert!(!reaches_back_over_three_hours(
+            &form("2026-12-08T09%3A00%3A00Z"),
+            now
+        ));
+        assert!(reaches_back_over_three_hours(
+            &form("2026-12-08T08%3A59%3A00Z"),
+            now
+        ));
+
+        let pace = Pace::new(0.5);
+        assert_eq!(pace.datapoints_gap(90_000.0, false), Duration::from_secs(1));
+        assert_eq!(
+            pace.datapoints_gap(99_000.0, true),
+            Duration::from_millis(500)
+        );
+        let api = Api::of(&signed("monitoring", None, "Action=GetMetricData")).unwrap();
+        pace.turn(&api, false).await;
+        pace.spent(&api, pace.datapoints_gap(90_000.0, false));
+        let start = Instant::now();
+        pace.turn(&api, false).await;
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        // A light answer asks no more than the requests' own spacing.
+        pace.spent(&api, pace.datapoints_gap(10.0, false));
+        let start = Instant::now();
+        pace.turn(&api, false).await;
+        assert_eq!(start.elapsed(), pace.gap("monitoring", "GetMetricData"));
+    }
+
+    /// What the connector under the SDK does with a GetMetricData answer: it counts the
+    /// datapoints as the answer goes by, hands the answer on whole, and the next request waits
+    /// for them to be paid for.
+    #[tokio::test(start_paused = true)]
+    async fn the_connector_pays_for_the_datapoints_an_answer_brought() {
+        #[derive(Debug)]
+        struct Canned(String);
+        impl HttpConnector for Canned {
+            fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+                let body = SdkBody::from(self.0.clone());
+                let status = aws_smithy_runtime_api::http::StatusCode::try_from(200).unwrap();
+                HttpConnectorFuture::ready(Ok(HttpResponse::new(status, body)))
+            }
+        }
+        // 45,000 datapoints in one answer.
+        let values = "<member>1.0</member>".repeat(45_000);
+        let xml = format!("<R><member><Id>q0</Id><Values>{values}</Values></member></R>");
+        let pace = Pace::new(0.5);
+        let connector = PacedConnector {
+            pace: pace.clone(),
+            inner: SharedHttpConnector::new(Canned(xml.clone())),
+        };
+        let request = || {
+            signed(
+                "monitoring",
+                None,
+                "Action=GetMetricData&StartTime=2999-01-01T00%3A00%3A00Z&EndTime=x",
+            )
+        };
+        let answer = connector.call(request()).await.unwrap();
+        assert_eq!(
+            answer.body().bytes(),
+            Some(xml.as_bytes()),
+            "handed on whole"
+        );
+        let start = Instant::now();
+        connector.call(request()).await.unwrap();
+        // Half of 180,000 a second: half a second for 45,000.
+        assert_eq!(start.elapsed(), Duration::from_millis(500));
     }
 
     #[tokio::test(start_paused = true)]
