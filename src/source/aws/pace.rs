@@ -225,6 +225,10 @@ impl Queue {
 #[derive(Debug)]
 struct Bucket {
     next: Instant,
+    /// Until when the weight of its answers is paid for (GetMetricData's datapoints): each
+    /// answer's cost is added to what is owed, so answers that come back together owe their
+    /// sum.
+    paid_until: Instant,
     held_until: Instant,
     /// When the hold in force began.
     hold_from: Instant,
@@ -294,13 +298,13 @@ impl Pace {
         Duration::from_secs_f64(datapoints / (quota * self.0.share))
     }
 
-    /// Keeps `api`'s next request back for `cost` from now, at least: what an answer's weight
-    /// (GetMetricData's datapoints) takes of the share.
+    /// Adds `cost` to what `api` owes from now on: what an answer's weight (GetMetricData's
+    /// datapoints) takes of the share; no request of it goes until it is paid.
     fn spent(&self, api: &Api, cost: Duration) {
         if let Ok(mut buckets) = self.0.buckets.lock()
             && let Some(b) = buckets.get_mut(api)
         {
-            b.next = b.next.max(Instant::now() + cost);
+            b.paid_until = b.paid_until.max(Instant::now()) + cost;
         }
     }
 
@@ -313,6 +317,7 @@ impl Pace {
             let now = Instant::now();
             let b = buckets.entry(api.clone()).or_insert(Bucket {
                 next: now,
+                paid_until: now,
                 held_until: now,
                 hold_from: now,
                 hold: FIRST_HOLD,
@@ -347,7 +352,7 @@ impl Pace {
                     None
                 } else {
                     let now = Instant::now();
-                    let ready = b.next.max(b.held_until);
+                    let ready = b.next.max(b.held_until).max(b.paid_until);
                     if ready <= now {
                         b.queue.leave(ticket);
                         b.next = now + gap;
@@ -701,6 +706,12 @@ mod tests {
         let start = Instant::now();
         pace.turn(&api, false).await;
         assert_eq!(start.elapsed(), pace.gap("monitoring", "GetMetricData"));
+        // Two heavy answers that come back together owe their sum.
+        pace.spent(&api, pace.datapoints_gap(90_000.0, false));
+        pace.spent(&api, pace.datapoints_gap(45_000.0, false));
+        let start = Instant::now();
+        pace.turn(&api, false).await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1500));
     }
 
     /// What the connector under the SDK does with a GetMetricData answer: it counts the
