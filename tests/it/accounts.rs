@@ -95,14 +95,7 @@ pub(crate) async fn put_in_at(
     minutes_ago: impl IntoIterator<Item = i64>,
 ) {
     use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
-    let cloudwatch = aws_sdk_cloudwatch::Client::from_conf(
-        aws_sdk_cloudwatch::Config::builder()
-            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
-            .region(aws_sdk_cloudwatch::config::Region::new(region.to_string()))
-            .endpoint_url(moto::url())
-            .credentials_provider(credentials_of(account))
-            .build(),
-    );
+    let cloudwatch = cloudwatch_of(account, region);
     let now = chrono::Utc::now().timestamp();
     let this_minute = now - now.rem_euclid(60);
     let data: Vec<MetricDatum> = minutes_ago
@@ -144,7 +137,6 @@ pub(crate) async fn put_logs_of(
     function: &str,
     events: &[(i64, String)],
 ) {
-    use aws_sdk_cloudwatchlogs::types::InputLogEvent;
     let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
         aws_sdk_cloudwatchlogs::Config::builder()
             .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
@@ -155,33 +147,35 @@ pub(crate) async fn put_logs_of(
             .credentials_provider(credentials_of(account))
             .build(),
     );
-    let (group, stream) = (format!("/aws/lambda/{function}"), "2026/12/01/[$LATEST]a");
-    let _ = logs.create_log_group().log_group_name(&group).send().await;
-    let _ = logs
-        .create_log_stream()
-        .log_group_name(&group)
-        .log_stream_name(stream)
-        .send()
-        .await;
-    let mut sorted = events.to_vec();
-    sorted.sort_by_key(|(t, _)| *t);
-    let batch = sorted
-        .into_iter()
-        .map(|(t, m)| {
-            InputLogEvent::builder()
-                .timestamp(t)
-                .message(m)
-                .build()
-                .unwrap()
-        })
-        .collect();
-    logs.put_log_events()
-        .log_group_name(&group)
-        .log_stream_name(stream)
-        .set_log_events(Some(batch))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("PutLogEvents {group} in {account}: {e:?}"));
+    let group = format!("/aws/lambda/{function}");
+    moto::put_logs_with(&logs, &group, "2026/12/01/[$LATEST]a", events).await;
+}
+
+/// CloudWatch in `account`'s `region` on moto.
+pub(crate) fn cloudwatch_of(account: &str, region: &str) -> aws_sdk_cloudwatch::Client {
+    aws_sdk_cloudwatch::Client::from_conf(
+        aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatch::config::Region::new(region.to_string()))
+            .endpoint_url(moto::url())
+            .credentials_provider(credentials_of(account))
+            .build(),
+    )
+}
+
+/// `lambdatop snapshot --format json` with `args` against `endpoint` as `account` (its
+/// credentials assumed, no profile), which must succeed.
+pub(crate) fn snapshot_as(endpoint: &str, account: &str, args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambdatop"))
+        .args(["snapshot", "--format", "json"])
+        .args(args)
+        .envs(moto::env(endpoint))
+        .envs(moto::assumed(account))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "snapshot failed: {stderr}");
+    serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
 /// `lambdatop snapshot --format json` with `args` against `endpoint`, which must succeed.

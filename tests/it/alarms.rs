@@ -276,18 +276,11 @@ async fn alarms_in_alarm_are_mapped_to_their_functions_shown_and_printed() {
 /// monitoring account's own function of the same name: that one is not marked as alarming.
 #[tokio::test]
 async fn a_cross_account_alarm_is_not_pinned_to_a_function_of_the_same_name_here() {
-    use crate::accounts::{create_in, credentials_of};
+    use crate::accounts::create_in;
     const MONITORING: &str = "717171717171";
     let region = "eu-west-1";
     create_in(MONITORING, region, "orders-worker", &[]).await;
-    let cw = aws_sdk_cloudwatch::Client::from_conf(
-        aws_sdk_cloudwatch::Config::builder()
-            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
-            .region(aws_sdk_cloudwatch::config::Region::new(region))
-            .endpoint_url(moto::url())
-            .credentials_provider(credentials_of(MONITORING))
-            .build(),
-    );
+    let cw = crate::accounts::cloudwatch_of(MONITORING, region);
     let query = |account: Option<&str>| {
         MetricDataQuery::builder()
             .id("errors")
@@ -333,20 +326,8 @@ async fn a_cross_account_alarm_is_not_pinned_to_a_function_of_the_same_name_here
     let proxy = FaultProxy::start(&moto::url());
     proxy.query_account("linked-orders-errors", "828282828282");
     proxy.query_account("own-orders-errors", MONITORING);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args([
-            "snapshot", "--format", "json", "--window", "15m", "--region", region,
-        ])
-        .envs(moto::env(&proxy.url))
-        .envs(moto::assumed(MONITORING))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let args = ["--window", "15m", "--region", region];
+    let v = crate::accounts::snapshot_as(&proxy.url, MONITORING, &args);
     assert_eq!(
         names(&row(&v, "orders-worker")["alarms"]),
         ["own-orders-errors"],
@@ -368,20 +349,13 @@ async fn a_cross_account_alarm_is_not_pinned_to_a_function_of_the_same_name_here
 /// no name) names none.
 #[tokio::test]
 async fn a_metrics_insights_alarm_watches_the_functions_its_query_names() {
-    use crate::accounts::{create_in, credentials_of};
+    use crate::accounts::create_in;
     const ACCOUNT: &str = "676767676767";
     let region = "eu-west-1";
     for name in ["mi-orders", "mi-payments", "mi-quiet"] {
         create_in(ACCOUNT, region, name, &[]).await;
     }
-    let cw = aws_sdk_cloudwatch::Client::from_conf(
-        aws_sdk_cloudwatch::Config::builder()
-            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
-            .region(aws_sdk_cloudwatch::config::Region::new(region))
-            .endpoint_url(moto::url())
-            .credentials_provider(credentials_of(ACCOUNT))
-            .build(),
-    );
+    let cw = crate::accounts::cloudwatch_of(ACCOUNT, region);
     for (alarm, sql) in [
         (
             "mi-orders-errors",
@@ -420,20 +394,8 @@ async fn a_metrics_insights_alarm_watches_the_functions_its_query_names() {
             .await
             .expect("SetAlarmState");
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args([
-            "snapshot", "--format", "json", "--window", "15m", "--region", region,
-        ])
-        .envs(moto::env(&moto::url()))
-        .envs(moto::assumed(ACCOUNT))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let args = ["--window", "15m", "--region", region];
+    let v = crate::accounts::snapshot_as(&moto::url(), ACCOUNT, &args);
     assert_eq!(
         names(&row(&v, "mi-orders")["alarms"]),
         ["mi-orders-errors", "mi-pair-throttles"]

@@ -68,16 +68,20 @@ pub async fn put_logs(region: &str, function: &str, stream: &str, events: &[(i64
 /// Writes `(milliseconds, message)` events to log group `group`, stream `stream` (creating
 /// both when needed).
 pub async fn put_logs_in(region: &str, group: &str, stream: &str, events: &[(i64, String)]) {
-    let client = logs(region);
-    let group = group.to_string();
-    let _ = client
-        .create_log_group()
-        .log_group_name(&group)
-        .send()
-        .await;
+    put_logs_with(&logs(region), group, stream, events).await;
+}
+
+/// The same through `client` (another account's).
+pub async fn put_logs_with(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    stream: &str,
+    events: &[(i64, String)],
+) {
+    let _ = client.create_log_group().log_group_name(group).send().await;
     let _ = client
         .create_log_stream()
-        .log_group_name(&group)
+        .log_group_name(group)
         .log_stream_name(stream)
         .send()
         .await;
@@ -95,7 +99,7 @@ pub async fn put_logs_in(region: &str, group: &str, stream: &str, events: &[(i64
         .collect();
     client
         .put_log_events()
-        .log_group_name(&group)
+        .log_group_name(group)
         .log_stream_name(stream)
         .set_log_events(Some(batch))
         .send()

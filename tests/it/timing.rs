@@ -292,6 +292,20 @@ async fn a_failed_async_query_is_a_problem_and_is_read_again() {
     assert!(!async_problem(&store), "{:?}", store.problems());
 }
 
+/// The functions whose REPORT lines the peer saw read, in order.
+fn report_reads(proxy: &FaultProxy) -> Vec<String> {
+    proxy
+        .bodies("FilterLogEvents")
+        .iter()
+        .filter(|b| b.contains("REPORT RequestId"))
+        .filter_map(|b| {
+            let v: serde_json::Value = serde_json::from_str(b).ok()?;
+            let group = v["logGroupName"].as_str()?;
+            Some(group.trim_start_matches("/aws/lambda/").to_string())
+        })
+        .collect()
+}
+
 /// REPORT reads are bounded: a read folds at most `LINES_PER_READ` lines and stops at the last
 /// minute it read whole; the minutes after it stay unknown (never a count made from part of
 /// their lines) until the function's next turn reads on from there.
@@ -392,20 +406,7 @@ async fn the_rows_on_screen_have_their_report_lines_read_first() {
     let shown = ["rr-24", "rr-17"].map(|n| FunctionKey::new(region, n));
     sources[1].watch(&shown);
     store.apply_all(sources[1].poll(now).await);
-    let read: Vec<String> = proxy
-        .bodies("FilterLogEvents")
-        .iter()
-        .filter(|b| b.contains("REPORT RequestId"))
-        .filter_map(|b| {
-            let v: serde_json::Value = serde_json::from_str(b).ok()?;
-            Some(
-                v["logGroupName"]
-                    .as_str()?
-                    .trim_start_matches("/aws/lambda/")
-                    .to_string(),
-            )
-        })
-        .collect();
+    let read = report_reads(&proxy);
     assert_eq!(read.len(), 10, "{read:?}");
     for name in ["rr-24", "rr-17", "rr-00"] {
         assert!(read.iter().any(|r| r == name), "{name} not read: {read:?}");
@@ -436,20 +437,7 @@ async fn functions_in_breach_have_their_report_lines_read_next() {
     store.apply_all(sources[0].poll(now).await);
     assert_eq!(store.functions().len(), 25);
     store.apply_all(sources[1].poll(now).await);
-    let read: Vec<String> = proxy
-        .bodies("FilterLogEvents")
-        .iter()
-        .filter(|b| b.contains("REPORT RequestId"))
-        .filter_map(|b| {
-            let v: serde_json::Value = serde_json::from_str(b).ok()?;
-            Some(
-                v["logGroupName"]
-                    .as_str()?
-                    .trim_start_matches("/aws/lambda/")
-                    .to_string(),
-            )
-        })
-        .collect();
+    let read = report_reads(&proxy);
     assert_eq!(read.len(), 10, "{read:?}");
     for name in ["rb-21", "rb-00"] {
         assert!(read.iter().any(|r| r == name), "{name} not read: {read:?}");
@@ -483,20 +471,8 @@ async fn report_figures_over_minutes_not_read_say_of_how_many() {
         )
     };
     put_logs_of(ACCOUNT, region, name, &[cold(6), cold(30), cold(45)]).await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambdatop"))
-        .args([
-            "snapshot", "--format", "json", "--window", "1h", "--region", region,
-        ])
-        .envs(moto::env(&moto::url()))
-        .envs(moto::assumed(ACCOUNT))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let args = ["--window", "1h", "--region", region];
+    let v = crate::accounts::snapshot_as(&moto::url(), ACCOUNT, &args);
     let f = moto::row(&v, name);
     assert_eq!(f["cold_starts"], 1, "{f}");
     let (read, of) = (
