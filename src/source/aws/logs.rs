@@ -260,7 +260,14 @@ fn class_in_words(class: &aws_sdk_cloudwatchlogs::types::LogGroupClass) -> Optio
 /// ARNs, which a monitoring account may use for its source accounts' groups) only when a read
 /// failed.
 pub async fn with_class(client: &Client, groups: &[&str], e: AwsError) -> AwsError {
-    if groups.is_empty() || is_missing_group(&e) {
+    use crate::store::ProblemKind;
+    // Throttled, cut off or refused for want of credentials: no class is the reason, and
+    // another request would only add to it.
+    let about_the_group = matches!(
+        e.kind,
+        ProblemKind::Service | ProblemKind::NotSupported | ProblemKind::AccessDenied
+    );
+    if groups.is_empty() || !about_the_group || is_missing_group(&e) {
         return e;
     }
     let request = client.describe_log_groups();
@@ -286,7 +293,7 @@ pub async fn with_class(client: &Client, groups: &[&str], e: AwsError) -> AwsErr
     });
     match said {
         Some((group, words)) => AwsError::new(
-            crate::store::ProblemKind::NotSupported,
+            ProblemKind::NotSupported,
             format!("{group} is in {words}: {}", e.message),
         ),
         None => e,
