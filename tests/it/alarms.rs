@@ -305,22 +305,7 @@ async fn a_cross_account_alarm_is_not_pinned_to_a_function_of_the_same_name_here
         ("linked-orders-errors", Some("828282828282")),
         ("own-orders-errors", Some(MONITORING)),
     ] {
-        cw.put_metric_alarm()
-            .alarm_name(name)
-            .metrics(query(account))
-            .evaluation_periods(1)
-            .threshold(1.0)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .expect("PutMetricAlarm");
-        cw.set_alarm_state()
-            .alarm_name(name)
-            .state_value(StateValue::Alarm)
-            .state_reason("errors")
-            .send()
-            .await
-            .expect("SetAlarmState");
+        alarming(&cw, name, query(account)).await;
     }
     // moto keeps no query's AccountId: the peer gives it back as AWS does.
     let proxy = FaultProxy::start(&moto::url());
@@ -370,29 +355,13 @@ async fn a_metrics_insights_alarm_watches_the_functions_its_query_names() {
             "SELECT MAX(Errors) FROM SCHEMA(\"AWS/Lambda\", FunctionName) GROUP BY FunctionName",
         ),
     ] {
-        cw.put_metric_alarm()
-            .alarm_name(alarm)
-            .metrics(
-                MetricDataQuery::builder()
-                    .id("q1")
-                    .expression(sql)
-                    .period(60)
-                    .return_data(true)
-                    .build(),
-            )
-            .evaluation_periods(1)
-            .threshold(1.0)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .expect("PutMetricAlarm");
-        cw.set_alarm_state()
-            .alarm_name(alarm)
-            .state_value(StateValue::Alarm)
-            .state_reason("threshold crossed")
-            .send()
-            .await
-            .expect("SetAlarmState");
+        let query = MetricDataQuery::builder()
+            .id("q1")
+            .expression(sql)
+            .period(60)
+            .return_data(true)
+            .build();
+        alarming(&cw, alarm, query).await;
     }
     let args = ["--window", "15m", "--region", region];
     let v = crate::accounts::snapshot_as(&moto::url(), ACCOUNT, &args);
@@ -412,4 +381,24 @@ async fn a_metrics_insights_alarm_watches_the_functions_its_query_names() {
         .find(|a| a["name"] == "mi-every-function")
         .expect("listed, watching no function by name");
     assert_eq!(every["functions"], serde_json::json!([]), "{every}");
+}
+
+/// Puts alarm `name` on `query` (over 1 in one period) and sets it in ALARM, as a breach would.
+async fn alarming(cw: &aws_sdk_cloudwatch::Client, name: &str, query: MetricDataQuery) {
+    cw.put_metric_alarm()
+        .alarm_name(name)
+        .metrics(query)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("PutMetricAlarm");
+    cw.set_alarm_state()
+        .alarm_name(name)
+        .state_value(StateValue::Alarm)
+        .state_reason("threshold crossed")
+        .send()
+        .await
+        .expect("SetAlarmState");
 }
